@@ -1,0 +1,112 @@
+package io.sockpool;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/**
+ * The key of the pool: a TCP peer named by host and port.
+ *
+ * <p>The host name is kept as given and resolved each time a connection is opened
+ * ({@link #resolve()}), so a peer that moves to another address is followed once the JVM's
+ * DNS cache ({@code networkaddress.cache.ttl}) lets the new address through. Host names
+ * compare case-insensitively. Instances are immutable and safe to share.
+ */
+public final class Endpoint {
+  private final String host;
+  private final int port;
+
+  private Endpoint(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  /**
+   * Creates an endpoint.
+   *
+   * @param host host name or IP literal; not blank
+   * @param port TCP port, 1..65535
+   * @return the endpoint
+   * @throws IllegalArgumentException if the host is null or blank or the port is out of range
+   */
+  public static Endpoint of(String host, int port) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must not be blank, but was " + (host == null ? "null" : "'" + host + "'"));
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 1..65535, but was " + port);
+    }
+    String h = host.strip();
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return new Endpoint(h.toLowerCase(Locale.ROOT), port);
+  }
+
+  /**
+   * Parses {@code host:port} (IPv6 literals as {@code [::1]:6379}).
+   *
+   * @param hostAndPort the text to parse
+   * @return the endpoint
+   * @throws IllegalArgumentException if the text is not of the form {@code host:port} with a valid port
+   */
+  public static Endpoint parse(String hostAndPort) {
+    if (hostAndPort == null) {
+      throw new IllegalArgumentException("endpoint must be host:port, but was null");
+    }
+    int colon = hostAndPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostAndPort.length() - 1) {
+      throw new IllegalArgumentException("endpoint must be host:port, but was '" + hostAndPort + "'");
+    }
+    String portText = hostAndPort.substring(colon + 1);
+    int port;
+    try {
+      port = Integer.parseInt(portText);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "endpoint port must be a number in 1..65535, but was '" + portText + "' in '" + hostAndPort + "'");
+    }
+    return of(hostAndPort.substring(0, colon), port);
+  }
+
+  /** @return the host name or IP literal, lower case, without IPv6 brackets */
+  public String host() {
+    return host;
+  }
+
+  /** @return the TCP port, 1..65535 */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Resolves the host now (through the JVM's DNS cache). Called once per new connection.
+   *
+   * @return a new, possibly unresolved (if DNS failed), socket address
+   */
+  public InetSocketAddress resolve() {
+    return new InetSocketAddress(host, port);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Endpoint)) {
+      return false;
+    }
+    Endpoint other = (Endpoint) o;
+    return port == other.port && host.equals(other.host);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * host.hashCode() + port;
+  }
+
+  /** @return {@code host:port}, IPv6 literals in brackets */
+  @Override
+  public String toString() {
+    return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+  }
+}

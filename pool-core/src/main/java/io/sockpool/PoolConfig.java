@@ -1,0 +1,446 @@
+package io.sockpool;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The pool's settings: immutable, made by {@link #builder()}. Every time is a
+ * {@link Duration}; every invalid value is rejected by {@link Builder#build()} or the setter
+ * with an {@link IllegalArgumentException} naming the field, the value and what is allowed.
+ * Nothing is silently corrected. {@link #toString()} shows every effective value.
+ */
+public final class PoolConfig {
+  private final String poolName;
+  private final int maxTotal;
+  private final int maxPerEndpoint;
+  private final int minIdlePerEndpoint;
+  private final int maxWaitersPerEndpoint;
+  private final Duration checkoutTimeout;
+  private final Duration connectTimeout;
+  private final Duration validationTimeout;
+  private final Duration validationWindow;
+  private final boolean backgroundValidation;
+  private final Duration idleTimeout;
+  private final Duration serverIdleTimeout;
+  private final Duration maxLifetime;
+  private final Duration maxLifetimeJitter;
+  private final Duration evictionInterval;
+  private final Duration leakDetectionThreshold;
+  private final Duration closeGracePeriod;
+  private final SocketOptions socketOptions;
+  private final Validator validator;
+  private final ConnectionInitializer initializer;
+  private final CircuitBreakerConfig circuitBreakerConfig;
+
+  private PoolConfig(Builder b) {
+    poolName = b.poolName;
+    maxTotal = b.maxTotal;
+    maxPerEndpoint = b.maxPerEndpoint;
+    minIdlePerEndpoint = b.minIdlePerEndpoint;
+    maxWaitersPerEndpoint = b.maxWaitersPerEndpoint;
+    checkoutTimeout = b.checkoutTimeout;
+    connectTimeout = b.connectTimeout;
+    validationTimeout = b.validationTimeout;
+    validationWindow = b.validationWindow;
+    backgroundValidation = b.backgroundValidation;
+    idleTimeout = b.idleTimeout;
+    serverIdleTimeout = b.serverIdleTimeout;
+    maxLifetime = b.maxLifetime;
+    maxLifetimeJitter = b.maxLifetimeJitter;
+    evictionInterval = b.evictionInterval;
+    leakDetectionThreshold = b.leakDetectionThreshold;
+    closeGracePeriod = b.closeGracePeriod;
+    socketOptions = b.socketOptions;
+    validator = b.validator;
+    initializer = b.initializer;
+    circuitBreakerConfig = b.circuitBreakerConfig;
+  }
+
+  /** @return a builder with the defaults documented on each setter */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return a builder holding this config's values */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.poolName = poolName;
+    b.maxTotal = maxTotal;
+    b.maxPerEndpoint = maxPerEndpoint;
+    b.minIdlePerEndpoint = minIdlePerEndpoint;
+    b.maxWaitersPerEndpoint = maxWaitersPerEndpoint;
+    b.checkoutTimeout = checkoutTimeout;
+    b.connectTimeout = connectTimeout;
+    b.validationTimeout = validationTimeout;
+    b.validationWindow = validationWindow;
+    b.backgroundValidation = backgroundValidation;
+    b.idleTimeout = idleTimeout;
+    b.serverIdleTimeout = serverIdleTimeout;
+    b.maxLifetime = maxLifetime;
+    b.maxLifetimeJitter = maxLifetimeJitter;
+    b.evictionInterval = evictionInterval;
+    b.leakDetectionThreshold = leakDetectionThreshold;
+    b.closeGracePeriod = closeGracePeriod;
+    b.socketOptions = socketOptions;
+    b.validator = validator;
+    b.initializer = initializer;
+    b.circuitBreakerConfig = circuitBreakerConfig;
+    return b;
+  }
+
+  /** @return the name used in thread names and log lines */
+  public String poolName() {
+    return poolName;
+  }
+
+  /** @return the most connections open at once, all endpoints together */
+  public int maxTotal() {
+    return maxTotal;
+  }
+
+  /** @return the most connections open at once to one endpoint */
+  public int maxPerEndpoint() {
+    return maxPerEndpoint;
+  }
+
+  /** @return idle connections kept open per endpoint that has been used or warmed up */
+  public int minIdlePerEndpoint() {
+    return minIdlePerEndpoint;
+  }
+
+  /** @return the most callers that may wait for one endpoint; further ones fail at once */
+  public int maxWaitersPerEndpoint() {
+    return maxWaitersPerEndpoint;
+  }
+
+  /** @return the default checkout deadline: wait + connect + validate together */
+  public Duration checkoutTimeout() {
+    return checkoutTimeout;
+  }
+
+  /** @return the most one TCP connect (plus the initializer) may take */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** @return the most one {@link Validator} run may take */
+  public Duration validationTimeout() {
+    return validationTimeout;
+  }
+
+  /** @return a connection idle longer than this is validated with a round trip on borrow */
+  public Duration validationWindow() {
+    return validationWindow;
+  }
+
+  /** @return whether the evictor also runs the validator on idle connections */
+  public boolean backgroundValidation() {
+    return backgroundValidation;
+  }
+
+  /** @return a connection idle this long or longer is closed, never handed out */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** @return the peer's own idle timeout, if known; idleTimeout is below it */
+  public Optional<Duration> serverIdleTimeout() {
+    return Optional.ofNullable(serverIdleTimeout);
+  }
+
+  /** @return a connection older than this (minus up to the jitter) is closed */
+  public Duration maxLifetime() {
+    return maxLifetime;
+  }
+
+  /** @return each connection's lifetime is shortened by a random amount up to this */
+  public Duration maxLifetimeJitter() {
+    return maxLifetimeJitter;
+  }
+
+  /** @return how often the evictor runs (eviction, min-idle, leak detection) */
+  public Duration evictionInterval() {
+    return evictionInterval;
+  }
+
+  /** @return a checkout held longer than this is logged once at WARN; empty = off */
+  public Optional<Duration> leakDetectionThreshold() {
+    return Optional.ofNullable(leakDetectionThreshold);
+  }
+
+  /** @return on close, how long checked-out connections may still be returned */
+  public Duration closeGracePeriod() {
+    return closeGracePeriod;
+  }
+
+  /** @return the socket options applied to every connection */
+  public SocketOptions socketOptions() {
+    return socketOptions;
+  }
+
+  /** @return the round-trip validator */
+  public Validator validator() {
+    return validator;
+  }
+
+  /** @return the hook run once on each new connection */
+  public ConnectionInitializer initializer() {
+    return initializer;
+  }
+
+  /** @return the configuration of each endpoint's circuit breaker */
+  public CircuitBreakerConfig circuitBreakerConfig() {
+    return circuitBreakerConfig;
+  }
+
+  @Override
+  public String toString() {
+    return "PoolConfig{poolName=" + poolName + ", maxTotal=" + maxTotal + ", maxPerEndpoint="
+        + maxPerEndpoint + ", minIdlePerEndpoint=" + minIdlePerEndpoint
+        + ", maxWaitersPerEndpoint=" + maxWaitersPerEndpoint + ", checkoutTimeout=" + checkoutTimeout
+        + ", connectTimeout=" + connectTimeout + ", validationTimeout=" + validationTimeout
+        + ", validationWindow=" + validationWindow + ", backgroundValidation=" + backgroundValidation
+        + ", idleTimeout=" + idleTimeout + ", serverIdleTimeout="
+        + (serverIdleTimeout == null ? "unknown" : serverIdleTimeout) + ", maxLifetime=" + maxLifetime
+        + ", maxLifetimeJitter=" + maxLifetimeJitter + ", evictionInterval=" + evictionInterval
+        + ", leakDetectionThreshold=" + (leakDetectionThreshold == null ? "off" : leakDetectionThreshold)
+        + ", closeGracePeriod=" + closeGracePeriod + ", socketOptions=" + socketOptions
+        + ", validator=" + validator.getClass().getSimpleName()
+        + ", initializer=" + initializer.getClass().getSimpleName()
+        + ", circuitBreaker{failureRateThreshold=" + circuitBreakerConfig.getFailureRateThreshold()
+        + ", minimumNumberOfCalls=" + circuitBreakerConfig.getMinimumNumberOfCalls()
+        + ", slidingWindowSize=" + circuitBreakerConfig.getSlidingWindowSize()
+        + ", permittedCallsInHalfOpen="
+        + circuitBreakerConfig.getPermittedNumberOfCallsInHalfOpenState() + "}}";
+  }
+
+  /** Builds a {@link PoolConfig}; each setter checks its value at once. Not thread-safe. */
+  public static final class Builder {
+    private static final java.util.concurrent.atomic.AtomicInteger POOL_IDS =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    private String poolName = "sockpool-" + POOL_IDS.incrementAndGet();
+    private int maxTotal = 64;
+    private int maxPerEndpoint = 8;
+    private int minIdlePerEndpoint = 0;
+    private int maxWaitersPerEndpoint = Integer.MAX_VALUE;
+    private Duration checkoutTimeout = Duration.ofSeconds(2);
+    private Duration connectTimeout = Duration.ofSeconds(1);
+    private Duration validationTimeout = Duration.ofMillis(500);
+    private Duration validationWindow = Duration.ofMillis(500);
+    private boolean backgroundValidation = false;
+    private Duration idleTimeout = Duration.ofMinutes(1);
+    private Duration serverIdleTimeout = null;
+    private Duration maxLifetime = Duration.ofMinutes(30);
+    private Duration maxLifetimeJitter = Duration.ofSeconds(30);
+    private Duration evictionInterval = Duration.ofSeconds(1);
+    private Duration leakDetectionThreshold = null;
+    private Duration closeGracePeriod = Duration.ofSeconds(5);
+    private SocketOptions socketOptions = SocketOptions.defaults();
+    private Validator validator = Validator.NONE;
+    private ConnectionInitializer initializer = ConnectionInitializer.NONE;
+    private CircuitBreakerConfig circuitBreakerConfig = CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(10)
+        .minimumNumberOfCalls(5)
+        .failureRateThreshold(50)
+        .waitDurationInOpenState(Duration.ofSeconds(2))
+        .permittedNumberOfCallsInHalfOpenState(2)
+        .build();
+
+    private Builder() {
+    }
+
+    /** @param name used in thread names and logs; default {@code sockpool-N}; not blank */
+    public Builder poolName(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("poolName must not be blank, but was " + name);
+      }
+      this.poolName = name;
+      return this;
+    }
+
+    /** @param value connections open at once, all endpoints; default 64; >= 1 */
+    public Builder maxTotal(int value) {
+      this.maxTotal = atLeast("maxTotal", value, 1);
+      return this;
+    }
+
+    /** @param value connections open at once per endpoint; default 8; >= 1 */
+    public Builder maxPerEndpoint(int value) {
+      this.maxPerEndpoint = atLeast("maxPerEndpoint", value, 1);
+      return this;
+    }
+
+    /** @param value idle connections kept per endpoint; default 0; >= 0, <= maxPerEndpoint */
+    public Builder minIdlePerEndpoint(int value) {
+      this.minIdlePerEndpoint = atLeast("minIdlePerEndpoint", value, 0);
+      return this;
+    }
+
+    /** @param value callers allowed to wait per endpoint; default unbounded; >= 0 */
+    public Builder maxWaitersPerEndpoint(int value) {
+      this.maxWaitersPerEndpoint = atLeast("maxWaitersPerEndpoint", value, 0);
+      return this;
+    }
+
+    /** @param value default checkout deadline; default 2 s; > 0 */
+    public Builder checkoutTimeout(Duration value) {
+      this.checkoutTimeout = positive("checkoutTimeout", value);
+      return this;
+    }
+
+    /** @param value limit for one connect plus initializer; default 1 s; > 0 */
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = positive("connectTimeout", value);
+      return this;
+    }
+
+    /** @param value limit for one validator run; default 500 ms; > 0 */
+    public Builder validationTimeout(Duration value) {
+      this.validationTimeout = positive("validationTimeout", value);
+      return this;
+    }
+
+    /**
+     * @param value idle time after which a borrow runs the validator; default 500 ms; >= 0
+     *     (0 validates on every borrow)
+     */
+    public Builder validationWindow(Duration value) {
+      this.validationWindow = nonNegative("validationWindow", value);
+      return this;
+    }
+
+    /** @param value run the validator on idle connections from the evictor; default false */
+    public Builder backgroundValidation(boolean value) {
+      this.backgroundValidation = value;
+      return this;
+    }
+
+    /** @param value close connections idle this long; default 1 min; > 0 and below serverIdleTimeout */
+    public Builder idleTimeout(Duration value) {
+      this.idleTimeout = positive("idleTimeout", value);
+      return this;
+    }
+
+    /** @param value the peer's idle timeout (e.g. Redis {@code timeout}); default unknown; > 0 */
+    public Builder serverIdleTimeout(Duration value) {
+      this.serverIdleTimeout = positive("serverIdleTimeout", value);
+      return this;
+    }
+
+    /** @param value the longest a connection lives; default 30 min; > 0 */
+    public Builder maxLifetime(Duration value) {
+      this.maxLifetime = positive("maxLifetime", value);
+      return this;
+    }
+
+    /** @param value random shortening of each lifetime; default 30 s; >= 0 and < maxLifetime */
+    public Builder maxLifetimeJitter(Duration value) {
+      this.maxLifetimeJitter = nonNegative("maxLifetimeJitter", value);
+      return this;
+    }
+
+    /** @param value evictor period; default 1 s; >= 10 ms */
+    public Builder evictionInterval(Duration value) {
+      Objects.requireNonNull(value, "evictionInterval");
+      if (value.compareTo(Duration.ofMillis(10)) < 0) {
+        throw new IllegalArgumentException("evictionInterval must be >= 10 ms, but was " + value);
+      }
+      this.evictionInterval = value;
+      return this;
+    }
+
+    /** @param value warn about checkouts held this long; default off; > 0 */
+    public Builder leakDetectionThreshold(Duration value) {
+      this.leakDetectionThreshold = positive("leakDetectionThreshold", value);
+      return this;
+    }
+
+    /** @param value how long close() waits for checked-out connections; default 5 s; >= 0 */
+    public Builder closeGracePeriod(Duration value) {
+      this.closeGracePeriod = nonNegative("closeGracePeriod", value);
+      return this;
+    }
+
+    /** @param value socket options for every connection; default {@link SocketOptions#defaults()} */
+    public Builder socketOptions(SocketOptions value) {
+      this.socketOptions = Objects.requireNonNull(value, "socketOptions must not be null");
+      return this;
+    }
+
+    /** @param value the round-trip validator; default {@link Validator#NONE} */
+    public Builder validator(Validator value) {
+      this.validator = Objects.requireNonNull(value, "validator must not be null (use Validator.NONE)");
+      return this;
+    }
+
+    /** @param value hook run on each new connection; default {@link ConnectionInitializer#NONE} */
+    public Builder initializer(ConnectionInitializer value) {
+      this.initializer = Objects.requireNonNull(value,
+          "initializer must not be null (use ConnectionInitializer.NONE)");
+      return this;
+    }
+
+    /**
+     * @param value per-endpoint breaker settings; default: count window 10, at least 5 calls,
+     *     opens at 50 % failures, 2 s open, 2 probes half-open
+     */
+    public Builder circuitBreakerConfig(CircuitBreakerConfig value) {
+      this.circuitBreakerConfig = Objects.requireNonNull(value, "circuitBreakerConfig must not be null");
+      return this;
+    }
+
+    /**
+     * Checks the values against each other and builds the config.
+     *
+     * @return the config
+     * @throws IllegalArgumentException if the values do not fit together
+     */
+    public PoolConfig build() {
+      if (maxPerEndpoint > maxTotal) {
+        throw new IllegalArgumentException("maxPerEndpoint must be <= maxTotal (" + maxTotal
+            + "), but was " + maxPerEndpoint);
+      }
+      if (minIdlePerEndpoint > maxPerEndpoint) {
+        throw new IllegalArgumentException("minIdlePerEndpoint must be <= maxPerEndpoint ("
+            + maxPerEndpoint + "), but was " + minIdlePerEndpoint);
+      }
+      if (serverIdleTimeout != null && idleTimeout.compareTo(serverIdleTimeout) >= 0) {
+        throw new IllegalArgumentException("idleTimeout must be < serverIdleTimeout ("
+            + serverIdleTimeout + "), but was " + idleTimeout
+            + ": the server would close connections the pool still hands out");
+      }
+      if (maxLifetimeJitter.compareTo(maxLifetime) >= 0) {
+        throw new IllegalArgumentException("maxLifetimeJitter must be < maxLifetime (" + maxLifetime
+            + "), but was " + maxLifetimeJitter);
+      }
+      return new PoolConfig(this);
+    }
+
+    private static int atLeast(String field, int value, int min) {
+      if (value < min) {
+        throw new IllegalArgumentException(field + " must be >= " + min + ", but was " + value);
+      }
+      return value;
+    }
+
+    private static Duration positive(String field, Duration value) {
+      Objects.requireNonNull(value, field + " must not be null");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(field + " must be > 0, but was " + value);
+      }
+      return value;
+    }
+
+    private static Duration nonNegative(String field, Duration value) {
+      Objects.requireNonNull(value, field + " must not be null");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(field + " must be >= 0, but was " + value);
+      }
+      return value;
+    }
+  }
+}
