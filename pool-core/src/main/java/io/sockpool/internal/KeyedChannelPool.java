@@ -153,6 +153,7 @@ public final class KeyedChannelPool {
     }
     boolean outcome = false;
     boolean waiting = false;
+    boolean suspect = false;
     Throwable lastFailure = null;
     try {
       while (true) {
@@ -206,36 +207,40 @@ public final class KeyedChannelPool {
           st.await(seen, deadline);
           continue;
         }
-        if (ctx[1] > 0) {
-          breaker.onSuccess(System.nanoTime() - connectStart, TimeUnit.NANOSECONDS);
+        boolean fresh = ctx[1] > 0;
+        long now = System.nanoTime();
+        if (fresh) {
+          breaker.onSuccess(now - connectStart, TimeUnit.NANOSECONDS);
           outcome = true;
         } else {
-          long now = System.nanoTime();
           DestroyReason reason = rules.check(ch, now);
           if (reason != null) {
             destroy(st, ch, reason);
             continue;
           }
-          if (validates && now - ch.lastUsedNanos() > validationWindowNanos) {
-            long budget = Math.min(validationTimeoutNanos, deadline - now);
-            try {
-              validator.validate(ch, Duration.ofNanos(Math.max(1, budget)));
-              if (ch.isBroken()) {
-                throw new IOException("validator left the connection broken");
-              }
-              breaker.onSuccess(System.nanoTime() - now, TimeUnit.NANOSECONDS);
-              outcome = true;
-            } catch (IOException | RuntimeException invalid) {
-              lastFailure = invalid;
-              st.lastFailure = invalid;
-              breaker.onError(System.nanoTime() - now, TimeUnit.NANOSECONDS, invalid);
-              outcome = true;
-              destroy(st, ch, DestroyReason.VALIDATION);
-              continue;
+        }
+        // A new connection needs no round trip, unless a validation already failed in this
+        // checkout: then the peer itself is suspect (accepts connections but does not answer).
+        if (validates && (fresh ? suspect : now - ch.lastUsedNanos() > validationWindowNanos)) {
+          long budget = Math.min(validationTimeoutNanos, deadline - now);
+          try {
+            validator.validate(ch, Duration.ofNanos(Math.max(1, budget)));
+            if (ch.isBroken()) {
+              throw new IOException("validator left the connection broken");
             }
+            breaker.onSuccess(System.nanoTime() - now, TimeUnit.NANOSECONDS);
+            outcome = true;
+          } catch (IOException | RuntimeException invalid) {
+            lastFailure = invalid;
+            st.lastFailure = invalid;
+            suspect = true;
+            breaker.onError(System.nanoTime() - now, TimeUnit.NANOSECONDS, invalid);
+            outcome = true;
+            destroy(st, ch, DestroyReason.VALIDATION);
+            continue;
           }
         }
-        long now = System.nanoTime();
+        now = System.nanoTime();
         ch.touch(now);
         Lease lease = new Lease(this, ch, now, traceCheckouts);
         ch.lease(lease);

@@ -60,7 +60,7 @@ final class SocketConnector {
         while (!channel.finishConnect()) {
           long left = deadlineNanos - System.nanoTime();
           if (left <= 0) {
-            throw new SocketTimeoutException("connect to " + endpoint + " (" + address.getAddress()
+            throw new SocketTimeoutException("connect to " + endpoint + " (" + address.getAddress().getHostAddress()
                 + ") timed out after " + (System.nanoTime() - start) / 1_000_000 + " ms");
           }
           selector.select(Math.max(1, (left + 999_999) / 1_000_000));
