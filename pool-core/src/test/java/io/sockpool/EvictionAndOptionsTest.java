@@ -4,6 +4,7 @@ import static io.sockpool.TestSupport.ping;
 import static io.sockpool.ValidationTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.StandardSocketOptions;
@@ -40,6 +41,25 @@ class EvictionAndOptionsTest {
       waitUntil(() -> pool.stats(peer.endpoint()).destroyed(DestroyReason.IDLE) >= 2);
       waitUntil(() -> pool.stats(peer.endpoint()).idle() == 2);
       assertTrue(pool.stats(peer.endpoint()).created() >= 4, "evicted ones were replaced");
+    }
+  }
+
+  @Test
+  void aPeerThatNeverAnswersTheSynHoldsUpNeitherEvictionNorAnotherEndpointsMinIdle() throws Exception {
+    PoolConfig config = PoolConfig.builder().maxPerEndpoint(4).minIdlePerEndpoint(2)
+        .connectTimeout(Duration.ofSeconds(3)).idleTimeout(Duration.ofMillis(300))
+        .evictionInterval(Duration.ofMillis(20)).build();
+    try (TestSupport.Blackhole hole = new TestSupport.Blackhole(); SocketPool pool = SocketPool.create(config)) {
+      assertThrows(CheckoutTimeoutException.class, () -> pool.checkout(hole.endpoint(), Duration.ofMillis(50)));
+      // the evictor now refills the blackholed endpoint: its connects hang for 3 s each
+      assertEquals(2, pool.warmUp(peer.endpoint()));
+      long start = System.nanoTime();
+      pool.checkout(peer.endpoint()).invalidate();
+      pool.checkout(peer.endpoint()).invalidate();
+      waitUntil(() -> pool.stats(peer.endpoint()).idle() == 2);
+      waitUntil(() -> pool.stats(peer.endpoint()).destroyed(DestroyReason.IDLE) >= 1);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms < 2500, "refill and eviction went on while connects hung, took " + ms + " ms");
     }
   }
 

@@ -160,6 +160,9 @@ public final class PooledChannel implements Connection {
     key.interestOps(op);
     selector.select(Math.max(1, (left + 999_999) / 1_000_000));
     selector.selectedKeys().clear();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new java.io.InterruptedIOException(what + " on " + endpoint + " interrupted");
+    }
     if (!channel.isOpen()) {
       throw new java.nio.channels.ClosedChannelException();
     }
