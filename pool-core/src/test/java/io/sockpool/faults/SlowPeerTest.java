@@ -1,0 +1,150 @@
+package io.sockpool.faults;
+
+import static io.sockpool.faults.FaultKit.MARGIN;
+import static io.sockpool.faults.FaultKit.millis;
+import static io.sockpool.faults.FaultKit.millisSince;
+import static io.sockpool.faults.FaultKit.ping;
+import static io.sockpool.faults.FaultKit.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
+import io.sockpool.CheckoutTimeoutException;
+import io.sockpool.ConnectionStats;
+import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
+import io.sockpool.PooledConnection;
+import io.sockpool.SocketPool;
+import io.sockpool.testkit.ToxiproxyExtension;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A peer that accepts and takes requests but answers far too late (latency toxic) or never
+ * (timeout toxic with timeout 0): validation fails, the checkout fails by its deadline, the
+ * connections are destroyed, and another endpoint keeps serving meanwhile.
+ */
+class SlowPeerTest {
+  @RegisterExtension
+  static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
+
+  private static final Duration DEADLINE = Duration.ofSeconds(1);
+  private static final Duration VALIDATION_TIMEOUT = Duration.ofMillis(250);
+  /** Ten times the validation timeout: "well above". */
+  private static final long LATENCY_MILLIS = 2500;
+  private static final int WARM = 2;
+
+  /** Installs the fault on the slow proxy. */
+  @FunctionalInterface
+  interface Fault {
+    void install(Proxy proxy) throws IOException;
+  }
+
+  @Test
+  @Timeout(30)
+  void slowPeerFailsValidationAndTheCheckoutByItsDeadlineWhileAnotherEndpointKeepsServing(
+      ToxiproxyClient client) throws Exception {
+    checkoutFailsByDeadlineWhileOtherEndpointServes(client, "faults-slow-peer", "slow-peer",
+        p -> p.toxics().latency("slow", ToxicDirection.DOWNSTREAM, LATENCY_MILLIS));
+  }
+
+  @ParameterizedTest(name = "timeout toxic on the {0} stream")
+  @EnumSource(ToxicDirection.class)
+  @Timeout(30)
+  void blackholedPeerFailsValidationAndTheCheckoutByItsDeadlineWhileAnotherEndpointKeepsServing(
+      ToxicDirection stream, ToxiproxyClient client) throws Exception {
+    String name = "blackhole-" + stream.name().toLowerCase(java.util.Locale.ROOT);
+    checkoutFailsByDeadlineWhileOtherEndpointServes(client, "faults-" + name, name,
+        p -> p.toxics().timeout("blackhole", stream, 0));
+  }
+
+  private void checkoutFailsByDeadlineWhileOtherEndpointServes(ToxiproxyClient client, String poolName,
+      String caseName, Fault fault) throws Exception {
+    try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, poolName)) {
+      Proxy slowProxy = f.proxy(caseName);
+      Proxy fastProxy = f.proxy(caseName + "-other");
+      Endpoint slow = f.endpoint(slowProxy);
+      Endpoint fast = f.endpoint(fastProxy);
+      SocketPool pool = f.pool(FaultKit.config()
+          .maxPerEndpoint(4)
+          .checkoutTimeout(DEADLINE)
+          .validationTimeout(VALIDATION_TIMEOUT)
+          .validationWindow(Duration.ZERO)); // every borrow of an idle connection runs the PING
+
+      assertEquals(WARM, pool.warmUp(slow, WARM));
+      assertEquals(WARM, pool.warmUp(fast, WARM));
+      for (Endpoint e : List.of(slow, fast)) {
+        try (PooledConnection c = pool.checkout(e)) {
+          ping(c, Duration.ofSeconds(1)); // both work before the fault
+        }
+      }
+
+      fault.install(slowProxy);
+
+      // The other endpoint is served all along, by a second thread.
+      AtomicBoolean stop = new AtomicBoolean();
+      CompletableFuture<List<Long>> other = CompletableFuture.supplyAsync(() -> {
+        List<Long> nanos = new ArrayList<>();
+        while (!stop.get()) {
+          long start = System.nanoTime();
+          try (PooledConnection c = pool.checkout(fast)) {
+            ping(c, Duration.ofSeconds(1));
+          } catch (IOException e) {
+            throw new AssertionError("the other endpoint failed while " + slow + " was slow", e);
+          }
+          nanos.add(System.nanoTime() - start);
+        }
+        return nanos;
+      });
+
+      long start = System.nanoTime();
+      CheckoutTimeoutException e = assertThrows(CheckoutTimeoutException.class, () -> pool.checkout(slow));
+      long failedAfter = millisSince(start);
+      stop.set(true);
+      List<Long> otherNanos = other.get(10, TimeUnit.SECONDS);
+
+      assertTrue(failedAfter < DEADLINE.toMillis() + MARGIN.toMillis(),
+          "checkout failed after " + failedAfter + " ms; deadline " + DEADLINE.toMillis() + " ms + margin");
+      assertTrue(e.getCause() instanceof SocketTimeoutException,
+          "the last failure (validation timed out) is the cause: " + e);
+      assertTrue(e.getMessage().contains(slow.toString()), e.getMessage());
+      ConnectionStats s = pool.stats(slow);
+      assertTrue(s.destroyed(DestroyReason.VALIDATION) >= WARM,
+          "both idle connections failed validation and were destroyed: " + s);
+      assertEquals(0, s.active() + s.idle(), "no connection to the slow peer is kept: " + s);
+      assertEquals(s.created(), s.destroyedTotal(), "every connection to the slow peer is gone: " + s);
+
+      Collections.sort(otherNanos);
+      long otherMax = otherNanos.get(otherNanos.size() - 1);
+      long otherP50 = otherNanos.get(otherNanos.size() / 2);
+      assertTrue(otherNanos.size() >= 5, "the other endpoint kept serving: only " + otherNanos.size()
+          + " exchanges in " + failedAfter + " ms");
+      // One validation of the slow peer takes 250 ms; the other endpoint never waits for one.
+      assertTrue(otherMax < TimeUnit.MILLISECONDS.toNanos(VALIDATION_TIMEOUT.toMillis() * 2),
+          "slowest exchange with the other endpoint " + millis(otherMax) + " ms");
+      assertEquals(0, pool.stats(fast).destroyedTotal(), "the other endpoint lost nothing");
+
+      report(caseName, "checkout failed after %d ms (deadline %d ms, validation timeout %d ms): %s; "
+          + "slow endpoint created=%d destroyed VALIDATION=%d", failedAfter, DEADLINE.toMillis(),
+          VALIDATION_TIMEOUT.toMillis(), e.getCause(), s.created(), s.destroyed(DestroyReason.VALIDATION));
+      report(caseName, "other endpoint meanwhile: %d checkout+PING exchanges, p50 %.2f ms, max %.2f ms, "
+          + "0 failures", otherNanos.size(), millis(otherP50), millis(otherMax));
+      f.assertNoLeaks();
+    }
+  }
+}
