@@ -73,6 +73,67 @@ class SlowPeerTest {
         p -> p.toxics().timeout("blackhole", stream, 0));
   }
 
+  /**
+   * The slow peer's callers hold all of its connections (each stuck in an exchange behind a
+   * latency toxic) and the pool is at maxTotal. Further callers for the slow peer must wait
+   * for their deadline and fail; the other endpoint's idle connections are none of their
+   * business and must survive.
+   */
+  @Test
+  @Timeout(30)
+  void slowPeerAtItsLimitDoesNotDestroyAnotherEndpointsIdleConnections(ToxiproxyClient client)
+      throws Exception {
+    int perEndpoint = 2;
+    try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, "faults-slow-peer-limit")) {
+      Proxy slowProxy = f.proxy("slow-peer-limit");
+      Proxy otherProxy = f.proxy("slow-peer-limit-other");
+      Endpoint slow = f.endpoint(slowProxy);
+      Endpoint other = f.endpoint(otherProxy);
+      SocketPool pool = f.pool(FaultKit.config()
+          .maxPerEndpoint(perEndpoint)
+          .maxTotal(2 * perEndpoint)
+          .validationWindow(Duration.ofMinutes(10)));
+      assertEquals(perEndpoint, pool.warmUp(other, perEndpoint));
+      slowProxy.toxics().latency("slow", ToxicDirection.DOWNSTREAM, LATENCY_MILLIS);
+
+      // The slow peer's holders: each stuck in an exchange for the toxic's latency.
+      java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(perEndpoint);
+      List<CompletableFuture<Void>> holders = new ArrayList<>();
+      for (int i = 0; i < perEndpoint; i++) {
+        String token = "held-" + i;
+        holders.add(CompletableFuture.runAsync(() -> {
+          try (PooledConnection c = pool.checkout(slow)) {
+            holding.countDown();
+            FaultKit.echo(c, token, Duration.ofMillis(LATENCY_MILLIS * 3));
+          } catch (IOException e) {
+            throw new AssertionError("holder of " + slow + " failed", e);
+          }
+        }));
+      }
+      assertTrue(holding.await(10, TimeUnit.SECONDS), "the slow peer's connections are all held");
+      ConnectionStats before = pool.stats(other);
+
+      long start = System.nanoTime();
+      assertThrows(CheckoutTimeoutException.class, () -> pool.checkout(slow, Duration.ofMillis(300)));
+      long waited = millisSince(start);
+      ConnectionStats after = pool.stats(other);
+      report("slow-peer-limit", "caller of the slow peer (at its limit, pool at maxTotal) timed out after "
+          + "%d ms; other endpoint before: idle=%d destroyed=%d, after: idle=%d destroyed=%s",
+          waited, before.idle(), before.destroyedTotal(), after.idle(), FaultFixture.destroyedByReason(after));
+      assertEquals(0, after.destroyedTotal(), "the other endpoint lost idle connections to the slow "
+          + "peer's callers: " + after);
+      assertEquals(perEndpoint, after.idle(), after.toString());
+      try (PooledConnection c = pool.checkout(other, Duration.ofMillis(500))) {
+        ping(c, Duration.ofSeconds(1));
+      }
+      assertEquals(perEndpoint, pool.stats(other).created(), "served by its existing connections");
+      for (CompletableFuture<Void> h : holders) {
+        h.get(10, TimeUnit.SECONDS);
+      }
+      f.assertNoLeaks();
+    }
+  }
+
   private void checkoutFailsByDeadlineWhileOtherEndpointServes(ToxiproxyClient client, String poolName,
       String caseName, Fault fault) throws Exception {
     try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, poolName)) {

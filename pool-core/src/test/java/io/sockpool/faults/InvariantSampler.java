@@ -1,0 +1,93 @@
+package io.sockpool.faults;
+
+import io.sockpool.ConnectionStats;
+import io.sockpool.Endpoint;
+import io.sockpool.SocketPool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Samples the pool's stats about once a millisecond while {@code running} and records every
+ * sample that breaks a limit: per endpoint, connections held (created - destroyed) and
+ * active + idle at most maxPerEndpoint, waiters at most maxWaitersPerEndpoint; in total, held
+ * connections at most maxTotal.
+ */
+final class InvariantSampler implements Runnable {
+  private static final int MAX_RECORDED = 100;
+
+  private final SocketPool pool;
+  private final List<Endpoint> endpoints;
+  private final int maxPerEndpoint;
+  private final int maxWaiters;
+  private final int maxTotal;
+  private final AtomicBoolean running;
+  private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+  private volatile long samples;
+  private volatile long maxHeld;
+  private volatile long maxTotalHeld;
+  private volatile long maxWaiting;
+
+  InvariantSampler(SocketPool pool, List<Endpoint> endpoints, int maxPerEndpoint, int maxWaiters,
+      AtomicBoolean running) {
+    this.pool = pool;
+    this.endpoints = List.copyOf(endpoints);
+    this.maxPerEndpoint = maxPerEndpoint;
+    this.maxWaiters = maxWaiters;
+    this.maxTotal = pool.config().maxTotal();
+    this.running = running;
+  }
+
+  @Override
+  public void run() {
+    while (running.get()) {
+      sample();
+      LockSupport.parkNanos(1_000_000);
+    }
+  }
+
+  void sample() {
+    long total = 0;
+    for (Endpoint e : endpoints) {
+      ConnectionStats s = pool.stats(e);
+      long held = s.created() - s.destroyedTotal();
+      total += held;
+      maxHeld = Math.max(maxHeld, held);
+      maxWaiting = Math.max(maxWaiting, s.waiting());
+      check(held <= maxPerEndpoint, "held " + held + " > maxPerEndpoint: " + s);
+      check(s.active() + s.idle() <= maxPerEndpoint, "active + idle > maxPerEndpoint: " + s);
+      check(s.waiting() <= maxWaiters, "waiting > maxWaitersPerEndpoint " + maxWaiters + ": " + s);
+    }
+    maxTotalHeld = Math.max(maxTotalHeld, total);
+    check(total <= maxTotal, "held " + total + " > maxTotal " + maxTotal);
+    samples++;
+  }
+
+  private void check(boolean ok, String what) {
+    if (!ok && violations.size() < MAX_RECORDED) {
+      violations.add("sample " + samples + ": " + what);
+    }
+  }
+
+  List<String> violations() {
+    return new ArrayList<>(violations);
+  }
+
+  long samples() {
+    return samples;
+  }
+
+  long maxHeld() {
+    return maxHeld;
+  }
+
+  long maxTotal() {
+    return maxTotalHeld;
+  }
+
+  long maxWaiting() {
+    return maxWaiting;
+  }
+}

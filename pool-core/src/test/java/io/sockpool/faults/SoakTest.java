@@ -1,0 +1,275 @@
+package io.sockpool.faults;
+
+import static io.sockpool.faults.FaultKit.BREAKER_OPEN;
+import static io.sockpool.faults.FaultKit.MARGIN;
+import static io.sockpool.faults.FaultKit.echo;
+import static io.sockpool.faults.FaultKit.millis;
+import static io.sockpool.faults.FaultKit.millisSince;
+import static io.sockpool.faults.FaultKit.ping;
+import static io.sockpool.faults.FaultKit.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import io.sockpool.CheckoutException;
+import io.sockpool.ConnectionStats;
+import io.sockpool.Endpoint;
+import io.sockpool.EndpointUnavailableException;
+import io.sockpool.PoolExhaustedException;
+import io.sockpool.PooledConnection;
+import io.sockpool.SocketPool;
+import io.sockpool.testkit.ToxiproxyExtension;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * 64 threads check out, use, return and invalidate connections at random for
+ * {@link #DURATION} while {@link ToxicChaos} adds and removes faults on one of two endpoints.
+ * Every checkout returns within its deadline (+ margin) a working connection or a
+ * {@link CheckoutException}; no borrower ever reads another's reply; a connection handed out
+ * while no fault was active (or had been for {@link #GRACE}) works; the pool never holds more
+ * than its limits; afterwards it heals and nothing leaks.
+ */
+class SoakTest {
+  @RegisterExtension
+  static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
+
+  /** The issue asks for 30 s. */
+  static final Duration DURATION = Duration.ofSeconds(30);
+  static final int THREADS = 64;
+  static final int MAX_PER_ENDPOINT = 8;
+  static final int MAX_WAITERS = 40;
+  /** After a fault ends, connections it damaged may still be closing; then the pool must be clean. */
+  static final Duration GRACE = Duration.ofMillis(500);
+  /** Checkouts may overrun their deadline by this much on 2 busy cores with 64 threads. */
+  static final Duration SOAK_MARGIN = Duration.ofSeconds(2);
+  /** The long read timeout: an exchange on a healthy connection finishes well within it. */
+  static final Duration PATIENT = Duration.ofSeconds(3);
+  static final Duration IMPATIENT = Duration.ofMillis(150);
+
+  private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+  private final AtomicLong maxOverrunNanos = new AtomicLong(Long.MIN_VALUE);
+  private final LongAdder strictExchanges = new LongAdder();
+  private volatile String worstOverrun = "none";
+  private final AtomicLong tokens = new AtomicLong();
+
+  @Test
+  @Timeout(120)
+  void poolKeepsItsPromisesUnderRandomFaults(ToxiproxyClient client) throws Exception {
+    long seed = System.nanoTime();
+    try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, "faults-soak")) {
+      Proxy chaosProxy = f.proxy("soak-chaos");
+      Proxy calmProxy = f.proxy("soak-calm");
+      Endpoint chaos = f.endpoint(chaosProxy);
+      Endpoint calm = f.endpoint(calmProxy);
+      SocketPool pool = f.pool(FaultKit.config()
+          .maxPerEndpoint(MAX_PER_ENDPOINT)
+          .maxTotal(2 * MAX_PER_ENDPOINT)
+          .minIdlePerEndpoint(2)
+          .maxWaitersPerEndpoint(MAX_WAITERS)
+          .checkoutTimeout(Duration.ofMillis(500))
+          .validationTimeout(Duration.ofMillis(150))
+          .validationWindow(Duration.ofMillis(100))
+          .backgroundValidation(true)
+          .evictionInterval(Duration.ofMillis(200))
+          .idleTimeout(Duration.ofSeconds(5)));
+      pool.warmUp(chaos);
+      pool.warmUp(calm);
+
+      long end = System.nanoTime() + DURATION.toNanos();
+      ToxicChaos monkey = new ToxicChaos(chaosProxy, seed, end);
+      Thread monkeyThread = new Thread(monkey, "soak-chaos");
+      AtomicBoolean sampling = new AtomicBoolean(true);
+      InvariantSampler sampler = new InvariantSampler(pool, List.of(chaos, calm), MAX_PER_ENDPOINT,
+          MAX_WAITERS, sampling);
+      Thread samplerThread = new Thread(sampler, "soak-sampler");
+      List<Thread> workers = new ArrayList<>();
+      for (int i = 0; i < THREADS; i++) {
+        Random r = new Random(seed + i);
+        workers.add(new Thread(() -> work(pool, chaos, calm, monkey, r, end), "soak-worker-" + i));
+      }
+      monkeyThread.start();
+      samplerThread.start();
+      workers.forEach(Thread::start);
+      for (Thread t : workers) {
+        t.join(DURATION.toMillis() + 30_000);
+        assertFalse(t.isAlive(), t.getName() + " finished");
+      }
+      monkeyThread.join(10_000);
+      sampling.set(false);
+      samplerThread.join(5_000);
+      assertNull(monkey.failure(), "driving the Toxiproxy failed: " + monkey.failure());
+
+      // Heal: no fault left; both endpoints serve within the breaker's wait + 1 s.
+      chaosProxy.enable(); // a no-op unless the last fault was the peer going down
+      assertTrue(chaosProxy.toxics().getAll().isEmpty(), "no toxic left");
+      long healed = awaitServed(pool, chaos, BREAKER_OPEN.toMillis() + 1000 + MARGIN.toMillis());
+      for (int i = 0; i < THREADS; i++) { // every connection now in the pool works
+        for (Endpoint e : List.of(chaos, calm)) {
+          try (PooledConnection c = pool.checkout(e, Duration.ofSeconds(2))) {
+            echo(c, "after-" + i, PATIENT);
+          }
+        }
+      }
+
+      Map<Endpoint, ConnectionStats> byEndpoint = pool.stats().byEndpoint();
+      for (ConnectionStats s : byEndpoint.values()) {
+        assertEquals(0, s.active(), "nothing checked out: " + s);
+        assertEquals(s.created() - s.destroyedTotal(), s.idle(), "every open connection is idle: " + s);
+      }
+      List<String> v = new ArrayList<>(violations);
+      v.addAll(sampler.violations());
+      assertTrue(v.isEmpty(), v.size() + " violation(s), first: " + v.subList(0, Math.min(10, v.size())));
+      assertTrue(strictExchanges.sum() > 1000, "enough exchanges ran outside faults: " + strictExchanges);
+
+      ConnectionStats total = pool.stats().total();
+      report("soak", "seed %d, %d threads for %d s, faults applied %s", seed, THREADS, DURATION.toSeconds(),
+          monkey.applied());
+      report("soak", "outcomes %s", new java.util.TreeMap<>(outcomes));
+      report("soak", "%d exchanges judged strictly (no fault within %d ms), 0 failed; 0 crossed replies; "
+          + "max checkout overrun past its deadline %.0f ms (%s)", strictExchanges.sum(), GRACE.toMillis(),
+          millis(maxOverrunNanos.get()), worstOverrun);
+      report("soak", "%d invariant samples: max held per endpoint %d (limit %d), max total %d (limit %d), "
+          + "max waiting %d (limit %d)", sampler.samples(), sampler.maxHeld(), MAX_PER_ENDPOINT,
+          sampler.maxTotal(), 2 * MAX_PER_ENDPOINT, sampler.maxWaiting(), MAX_WAITERS);
+      report("soak", "healed %d ms after the last fault; pool totals: created %d, checkouts %d, timeouts %d, "
+          + "rejected %d, destroyed %s", healed, total.created(), total.checkouts(), total.timeouts(),
+          total.rejected(), FaultFixture.destroyedByReason(total));
+      f.assertNoLeaks();
+    }
+  }
+
+  /** Retries until a checkout + PING succeeds; fails past {@code boundMillis}. */
+  private static long awaitServed(SocketPool pool, Endpoint ep, long boundMillis) throws Exception {
+    long start = System.nanoTime();
+    while (true) {
+      try (PooledConnection c = pool.checkout(ep, Duration.ofSeconds(1))) {
+        ping(c, PATIENT);
+        return millisSince(start);
+      } catch (EndpointUnavailableException e) {
+        PeerDownTest.pauseUntil(e.retryAfter());
+      }
+      assertTrue(millisSince(start) < boundMillis, "served again within " + boundMillis + " ms");
+    }
+  }
+
+  private void work(SocketPool pool, Endpoint chaos, Endpoint calm, ToxicChaos monkey, Random r, long end) {
+    while (System.nanoTime() - end < 0) {
+      Endpoint ep = r.nextInt(4) == 0 ? calm : chaos;
+      long epoch = monkey.epoch();
+      long start = System.nanoTime();
+      boolean quiet = ep == calm || monkey.quietSince() <= start - GRACE.toNanos();
+      String token = Thread.currentThread().getName() + "-" + tokens.incrementAndGet();
+      int op = r.nextInt(100);
+      Duration readTimeout = r.nextBoolean() ? PATIENT : IMPATIENT;
+      try {
+        if (op < 15) {
+          String got = pool.executeIdempotent(ep, c -> {
+            echo(c, token, PATIENT);
+            return token;
+          });
+          assertSame(token, got);
+          count("executeIdempotent ok");
+          judged(ep == calm || quiet && monkey.epoch() == epoch);
+          continue;
+        }
+        Duration deadline = Duration.ofMillis(200 + r.nextInt(600));
+        PooledConnection c;
+        try {
+          c = pool.checkout(ep, deadline);
+        } finally {
+          long overrun = System.nanoTime() - start - deadline.toNanos();
+          if (maxOverrunNanos.accumulateAndGet(overrun, Math::max) == overrun) {
+            worstOverrun = ep + ", deadline " + deadline.toMillis() + " ms, overrun " + millis(overrun) + " ms";
+          }
+          if (overrun > SOAK_MARGIN.toNanos()) {
+            violations.add("checkout of " + ep + " took " + millis(overrun) + " ms past its deadline of "
+                + deadline.toMillis() + " ms");
+          }
+        }
+        count("checkout ok");
+        try {
+          if (op < 25) {
+            c.invalidate();
+            count("invalidated unused");
+          } else if (op < 35) {
+            c.close();
+            count("returned unused");
+          } else {
+            echo(c, token, readTimeout);
+            if (op < 50) {
+              c.invalidate();
+              count("exchange ok, invalidated");
+            } else {
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(r.nextInt(op < 60 ? 30 : 2)));
+              c.close();
+              count("exchange ok, returned");
+            }
+            judged(ep == calm || quiet && monkey.epoch() == epoch);
+          }
+        } catch (IOException e) {
+          c.close(); // a plain return: the pool must notice by itself that the connection is broken
+          exchangeFailed(e, ep == calm || quiet && monkey.epoch() == epoch, readTimeout, ep);
+        }
+      } catch (EndpointUnavailableException e) {
+        count(e.getClass().getSimpleName());
+        PeerDownTest.pauseUntil(e.retryAfter()); // a well-behaved caller backs off
+      } catch (PoolExhaustedException e) {
+        count(e.getClass().getSimpleName());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1 + r.nextInt(10)));
+      } catch (CheckoutException e) {
+        count(e.getClass().getSimpleName());
+      } catch (IOException e) { // from executeIdempotent's operation
+        exchangeFailed(e, ep == calm || quiet && monkey.epoch() == epoch, PATIENT, ep);
+      } catch (RuntimeException | Error e) {
+        violations.add("undocumented failure on " + ep + ": " + e);
+      }
+    }
+  }
+
+  private void judged(boolean strict) {
+    if (strict) {
+      strictExchanges.increment();
+    }
+  }
+
+  private void exchangeFailed(IOException e, boolean strict, Duration readTimeout, Endpoint ep) {
+    count("exchange failed: " + e.getClass().getSimpleName());
+    if (e instanceof FaultKit.CrossedReplyException) {
+      violations.add("crossed reply on " + ep + ": " + e.getMessage());
+    } else if (strict && !(e instanceof SocketTimeoutException && readTimeout == IMPATIENT)) {
+      // An impatient read may lose to CPU starvation; anything else outside a fault is a dead
+      // or foreign connection handed out.
+      violations.add("exchange on " + ep + " failed with no fault active: " + e);
+    }
+  }
+
+  private static void assertSame(String expected, String got) {
+    if (!expected.equals(got)) {
+      throw new AssertionError("executeIdempotent returned " + got + " for " + expected);
+    }
+  }
+
+  private void count(String outcome) {
+    outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+  }
+}
