@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes proxies, toxics and errors with Toxiproxy's field order and types (compact, HTML-safe
- * escaping as Go's encoder).
+ * Writes proxies, toxics and errors with Toxiproxy's field order and types (compact, with Go's escaping
+ * of {@code < > &}).
  */
 final class ApiJson {
 
@@ -24,13 +24,13 @@ final class ApiJson {
     private static String render(Body body) {
         StringWriter out = new StringWriter();
         try (JsonWriter w = new JsonWriter(out)) {
-            w.setHtmlSafe(true);
             w.setSerializeNulls(true);
             body.write(w);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        // Go's encoder escapes exactly these three (they only occur inside strings).
+        return out.toString().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     }
 
     static String proxy(ProxyEntry p) {

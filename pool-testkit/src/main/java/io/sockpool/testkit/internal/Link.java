@@ -6,7 +6,6 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * One direction of a proxied connection (Go's ToxicLink): reads its source, runs the toxic chain,
@@ -45,10 +44,6 @@ final class Link {
         this.upstream = upstream;
         this.src = src;
         this.dst = dst;
-    }
-
-    Random random() {
-        return loop.random();
     }
 
     boolean done() {
@@ -201,7 +196,7 @@ final class Link {
             }
             if (!segs.isEmpty()) {
                 List<Segment> out = new ArrayList<>(segs.size() + 1);
-                s.process(segs, out, this);
+                s.process(segs, out, loop.random());
                 segs = out;
             }
             if (ending) {

@@ -56,7 +56,7 @@ abstract class Stage {
     }
 
     /** Passes data through the toxic, adding the results to {@code out}. */
-    abstract void process(List<Segment> in, List<Segment> out, Link link);
+    abstract void process(List<Segment> in, List<Segment> out, Random random);
 
     /** The end of the link (source EOF or a close further up) reaches this stage at {@code t}. */
     long onEnd(long t) {
@@ -91,7 +91,7 @@ abstract class Stage {
         }
 
         @Override
-        void process(List<Segment> in, List<Segment> out, Link link) {
+        void process(List<Segment> in, List<Segment> out, Random random) {
             out.addAll(in);
         }
     }
@@ -103,14 +103,13 @@ abstract class Stage {
         }
 
         @Override
-        void process(List<Segment> in, List<Segment> out, Link link) {
+        void process(List<Segment> in, List<Segment> out, Random random) {
             long latency = def.attr("latency");
             long jitter = def.attr("jitter");
-            Random r = link.random();
             for (Segment s : in) {
                 long delay = latency;
                 if (jitter > 0) {
-                    delay += r.nextLong(2 * jitter) - jitter;
+                    delay += random.nextLong(2 * jitter) - jitter;
                 }
                 long release = Math.max(Math.max(s.due, s.stamp + millis(delay)), free);
                 s.due = release;
@@ -128,7 +127,7 @@ abstract class Stage {
         }
 
         @Override
-        void process(List<Segment> in, List<Segment> out, Link link) {
+        void process(List<Segment> in, List<Segment> out, Random random) {
             long rate = def.attr("rate");
             for (Segment s : in) {
                 long t = Math.max(s.due, free);
@@ -166,14 +165,14 @@ abstract class Stage {
         }
 
         @Override
-        void process(List<Segment> in, List<Segment> out, Link link) {
+        void process(List<Segment> in, List<Segment> out, Random random) {
             int avg = (int) Math.max(1, def.attr("average_size"));
             int var = (int) Math.max(0, Math.min(Integer.MAX_VALUE / 2, def.attr("size_variation")));
             long delay = Math.max(0, def.attr("delay")) * 1000L;
             for (Segment s : in) {
                 long t = Math.max(s.due, free);
                 List<int[]> pieces = new java.util.ArrayList<>();
-                cut(0, s.length(), avg, var, link.random(), pieces);
+                cut(0, s.length(), avg, var, random, pieces);
                 for (int[] p : pieces) {
                     out.add(s.slice(p[0], p[1] - p[0], t));
                     t += delay;
@@ -214,7 +213,7 @@ abstract class Stage {
         }
 
         @Override
-        void process(List<Segment> in, List<Segment> out, Link link) {
+        void process(List<Segment> in, List<Segment> out, Random random) {
             long limit = def.attr("bytes");
             for (Segment s : in) {
                 long remaining = Math.max(0, limit - transmitted);
@@ -240,7 +239,7 @@ abstract class Stage {
         }
 
         @Override
-        void process(List<Segment> in, List<Segment> out, Link link) {
+        void process(List<Segment> in, List<Segment> out, Random random) {
             out.addAll(in);
         }
 
@@ -268,7 +267,7 @@ abstract class Stage {
         }
 
         @Override
-        void process(List<Segment> in, List<Segment> out, Link link) {
+        void process(List<Segment> in, List<Segment> out, Random random) {
             long timeout = def.attr("timeout");
             if (timeout > 0 && !in.isEmpty()) {
                 deadline = Math.max(deadline, in.get(in.size() - 1).due + millis(timeout));
@@ -292,7 +291,7 @@ abstract class Stage {
         }
 
         @Override
-        void process(List<Segment> in, List<Segment> out, Link link) {
+        void process(List<Segment> in, List<Segment> out, Random random) {
             if (!triggered && !in.isEmpty()) {
                 triggered = true;
                 requestEnd(in.get(0).due + millis(def.attr("timeout")));
