@@ -11,9 +11,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Samples the pool's stats about once a millisecond while {@code running} and records every
- * sample that breaks a limit: per endpoint, connections held (created - destroyed) and
- * active + idle at most maxPerEndpoint, waiters at most maxWaitersPerEndpoint; in total, held
- * connections at most maxTotal.
+ * sample that breaks a limit: per endpoint, connections held (created - destroyed) at most
+ * maxPerEndpoint; in total, held connections at most maxTotal. Held is exact in a snapshot:
+ * created is read before destroyed, so it never overstates. Two gauges are only recorded, not
+ * checked, because they are no exact bound: active and idle are read one after the other (a
+ * connection returned in between counts in both), and the waiting gauge includes callers that
+ * are being turned away at that instant (it is incremented before the maxWaitersPerEndpoint
+ * check and decremented on rejection).
  */
 final class InvariantSampler implements Runnable {
   private static final int MAX_RECORDED = 100;
@@ -21,7 +25,6 @@ final class InvariantSampler implements Runnable {
   private final SocketPool pool;
   private final List<Endpoint> endpoints;
   private final int maxPerEndpoint;
-  private final int maxWaiters;
   private final int maxTotal;
   private final AtomicBoolean running;
   private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
@@ -29,13 +32,12 @@ final class InvariantSampler implements Runnable {
   private volatile long maxHeld;
   private volatile long maxTotalHeld;
   private volatile long maxWaiting;
+  private volatile long maxStallNanos;
 
-  InvariantSampler(SocketPool pool, List<Endpoint> endpoints, int maxPerEndpoint, int maxWaiters,
-      AtomicBoolean running) {
+  InvariantSampler(SocketPool pool, List<Endpoint> endpoints, int maxPerEndpoint, AtomicBoolean running) {
     this.pool = pool;
     this.endpoints = List.copyOf(endpoints);
     this.maxPerEndpoint = maxPerEndpoint;
-    this.maxWaiters = maxWaiters;
     this.maxTotal = pool.config().maxTotal();
     this.running = running;
   }
@@ -44,7 +46,11 @@ final class InvariantSampler implements Runnable {
   public void run() {
     while (running.get()) {
       sample();
+      long before = System.nanoTime();
       LockSupport.parkNanos(1_000_000);
+      // How much later than asked this thread got the CPU back: the machine's own stalls,
+      // to compare with how late checkouts return.
+      maxStallNanos = Math.max(maxStallNanos, System.nanoTime() - before - 1_000_000);
     }
   }
 
@@ -57,8 +63,6 @@ final class InvariantSampler implements Runnable {
       maxHeld = Math.max(maxHeld, held);
       maxWaiting = Math.max(maxWaiting, s.waiting());
       check(held <= maxPerEndpoint, "held " + held + " > maxPerEndpoint: " + s);
-      check(s.active() + s.idle() <= maxPerEndpoint, "active + idle > maxPerEndpoint: " + s);
-      check(s.waiting() <= maxWaiters, "waiting > maxWaitersPerEndpoint " + maxWaiters + ": " + s);
     }
     maxTotalHeld = Math.max(maxTotalHeld, total);
     check(total <= maxTotal, "held " + total + " > maxTotal " + maxTotal);
@@ -89,5 +93,10 @@ final class InvariantSampler implements Runnable {
 
   long maxWaiting() {
     return maxWaiting;
+  }
+
+  /** @return the longest this thread woke up late from a 1 ms park (scheduling, GC) */
+  long maxStallNanos() {
+    return maxStallNanos;
   }
 }

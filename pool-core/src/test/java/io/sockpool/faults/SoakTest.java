@@ -59,8 +59,11 @@ class SoakTest {
   static final int MAX_WAITERS = 40;
   /** After a fault ends, connections it damaged may still be closing; then the pool must be clean. */
   static final Duration GRACE = Duration.ofMillis(500);
-  /** Checkouts may overrun their deadline by this much on 2 busy cores with 64 threads. */
-  static final Duration SOAK_MARGIN = Duration.ofSeconds(2);
+  /**
+   * Checkouts may return this much after their deadline: 64 threads on 2 shared cores, where
+   * this test's own sampler thread was seen waking up 650 ms late (see docs/faults.md).
+   */
+  static final Duration SOAK_MARGIN = Duration.ofSeconds(3);
   /** The long read timeout: an exchange on a healthy connection finishes well within it. */
   static final Duration PATIENT = Duration.ofSeconds(3);
   static final Duration IMPATIENT = Duration.ofMillis(150);
@@ -69,7 +72,10 @@ class SoakTest {
   private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
   private final AtomicLong maxOverrunNanos = new AtomicLong(Long.MIN_VALUE);
   private final LongAdder strictExchanges = new LongAdder();
-  private volatile String worstOverrun = "none";
+  private final LongAdder strictFailures = new LongAdder();
+  private final LongAdder crossedReplies = new LongAdder();
+  private final LongAdder lateCheckouts = new LongAdder();
+  private final ConcurrentLinkedQueue<String> late = new ConcurrentLinkedQueue<>();
   private final AtomicLong tokens = new AtomicLong();
 
   @Test
@@ -99,8 +105,7 @@ class SoakTest {
       ToxicChaos monkey = new ToxicChaos(chaosProxy, seed, end);
       Thread monkeyThread = new Thread(monkey, "soak-chaos");
       AtomicBoolean sampling = new AtomicBoolean(true);
-      InvariantSampler sampler = new InvariantSampler(pool, List.of(chaos, calm), MAX_PER_ENDPOINT,
-          MAX_WAITERS, sampling);
+      InvariantSampler sampler = new InvariantSampler(pool, List.of(chaos, calm), MAX_PER_ENDPOINT, sampling);
       Thread samplerThread = new Thread(sampler, "soak-sampler");
       List<Thread> workers = new ArrayList<>();
       for (int i = 0; i < THREADS; i++) {
@@ -119,7 +124,23 @@ class SoakTest {
       samplerThread.join(5_000);
       assertNull(monkey.failure(), "driving the Toxiproxy failed: " + monkey.failure());
 
-      // Heal: no fault left; both endpoints serve within the breaker's wait + 1 s.
+      report("soak", "seed %d, %d threads for %d s, faults applied %s", seed, THREADS, DURATION.toSeconds(),
+          monkey.applied());
+      report("soak", "outcomes %s", new java.util.TreeMap<>(outcomes));
+      report("soak", "%d successful exchanges judged strictly (endpoint without faults, or no fault within %d ms), "
+          + "%d strict failures, %d crossed replies; max checkout overrun past its deadline %.0f ms, "
+          + "%d checkouts more than 250 ms late, e.g. %s", strictExchanges.sum(), GRACE.toMillis(),
+          strictFailures.sum(), crossedReplies.sum(), millis(maxOverrunNanos.get()), lateCheckouts.sum(), late);
+      report("soak", "%d invariant samples: max held per endpoint %d (limit %d), max held in total %d (limit %d), "
+          + "max waiting gauge %d (limit %d); the sampler thread itself woke up to %.0f ms late (CPU, GC)",
+          sampler.samples(), sampler.maxHeld(), MAX_PER_ENDPOINT, sampler.maxTotal(), 2 * MAX_PER_ENDPOINT,
+          sampler.maxWaiting(), MAX_WAITERS, millis(sampler.maxStallNanos()));
+      List<String> v = new ArrayList<>(violations);
+      v.addAll(sampler.violations());
+      assertTrue(v.isEmpty(), v.size() + " violation(s), first: " + v.subList(0, Math.min(10, v.size())));
+      assertTrue(strictExchanges.sum() > 1000, "enough exchanges ran outside faults: " + strictExchanges);
+
+      // Heal: no fault left; the chaos endpoint serves within the breaker's wait + 1 s.
       chaosProxy.enable(); // a no-op unless the last fault was the peer going down
       assertTrue(chaosProxy.toxics().getAll().isEmpty(), "no toxic left");
       long healed = awaitServed(pool, chaos, BREAKER_OPEN.toMillis() + 1000 + MARGIN.toMillis());
@@ -130,29 +151,13 @@ class SoakTest {
           }
         }
       }
-
-      Map<Endpoint, ConnectionStats> byEndpoint = pool.stats().byEndpoint();
-      for (ConnectionStats s : byEndpoint.values()) {
+      for (ConnectionStats s : pool.stats().byEndpoint().values()) {
         assertEquals(0, s.active(), "nothing checked out: " + s);
         assertEquals(s.created() - s.destroyedTotal(), s.idle(), "every open connection is idle: " + s);
       }
-      List<String> v = new ArrayList<>(violations);
-      v.addAll(sampler.violations());
-      assertTrue(v.isEmpty(), v.size() + " violation(s), first: " + v.subList(0, Math.min(10, v.size())));
-      assertTrue(strictExchanges.sum() > 1000, "enough exchanges ran outside faults: " + strictExchanges);
-
       ConnectionStats total = pool.stats().total();
-      report("soak", "seed %d, %d threads for %d s, faults applied %s", seed, THREADS, DURATION.toSeconds(),
-          monkey.applied());
-      report("soak", "outcomes %s", new java.util.TreeMap<>(outcomes));
-      report("soak", "%d exchanges judged strictly (no fault within %d ms), 0 failed; 0 crossed replies; "
-          + "max checkout overrun past its deadline %.0f ms (%s)", strictExchanges.sum(), GRACE.toMillis(),
-          millis(maxOverrunNanos.get()), worstOverrun);
-      report("soak", "%d invariant samples: max held per endpoint %d (limit %d), max total %d (limit %d), "
-          + "max waiting %d (limit %d)", sampler.samples(), sampler.maxHeld(), MAX_PER_ENDPOINT,
-          sampler.maxTotal(), 2 * MAX_PER_ENDPOINT, sampler.maxWaiting(), MAX_WAITERS);
-      report("soak", "healed %d ms after the last fault; pool totals: created %d, checkouts %d, timeouts %d, "
-          + "rejected %d, destroyed %s", healed, total.created(), total.checkouts(), total.timeouts(),
+      report("soak", "served again %d ms after the faults stopped; pool totals: created %d, checkouts %d, "
+          + "timeouts %d, rejected %d, destroyed %s", healed, total.created(), total.checkouts(), total.timeouts(),
           total.rejected(), FaultFixture.destroyedByReason(total));
       f.assertNoLeaks();
     }
@@ -196,15 +201,10 @@ class SoakTest {
         PooledConnection c;
         try {
           c = pool.checkout(ep, deadline);
-        } finally {
-          long overrun = System.nanoTime() - start - deadline.toNanos();
-          if (maxOverrunNanos.accumulateAndGet(overrun, Math::max) == overrun) {
-            worstOverrun = ep + ", deadline " + deadline.toMillis() + " ms, overrun " + millis(overrun) + " ms";
-          }
-          if (overrun > SOAK_MARGIN.toNanos()) {
-            violations.add("checkout of " + ep + " took " + millis(overrun) + " ms past its deadline of "
-                + deadline.toMillis() + " ms");
-          }
+          overran(start, deadline, ep == calm ? "calm" : "chaos", "served");
+        } catch (CheckoutException e) {
+          overran(start, deadline, ep == calm ? "calm" : "chaos", e.toString());
+          throw e;
         }
         count("checkout ok");
         try {
@@ -246,6 +246,23 @@ class SoakTest {
     }
   }
 
+  /** Records how far past its deadline a checkout returned; past {@link #SOAK_MARGIN} is a violation. */
+  private void overran(long start, Duration deadline, String endpoint, String outcome) {
+    long overrun = System.nanoTime() - start - deadline.toNanos();
+    maxOverrunNanos.accumulateAndGet(overrun, Math::max);
+    if (overrun > TimeUnit.MILLISECONDS.toNanos(250)) {
+      lateCheckouts.increment();
+      if (late.size() < 20) {
+        late.add(String.format(java.util.Locale.ROOT, "%s endpoint, deadline %d ms, overrun %.0f ms, %s",
+            endpoint, deadline.toMillis(), millis(overrun), outcome));
+      }
+    }
+    if (overrun > SOAK_MARGIN.toNanos()) {
+      violations.add("checkout of the " + endpoint + " endpoint returned " + millis(overrun)
+          + " ms past its deadline of " + deadline.toMillis() + " ms: " + outcome);
+    }
+  }
+
   private void judged(boolean strict) {
     if (strict) {
       strictExchanges.increment();
@@ -255,10 +272,12 @@ class SoakTest {
   private void exchangeFailed(IOException e, boolean strict, Duration readTimeout, Endpoint ep) {
     count("exchange failed: " + e.getClass().getSimpleName());
     if (e instanceof FaultKit.CrossedReplyException) {
+      crossedReplies.increment();
       violations.add("crossed reply on " + ep + ": " + e.getMessage());
     } else if (strict && !(e instanceof SocketTimeoutException && readTimeout == IMPATIENT)) {
       // An impatient read may lose to CPU starvation; anything else outside a fault is a dead
       // or foreign connection handed out.
+      strictFailures.increment();
       violations.add("exchange on " + ep + " failed with no fault active: " + e);
     }
   }
