@@ -96,6 +96,15 @@ final class FaultFixture implements AutoCloseable {
    */
   void assertNoLeaks() throws IOException, InterruptedException {
     finished = true;
+    // Before closing, the kernel's view and the pool's agree: one socket per held connection.
+    for (Proxy p : proxies) {
+      ConnectionStats s = pool.stats(endpoint(p));
+      int sockets = LeakCheck.ownSocketsTo(port(p));
+      if (sockets >= 0) {
+        assertEquals(s.created() - s.destroyedTotal(), sockets,
+            "sockets of this process connected to proxy " + p.getName() + " vs the pool's " + s);
+      }
+    }
     pool.close();
     ConnectionStats total = pool.stats().total();
     assertEquals(total.created(), total.destroyedTotal(),

@@ -93,6 +93,59 @@ class MidExchangeFaultsTest {
   }
 
   /**
+   * The peer kills an idle pooled connection at the first exchange (reset_peer added to the
+   * live connection: the reply is dropped and the connection closed). The peer is fine again
+   * by the time of the retry (the operation removes the toxic after its first failure), so
+   * {@code executeIdempotent} costs the caller nothing, while plain {@code execute} surfaces
+   * the failure; both destroy the dead connection.
+   */
+  @Test
+  @Timeout(30)
+  void executeIdempotentRetriesOnceOnAFreshConnectionWhenTheFirstDiesAtItsFirstRead(ToxiproxyClient client)
+      throws Exception {
+    try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, "faults-idempotent-retry")) {
+      Proxy proxy = f.proxy("idempotent-retry");
+      Endpoint ep = f.endpoint(proxy);
+      SocketPool pool = f.pool(FaultKit.config().maxPerEndpoint(2));
+
+      // Plain execute: the caller sees the failure, the connection is destroyed.
+      assertEquals(1, pool.warmUp(ep, 1));
+      ResetPeer kill = proxy.toxics().resetPeer("kill", ToxicDirection.DOWNSTREAM, 0);
+      assertThrows(IOException.class, () -> pool.execute(ep, c -> {
+        echo(c, "once", Duration.ofSeconds(1));
+        return "once";
+      }));
+      kill.remove();
+      assertEquals(1, pool.stats(ep).destroyed(DestroyReason.BROKEN));
+      assertEquals(0, pool.stats(ep).idle());
+
+      // executeIdempotent: the same fault costs the caller nothing.
+      assertEquals(1, pool.warmUp(ep, 1));
+      ResetPeer killAgain = proxy.toxics().resetPeer("kill-again", ToxicDirection.DOWNSTREAM, 0);
+      java.util.List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+      String result = pool.executeIdempotent(ep, c -> {
+        attempts.add(c.channel().toString());
+        try {
+          echo(c, "twice", Duration.ofSeconds(1));
+          return "twice";
+        } catch (IOException dead) {
+          killAgain.remove(); // the peer is healthy again for the retry
+          throw dead;
+        }
+      });
+      assertEquals("twice", result);
+      assertEquals(2, attempts.size(), "one retry: " + attempts);
+      ConnectionStats s = pool.stats(ep);
+      assertEquals(2, s.destroyed(DestroyReason.BROKEN), "the dead connection was destroyed: " + s);
+      assertEquals(1, s.idle(), "the retry's connection went back to the pool: " + s);
+      report("idempotent-retry", "execute surfaced the dead connection's failure; executeIdempotent "
+          + "returned the result after %d attempts; dead connections destroyed as BROKEN: %d",
+          attempts.size(), s.destroyed(DestroyReason.BROKEN));
+      f.assertNoLeaks();
+    }
+  }
+
+  /**
    * The reply is held back (latency toxic) longer than the borrower waits: the borrower times
    * out and returns the connection; the reply then arrives on a connection that no longer
    * exists. With maxPerEndpoint 1 and LIFO, a kept connection would go to the next borrower,
