@@ -49,6 +49,8 @@ class RecoveryTest {
   private static final Duration DEADLINE = Duration.ofSeconds(1);
   /** How long each served caller holds its connection: 64 callers share 8 connections. */
   private static final long HOLD_MILLIS = 10;
+  /** How long the peer stays down after every caller has failed once: longer than the breaker's wait. */
+  private static final Duration OUTAGE = BREAKER_OPEN.multipliedBy(3).dividedBy(2);
 
   @Test
   @Timeout(60)
@@ -61,6 +63,10 @@ class RecoveryTest {
       SocketPool pool = f.pool(FaultKit.config().maxPerEndpoint(MAX_PER_ENDPOINT).checkoutTimeout(DEADLINE));
       CircuitBreaker breaker = pool.circuitBreakers().circuitBreaker(ep.toString());
 
+      long t0 = System.nanoTime();
+      ConcurrentLinkedQueue<String> transitions = new ConcurrentLinkedQueue<>();
+      breaker.getEventPublisher().onStateTransition(e -> transitions.add(
+          String.format(java.util.Locale.ROOT, "%s at %.0f ms", e.getStateTransition(), millis(System.nanoTime() - t0))));
       assertEquals(MAX_PER_ENDPOINT, pool.warmUp(ep, MAX_PER_ENDPOINT), "the pool starts full");
       proxy.disable(); // the peer goes down: connections closed, connects refused
       assertTrue(peer.awaitOpenAtMost(0, Duration.ofSeconds(5)));
@@ -126,11 +132,14 @@ class RecoveryTest {
       }
 
       assertTrue(allRefused.await(20, TimeUnit.SECONDS), "all 64 callers tried while the peer was down");
-      assertEquals(CircuitBreaker.State.OPEN, breaker.getState(), "the breaker opened during the outage");
+      // The outage outlasts the breaker's wait: its half-open probes fail and it opens again.
+      Thread.sleep(OUTAGE.toMillis()); // the outage's length is the point of this pause
+      assertEquals(CircuitBreaker.State.OPEN, breaker.getState(), "the breaker is open during the outage");
       long outageAttempts = attempts.get();
       int acceptedBefore = peer.accepted();
       proxy.enable();
       enabledAt.set(System.nanoTime());
+      transitions.add(String.format(java.util.Locale.ROOT, "peer back at %.0f ms", millis(enabledAt.get() - t0)));
 
       assertTrue(allServed.await(30, TimeUnit.SECONDS), "every caller finished");
       for (Thread t : workers) {
@@ -149,6 +158,7 @@ class RecoveryTest {
         firstServed = Math.min(firstServed, servedAt[i] - enabledAt.get());
       }
       long bound = BREAKER_OPEN.toMillis() + 1000 + MARGIN.toMillis();
+      report("recovery", "breaker: %s", transitions);
       assertTrue(lastServed < TimeUnit.MILLISECONDS.toNanos(bound), "all 64 served "
           + millis(lastServed) + " ms after recovery; bound " + bound + " ms");
       assertTrue(slowestAttempt.get() < DEADLINE.plus(MARGIN).toNanos(),
