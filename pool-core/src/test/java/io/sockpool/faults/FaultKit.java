@@ -9,8 +9,11 @@ import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Settings and small helpers shared by the fault cases: the PING validator, the exchanges a
@@ -95,6 +98,15 @@ final class FaultKit {
       throw new CrossedReplyException("sent ECHO " + token + " but read '"
           + printable(new String(reply.array(), StandardCharsets.US_ASCII)) + "'");
     }
+  }
+
+  /**
+   * What a well-behaved caller does after {@code EndpointUnavailableException}: waits until the
+   * breaker's next probe is allowed, at least 5 ms and at most 200 ms.
+   */
+  static void backOffUntil(Instant retryAfter) {
+    long millis = Duration.between(Instant.now(), retryAfter).toMillis();
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(5, Math.min(200, millis))));
   }
 
   static String printable(String s) {

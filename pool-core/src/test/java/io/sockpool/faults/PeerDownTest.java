@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,7 +114,7 @@ class PeerDownTest {
           break;
         } catch (EndpointUnavailableException e) {
           retries++;
-          pauseUntil(e.retryAfter());
+          FaultKit.backOffUntil(e.retryAfter());
         }
         assertTrue(millisSince(upAt) < BREAKER_OPEN.toMillis() + 1000 + MARGIN.toMillis(),
             "served again within the breaker's wait duration + 1 s (+ margin)");
@@ -140,11 +139,5 @@ class PeerDownTest {
           servedAfterMillis, BREAKER_OPEN.toMillis(), retries);
       f.assertNoLeaks();
     }
-  }
-
-  /** Backs off until the breaker's next probe (at least 5 ms, at most 200 ms). */
-  static void pauseUntil(Instant retryAfter) {
-    long millis = Duration.between(Instant.now(), retryAfter).toMillis();
-    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(5, Math.min(200, millis))));
   }
 }

@@ -110,7 +110,7 @@ class RecoveryTest {
               break;
             } catch (EndpointUnavailableException e) {
               failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
-              PeerDownTest.pauseUntil(e.retryAfter());
+              FaultKit.backOffUntil(e.retryAfter());
             } catch (CheckoutException e) {
               failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
               LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(10, 50)));

@@ -171,7 +171,7 @@ class SoakTest {
         ping(c, PATIENT);
         return millisSince(start);
       } catch (EndpointUnavailableException e) {
-        PeerDownTest.pauseUntil(e.retryAfter());
+        FaultKit.backOffUntil(e.retryAfter());
       }
       assertTrue(millisSince(start) < boundMillis, "served again within " + boundMillis + " ms");
     }
@@ -232,7 +232,7 @@ class SoakTest {
         }
       } catch (EndpointUnavailableException e) {
         count(e.getClass().getSimpleName());
-        PeerDownTest.pauseUntil(e.retryAfter()); // a well-behaved caller backs off
+        FaultKit.backOffUntil(e.retryAfter()); // a well-behaved caller backs off
       } catch (PoolExhaustedException e) {
         count(e.getClass().getSimpleName());
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1 + r.nextInt(10)));
