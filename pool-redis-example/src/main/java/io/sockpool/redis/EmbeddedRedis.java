@@ -13,7 +13,8 @@ import redis.embedded.RedisServer;
 /**
  * A real {@code redis-server} (the binary shipped inside the embedded-redis jar: Redis 6.2 on
  * Linux and macOS) started on a free loopback port and stopped by {@link #close()}. It keeps
- * nothing on disk (no RDB snapshots, no AOF) and logs only warnings.
+ * nothing on disk (no RDB snapshots, no AOF). It logs at Redis's default level: the start
+ * waits for its "Ready to accept connections" line.
  *
  * <p>Used by the demo when no Redis answers on localhost:6379, and by the tests.
  */
@@ -43,7 +44,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     IOException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       int port = freePort();
-      List<String> all = new ArrayList<>(List.of("save \"\"", "appendonly no", "loglevel warning"));
+      List<String> all = new ArrayList<>(List.of("save \"\"", "appendonly no"));
       all.addAll(settings);
       RedisServer server = null;
       try {
