@@ -14,7 +14,7 @@ import java.time.Duration;
  * reply fails with a {@link RespProtocolException}. Stateless; thread-safe.
  */
 public final class RedisPingValidator implements Validator {
-  private static final byte[] PING = RespEncoder.command("PING").array();
+  private static final ByteBuffer PING = RespEncoder.command("PING").asReadOnlyBuffer();
 
   /** Creates the validator. */
   public RedisPingValidator() {
@@ -32,7 +32,7 @@ public final class RedisPingValidator implements Validator {
    */
   @Override
   public void validate(Connection connection, Duration timeout) throws IOException {
-    RespValue reply = RespExchange.call(connection, ByteBuffer.wrap(PING), "PING", timeout);
+    RespValue reply = RespExchange.call(connection, PING.duplicate(), "PING", timeout);
     if (reply instanceof RespValue.ErrorReply error) {
       throw new RedisServerException("PING", error.message(), connection.endpoint().toString());
     }

@@ -18,7 +18,8 @@ public final class RespEncoder {
    * Encodes a command, each argument as a UTF-8 bulk string.
    *
    * @param args the command name and its arguments; at least one, none null
-   * @return a buffer ready to write (position 0, limit at the end)
+   * @return a buffer ready to write (position 0, limit at the end), whose backing array holds
+   *     exactly the command
    * @throws IllegalArgumentException if there are no arguments or one is null
    */
   public static ByteBuffer command(String... args) {
@@ -39,7 +40,7 @@ public final class RespEncoder {
    * Encodes a command whose arguments are raw bytes.
    *
    * @param args the command name and its arguments; at least one, none null
-   * @return a buffer ready to write
+   * @return a buffer ready to write, whose backing array holds exactly the command
    * @throws IllegalArgumentException if there are no arguments
    * @throws NullPointerException if an argument is null
    */
@@ -47,9 +48,9 @@ public final class RespEncoder {
     if (args.isEmpty()) {
       throw new IllegalArgumentException("a command needs at least 1 argument (its name), but got 0");
     }
-    int size = 16;
+    int size = 3 + digits(args.size());
     for (byte[] a : args) {
-      size += a.length + 16;
+      size += 5 + digits(a.length) + a.length;
     }
     ByteBuffer out = ByteBuffer.allocate(size);
     header(out, '*', args.size());
@@ -116,6 +117,10 @@ public final class RespEncoder {
     out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
     out.write('\r');
     out.write('\n');
+  }
+
+  private static int digits(int n) {
+    return Integer.toString(n).length();
   }
 
   private static void header(ByteBuffer out, char type, int n) {

@@ -68,7 +68,14 @@ public final class RespExchange {
         bigger.put(buffer);
         buffer = bigger;
       }
-      received += connection.read(buffer, Duration.ofNanos(left));
+      try {
+        received += connection.read(buffer, Duration.ofNanos(left));
+      } catch (SocketTimeoutException e) {
+        SocketTimeoutException named = new SocketTimeoutException("no complete reply to " + commandName
+            + " within " + timeout.toMillis() + " ms (" + received + " bytes received)");
+        named.initCause(e);
+        throw named;
+      }
       buffer.flip();
       RespValue reply = decoder.decode(buffer);
       if (reply != null) {

@@ -251,6 +251,12 @@ class RespDecoderTest {
   }
 
   @Test
+  void commandBufferHoldsExactlyTheCommand() {
+    ByteBuffer cmd = RespEncoder.command("PING");
+    assertEquals("*1\r\n$4\r\nPING\r\n", new String(cmd.array(), StandardCharsets.US_ASCII));
+  }
+
+  @Test
   void commandNeedsAName() {
     assertThrows(IllegalArgumentException.class, RespEncoder::command);
   }
