@@ -16,7 +16,8 @@ import redis.embedded.RedisServer;
  * nothing on disk (no RDB snapshots, no AOF). It logs at Redis's default level: the start
  * waits for its "Ready to accept connections" line.
  *
- * <p>Used by the demo when no Redis answers on localhost:6379, and by the tests.
+ * <p>If the JVM exits without {@link #close()} (Ctrl-C), a shutdown hook stops the server.
+ * Used by the demo when no Redis answers on localhost:6379, and by the tests.
  */
 public final class EmbeddedRedis implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
@@ -48,7 +49,7 @@ public final class EmbeddedRedis implements AutoCloseable {
       all.addAll(settings);
       RedisServer server = null;
       try {
-        var builder = RedisServer.newRedisServer().bind("127.0.0.1").port(port);
+        var builder = RedisServer.newRedisServer().bind("127.0.0.1").port(port).onShutdownForceStop(true);
         for (String s : all) {
           builder.setting(s);
         }
