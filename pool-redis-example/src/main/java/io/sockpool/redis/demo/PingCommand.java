@@ -53,7 +53,7 @@ public final class PingCommand {
     }
     RedisTarget target;
     try {
-      target = RedisTarget.find(options.redis, out);
+      target = RedisTarget.find(options.redis, out, err);
     } catch (RedisTarget.UnreachableException e) {
       err.println("error: " + e.getMessage());
       return 2;

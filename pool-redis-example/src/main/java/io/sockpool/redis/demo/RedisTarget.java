@@ -31,15 +31,17 @@ final class RedisTarget implements AutoCloseable {
   /** Clients connected before the run, this probe included. */
   final int connectedClients;
   private final EmbeddedRedis embedded;
+  private final PrintStream warnings;
 
   private RedisTarget(Endpoint endpoint, String description, OptionalInt serverTimeoutSeconds,
-      OptionalInt maxClients, int connectedClients, EmbeddedRedis embedded) {
+      OptionalInt maxClients, int connectedClients, EmbeddedRedis embedded, PrintStream warnings) {
     this.endpoint = endpoint;
     this.description = description;
     this.serverTimeoutSeconds = serverTimeoutSeconds;
     this.maxClients = maxClients;
     this.connectedClients = connectedClients;
     this.embedded = embedded;
+    this.warnings = warnings;
   }
 
   /**
@@ -47,21 +49,23 @@ final class RedisTarget implements AutoCloseable {
    *
    * @param explicit the {@code --redis} value, if given
    * @param out where to say what was chosen
+   * @param err where to warn if the embedded server does not stop cleanly
    * @return the target
    * @throws UnreachableException if the explicit server does not answer PING, or no server
    *     could be found or started (the message says why)
    */
-  static RedisTarget find(Optional<Endpoint> explicit, PrintStream out) throws UnreachableException {
+  static RedisTarget find(Optional<Endpoint> explicit, PrintStream out, PrintStream err)
+      throws UnreachableException {
     if (explicit.isPresent()) {
       Endpoint e = explicit.get();
       try {
-        return inspect(e, EXPLICIT_TIMEOUT, "Redis at " + e, null);
+        return inspect(e, EXPLICIT_TIMEOUT, "Redis at " + e, null, err);
       } catch (IOException ex) {
         throw new UnreachableException("--redis " + e + " does not answer: " + ex.getMessage());
       }
     }
     try {
-      RedisTarget local = inspect(LOCAL_DEFAULT, PROBE_TIMEOUT, "Redis at " + LOCAL_DEFAULT, null);
+      RedisTarget local = inspect(LOCAL_DEFAULT, PROBE_TIMEOUT, "Redis at " + LOCAL_DEFAULT, null, err);
       out.println("using the Redis that answered on " + LOCAL_DEFAULT);
       return local;
     } catch (IOException ex) {
@@ -77,16 +81,16 @@ final class RedisTarget implements AutoCloseable {
     out.println("started an embedded redis-server on " + embedded.endpoint() + " for this run; it stops on exit");
     try {
       return inspect(embedded.endpoint(), EXPLICIT_TIMEOUT, "embedded redis-server on " + embedded.endpoint(),
-          embedded);
+          embedded, err);
     } catch (IOException ex) {
-      closeQuietly(embedded);
+      closeQuietly(embedded, err);
       throw new UnreachableException("the embedded redis-server on " + embedded.endpoint() + " does not answer: "
           + ex.getMessage());
     }
   }
 
   private static RedisTarget inspect(Endpoint endpoint, Duration timeout, String description,
-      EmbeddedRedis embedded) throws IOException {
+      EmbeddedRedis embedded, PrintStream warnings) throws IOException {
     try (DirectRedisConnection c = DirectRedisConnection.open(endpoint, timeout)) {
       RespValue pong = c.call("PING");
       if (pong instanceof RespValue.ErrorReply e) {
@@ -97,7 +101,8 @@ final class RedisTarget implements AutoCloseable {
       }
       OptionalInt timeoutSeconds = configInt(c, "timeout");
       OptionalInt maxClients = configInt(c, "maxclients");
-      return new RedisTarget(endpoint, description, timeoutSeconds, maxClients, connectedClients(c), embedded);
+      return new RedisTarget(endpoint, description, timeoutSeconds, maxClients, connectedClients(c), embedded,
+          warnings);
     }
   }
 
@@ -139,15 +144,15 @@ final class RedisTarget implements AutoCloseable {
   @Override
   public void close() {
     if (embedded != null) {
-      closeQuietly(embedded);
+      closeQuietly(embedded, warnings);
     }
   }
 
-  private static void closeQuietly(EmbeddedRedis embedded) {
+  private static void closeQuietly(EmbeddedRedis embedded, PrintStream warnings) {
     try {
       embedded.close();
     } catch (IOException e) {
-      System.err.println("warning: the embedded redis-server on " + embedded.endpoint() + " did not stop cleanly: "
+      warnings.println("warning: the embedded redis-server on " + embedded.endpoint() + " did not stop cleanly: "
           + e.getMessage());
     }
   }
