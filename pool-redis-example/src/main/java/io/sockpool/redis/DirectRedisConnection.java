@@ -121,10 +121,20 @@ public final class DirectRedisConnection implements AutoCloseable {
   public RespValue callOk(String... args) throws IOException {
     RespValue reply = call(args);
     if (reply instanceof RespValue.ErrorReply e) {
-      throw new RedisServerException(args[0] + (args.length > 1 ? " " + args[1] : ""), e.message(),
-          endpoint.toString());
+      throw new RedisServerException(commandLabel(args), e.message(), endpoint.toString());
     }
     return reply;
+  }
+
+  /**
+   * The command's name for messages, with the subcommand for container commands
+   * ({@code CONFIG SET}); never other arguments, which may be secrets (AUTH, ACL SETUSER).
+   */
+  private static String commandLabel(String... args) {
+    String name = args[0].toUpperCase(java.util.Locale.ROOT);
+    boolean container = java.util.Set.of("CONFIG", "CLIENT", "ACL", "CLUSTER", "MEMORY", "SCRIPT", "OBJECT",
+        "COMMAND", "MODULE", "SLOWLOG", "LATENCY", "XINFO").contains(name);
+    return container && args.length > 1 ? name + " " + args[1].toUpperCase(java.util.Locale.ROOT) : name;
   }
 
   /** Closes the socket. Idempotent. */

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.sockpool.Endpoint;
+import io.sockpool.redis.DirectRedisConnection;
 import io.sockpool.redis.EmbeddedRedis;
+import io.sockpool.redis.RespValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -73,7 +76,8 @@ class PingCommandTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
-  void jsonReportOnTheLastLineWithZeroErrorsWhileEveryConnectionIsKilledRepeatedly() {
+  void jsonReportOnTheLastLineWithZeroErrorsWhileEveryConnectionIsKilledRepeatedly() throws Exception {
+    int clientsBefore = connectedClients();
     Run run = ping("--redis", redis.toString(), "--threads", "4", "--duration", "2s", "--json",
         "--kill-every", "500ms");
     assertEquals(0, run.code(), run.out() + run.err());
@@ -96,6 +100,29 @@ class PingCommandTest {
     assertTrue(run.out().contains("recommended pool size " + json.get("recommendedPoolSize").getAsInt()
         + " (used: 4)"), run.out());
     assertTrue(run.out().contains("client kills"), run.out());
+
+    assertEquals(List.of(), demoThreads(), "threads left running");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    int clientsAfter;
+    while ((clientsAfter = connectedClients()) > clientsBefore && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(clientsBefore, clientsAfter, "connections left open on the server");
+  }
+
+  private static List<String> demoThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("redis-demo")).sorted().toList();
+  }
+
+  /** @return connected clients on the server, not counting the connection asking */
+  private static int connectedClients() throws IOException {
+    try (DirectRedisConnection c = DirectRedisConnection.open(redis, Duration.ofSeconds(2))) {
+      String info = ((RespValue.BulkString) c.callOk("INFO", "clients")).asString();
+      Matcher m = Pattern.compile("connected_clients:(\\d+)").matcher(info);
+      assertTrue(m.find(), info);
+      return Integer.parseInt(m.group(1)) - 1;
+    }
   }
 
   @Test
@@ -106,6 +133,10 @@ class PingCommandTest {
     Matcher started = Pattern.compile("started an embedded redis-server on 127\\.0\\.0\\.1:(\\d+)").matcher(run.out());
     if (started.find()) {
       int port = Integer.parseInt(started.group(1));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (answers(port) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       assertFalse(answers(port), "the embedded server was stopped on exit");
     } else {
       assertTrue(run.out().contains("using the Redis that answered on localhost:6379"), run.out());
