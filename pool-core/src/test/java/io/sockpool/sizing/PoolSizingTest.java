@@ -30,9 +30,10 @@ class PoolSizingTest {
     assertTrue(r.warning().isEmpty());
   }
 
-  // Each of these products is a whole number in decimal but not in binary floating point
-  // (1000 * 0.01 * 1.2 = 12.000000000000002 in doubles): the exact arithmetic must not round
-  // them up to one connection too many.
+  // The products are computed exactly: where the decimal product is a whole number, naive
+  // doubles can land just above it (300 * 0.07 = 21.000000000000004, 3000 * 0.03 * 1.1 =
+  // 99.00000000000001, 1500 * 0.07 * 1.2 = 126.00000000000001) and ceil() would then give one
+  // connection too many.
   @ParameterizedTest(name = "{0}/s x {1} ms x (1 + {2}) -> {3}")
   @CsvSource({
       "1000, 10, 0.2, 12",
@@ -44,6 +45,10 @@ class PoolSizingTest {
       "110, 100, 0, 11",
       "0.3, 10000, 0, 3",
       "50000, 2, 0.3, 130",
+      "300, 70, 0, 21",
+      "3000, 30, 0.1, 99",
+      "1500, 70, 0.2, 126",
+      "600, 70, 0.5, 63",
   })
   void ruleOfThumbRoundsTheExactProductUp(double rate, long millis, double buffer, int expected) {
     assertEquals(expected, PoolSizing.recommend(rate, Duration.ofMillis(millis), buffer).connections());
