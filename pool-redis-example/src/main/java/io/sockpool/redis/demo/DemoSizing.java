@@ -1,18 +1,16 @@
 package io.sockpool.redis.demo;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import io.sockpool.sizing.PoolSizing;
+import io.sockpool.sizing.SizingRecommendation;
+import io.sockpool.sizing.SizingRequest;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * The pool size the measured load calls for, by Little's law with headroom:
- * {@code ceil(rate x mean connection hold time x (1 + buffer))}.
- *
- * <p>LEAD: this is a stand-in for {@code io.sockpool.sizing.PoolSizing.recommend(rate, hold,
- * BUFFER)} (branch {@code sizing}), which computes the same rule of thumb. Once that is on
- * main, replace the body of {@link #recommend} with
- * {@code PoolSizing.recommend(ratePerSecond, hold, BUFFER)} and read {@code connections()}
- * and {@code baseConcurrency()} from its result; nothing else in the demo changes.
+ * The pool size the measured load calls for, from the sizing calculator
+ * ({@link PoolSizing}, rule of thumb): {@code ceil(rate x mean connection hold time x (1 +
+ * 20 %))}, checked against the server's {@code maxclients} when known.
  */
 final class DemoSizing {
   /** Headroom over the measured concurrency: 20 %. */
@@ -20,23 +18,31 @@ final class DemoSizing {
 
   final double baseConcurrency;
   final int connections;
+  /** Set when the recommendation exceeds the server's client limit. */
+  final Optional<String> warning;
 
-  private DemoSizing(double baseConcurrency, int connections) {
-    this.baseConcurrency = baseConcurrency;
-    this.connections = connections;
+  private DemoSizing(SizingRecommendation r) {
+    this.baseConcurrency = r.baseConcurrency();
+    this.connections = r.connections();
+    this.warning = r.warning();
   }
 
   /**
-   * @param ratePerSecond measured requests per second, >= 0
-   * @param hold mean time a request holds a connection, >= 0
-   * @return the base concurrency (rate x hold) and the recommended size (at least 1)
+   * @param ratePerSecond measured successful requests per second
+   * @param hold mean time a request holds a connection
+   * @param maxClients the server's client limit, if known
+   * @return the recommendation, or empty when there is nothing to size for (no successful
+   *     request, or a hold time too short to measure)
    */
-  static DemoSizing recommend(double ratePerSecond, Duration hold) {
-    BigDecimal base = new BigDecimal(Double.toString(ratePerSecond))
-        .multiply(BigDecimal.valueOf(hold.toNanos()))
-        .divide(BigDecimal.valueOf(1_000_000_000L), 9, RoundingMode.HALF_UP);
-    BigDecimal withBuffer = base.multiply(BigDecimal.ONE.add(new BigDecimal(Double.toString(BUFFER))));
-    int connections = Math.max(1, withBuffer.setScale(0, RoundingMode.CEILING).intValueExact());
-    return new DemoSizing(base.doubleValue(), connections);
+  static Optional<DemoSizing> recommend(double ratePerSecond, Duration hold, OptionalInt maxClients) {
+    if (!(ratePerSecond > 0) || hold.isZero() || hold.isNegative()) {
+      return Optional.empty();
+    }
+    SizingRequest.Builder request = SizingRequest.builder().ratePerSecond(ratePerSecond).latency(hold)
+        .bufferFraction(BUFFER);
+    if (maxClients.isPresent() && maxClients.getAsInt() >= 1) {
+      request.cap(maxClients.getAsInt(), 1);
+    }
+    return Optional.of(new DemoSizing(PoolSizing.recommend(request.build())));
   }
 }

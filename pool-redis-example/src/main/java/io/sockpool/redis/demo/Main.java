@@ -1,20 +1,17 @@
 package io.sockpool.redis.demo;
 
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
  * The demo jar's entry point ({@code java -jar redis-ping-demo.jar COMMAND ...}):
  * {@code ping} runs a PING load against Redis through the pool ({@link PingCommand}),
- * {@code size} runs the pool sizing calculator ({@code SizeCommand}). Exits with the
+ * {@code size} runs the pool sizing calculator ({@link SizeCommand}). Exits with the
  * command's code: 0 done, 1 the run saw errors, 2 bad arguments or an unreachable server.
  */
 public final class Main {
   static final String USAGE = "usage: java -jar redis-ping-demo.jar ping|size [options]   (--help after a command"
       + " lists its options)";
-  private static final String SIZE_COMMAND = "io.sockpool.redis.demo.SizeCommand";
 
   private Main() {
   }
@@ -47,7 +44,7 @@ public final class Main {
       case "ping":
         return PingCommand.run(rest, out, err);
       case "size":
-        return runSize(rest, out, err);
+        return SizeCommand.run(rest, out, err);
       case "--help":
       case "-h":
       case "help":
@@ -57,35 +54,6 @@ public final class Main {
         err.println("error: unknown command '" + args[0] + "': expected ping or size");
         err.println(USAGE);
         return 2;
-    }
-  }
-
-  /**
-   * Calls {@code SizeCommand.run(String[], PrintStream, PrintStream)}, which another part of
-   * the project provides; looked up at run time so that this class builds without it.
-   */
-  private static int runSize(String[] args, PrintStream out, PrintStream err) {
-    Method run;
-    try {
-      run = Class.forName(SIZE_COMMAND).getMethod("run", String[].class, PrintStream.class, PrintStream.class);
-    } catch (ClassNotFoundException | NoSuchMethodException e) {
-      err.println("error: the size command is not part of this build (" + SIZE_COMMAND
-          + ".run(String[], PrintStream, PrintStream) not found)");
-      return 2;
-    }
-    try {
-      return (Integer) run.invoke(null, args, out, err);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new IllegalStateException("size command failed: " + cause, cause);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(SIZE_COMMAND + ".run is not public: " + e.getMessage(), e);
     }
   }
 }

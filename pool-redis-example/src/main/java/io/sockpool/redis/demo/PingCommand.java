@@ -136,7 +136,7 @@ public final class PingCommand {
         if (killer != null) {
           killer.close();
         }
-        PingReport report = new PingReport(result, poolSize, killer);
+        PingReport report = new PingReport(result, poolSize, target.maxClients, killer);
         report.printText(out);
         if (options.json) {
           out.println(report.json());

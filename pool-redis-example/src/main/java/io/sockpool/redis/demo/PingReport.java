@@ -7,16 +7,18 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The final report of a {@code ping} run, as text and as one JSON object. */
 final class PingReport {
   private final PingLoad.Result result;
   private final int poolSize;
-  private final DemoSizing sizing;
+  private final Optional<DemoSizing> sizing;
   private final Duration meanHold;
   private final ClientKiller killer;
 
-  PingReport(PingLoad.Result result, int poolSize, ClientKiller killer) {
+  PingReport(PingLoad.Result result, int poolSize, OptionalInt maxClients, ClientKiller killer) {
     this.result = result;
     this.poolSize = poolSize;
     this.killer = killer;
@@ -24,11 +26,7 @@ final class PingReport {
     long meanLatencyNanos = Math.round(result.latencyNanos.getMean());
     long holdNanos = Math.max(0, meanLatencyNanos - result.pool.waitMean().toNanos());
     this.meanHold = Duration.ofNanos(holdNanos);
-    this.sizing = DemoSizing.recommend(result.opsPerSecond(), meanHold);
-  }
-
-  int recommendedPoolSize() {
-    return sizing.connections;
+    this.sizing = DemoSizing.recommend(result.opsPerSecond(), meanHold, maxClients);
   }
 
   void printText(PrintStream out) {
@@ -55,10 +53,16 @@ final class PingReport {
           killer.rounds(), killer.killed(), result.errors,
           killer.failure() == null ? "" : " (killing stopped: " + killer.failure() + ")");
     }
-    out.printf(Locale.ROOT, "  sizing          %,.0f ops/s x %,d us mean hold = %.2f busy connections;"
-            + " +%.0f %% headroom -> recommended pool size %d (used: %d)%n",
-        result.opsPerSecond(), meanHold.toNanos() / 1000, sizing.baseConcurrency, DemoSizing.BUFFER * 100,
-        sizing.connections, poolSize);
+    if (sizing.isPresent()) {
+      DemoSizing z = sizing.get();
+      out.printf(Locale.ROOT, "  sizing          %,.0f ops/s x %,d us mean hold = %.2f busy connections;"
+              + " +%.0f %% headroom -> recommended pool size %d (used: %d)%n",
+          result.opsPerSecond(), meanHold.toNanos() / 1000, z.baseConcurrency, DemoSizing.BUFFER * 100,
+          z.connections, poolSize);
+      z.warning.ifPresent(w -> out.println("  sizing warning  " + w));
+    } else {
+      out.printf("  sizing          no recommendation: no successful request to measure (used: %d)%n", poolSize);
+    }
   }
 
   String json() {
@@ -73,8 +77,8 @@ final class PingReport {
     m.put("p999Micros", micros(99.9));
     m.put("maxMicros", PingLoad.micros(result.latencyNanos.getMaxValue()));
     m.put("poolSize", poolSize);
-    m.put("recommendedPoolSize", sizing.connections);
-    m.put("baseConcurrency", Math.round(sizing.baseConcurrency * 100) / 100.0);
+    m.put("recommendedPoolSize", sizing.map(z -> (Object) z.connections).orElse(null));
+    m.put("baseConcurrency", sizing.map(z -> (Object) (Math.round(z.baseConcurrency * 100) / 100.0)).orElse(null));
     m.put("meanHoldMicros", meanHold.toNanos() / 1000);
     m.put("created", s.created());
     m.put("destroyed", s.destroyedTotal());

@@ -180,6 +180,17 @@ class PingCommandTest {
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void sizeCommandIsDispatchedToTheSizingCalculator() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"size", "--rate", "1000", "--latency", "10ms", "--buffer", "20%", "--json"},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+    assertEquals(0, code);
+    assertEquals(12, JsonParser.parseString(out.toString(StandardCharsets.UTF_8).strip()).getAsJsonObject()
+        .get("connections").getAsInt());
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void unknownCommandExitsWith2() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Main.run(new String[] {"pong"}, new PrintStream(new ByteArrayOutputStream()),
