@@ -179,6 +179,17 @@ class PingCommandTest {
   }
 
   @Test
+  @Timeout(value = 20, unit = TimeUnit.SECONDS)
+  void serverWithoutConfigCommandRunsWithPoolDefaultsAndSaysSo() throws Exception {
+    try (EmbeddedRedis managed = EmbeddedRedis.start(List.of("rename-command CONFIG \"\""))) {
+      Run run = ping("--redis", managed.endpoint().toString(), "--threads", "2", "--duration", "1s");
+      assertEquals(0, run.code(), run.out() + run.err());
+      assertTrue(run.out().contains("server: maxclients unknown (CONFIG GET not allowed): pool size 2"), run.out());
+      assertTrue(run.out().contains("server: timeout unknown: the pool closes connections idle for 60 s"), run.out());
+    }
+  }
+
+  @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void sizeCommandIsDispatchedToTheSizingCalculator() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
