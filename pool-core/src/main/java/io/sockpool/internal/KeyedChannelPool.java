@@ -358,6 +358,15 @@ public final class KeyedChannelPool {
         && pool.getNumActive() + pool.getNumIdle() < config.maxTotal();
   }
 
+  /**
+   * @param connection a connection of this pool
+   * @return whether its I/O failed on a connection the peer had already closed, before any
+   *     reply byte arrived (see {@link PooledChannel#diedBeforeReply()})
+   */
+  public static boolean diedBeforeReply(PooledConnection connection) {
+    return connection instanceof Lease && ((Lease) connection).pooledChannel().diedBeforeReply();
+  }
+
   int totalActive() {
     return pool.getNumActive();
   }
