@@ -91,6 +91,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     }
     EndpointState state = states.apply(endpoint);
     PooledChannel channel = null;
+    state.connecting.incrementAndGet();
     try {
       channel = connector.connect(endpoint, deadline);
       long left = deadline - System.nanoTime();
@@ -110,6 +111,8 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
         state.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
       }
       throw e;
+    } finally {
+      state.connecting.decrementAndGet();
     }
     if (!forCheckout) {
       state.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Everything the pool keeps per endpoint beyond commons-pool2's sub-pool: the waiters (we
@@ -33,9 +34,10 @@ final class EndpointState {
   volatile Throwable lastFailure;
   private volatile long openedAtMillis;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private volatile long generation;
+  /** Connects under way (commons-pool2 counts a connection only once it is made). */
+  final AtomicInteger connecting = new AtomicInteger();
+  private final AtomicLong generation = new AtomicLong();
+  private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
 
   EndpointState(Endpoint endpoint, CircuitBreaker breaker) {
     this.endpoint = endpoint;
@@ -52,25 +54,30 @@ final class EndpointState {
 
   /** @return the change generation to pass to {@link #await} after a failed borrow attempt */
   long generation() {
-    return generation;
+    return generation.get();
   }
 
   /**
    * Waits until something changed since {@code seen} (a connection came back or capacity was
-   * freed) or the deadline passed. A waiter that leaves without using a wake-up passes it on.
+   * freed), this waiter was woken, or the deadline passed. Each waiter parks on its own node,
+   * so a waiter that times out leaves without queueing for a shared lock.
    */
   void await(long seen, long deadlineNanos) throws InterruptedException {
-    lock.lock();
+    Waiter w = new Waiter(Thread.currentThread());
+    queue.add(w);
     try {
-      long left = deadlineNanos - System.nanoTime();
-      while (generation == seen && left > 0) {
-        left = changed.awaitNanos(left);
-      }
-      if (generation == seen) {
-        changed.signal();
+      while (!w.woken && generation.get() == seen) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        LockSupport.parkNanos(this, left);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
       }
     } finally {
-      lock.unlock();
+      queue.remove(w);
     }
   }
 
@@ -79,23 +86,46 @@ final class EndpointState {
     if (waiters.get() == 0) {
       return;
     }
-    lock.lock();
-    try {
-      generation++;
-      changed.signal();
-    } finally {
-      lock.unlock();
+    generation.incrementAndGet();
+    Waiter w = queue.poll();
+    if (w != null) {
+      w.woken = true;
+      LockSupport.unpark(w.thread);
     }
   }
 
   /** Wakes every waiter (pool closing). */
   void signalAll() {
-    lock.lock();
-    try {
-      generation++;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+    generation.incrementAndGet();
+    for (Waiter w; (w = queue.poll()) != null; ) {
+      w.woken = true;
+      LockSupport.unpark(w.thread);
+    }
+  }
+
+  /**
+   * Joins the waiters unless {@code max} are already waiting.
+   *
+   * @return false if the bound was reached
+   */
+  boolean tryJoinWaiters(int max) {
+    while (true) {
+      int n = waiters.get();
+      if (n >= max) {
+        return false;
+      }
+      if (waiters.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  private static final class Waiter {
+    final Thread thread;
+    volatile boolean woken;
+
+    Waiter(Thread thread) {
+      this.thread = thread;
     }
   }
 

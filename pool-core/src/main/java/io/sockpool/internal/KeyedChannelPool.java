@@ -6,6 +6,7 @@ import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
+import io.sockpool.PoolExhaustedException;
 import io.sockpool.PooledConnection;
 import io.sockpool.Validator;
 import java.io.IOException;
@@ -165,9 +166,15 @@ public final class KeyedChannelPool {
           throw failures.timeout(st, start, "no connection within the checkout timeout of "
               + timeout.toMillis() + " ms", lastFailure);
         }
-        long seen = waiting ? st.generation() : 0;
-        if (waiting && !mayHaveRoom(endpoint)) {
-          // nothing idle and no room: park without paying for commons-pool2's exception
+        long seen = st.generation();
+        if (!mayHaveRoom(st)) {
+          // Nothing idle and no room of its own: do not call commons-pool2, whose create()
+          // would reclaim other endpoints' idle connections (clearOldest) before finding this
+          // endpoint full, and would throw an exception that costs a stack trace.
+          if (!waiting) {
+            waiting = joinWaiters(st, start, lastFailure);
+            continue;
+          }
           st.await(seen, deadline);
           continue;
         }
@@ -195,13 +202,7 @@ public final class KeyedChannelPool {
         }
         if (ch == null) {
           if (!waiting) {
-            if (st.waiters.incrementAndGet() > config.maxWaitersPerEndpoint()) {
-              st.waiters.decrementAndGet();
-              st.rejected.increment();
-              throw failures.exhausted(st, start, "pool exhausted and "
-                  + config.maxWaitersPerEndpoint() + " callers already waiting", lastFailure);
-            }
-            waiting = true;
+            waiting = joinWaiters(st, start, lastFailure);
             continue; // retry once before parking: something may have come back meanwhile
           }
           st.await(seen, deadline);
@@ -348,14 +349,28 @@ public final class KeyedChannelPool {
     connection.close();
   }
 
-  /** A racy pre-check, only to skip a borrow attempt that would fail; waking is exact. */
-  private boolean mayHaveRoom(Endpoint endpoint) {
-    int idle = pool.getNumIdle(endpoint);
-    if (idle > 0) {
+  private boolean joinWaiters(EndpointState st, long start, Throwable lastFailure)
+      throws PoolExhaustedException {
+    if (!st.tryJoinWaiters(config.maxWaitersPerEndpoint())) {
+      st.rejected.increment();
+      throw failures.exhausted(st, start, "pool exhausted and " + config.maxWaitersPerEndpoint()
+          + " callers already waiting", lastFailure);
+    }
+    return true;
+  }
+
+  /**
+   * Whether a borrow can succeed: an idle connection, or room for one more of this endpoint's
+   * connections (counting connects under way) and, globally, a free slot or an idle connection
+   * of another endpoint to reclaim. Racy by nature; only waking up is exact.
+   */
+  private boolean mayHaveRoom(EndpointState st) {
+    Endpoint e = st.endpoint;
+    if (pool.getNumIdle(e) > 0) {
       return true;
     }
-    return pool.getNumActive(endpoint) < config.maxPerEndpoint()
-        && pool.getNumActive() + pool.getNumIdle() < config.maxTotal();
+    return pool.getNumActive(e) + st.connecting.get() < config.maxPerEndpoint()
+        && pool.getNumActive() < config.maxTotal();
   }
 
   /**
