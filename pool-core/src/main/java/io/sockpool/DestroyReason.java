@@ -1,6 +1,6 @@
 package io.sockpool;
 
-/** Why the pool closed a connection; counted per endpoint in {@link EndpointStats}. */
+/** Why the pool closed a connection; counted per endpoint in {@link ConnectionStats}. */
 public enum DestroyReason {
   /** Idle for {@link PoolConfig#idleTimeout()} or longer, or reclaimed for capacity. */
   IDLE,

@@ -253,7 +253,10 @@ public final class PoolConfig {
     private Builder() {
     }
 
-    /** @param name used in thread names and logs; default {@code sockpool-N}; not blank */
+    /**
+     * @param name used in thread names and logs; default {@code sockpool-N}; not blank
+     * @return this builder
+     */
     public Builder poolName(String name) {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("poolName must not be blank, but was " + name);
@@ -262,43 +265,64 @@ public final class PoolConfig {
       return this;
     }
 
-    /** @param value connections open at once, all endpoints; default 64; >= 1 */
+    /**
+     * @param value connections open at once, all endpoints; default 64; >= 1
+     * @return this builder
+     */
     public Builder maxTotal(int value) {
       this.maxTotal = atLeast("maxTotal", value, 1);
       return this;
     }
 
-    /** @param value connections open at once per endpoint; default 8; >= 1 */
+    /**
+     * @param value connections open at once per endpoint; default 8; >= 1
+     * @return this builder
+     */
     public Builder maxPerEndpoint(int value) {
       this.maxPerEndpoint = atLeast("maxPerEndpoint", value, 1);
       return this;
     }
 
-    /** @param value idle connections kept per endpoint; default 0; >= 0, <= maxPerEndpoint */
+    /**
+     * @param value idle connections kept per endpoint; default 0; >= 0, &lt;= maxPerEndpoint
+     * @return this builder
+     */
     public Builder minIdlePerEndpoint(int value) {
       this.minIdlePerEndpoint = atLeast("minIdlePerEndpoint", value, 0);
       return this;
     }
 
-    /** @param value callers allowed to wait per endpoint; default unbounded; >= 0 */
+    /**
+     * @param value callers allowed to wait per endpoint; default unbounded; >= 0
+     * @return this builder
+     */
     public Builder maxWaitersPerEndpoint(int value) {
       this.maxWaitersPerEndpoint = atLeast("maxWaitersPerEndpoint", value, 0);
       return this;
     }
 
-    /** @param value default checkout deadline; default 2 s; > 0 */
+    /**
+     * @param value default checkout deadline; default 2 s; > 0
+     * @return this builder
+     */
     public Builder checkoutTimeout(Duration value) {
       this.checkoutTimeout = positive("checkoutTimeout", value);
       return this;
     }
 
-    /** @param value limit for one connect plus initializer; default 1 s; > 0 */
+    /**
+     * @param value limit for one connect plus initializer; default 1 s; > 0
+     * @return this builder
+     */
     public Builder connectTimeout(Duration value) {
       this.connectTimeout = positive("connectTimeout", value);
       return this;
     }
 
-    /** @param value limit for one validator run; default 500 ms; > 0 */
+    /**
+     * @param value limit for one validator run; default 500 ms; > 0
+     * @return this builder
+     */
     public Builder validationTimeout(Duration value) {
       this.validationTimeout = positive("validationTimeout", value);
       return this;
@@ -307,43 +331,62 @@ public final class PoolConfig {
     /**
      * @param value idle time after which a borrow runs the validator; default 500 ms; >= 0
      *     (0 validates on every borrow)
+     * @return this builder
      */
     public Builder validationWindow(Duration value) {
       this.validationWindow = nonNegative("validationWindow", value);
       return this;
     }
 
-    /** @param value run the validator on idle connections from the evictor; default false */
+    /**
+     * @param value run the validator on idle connections from the evictor; default false
+     * @return this builder
+     */
     public Builder backgroundValidation(boolean value) {
       this.backgroundValidation = value;
       return this;
     }
 
-    /** @param value close connections idle this long; default 1 min; > 0 and below serverIdleTimeout */
+    /**
+     * @param value close connections idle this long; default 1 min; > 0 and below serverIdleTimeout
+     * @return this builder
+     */
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = positive("idleTimeout", value);
       return this;
     }
 
-    /** @param value the peer's idle timeout (e.g. Redis {@code timeout}); default unknown; > 0 */
+    /**
+     * @param value the peer's idle timeout (e.g. Redis {@code timeout}); default unknown; > 0
+     * @return this builder
+     */
     public Builder serverIdleTimeout(Duration value) {
       this.serverIdleTimeout = positive("serverIdleTimeout", value);
       return this;
     }
 
-    /** @param value the longest a connection lives; default 30 min; > 0 */
+    /**
+     * @param value the longest a connection lives; default 30 min; > 0
+     * @return this builder
+     */
     public Builder maxLifetime(Duration value) {
       this.maxLifetime = positive("maxLifetime", value);
       return this;
     }
 
-    /** @param value random shortening of each lifetime; default 30 s; >= 0 and < maxLifetime */
+    /**
+     * @param value random shortening of each lifetime; default 30 s; >= 0 and &lt; maxLifetime
+     * @return this builder
+     */
     public Builder maxLifetimeJitter(Duration value) {
       this.maxLifetimeJitter = nonNegative("maxLifetimeJitter", value);
       return this;
     }
 
-    /** @param value evictor period; default 1 s; >= 10 ms */
+    /**
+     * @param value evictor period; default 1 s; >= 10 ms
+     * @return this builder
+     */
     public Builder evictionInterval(Duration value) {
       Objects.requireNonNull(value, "evictionInterval");
       if (value.compareTo(Duration.ofMillis(10)) < 0) {
@@ -353,31 +396,46 @@ public final class PoolConfig {
       return this;
     }
 
-    /** @param value warn about checkouts held this long; default off; > 0 */
+    /**
+     * @param value warn about checkouts held this long; default off; > 0
+     * @return this builder
+     */
     public Builder leakDetectionThreshold(Duration value) {
       this.leakDetectionThreshold = positive("leakDetectionThreshold", value);
       return this;
     }
 
-    /** @param value how long close() waits for checked-out connections; default 5 s; >= 0 */
+    /**
+     * @param value how long close() waits for checked-out connections; default 5 s; >= 0
+     * @return this builder
+     */
     public Builder closeGracePeriod(Duration value) {
       this.closeGracePeriod = nonNegative("closeGracePeriod", value);
       return this;
     }
 
-    /** @param value socket options for every connection; default {@link SocketOptions#defaults()} */
+    /**
+     * @param value socket options for every connection; default {@link SocketOptions#defaults()}
+     * @return this builder
+     */
     public Builder socketOptions(SocketOptions value) {
       this.socketOptions = Objects.requireNonNull(value, "socketOptions must not be null");
       return this;
     }
 
-    /** @param value the round-trip validator; default {@link Validator#NONE} */
+    /**
+     * @param value the round-trip validator; default {@link Validator#NONE}
+     * @return this builder
+     */
     public Builder validator(Validator value) {
       this.validator = Objects.requireNonNull(value, "validator must not be null (use Validator.NONE)");
       return this;
     }
 
-    /** @param value hook run on each new connection; default {@link ConnectionInitializer#NONE} */
+    /**
+     * @param value hook run on each new connection; default {@link ConnectionInitializer#NONE}
+     * @return this builder
+     */
     public Builder initializer(ConnectionInitializer value) {
       this.initializer = Objects.requireNonNull(value,
           "initializer must not be null (use ConnectionInitializer.NONE)");
@@ -387,6 +445,7 @@ public final class PoolConfig {
     /**
      * @param value per-endpoint breaker settings; default: count window 10, at least 5 calls,
      *     opens at 50 % failures, 2 s open, 2 probes half-open
+     * @return this builder
      */
     public Builder circuitBreakerConfig(CircuitBreakerConfig value) {
       this.circuitBreakerConfig = Objects.requireNonNull(value, "circuitBreakerConfig must not be null");

@@ -96,31 +96,46 @@ public final class SocketOptions {
     private Builder() {
     }
 
-    /** @param value TCP_NODELAY; default true */
+    /**
+     * @param value TCP_NODELAY; default true
+     * @return this builder
+     */
     public Builder tcpNoDelay(boolean value) {
       this.tcpNoDelay = value;
       return this;
     }
 
-    /** @param value SO_KEEPALIVE; default true */
+    /**
+     * @param value SO_KEEPALIVE; default true
+     * @return this builder
+     */
     public Builder keepAlive(boolean value) {
       this.keepAlive = value;
       return this;
     }
 
-    /** @param value TCP_KEEPIDLE; default 60 s; whole seconds, 1 s..32767 s */
+    /**
+     * @param value TCP_KEEPIDLE; default 60 s; whole seconds, 1 s..32767 s
+     * @return this builder
+     */
     public Builder keepAliveIdle(Duration value) {
       this.keepAliveIdle = seconds("keepAliveIdle", value);
       return this;
     }
 
-    /** @param value TCP_KEEPINTERVAL; default 10 s; whole seconds, 1 s..32767 s */
+    /**
+     * @param value TCP_KEEPINTERVAL; default 10 s; whole seconds, 1 s..32767 s
+     * @return this builder
+     */
     public Builder keepAliveInterval(Duration value) {
       this.keepAliveInterval = seconds("keepAliveInterval", value);
       return this;
     }
 
-    /** @param value TCP_KEEPCOUNT; default 6; 1..127 */
+    /**
+     * @param value TCP_KEEPCOUNT; default 6; 1..127
+     * @return this builder
+     */
     public Builder keepAliveCount(int value) {
       if (value < 1 || value > 127) {
         throw new IllegalArgumentException("keepAliveCount must be in 1..127, but was " + value);
@@ -129,7 +144,10 @@ public final class SocketOptions {
       return this;
     }
 
-    /** @param bytes SO_SNDBUF; default OS; >= 1 */
+    /**
+     * @param bytes SO_SNDBUF; default OS; >= 1
+     * @return this builder
+     */
     public Builder sendBufferSize(int bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("sendBufferSize must be >= 1 byte, but was " + bytes);
@@ -138,7 +156,10 @@ public final class SocketOptions {
       return this;
     }
 
-    /** @param bytes SO_RCVBUF; default OS; >= 1 */
+    /**
+     * @param bytes SO_RCVBUF; default OS; >= 1
+     * @return this builder
+     */
     public Builder receiveBufferSize(int bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("receiveBufferSize must be >= 1 byte, but was " + bytes);

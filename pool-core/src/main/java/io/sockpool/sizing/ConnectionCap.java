@@ -19,7 +19,7 @@ public final class ConnectionCap {
 
   /**
    * @param serverMaxConnections the most connections the server accepts from all clients, >= 1
-   * @param instances the application instances sharing it, >= 1 and <= serverMaxConnections (so
+   * @param instances the application instances sharing it, >= 1 and &lt;= serverMaxConnections (so
    *     that each may hold at least one connection)
    * @return the cap
    * @throws IllegalArgumentException if a value is out of range (the message names it)

@@ -96,7 +96,7 @@ public final class ErlangC {
    * @param ratePerSecond checkouts per second, a finite number > 0
    * @param holdTime the mean time a checkout holds a connection, > 0
    * @param targetWaitProbability the most acceptable probability that a checkout waits, > 0 and
-   *     < 1 (0.01: at most 1 % of checkouts wait)
+   *     &lt; 1 (0.01: at most 1 % of checkouts wait)
    * @return the estimate for that size (always stable)
    * @throws IllegalArgumentException if an argument is out of range, or if the size needed is
    *     more than {@value Checks#MAX_CONNECTIONS}

@@ -137,7 +137,7 @@ public final class SizingRequest {
      * Switches to the queueing model: the pool size becomes the smallest whose probability that
      * a checkout waits is at most this, at the buffered rate. Default: none (rule of thumb).
      *
-     * @param value the target, > 0 and < 1 (0.01 = at most 1 % of checkouts wait)
+     * @param value the target, > 0 and &lt; 1 (0.01 = at most 1 % of checkouts wait)
      * @return this builder
      * @throws IllegalArgumentException if the value is NaN or outside (0, 1)
      */
