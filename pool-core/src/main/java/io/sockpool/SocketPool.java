@@ -1,0 +1,256 @@
+package io.sockpool;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.sockpool.internal.KeyedChannelPool;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A keyed pool of pre-connected TCP connections: one sub-pool per {@link Endpoint}, built on
+ * Apache commons-pool2. Thread-safe; create one per application (or per group of peers with
+ * the same settings) and {@link #close()} it on shutdown.
+ *
+ * <pre>{@code
+ * try (SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(16).build())) {
+ *   Endpoint redis = Endpoint.of("localhost", 6379);
+ *   try (PooledConnection c = pool.checkout(redis, Duration.ofMillis(300))) {
+ *     c.write(ByteBuffer.wrap("PING\r\n".getBytes(US_ASCII)), Duration.ofMillis(100));
+ *     c.read(reply, Duration.ofMillis(100));
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>A checkout's timeout is one deadline over waiting for an idle connection, connecting a
+ * new one and validating it; see {@link #checkout(Endpoint, Duration)}. Connections are
+ * validated on borrow (a cheap probe always, the {@link Validator} when idle longer than
+ * {@link PoolConfig#validationWindow()}), evicted before the server's idle timeout, and
+ * destroyed instead of reused when their holder left them dirty or broken.
+ */
+public final class SocketPool implements AutoCloseable {
+  private final KeyedChannelPool delegate;
+
+  private SocketPool(PoolConfig config) {
+    this.delegate = new KeyedChannelPool(config);
+  }
+
+  /**
+   * Creates a pool and starts its evictor thread ({@code <poolName>-evictor}). Opens no
+   * connection: endpoints are registered on first checkout or {@link #warmUp(Endpoint)}.
+   *
+   * @param config the settings
+   * @return the pool
+   */
+  public static SocketPool create(PoolConfig config) {
+    return new SocketPool(Objects.requireNonNull(config, "config must not be null"));
+  }
+
+  /**
+   * Checks out a connection with {@link PoolConfig#checkoutTimeout()} as the deadline.
+   *
+   * @param endpoint the peer
+   * @return the connection; close it to return it
+   * @throws CheckoutException see {@link #checkout(Endpoint, Duration)}
+   */
+  public PooledConnection checkout(Endpoint endpoint) throws CheckoutException {
+    return checkout(endpoint, delegate.config().checkoutTimeout());
+  }
+
+  /**
+   * Checks out a connection. Blocks at most {@code timeout} in total: waiting for a connection
+   * to come back, connecting a new one (a SYN that is never answered included) and validating
+   * it all count against it.
+   *
+   * @param endpoint the peer
+   * @param timeout the deadline; positive
+   * @return the connection; close it to return it
+   * @throws CheckoutTimeoutException if the deadline passed (pool exhausted, or a slow connect
+   *     or validation); the message and getters give the endpoint's state and the last failure
+   * @throws PoolExhaustedException if {@link PoolConfig#maxWaitersPerEndpoint()} callers were
+   *     already waiting (fails at once)
+   * @throws EndpointUnavailableException if the endpoint's circuit breaker is open (fails at once)
+   * @throws CheckoutException if the connect failed (refused, unknown host) or the thread was
+   *     interrupted
+   * @throws IllegalStateException if the pool is closed
+   */
+  public PooledConnection checkout(Endpoint endpoint, Duration timeout) throws CheckoutException {
+    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
+    }
+    return delegate.checkout(endpoint, timeout);
+  }
+
+  /**
+   * Opens {@link PoolConfig#minIdlePerEndpoint()} connections to the endpoint in parallel and
+   * keeps it at that many idle connections from then on.
+   *
+   * @param endpoint the peer
+   * @return how many connections were opened (failures are logged at DEBUG and feed the
+   *     endpoint's circuit breaker)
+   */
+  public int warmUp(Endpoint endpoint) {
+    return warmUp(endpoint, delegate.config().minIdlePerEndpoint());
+  }
+
+  /**
+   * Opens up to {@code count} connections to the endpoint in parallel, within the limits, each
+   * bounded by the connect timeout. Blocks until they are done, at most about twice the
+   * connect timeout.
+   *
+   * @param endpoint the peer
+   * @param count how many to open; >= 0
+   * @return how many were opened
+   */
+  public int warmUp(Endpoint endpoint, int count) {
+    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, but was " + count);
+    }
+    return delegate.warmUp(endpoint, count);
+  }
+
+  /**
+   * Returns a connection, checking that it came from this pool. Same as
+   * {@link PooledConnection#close()} otherwise.
+   *
+   * @param connection a connection checked out of this pool
+   * @throws IllegalStateException if it came from another pool
+   */
+  public void release(PooledConnection connection) {
+    delegate.release(connection);
+  }
+
+  /**
+   * Runs {@code operation} on a pooled connection and returns the connection (or destroys it if
+   * the operation threw).
+   *
+   * @param endpoint the peer
+   * @param operation the exchange
+   * @param <T> the result type
+   * @return what the operation returned
+   * @throws CheckoutException if no connection could be checked out
+   * @throws IOException what the operation threw
+   */
+  public <T> T execute(Endpoint endpoint, Operation<T> operation) throws IOException {
+    PooledConnection c = checkout(endpoint);
+    return runOn(c, operation);
+  }
+
+  /**
+   * Like {@link #execute}, for an operation that is safe to run twice: if the connection turns
+   * out dead at its first read or write (the peer closed or reset it while idle), the
+   * operation runs once more on another connection. Timeouts are not retried.
+   *
+   * @param endpoint the peer
+   * @param operation the exchange; must be idempotent
+   * @param <T> the result type
+   * @return what the operation returned
+   * @throws CheckoutException if no connection could be checked out
+   * @throws IOException what the (second) attempt threw
+   */
+  public <T> T executeIdempotent(Endpoint endpoint, Operation<T> operation) throws IOException {
+    try {
+      return execute(endpoint, operation);
+    } catch (CheckoutException | InterruptedIOException e) {
+      throw e;
+    } catch (IOException first) {
+      if (!isDeadConnection(first)) {
+        throw first;
+      }
+      try {
+        return execute(endpoint, operation);
+      } catch (IOException second) {
+        second.addSuppressed(first);
+        throw second;
+      }
+    }
+  }
+
+  private static boolean isDeadConnection(IOException e) {
+    if (e instanceof EOFException || e instanceof java.nio.channels.ClosedChannelException) {
+      return true;
+    }
+    String m = String.valueOf(e.getMessage());
+    return m.contains("reset") || m.contains("Broken pipe") || m.contains("closed");
+  }
+
+  private static <T> T runOn(PooledConnection c, Operation<T> operation) throws IOException {
+    boolean ok = false;
+    try {
+      T result = operation.apply(c);
+      ok = true;
+      return result;
+    } finally {
+      if (ok) {
+        c.close();
+      } else {
+        c.invalidate();
+      }
+    }
+  }
+
+  /** @return a snapshot of the pool's counters, in total and per endpoint */
+  public PoolStats stats() {
+    return delegate.stats();
+  }
+
+  /**
+   * @param endpoint the peer
+   * @return a snapshot for that endpoint (all zero if it was never used)
+   */
+  public ConnectionStats stats(Endpoint endpoint) {
+    ConnectionStats s = delegate.stats().byEndpoint().get(endpoint);
+    return s != null ? s : new ConnectionStats(endpoint, 0, 0, 0, 0, java.util.Map.of(), 0, 0, 0,
+        Duration.ZERO, Duration.ZERO, Duration.ZERO);
+  }
+
+  /** @return the settings */
+  public PoolConfig config() {
+    return delegate.config();
+  }
+
+  /**
+   * The circuit breakers, one per endpoint, named {@code host:port}; for exporting metrics
+   * (e.g. resilience4j-micrometer) or listening to state transitions.
+   *
+   * @return the registry
+   */
+  public CircuitBreakerRegistry circuitBreakers() {
+    return delegate.breakers();
+  }
+
+  /**
+   * Closes the pool: stops handing out connections (waiting callers get
+   * {@link IllegalStateException}), closes idle connections at once and the others as they
+   * come back, and after {@link PoolConfig#closeGracePeriod()} closes whatever is still out.
+   * Blocks at most the grace period plus the connect timeout; leaves no thread running.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return "SocketPool{" + delegate.config().poolName() + ", " + stats().total() + "}";
+  }
+
+  /**
+   * An exchange on a connection.
+   *
+   * @param <T> the result type
+   */
+  @FunctionalInterface
+  public interface Operation<T> {
+    /**
+     * @param connection the connection; do not close it
+     * @return the result
+     * @throws IOException if the exchange failed
+     */
+    T apply(Connection connection) throws IOException;
+  }
+}

@@ -1,0 +1,441 @@
+package io.sockpool.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.sockpool.CheckoutException;
+import io.sockpool.CheckoutTimeoutException;
+import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
+import io.sockpool.EndpointUnavailableException;
+import io.sockpool.PoolConfig;
+import io.sockpool.PoolExhaustedException;
+import io.sockpool.PooledConnection;
+import io.sockpool.Validator;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
+import org.apache.commons.pool2.impl.GenericKeyedObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter over commons-pool2's {@link GenericKeyedObjectPool}: owns it (composition) and
+ * adds what it lacks. The checkout path, in one deadline:
+ * <ol>
+ *   <li>circuit breaker: open means fail at once;
+ *   <li>{@code borrowObject} without blocking (commons-pool2 is set to
+ *       {@code blockWhenExhausted=false}): an idle connection, or a new one connected in this
+ *       thread within the deadline, or nothing;
+ *   <li>nothing: wait on the endpoint's own condition until a connection comes back or a slot
+ *       frees, then try again (bounded by {@code maxWaitersPerEndpoint});
+ *   <li>a reused connection: the time rules and the cheap probe, then the validator if it was
+ *       idle longer than the validation window; a failure destroys it and goes round again.
+ * </ol>
+ */
+public final class KeyedChannelPool {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyedChannelPool.class);
+
+  private final PoolConfig config;
+  private final GenericKeyedObjectPool<Endpoint, PooledChannel> pool;
+  private final ChannelFactory factory;
+  private final EvictionRules rules;
+  private final CircuitBreakerRegistry breakers;
+  private final ConcurrentHashMap<Endpoint, EndpointState> states = new ConcurrentHashMap<>();
+  private final Maintenance maintenance;
+  private final Validator validator;
+  private final boolean validates;
+  private final long validationWindowNanos;
+  private final long validationTimeoutNanos;
+  private final boolean traceCheckouts;
+  private volatile boolean closed;
+
+  /** @param config the validated configuration */
+  public KeyedChannelPool(PoolConfig config) {
+    this.config = config;
+    this.breakers = CircuitBreakerRegistry.of(config.circuitBreakerConfig());
+    this.rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
+    this.validator = config.validator();
+    this.validates = validator != Validator.NONE;
+    this.validationWindowNanos = config.validationWindow().toNanos();
+    this.validationTimeoutNanos = config.validationTimeout().toNanos();
+    this.traceCheckouts = config.leakDetectionThreshold().isPresent();
+    SocketConnector connector = new SocketConnector(config.socketOptions(),
+        config.maxLifetime().toNanos(), config.maxLifetimeJitter().toNanos());
+    this.factory = new ChannelFactory(connector, config.initializer(), validator,
+        config.connectTimeout(), config.validationTimeout(), this::state);
+
+    GenericKeyedObjectPoolConfig<PooledChannel> c = new GenericKeyedObjectPoolConfig<>();
+    c.setMaxTotal(config.maxTotal());
+    c.setMaxTotalPerKey(config.maxPerEndpoint());
+    c.setMaxIdlePerKey(config.maxPerEndpoint());
+    c.setMinIdlePerKey(0); // replenished by Maintenance, off the shared evictor thread
+    c.setBlockWhenExhausted(false); // we wait ourselves, see EndpointState
+    c.setMaxWait(config.connectTimeout());
+    c.setLifo(true);
+    c.setTestOnCreate(false);
+    c.setTestOnBorrow(false);
+    c.setTestOnReturn(false);
+    c.setTestWhileIdle(config.backgroundValidation());
+    c.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // commons' shared evictor off
+    c.setNumTestsPerEvictionRun(config.maxTotal());
+    c.setJmxEnabled(false);
+    this.pool = new GenericKeyedObjectPool<>(factory, c);
+    pool.setReuseCapacityOnReturn(false);
+    pool.setReuseCapacityOnMaintenance(false);
+    pool.setEvictionPolicy(rules);
+    this.maintenance = new Maintenance(this, config);
+  }
+
+  /** @return the pool name */
+  public String name() {
+    return config.poolName();
+  }
+
+  /** @return the configuration */
+  public PoolConfig config() {
+    return config;
+  }
+
+  /** @return the registry holding one breaker per endpoint */
+  public CircuitBreakerRegistry breakers() {
+    return breakers;
+  }
+
+  EndpointState state(Endpoint endpoint) {
+    EndpointState s = states.get(endpoint);
+    if (s == null) {
+      s = states.computeIfAbsent(endpoint,
+          e -> new EndpointState(e, breakers.circuitBreaker(e.toString())));
+    }
+    return s;
+  }
+
+  Iterable<EndpointState> states() {
+    return states.values();
+  }
+
+  GenericKeyedObjectPool<Endpoint, PooledChannel> commons() {
+    return pool;
+  }
+
+  EvictionRules rules() {
+    return rules;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Checks out a connection within one deadline.
+   *
+   * @param endpoint the peer
+   * @param timeout the deadline for waiting, connecting and validating together
+   * @return the connection
+   * @throws CheckoutException see {@link io.sockpool.SocketPool#checkout(Endpoint, Duration)}
+   */
+  public PooledConnection checkout(Endpoint endpoint, Duration timeout) throws CheckoutException {
+    if (closed) {
+      throw new IllegalStateException("pool '" + name() + "' is closed");
+    }
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    EndpointState st = state(endpoint);
+    CircuitBreaker breaker = st.breaker;
+    if (!breaker.tryAcquirePermission()) {
+      st.rejected.increment();
+      throw unavailable(st, start);
+    }
+    boolean outcome = false;
+    boolean waiting = false;
+    boolean suspect = false;
+    Throwable lastFailure = null;
+    try {
+      while (true) {
+        if (closed) {
+          throw new IllegalStateException("pool '" + name() + "' was closed during the checkout");
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          st.timeouts.increment();
+          throw timeout(st, start, "no connection within the checkout timeout of "
+              + timeout.toMillis() + " ms", lastFailure);
+        }
+        long seen = waiting ? st.generation() : 0;
+        PooledChannel ch;
+        long[] ctx = ChannelFactory.withDeadline(deadline);
+        long connectStart = System.nanoTime();
+        try {
+          ch = pool.borrowObject(endpoint, Duration.ofNanos(left));
+        } catch (NoSuchElementException exhausted) {
+          ch = null;
+        } catch (IOException | RuntimeException connectFailure) {
+          lastFailure = connectFailure;
+          breaker.onError(System.nanoTime() - connectStart, TimeUnit.NANOSECONDS, connectFailure);
+          outcome = true;
+          if (connectFailure instanceof SocketTimeoutException) {
+            st.timeouts.increment();
+            throw timeout(st, start, "connect did not finish within the checkout timeout of "
+                + timeout.toMillis() + " ms", connectFailure);
+          }
+          throw new CheckoutException("cannot connect", endpoint, elapsed(start), active(endpoint),
+              idle(endpoint), st.waiters.get(), config.maxPerEndpoint(), pool.getNumActive(),
+              config.maxTotal(), "", connectFailure);
+        } catch (Exception other) {
+          throw new IllegalStateException("unexpected failure from commons-pool2", other);
+        } finally {
+          ChannelFactory.clearDeadline(ctx);
+        }
+        if (ch == null) {
+          if (!waiting) {
+            if (st.waiters.incrementAndGet() > config.maxWaitersPerEndpoint()) {
+              st.waiters.decrementAndGet();
+              st.rejected.increment();
+              throw new PoolExhaustedException("pool exhausted and " + config.maxWaitersPerEndpoint()
+                  + " callers already waiting", endpoint, elapsed(start), active(endpoint),
+                  idle(endpoint), st.waiters.get(), config.maxPerEndpoint(), pool.getNumActive(),
+                  config.maxTotal(), holders(st), lastFailure);
+            }
+            waiting = true;
+            continue; // retry once before parking: something may have come back meanwhile
+          }
+          st.await(seen, deadline);
+          continue;
+        }
+        boolean fresh = ctx[1] > 0;
+        long now = System.nanoTime();
+        if (fresh) {
+          breaker.onSuccess(now - connectStart, TimeUnit.NANOSECONDS);
+          outcome = true;
+        } else {
+          DestroyReason reason = rules.check(ch, now);
+          if (reason != null) {
+            destroy(st, ch, reason);
+            continue;
+          }
+        }
+        // A new connection needs no round trip, unless a validation already failed in this
+        // checkout: then the peer itself is suspect (accepts connections but does not answer).
+        if (validates && (fresh ? suspect : now - ch.lastUsedNanos() > validationWindowNanos)) {
+          long budget = Math.min(validationTimeoutNanos, deadline - now);
+          try {
+            validator.validate(ch, Duration.ofNanos(Math.max(1, budget)));
+            if (ch.isBroken()) {
+              throw new IOException("validator left the connection broken");
+            }
+            breaker.onSuccess(System.nanoTime() - now, TimeUnit.NANOSECONDS);
+            outcome = true;
+          } catch (IOException | RuntimeException invalid) {
+            lastFailure = invalid;
+            st.lastFailure = invalid;
+            suspect = true;
+            breaker.onError(System.nanoTime() - now, TimeUnit.NANOSECONDS, invalid);
+            outcome = true;
+            destroy(st, ch, DestroyReason.VALIDATION);
+            continue;
+          }
+        }
+        now = System.nanoTime();
+        ch.touch(now);
+        Lease lease = new Lease(this, ch, now, traceCheckouts);
+        ch.lease(lease);
+        st.checkouts.increment();
+        st.waits.record(now - start);
+        return lease;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CheckoutException("interrupted while waiting", endpoint, elapsed(start),
+          active(endpoint), idle(endpoint), st.waiters.get(), config.maxPerEndpoint(),
+          pool.getNumActive(), config.maxTotal(), holders(st), lastFailure);
+    } finally {
+      if (waiting) {
+        st.waiters.decrementAndGet();
+      }
+      if (!outcome) {
+        breaker.releasePermission();
+      }
+    }
+  }
+
+  /** Return path: keep the connection only if it is clean. Idempotent per lease. */
+  void giveBack(Lease lease) {
+    if (!lease.finish()) {
+      return;
+    }
+    PooledChannel ch = lease.pooledChannel();
+    ch.lease(null);
+    EndpointState st = state(ch.endpoint());
+    long now = System.nanoTime();
+    DestroyReason reason;
+    if (ch.isBroken()) {
+      reason = DestroyReason.BROKEN;
+    } else if (closed) {
+      reason = DestroyReason.CLOSED;
+    } else {
+      switch (ch.probe()) {
+        case ALIVE:
+          reason = now - ch.expiresNanos() >= 0 ? DestroyReason.LIFETIME : null;
+          break;
+        case UNREAD_BYTES:
+          reason = DestroyReason.DIRTY;
+          LOG.debug("connection to {} returned with unread bytes: destroyed", ch.endpoint());
+          break;
+        default:
+          reason = DestroyReason.VALIDATION;
+      }
+    }
+    if (reason != null) {
+      destroy(st, ch, reason);
+      return;
+    }
+    ch.touch(now);
+    pool.returnObject(ch.endpoint(), ch);
+    st.signal();
+  }
+
+  void invalidate(Lease lease) {
+    if (!lease.finish()) {
+      return;
+    }
+    PooledChannel ch = lease.pooledChannel();
+    ch.lease(null);
+    destroy(state(ch.endpoint()), ch, DestroyReason.BROKEN);
+  }
+
+  /** Destroys a connection that is not idle (held, or being checked out) and wakes a waiter. */
+  void destroy(EndpointState st, PooledChannel ch, DestroyReason reason) {
+    ch.destroyReason(reason);
+    try {
+      pool.invalidateObject(ch.endpoint(), ch);
+    } catch (Exception e) {
+      // not part of the pool any more (pool closed and cleared): just close it
+      ch.closeQuietly();
+      LOG.debug("invalidate of {} failed: {}", ch, e.toString());
+    }
+    st.signal();
+    if (pool.getNumActive() + pool.getNumIdle() >= config.maxTotal() - 1) {
+      for (EndpointState other : states.values()) {
+        if (other != st) {
+          other.signal();
+        }
+      }
+    }
+  }
+
+  /**
+   * The one release entry point that checks ownership.
+   *
+   * @param connection a connection checked out of this pool
+   * @throws IllegalStateException if it came from another pool
+   */
+  public void release(PooledConnection connection) {
+    if (!(connection instanceof Lease) || ((Lease) connection).pool() != this) {
+      throw new IllegalStateException("connection " + connection + " does not belong to pool '"
+          + name() + "'; return it to the pool it came from");
+    }
+    connection.close();
+  }
+
+  int active(Endpoint endpoint) {
+    return pool.getNumActive(endpoint);
+  }
+
+  int idle(Endpoint endpoint) {
+    return pool.getNumIdle(endpoint);
+  }
+
+  /** Up to five holders: thread name and how long it has held the connection. */
+  String holders(EndpointState st) {
+    StringBuilder sb = new StringBuilder();
+    long now = System.nanoTime();
+    int n = 0;
+    for (PooledChannel ch : st.channels) {
+      Lease l = ch.lease();
+      if (l == null) {
+        continue;
+      }
+      if (n == 5) {
+        sb.append(", ...");
+        break;
+      }
+      sb.append(n == 0 ? "" : ", ").append(l.holder()).append(" (")
+          .append(EndpointState.millis(now - l.checkoutNanos())).append(" ms)");
+      n++;
+    }
+    return sb.toString();
+  }
+
+  private static Duration elapsed(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private CheckoutTimeoutException timeout(EndpointState st, long start, String what, Throwable cause) {
+    Endpoint e = st.endpoint;
+    return new CheckoutTimeoutException(what, e, elapsed(start), active(e), idle(e), st.waiters.get(),
+        config.maxPerEndpoint(), pool.getNumActive(), config.maxTotal(), holders(st), cause);
+  }
+
+  private EndpointUnavailableException unavailable(EndpointState st, long start) {
+    Endpoint e = st.endpoint;
+    long waitMillis = config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+    Instant retryAfter = st.breaker.getState() == CircuitBreaker.State.OPEN
+        ? Instant.ofEpochMilli(st.openedAtMillis() + waitMillis) : Instant.now();
+    return new EndpointUnavailableException("endpoint unavailable: circuit breaker is "
+        + st.breaker.getState() + " after failures (failure rate "
+        + st.breaker.getMetrics().getFailureRate() + " %)", e, elapsed(start), active(e), idle(e),
+        st.waiters.get(), config.maxPerEndpoint(), pool.getNumActive(), config.maxTotal(), retryAfter,
+        st.lastFailure);
+  }
+
+  /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */
+  public int warmUp(Endpoint endpoint, int count) {
+    if (closed) {
+      throw new IllegalStateException("pool '" + name() + "' is closed");
+    }
+    return maintenance.warmUp(state(endpoint), count);
+  }
+
+  /** @return the stats snapshot */
+  public io.sockpool.PoolStats stats() {
+    return StatsSnapshot.of(this);
+  }
+
+  /** Closes the pool; see {@link io.sockpool.SocketPool#close()}. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    factory.closing();
+    maintenance.stop();
+    for (EndpointState st : states.values()) {
+      st.signalAll();
+    }
+    pool.clear();
+    long graceEnd = System.nanoTime() + config.closeGracePeriod().toNanos();
+    while (pool.getNumActive() > 0 && System.nanoTime() - graceEnd < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    int forced = 0;
+    for (EndpointState st : states.values()) {
+      for (PooledChannel ch : st.channels) {
+        ch.destroyReason(DestroyReason.CLOSED);
+        ch.abort();
+        ch.closeQuietly();
+        forced++;
+      }
+    }
+    if (forced > 0) {
+      LOG.warn("pool '{}' closed {} connection(s) still checked out after the grace period of {} ms",
+          name(), forced, config.closeGracePeriod().toMillis());
+    }
+    pool.close();
+    maintenance.awaitStopped();
+  }
+}

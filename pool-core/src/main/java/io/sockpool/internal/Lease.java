@@ -1,0 +1,116 @@
+package io.sockpool.internal;
+
+import io.sockpool.Endpoint;
+import io.sockpool.PooledConnection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One checkout of a {@link PooledChannel}: what the borrower holds. A new lease per checkout,
+ * so a stale reference kept after {@link #close()} fails loudly instead of touching a
+ * connection that another borrower now holds.
+ */
+final class Lease implements PooledConnection {
+  private final KeyedChannelPool pool;
+  private final PooledChannel channel;
+  private final AtomicBoolean done = new AtomicBoolean();
+  private final long checkoutNanos;
+  private final String holder;
+  private final Throwable checkoutTrace;
+  private volatile boolean leakReported;
+
+  Lease(KeyedChannelPool pool, PooledChannel channel, long checkoutNanos, boolean captureTrace) {
+    this.pool = pool;
+    this.channel = channel;
+    this.checkoutNanos = checkoutNanos;
+    this.holder = Thread.currentThread().getName();
+    this.checkoutTrace = captureTrace
+        ? new Throwable("checkout of " + channel.endpoint() + " by thread " + holder) : null;
+  }
+
+  KeyedChannelPool pool() {
+    return pool;
+  }
+
+  PooledChannel pooledChannel() {
+    return channel;
+  }
+
+  long checkoutNanos() {
+    return checkoutNanos;
+  }
+
+  String holder() {
+    return holder;
+  }
+
+  Throwable checkoutTrace() {
+    return checkoutTrace;
+  }
+
+  /** @return true the first time only */
+  boolean markLeakReported() {
+    if (leakReported) {
+      return false;
+    }
+    leakReported = true;
+    return true;
+  }
+
+  /** @return true for the first of close()/invalidate() */
+  boolean finish() {
+    return done.compareAndSet(false, true);
+  }
+
+  private PooledChannel live() {
+    if (done.get()) {
+      throw new IllegalStateException("connection to " + channel.endpoint()
+          + " was already returned to pool '" + pool.name() + "'; check out a new one");
+    }
+    return channel;
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return channel.endpoint();
+  }
+
+  @Override
+  public SocketChannel channel() {
+    return live().channel();
+  }
+
+  @Override
+  public void write(ByteBuffer src, Duration timeout) throws IOException {
+    live().write(src, timeout);
+  }
+
+  @Override
+  public int read(ByteBuffer dst, Duration timeout) throws IOException {
+    return live().read(dst, timeout);
+  }
+
+  @Override
+  public void readFully(ByteBuffer dst, Duration timeout) throws IOException {
+    live().readFully(dst, timeout);
+  }
+
+  @Override
+  public void close() {
+    pool.giveBack(this);
+  }
+
+  @Override
+  public void invalidate() {
+    pool.invalidate(this);
+  }
+
+  @Override
+  public String toString() {
+    return "PooledConnection{" + channel.endpoint() + ", pool=" + pool.name()
+        + (done.get() ? ", returned" : ", held by " + holder) + "}";
+  }
+}

@@ -1,0 +1,185 @@
+package io.sockpool.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.PoolConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool's own background work, on its own named threads (never commons-pool2's evictor,
+ * which is one thread shared by every pool in the JVM):
+ * <ul>
+ *   <li>{@code <pool>-evictor}: every evictionInterval, commons-pool2's {@code evict()} with
+ *       {@link EvictionRules} (and the validator if background validation is on), leak
+ *       detection, and a wake-up for waiters as a safety net;
+ *   <li>{@code <pool>-connector-N}: opens connections ahead of demand (min-idle and
+ *       {@code warmUp}) in parallel, one task per endpoint at a time, so a slow peer's connect
+ *       never holds up eviction or another endpoint.
+ * </ul>
+ */
+final class Maintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+
+  private final KeyedChannelPool owner;
+  private final PoolConfig config;
+  private final ScheduledExecutorService evictor;
+  private final ExecutorService connectors;
+  private final long leakNanos;
+
+  Maintenance(KeyedChannelPool owner, PoolConfig config) {
+    this.owner = owner;
+    this.config = config;
+    this.leakNanos = config.leakDetectionThreshold().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+    ScheduledThreadPoolExecutor ev = new ScheduledThreadPoolExecutor(1,
+        named(config.poolName() + "-evictor"));
+    ev.setRemoveOnCancelPolicy(true);
+    this.evictor = ev;
+    this.connectors = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), named(config.poolName() + "-connector"));
+    long period = config.evictionInterval().toNanos();
+    evictor.scheduleWithFixedDelay(this::run, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix.endsWith("evictor") ? prefix : prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** One maintenance pass; never throws. */
+  void run() {
+    try {
+      if (owner.isClosed()) {
+        return;
+      }
+      owner.commons().evict();
+      long now = System.nanoTime();
+      for (EndpointState st : owner.states()) {
+        detectLeaks(st, now);
+        replenish(st);
+        st.signal();
+      }
+    } catch (Exception | Error e) {
+      LOG.warn("maintenance of pool '{}' failed: {}", config.poolName(), e.toString(), e);
+    }
+  }
+
+  private void detectLeaks(EndpointState st, long now) {
+    if (leakNanos == Long.MAX_VALUE) {
+      return;
+    }
+    for (PooledChannel ch : st.channels) {
+      Lease lease = ch.lease();
+      if (lease != null && now - lease.checkoutNanos() > leakNanos && lease.markLeakReported()) {
+        LOG.warn("Possible connection leak in pool '{}': connection to {} held by thread '{}' for {} ms "
+            + "(leakDetectionThreshold {} ms); it was checked out here:", config.poolName(),
+            st.endpoint, lease.holder(), EndpointState.millis(now - lease.checkoutNanos()),
+            EndpointState.millis(leakNanos), lease.checkoutTrace());
+      }
+    }
+  }
+
+  private void replenish(EndpointState st) {
+    int minIdle = config.minIdlePerEndpoint();
+    if (minIdle == 0 || st.breaker.getState() != CircuitBreaker.State.CLOSED || !needsMore(st)) {
+      return;
+    }
+    if (!st.replenishing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      connectors.execute(() -> {
+        try {
+          while (!owner.isClosed() && needsMore(st)
+              && st.breaker.getState() == CircuitBreaker.State.CLOSED && addOne(st)) {
+            st.signal();
+          }
+        } finally {
+          st.replenishing.set(false);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      st.replenishing.set(false);
+    }
+  }
+
+  private boolean needsMore(EndpointState st) {
+    int idle = owner.idle(st.endpoint);
+    return idle < config.minIdlePerEndpoint()
+        && idle + owner.active(st.endpoint) < config.maxPerEndpoint();
+  }
+
+  /** Opens one connection into the idle set, in this thread; false if none could be opened. */
+  private boolean addOne(EndpointState st) {
+    ChannelFactory.resetCreated();
+    try {
+      owner.commons().addObject(st.endpoint);
+      return ChannelFactory.createdByThisThread() > 0;
+    } catch (Exception e) {
+      LOG.debug("could not open a connection to {} ahead of demand: {}", st.endpoint, e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * Opens up to {@code count} connections to the endpoint in parallel, each bounded by the
+   * connect timeout, and waits for them.
+   *
+   * @return how many were opened
+   */
+  int warmUp(EndpointState st, int count) {
+    int n = Math.min(count, config.maxPerEndpoint());
+    List<Future<Boolean>> tasks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      tasks.add(connectors.submit(() -> addOne(st)));
+    }
+    int opened = 0;
+    long deadline = System.nanoTime() + config.connectTimeout().toNanos() * 2;
+    for (Future<Boolean> f : tasks) {
+      try {
+        if (f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          opened++;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.debug("warm-up of {} did not open a connection: {}", st.endpoint, e.toString());
+      }
+    }
+    st.signal();
+    return opened;
+  }
+
+  void stop() {
+    evictor.shutdownNow();
+  }
+
+  void awaitStopped() {
+    connectors.shutdownNow();
+    try {
+      if (!evictor.awaitTermination(2, TimeUnit.SECONDS)
+          || !connectors.awaitTermination(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+        LOG.warn("pool '{}': background threads did not stop in time", config.poolName());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

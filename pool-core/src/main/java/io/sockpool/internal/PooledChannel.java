@@ -1,0 +1,221 @@
+package io.sockpool.internal;
+
+import io.sockpool.Connection;
+import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * The object commons-pool2 pools: one connected non-blocking {@link SocketChannel}, its own
+ * {@link Selector} for timed waits, and the timestamps the eviction rules read. Used by one
+ * thread at a time (the holder, the initializer or validator, or the evictor while idle).
+ */
+public final class PooledChannel implements Connection {
+  /** Outcome of {@link #probe()}: the cheap liveness check. */
+  enum Probe { ALIVE, PEER_CLOSED, UNREAD_BYTES, FAILED }
+
+  private final Endpoint endpoint;
+  private final SocketChannel channel;
+  private final Selector selector;
+  private final SelectionKey key;
+  private final long createdNanos;
+  private final long expiresNanos;
+  private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(1);
+
+  private volatile long lastUsedNanos;
+  private volatile boolean broken;
+  private volatile DestroyReason destroyReason;
+  private volatile Lease lease;
+
+  PooledChannel(Endpoint endpoint, SocketChannel channel, Selector selector, SelectionKey key,
+      long createdNanos, long expiresNanos) {
+    this.endpoint = endpoint;
+    this.channel = channel;
+    this.selector = selector;
+    this.key = key;
+    this.createdNanos = createdNanos;
+    this.expiresNanos = expiresNanos;
+    this.lastUsedNanos = createdNanos;
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public SocketChannel channel() {
+    return channel;
+  }
+
+  long createdNanos() {
+    return createdNanos;
+  }
+
+  long expiresNanos() {
+    return expiresNanos;
+  }
+
+  long lastUsedNanos() {
+    return lastUsedNanos;
+  }
+
+  void touch(long nowNanos) {
+    lastUsedNanos = nowNanos;
+  }
+
+  boolean isBroken() {
+    return broken;
+  }
+
+  void markBroken() {
+    broken = true;
+  }
+
+  DestroyReason destroyReason() {
+    return destroyReason;
+  }
+
+  /** Records why the connection is about to be destroyed; the first reason wins. */
+  void destroyReason(DestroyReason reason) {
+    if (destroyReason == null) {
+      destroyReason = reason;
+    }
+  }
+
+  Lease lease() {
+    return lease;
+  }
+
+  void lease(Lease value) {
+    lease = value;
+  }
+
+  @Override
+  public void write(ByteBuffer src, Duration timeout) throws IOException {
+    write(src, deadline(timeout));
+  }
+
+  @Override
+  public int read(ByteBuffer dst, Duration timeout) throws IOException {
+    return read(dst, deadline(timeout));
+  }
+
+  @Override
+  public void readFully(ByteBuffer dst, Duration timeout) throws IOException {
+    long deadline = deadline(timeout);
+    while (dst.hasRemaining()) {
+      read(dst, deadline);
+    }
+  }
+
+  /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
+  void write(ByteBuffer src, long deadlineNanos) throws IOException {
+    try {
+      while (src.hasRemaining()) {
+        if (channel.write(src) == 0) {
+          await(SelectionKey.OP_WRITE, deadlineNanos, "write");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      broken = true;
+      throw e;
+    }
+  }
+
+  /** Reads at least one byte before {@code deadlineNanos}. */
+  int read(ByteBuffer dst, long deadlineNanos) throws IOException {
+    if (!dst.hasRemaining()) {
+      throw new IllegalArgumentException("read buffer has no space remaining (position "
+          + dst.position() + ", limit " + dst.limit() + ")");
+    }
+    try {
+      int n = channel.read(dst);
+      while (n == 0) {
+        await(SelectionKey.OP_READ, deadlineNanos, "read");
+        n = channel.read(dst);
+      }
+      if (n < 0) {
+        throw new EOFException("peer " + endpoint + " closed the connection");
+      }
+      return n;
+    } catch (IOException | RuntimeException e) {
+      broken = true;
+      throw e;
+    }
+  }
+
+  private void await(int op, long deadlineNanos, String what) throws IOException {
+    long left = deadlineNanos - System.nanoTime();
+    if (left <= 0) {
+      throw new SocketTimeoutException(what + " on " + endpoint + " timed out");
+    }
+    key.interestOps(op);
+    selector.select(Math.max(1, (left + 999_999) / 1_000_000));
+    selector.selectedKeys().clear();
+    if (!channel.isOpen()) {
+      throw new java.nio.channels.ClosedChannelException();
+    }
+  }
+
+  /**
+   * The cheap liveness check: one non-blocking read, no round trip. Notices a FIN or RST the
+   * peer already sent and bytes nobody asked for. A byte read here is consumed, which is fine:
+   * a connection that had one is destroyed.
+   */
+  Probe probe() {
+    try {
+      probeBuffer.clear();
+      int n = channel.read(probeBuffer);
+      if (n == 0) {
+        return Probe.ALIVE;
+      }
+      return n < 0 ? Probe.PEER_CLOSED : Probe.UNREAD_BYTES;
+    } catch (IOException | RuntimeException e) {
+      return Probe.FAILED;
+    }
+  }
+
+  /** Closes the selector (deregistering the channel) and then the channel. Never throws. */
+  void closeQuietly() {
+    try {
+      selector.close();
+    } catch (IOException | RuntimeException ignored) {
+      // closing anyway
+    }
+    try {
+      channel.close();
+    } catch (IOException | RuntimeException ignored) {
+      // closing anyway
+    }
+  }
+
+  /** Closes the socket from another thread so that a holder blocked in a timed wait wakes up. */
+  void abort() {
+    try {
+      channel.close();
+    } catch (IOException | RuntimeException ignored) {
+      // closing anyway
+    }
+    selector.wakeup();
+  }
+
+  private static long deadline(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
+    }
+    return System.nanoTime() + timeout.toNanos();
+  }
+
+  @Override
+  public String toString() {
+    return "PooledChannel{" + endpoint + ", open=" + channel.isOpen() + ", broken=" + broken + "}";
+  }
+}

@@ -1,0 +1,56 @@
+package io.sockpool.internal;
+
+import io.sockpool.ConnectionStats;
+import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
+import io.sockpool.PoolStats;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds {@link PoolStats} from the live counters. */
+final class StatsSnapshot {
+  private StatsSnapshot() {
+  }
+
+  static PoolStats of(KeyedChannelPool pool) {
+    Map<Endpoint, ConnectionStats> per = new LinkedHashMap<>();
+    WaitHistogram allWaits = new WaitHistogram();
+    EnumMap<DestroyReason, Long> allDestroyed = new EnumMap<>(DestroyReason.class);
+    long created = 0;
+    long checkouts = 0;
+    long timeouts = 0;
+    long rejected = 0;
+    int active = 0;
+    int idle = 0;
+    int waiting = 0;
+    for (EndpointState st : pool.states()) {
+      ConnectionStats s = of(pool, st);
+      per.put(st.endpoint, s);
+      st.waits.addTo(allWaits);
+      for (DestroyReason r : DestroyReason.values()) {
+        allDestroyed.merge(r, s.destroyed(r), Long::sum);
+      }
+      created += s.created();
+      checkouts += s.checkouts();
+      timeouts += s.timeouts();
+      rejected += s.rejected();
+      active += s.active();
+      idle += s.idle();
+      waiting += s.waiting();
+    }
+    ConnectionStats total = new ConnectionStats(null, active, idle, waiting, created, allDestroyed,
+        checkouts, timeouts, rejected, allWaits.max(), allWaits.mean(), allWaits.percentile(0.99));
+    return new PoolStats(total, per);
+  }
+
+  static ConnectionStats of(KeyedChannelPool pool, EndpointState st) {
+    EnumMap<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
+    for (DestroyReason r : DestroyReason.values()) {
+      destroyed.put(r, st.destroyed[r.ordinal()].sum());
+    }
+    return new ConnectionStats(st.endpoint, pool.active(st.endpoint), pool.idle(st.endpoint),
+        st.waiters.get(), st.created.sum(), destroyed, st.checkouts.sum(), st.timeouts.sum(),
+        st.rejected.sum(), st.waits.max(), st.waits.mean(), st.waits.percentile(0.99));
+  }
+}

@@ -1,0 +1,193 @@
+package io.sockpool;
+
+import static io.sockpool.TestSupport.ping;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class CheckoutDeadlineTest {
+  private FakePeer peer;
+  private ExecutorService threads;
+
+  @BeforeEach
+  void start() throws Exception {
+    peer = new FakePeer();
+    threads = Executors.newCachedThreadPool();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    threads.shutdownNow();
+    peer.close();
+  }
+
+  private static PoolConfig.Builder config() {
+    return PoolConfig.builder().maxPerEndpoint(1).maxTotal(4).connectTimeout(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void returnedConnectionIsReusedWithoutReconnecting() throws Exception {
+    try (SocketPool pool = SocketPool.create(config().build())) {
+      for (int i = 0; i < 3; i++) {
+        try (PooledConnection c = pool.checkout(peer.endpoint())) {
+          ping(c);
+        }
+      }
+      assertEquals(1, peer.accepted());
+      ConnectionStats s = pool.stats(peer.endpoint());
+      assertEquals(3, s.checkouts());
+      assertEquals(1, s.created());
+      assertEquals(1, s.idle());
+      assertEquals(0, s.active());
+    }
+  }
+
+  @Test
+  void exhaustedPoolTimesOutWithinDeadlineAndExplainsTheState() throws Exception {
+    try (SocketPool pool = SocketPool.create(config().build())) {
+      PooledConnection held = pool.checkout(peer.endpoint());
+      long start = System.nanoTime();
+      CheckoutTimeoutException e = assertThrows(CheckoutTimeoutException.class,
+          () -> pool.checkout(peer.endpoint(), Duration.ofMillis(300)));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMs >= 290 && tookMs < 800, "took " + tookMs + " ms");
+      assertEquals(peer.endpoint(), e.endpoint());
+      assertEquals(1, e.active());
+      assertEquals(0, e.idle());
+      assertEquals(1, e.waiting());
+      assertEquals(1, e.maxPerEndpoint());
+      assertEquals(4, e.maxTotal());
+      assertTrue(e.elapsed().toMillis() >= 290);
+      String m = e.getMessage();
+      assertTrue(m.contains("endpoint=" + peer.endpoint()) && m.contains("active=1")
+          && m.contains("maxPerEndpoint=1") && m.contains("held by " + Thread.currentThread().getName()), m);
+      assertEquals(1, pool.stats(peer.endpoint()).timeouts());
+      held.close();
+    }
+  }
+
+  @Test
+  void deadlineHoldsWhenThePeerNeverAnswersTheSyn() throws Exception {
+    try (TestSupport.Blackhole hole = new TestSupport.Blackhole();
+         SocketPool pool = SocketPool.create(config().build())) {
+      long start = System.nanoTime();
+      CheckoutTimeoutException e = assertThrows(CheckoutTimeoutException.class,
+          () -> pool.checkout(hole.endpoint(), Duration.ofMillis(300)));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMs < 800, "connect must not outlive the checkout deadline, took " + tookMs + " ms");
+      assertNotNull(e.getCause(), "the connect timeout is the cause");
+      assertTrue(e.getCause().getMessage().contains("connect to " + hole.endpoint() + " (127.0.0.1) timed out"),
+          e.getCause().getMessage());
+    }
+  }
+
+  @Test
+  void refusedConnectFailsAtOnceWithTheConnectErrorAsCause() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    try (SocketPool pool = SocketPool.create(config().build())) {
+      long start = System.nanoTime();
+      CheckoutException e = assertThrows(CheckoutException.class,
+          () -> pool.checkout(Endpoint.of("127.0.0.1", port), Duration.ofSeconds(5)));
+      assertTrue((System.nanoTime() - start) / 1_000_000 < 1000);
+      assertInstanceOf(ConnectException.class, e.getCause());
+      assertTrue(e.getMessage().contains("cannot connect") && e.getMessage().contains("127.0.0.1:" + port),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void waiterGetsTheConnectionWhenItComesBack() throws Exception {
+    try (SocketPool pool = SocketPool.create(config().build())) {
+      PooledConnection held = pool.checkout(peer.endpoint());
+      CountDownLatch waiting = new CountDownLatch(1);
+      CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
+        waiting.countDown();
+        try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
+          ping(c);
+          return peer.accepted();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, threads);
+      waiting.await();
+      awaitWaiters(pool, 1);
+      held.close();
+      assertEquals(1, waiter.get(5, TimeUnit.SECONDS), "served by the returned connection");
+    }
+  }
+
+  @Test
+  void invalidatingOpensNoConnectionItselfButLetsAWaiterConnect() throws Exception {
+    try (SocketPool pool = SocketPool.create(config().build())) {
+      PooledConnection held = pool.checkout(peer.endpoint());
+      held.invalidate();
+      assertEquals(0, pool.stats(peer.endpoint()).idle(), "no connection opened by the invalidating thread");
+      assertEquals(1, pool.stats(peer.endpoint()).created());
+
+      PooledConnection again = pool.checkout(peer.endpoint());
+      CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+        try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
+          ping(c);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, threads);
+      awaitWaiters(pool, 1);
+      again.invalidate();
+      waiter.get(5, TimeUnit.SECONDS);
+      assertEquals(3, pool.stats(peer.endpoint()).created());
+      assertEquals(2, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
+    }
+  }
+
+  @Test
+  void callersBeyondMaxWaitersFailAtOnce() throws Exception {
+    try (SocketPool pool = SocketPool.create(config().maxWaitersPerEndpoint(1).build())) {
+      PooledConnection held = pool.checkout(peer.endpoint());
+      CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+        try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
+          ping(c);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, threads);
+      awaitWaiters(pool, 1);
+      long start = System.nanoTime();
+      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
+          () -> pool.checkout(peer.endpoint(), Duration.ofSeconds(5)));
+      assertTrue((System.nanoTime() - start) / 1_000_000 < 500, "shed at once");
+      assertTrue(e.getMessage().contains("1 callers already waiting"), e.getMessage());
+      assertEquals(1, pool.stats(peer.endpoint()).rejected());
+      held.close();
+      waiter.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  static void awaitWaiters(SocketPool pool, int n) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (pool.stats().total().waiting() < n) {
+      assertTrue(System.nanoTime() < end, "no waiter showed up");
+      Thread.sleep(5);
+    }
+  }
+}

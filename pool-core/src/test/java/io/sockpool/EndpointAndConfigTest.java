@@ -1,0 +1,90 @@
+package io.sockpool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class EndpointAndConfigTest {
+
+  private static void rejects(String expectedMessagePart, Executable e) {
+    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+    assertTrue(ex.getMessage().contains(expectedMessagePart),
+        "message '" + ex.getMessage() + "' should contain '" + expectedMessagePart + "'");
+  }
+
+  @Test
+  void endpointRejectsBadPortsAndBlankHosts() {
+    rejects("port must be in 1..65535, but was 0", () -> Endpoint.of("localhost", 0));
+    rejects("port must be in 1..65535, but was 65536", () -> Endpoint.of("localhost", 65536));
+    rejects("host must not be blank, but was ' '", () -> Endpoint.of(" ", 80));
+    rejects("host must not be blank, but was null", () -> Endpoint.of(null, 80));
+    rejects("endpoint must be host:port, but was 'localhost'", () -> Endpoint.parse("localhost"));
+    rejects("port must be a number in 1..65535, but was 'x'", () -> Endpoint.parse("h:x"));
+  }
+
+  @Test
+  void endpointsCompareByHostIgnoringCaseAndPort() {
+    assertEquals(Endpoint.of("LocalHost", 6379), Endpoint.parse("localhost:6379"));
+    assertEquals(Endpoint.of("::1", 6379), Endpoint.parse("[::1]:6379"));
+    assertEquals("[::1]:6379", Endpoint.of("::1", 6379).toString());
+    assertEquals("localhost:6379", Endpoint.of("localhost", 6379).toString());
+  }
+
+  @Test
+  void endpointResolvesOnEveryCall() {
+    Endpoint e = Endpoint.of("127.0.0.1", 80);
+    assertTrue(e.resolve() != e.resolve(), "a fresh address per connect");
+    assertTrue(Endpoint.of("no-such-host.invalid", 80).resolve().isUnresolved());
+  }
+
+  @Test
+  void configRejectsEachInvalidValueNamingFieldValueAndAllowedRange() {
+    rejects("maxTotal must be >= 1, but was 0", () -> PoolConfig.builder().maxTotal(0));
+    rejects("maxPerEndpoint must be >= 1, but was -1", () -> PoolConfig.builder().maxPerEndpoint(-1));
+    rejects("minIdlePerEndpoint must be >= 0, but was -2", () -> PoolConfig.builder().minIdlePerEndpoint(-2));
+    rejects("maxWaitersPerEndpoint must be >= 0, but was -1",
+        () -> PoolConfig.builder().maxWaitersPerEndpoint(-1));
+    rejects("checkoutTimeout must be > 0, but was PT0S", () -> PoolConfig.builder().checkoutTimeout(Duration.ZERO));
+    rejects("connectTimeout must be > 0, but was PT-1S",
+        () -> PoolConfig.builder().connectTimeout(Duration.ofSeconds(-1)));
+    rejects("validationTimeout must be > 0", () -> PoolConfig.builder().validationTimeout(Duration.ZERO));
+    rejects("validationWindow must be >= 0", () -> PoolConfig.builder().validationWindow(Duration.ofMillis(-1)));
+    rejects("idleTimeout must be > 0", () -> PoolConfig.builder().idleTimeout(Duration.ZERO));
+    rejects("evictionInterval must be >= 10 ms, but was PT0.001S",
+        () -> PoolConfig.builder().evictionInterval(Duration.ofMillis(1)));
+    rejects("maxPerEndpoint must be <= maxTotal (4), but was 8",
+        () -> PoolConfig.builder().maxTotal(4).maxPerEndpoint(8).build());
+    rejects("minIdlePerEndpoint must be <= maxPerEndpoint (2), but was 3",
+        () -> PoolConfig.builder().maxPerEndpoint(2).minIdlePerEndpoint(3).build());
+    rejects("maxLifetimeJitter must be < maxLifetime (PT1M), but was PT1M",
+        () -> PoolConfig.builder().maxLifetime(Duration.ofMinutes(1)).maxLifetimeJitter(Duration.ofMinutes(1)).build());
+    rejects("keepAliveCount must be in 1..127, but was 0", () -> SocketOptions.builder().keepAliveCount(0));
+    rejects("keepAliveIdle must be whole seconds in 1 s..32767 s, but was PT0.5S",
+        () -> SocketOptions.builder().keepAliveIdle(Duration.ofMillis(500)));
+    rejects("sendBufferSize must be >= 1 byte, but was 0", () -> SocketOptions.builder().sendBufferSize(0));
+  }
+
+  @Test
+  void idleTimeoutAtOrAboveServerIdleTimeoutIsRejected() {
+    rejects("idleTimeout must be < serverIdleTimeout (PT2S), but was PT2S", () -> PoolConfig.builder()
+        .serverIdleTimeout(Duration.ofSeconds(2)).idleTimeout(Duration.ofSeconds(2)).build());
+    PoolConfig ok = PoolConfig.builder().serverIdleTimeout(Duration.ofSeconds(2))
+        .idleTimeout(Duration.ofMillis(1500)).build();
+    assertEquals(Duration.ofSeconds(2), ok.serverIdleTimeout().orElseThrow());
+  }
+
+  @Test
+  void toStringShowsEffectiveConfig() {
+    String s = PoolConfig.builder().poolName("orders").maxTotal(20).maxPerEndpoint(5)
+        .leakDetectionThreshold(Duration.ofSeconds(3)).build().toString();
+    for (String part : new String[] {"poolName=orders", "maxTotal=20", "maxPerEndpoint=5",
+        "checkoutTimeout=PT2S", "validationWindow=PT0.5S", "serverIdleTimeout=unknown",
+        "leakDetectionThreshold=PT3S", "tcpNoDelay=true", "keepAliveIdle=PT1M", "failureRateThreshold=50.0"}) {
+      assertTrue(s.contains(part), s + " should contain " + part);
+    }
+  }
+}

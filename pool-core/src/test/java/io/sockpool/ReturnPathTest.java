@@ -1,0 +1,136 @@
+package io.sockpool;
+
+import static io.sockpool.TestSupport.ascii;
+import static io.sockpool.TestSupport.ping;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class ReturnPathTest {
+  private FakePeer peer;
+  private SocketPool pool;
+
+  @BeforeEach
+  void start() throws Exception {
+    peer = new FakePeer();
+    pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(2).build());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    pool.close();
+    peer.close();
+  }
+
+  @Test
+  void connectionReturnedWithUnreadBytesIsDestroyed() throws Exception {
+    PooledConnection c = pool.checkout(peer.endpoint());
+    c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
+    ValidationTest.waitUntil(() -> peer.pings() == 1);
+    Thread.sleep(20); // the +PONG is in our receive buffer now
+    c.close();
+    ConnectionStats s = pool.stats(peer.endpoint());
+    assertEquals(1, s.destroyed(DestroyReason.DIRTY));
+    assertEquals(0, s.idle());
+    try (PooledConnection next = pool.checkout(peer.endpoint())) {
+      ping(next); // would read the stale +PONG first, then fail on the next exchange
+      ping(next);
+    }
+    assertEquals(2, peer.accepted());
+  }
+
+  @Test
+  void connectionWhoseHolderTimedOutMidExchangeIsDestroyedAndTheLateReplyReachesNobody() throws Exception {
+    peer.stall(true);
+    PooledConnection c = pool.checkout(peer.endpoint());
+    c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
+    assertThrows(SocketTimeoutException.class, () -> c.readFully(ByteBuffer.allocate(7), Duration.ofMillis(100)));
+    c.close();
+    assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
+    peer.stall(false);
+    try (PooledConnection next = pool.checkout(peer.endpoint())) {
+      ping(next);
+    }
+    assertEquals(2, peer.accepted());
+  }
+
+  @Test
+  void closingTwiceIsHarmlessAndUseAfterReturnFailsLoudly() throws Exception {
+    PooledConnection c = pool.checkout(peer.endpoint());
+    c.close();
+    c.close();
+    c.invalidate();
+    ConnectionStats s = pool.stats(peer.endpoint());
+    assertEquals(1, s.idle());
+    assertEquals(0, s.active());
+    assertEquals(0, s.destroyedTotal());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("already returned to pool"), e.getMessage());
+    assertThrows(IllegalStateException.class, c::channel);
+    try (PooledConnection again = pool.checkout(peer.endpoint())) {
+      ping(again);
+    }
+  }
+
+  @Test
+  void releasingIntoAnotherPoolFailsAndLeavesBothPoolsConsistent() throws Exception {
+    try (SocketPool other = SocketPool.create(PoolConfig.builder().poolName("other").build())) {
+      PooledConnection c = pool.checkout(peer.endpoint());
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.release(c));
+      assertTrue(e.getMessage().contains("does not belong to pool 'other'"), e.getMessage());
+      assertEquals(1, pool.stats(peer.endpoint()).active());
+      assertEquals(0, other.stats().total().active() + other.stats().total().idle());
+      ping(c);
+      pool.release(c);
+      assertEquals(1, pool.stats(peer.endpoint()).idle());
+    }
+  }
+
+  @Test
+  void executeReturnsOnSuccessAndDestroysOnFailure() throws Exception {
+    assertEquals("ok", pool.execute(peer.endpoint(), c -> {
+      ping(c);
+      return "ok";
+    }));
+    assertEquals(1, pool.stats(peer.endpoint()).idle());
+    assertThrows(java.io.IOException.class, () -> pool.execute(peer.endpoint(), c -> {
+      throw new java.io.IOException("boom");
+    }));
+    assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
+  }
+
+  @Test
+  void idempotentOperationIsRetriedOnceWhenTheConnectionWasKilledWhileIdle() throws Exception {
+    pool.warmUp(peer.endpoint(), 1);
+    pool.checkout(peer.endpoint()).close();
+    ValidationTest.waitUntil(() -> peer.openConnections() == 1);
+    // kill the connection so that the probe cannot see it yet: the reset arrives after checkout
+    int[] attempts = {0};
+    String result = pool.executeIdempotent(peer.endpoint(), c -> {
+      attempts[0]++;
+      if (attempts[0] == 1) {
+        peer.resetAll();
+        try {
+          ValidationTest.waitUntil(() -> peer.openConnections() == 0);
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        }
+      }
+      ping(c);
+      return "pong";
+    });
+    assertEquals("pong", result);
+    assertEquals(2, attempts[0]);
+  }
+}

@@ -1,0 +1,175 @@
+package io.sockpool;
+
+import static io.sockpool.TestSupport.PING;
+import static io.sockpool.TestSupport.ascii;
+import static io.sockpool.TestSupport.ping;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ProtocolException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class ValidationTest {
+  private FakePeer peer;
+
+  @BeforeEach
+  void start() throws Exception {
+    peer = new FakePeer();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    peer.close();
+  }
+
+  @Test
+  void connectionsThePeerClosedWhileIdleAreNeverHandedOut() throws Exception {
+    PoolConfig config = PoolConfig.builder().maxPerEndpoint(4).validator(Validator.NONE).build();
+    try (SocketPool pool = SocketPool.create(config)) {
+      assertEquals(4, pool.warmUp(peer.endpoint(), 4));
+      waitUntil(() -> peer.openConnections() == 4);
+      peer.closeAll();
+      waitUntil(() -> peer.openConnections() == 0);
+      Thread.sleep(20); // let the FINs reach our sockets
+      for (int i = 0; i < 4; i++) {
+        try (PooledConnection c = pool.checkout(peer.endpoint())) {
+          ping(c); // a dead connection would fail here
+        }
+      }
+      ConnectionStats s = pool.stats(peer.endpoint());
+      assertEquals(4, s.destroyed(DestroyReason.VALIDATION), s.toString());
+      assertEquals(0, s.timeouts());
+    }
+  }
+
+  @Test
+  void roundTripRunsOnlyAfterTheIdleWindow() throws Exception {
+    PoolConfig lazy = PoolConfig.builder().validator(PING).validationWindow(Duration.ofSeconds(30)).build();
+    try (SocketPool pool = SocketPool.create(lazy)) {
+      for (int i = 0; i < 3; i++) {
+        pool.checkout(peer.endpoint()).close();
+      }
+      assertEquals(0, peer.pings(), "used a moment ago: no round trip");
+    }
+    PoolConfig eager = PoolConfig.builder().validator(PING).validationWindow(Duration.ZERO).build();
+    try (SocketPool pool = SocketPool.create(eager)) {
+      pool.checkout(peer.endpoint()).close(); // new connection: no validation needed
+      Thread.sleep(2);
+      pool.checkout(peer.endpoint()).close();
+      Thread.sleep(2);
+      pool.checkout(peer.endpoint()).close();
+      assertEquals(2, peer.pings(), "validated on each reuse");
+    }
+  }
+
+  @Test
+  void stalledPeerFailsValidationAndTheCheckoutKeepsItsDeadline() throws Exception {
+    PoolConfig config = PoolConfig.builder().validator(PING).validationWindow(Duration.ZERO)
+        .validationTimeout(Duration.ofMillis(200)).maxPerEndpoint(1).build();
+    try (SocketPool pool = SocketPool.create(config)) {
+      pool.checkout(peer.endpoint()).close();
+      peer.stall(true);
+      Thread.sleep(2);
+      long start = System.nanoTime();
+      CheckoutTimeoutException e = assertThrows(CheckoutTimeoutException.class,
+          () -> pool.checkout(peer.endpoint(), Duration.ofMillis(500)));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMs < 1200, "took " + tookMs + " ms");
+      assertTrue(String.valueOf(e.getCause()).contains("timed out"), String.valueOf(e.getCause()));
+      assertTrue(pool.stats(peer.endpoint()).destroyed(DestroyReason.VALIDATION) >= 1);
+    }
+  }
+
+  @Test
+  void expectBytesValidatorAcceptsAReplyInPieces() throws Exception {
+    try (PiecewisePeer p = new PiecewisePeer("+", "PO", "NG", "\r", "\n");
+         SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
+      try (PooledConnection c = pool.checkout(p.endpoint())) {
+        PING.validate(c, Duration.ofSeconds(2));
+      }
+    }
+  }
+
+  @Test
+  void expectBytesValidatorRejectsAWrongReplyShowingTheBytes() throws Exception {
+    try (PiecewisePeer p = new PiecewisePeer("-NOAUTH Authentication required.\r\n");
+         SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
+      try (PooledConnection c = pool.checkout(p.endpoint())) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> PING.validate(c, Duration.ofSeconds(2)));
+        assertEquals("validation expected '+PONG\\r\\n' but got '-NOAUTH'", e.getMessage());
+        c.invalidate();
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> Validator.expect(new byte[0], ascii("x")));
+  }
+
+  static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + 5_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < end, "condition not met in 5 s");
+      Thread.sleep(5);
+    }
+  }
+
+  /** Answers each request with the given pieces, 20 ms apart. */
+  static final class PiecewisePeer implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    private final List<Socket> sockets = new ArrayList<>();
+
+    PiecewisePeer(String... pieces) throws IOException {
+      Thread t = new Thread(() -> {
+        try {
+          while (true) {
+            Socket s = server.accept();
+            synchronized (sockets) {
+              sockets.add(s);
+            }
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] buf = new byte[64];
+            if (in.read(buf) < 0) {
+              continue;
+            }
+            for (String piece : pieces) {
+              out.write(ascii(piece));
+              out.flush();
+              Thread.sleep(20);
+            }
+          }
+        } catch (IOException | InterruptedException e) {
+          // closed
+        }
+      }, "piecewise-peer");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    Endpoint endpoint() {
+      return Endpoint.of("127.0.0.1", server.getLocalPort());
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      synchronized (sockets) {
+        for (Socket s : sockets) {
+          s.close();
+        }
+      }
+    }
+  }
+}
