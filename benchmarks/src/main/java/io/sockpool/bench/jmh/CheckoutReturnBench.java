@@ -1,5 +1,7 @@
 package io.sockpool.bench.jmh;
 
+import io.sockpool.CheckoutException;
+import io.sockpool.PooledConnection;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,6 +30,14 @@ public class CheckoutReturnBench {
   public SocketChannel bareCommonsPool2(BarePoolState s) throws Exception {
     SocketChannel c = s.pool.borrowObject(s.key);
     s.pool.returnObject(s.key, c);
+    return c;
+  }
+
+  /** checkout + close on sockpool. */
+  @Benchmark
+  public PooledConnection sockpool(SockpoolState s) throws CheckoutException {
+    PooledConnection c = s.pool.checkout(s.endpoint);
+    c.close();
     return c;
   }
 }

@@ -16,6 +16,20 @@ public enum ClientKind {
       return new DedicatedChannelClient(redis, timeout);
     }
   },
+  /** sockpool, no round-trip validation ({@link io.sockpool.Validator#NONE}). */
+  SOCKPOOL("sockpool") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new SockpoolClient(redis, poolSize, timeout, false);
+    }
+  },
+  /** sockpool with a PING validator on borrow after the default 500 ms idle window. */
+  SOCKPOOL_VALIDATE("sockpool-validate") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new SockpoolClient(redis, poolSize, timeout, true);
+    }
+  },
   /** Jedis {@code JedisPool} with the same pool size. */
   JEDIS_POOL("jedispool") {
     @Override
