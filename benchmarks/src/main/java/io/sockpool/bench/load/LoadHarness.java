@@ -110,7 +110,7 @@ public final class LoadHarness {
       Path png = options.out().resolve("throughput.png");
       CsvReport.write(results, csv);
       ThroughputChart.write(results, String.format(Locale.ROOT, "%s per point%s, pool size %d, %s, %d cores",
-          pretty(options.duration()), options.rounds() > 1 ? " (median of " + options.rounds() + " rounds)" : "",
+          pretty(options.duration()), options.rounds() > 1 ? " (dot: median of " + options.rounds() + " rounds, whisker: min-max)" : "",
           options.poolSize(), target, Runtime.getRuntime().availableProcessors()), png);
       log.println("wrote " + csv + " and " + png);
       return new Report(List.copyOf(results), csv, png, table);

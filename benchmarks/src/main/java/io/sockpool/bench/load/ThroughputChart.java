@@ -8,6 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.Stroke;
 import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import javax.imageio.ImageIO;
 /**
  * Draws throughput (ops/s) against thread count, one line per client, as a PNG with plain
  * Java2D (runs headless). Thread counts are spaced evenly (they are usually powers of two or
- * eight); the y axis starts at zero so heights compare honestly.
+ * eight); the y axis starts at zero so heights compare honestly. With several rounds, the dot
+ * is the median and the whisker spans the slowest to the fastest round.
  */
 final class ThroughputChart {
   static final int WIDTH = 1000;
@@ -72,7 +74,7 @@ final class ThroughputChart {
     for (PointResult r : results) {
       byClient.computeIfAbsent(r.client(), k -> new ArrayList<>()).add(r);
     }
-    double max = results.stream().mapToDouble(PointResult::opsPerSecond).max().orElse(1);
+    double max = results.stream().mapToDouble(PointResult::opsPerSecondMax).max().orElse(1);
     double step = niceStep(max / 5);
     double top = Math.max(step, Math.ceil(max * 1.05 / step) * step);
     int plotW = WIDTH - LEFT - RIGHT;
@@ -122,6 +124,7 @@ final class ThroughputChart {
     Stroke line = new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
     Stroke dashed = new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {8f, 6f}, 0f);
     int spare = 0;
+    int seriesIndex = 0;
     int legendY = TOP + 10;
     for (Map.Entry<String, List<PointResult>> e : byClient.entrySet()) {
       Color color = COLORS.get(e.getKey());
@@ -131,11 +134,14 @@ final class ThroughputChart {
       Stroke stroke = e.getKey().equals(ClientKind.DEDICATED.cliName()) ? dashed : line;
       List<PointResult> points = new ArrayList<>(e.getValue());
       points.sort((a, b) -> Integer.compare(a.threads(), b.threads()));
+      // dodge each client a few pixels sideways so the min-max whiskers of the rounds do not overlap
+      double dodge = (seriesIndex - (byClient.size() - 1) / 2.0) * 5;
+      seriesIndex++;
       Path2D path = new Path2D.Double();
       for (int i = 0; i < points.size(); i++) {
         PointResult p = points.get(i);
-        double x = xOf(threads.indexOf(p.threads()), threads.size(), plotW);
-        double y = TOP + plotH - p.opsPerSecond() / top * plotH;
+        double x = xOf(threads.indexOf(p.threads()), threads.size(), plotW) + dodge;
+        double y = yOf(p.opsPerSecond(), top, plotH);
         if (i == 0) {
           path.moveTo(x, y);
         } else {
@@ -145,10 +151,17 @@ final class ThroughputChart {
       g.setColor(color);
       g.setStroke(stroke);
       g.draw(path);
-      g.setStroke(new BasicStroke(1f));
+      g.setStroke(new BasicStroke(1.2f));
       for (PointResult p : points) {
-        double x = xOf(threads.indexOf(p.threads()), threads.size(), plotW);
-        double y = TOP + plotH - p.opsPerSecond() / top * plotH;
+        double x = xOf(threads.indexOf(p.threads()), threads.size(), plotW) + dodge;
+        if (p.rounds() > 1) {
+          double lo = yOf(p.opsPerSecondMin(), top, plotH);
+          double hi = yOf(p.opsPerSecondMax(), top, plotH);
+          g.draw(new Line2D.Double(x, lo, x, hi));
+          g.draw(new Line2D.Double(x - 3, lo, x + 3, lo));
+          g.draw(new Line2D.Double(x - 3, hi, x + 3, hi));
+        }
+        double y = yOf(p.opsPerSecond(), top, plotH);
         g.fill(new Ellipse2D.Double(x - 4.5, y - 4.5, 9, 9));
       }
       // legend entry
@@ -162,6 +175,10 @@ final class ThroughputChart {
       g.drawString(e.getKey(), lx + 40, legendY + 5);
       legendY += 26;
     }
+  }
+
+  private static double yOf(double opsPerSecond, double top, int plotH) {
+    return TOP + plotH - opsPerSecond / top * plotH;
   }
 
   private static int xOf(int index, int count, int plotW) {
