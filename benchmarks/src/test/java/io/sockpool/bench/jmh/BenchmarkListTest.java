@@ -31,6 +31,8 @@ class BenchmarkListTest {
         "io.sockpool.bench.jmh.CheckoutReturnBench.sockpool",
         "io.sockpool.bench.jmh.ValidationBench.noValidation",
         "io.sockpool.bench.jmh.ValidationBench.validateIdleWindow",
-        "io.sockpool.bench.jmh.ValidationBench.validateEveryBorrow"), names);
+        "io.sockpool.bench.jmh.ValidationBench.validateEveryBorrow",
+        "io.sockpool.bench.jmh.SyscallCostBench.nonBlockingReadNothing",
+        "io.sockpool.bench.jmh.SyscallCostBench.selectNowNothing"), names);
   }
 }
