@@ -2,9 +2,7 @@ package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -140,9 +138,10 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Like {@link #execute}, for an operation that is safe to run twice: if the connection turns
-   * out dead at its first read or write (the peer closed or reset it while idle), the
-   * operation runs once more on another connection. Timeouts are not retried.
+   * Like {@link #execute}, for an operation that is safe to run twice: if the connection's
+   * timed I/O failed because the peer had already closed or reset it (EOF, reset, broken pipe)
+   * before any reply byte arrived, the operation runs once more on another connection. Timeouts,
+   * failures after part of a reply, and exceptions the operation throws itself are not retried.
    *
    * @param endpoint the peer
    * @param operation the exchange; must be idempotent
@@ -152,29 +151,30 @@ public final class SocketPool implements AutoCloseable {
    * @throws IOException what the (second) attempt threw
    */
   public <T> T executeIdempotent(Endpoint endpoint, Operation<T> operation) throws IOException {
+    PooledConnection c = checkout(endpoint);
+    boolean ok = false;
     try {
-      return execute(endpoint, operation);
-    } catch (CheckoutException | InterruptedIOException e) {
-      throw e;
+      T result = operation.apply(c);
+      ok = true;
+      return result;
     } catch (IOException first) {
-      if (!isDeadConnection(first)) {
+      if (!KeyedChannelPool.diedBeforeReply(c)) {
         throw first;
       }
+      c.invalidate();
       try {
         return execute(endpoint, operation);
       } catch (IOException second) {
         second.addSuppressed(first);
         throw second;
       }
+    } finally {
+      if (ok) {
+        c.close();
+      } else {
+        c.invalidate();
+      }
     }
-  }
-
-  private static boolean isDeadConnection(IOException e) {
-    if (e instanceof EOFException || e instanceof java.nio.channels.ClosedChannelException) {
-      return true;
-    }
-    String m = String.valueOf(e.getMessage());
-    return m.contains("reset") || m.contains("Broken pipe") || m.contains("closed");
   }
 
   private static <T> T runOn(PooledConnection c, Operation<T> operation) throws IOException {

@@ -133,4 +133,26 @@ class ReturnPathTest {
     assertEquals("pong", result);
     assertEquals(2, attempts[0]);
   }
+
+  @Test
+  void idempotentOperationIsNotRetriedForItsOwnErrorsOrAfterPartOfAReply() throws Exception {
+    int[] attempts = {0};
+    java.io.IOException e = assertThrows(java.io.IOException.class,
+        () -> pool.executeIdempotent(peer.endpoint(), c -> {
+          attempts[0]++;
+          ping(c);
+          throw new java.io.IOException("server said: connection closed by admin");
+        }));
+    assertEquals("server said: connection closed by admin", e.getMessage());
+    assertEquals(1, attempts[0], "an application error is not a dead connection");
+    peer.stall(true);
+    attempts[0] = 0;
+    assertThrows(SocketTimeoutException.class, () -> pool.executeIdempotent(peer.endpoint(), c -> {
+      attempts[0]++;
+      c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
+      c.readFully(ByteBuffer.allocate(7), Duration.ofMillis(50));
+      return null;
+    }));
+    assertEquals(1, attempts[0], "timeouts are not retried");
+  }
 }

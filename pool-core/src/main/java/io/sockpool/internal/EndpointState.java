@@ -35,7 +35,7 @@ final class EndpointState {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private long generation;
+  private volatile long generation;
 
   EndpointState(Endpoint endpoint, CircuitBreaker breaker) {
     this.endpoint = endpoint;
@@ -52,12 +52,7 @@ final class EndpointState {
 
   /** @return the change generation to pass to {@link #await} after a failed borrow attempt */
   long generation() {
-    lock.lock();
-    try {
-      return generation;
-    } finally {
-      lock.unlock();
-    }
+    return generation;
   }
 
   /**

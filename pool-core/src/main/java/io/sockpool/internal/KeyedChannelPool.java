@@ -3,18 +3,14 @@ package io.sockpool.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.CheckoutException;
-import io.sockpool.CheckoutTimeoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
-import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PoolConfig;
-import io.sockpool.PoolExhaustedException;
 import io.sockpool.PooledConnection;
 import io.sockpool.Validator;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +43,7 @@ public final class KeyedChannelPool {
   private final CircuitBreakerRegistry breakers;
   private final ConcurrentHashMap<Endpoint, EndpointState> states = new ConcurrentHashMap<>();
   private final Maintenance maintenance;
+  private final CheckoutFailures failures;
   private final Validator validator;
   private final boolean validates;
   private final long validationWindowNanos;
@@ -89,6 +86,7 @@ public final class KeyedChannelPool {
     pool.setReuseCapacityOnMaintenance(false);
     pool.setEvictionPolicy(rules);
     this.maintenance = new Maintenance(this, config);
+    this.failures = new CheckoutFailures(this, config);
   }
 
   /** @return the pool name */
@@ -149,11 +147,12 @@ public final class KeyedChannelPool {
     CircuitBreaker breaker = st.breaker;
     if (!breaker.tryAcquirePermission()) {
       st.rejected.increment();
-      throw unavailable(st, start);
+      throw failures.unavailable(st, start);
     }
     boolean outcome = false;
     boolean waiting = false;
     boolean suspect = false;
+    boolean served = false;
     Throwable lastFailure = null;
     try {
       while (true) {
@@ -163,10 +162,15 @@ public final class KeyedChannelPool {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           st.timeouts.increment();
-          throw timeout(st, start, "no connection within the checkout timeout of "
+          throw failures.timeout(st, start, "no connection within the checkout timeout of "
               + timeout.toMillis() + " ms", lastFailure);
         }
         long seen = waiting ? st.generation() : 0;
+        if (waiting && !mayHaveRoom(endpoint)) {
+          // nothing idle and no room: park without paying for commons-pool2's exception
+          st.await(seen, deadline);
+          continue;
+        }
         PooledChannel ch;
         long[] ctx = ChannelFactory.withDeadline(deadline);
         long connectStart = System.nanoTime();
@@ -180,12 +184,10 @@ public final class KeyedChannelPool {
           outcome = true;
           if (connectFailure instanceof SocketTimeoutException) {
             st.timeouts.increment();
-            throw timeout(st, start, "connect did not finish within the checkout timeout of "
+            throw failures.timeout(st, start, "connect did not finish within the checkout timeout of "
                 + timeout.toMillis() + " ms", connectFailure);
           }
-          throw new CheckoutException("cannot connect", endpoint, elapsed(start), active(endpoint),
-              idle(endpoint), st.waiters.get(), config.maxPerEndpoint(), pool.getNumActive(),
-              config.maxTotal(), "", connectFailure);
+          throw failures.failed(st, start, "cannot connect", connectFailure);
         } catch (Exception other) {
           throw new IllegalStateException("unexpected failure from commons-pool2", other);
         } finally {
@@ -196,10 +198,8 @@ public final class KeyedChannelPool {
             if (st.waiters.incrementAndGet() > config.maxWaitersPerEndpoint()) {
               st.waiters.decrementAndGet();
               st.rejected.increment();
-              throw new PoolExhaustedException("pool exhausted and " + config.maxWaitersPerEndpoint()
-                  + " callers already waiting", endpoint, elapsed(start), active(endpoint),
-                  idle(endpoint), st.waiters.get(), config.maxPerEndpoint(), pool.getNumActive(),
-                  config.maxTotal(), holders(st), lastFailure);
+              throw failures.exhausted(st, start, "pool exhausted and "
+                  + config.maxWaitersPerEndpoint() + " callers already waiting", lastFailure);
             }
             waiting = true;
             continue; // retry once before parking: something may have come back meanwhile
@@ -237,6 +237,10 @@ public final class KeyedChannelPool {
             breaker.onError(System.nanoTime() - now, TimeUnit.NANOSECONDS, invalid);
             outcome = true;
             destroy(st, ch, DestroyReason.VALIDATION);
+            if (fresh) {
+              // a connection opened a moment ago failed too: the peer is broken, stop here
+              throw failures.failed(st, start, "a new connection failed validation too", invalid);
+            }
             continue;
           }
         }
@@ -246,16 +250,18 @@ public final class KeyedChannelPool {
         ch.lease(lease);
         st.checkouts.increment();
         st.waits.record(now - start);
+        served = true;
         return lease;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CheckoutException("interrupted while waiting", endpoint, elapsed(start),
-          active(endpoint), idle(endpoint), st.waiters.get(), config.maxPerEndpoint(),
-          pool.getNumActive(), config.maxTotal(), holders(st), lastFailure);
+      throw failures.failed(st, start, "interrupted while waiting", lastFailure);
     } finally {
       if (waiting) {
         st.waiters.decrementAndGet();
+        if (!served) {
+          st.signal(); // we may have taken a wake-up we did not use: pass it on
+        }
       }
       if (!outcome) {
         breaker.releasePermission();
@@ -342,55 +348,35 @@ public final class KeyedChannelPool {
     connection.close();
   }
 
+  /** A racy pre-check, only to skip a borrow attempt that would fail; waking is exact. */
+  private boolean mayHaveRoom(Endpoint endpoint) {
+    int idle = pool.getNumIdle(endpoint);
+    if (idle > 0) {
+      return true;
+    }
+    return pool.getNumActive(endpoint) < config.maxPerEndpoint()
+        && pool.getNumActive() + pool.getNumIdle() < config.maxTotal();
+  }
+
+  /**
+   * @param connection a connection of this pool
+   * @return whether its I/O failed on a connection the peer had already closed, before any
+   *     reply byte arrived (see {@link PooledChannel#diedBeforeReply()})
+   */
+  public static boolean diedBeforeReply(PooledConnection connection) {
+    return connection instanceof Lease && ((Lease) connection).pooledChannel().diedBeforeReply();
+  }
+
+  int totalActive() {
+    return pool.getNumActive();
+  }
+
   int active(Endpoint endpoint) {
     return pool.getNumActive(endpoint);
   }
 
   int idle(Endpoint endpoint) {
     return pool.getNumIdle(endpoint);
-  }
-
-  /** Up to five holders: thread name and how long it has held the connection. */
-  String holders(EndpointState st) {
-    StringBuilder sb = new StringBuilder();
-    long now = System.nanoTime();
-    int n = 0;
-    for (PooledChannel ch : st.channels) {
-      Lease l = ch.lease();
-      if (l == null) {
-        continue;
-      }
-      if (n == 5) {
-        sb.append(", ...");
-        break;
-      }
-      sb.append(n == 0 ? "" : ", ").append(l.holder()).append(" (")
-          .append(EndpointState.millis(now - l.checkoutNanos())).append(" ms)");
-      n++;
-    }
-    return sb.toString();
-  }
-
-  private static Duration elapsed(long start) {
-    return Duration.ofNanos(System.nanoTime() - start);
-  }
-
-  private CheckoutTimeoutException timeout(EndpointState st, long start, String what, Throwable cause) {
-    Endpoint e = st.endpoint;
-    return new CheckoutTimeoutException(what, e, elapsed(start), active(e), idle(e), st.waiters.get(),
-        config.maxPerEndpoint(), pool.getNumActive(), config.maxTotal(), holders(st), cause);
-  }
-
-  private EndpointUnavailableException unavailable(EndpointState st, long start) {
-    Endpoint e = st.endpoint;
-    long waitMillis = config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
-    Instant retryAfter = st.breaker.getState() == CircuitBreaker.State.OPEN
-        ? Instant.ofEpochMilli(st.openedAtMillis() + waitMillis) : Instant.now();
-    return new EndpointUnavailableException("endpoint unavailable: circuit breaker is "
-        + st.breaker.getState() + " after failures (failure rate "
-        + st.breaker.getMetrics().getFailureRate() + " %)", e, elapsed(start), active(e), idle(e),
-        st.waiters.get(), config.maxPerEndpoint(), pool.getNumActive(), config.maxTotal(), retryAfter,
-        st.lastFailure);
   }
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */

@@ -31,6 +31,8 @@ public final class PooledChannel implements Connection {
 
   private volatile long lastUsedNanos;
   private volatile boolean broken;
+  private boolean died;
+  private long bytesReadInLease;
   private volatile DestroyReason destroyReason;
   private volatile Lease lease;
 
@@ -96,6 +98,17 @@ public final class PooledChannel implements Connection {
 
   void lease(Lease value) {
     lease = value;
+    died = false;
+    bytesReadInLease = 0;
+  }
+
+  /**
+   * @return true if, in the current checkout, an I/O helper failed on the connection itself
+   *     (EOF, reset, broken pipe; not a timeout) before any byte was read: the peer had closed
+   *     it, so nothing was processed and an idempotent exchange may run again elsewhere
+   */
+  boolean diedBeforeReply() {
+    return died && bytesReadInLease == 0;
   }
 
   @Override
@@ -125,8 +138,15 @@ public final class PooledChannel implements Connection {
         }
       }
     } catch (IOException | RuntimeException e) {
-      broken = true;
+      failed(e);
       throw e;
+    }
+  }
+
+  private void failed(Exception e) {
+    broken = true;
+    if (e instanceof IOException && !(e instanceof java.io.InterruptedIOException)) {
+      died = true;
     }
   }
 
@@ -145,9 +165,10 @@ public final class PooledChannel implements Connection {
       if (n < 0) {
         throw new EOFException("peer " + endpoint + " closed the connection");
       }
+      bytesReadInLease += n;
       return n;
     } catch (IOException | RuntimeException e) {
-      broken = true;
+      failed(e);
       throw e;
     }
   }
@@ -160,6 +181,9 @@ public final class PooledChannel implements Connection {
     key.interestOps(op);
     selector.select(Math.max(1, (left + 999_999) / 1_000_000));
     selector.selectedKeys().clear();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new java.io.InterruptedIOException(what + " on " + endpoint + " interrupted");
+    }
     if (!channel.isOpen()) {
       throw new java.nio.channels.ClosedChannelException();
     }

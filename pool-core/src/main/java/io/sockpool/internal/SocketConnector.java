@@ -65,6 +65,9 @@ final class SocketConnector {
           }
           selector.select(Math.max(1, (left + 999_999) / 1_000_000));
           selector.selectedKeys().clear();
+          if (Thread.currentThread().isInterrupted()) {
+            throw new java.io.InterruptedIOException("connect to " + endpoint + " interrupted");
+          }
         }
       }
       key.interestOps(0);

@@ -45,12 +45,14 @@ final class StatsSnapshot {
   }
 
   static ConnectionStats of(KeyedChannelPool pool, EndpointState st) {
+    // created before destroyed: both only grow, so created - destroyed never overstates
+    long created = st.created.sum();
     EnumMap<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
     for (DestroyReason r : DestroyReason.values()) {
       destroyed.put(r, st.destroyed[r.ordinal()].sum());
     }
     return new ConnectionStats(st.endpoint, pool.active(st.endpoint), pool.idle(st.endpoint),
-        st.waiters.get(), st.created.sum(), destroyed, st.checkouts.sum(), st.timeouts.sum(),
+        st.waiters.get(), created, destroyed, st.checkouts.sum(), st.timeouts.sum(),
         st.rejected.sum(), st.waits.max(), st.waits.mean(), st.waits.percentile(0.99));
   }
 }

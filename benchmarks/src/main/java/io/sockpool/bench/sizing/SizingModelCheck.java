@@ -1,0 +1,337 @@
+package io.sockpool.bench.sizing;
+
+import io.sockpool.CheckoutException;
+import io.sockpool.Endpoint;
+import io.sockpool.PoolConfig;
+import io.sockpool.PooledConnection;
+import io.sockpool.SocketPool;
+import io.sockpool.sizing.ErlangC;
+import io.sockpool.sizing.QueueEstimate;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Model against measurement: drives the real {@link SocketPool} at a Poisson arrival rate
+ * against a local peer with a known service time ({@link DelayServer}) and compares the
+ * measured share of checkouts that had to wait with what Erlang C ({@link ErlangC}) predicts,
+ * at pool sizes below, at and above the size the model recommends.
+ *
+ * <p>Open loop: one dispatcher thread draws exponential inter-arrival times on an absolute
+ * schedule (falling behind does not slow the arrivals down) and hands each request to a
+ * worker pool with many more threads than connections. A worker times {@code checkout} (the
+ * wait), sends the service time, reads the echo and returns the connection (the hold). The
+ * prediction uses the measured arrival rate and mean hold time, so it tests the queueing
+ * model and the pool's hand-over, not the accuracy of the parameters.
+ *
+ * <p>Two service-time distributions: exponential (the M/M/c assumption) and fixed (M/D/c, which
+ * waits less than Erlang C predicts). Prints a Markdown table. Usage:
+ *
+ * <pre>
+ * java ... io.sockpool.bench.sizing.SizingModelCheck [--rate 1000] [--service 5ms]
+ *     [--seconds 7] [--warmup 1] [--threshold 200us] [--target 0.01] [--sizes 6,8,10,12,14,48]
+ *     [--distributions exponential,fixed] [--threads 128] [--seed 42]
+ * </pre>
+ */
+public final class SizingModelCheck {
+  enum Service { EXPONENTIAL, FIXED }
+
+  /** One run's parameters. */
+  record Plan(double rate, Duration service, double seconds, double warmupSeconds,
+      Duration threshold, double target, List<Integer> sizes, List<Service> distributions,
+      int threads, long seed) {}
+
+  /** One run's measurements and the model's prediction for them. */
+  record Row(Service service, int connections, long arrivals, double rate, double meanHoldMillis,
+      long measured, long waitedOverThreshold, double meanCheckoutMillis, long failures,
+      long starved, QueueEstimate predicted, Duration threshold) {
+
+    double measuredShare() {
+      return measured == 0 ? Double.NaN : (double) waitedOverThreshold / measured;
+    }
+  }
+
+  private SizingModelCheck() {}
+
+  /**
+   * @param args see the class comment
+   * @throws Exception if the server cannot start or a run is interrupted
+   */
+  public static void main(String[] args) throws Exception {
+    Plan plan = parse(args);
+    String machine = machine();
+    String loadBefore = loadAverage();
+    QueueEstimate recommended = ErlangC.smallestSize(plan.rate(), plan.service(), plan.target());
+    System.out.printf(Locale.ROOT, "Offered load a = %.0f/s x %s = %.3f; Erlang C recommends %d"
+        + " connections for P(wait) <= %s (P = %.4f)%n", plan.rate(), millisOrMicros(plan.service()),
+        recommended.offeredLoad(), recommended.connections(), plan.target(),
+        recommended.waitProbability());
+    List<Row> rows = new ArrayList<>();
+    long began = System.nanoTime();
+    try (DelayServer server = new DelayServer()) {
+      Endpoint endpoint = Endpoint.of("127.0.0.1", server.port());
+      for (Service service : plan.distributions()) {
+        for (int c : plan.sizes()) {
+          Row row = run(plan, endpoint, service, c);
+          rows.add(row);
+          System.out.println(format(row) + " <!-- " + row.starved() + " arrivals found no idle"
+              + " worker, " + row.failures() + " failed -->");
+        }
+      }
+      if (!server.awaitNoConnections(Duration.ofSeconds(5))) {
+        System.out.println("WARNING: " + server.openConnections()
+            + " connections still open at the server 5 s after the last pool closed");
+      }
+    }
+    System.out.println();
+    System.out.printf(Locale.ROOT, "Rate %.0f/s, service %s, %s s measured per row after %s s"
+        + " warm-up, threshold %s, seed %d; %.0f s in all.%n", plan.rate(),
+        millisOrMicros(plan.service()), plan.seconds(), plan.warmupSeconds(),
+        millisOrMicros(plan.threshold()), plan.seed(),
+        (System.nanoTime() - began) / 1e9);
+    System.out.println("Machine: " + machine + "; load average before " + loadBefore + ", after "
+        + loadAverage() + ".");
+    System.out.println();
+    System.out.println(header(plan));
+    for (Row row : rows) {
+      System.out.println(format(row));
+    }
+  }
+
+  static Row run(Plan plan, Endpoint endpoint, Service service, int connections)
+      throws InterruptedException {
+    PoolConfig config = PoolConfig.builder().poolName("sizing-check-" + connections)
+        .maxTotal(connections).maxPerEndpoint(connections)
+        .checkoutTimeout(Duration.ofSeconds(10)).build();
+    LongAdder measured = new LongAdder();
+    LongAdder waitedOver = new LongAdder();
+    LongAdder checkoutNanos = new LongAdder();
+    LongAdder holdNanos = new LongAdder();
+    LongAdder failures = new LongAdder();
+    AtomicLong starved = new AtomicLong();
+    long thresholdNanos = plan.threshold().toNanos();
+    long arrivals = 0;
+    double window;
+    try (SocketPool pool = SocketPool.create(config)) {
+      int opened = pool.warmUp(endpoint, connections);
+      if (opened != connections) {
+        throw new IllegalStateException("warmUp opened " + opened + " of " + connections
+            + " connections");
+      }
+      ThreadPoolExecutor workers = new ThreadPoolExecutor(plan.threads(), plan.threads(), 1,
+          TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+      workers.prestartAllCoreThreads();
+      SplittableRandom random = new SplittableRandom(plan.seed() * 31 + connections);
+      double meanGapNanos = 1e9 / plan.rate();
+      long serviceNanos = plan.service().toNanos();
+      long start = System.nanoTime() + 20_000_000;
+      long measureFrom = start + (long) (plan.warmupSeconds() * 1e9);
+      long end = measureFrom + (long) (plan.seconds() * 1e9);
+      window = (end - measureFrom) / 1e9;
+      long next = start;
+      while (true) {
+        next += (long) (-Math.log(1 - random.nextDouble()) * meanGapNanos);
+        if (next >= end) {
+          break;
+        }
+        long serviceTime = service == Service.FIXED
+            ? serviceNanos
+            : (long) (-Math.log(1 - random.nextDouble()) * serviceNanos);
+        for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
+          LockSupport.parkNanos(left);
+        }
+        boolean inWindow = next >= measureFrom;
+        if (inWindow) {
+          arrivals++;
+        }
+        if (workers.getActiveCount() >= plan.threads()) {
+          starved.incrementAndGet();
+        }
+        workers.execute(() -> {
+          long t0 = System.nanoTime();
+          long t1;
+          try (PooledConnection c = pool.checkout(endpoint)) {
+            t1 = System.nanoTime();
+            exchange(c, serviceTime);
+          } catch (CheckoutException e) {
+            failures.increment();
+            return;
+          } catch (IOException e) {
+            failures.increment();
+            return;
+          }
+          long t2 = System.nanoTime(); // after close(): the connection is back in the pool
+          if (inWindow) {
+            measured.increment();
+            checkoutNanos.add(t1 - t0);
+            holdNanos.add(t2 - t1);
+            if (t1 - t0 > thresholdNanos) {
+              waitedOver.increment();
+            }
+          }
+        });
+      }
+      workers.shutdown();
+      if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+        throw new IllegalStateException("requests did not finish within 60 s");
+      }
+    }
+    long n = measured.sum();
+    double rate = arrivals / window;
+    double meanHoldNanos = (double) holdNanos.sum() / n;
+    QueueEstimate predicted = ErlangC.evaluate(rate,
+        Duration.ofNanos(Math.round(meanHoldNanos)), connections);
+    return new Row(service, connections, arrivals, rate, meanHoldNanos / 1e6, n,
+        waitedOver.sum(), checkoutNanos.sum() / 1e6 / n, failures.sum(), starved.get(),
+        predicted, plan.threshold());
+  }
+
+  private static void exchange(PooledConnection c, long serviceNanos) throws IOException {
+    ByteBuffer request = ByteBuffer.allocate(8).putLong(0, serviceNanos);
+    c.write(request, Duration.ofSeconds(5));
+    ByteBuffer reply = ByteBuffer.allocate(8);
+    c.readFully(reply, Duration.ofSeconds(5));
+    if (reply.getLong(0) != serviceNanos) {
+      throw new IOException("peer echoed " + reply.getLong(0) + " instead of " + serviceNanos);
+    }
+  }
+
+  static String header(Plan plan) {
+    String t = millisOrMicros(plan.threshold());
+    return "| service | connections | checkouts | rate /s | mean hold ms | load a | Erlang C P(wait)"
+        + " | predicted P(wait > " + t + ") | measured P(checkout > " + t + ")"
+        + " | predicted mean wait ms | measured mean checkout ms |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+  }
+
+  static String format(Row r) {
+    QueueEstimate p = r.predicted();
+    String model = p.stable()
+        ? String.format(Locale.ROOT, "%.4f | %.4f", p.waitProbability(),
+            p.probabilityOfWaitingLongerThan(r.threshold()))
+        : "unstable | unstable";
+    String meanWait = p.stable() ? String.format(Locale.ROOT, "%.3f", p.meanWaitMillis()) : "-";
+    return String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.3f | %.2f | %s | %.4f | %s | %.3f |",
+        r.service().name().toLowerCase(Locale.ROOT), r.connections(), r.measured(), r.rate(),
+        r.meanHoldMillis(), p.offeredLoad(), model, r.measuredShare(), meanWait,
+        r.meanCheckoutMillis());
+  }
+
+  private static String millisOrMicros(Duration d) {
+    long nanos = d.toNanos();
+    if (nanos % 1_000_000 == 0) {
+      return nanos / 1_000_000 + " ms";
+    }
+    return nanos % 1000 == 0 ? nanos / 1000 + " µs" : nanos / 1000.0 + " µs";
+  }
+
+  static Plan parse(String[] args) {
+    double rate = 1000;
+    Duration service = Duration.ofMillis(5);
+    double seconds = 7;
+    double warmup = 1;
+    Duration threshold = Duration.ofNanos(200_000);
+    double target = 0.01;
+    String sizes = null;
+    String distributions = "exponential,fixed";
+    int threads = 128;
+    long seed = 42;
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(args[i] + " needs a value");
+      }
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--rate" -> rate = Double.parseDouble(v);
+        case "--service" -> service = duration(v);
+        case "--seconds" -> seconds = Double.parseDouble(v);
+        case "--warmup" -> warmup = Double.parseDouble(v);
+        case "--threshold" -> threshold = duration(v);
+        case "--target" -> target = Double.parseDouble(v);
+        case "--sizes" -> sizes = v;
+        case "--distributions" -> distributions = v;
+        case "--threads" -> threads = Integer.parseInt(v);
+        case "--seed" -> seed = Long.parseLong(v);
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options:"
+            + " --rate --service --seconds --warmup --threshold --target --sizes --distributions"
+            + " --threads --seed");
+      }
+    }
+    List<Integer> sizeList = new ArrayList<>();
+    if (sizes == null) {
+      QueueEstimate rec = ErlangC.smallestSize(rate, service, target);
+      int firstStable = (int) Math.floor(rec.offeredLoad()) + 1;
+      TreeSet<Integer> set = new TreeSet<>();
+      for (int c : new int[] {firstStable, rec.connections() - 4, rec.connections() - 2,
+          rec.connections(), rec.connections() + 2, rec.connections() * 4}) {
+        if (c >= firstStable) {
+          set.add(c);
+        }
+      }
+      sizeList.addAll(set);
+    } else {
+      for (String s : sizes.split(",")) {
+        sizeList.add(Integer.parseInt(s.strip()));
+      }
+    }
+    List<Service> services = new ArrayList<>();
+    for (String s : distributions.split(",")) {
+      services.add(Service.valueOf(s.strip().toUpperCase(Locale.ROOT)));
+    }
+    return new Plan(rate, service, seconds, warmup, threshold, target, sizeList, services,
+        threads, seed);
+  }
+
+  private static Duration duration(String text) {
+    if (text.endsWith("ms")) {
+      return Duration.ofNanos(Math.round(Double.parseDouble(text.substring(0, text.length() - 2)) * 1e6));
+    }
+    if (text.endsWith("us")) {
+      return Duration.ofNanos(Math.round(Double.parseDouble(text.substring(0, text.length() - 2)) * 1e3));
+    }
+    if (text.endsWith("s")) {
+      return Duration.ofNanos(Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1e9));
+    }
+    throw new IllegalArgumentException("a duration needs a unit (us, ms, s): " + text);
+  }
+
+  private static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).strip();
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
+        + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+        + System.getProperty("java.runtime.version");
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+}

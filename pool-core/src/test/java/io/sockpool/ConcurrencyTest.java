@@ -1,0 +1,83 @@
+package io.sockpool;
+
+import static io.sockpool.TestSupport.ping;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class ConcurrencyTest {
+
+  @Test
+  @Timeout(30)
+  void thirtyTwoThreadsNeverOpenMoreThanEightAndEveryConnectionIsAccountedFor() throws Exception {
+    try (FakePeer peer = new FakePeer()) {
+      PoolConfig config = PoolConfig.builder().maxTotal(8).maxPerEndpoint(8).minIdlePerEndpoint(2)
+          .validator(TestSupport.PING).validationWindow(Duration.ofMillis(1))
+          .evictionInterval(Duration.ofMillis(50)).checkoutTimeout(Duration.ofSeconds(5)).build();
+      SocketPool pool = SocketPool.create(config);
+      Endpoint e = peer.endpoint();
+      AtomicInteger maxOpen = new AtomicInteger();
+      AtomicLong ops = new AtomicLong();
+      ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      ExecutorService workers = Executors.newFixedThreadPool(33);
+      Future<?> monitor = workers.submit(() -> {
+        while (System.nanoTime() < end) {
+          ConnectionStats s = pool.stats(e);
+          maxOpen.accumulateAndGet((int) (s.created() - s.destroyedTotal()), Math::max);
+          Thread.onSpinWait();
+        }
+      });
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 32; t++) {
+        futures.add(workers.submit(() -> {
+          ThreadLocalRandom r = ThreadLocalRandom.current();
+          while (System.nanoTime() < end) {
+            try {
+              PooledConnection c = pool.checkout(e);
+              ping(c);
+              if (r.nextInt(10) == 0) {
+                c.invalidate();
+              } else {
+                c.close();
+              }
+              ops.incrementAndGet();
+            } catch (Exception | Error ex) {
+              errors.add(ex);
+            }
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+      monitor.get(20, TimeUnit.SECONDS);
+      workers.shutdown();
+      ConnectionStats s = pool.stats(e);
+      assertTrue(errors.isEmpty(), "errors: " + errors.size() + ", first: " + errors.peek());
+      assertTrue(maxOpen.get() <= 8, "open connections peaked at " + maxOpen.get());
+      assertTrue(ops.get() > 100, "ops " + ops.get());
+      assertEquals(0, s.active());
+      assertEquals(0, s.waiting());
+      assertEquals(s.created() - s.destroyedTotal(), s.idle(), "every connection accounted for: " + s);
+      assertEquals(ops.get(), s.checkouts());
+      pool.close();
+      ConnectionStats after = pool.stats(e);
+      assertEquals(after.created(), after.destroyedTotal(), "all closed: " + after);
+      ValidationTest.waitUntil(() -> peer.openConnections() == 0);
+    }
+  }
+}

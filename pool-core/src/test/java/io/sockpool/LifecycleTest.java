@@ -1,0 +1,134 @@
+package io.sockpool;
+
+import static io.sockpool.TestSupport.ping;
+import static io.sockpool.ValidationTest.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class LifecycleTest {
+  private FakePeer peer;
+
+  @BeforeEach
+  void start() throws Exception {
+    peer = new FakePeer();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    peer.close();
+  }
+
+  @Test
+  void connectionHeldPastTheThresholdIsLoggedOnceWithTheCheckoutStack() throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream tee = new PrintStream(captured, true, StandardCharsets.UTF_8);
+    System.setErr(tee);
+    try (SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("leaky")
+        .leakDetectionThreshold(Duration.ofMillis(100)).evictionInterval(Duration.ofMillis(20)).build())) {
+      PooledConnection c = pool.checkout(peer.endpoint());
+      waitUntil(() -> captured.toString(StandardCharsets.UTF_8).contains("Possible connection leak"));
+      Thread.sleep(200); // several more evictor runs
+      c.close();
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(1, log.split("Possible connection leak", -1).length - 1, log);
+    assertTrue(log.contains("WARN"), log);
+    assertTrue(log.contains("held by thread '" + Thread.currentThread().getName() + "'"), log);
+    assertTrue(log.contains("connectionHeldPastTheThresholdIsLoggedOnceWithTheCheckoutStack"),
+        "the stack trace of the checkout: " + log);
+  }
+
+  @Test
+  void closeLeavesNoConnectionFileDescriptorOrThreadBehind() throws Exception {
+    waitUntil(() -> TestSupport.threadsNamed("fdcheck").isEmpty());
+    long fdsBefore = TestSupport.openFds();
+    SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("fdcheck").maxPerEndpoint(8)
+        .minIdlePerEndpoint(4).evictionInterval(Duration.ofMillis(20))
+        .closeGracePeriod(Duration.ofMillis(300)).build());
+    assertEquals(4, pool.warmUp(peer.endpoint()));
+    List<PooledConnection> held = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      held.add(pool.checkout(peer.endpoint()));
+    }
+    held.get(0).close();
+    PooledConnection neverReturned = held.get(1);
+    CompletableFuture<Void> lateReturn = CompletableFuture.runAsync(() -> held.get(2).close(),
+        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+    long start = System.nanoTime();
+    pool.close();
+    long closeMs = (System.nanoTime() - start) / 1_000_000;
+    pool.close(); // idempotent
+    lateReturn.get(5, TimeUnit.SECONDS);
+    assertTrue(closeMs >= 250 && closeMs < 2000, "close waited for the grace period, took " + closeMs + " ms");
+    assertThrows(IllegalStateException.class, () -> pool.checkout(peer.endpoint()));
+    assertTrue(!neverReturned.channel().isOpen(), "still held after the grace period: closed by force");
+    for (PooledConnection c : held) {
+      c.close(); // returning after close is harmless
+    }
+    assertEquals(List.of(), TestSupport.threadsNamed("fdcheck"), "no pool thread left");
+    waitUntil(() -> peer.openConnections() == 0);
+    if (fdsBefore >= 0) {
+      assertEquals(fdsBefore, TestSupport.openFds(), "file descriptors after close");
+    }
+    ConnectionStats s = pool.stats(peer.endpoint());
+    assertEquals(0, s.active() + s.idle());
+    assertTrue(s.destroyed(DestroyReason.CLOSED) >= 4, s.toString());
+  }
+
+  @Test
+  void checkoutWaitingWhenThePoolClosesFailsInsteadOfHanging() throws Exception {
+    SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(1)
+        .closeGracePeriod(Duration.ZERO).build());
+    PooledConnection held = pool.checkout(peer.endpoint());
+    CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+      try {
+        pool.checkout(peer.endpoint(), Duration.ofSeconds(20)).close();
+        return null;
+      } catch (Exception | Error e) {
+        return e;
+      }
+    });
+    CheckoutDeadlineTest.awaitWaiters(pool, 1);
+    pool.close();
+    Throwable t = waiter.get(5, TimeUnit.SECONDS);
+    assertTrue(t instanceof IllegalStateException && t.getMessage().contains("closed"), String.valueOf(t));
+    held.close();
+  }
+
+  @Test
+  void statsCountCheckoutsWaitsAndEveryDestroyReason() throws Exception {
+    try (SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
+      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        ping(c);
+      }
+      pool.checkout(peer.endpoint()).invalidate();
+      ConnectionStats s = pool.stats(peer.endpoint());
+      assertEquals(2, s.checkouts());
+      assertEquals(1, s.created(), "the second checkout reused the first connection");
+      assertEquals(1, s.destroyed(DestroyReason.BROKEN));
+      assertEquals(1, s.destroyedTotal());
+      assertTrue(s.waitMax().compareTo(s.waitMean()) >= 0);
+      assertTrue(s.waitP99().compareTo(Duration.ZERO) > 0);
+      assertEquals(s.created(), pool.stats().total().created());
+      assertTrue(pool.stats().toString().contains("checkouts=2"));
+    }
+  }
+}

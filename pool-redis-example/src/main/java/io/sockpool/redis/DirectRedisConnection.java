@@ -1,0 +1,149 @@
+package io.sockpool.redis;
+
+import io.sockpool.Endpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One plain, unpooled Redis connection for administrative side work: reading the server's
+ * {@code CONFIG} before a pool is built, or killing clients from the side. Each command
+ * waits at most the timeout given at {@link #open}. Not thread-safe; close it when done.
+ *
+ * <p>Application traffic belongs on the pool ({@link RedisClient}), not here.
+ */
+public final class DirectRedisConnection implements AutoCloseable {
+  private final Endpoint endpoint;
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+  private final Duration timeout;
+  private final RespDecoder decoder = new RespDecoder();
+  private final byte[] chunk = new byte[8192];
+  private ByteBuffer pending = ByteBuffer.allocate(0);
+
+  private DirectRedisConnection(Endpoint endpoint, Socket socket, Duration timeout) throws IOException {
+    this.endpoint = endpoint;
+    this.socket = socket;
+    this.in = socket.getInputStream();
+    this.out = socket.getOutputStream();
+    this.timeout = timeout;
+  }
+
+  /**
+   * Connects.
+   *
+   * @param endpoint the Redis server
+   * @param timeout the most the connect and each later command may take; positive, at most
+   *     {@link Integer#MAX_VALUE} ms
+   * @return the open connection
+   * @throws IOException if the server could not be reached in time (the message names the
+   *     endpoint and the timeout)
+   * @throws IllegalArgumentException if the timeout is not positive or too large
+   */
+  public static DirectRedisConnection open(Endpoint endpoint, Duration timeout) throws IOException {
+    Objects.requireNonNull(endpoint, "endpoint");
+    if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("timeout must be in 1 ms.." + Integer.MAX_VALUE + " ms, but was " + timeout);
+    }
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(endpoint.resolve(), (int) Math.max(1, timeout.toMillis()));
+      socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+      return new DirectRedisConnection(endpoint, socket, timeout);
+    } catch (IOException e) {
+      socket.close();
+      throw new IOException("cannot connect to Redis at " + endpoint + " within " + timeout.toMillis()
+          + " ms: " + e.getMessage(), e);
+    }
+  }
+
+  /** @return the server this connection talks to */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Sends a command and returns its reply; an error reply is returned, not thrown.
+   *
+   * @param args the command and its arguments (never log them: they may hold secrets)
+   * @return the reply
+   * @throws SocketTimeoutException if no complete reply came within the timeout
+   * @throws RespProtocolException if the server's bytes are not RESP2
+   * @throws IOException if the connection failed
+   */
+  public RespValue call(String... args) throws IOException {
+    ByteBuffer request = RespEncoder.command(args);
+    out.write(request.array(), 0, request.limit());
+    out.flush();
+    decoder.reset();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      RespValue reply = decoder.decode(pending);
+      if (reply != null) {
+        return reply;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new SocketTimeoutException("no complete reply to " + args[0] + " from " + endpoint
+            + " within " + timeout.toMillis() + " ms");
+      }
+      int n;
+      try {
+        n = in.read(chunk);
+      } catch (SocketTimeoutException e) {
+        throw new SocketTimeoutException("no complete reply to " + args[0] + " from " + endpoint
+            + " within " + timeout.toMillis() + " ms");
+      }
+      if (n < 0) {
+        throw new java.io.EOFException(endpoint + " closed the connection while " + args[0]
+            + " waited for its reply");
+      }
+      ByteBuffer next = ByteBuffer.allocate(pending.remaining() + n);
+      next.put(pending).put(chunk, 0, n).flip();
+      pending = next;
+    }
+  }
+
+  /**
+   * Sends a command and requires a non-error reply.
+   *
+   * @param args the command and its arguments
+   * @return the reply
+   * @throws RedisServerException if the server answered with an error
+   * @throws IOException as {@link #call}
+   */
+  public RespValue callOk(String... args) throws IOException {
+    RespValue reply = call(args);
+    if (reply instanceof RespValue.ErrorReply e) {
+      throw new RedisServerException(commandLabel(args), e.message(), endpoint.toString());
+    }
+    return reply;
+  }
+
+  /**
+   * The command's name for messages, with the subcommand for container commands
+   * ({@code CONFIG SET}); never other arguments, which may be secrets (AUTH, ACL SETUSER).
+   */
+  private static String commandLabel(String... args) {
+    String name = args[0].toUpperCase(java.util.Locale.ROOT);
+    boolean container = java.util.Set.of("CONFIG", "CLIENT", "ACL", "CLUSTER", "MEMORY", "SCRIPT", "OBJECT",
+        "COMMAND", "MODULE", "SLOWLOG", "LATENCY", "XINFO").contains(name);
+    return container && args.length > 1 ? name + " " + args[1].toUpperCase(java.util.Locale.ROOT) : name;
+  }
+
+  /** Closes the socket. Idempotent. */
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing to do: the socket is gone either way
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.sockpool.redis;
+
+import io.sockpool.Endpoint;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+/**
+ * A real {@code redis-server} (the binary shipped inside the embedded-redis jar: Redis 6.2 on
+ * Linux and macOS) started on a free loopback port and stopped by {@link #close()}. It keeps
+ * nothing on disk (no RDB snapshots, no AOF). It logs at Redis's default level: the start
+ * waits for its "Ready to accept connections" line.
+ *
+ * <p>If the JVM exits without {@link #close()} (Ctrl-C), a shutdown hook stops the server.
+ * Used by the demo when no Redis answers on localhost:6379, and by the tests.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
+  private static final int START_ATTEMPTS = 3;
+
+  private final RedisServer server;
+  private final Endpoint endpoint;
+  private boolean closed;
+
+  private EmbeddedRedis(RedisServer server, Endpoint endpoint) {
+    this.server = server;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Starts a server on a free port of 127.0.0.1. Blocks until it accepts connections (the
+   * library waits for its "Ready to accept connections" line).
+   *
+   * @param settings extra redis.conf lines, e.g. {@code "maxclients 100"}; may be empty
+   * @return the running server
+   * @throws IOException if the binary could not be extracted or the server did not start
+   *     (after {@value #START_ATTEMPTS} attempts on different ports)
+   */
+  public static EmbeddedRedis start(List<String> settings) throws IOException {
+    IOException last = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      int port = freePort();
+      List<String> all = new ArrayList<>(List.of("save \"\"", "appendonly no"));
+      all.addAll(settings);
+      RedisServer server = null;
+      try {
+        var builder = RedisServer.newRedisServer().bind("127.0.0.1").port(port).onShutdownForceStop(true);
+        for (String s : all) {
+          builder.setting(s);
+        }
+        server = builder.build();
+        server.start();
+        Endpoint endpoint = Endpoint.of("127.0.0.1", port);
+        LOG.debug("embedded redis-server started on {}", endpoint);
+        return new EmbeddedRedis(server, endpoint);
+      } catch (IOException | RuntimeException e) {
+        last = e instanceof IOException ? (IOException) e
+            : new IOException("embedded redis-server failed to start on port " + port + ": " + e, e);
+        LOG.debug("embedded redis-server start attempt {} of {} on port {} failed: {}", attempt,
+            START_ATTEMPTS, port, e.toString());
+        stopQuietly(server);
+      }
+    }
+    throw new IOException("embedded redis-server did not start after " + START_ATTEMPTS
+        + " attempts; last failure: " + last.getMessage(), last);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void stopQuietly(RedisServer server) {
+    if (server == null) {
+      return;
+    }
+    try {
+      server.stop();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("stopping a failed embedded redis-server: {}", e.toString());
+    }
+  }
+
+  /** @return where the server listens (127.0.0.1 and its port) */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Stops the server (SIGTERM to the process, then waits for it). Idempotent.
+   *
+   * @throws IOException if the process could not be stopped
+   */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.stop();
+    LOG.debug("embedded redis-server on {} stopped", endpoint);
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddedRedis{" + endpoint + (closed ? ", stopped" : "") + "}";
+  }
+}

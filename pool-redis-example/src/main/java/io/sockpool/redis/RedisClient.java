@@ -1,0 +1,227 @@
+package io.sockpool.redis;
+
+import io.sockpool.Endpoint;
+import io.sockpool.SocketPool;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A small Redis client on a {@link SocketPool}: each command checks a connection out, sends
+ * the command, reads one RESP2 reply within the command timeout and returns the connection.
+ * Thread-safe (the pool is); no pipelining, no pub/sub, no transactions.
+ *
+ * <p>Failure handling:
+ * <ul>
+ *   <li>An error reply ({@code -ERR ...}) raises {@link RedisServerException}; the connection
+ *       is fine and goes back to the pool.
+ *   <li>Protocol garbage, or a well-formed reply of a type the command never answers with,
+ *       raises {@link RespProtocolException} and the connection is destroyed (its protocol
+ *       state is unknown).
+ *   <li>I/O errors and timeouts destroy the connection. Commands that are safe to repeat
+ *       (PING, ECHO, GET, SET) go through {@link SocketPool#executeIdempotent}, so a
+ *       connection the server closed or killed while it sat idle costs the caller nothing:
+ *       the command is sent again once on another connection. DEL and INCR are sent once
+ *       (a repeat would change the reply or the value).
+ * </ul>
+ */
+public final class RedisClient {
+  private final SocketPool pool;
+  private final Endpoint endpoint;
+  private final Duration commandTimeout;
+
+  /**
+   * @param pool the pool (configure it with {@link RedisPingValidator} and, if needed, a
+   *     {@link RedisInitializer})
+   * @param endpoint the Redis server
+   * @param commandTimeout the most one command's write and reply may take, after checkout;
+   *     positive
+   * @throws IllegalArgumentException if commandTimeout is not positive
+   */
+  public RedisClient(SocketPool pool, Endpoint endpoint, Duration commandTimeout) {
+    this.pool = Objects.requireNonNull(pool, "pool must not be null");
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint must not be null");
+    if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
+      throw new IllegalArgumentException("commandTimeout must be > 0, but was " + commandTimeout);
+    }
+    this.commandTimeout = commandTimeout;
+  }
+
+  /** @return the server this client talks to */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * {@code PING}.
+   *
+   * @throws IOException see the class comment
+   */
+  public void ping() throws IOException {
+    call(true, Expect.PONG, "PING");
+  }
+
+  /**
+   * {@code ECHO message}.
+   *
+   * @param message the text; not null
+   * @return the text the server sent back
+   * @throws IOException see the class comment
+   */
+  public String echo(String message) throws IOException {
+    return ((RespValue.BulkString) call(true, Expect.BULK, "ECHO", message)).asString();
+  }
+
+  /**
+   * {@code GET key}.
+   *
+   * @param key the key
+   * @return the value (UTF-8), or empty if the key does not exist
+   * @throws RedisServerException if the key holds a non-string value (WRONGTYPE)
+   * @throws IOException see the class comment
+   */
+  public Optional<String> get(String key) throws IOException {
+    return Optional.ofNullable(((RespValue.BulkString) call(true, Expect.BULK, "GET", key)).asString());
+  }
+
+  /**
+   * {@code SET key value}: stores the value without expiry.
+   *
+   * @param key the key
+   * @param value the value
+   * @throws IOException see the class comment
+   */
+  public void set(String key, String value) throws IOException {
+    call(true, Expect.OK, "SET", key, value);
+  }
+
+  /**
+   * {@code SET key value PX millis}: stores the value with an expiry.
+   *
+   * @param key the key
+   * @param value the value
+   * @param expiry time to live; at least 1 ms, whole milliseconds (sub-millisecond parts are
+   *     not allowed)
+   * @throws IllegalArgumentException if the expiry is below 1 ms or not whole milliseconds
+   * @throws IOException see the class comment
+   */
+  public void set(String key, String value, Duration expiry) throws IOException {
+    if (expiry == null || expiry.toMillis() < 1 || expiry.toNanos() % 1_000_000 != 0) {
+      throw new IllegalArgumentException("expiry must be whole milliseconds >= 1 ms, but was " + expiry);
+    }
+    call(true, Expect.OK, "SET", key, value, "PX", Long.toString(expiry.toMillis()));
+  }
+
+  /**
+   * {@code DEL key...}. Not retried on another connection.
+   *
+   * @param keys one or more keys
+   * @return how many of them existed and were deleted
+   * @throws IllegalArgumentException if no key is given
+   * @throws IOException see the class comment
+   */
+  public long del(String... keys) throws IOException {
+    if (keys.length == 0) {
+      throw new IllegalArgumentException("DEL needs at least 1 key, but got 0");
+    }
+    String[] args = new String[keys.length + 1];
+    args[0] = "DEL";
+    System.arraycopy(keys, 0, args, 1, keys.length);
+    return ((RespValue.RespInteger) call(false, Expect.INTEGER, args)).value();
+  }
+
+  /**
+   * {@code INCR key}. Not retried on another connection.
+   *
+   * @param key the key
+   * @return the value after the increment
+   * @throws RedisServerException if the value is not an integer
+   * @throws IOException see the class comment
+   */
+  public long incr(String key) throws IOException {
+    return ((RespValue.RespInteger) call(false, Expect.INTEGER, "INCR", key)).value();
+  }
+
+  /**
+   * Sends any command and returns its reply, whatever its type; an error reply is returned,
+   * not thrown. Garbage destroys the connection as for the other commands.
+   *
+   * @param idempotent whether the command may be sent a second time on another connection
+   *     when the first connection turns out dead
+   * @param args the command and its arguments (never logged)
+   * @return the reply
+   * @throws IOException if the connection failed, timed out or the reply was not RESP2
+   */
+  public RespValue call(boolean idempotent, String... args) throws IOException {
+    return exchange(idempotent, Expect.ANY, args);
+  }
+
+  private RespValue call(boolean idempotent, Expect expect, String... args) throws IOException {
+    RespValue reply = exchange(idempotent, expect, args);
+    if (reply instanceof RespValue.ErrorReply e) {
+      throw new RedisServerException(args[0], e.message(), endpoint.toString());
+    }
+    return reply;
+  }
+
+  private RespValue exchange(boolean idempotent, Expect expect, String... args) throws IOException {
+    ByteBuffer request = RespEncoder.command(args);
+    String name = args[0];
+    SocketPool.Operation<RespValue> operation = connection -> {
+      RespValue reply = RespExchange.call(connection, request.duplicate(), name, commandTimeout);
+      expect.check(name, reply); // throws inside the operation, so the pool destroys the connection
+      return reply;
+    };
+    return idempotent ? pool.executeIdempotent(endpoint, operation) : pool.execute(endpoint, operation);
+  }
+
+  @Override
+  public String toString() {
+    return "RedisClient{" + endpoint + ", commandTimeout=" + commandTimeout.toMillis() + " ms}";
+  }
+
+  /** The reply types a command may answer with, besides an error. */
+  private enum Expect {
+    ANY, PONG, OK, BULK, INTEGER;
+
+    void check(String command, RespValue reply) throws RespProtocolException {
+      if (this == ANY || reply instanceof RespValue.ErrorReply) {
+        return;
+      }
+      boolean fits;
+      switch (this) {
+        case PONG:
+          fits = reply instanceof RespValue.SimpleString s && s.value().equals("PONG");
+          break;
+        case OK:
+          fits = reply instanceof RespValue.SimpleString s && s.value().equals("OK");
+          break;
+        case BULK:
+          fits = reply instanceof RespValue.BulkString;
+          break;
+        default:
+          fits = reply instanceof RespValue.RespInteger;
+          break;
+      }
+      if (!fits) {
+        throw new RespProtocolException(command + " never answers with " + reply.typeName() + " "
+            + reply + ": expected " + describe() + "; the connection is out of step and is destroyed");
+      }
+    }
+
+    private String describe() {
+      switch (this) {
+        case PONG:
+          return "+PONG";
+        case OK:
+          return "+OK";
+        case BULK:
+          return "a bulk string";
+        default:
+          return "an integer";
+      }
+    }
+  }
+}

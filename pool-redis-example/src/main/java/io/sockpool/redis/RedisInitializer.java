@@ -1,0 +1,236 @@
+package io.sockpool.redis;
+
+import io.sockpool.Connection;
+import io.sockpool.ConnectionInitializer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares every new Redis connection: {@code AUTH [username] password} when a password is
+ * set, then {@code SELECT db} when a database other than 0 is chosen. Both run within the
+ * timeout the pool gives (part of the checkout deadline). Immutable; made with
+ * {@link #builder()}.
+ *
+ * <p>The password is kept as a char array, turned into bytes only to be written and wiped
+ * afterwards. It never appears in {@link #toString()}, in log lines or in exception
+ * messages; an error text from the server is scrubbed of it too, in case a server echoes it.
+ */
+public final class RedisInitializer implements ConnectionInitializer {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisInitializer.class);
+  private static final String REDACTED = "<password>";
+
+  private final String username;
+  private final char[] password;
+  private final int database;
+
+  private RedisInitializer(Builder b) {
+    this.username = b.username;
+    this.password = b.password == null ? null : b.password.clone();
+    this.database = b.database;
+  }
+
+  /** @return a builder: no AUTH, database 0 */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the ACL user name used with AUTH, if any (legacy AUTH with only a password otherwise) */
+  public Optional<String> username() {
+    return Optional.ofNullable(username);
+  }
+
+  /** @return whether AUTH is sent */
+  public boolean authenticates() {
+    return password != null;
+  }
+
+  /** @return the database selected on each connection (0 = no SELECT sent) */
+  public int database() {
+    return database;
+  }
+
+  /**
+   * Runs AUTH and SELECT on a new connection.
+   *
+   * @param connection the new connection
+   * @param timeout the most both commands together may take
+   * @throws RedisServerException if the server refused AUTH or SELECT (the message holds the
+   *     server's reason, never the password)
+   * @throws RespProtocolException if a reply was not RESP2 or not {@code +OK}
+   * @throws java.net.SocketTimeoutException if the replies were not complete in time
+   * @throws IOException if the connection failed
+   */
+  @Override
+  public void initialize(Connection connection, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (password != null) {
+      expectOk(connection, "AUTH", authCommand(), timeout, deadline);
+      LOG.debug("AUTH accepted on {} for user {}", connection.endpoint(),
+          username == null ? "default" : username);
+    }
+    if (database != 0) {
+      ByteBuffer select = RespEncoder.command("SELECT", Integer.toString(database));
+      expectOk(connection, "SELECT " + database, select, timeout, deadline);
+    }
+  }
+
+  private ByteBuffer authCommand() {
+    byte[] secret = toUtf8(password);
+    try {
+      List<byte[]> args = new ArrayList<>(3);
+      args.add("AUTH".getBytes(StandardCharsets.US_ASCII));
+      if (username != null) {
+        args.add(username.getBytes(StandardCharsets.UTF_8));
+      }
+      args.add(secret);
+      return RespEncoder.command(args);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  private void expectOk(Connection connection, String what, ByteBuffer request, Duration timeout,
+      long deadline) throws IOException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new java.net.SocketTimeoutException(what + " on " + connection.endpoint()
+          + " not sent: the " + timeout.toMillis() + " ms for connection setup were used up");
+    }
+    RespValue reply;
+    try {
+      connection.write(request, Duration.ofNanos(left));
+    } finally {
+      if (request.hasArray()) {
+        Arrays.fill(request.array(), (byte) 0); // the AUTH request holds the password
+      }
+    }
+    reply = RespExchange.readReply(connection, what, timeout, deadline);
+    if (reply instanceof RespValue.ErrorReply error) {
+      String context = connection.endpoint() + (username == null ? "" : " as user '" + username + "'");
+      throw new RedisServerException(what, scrub(error.message()), context);
+    }
+    if (!(reply instanceof RespValue.SimpleString s) || !s.value().equals("OK")) {
+      throw new RespProtocolException(what + " on " + connection.endpoint() + " expected +OK, but got "
+          + reply.typeName() + " " + scrub(reply.toString()));
+    }
+  }
+
+  private String scrub(String text) {
+    if (password == null || password.length == 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      if (matchesPassword(text, i)) {
+        out.append(REDACTED);
+        i += password.length;
+      } else {
+        out.append(text.charAt(i++));
+      }
+    }
+    return out.toString();
+  }
+
+  private boolean matchesPassword(String text, int at) {
+    if (at + password.length > text.length()) {
+      return false;
+    }
+    for (int j = 0; j < password.length; j++) {
+      if (text.charAt(at + j) != password[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] toUtf8(char[] chars) {
+    ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+    byte[] out = new byte[bytes.remaining()];
+    bytes.get(out);
+    if (bytes.hasArray()) {
+      Arrays.fill(bytes.array(), (byte) 0);
+    }
+    return out;
+  }
+
+  /** @return the user, whether a password is set (never the password itself) and the database */
+  @Override
+  public String toString() {
+    return "RedisInitializer{username=" + (username == null ? "(default)" : username) + ", password="
+        + (password == null ? "none" : "(set, hidden)") + ", database=" + database + "}";
+  }
+
+  /** Builds a {@link RedisInitializer}; each setter checks its value. Not thread-safe. */
+  public static final class Builder {
+    private String username;
+    private char[] password;
+    private int database;
+
+    private Builder() {
+    }
+
+    /**
+     * @param value the ACL user name (Redis 6+), sent as {@code AUTH user password}; default
+     *     none ({@code AUTH password}); not blank, no whitespace
+     * @return this builder
+     * @throws IllegalArgumentException if blank or containing whitespace
+     */
+    public Builder username(String value) {
+      if (value == null || value.isBlank() || value.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("username must be non-blank without whitespace, but was "
+            + (value == null ? "null" : "'" + value + "'"));
+      }
+      this.username = value;
+      return this;
+    }
+
+    /**
+     * @param value the password; copied (wipe your array afterwards if you like); not empty
+     * @return this builder
+     * @throws IllegalArgumentException if null or empty (the message never shows the value)
+     */
+    public Builder password(char[] value) {
+      if (value == null || value.length == 0) {
+        throw new IllegalArgumentException("password must not be empty, but was "
+            + (value == null ? "null" : "empty"));
+      }
+      this.password = value.clone();
+      return this;
+    }
+
+    /**
+     * @param value the database index to SELECT; default 0 (no SELECT); 0..2^31-1 (the
+     *     server's {@code databases} setting is the real limit, 16 by default)
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder database(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("database must be >= 0, but was " + value);
+      }
+      this.database = value;
+      return this;
+    }
+
+    /**
+     * @return the initializer
+     * @throws IllegalArgumentException if a username was set without a password
+     */
+    public RedisInitializer build() {
+      if (username != null && password == null) {
+        throw new IllegalArgumentException("username '" + username + "' needs a password, but none was set");
+      }
+      return new RedisInitializer(this);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.sockpool.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One RESP2 value: what a Redis server sends back for a command. The five RESP2 types are
+ * the five implementations; a null bulk string and a null array are {@link BulkString} and
+ * {@link RespArray} values whose {@code isNull()} is true. Values are immutable.
+ *
+ * <p>{@link #toString()} shows the value in a short readable form for messages: strings are
+ * cut after 64 characters and non-printable bytes are escaped.
+ */
+public sealed interface RespValue
+    permits RespValue.SimpleString, RespValue.ErrorReply, RespValue.RespInteger, RespValue.BulkString,
+        RespValue.RespArray {
+
+  /** The RESP2 null bulk string ({@code $-1\r\n}). */
+  BulkString NULL_BULK = new BulkString(null);
+
+  /** The RESP2 null array ({@code *-1\r\n}). */
+  RespArray NULL_ARRAY = new RespArray(null);
+
+  /** @return a short name of the type, as used in messages ("simple string", "error", ...) */
+  String typeName();
+
+  /**
+   * A simple string reply ({@code +OK\r\n}).
+   *
+   * @param value the text, without CR or LF
+   */
+  record SimpleString(String value) implements RespValue {
+    /** @throws NullPointerException if value is null */
+    public SimpleString {
+      Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String typeName() {
+      return "simple string";
+    }
+
+    @Override
+    public String toString() {
+      return "+" + Printable.of(value);
+    }
+  }
+
+  /**
+   * An error reply ({@code -ERR unknown command\r\n}).
+   *
+   * @param message the whole line after the {@code -}, e.g. {@code "NOAUTH Authentication required."}
+   */
+  record ErrorReply(String message) implements RespValue {
+    /** @throws NullPointerException if message is null */
+    public ErrorReply {
+      Objects.requireNonNull(message, "message");
+    }
+
+    /** @return the first word of the message, e.g. {@code ERR}, {@code NOAUTH}, {@code WRONGPASS} */
+    public String code() {
+      int space = message.indexOf(' ');
+      return space < 0 ? message : message.substring(0, space);
+    }
+
+    @Override
+    public String typeName() {
+      return "error";
+    }
+
+    @Override
+    public String toString() {
+      return "-" + Printable.of(message);
+    }
+  }
+
+  /**
+   * An integer reply ({@code :42\r\n}).
+   *
+   * @param value the signed 64-bit value
+   */
+  record RespInteger(long value) implements RespValue {
+    @Override
+    public String typeName() {
+      return "integer";
+    }
+
+    @Override
+    public String toString() {
+      return ":" + value;
+    }
+  }
+
+  /**
+   * A bulk string reply ({@code $3\r\nfoo\r\n}), binary safe, or the null bulk string.
+   *
+   * @param bytes the content (copied in and out), or null for the null bulk string
+   */
+  record BulkString(byte[] bytes) implements RespValue {
+    /** Copies the bytes. */
+    public BulkString {
+      bytes = bytes == null ? null : bytes.clone();
+    }
+
+    /**
+     * @param text content, encoded as UTF-8
+     * @return the bulk string
+     */
+    public static BulkString of(String text) {
+      return new BulkString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @return a copy of the content, or null for the null bulk string */
+    @Override
+    public byte[] bytes() {
+      return bytes == null ? null : bytes.clone();
+    }
+
+    /** @return whether this is the null bulk string ({@code $-1}) */
+    public boolean isNull() {
+      return bytes == null;
+    }
+
+    /** @return the content decoded as UTF-8, or null for the null bulk string */
+    public String asString() {
+      return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String typeName() {
+      return isNull() ? "null bulk string" : "bulk string";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BulkString && Arrays.equals(bytes, ((BulkString) o).bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return bytes == null ? "$-1" : "$" + bytes.length + " " + Printable.of(bytes, bytes.length);
+    }
+  }
+
+  /**
+   * An array reply ({@code *2\r\n...}), whose elements may be of any type, or the null array.
+   *
+   * @param elements the elements (copied, unmodifiable), or null for the null array
+   */
+  record RespArray(List<RespValue> elements) implements RespValue {
+    /** Copies the list; no element may be null (use {@link #NULL_BULK}). */
+    public RespArray {
+      elements = elements == null ? null : Collections.unmodifiableList(new ArrayList<>(elements));
+      if (elements != null) {
+        for (RespValue v : elements) {
+          Objects.requireNonNull(v, "array element");
+        }
+      }
+    }
+
+    /** @return whether this is the null array ({@code *-1}) */
+    public boolean isNull() {
+      return elements == null;
+    }
+
+    @Override
+    public String typeName() {
+      return isNull() ? "null array" : "array";
+    }
+
+    @Override
+    public String toString() {
+      if (elements == null) {
+        return "*-1";
+      }
+      StringBuilder sb = new StringBuilder("*").append(elements.size()).append('[');
+      for (int i = 0; i < elements.size(); i++) {
+        if (i > 0) {
+          sb.append(", ");
+        }
+        if (i == 8) {
+          sb.append("...");
+          break;
+        }
+        sb.append(elements.get(i));
+      }
+      return sb.append(']').toString();
+    }
+  }
+}
