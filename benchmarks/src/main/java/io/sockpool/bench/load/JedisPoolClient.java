@@ -3,6 +3,7 @@ package io.sockpool.bench.load;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.time.Duration;
+import java.util.Optional;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
@@ -34,6 +35,14 @@ final class JedisPoolClient implements PingClient {
         }
       }
     };
+  }
+
+  @Override
+  public Optional<String> diagnostics() {
+    return Optional.of("{active=" + pool.getNumActive() + ", idle=" + pool.getNumIdle() + ", waiting="
+        + pool.getNumWaiters() + ", created=" + pool.getCreatedCount() + ", destroyed=" + pool.getDestroyedCount()
+        + ", borrowed=" + pool.getBorrowedCount() + ", waitMeanMicros=" + pool.getMeanBorrowWaitDuration().toNanos() / 1000
+        + ", waitMaxMicros=" + pool.getMaxBorrowWaitDuration().toNanos() / 1000 + "}");
   }
 
   @Override

@@ -126,12 +126,15 @@ public final class LoadHarness {
     log.printf(Locale.ROOT, "  %-18s %3d threads ... ", kind.cliName(), threads);
     log.flush();
     Sample s;
+    String diagnostics;
     try (PingClient client = kind.create(redis, options.poolSize(), options.timeout())) {
       s = LoadRunner.run(kind.cliName(), client, threads, options.warmup(), options.duration(), redis.getPort());
+      diagnostics = client.diagnostics().map(d -> "  " + d).orElse("");
     } catch (IOException | RuntimeException e) {
       throw new IOException(kind.cliName() + " at " + threads + " threads failed: " + e.getMessage(), e);
     }
-    log.printf(Locale.ROOT, "%.0f ops/s%s%n", s.opsPerSecond(), s.errors() > 0 ? ", " + s.errors() + " errors" : "");
+    log.printf(Locale.ROOT, "%.0f ops/s%s%s%n", s.opsPerSecond(), s.errors() > 0 ? ", " + s.errors() + " errors" : "",
+        diagnostics);
     return s;
   }
 

@@ -17,6 +17,16 @@ public interface PingClient extends AutoCloseable {
    */
   Worker newWorker() throws IOException;
 
+  /**
+   * What the client itself counted during the point (connections created and destroyed, waits),
+   * printed after the point's throughput; empty if the client keeps no such counts.
+   *
+   * @return a one-line summary
+   */
+  default java.util.Optional<String> diagnostics() {
+    return java.util.Optional.empty();
+  }
+
   /** Closes pools, connections and client threads. Does not throw for already closed parts. */
   @Override
   void close();

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * sockpool: each PING checks a connection out of a {@link SocketPool}, writes the request and
@@ -54,6 +55,11 @@ final class SockpoolClient implements PingClient {
         }
       }
     };
+  }
+
+  @Override
+  public Optional<String> diagnostics() {
+    return Optional.of(pool.stats(endpoint).toString());
   }
 
   @Override
