@@ -12,7 +12,7 @@ import java.util.Optional;
 /** Writes the results as CSV, one row per client and thread count; empty cells where a value is unknown. */
 final class CsvReport {
   static final String HEADER = "client,threads,pool_size,duration_s,rounds,ops,errors,ops_per_s,ops_per_s_min,ops_per_s_max,p50_us,p99_us,p999_us,"
-      + "max_us,ratio_to_dedicated,ratio_to_jedispool,time_wait_before,time_wait_after,first_error";
+      + "max_us,cpu_us_per_op,ratio_to_dedicated,ratio_to_jedispool,time_wait_before,time_wait_after,first_error";
 
   private CsvReport() {
   }
@@ -36,6 +36,7 @@ final class CsvReport {
           String.format(Locale.ROOT, "%.1f", r.p99Micros()),
           String.format(Locale.ROOT, "%.1f", r.p999Micros()),
           String.format(Locale.ROOT, "%.1f", r.maxMicros()),
+          r.cpuMicrosPerOp().map(c -> String.format(Locale.ROOT, "%.3f", c)).orElse(""),
           ratio(Ratios.toDedicated(r, results)),
           ratio(Ratios.toJedisPool(r, results)),
           r.timeWaitBefore().map(String::valueOf).orElse(""),

@@ -60,6 +60,12 @@ final class LoadRunner {
       window[0] = System.nanoTime() + warmup.toNanos();
       window[1] = window[0] + measure.toNanos();
       go.countDown();
+      sleepUntil(window[0]);
+      Optional<Long> cpuStart = ProcessCpu.nanos();
+      sleepUntil(window[1]);
+      Optional<Long> cpuEnd = ProcessCpu.nanos();
+      Optional<Duration> cpu = cpuStart.isPresent() && cpuEnd.isPresent()
+          ? Optional.of(Duration.ofNanos(cpuEnd.get() - cpuStart.get())) : Optional.empty();
       long deadline = window[1] + STRAGGLER_GRACE.toNanos();
       for (Thread t : running) {
         long left = deadline - System.nanoTime();
@@ -86,9 +92,16 @@ final class LoadRunner {
           firstError = Optional.of(r.firstError);
         }
       }
-      return new Sample(measure, ops, errors, firstError, all, timeWaitBefore, timeWaitAfter);
+      return new Sample(measure, ops, errors, firstError, all, cpu, timeWaitBefore, timeWaitAfter);
     } finally {
       workers.forEach(PingClient.Worker::close);
+    }
+  }
+
+  private static void sleepUntil(long nanoTime) throws InterruptedException {
+    long left;
+    while ((left = nanoTime - System.nanoTime()) > 0) {
+      TimeUnit.NANOSECONDS.sleep(left);
     }
   }
 

@@ -11,14 +11,15 @@ final class ResultTable {
 
   static String format(List<PointResult> results) {
     StringBuilder sb = new StringBuilder();
-    String header = String.format(Locale.ROOT, "%-18s %7s %10s %8s %9s %9s %9s %10s %10s %7s  %s%n",
-        "client", "threads", "ops/s", "spread", "p50 µs", "p99 µs", "p99.9 µs", "/dedicated", "/jedispool", "errors",
+    String header = String.format(Locale.ROOT, "%-18s %7s %10s %8s %9s %9s %9s %9s %10s %10s %7s  %s%n",
+        "client", "threads", "ops/s", "spread", "CPU µs/op", "p50 µs", "p99 µs", "p99.9 µs", "/dedicated", "/jedispool", "errors",
         "TIME_WAIT before->after");
     sb.append(header);
     sb.append("-".repeat(header.length() - 1)).append('\n');
     for (PointResult r : results) {
-      sb.append(String.format(Locale.ROOT, "%-18s %7d %10.0f %8s %9.1f %9.1f %9.1f %10s %10s %7d  %s%n",
-          r.client(), r.threads(), r.opsPerSecond(), spread(r), r.p50Micros(), r.p99Micros(), r.p999Micros(),
+      sb.append(String.format(Locale.ROOT, "%-18s %7d %10.0f %8s %9s %9.1f %9.1f %9.1f %10s %10s %7d  %s%n",
+          r.client(), r.threads(), r.opsPerSecond(), spread(r),
+          r.cpuMicrosPerOp().map(c -> String.format(Locale.ROOT, "%.2f", c)).orElse("-"), r.p50Micros(), r.p99Micros(), r.p999Micros(),
           ratio(Ratios.toDedicated(r, results)), ratio(Ratios.toJedisPool(r, results)), r.errors(),
           timeWait(r)));
     }
