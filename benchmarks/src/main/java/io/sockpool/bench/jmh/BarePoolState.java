@@ -1,0 +1,85 @@
+package io.sockpool.bench.jmh;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import org.apache.commons.pool2.BaseKeyedPooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
+import org.apache.commons.pool2.impl.GenericKeyedObjectPoolConfig;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * A bare commons-pool2 {@link GenericKeyedObjectPool} of pre-connected {@link SocketChannel}s
+ * to one loopback endpoint, set up as sockpool is in {@link SockpoolState}: the same maximum
+ * sizes, the same 2 s borrow wait, LIFO, no test on borrow/return/idle, no evictor, filled to
+ * its size before measuring.
+ */
+@State(Scope.Benchmark)
+public class BarePoolState {
+  /** Connections per endpoint and in total. */
+  @Param({"4", "16"})
+  public int poolSize;
+
+  GenericKeyedObjectPool<InetSocketAddress, SocketChannel> pool;
+  InetSocketAddress key;
+  private AcceptingServer server;
+
+  /** Starts the peer and fills the pool. */
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    server = AcceptingServer.start();
+    key = server.address();
+    GenericKeyedObjectPoolConfig<SocketChannel> config = new GenericKeyedObjectPoolConfig<>();
+    config.setMaxTotalPerKey(poolSize);
+    config.setMaxTotal(poolSize);
+    config.setMaxIdlePerKey(poolSize);
+    config.setMinIdlePerKey(0);
+    config.setMaxWait(Duration.ofSeconds(2));
+    config.setBlockWhenExhausted(true);
+    config.setLifo(true);
+    config.setTestOnBorrow(false);
+    config.setTestOnReturn(false);
+    config.setTestWhileIdle(false);
+    config.setJmxEnabled(false);
+    pool = new GenericKeyedObjectPool<>(new ChannelFactory(), config);
+    for (int i = 0; i < poolSize; i++) {
+      pool.addObject(key);
+    }
+  }
+
+  /** Closes the pool (and its channels) and the peer. */
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    pool.close();
+    server.close();
+  }
+
+  /** Opens one blocking channel with TCP_NODELAY per pooled object. */
+  static final class ChannelFactory extends BaseKeyedPooledObjectFactory<InetSocketAddress, SocketChannel> {
+    @Override
+    public SocketChannel create(InetSocketAddress address) throws IOException {
+      SocketChannel channel = SocketChannel.open(address);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      return channel;
+    }
+
+    @Override
+    public PooledObject<SocketChannel> wrap(SocketChannel channel) {
+      return new DefaultPooledObject<>(channel);
+    }
+
+    @Override
+    public void destroyObject(InetSocketAddress key, PooledObject<SocketChannel> p) throws IOException {
+      p.getObject().close();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.sockpool.bench.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The clients the harness can drive, by the name used in {@code --clients}. */
+public enum ClientKind {
+  /** One pre-connected blocking channel per thread: the ceiling. */
+  DEDICATED("dedicated") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new DedicatedChannelClient(redis, timeout);
+    }
+  },
+  /** sockpool, no round-trip validation ({@link io.sockpool.Validator#NONE}). */
+  SOCKPOOL("sockpool") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new SockpoolClient(redis, poolSize, timeout, false);
+    }
+  },
+  /** sockpool with a PING validator on borrow after the default 500 ms idle window. */
+  SOCKPOOL_VALIDATE("sockpool-validate") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new SockpoolClient(redis, poolSize, timeout, true);
+    }
+  },
+  /** Jedis {@code JedisPool} with the same pool size. */
+  JEDIS_POOL("jedispool") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new JedisPoolClient(redis, poolSize, timeout);
+    }
+  },
+  /** Lettuce, one shared connection, sync API. */
+  LETTUCE("lettuce") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new LettuceClient(redis, timeout);
+    }
+  },
+  /** A new socket for every PING. */
+  CONNECT_PER_REQUEST("connect") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new ConnectPerRequestClient(redis, timeout);
+    }
+  };
+
+  private final String cliName;
+
+  ClientKind(String cliName) {
+    this.cliName = cliName;
+  }
+
+  /** @return the name used on the command line, in the table, the CSV and the chart */
+  public String cliName() {
+    return cliName;
+  }
+
+  /**
+   * Creates the client for one measured point.
+   *
+   * @param redis the Redis server
+   * @param poolSize connections a pool may hold (pools only)
+   * @param timeout connect, checkout and command timeout
+   * @return the client; the caller closes it
+   * @throws IOException if the client must connect up front and could not
+   */
+  abstract PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) throws IOException;
+
+  /**
+   * Looks a client up by its command-line name.
+   *
+   * @param name e.g. {@code jedispool}; case-insensitive
+   * @return the kind
+   * @throws IllegalArgumentException naming the allowed names if {@code name} is unknown
+   */
+  public static ClientKind byName(String name) {
+    String wanted = name.strip().toLowerCase(Locale.ROOT);
+    for (ClientKind kind : values()) {
+      if (kind.cliName.equals(wanted)) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("unknown client '" + name + "'; allowed: " + allNames());
+  }
+
+  /** @return every command-line name, comma-separated */
+  public static String allNames() {
+    return Arrays.stream(values()).map(ClientKind::cliName).collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,52 @@
+package io.sockpool.bench.load;
+
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.time.Duration;
+import java.util.Optional;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
+
+/**
+ * Jedis' {@link JedisPool} as users configure it: {@link JedisPoolConfig} defaults (which
+ * include testWhileIdle on the evictor, not testOnBorrow) with maxTotal and maxIdle set to
+ * the harness' pool size, and a bounded wait equal to sockpool's checkout timeout.
+ */
+final class JedisPoolClient implements PingClient {
+  private final JedisPool pool;
+
+  JedisPoolClient(InetSocketAddress redis, int poolSize, Duration timeout) {
+    JedisPoolConfig config = new JedisPoolConfig();
+    config.setMaxTotal(poolSize);
+    config.setMaxIdle(poolSize);
+    config.setMaxWait(timeout);
+    config.setBlockWhenExhausted(true);
+    this.pool = new JedisPool(config, redis.getHostString(), redis.getPort(), Math.toIntExact(timeout.toMillis()));
+  }
+
+  @Override
+  public Worker newWorker() {
+    return () -> {
+      try (Jedis jedis = pool.getResource()) {
+        String reply = jedis.ping();
+        if (!"PONG".equals(reply)) {
+          throw new ProtocolException("expected PONG but got '" + reply + "'");
+        }
+      }
+    };
+  }
+
+  @Override
+  public Optional<String> diagnostics() {
+    return Optional.of("{active=" + pool.getNumActive() + ", idle=" + pool.getNumIdle() + ", waiting="
+        + pool.getNumWaiters() + ", created=" + pool.getCreatedCount() + ", destroyed=" + pool.getDestroyedCount()
+        + ", borrowed=" + pool.getBorrowedCount() + ", waitMeanMicros=" + pool.getMeanBorrowWaitDuration().toNanos() / 1000
+        + ", waitMaxMicros=" + pool.getMaxBorrowWaitDuration().toNanos() / 1000 + "}");
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

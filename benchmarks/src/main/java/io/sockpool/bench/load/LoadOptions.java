@@ -1,0 +1,179 @@
+package io.sockpool.bench.load;
+
+import io.sockpool.Endpoint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The load harness' command line, parsed and checked. Immutable.
+ *
+ * @param duration measured time per point (client x thread count); > 0
+ * @param warmup unmeasured time before each point; >= 0
+ * @param threads thread counts, each >= 1, in the order given
+ * @param clients clients to run, in the order given, no duplicates
+ * @param rounds how often every point is measured (the table reports the median); >= 1
+ * @param poolSize connections per pool (JedisPool, sockpool); >= 1
+ * @param timeout connect, checkout and command timeout of every client; > 0
+ * @param redis an external Redis; empty means start the embedded one
+ * @param out directory for the CSV and the PNG; created if missing
+ */
+public record LoadOptions(Duration duration, Duration warmup, List<Integer> threads, List<ClientKind> clients,
+    int rounds, int poolSize, Duration timeout, Optional<Endpoint> redis, Path out) {
+
+  /** Help text printed for {@code --help} and after a usage error. */
+  public static final String USAGE = String.join("\n",
+      "usage: LoadHarness [--duration 10s] [--warmup 2s] [--threads 1,8,64] [--clients "
+          + ClientKind.allNames() + "]",
+      "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results]",
+      "  --duration   measured time per client and thread count (e.g. 500ms, 10s, 1m); default 10s",
+      "  --warmup     unmeasured time before each measurement; default 2s",
+      "  --threads    comma-separated thread counts, each >= 1; default 1,8,64",
+      "  --clients    comma-separated, from: " + ClientKind.allNames() + "; default all",
+      "  --rounds     measure every point this many times, interleaved; the table shows the median; default 1",
+      "  --pool-size  connections per pool (JedisPool, sockpool); default 16",
+      "  --timeout    connect/checkout/command timeout of every client; default 2s",
+      "  --redis      use this Redis instead of starting the embedded redis-server",
+      "  --out        directory for results.csv and throughput.png; default load-results");
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+
+  /** Checks the values; see the record components for what is allowed. */
+  public LoadOptions {
+    positive("--duration", duration);
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("--warmup must be >= 0, but was " + warmup);
+    }
+    positive("--timeout", timeout);
+    if (threads.isEmpty()) {
+      throw new IllegalArgumentException("--threads must name at least one thread count, but was empty");
+    }
+    for (int t : threads) {
+      if (t < 1 || t > 4096) {
+        throw new IllegalArgumentException("--threads values must be in 1..4096, but one was " + t);
+      }
+    }
+    if (threads.stream().distinct().count() != threads.size()) {
+      throw new IllegalArgumentException("--threads must not repeat a thread count, but was " + threads);
+    }
+    if (rounds < 1 || rounds > 100) {
+      throw new IllegalArgumentException("--rounds must be in 1..100, but was " + rounds);
+    }
+    if (clients.isEmpty()) {
+      throw new IllegalArgumentException("--clients must name at least one client, but was empty; allowed: "
+          + ClientKind.allNames());
+    }
+    if (clients.stream().distinct().count() != clients.size()) {
+      throw new IllegalArgumentException("--clients must not repeat a client, but was " + clients);
+    }
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("--pool-size must be >= 1, but was " + poolSize);
+    }
+    threads = List.copyOf(threads);
+    clients = List.copyOf(clients);
+  }
+
+  /** @return the defaults: 10 s, 2 s warm-up, 1/8/64 threads, every client, 1 round, pool 16 */
+  public static LoadOptions defaults() {
+    return parse(new String[0]);
+  }
+
+  /**
+   * Parses the command line.
+   *
+   * @param args flags as in {@link #USAGE}
+   * @return the options
+   * @throws IllegalArgumentException saying which flag was wrong, what it was and what is allowed
+   */
+  public static LoadOptions parse(String[] args) {
+    Duration duration = Duration.ofSeconds(10);
+    Duration warmup = Duration.ofSeconds(2);
+    List<Integer> threads = List.of(1, 8, 64);
+    List<ClientKind> clients = Arrays.asList(ClientKind.values());
+    int rounds = 1;
+    int poolSize = 16;
+    Duration timeout = Duration.ofSeconds(2);
+    Optional<Endpoint> redis = Optional.empty();
+    Path out = Path.of("load-results");
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(flag.startsWith("--")
+            ? flag + " needs a value" : "unexpected argument '" + flag + "'");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--duration" -> duration = duration(flag, value);
+        case "--warmup" -> warmup = duration(flag, value);
+        case "--timeout" -> timeout = duration(flag, value);
+        case "--threads" -> threads = ints(flag, value);
+        case "--clients" -> clients = clients(value);
+        case "--rounds" -> rounds = integer(flag, value);
+        case "--pool-size" -> poolSize = integer(flag, value);
+        case "--redis" -> redis = Optional.of(Endpoint.parse(value));
+        case "--out" -> out = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
+      }
+    }
+    return new LoadOptions(duration, warmup, threads, clients, rounds, poolSize, timeout, redis, out);
+  }
+
+  /**
+   * Parses {@code 500ms}, {@code 10s}, {@code 2m} or an ISO-8601 duration ({@code PT10S}).
+   *
+   * @throws IllegalArgumentException if the text is neither
+   */
+  static Duration duration(String flag, String text) {
+    Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        default -> Duration.ofMinutes(n);
+      };
+    }
+    try {
+      return Duration.parse(text.strip());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(flag + " must be a duration like 500ms, 10s, 1m or PT10S, but was '"
+          + text + "'");
+    }
+  }
+
+  private static int integer(String flag, String text) {
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be an integer, but was '" + text + "'");
+    }
+  }
+
+  private static List<Integer> ints(String flag, String text) {
+    List<Integer> values = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      values.add(integer(flag, part));
+    }
+    return values;
+  }
+
+  private static List<ClientKind> clients(String text) {
+    List<ClientKind> kinds = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      kinds.add(ClientKind.byName(part));
+    }
+    return kinds;
+  }
+
+  private static void positive(String flag, Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(flag + " must be > 0, but was " + d);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.sockpool.bench.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockpool.Endpoint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class LoadOptionsTest {
+
+  @Test
+  void defaultsRunEveryClientAtOneEightAndSixtyFourThreadsForTenSeconds() {
+    LoadOptions o = LoadOptions.defaults();
+    assertEquals(Duration.ofSeconds(10), o.duration());
+    assertEquals(List.of(1, 8, 64), o.threads());
+    assertEquals(List.of(ClientKind.values()), o.clients());
+    assertEquals(16, o.poolSize());
+    assertEquals(1, o.rounds());
+    assertTrue(o.redis().isEmpty());
+  }
+
+  @Test
+  void parsesEveryFlag() {
+    LoadOptions o = LoadOptions.parse(new String[] {"--duration", "500ms", "--warmup", "PT1S", "--threads", "2,4",
+        "--clients", "Lettuce,dedicated", "--rounds", "3", "--pool-size", "8", "--timeout", "1m",
+        "--redis", "db.example:6380", "--out", "x/y"});
+    assertEquals(Duration.ofMillis(500), o.duration());
+    assertEquals(Duration.ofSeconds(1), o.warmup());
+    assertEquals(List.of(2, 4), o.threads());
+    assertEquals(List.of(ClientKind.LETTUCE, ClientKind.DEDICATED), o.clients());
+    assertEquals(3, o.rounds());
+    assertEquals(8, o.poolSize());
+    assertEquals(Duration.ofMinutes(1), o.timeout());
+    assertEquals(Endpoint.of("db.example", 6380), o.redis().orElseThrow());
+    assertEquals(Path.of("x/y"), o.out());
+  }
+
+  @Test
+  void rejectsBadValuesSayingWhatIsAllowed() {
+    assertMessage("--threads values must be in 1..4096, but one was 0", "--threads", "1,0");
+    assertMessage("--threads must be an integer, but was 'x'", "--threads", "x");
+    assertMessage("--threads must not repeat a thread count, but was [1, 1]", "--threads", "1,1");
+    assertMessage("unknown client 'redisson'; allowed: " + ClientKind.allNames(), "--clients", "redisson");
+    assertMessage("--pool-size must be >= 1, but was 0", "--pool-size", "0");
+    assertMessage("--duration must be > 0, but was PT0S", "--duration", "0s");
+    assertMessage("--duration must be a duration like 500ms, 10s, 1m or PT10S, but was '10 sec'", "--duration", "10 sec");
+    assertMessage("--rounds must be in 1..100, but was 0", "--rounds", "0");
+    assertMessage("endpoint must be host:port, but was 'localhost'", "--redis", "localhost");
+    assertMessage("unknown flag '--thread'", "--thread", "8");
+    assertMessage("--out needs a value", "--out");
+  }
+
+  private static void assertMessage(String expected, String... args) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(args));
+    assertEquals(expected, e.getMessage());
+  }
+}
