@@ -43,6 +43,7 @@ class LoadHarnessSmokeTest {
       assertEquals(0, r.errors(), r.client() + " at " + r.threads() + " threads failed: " + r.firstError());
       assertTrue(r.p50Micros() > 0 && r.p50Micros() <= r.p99Micros() && r.p99Micros() <= r.p999Micros(),
           "percentiles out of order for " + r);
+      assertTrue(r.cpuMicrosPerOp().orElseThrow() > 0, "no CPU time per PING for " + r);
     }
     PointResult dedicated8 = find(report, "dedicated", 8);
     assertEquals(1.0, Ratios.toDedicated(dedicated8, report.results()).orElseThrow(), 1e-9);
