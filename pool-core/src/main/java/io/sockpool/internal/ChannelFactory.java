@@ -118,6 +118,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
       state.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
     ctx[1]++;
+    channel.state(state);
     state.channels.add(channel);
     state.created.increment();
     return new DefaultPooledObject<>(channel);

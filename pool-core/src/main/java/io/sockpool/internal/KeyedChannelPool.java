@@ -252,6 +252,12 @@ public final class KeyedChannelPool {
         st.checkouts.increment();
         st.waits.record(now - start);
         served = true;
+        if (st.waiters.get() > 0 && pool.getNumIdle(endpoint) > 0) {
+          // Connections can turn idle without a wake-up of their own (an evictor test that
+          // handed one back, a signal taken by a caller that then left): chain the wake-ups
+          // while both idle connections and waiters remain.
+          st.signal();
+        }
         return lease;
       }
     } catch (InterruptedException e) {
@@ -277,7 +283,7 @@ public final class KeyedChannelPool {
     }
     PooledChannel ch = lease.pooledChannel();
     ch.lease(null);
-    EndpointState st = state(ch.endpoint());
+    EndpointState st = ch.state();
     long now = System.nanoTime();
     DestroyReason reason;
     if (ch.isBroken()) {
@@ -312,7 +318,7 @@ public final class KeyedChannelPool {
     }
     PooledChannel ch = lease.pooledChannel();
     ch.lease(null);
-    destroy(state(ch.endpoint()), ch, DestroyReason.BROKEN);
+    destroy(ch.state(), ch, DestroyReason.BROKEN);
   }
 
   /** Destroys a connection that is not idle (held, or being checked out) and wakes a waiter. */

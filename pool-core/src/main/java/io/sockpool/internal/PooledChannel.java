@@ -35,6 +35,8 @@ public final class PooledChannel implements Connection {
   private long bytesReadInLease;
   private volatile DestroyReason destroyReason;
   private volatile Lease lease;
+  private EndpointState state;
+  private boolean expectReply;
 
   PooledChannel(Endpoint endpoint, SocketChannel channel, Selector selector, SelectionKey key,
       long createdNanos, long expiresNanos) {
@@ -92,6 +94,14 @@ public final class PooledChannel implements Connection {
     }
   }
 
+  EndpointState state() {
+    return state;
+  }
+
+  void state(EndpointState value) {
+    state = value;
+  }
+
   Lease lease() {
     return lease;
   }
@@ -100,6 +110,7 @@ public final class PooledChannel implements Connection {
     lease = value;
     died = false;
     bytesReadInLease = 0;
+    expectReply = false;
   }
 
   /**
@@ -137,6 +148,7 @@ public final class PooledChannel implements Connection {
           await(SelectionKey.OP_WRITE, deadlineNanos, "write");
         }
       }
+      expectReply = true;
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;
@@ -157,7 +169,10 @@ public final class PooledChannel implements Connection {
           + dst.position() + ", limit " + dst.limit() + ")");
     }
     try {
-      int n = channel.read(dst);
+      // Right after a request the reply is almost never there yet: wait first instead of
+      // paying for a read that returns nothing (one system call per request).
+      int n = expectReply ? 0 : channel.read(dst);
+      expectReply = false;
       while (n == 0) {
         await(SelectionKey.OP_READ, deadlineNanos, "read");
         n = channel.read(dst);
