@@ -20,6 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * channel (for leak detection, "held by" and forced close) and the circuit breaker.
  */
 final class EndpointState {
+  /** A waiter looks at the pool again at least this often, even without a wake-up. */
+  private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   final Endpoint endpoint;
   final CircuitBreaker breaker;
   final Set<PooledChannel> channels = ConcurrentHashMap.newKeySet();
@@ -59,17 +62,19 @@ final class EndpointState {
 
   /**
    * Waits until something changed since {@code seen} (a connection came back or capacity was
-   * freed), this waiter was woken, or the deadline passed. Each waiter parks on its own node,
-   * so a waiter that times out leaves without queueing for a shared lock.
+   * freed), this waiter was woken, the deadline passed or 10 ms went by. Each waiter parks on
+   * its own node, so a waiter that times out leaves without queueing for a shared lock.
    */
   void await(long seen, long deadlineNanos) throws InterruptedException {
     Waiter w = new Waiter(Thread.currentThread());
     queue.add(w);
     try {
+      long sliceEnd = System.nanoTime() + RECHECK_NANOS;
       while (!w.woken && generation.get() == seen) {
-        long left = deadlineNanos - System.nanoTime();
+        long now = System.nanoTime();
+        long left = Math.min(deadlineNanos, sliceEnd) - now;
         if (left <= 0) {
-          return;
+          return; // the caller looks at the pool again: a safety net for missed wake-ups
         }
         LockSupport.parkNanos(this, left);
         if (Thread.interrupted()) {
