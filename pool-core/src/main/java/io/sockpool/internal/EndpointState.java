@@ -62,28 +62,65 @@ final class EndpointState {
 
   /**
    * Waits until something changed since {@code seen} (a connection came back or capacity was
-   * freed), this waiter was woken, the deadline passed or 10 ms went by. Each waiter parks on
-   * its own node, so a waiter that times out leaves without queueing for a shared lock.
+   * freed), this waiter was woken or handed a connection, the deadline passed or 10 ms went by.
+   * Each waiter parks on its own node, so a waiter that times out leaves without queueing for a
+   * shared lock.
+   *
+   * @return a connection handed over by a returning caller (still checked out in
+   *     commons-pool2, already probed), or null to look at the pool again
    */
-  void await(long seen, long deadlineNanos) throws InterruptedException {
+  PooledChannel await(long seen, long deadlineNanos) throws InterruptedException {
     Waiter w = new Waiter(Thread.currentThread());
     queue.add(w);
+    boolean interrupted = false;
     try {
       long sliceEnd = System.nanoTime() + RECHECK_NANOS;
-      while (!w.woken && generation.get() == seen) {
-        long now = System.nanoTime();
-        long left = Math.min(deadlineNanos, sliceEnd) - now;
+      while (w.state.get() == Waiter.WAITING && generation.get() == seen) {
+        long left = Math.min(deadlineNanos, sliceEnd) - System.nanoTime();
         if (left <= 0) {
-          return; // the caller looks at the pool again: a safety net for missed wake-ups
+          break; // the caller looks at the pool again: a safety net for missed wake-ups
         }
         LockSupport.parkNanos(this, left);
         if (Thread.interrupted()) {
-          throw new InterruptedException();
+          interrupted = true;
+          break;
         }
       }
     } finally {
-      queue.remove(w);
+      if (w.state.compareAndSet(Waiter.WAITING, Waiter.LEFT)) {
+        queue.remove(w);
+      }
     }
+    PooledChannel handed = w.state.get() == Waiter.HANDED ? w.handed : null;
+    if (interrupted) {
+      if (handed != null) {
+        Thread.currentThread().interrupt(); // serve the connection we were given; keep the flag
+        return handed;
+      }
+      throw new InterruptedException();
+    }
+    return handed;
+  }
+
+  /**
+   * Hands a clean returned connection straight to the longest-waiting caller, so that a caller
+   * that just returned one and checks out again cannot take it first (fair under contention).
+   *
+   * @return true if a waiter took it; false to return it to the idle set
+   */
+  boolean handOff(PooledChannel channel) {
+    if (waiters.get() == 0) {
+      return false;
+    }
+    for (Waiter w; (w = queue.poll()) != null; ) {
+      w.handed = channel;
+      if (w.state.compareAndSet(Waiter.WAITING, Waiter.HANDED)) {
+        LockSupport.unpark(w.thread);
+        return true;
+      }
+      w.handed = null;
+    }
+    return false;
   }
 
   /** Wakes one waiter, if any: a connection came back or a slot was freed. */
@@ -92,10 +129,11 @@ final class EndpointState {
       return;
     }
     generation.incrementAndGet();
-    Waiter w = queue.poll();
-    if (w != null) {
-      w.woken = true;
-      LockSupport.unpark(w.thread);
+    for (Waiter w; (w = queue.poll()) != null; ) {
+      if (w.state.compareAndSet(Waiter.WAITING, Waiter.WOKEN)) {
+        LockSupport.unpark(w.thread);
+        return;
+      }
     }
   }
 
@@ -103,8 +141,9 @@ final class EndpointState {
   void signalAll() {
     generation.incrementAndGet();
     for (Waiter w; (w = queue.poll()) != null; ) {
-      w.woken = true;
-      LockSupport.unpark(w.thread);
+      if (w.state.compareAndSet(Waiter.WAITING, Waiter.WOKEN)) {
+        LockSupport.unpark(w.thread);
+      }
     }
   }
 
@@ -126,8 +165,14 @@ final class EndpointState {
   }
 
   private static final class Waiter {
+    static final int WAITING = 0;
+    static final int WOKEN = 1;
+    static final int HANDED = 2;
+    static final int LEFT = 3;
+
     final Thread thread;
-    volatile boolean woken;
+    final AtomicInteger state = new AtomicInteger(WAITING);
+    volatile PooledChannel handed;
 
     Waiter(Thread thread) {
       this.thread = thread;

@@ -175,8 +175,12 @@ public final class KeyedChannelPool {
             waiting = joinWaiters(st, start, lastFailure);
             continue;
           }
-          st.await(seen, deadline);
-          continue;
+          PooledChannel handed = st.await(seen, deadline);
+          if (handed == null) {
+            continue;
+          }
+          served = serve(st, handed, start);
+          return handed.lease();
         }
         PooledChannel ch;
         long[] ctx = ChannelFactory.withDeadline(deadline);
@@ -205,8 +209,12 @@ public final class KeyedChannelPool {
             waiting = joinWaiters(st, start, lastFailure);
             continue; // retry once before parking: something may have come back meanwhile
           }
-          st.await(seen, deadline);
-          continue;
+          PooledChannel handed = st.await(seen, deadline);
+          if (handed == null) {
+            continue;
+          }
+          served = serve(st, handed, start);
+          return handed.lease();
         }
         boolean fresh = ctx[1] > 0;
         long now = System.nanoTime();
@@ -245,20 +253,8 @@ public final class KeyedChannelPool {
             continue;
           }
         }
-        now = System.nanoTime();
-        ch.touch(now);
-        Lease lease = new Lease(this, ch, now, traceCheckouts);
-        ch.lease(lease);
-        st.checkouts.increment();
-        st.waits.record(now - start);
-        served = true;
-        if (st.waiters.get() > 0 && pool.getNumIdle(endpoint) > 0) {
-          // Connections can turn idle without a wake-up of their own (an evictor test that
-          // handed one back, a signal taken by a caller that then left): chain the wake-ups
-          // while both idle connections and waiters remain.
-          st.signal();
-        }
-        return lease;
+        served = serve(st, ch, start);
+        return ch.lease();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -274,6 +270,22 @@ public final class KeyedChannelPool {
         breaker.releasePermission();
       }
     }
+  }
+
+  /** Leases a checked connection to the caller and counts the checkout. */
+  private boolean serve(EndpointState st, PooledChannel ch, long start) {
+    long now = System.nanoTime();
+    ch.touch(now);
+    ch.lease(new Lease(this, ch, now, traceCheckouts));
+    st.checkouts.increment();
+    st.waits.record(now - start);
+    if (st.waiters.get() > 0 && pool.getNumIdle(st.endpoint) > 0) {
+      // Connections can turn idle without a wake-up of their own (an evictor test that handed
+      // one back, a signal taken by a caller that then left): chain the wake-ups while both
+      // idle connections and waiters remain.
+      st.signal();
+    }
+    return true;
   }
 
   /** Return path: keep the connection only if it is clean. Idempotent per lease. */
@@ -308,6 +320,9 @@ public final class KeyedChannelPool {
       return;
     }
     ch.touch(now);
+    if (st.handOff(ch)) {
+      return; // still checked out in commons-pool2, now by the waiter
+    }
     pool.returnObject(ch.endpoint(), ch);
     st.signal();
   }
