@@ -22,6 +22,13 @@ import java.util.concurrent.locks.LockSupport;
 final class EndpointState {
   /** A waiter looks at the pool again at least this often, even without a wake-up. */
   private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /**
+   * A returned connection goes straight to the longest waiter once that waiter has waited this
+   * long; before that, whoever runs first may take it. Bounds unfairness (no caller starves
+   * behind threads that return and re-borrow) without a context switch per checkout when waits
+   * are short.
+   */
+  private static final long HANDOFF_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   final Endpoint endpoint;
   final CircuitBreaker breaker;
@@ -69,8 +76,8 @@ final class EndpointState {
    * @return a connection handed over by a returning caller (still checked out in
    *     commons-pool2, already probed), or null to look at the pool again
    */
-  PooledChannel await(long seen, long deadlineNanos) throws InterruptedException {
-    Waiter w = new Waiter(Thread.currentThread());
+  PooledChannel await(long seen, long sinceNanos, long deadlineNanos) throws InterruptedException {
+    Waiter w = new Waiter(Thread.currentThread(), sinceNanos);
     queue.add(w);
     boolean interrupted = false;
     try {
@@ -103,14 +110,19 @@ final class EndpointState {
   }
 
   /**
-   * Hands a clean returned connection straight to the longest-waiting caller, so that a caller
-   * that just returned one and checks out again cannot take it first (fair under contention).
+   * Hands a clean returned connection straight to the longest-waiting caller once it has waited
+   * 1 ms or more, so that a caller that just returned one and checks out again cannot take it
+   * first (fair under contention).
    *
    * @return true if a waiter took it; false to return it to the idle set
    */
-  boolean handOff(PooledChannel channel) {
+  boolean handOff(PooledChannel channel, long nowNanos) {
     if (waiters.get() == 0) {
       return false;
+    }
+    Waiter first = queue.peek();
+    if (first == null || nowNanos - first.since < HANDOFF_AFTER_NANOS) {
+      return false; // short waits: let whoever runs take it (no context switch per checkout)
     }
     for (Waiter w; (w = queue.poll()) != null; ) {
       w.handed = channel;
@@ -171,11 +183,13 @@ final class EndpointState {
     static final int LEFT = 3;
 
     final Thread thread;
+    final long since;
     final AtomicInteger state = new AtomicInteger(WAITING);
     volatile PooledChannel handed;
 
-    Waiter(Thread thread) {
+    Waiter(Thread thread, long since) {
       this.thread = thread;
+      this.since = since;
     }
   }
 

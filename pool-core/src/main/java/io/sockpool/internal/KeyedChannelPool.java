@@ -175,7 +175,7 @@ public final class KeyedChannelPool {
             waiting = joinWaiters(st, start, lastFailure);
             continue;
           }
-          PooledChannel handed = st.await(seen, deadline);
+          PooledChannel handed = st.await(seen, start, deadline);
           if (handed == null) {
             continue;
           }
@@ -209,7 +209,7 @@ public final class KeyedChannelPool {
             waiting = joinWaiters(st, start, lastFailure);
             continue; // retry once before parking: something may have come back meanwhile
           }
-          PooledChannel handed = st.await(seen, deadline);
+          PooledChannel handed = st.await(seen, start, deadline);
           if (handed == null) {
             continue;
           }
@@ -320,7 +320,7 @@ public final class KeyedChannelPool {
       return;
     }
     ch.touch(now);
-    if (st.handOff(ch)) {
+    if (st.handOff(ch, now)) {
       return; // still checked out in commons-pool2, now by the waiter
     }
     pool.returnObject(ch.endpoint(), ch);
