@@ -80,4 +80,47 @@ class ConcurrencyTest {
       ValidationTest.waitUntil(() -> peer.openConnections() == 0);
     }
   }
+
+  @Test
+  @Timeout(30)
+  void sixtyFourThreadsOnSixteenConnectionsAreAllServedAndNoneTimesOut() throws Exception {
+    try (FakePeer peer = new FakePeer()) {
+      // a short eviction interval makes the evictor test idle connections while callers race
+      // for them (commons-pool2 then puts them back without a wake-up of their own)
+      SocketPool pool = SocketPool.create(PoolConfig.builder().maxTotal(16).maxPerEndpoint(16)
+          .evictionInterval(Duration.ofMillis(10)).checkoutTimeout(Duration.ofSeconds(1)).build());
+      Endpoint e = peer.endpoint();
+      pool.warmUp(e, 16);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+      long[] perThread = new long[64];
+      ExecutorService workers = Executors.newFixedThreadPool(64);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 64; t++) {
+        int id = t;
+        futures.add(workers.submit(() -> {
+          while (System.nanoTime() < end) {
+            try (PooledConnection c = pool.checkout(e)) {
+              ping(c);
+              perThread[id]++;
+            } catch (Exception | Error ex) {
+              errors.add(ex);
+            }
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+      workers.shutdown();
+      ConnectionStats s = pool.stats(e);
+      pool.close();
+      assertTrue(errors.isEmpty(), errors.size() + " failed checkouts, first: " + errors.peek());
+      assertEquals(0, s.timeouts());
+      long starved = java.util.Arrays.stream(perThread).filter(n -> n == 0).count();
+      assertEquals(0, starved, "every caller is served in turn, none starves");
+      assertTrue(s.waitMax().toMillis() < 1000, "longest wait " + s.waitMax().toMillis() + " ms");
+      assertEquals(16, s.created(), "no connection was reclaimed and reopened: " + s);
+    }
+  }
 }
