@@ -202,7 +202,7 @@ public final class SocketPool implements AutoCloseable {
    * @return a snapshot for that endpoint (all zero if it was never used)
    */
   public ConnectionStats stats(Endpoint endpoint) {
-    ConnectionStats s = delegate.stats().byEndpoint().get(endpoint);
+    ConnectionStats s = delegate.stats(endpoint);
     return s != null ? s : new ConnectionStats(endpoint, 0, 0, 0, 0, java.util.Map.of(), 0, 0, 0,
         Duration.ZERO, Duration.ZERO, Duration.ZERO);
   }

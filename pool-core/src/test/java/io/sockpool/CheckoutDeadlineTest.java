@@ -145,13 +145,7 @@ class CheckoutDeadlineTest {
       assertEquals(1, pool.stats(peer.endpoint()).created());
 
       PooledConnection again = pool.checkout(peer.endpoint());
-      CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
-        try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
-          ping(c);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }, threads);
+      CompletableFuture<Void> waiter = pingAsync(pool);
       awaitWaiters(pool, 1);
       again.invalidate();
       waiter.get(5, TimeUnit.SECONDS);
@@ -164,13 +158,7 @@ class CheckoutDeadlineTest {
   void callersBeyondMaxWaitersFailAtOnce() throws Exception {
     try (SocketPool pool = SocketPool.create(config().maxWaitersPerEndpoint(1).build())) {
       PooledConnection held = pool.checkout(peer.endpoint());
-      CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
-        try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
-          ping(c);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }, threads);
+      CompletableFuture<Void> waiter = pingAsync(pool);
       awaitWaiters(pool, 1);
       long start = System.nanoTime();
       PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
@@ -181,6 +169,17 @@ class CheckoutDeadlineTest {
       held.close();
       waiter.get(5, TimeUnit.SECONDS);
     }
+  }
+
+  /** A caller that checks out (waiting up to 5 s), pings and returns, on another thread. */
+  private CompletableFuture<Void> pingAsync(SocketPool pool) {
+    return CompletableFuture.runAsync(() -> {
+      try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
+        ping(c);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, threads);
   }
 
   static void awaitWaiters(SocketPool pool, int n) throws InterruptedException {

@@ -167,42 +167,34 @@ public final class KeyedChannelPool {
               + timeout.toMillis() + " ms", lastFailure);
         }
         long seen = st.generation();
-        if (!mayHaveRoom(st)) {
-          // Nothing idle and no room of its own: do not call commons-pool2, whose create()
-          // would reclaim other endpoints' idle connections (clearOldest) before finding this
-          // endpoint full, and would throw an exception that costs a stack trace.
-          if (!waiting) {
-            waiting = joinWaiters(st, start, lastFailure);
-            continue;
+        PooledChannel ch = null;
+        long[] ctx = null;
+        long connectStart = 0;
+        // Nothing idle and no room of its own: do not call commons-pool2, whose create() would
+        // reclaim other endpoints' idle connections (clearOldest) before finding this endpoint
+        // full, and would throw an exception that costs a stack trace.
+        if (mayHaveRoom(st)) {
+          ctx = ChannelFactory.withDeadline(deadline);
+          connectStart = System.nanoTime();
+          try {
+            ch = pool.borrowObject(endpoint, Duration.ofNanos(left));
+          } catch (NoSuchElementException exhausted) {
+            ch = null;
+          } catch (IOException | RuntimeException connectFailure) {
+            lastFailure = connectFailure;
+            breaker.onError(System.nanoTime() - connectStart, TimeUnit.NANOSECONDS, connectFailure);
+            outcome = true;
+            if (connectFailure instanceof SocketTimeoutException) {
+              st.timeouts.increment();
+              throw failures.timeout(st, start, "connect did not finish within the checkout timeout of "
+                  + timeout.toMillis() + " ms", connectFailure);
+            }
+            throw failures.failed(st, start, "cannot connect", connectFailure);
+          } catch (Exception other) {
+            throw new IllegalStateException("unexpected failure from commons-pool2", other);
+          } finally {
+            ChannelFactory.clearDeadline(ctx);
           }
-          PooledChannel handed = st.await(seen, start, deadline);
-          if (handed == null) {
-            continue;
-          }
-          served = serve(st, handed, start);
-          return handed.lease();
-        }
-        PooledChannel ch;
-        long[] ctx = ChannelFactory.withDeadline(deadline);
-        long connectStart = System.nanoTime();
-        try {
-          ch = pool.borrowObject(endpoint, Duration.ofNanos(left));
-        } catch (NoSuchElementException exhausted) {
-          ch = null;
-        } catch (IOException | RuntimeException connectFailure) {
-          lastFailure = connectFailure;
-          breaker.onError(System.nanoTime() - connectStart, TimeUnit.NANOSECONDS, connectFailure);
-          outcome = true;
-          if (connectFailure instanceof SocketTimeoutException) {
-            st.timeouts.increment();
-            throw failures.timeout(st, start, "connect did not finish within the checkout timeout of "
-                + timeout.toMillis() + " ms", connectFailure);
-          }
-          throw failures.failed(st, start, "cannot connect", connectFailure);
-        } catch (Exception other) {
-          throw new IllegalStateException("unexpected failure from commons-pool2", other);
-        } finally {
-          ChannelFactory.clearDeadline(ctx);
         }
         if (ch == null) {
           if (!waiting) {
@@ -210,11 +202,11 @@ public final class KeyedChannelPool {
             continue; // retry once before parking: something may have come back meanwhile
           }
           PooledChannel handed = st.await(seen, start, deadline);
-          if (handed == null) {
-            continue;
+          if (handed != null) {
+            served = true;
+            return serve(st, handed, start);
           }
-          served = serve(st, handed, start);
-          return handed.lease();
+          continue;
         }
         boolean fresh = ctx[1] > 0;
         long now = System.nanoTime();
@@ -253,8 +245,8 @@ public final class KeyedChannelPool {
             continue;
           }
         }
-        served = serve(st, ch, start);
-        return ch.lease();
+        served = true;
+        return serve(st, ch, start);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -273,10 +265,11 @@ public final class KeyedChannelPool {
   }
 
   /** Leases a checked connection to the caller and counts the checkout. */
-  private boolean serve(EndpointState st, PooledChannel ch, long start) {
+  private Lease serve(EndpointState st, PooledChannel ch, long start) {
     long now = System.nanoTime();
     ch.touch(now);
-    ch.lease(new Lease(this, ch, now, traceCheckouts));
+    Lease lease = new Lease(this, ch, now, traceCheckouts);
+    ch.lease(lease);
     st.checkouts.increment();
     st.waits.record(now - start);
     if (st.waiters.get() > 0 && pool.getNumIdle(st.endpoint) > 0) {
@@ -285,7 +278,7 @@ public final class KeyedChannelPool {
       // idle connections and waiters remain.
       st.signal();
     }
-    return true;
+    return lease;
   }
 
   /** Return path: keep the connection only if it is clean. Idempotent per lease. */
@@ -426,6 +419,15 @@ public final class KeyedChannelPool {
   /** @return the stats snapshot */
   public io.sockpool.PoolStats stats() {
     return StatsSnapshot.of(this);
+  }
+
+  /**
+   * @param endpoint the peer
+   * @return its snapshot, or null if the pool never saw it
+   */
+  public io.sockpool.ConnectionStats stats(Endpoint endpoint) {
+    EndpointState st = states.get(endpoint);
+    return st == null ? null : StatsSnapshot.of(this, st);
   }
 
   /** Closes the pool; see {@link io.sockpool.SocketPool#close()}. */
