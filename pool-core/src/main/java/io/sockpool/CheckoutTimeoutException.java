@@ -1,17 +1,18 @@
 package io.sockpool;
 
-import java.time.Duration;
-
 /**
- * The checkout deadline passed while waiting for a connection, connecting or validating.
+ * The checkout deadline passed while resolving, waiting for a connection, connecting or
+ * validating.
  */
 public class CheckoutTimeoutException extends CheckoutException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  /** See {@link CheckoutException#CheckoutException}. */
-  public CheckoutTimeoutException(String summary, Endpoint endpoint, Duration elapsed, int active, int idle,
-      int waiting, int maxPerEndpoint, int totalActive, int maxTotal, String holders, Throwable cause) {
-    super(summary, endpoint, elapsed, active, idle, waiting, maxPerEndpoint, totalActive, maxTotal,
-        holders, cause);
+  /**
+   * @param summary what happened
+   * @param state the endpoint's state at the moment of failure
+   * @param cause the last connect or validation failure, or null
+   */
+  public CheckoutTimeoutException(String summary, CheckoutState state, Throwable cause) {
+    super(summary, state, cause);
   }
 }

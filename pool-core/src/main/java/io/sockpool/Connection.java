@@ -69,4 +69,16 @@ public interface Connection {
    * @throws IllegalStateException if the connection was already returned to the pool
    */
   void readFully(ByteBuffer dst, Duration timeout) throws IOException;
+
+  /**
+   * Declares that every reply to the requests written so far has been read in full, so the
+   * connection may be reused. The pool cannot know where a reply ends: a connection that wrote
+   * since the last call (or since checkout) is destroyed on return
+   * ({@link DestroyReason#INCOMPLETE_EXCHANGE}) instead of handing a late reply to the next
+   * borrower. Protocol code calls it after parsing each complete reply;
+   * {@link SocketPool#execute} calls it when the operation returns normally.
+   *
+   * @throws IllegalStateException if the connection was already returned to the pool
+   */
+  void exchangeComplete();
 }

@@ -1,7 +1,7 @@
 package io.sockpool;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * The endpoint's circuit breaker is open: recent connects or validations failed, so the
@@ -9,21 +9,20 @@ import java.time.Instant;
  * breaker lets the next probe through.
  */
 public class EndpointUnavailableException extends CheckoutException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final Instant retryAfter;
 
   /**
-   * See {@link CheckoutException#CheckoutException}.
-   *
+   * @param summary what happened
+   * @param state the endpoint's state at the moment of failure
    * @param retryAfter when the next probe is allowed
+   * @param cause the failure that opened the breaker, or null
    */
-  public EndpointUnavailableException(String summary, Endpoint endpoint, Duration elapsed, int active,
-      int idle, int waiting, int maxPerEndpoint, int totalActive, int maxTotal, Instant retryAfter,
+  public EndpointUnavailableException(String summary, CheckoutState state, Instant retryAfter,
       Throwable cause) {
-    super(summary + "; next probe allowed at " + retryAfter, endpoint, elapsed, active, idle,
-        waiting, maxPerEndpoint, totalActive, maxTotal, "", cause);
-    this.retryAfter = retryAfter;
+    super(summary + "; next probe allowed at " + retryAfter, state, cause);
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter must not be null");
   }
 
   /** @return when the breaker next lets a probe through */

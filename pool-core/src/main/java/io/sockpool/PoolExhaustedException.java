@@ -1,18 +1,18 @@
 package io.sockpool;
 
-import java.time.Duration;
-
 /**
  * The endpoint already had {@link PoolConfig#maxWaitersPerEndpoint()} callers waiting, so
  * this one failed at once instead of queueing (load shedding).
  */
 public class PoolExhaustedException extends CheckoutException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  /** See {@link CheckoutException#CheckoutException}. */
-  public PoolExhaustedException(String summary, Endpoint endpoint, Duration elapsed, int active, int idle,
-      int waiting, int maxPerEndpoint, int totalActive, int maxTotal, String holders, Throwable cause) {
-    super(summary, endpoint, elapsed, active, idle, waiting, maxPerEndpoint, totalActive, maxTotal,
-        holders, cause);
+  /**
+   * @param summary what happened
+   * @param state the endpoint's state at the moment of failure
+   * @param cause the last connect or validation failure, or null
+   */
+  public PoolExhaustedException(String summary, CheckoutState state, Throwable cause) {
+    super(summary, state, cause);
   }
 }

@@ -3,33 +3,20 @@ package io.sockpool;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
-/** A snapshot of the pool: totals and one {@link ConnectionStats} per endpoint. */
-public final class PoolStats {
-  private final ConnectionStats total;
-  private final Map<Endpoint, ConnectionStats> byEndpoint;
+/**
+ * A snapshot of the pool: totals and one {@link EndpointStats} per endpoint the pool knows.
+ *
+ * @param total totals over every endpoint, including endpoints the pool has since forgotten
+ *     (their counters; their gauges are zero); {@link EndpointStats#endpoint()} is null
+ * @param byEndpoint per-endpoint snapshots, unmodifiable, in no particular order
+ */
+public record PoolStats(EndpointStats total, Map<Endpoint, EndpointStats> byEndpoint) {
 
-  /**
-   * @param total the pool's totals
-   * @param byEndpoint per-endpoint snapshots
-   */
-  public PoolStats(ConnectionStats total, Map<Endpoint, ConnectionStats> byEndpoint) {
-    this.total = total;
-    this.byEndpoint = Collections.unmodifiableMap(new LinkedHashMap<>(byEndpoint));
-  }
-
-  /** @return totals over every endpoint */
-  public ConnectionStats total() {
-    return total;
-  }
-
-  /** @return per-endpoint snapshots, unmodifiable */
-  public Map<Endpoint, ConnectionStats> byEndpoint() {
-    return byEndpoint;
-  }
-
-  @Override
-  public String toString() {
-    return "PoolStats{" + total + ", " + byEndpoint.values() + "}";
+  /** Copies {@code byEndpoint} into an unmodifiable map. */
+  public PoolStats {
+    Objects.requireNonNull(total, "total must not be null");
+    byEndpoint = Collections.unmodifiableMap(new LinkedHashMap<>(byEndpoint));
   }
 }

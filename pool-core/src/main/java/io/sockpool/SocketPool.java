@@ -155,6 +155,7 @@ public final class SocketPool implements AutoCloseable {
     boolean ok = false;
     try {
       T result = operation.apply(c);
+      c.exchangeComplete();
       ok = true;
       return result;
     } catch (IOException first) {
@@ -181,6 +182,7 @@ public final class SocketPool implements AutoCloseable {
     boolean ok = false;
     try {
       T result = operation.apply(c);
+      c.exchangeComplete();
       ok = true;
       return result;
     } finally {
@@ -201,10 +203,42 @@ public final class SocketPool implements AutoCloseable {
    * @param endpoint the peer
    * @return a snapshot for that endpoint (all zero if it was never used)
    */
-  public ConnectionStats stats(Endpoint endpoint) {
-    ConnectionStats s = delegate.stats(endpoint);
-    return s != null ? s : new ConnectionStats(endpoint, 0, 0, 0, 0, java.util.Map.of(), 0, 0, 0,
-        Duration.ZERO, Duration.ZERO, Duration.ZERO);
+  public EndpointStats stats(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    EndpointStats s = delegate.stats(endpoint);
+    return s != null ? s : EndpointStats.empty(endpoint);
+  }
+
+  /**
+   * Retires the endpoint's connections: idle ones are closed now, checked-out ones when they
+   * come back ({@link DestroyReason#RETIRED}). New checkouts open new connections. For a peer
+   * that was restarted or moved, or from an operator's console (JMX).
+   *
+   * @param endpoint the peer
+   * @return how many idle connections were closed now
+   */
+  public int evict(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    return delegate.evict(endpoint);
+  }
+
+  /**
+   * Adds a listener that hears every checkout, return, connect, destroy and failure from now
+   * on (see {@link PoolListener} for the threading rules). Adding the same listener twice has
+   * no effect.
+   *
+   * @param listener the listener
+   */
+  public void addListener(PoolListener listener) {
+    delegate.listeners().add(listener);
+  }
+
+  /**
+   * @param listener a listener added before
+   * @return whether it was registered
+   */
+  public boolean removeListener(PoolListener listener) {
+    return delegate.listeners().remove(listener);
   }
 
   /** @return the settings */

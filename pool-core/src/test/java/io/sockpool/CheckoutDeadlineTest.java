@@ -51,7 +51,7 @@ class CheckoutDeadlineTest {
         }
       }
       assertEquals(1, peer.accepted());
-      ConnectionStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(peer.endpoint());
       assertEquals(3, s.checkouts());
       assertEquals(1, s.created());
       assertEquals(1, s.idle());
@@ -69,11 +69,11 @@ class CheckoutDeadlineTest {
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(tookMs >= 290 && tookMs < 800, "took " + tookMs + " ms");
       assertEquals(peer.endpoint(), e.endpoint());
-      assertEquals(1, e.active());
-      assertEquals(0, e.idle());
-      assertEquals(1, e.waiting());
-      assertEquals(1, e.maxPerEndpoint());
-      assertEquals(4, e.maxTotal());
+      assertEquals(1, e.state().active());
+      assertEquals(0, e.state().idle());
+      assertEquals(1, e.state().waiting());
+      assertEquals(1, e.state().maxPerEndpoint());
+      assertEquals(4, e.state().maxTotal());
       assertTrue(e.elapsed().toMillis() >= 290);
       String m = e.getMessage();
       assertTrue(m.contains("endpoint=" + peer.endpoint()) && m.contains("active=1")

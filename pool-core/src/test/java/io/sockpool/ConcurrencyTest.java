@@ -36,7 +36,7 @@ class ConcurrencyTest {
       ExecutorService workers = Executors.newFixedThreadPool(33);
       Future<?> monitor = workers.submit(() -> {
         while (System.nanoTime() < end) {
-          ConnectionStats s = pool.stats(e);
+          EndpointStats s = pool.stats(e);
           maxOpen.accumulateAndGet((int) (s.created() - s.destroyedTotal()), Math::max);
           Thread.onSpinWait();
         }
@@ -66,7 +66,7 @@ class ConcurrencyTest {
       }
       monitor.get(20, TimeUnit.SECONDS);
       workers.shutdown();
-      ConnectionStats s = pool.stats(e);
+      EndpointStats s = pool.stats(e);
       assertTrue(errors.isEmpty(), "errors: " + errors.size() + ", first: " + errors.peek());
       assertTrue(maxOpen.get() <= 8, "open connections peaked at " + maxOpen.get());
       assertTrue(ops.get() > 100, "ops " + ops.get());
@@ -75,7 +75,7 @@ class ConcurrencyTest {
       assertEquals(s.created() - s.destroyedTotal(), s.idle(), "every connection accounted for: " + s);
       assertEquals(ops.get(), s.checkouts());
       pool.close();
-      ConnectionStats after = pool.stats(e);
+      EndpointStats after = pool.stats(e);
       assertEquals(after.created(), after.destroyedTotal(), "all closed: " + after);
       ValidationTest.waitUntil(() -> peer.openConnections() == 0);
     }
@@ -113,7 +113,7 @@ class ConcurrencyTest {
         f.get(20, TimeUnit.SECONDS);
       }
       workers.shutdown();
-      ConnectionStats s = pool.stats(e);
+      EndpointStats s = pool.stats(e);
       pool.close();
       assertTrue(errors.isEmpty(), errors.size() + " failed checkouts, first: " + errors.peek());
       assertEquals(0, s.timeouts());

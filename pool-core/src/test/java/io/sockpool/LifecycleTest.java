@@ -88,7 +88,7 @@ class LifecycleTest {
     if (fdsBefore >= 0) {
       assertEquals(fdsBefore, TestSupport.openFds(), "file descriptors after close");
     }
-    ConnectionStats s = pool.stats(peer.endpoint());
+    EndpointStats s = pool.stats(peer.endpoint());
     assertEquals(0, s.active() + s.idle());
     assertTrue(s.destroyed(DestroyReason.CLOSED) >= 4, s.toString());
   }
@@ -120,7 +120,7 @@ class LifecycleTest {
         ping(c);
       }
       pool.checkout(peer.endpoint()).invalidate();
-      ConnectionStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(peer.endpoint());
       assertEquals(2, s.checkouts());
       assertEquals(1, s.created(), "the second checkout reused the first connection");
       assertEquals(1, s.destroyed(DestroyReason.BROKEN));

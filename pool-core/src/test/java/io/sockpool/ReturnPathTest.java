@@ -38,7 +38,7 @@ class ReturnPathTest {
     ValidationTest.waitUntil(() -> peer.pings() == 1);
     Thread.sleep(20); // the +PONG is in our receive buffer now
     c.close();
-    ConnectionStats s = pool.stats(peer.endpoint());
+    EndpointStats s = pool.stats(peer.endpoint());
     assertEquals(1, s.destroyed(DestroyReason.DIRTY));
     assertEquals(0, s.idle());
     try (PooledConnection next = pool.checkout(peer.endpoint())) {
@@ -69,7 +69,7 @@ class ReturnPathTest {
     c.close();
     c.close();
     c.invalidate();
-    ConnectionStats s = pool.stats(peer.endpoint());
+    EndpointStats s = pool.stats(peer.endpoint());
     assertEquals(1, s.idle());
     assertEquals(0, s.active());
     assertEquals(0, s.destroyedTotal());

@@ -50,7 +50,7 @@ class ValidationTest {
           ping(c); // a dead connection would fail here
         }
       }
-      ConnectionStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(peer.endpoint());
       assertEquals(4, s.destroyed(DestroyReason.VALIDATION), s.toString());
       assertEquals(0, s.timeouts());
     }

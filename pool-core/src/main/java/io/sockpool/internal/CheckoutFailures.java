@@ -2,6 +2,7 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.CheckoutException;
+import io.sockpool.CheckoutState;
 import io.sockpool.CheckoutTimeoutException;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
@@ -21,21 +22,22 @@ final class CheckoutFailures {
   }
 
   CheckoutTimeoutException timeout(EndpointState st, long start, String what, Throwable cause) {
-    Endpoint e = st.endpoint;
-    return new CheckoutTimeoutException(what, e, elapsed(start), pool.active(e), pool.idle(e),
-        st.waiters.get(), config.maxPerEndpoint(), pool.totalActive(), config.maxTotal(), holders(st), cause);
+    return new CheckoutTimeoutException(what, state(st, start), cause);
   }
 
   PoolExhaustedException exhausted(EndpointState st, long start, String what, Throwable cause) {
-    Endpoint e = st.endpoint;
-    return new PoolExhaustedException(what, e, elapsed(start), pool.active(e), pool.idle(e),
-        st.waiters.get(), config.maxPerEndpoint(), pool.totalActive(), config.maxTotal(), holders(st), cause);
+    return new PoolExhaustedException(what, state(st, start), cause);
   }
 
   CheckoutException failed(EndpointState st, long start, String what, Throwable cause) {
+    return new CheckoutException(what, state(st, start), cause);
+  }
+
+  CheckoutState state(EndpointState st, long start) {
     Endpoint e = st.endpoint;
-    return new CheckoutException(what, e, elapsed(start), pool.active(e), pool.idle(e),
-        st.waiters.get(), config.maxPerEndpoint(), pool.totalActive(), config.maxTotal(), holders(st), cause);
+    return new CheckoutState(e, elapsed(start), pool.active(e), pool.idle(e), st.waiters.get(),
+        st.connecting.get(), config.maxPerEndpoint(), pool.totalActive(), config.maxTotal(),
+        holders(st));
   }
 
   EndpointUnavailableException unavailable(EndpointState st, long start) {
@@ -45,9 +47,7 @@ final class CheckoutFailures {
         ? Instant.ofEpochMilli(st.openedAtMillis() + waitMillis) : Instant.now();
     return new EndpointUnavailableException("endpoint unavailable: circuit breaker is "
         + st.breaker.getState() + " after failures (failure rate "
-        + st.breaker.getMetrics().getFailureRate() + " %)", e, elapsed(start), pool.active(e),
-        pool.idle(e), st.waiters.get(), config.maxPerEndpoint(), pool.totalActive(), config.maxTotal(),
-        retryAfter, st.lastFailure);
+        + st.breaker.getMetrics().getFailureRate() + " %)", state(st, start), retryAfter, st.lastFailure);
   }
 
   /** Up to five holders: thread name and how long it has held the connection. */

@@ -56,6 +56,7 @@ public final class ExpectBytesValidator implements Validator {
         }
       }
     }
+    connection.exchangeComplete();
   }
 
   static String printable(byte[] bytes, int length) {

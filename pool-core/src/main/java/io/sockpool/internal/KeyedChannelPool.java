@@ -51,10 +51,12 @@ public final class KeyedChannelPool {
   private final long validationTimeoutNanos;
   private final boolean traceCheckouts;
   private volatile boolean closed;
+  private final Listeners listeners;
 
   /** @param config the validated configuration */
   public KeyedChannelPool(PoolConfig config) {
     this.config = config;
+    this.listeners = new Listeners(config.poolName());
     this.breakers = CircuitBreakerRegistry.of(config.circuitBreakerConfig());
     this.rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
     this.validator = config.validator();
@@ -98,6 +100,11 @@ public final class KeyedChannelPool {
   /** @return the configuration */
   public PoolConfig config() {
     return config;
+  }
+
+  /** @return the listeners */
+  public Listeners listeners() {
+    return listeners;
   }
 
   /** @return the registry holding one breaker per endpoint */
@@ -272,6 +279,7 @@ public final class KeyedChannelPool {
     ch.lease(lease);
     st.checkouts.increment();
     st.waits.record(now - start);
+    listeners.checkedOut(st.endpoint, now - start, false);
     if (st.waiters.get() > 0 && pool.getNumIdle(st.endpoint) > 0) {
       // Connections can turn idle without a wake-up of their own (an evictor test that handed
       // one back, a signal taken by a caller that then left): chain the wake-ups while both
@@ -291,8 +299,11 @@ public final class KeyedChannelPool {
     EndpointState st = ch.state();
     long now = System.nanoTime();
     DestroyReason reason;
+    listeners.returned(ch.endpoint(), now - lease.checkoutNanos());
     if (ch.isBroken()) {
       reason = DestroyReason.BROKEN;
+    } else if (ch.exchangeOpen()) {
+      reason = DestroyReason.INCOMPLETE_EXCHANGE;
     } else if (closed) {
       reason = DestroyReason.CLOSED;
     } else {
@@ -327,6 +338,13 @@ public final class KeyedChannelPool {
     PooledChannel ch = lease.pooledChannel();
     ch.lease(null);
     destroy(ch.state(), ch, DestroyReason.BROKEN);
+  }
+
+  /** Closes the endpoint's idle connections now. */
+  public int evict(Endpoint endpoint) {
+    int n = pool.getNumIdle(endpoint);
+    pool.clear(endpoint);
+    return n;
   }
 
   /** Destroys a connection that is not idle (held, or being checked out) and wakes a waiter. */
@@ -425,7 +443,7 @@ public final class KeyedChannelPool {
    * @param endpoint the peer
    * @return its snapshot, or null if the pool never saw it
    */
-  public io.sockpool.ConnectionStats stats(Endpoint endpoint) {
+  public io.sockpool.EndpointStats stats(Endpoint endpoint) {
     EndpointState st = states.get(endpoint);
     return st == null ? null : StatsSnapshot.of(this, st);
   }

@@ -99,6 +99,11 @@ final class Lease implements PooledConnection {
   }
 
   @Override
+  public void exchangeComplete() {
+    live().exchangeComplete();
+  }
+
+  @Override
   public void close() {
     pool.giveBack(this);
   }

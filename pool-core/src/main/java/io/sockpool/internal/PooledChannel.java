@@ -37,6 +37,7 @@ public final class PooledChannel implements Connection {
   private volatile Lease lease;
   private EndpointState state;
   private boolean expectReply;
+  private boolean unanswered;
 
   PooledChannel(Endpoint endpoint, SocketChannel channel, Selector selector, SelectionKey key,
       long createdNanos, long expiresNanos) {
@@ -111,6 +112,7 @@ public final class PooledChannel implements Connection {
     died = false;
     bytesReadInLease = 0;
     expectReply = false;
+    unanswered = false;
   }
 
   /**
@@ -140,6 +142,16 @@ public final class PooledChannel implements Connection {
     }
   }
 
+  @Override
+  public void exchangeComplete() {
+    unanswered = false;
+  }
+
+  /** @return whether a request was written since checkout without a call to exchangeComplete */
+  boolean exchangeOpen() {
+    return unanswered;
+  }
+
   /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
     try {
@@ -149,6 +161,7 @@ public final class PooledChannel implements Connection {
         }
       }
       expectReply = true;
+      unanswered = true;
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;

@@ -1,6 +1,6 @@
 package io.sockpool.internal;
 
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolStats;
@@ -14,7 +14,7 @@ final class StatsSnapshot {
   }
 
   static PoolStats of(KeyedChannelPool pool) {
-    Map<Endpoint, ConnectionStats> per = new LinkedHashMap<>();
+    Map<Endpoint, EndpointStats> per = new LinkedHashMap<>();
     WaitHistogram allWaits = new WaitHistogram();
     EnumMap<DestroyReason, Long> allDestroyed = new EnumMap<>(DestroyReason.class);
     long created = 0;
@@ -25,7 +25,7 @@ final class StatsSnapshot {
     int idle = 0;
     int waiting = 0;
     for (EndpointState st : pool.states()) {
-      ConnectionStats s = of(pool, st);
+      EndpointStats s = of(pool, st);
       per.put(st.endpoint, s);
       st.waits.addTo(allWaits);
       for (DestroyReason r : DestroyReason.values()) {
@@ -39,20 +39,20 @@ final class StatsSnapshot {
       idle += s.idle();
       waiting += s.waiting();
     }
-    ConnectionStats total = new ConnectionStats(null, active, idle, waiting, created, allDestroyed,
+    EndpointStats total = new EndpointStats(null, active, idle, waiting, 0, created, allDestroyed,
         checkouts, timeouts, rejected, allWaits.max(), allWaits.mean(), allWaits.percentile(0.99));
     return new PoolStats(total, per);
   }
 
-  static ConnectionStats of(KeyedChannelPool pool, EndpointState st) {
+  static EndpointStats of(KeyedChannelPool pool, EndpointState st) {
     // created before destroyed: both only grow, so created - destroyed never overstates
     long created = st.created.sum();
     EnumMap<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
     for (DestroyReason r : DestroyReason.values()) {
       destroyed.put(r, st.destroyed[r.ordinal()].sum());
     }
-    return new ConnectionStats(st.endpoint, pool.active(st.endpoint), pool.idle(st.endpoint),
-        st.waiters.get(), created, destroyed, st.checkouts.sum(), st.timeouts.sum(),
+    return new EndpointStats(st.endpoint, pool.active(st.endpoint), pool.idle(st.endpoint),
+        st.waiters.get(), st.connecting.get(), created, destroyed, st.checkouts.sum(), st.timeouts.sum(),
         st.rejected.sum(), st.waits.max(), st.waits.mean(), st.waits.percentile(0.99));
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
@@ -98,7 +98,7 @@ final class FaultFixture implements AutoCloseable {
     finished = true;
     // Before closing, the kernel's view and the pool's agree: one socket per held connection.
     for (Proxy p : proxies) {
-      ConnectionStats s = pool.stats(endpoint(p));
+      EndpointStats s = pool.stats(endpoint(p));
       int sockets = LeakCheck.ownSocketsTo(port(p));
       if (sockets >= 0) {
         assertEquals(s.created() - s.destroyedTotal(), sockets,
@@ -106,12 +106,12 @@ final class FaultFixture implements AutoCloseable {
       }
     }
     pool.close();
-    ConnectionStats total = pool.stats().total();
+    EndpointStats total = pool.stats().total();
     assertEquals(total.created(), total.destroyedTotal(),
         "every connection created was destroyed after close: " + total);
     assertEquals(0, total.active(), "no connection active after close: " + total);
     assertEquals(0, total.idle(), "no connection idle after close: " + total);
-    for (ConnectionStats s : pool.stats().byEndpoint().values()) {
+    for (EndpointStats s : pool.stats().byEndpoint().values()) {
       assertEquals(s.created(), s.destroyedTotal(), "created == destroyed for " + s);
     }
     for (Proxy p : proxies) {
@@ -137,7 +137,7 @@ final class FaultFixture implements AutoCloseable {
         total.created(), total.destroyedTotal(), destroyedByReason(total), LeakCheck.openFds(), fdBaseline);
   }
 
-  static String destroyedByReason(ConnectionStats s) {
+  static String destroyedByReason(EndpointStats s) {
     StringBuilder sb = new StringBuilder("{");
     for (io.sockpool.DestroyReason r : io.sockpool.DestroyReason.values()) {
       if (s.destroyed(r) > 0) {

@@ -1,6 +1,6 @@
 package io.sockpool.faults;
 
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
 import io.sockpool.SocketPool;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ final class InvariantSampler implements Runnable {
   void sample() {
     long total = 0;
     for (Endpoint e : endpoints) {
-      ConnectionStats s = pool.stats(e);
+      EndpointStats s = pool.stats(e);
       long held = s.created() - s.destroyedTotal();
       total += held;
       maxHeld = Math.max(maxHeld, held);

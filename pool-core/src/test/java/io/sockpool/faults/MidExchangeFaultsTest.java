@@ -15,7 +15,7 @@ import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import eu.rekawek.toxiproxy.model.toxic.Latency;
 import eu.rekawek.toxiproxy.model.toxic.ResetPeer;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PooledConnection;
@@ -72,7 +72,7 @@ class MidExchangeFaultsTest {
           "the exchange fails when the peer resets the connection");
       c.close(); // the holder returns it as usual, without invalidating it itself
 
-      ConnectionStats s = pool.stats(ep);
+      EndpointStats s = pool.stats(ep);
       assertFalse(raw.isOpen(), "the reset connection was closed on return");
       assertEquals(0, s.idle(), "the reset connection is not idle: " + s);
       assertEquals(1, s.destroyed(DestroyReason.BROKEN), "destroyed as BROKEN: " + s);
@@ -135,7 +135,7 @@ class MidExchangeFaultsTest {
       });
       assertEquals("twice", result);
       assertEquals(2, attempts.size(), "one retry: " + attempts);
-      ConnectionStats s = pool.stats(ep);
+      EndpointStats s = pool.stats(ep);
       assertEquals(2, s.destroyed(DestroyReason.BROKEN), "the dead connection was destroyed: " + s);
       assertEquals(1, s.idle(), "the retry's connection went back to the pool: " + s);
       report("idempotent-retry", "execute surfaced the dead connection's failure; executeIdempotent "
@@ -175,7 +175,7 @@ class MidExchangeFaultsTest {
       assertFalse(raw.isOpen(), "the timed-out connection was destroyed on return");
       assertTrue(returnedAfter < latencyMillis, "returned " + returnedAfter
           + " ms after the request, before the reply could arrive (" + latencyMillis + " ms)");
-      ConnectionStats s = pool.stats(ep);
+      EndpointStats s = pool.stats(ep);
       assertEquals(0, s.idle(), "not idle: " + s);
       assertEquals(1, s.destroyed(DestroyReason.BROKEN), "destroyed as BROKEN: " + s);
 

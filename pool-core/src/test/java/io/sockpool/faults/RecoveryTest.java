@@ -12,7 +12,7 @@ import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.CheckoutException;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PooledConnection;
@@ -78,7 +78,7 @@ class RecoveryTest {
       LongAdder samples = new LongAdder();
       Thread sampler = new Thread(() -> {
         while (sampling.get()) {
-          ConnectionStats s = pool.stats(ep);
+          EndpointStats s = pool.stats(ep);
           maxHeld.accumulateAndGet(s.created() - s.destroyedTotal(), Math::max);
           samples.increment();
           LockSupport.parkNanos(200_000);

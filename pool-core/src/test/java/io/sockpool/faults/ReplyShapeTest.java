@@ -12,7 +12,7 @@ import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.sockpool.Connection;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PooledConnection;
@@ -61,6 +61,11 @@ class ReplyShapeTest {
         }
 
         @Override
+        public void exchangeComplete() {
+          connection.exchangeComplete();
+        }
+
+        @Override
         public int read(ByteBuffer dst, Duration t) throws IOException {
           int n = connection.read(dst, t);
           reads.incrementAndGet();
@@ -98,7 +103,7 @@ class ReplyShapeTest {
           ping(c, Duration.ofSeconds(2)); // the holder's own readFully copes as well
         }
       }
-      ConnectionStats s = pool.stats(ep);
+      EndpointStats s = pool.stats(ep);
       assertEquals(rounds, validator.readsPerValidation.size(), "every borrow was validated");
       for (int reads : validator.readsPerValidation) {
         assertTrue(reads >= 2, "the reply came in pieces: " + validator.readsPerValidation);
@@ -134,7 +139,7 @@ class ReplyShapeTest {
         gone.add(c.channel());
         assertThrows(EOFException.class, () -> ping(c, Duration.ofSeconds(1)));
       }
-      ConnectionStats s = pool.stats(ep);
+      EndpointStats s = pool.stats(ep);
       assertEquals(1, s.destroyed(DestroyReason.BROKEN), "the holder's connection: BROKEN, " + s);
       assertEquals(0, s.idle());
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PooledConnection;
@@ -60,7 +60,7 @@ class SlowCloseTest {
         served = c.channel();
         ping(c, Duration.ofSeconds(1));
         long sinceClose = millisSince(closedAt);
-        ConnectionStats s = pool.stats(ep);
+        EndpointStats s = pool.stats(ep);
         assertEquals(IDLE, s.destroyed(DestroyReason.VALIDATION),
             "both half-closed idle connections failed validation: " + s);
         assertEquals(IDLE + 1, s.created(), "the checkout was served by a new connection: " + s);
@@ -81,7 +81,7 @@ class SlowCloseTest {
             "invalidate took " + millis(invalidateNanos) + " ms with a " + CLOSE_DELAY_MILLIS + " ms slow close");
         report("slow-close", "invalidate() returned after %.2f ms, socket closed at once", millis(invalidateNanos));
       }
-      ConnectionStats s = pool.stats(ep);
+      EndpointStats s = pool.stats(ep);
       assertEquals(s.created(), s.destroyedTotal(), "nothing left: " + s);
       assertEquals(1, s.destroyed(DestroyReason.BROKEN), s.toString());
       f.assertNoLeaks();

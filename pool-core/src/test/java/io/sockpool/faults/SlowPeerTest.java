@@ -15,7 +15,7 @@ import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.sockpool.CheckoutException;
 import io.sockpool.CheckoutTimeoutException;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
@@ -114,12 +114,12 @@ class SlowPeerTest {
         }));
       }
       assertTrue(holding.await(10, TimeUnit.SECONDS), "the slow peer's connections are all held");
-      ConnectionStats before = pool.stats(other);
+      EndpointStats before = pool.stats(other);
 
       long start = System.nanoTime();
       assertThrows(CheckoutTimeoutException.class, () -> pool.checkout(slow, Duration.ofMillis(300)));
       long waited = millisSince(start);
-      ConnectionStats after = pool.stats(other);
+      EndpointStats after = pool.stats(other);
       report("slow-peer-limit", "caller of the slow peer (at its limit, pool at maxTotal) timed out after "
           + "%d ms; other endpoint before: idle=%d destroyed=%d, after: idle=%d destroyed=%s",
           waited, before.idle(), before.destroyedTotal(), after.idle(), FaultFixture.destroyedByReason(after));
@@ -191,7 +191,7 @@ class SlowPeerTest {
       assertTrue(e.getCause() instanceof SocketTimeoutException,
           "the last failure (validation timed out) is the cause: " + e);
       assertTrue(e.getMessage().contains(slow.toString()), e.getMessage());
-      ConnectionStats s = pool.stats(slow);
+      EndpointStats s = pool.stats(slow);
       assertTrue(s.destroyed(DestroyReason.VALIDATION) >= WARM,
           "both idle connections failed validation and were destroyed: " + s);
       assertEquals(0, s.active() + s.idle(), "no connection to the slow peer is kept: " + s);

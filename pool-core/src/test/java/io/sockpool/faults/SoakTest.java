@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import io.sockpool.CheckoutException;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PoolExhaustedException;
@@ -151,11 +151,11 @@ class SoakTest {
           }
         }
       }
-      for (ConnectionStats s : pool.stats().byEndpoint().values()) {
+      for (EndpointStats s : pool.stats().byEndpoint().values()) {
         assertEquals(0, s.active(), "nothing checked out: " + s);
         assertEquals(s.created() - s.destroyedTotal(), s.idle(), "every open connection is idle: " + s);
       }
-      ConnectionStats total = pool.stats().total();
+      EndpointStats total = pool.stats().total();
       report("soak", "served again %d ms after the faults stopped; pool totals: created %d, checkouts %d, "
           + "timeouts %d, rejected %d, destroyed %s", healed, total.created(), total.checkouts(), total.timeouts(),
           total.rejected(), FaultFixture.destroyedByReason(total));

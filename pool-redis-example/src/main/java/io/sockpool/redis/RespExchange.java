@@ -85,6 +85,7 @@ public final class RespExchange {
               + "' at offset " + (received - buffer.remaining()) + ": one command gets one reply",
               received - buffer.remaining());
         }
+        connection.exchangeComplete(); // the whole reply is read: the connection may be reused
         return reply;
       }
       buffer.compact();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.CheckoutException;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import java.io.PrintWriter;
@@ -78,7 +78,7 @@ class RedisAuthTest {
     assertFalse(everything.contains(WRONG), "the password leaked:\n" + everything);
     assertFalse(everything.contains(PASSWORD));
     assertEquals("RedisInitializer{username=(default), password=(set, hidden), database=0}", initializer.toString());
-    ConnectionStats total = pool.stats().total();
+    EndpointStats total = pool.stats().total();
     assertEquals(total.created(), total.destroyedTotal(), "nothing leaked: " + total);
   }
 

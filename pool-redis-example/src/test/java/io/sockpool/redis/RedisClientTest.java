@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class RedisClientTest {
       admin.call("DEL", prefix + "a", prefix + "b", prefix + "n", prefix + "list");
     }
     pool.close();
-    ConnectionStats total = pool.stats().total();
+    EndpointStats total = pool.stats().total();
     assertEquals(total.created(), total.destroyedTotal(), "nothing leaked: " + total);
   }
 
@@ -57,7 +57,7 @@ class RedisClientTest {
   void pingGoesThroughThePool() throws Exception {
     client.ping();
     client.ping();
-    ConnectionStats s = pool.stats(redis.endpoint());
+    EndpointStats s = pool.stats(redis.endpoint());
     assertEquals(1, s.created(), "the second PING reused the first connection: " + s);
     assertEquals(2, s.checkouts());
   }

@@ -3,7 +3,7 @@ package io.sockpool.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
@@ -76,7 +76,7 @@ class RedisServerFaultsTest {
           }
           burst(client, 25, false);
         }
-        ConnectionStats s = pool.stats(redis.endpoint());
+        EndpointStats s = pool.stats(redis.endpoint());
         assertEquals(List.of(), new ArrayList<>(failures), "failed requests");
         assertEquals(3 * THREADS * 25 * 3, requests.get());
         assertTrue(s.destroyed(DestroyReason.IDLE) >= 1,
@@ -109,7 +109,7 @@ class RedisServerFaultsTest {
             .value();
         burst(client, 10, true);
       }
-      ConnectionStats s = pool.stats(redis.endpoint());
+      EndpointStats s = pool.stats(redis.endpoint());
       assertEquals(List.of(), new ArrayList<>(failures), "failed idempotent requests");
       assertEquals(rounds * THREADS * 10 * 3, requests.get());
       assertTrue(killed >= rounds, "CLIENT KILL closed " + killed + " connections in " + rounds + " rounds");
@@ -163,7 +163,7 @@ class RedisServerFaultsTest {
   }
 
   private void assertNoConnectionsLeft(SocketPool pool) throws Exception {
-    ConnectionStats total = pool.stats().total();
+    EndpointStats total = pool.stats().total();
     assertEquals(total.created(), total.destroyedTotal(), "every connection closed: " + total);
     if (redis.isEmbedded()) {
       // only the admin connection is left on the server

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.CheckoutException;
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.PoolConfig;
 import io.sockpool.PooledConnection;
@@ -34,7 +34,7 @@ class RespOverPoolTest {
   void noLeaks() throws Exception {
     if (pool != null) {
       pool.close();
-      ConnectionStats total = pool.stats().total();
+      EndpointStats total = pool.stats().total();
       assertEquals(total.created(), total.destroyedTotal(), "every connection opened was closed: " + total);
     }
     if (server != null) {
@@ -122,7 +122,7 @@ class RespOverPoolTest {
     assertEquals("unexpected byte 'H' (0x48) at offset 0: a RESP2 value starts with one of + - : $ *",
         e.getMessage());
     assertEquals(0, e.offset().getAsLong());
-    ConnectionStats s = pool.stats().total();
+    EndpointStats s = pool.stats().total();
     assertEquals(1, s.destroyed(DestroyReason.BROKEN), s.toString());
     assertEquals(0, s.idle() + s.active(), s.toString());
     assertTrue(server.awaitAllClosed(5000), "the socket was closed");
@@ -154,7 +154,7 @@ class RespOverPoolTest {
     RedisServerException e = assertThrows(RedisServerException.class, () -> client.incr("k"));
     assertEquals("INCR failed on " + server.endpoint() + ": ERR value is not an integer or out of range",
         e.getMessage());
-    ConnectionStats s = pool.stats().total();
+    EndpointStats s = pool.stats().total();
     assertEquals(0, s.destroyedTotal(), s.toString());
     assertEquals(1, s.idle(), s.toString());
   }

@@ -49,6 +49,7 @@ final class SockpoolClient implements PingClient {
         c.readFully(reply, timeout);
         try {
           RespPing.check(reply);
+          c.exchangeComplete();
         } catch (ProtocolException e) {
           c.invalidate(); // out of step with the peer: never hand this connection out again
           throw e;

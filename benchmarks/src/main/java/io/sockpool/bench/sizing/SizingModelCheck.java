@@ -208,6 +208,7 @@ public final class SizingModelCheck {
     if (reply.getLong(0) != serviceNanos) {
       throw new IOException("peer echoed " + reply.getLong(0) + " instead of " + serviceNanos);
     }
+    c.exchangeComplete();
   }
 
   static String header(Plan plan) {

@@ -1,6 +1,6 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
 import io.sockpool.SocketPool;
 import io.sockpool.redis.RedisClient;
@@ -43,10 +43,10 @@ final class PingLoad {
     final String firstError;
     final long elapsedNanos;
     final Histogram latencyNanos;
-    final ConnectionStats pool;
+    final EndpointStats pool;
 
     Result(long ops, long errors, Map<String, Long> errorsByType, String firstError, long elapsedNanos,
-        Histogram latencyNanos, ConnectionStats pool) {
+        Histogram latencyNanos, EndpointStats pool) {
       this.ops = ops;
       this.errors = errors;
       this.errorsByType = errorsByType;
@@ -118,7 +118,7 @@ final class PingLoad {
       long opsNow = ops.sum();
       long errorsNow = errors.sum();
       if (progress != null) {
-        ConnectionStats s = pool.stats(endpoint);
+        EndpointStats s = pool.stats(endpoint);
         double rate = (opsNow - lastOps) * 1e9 / Math.max(1, now - lastTick);
         progress.printf("[%3ds] %,9.0f ops/s  p99 %,7d us  errors %d  active %d idle %d waiting %d%s%n", second,
             rate, micros(interval.getValueAtPercentile(99)), errorsNow - lastErrors, s.active(), s.idle(),

@@ -1,6 +1,6 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.ConnectionStats;
+import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -30,7 +30,7 @@ final class PingReport {
   }
 
   void printText(PrintStream out) {
-    ConnectionStats s = result.pool;
+    EndpointStats s = result.pool;
     out.println("result:");
     out.printf(Locale.ROOT, "  ops             %,d in %.1f s = %,.0f ops/s%n", result.ops,
         result.elapsedNanos / 1e9, result.opsPerSecond());
@@ -66,7 +66,7 @@ final class PingReport {
   }
 
   String json() {
-    ConnectionStats s = result.pool;
+    EndpointStats s = result.pool;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ops", result.ops);
     m.put("errors", result.errors);

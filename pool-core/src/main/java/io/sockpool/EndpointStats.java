@@ -1,0 +1,85 @@
+package io.sockpool;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A snapshot of one endpoint's connections and counters, or of the whole pool's (then
+ * {@link #endpoint()} is null, see {@link PoolStats#total()}). Gauges (active, idle, waiting,
+ * connecting) are read at snapshot time, one after the other; counters count since the pool
+ * first saw the endpoint. Wait times cover successful checkouts.
+ *
+ * @param endpoint the endpoint, or null for the pool's totals
+ * @param active connections checked out now
+ * @param idle idle connections now
+ * @param waiting callers parked waiting for a connection now
+ * @param connecting connects (including the initializer) under way now
+ * @param created connections opened so far
+ * @param destroyed connections closed so far, by reason; every reason present
+ * @param checkouts successful checkouts so far
+ * @param timeouts checkouts that failed on their deadline so far
+ * @param rejected checkouts refused at once (waiter bound reached, breaker open) so far
+ * @param waitMax the longest wait of a successful checkout
+ * @param waitMean the mean wait of successful checkouts
+ * @param waitP99 the 99th percentile wait of successful checkouts (log-scale histogram, +-10 %)
+ */
+public record EndpointStats(Endpoint endpoint, int active, int idle, int waiting, int connecting,
+    long created, Map<DestroyReason, Long> destroyed, long checkouts, long timeouts, long rejected,
+    Duration waitMax, Duration waitMean, Duration waitP99) {
+
+  /** Copies {@code destroyed} with a zero for every missing reason; checks the durations. */
+  public EndpointStats {
+    EnumMap<DestroyReason, Long> all = new EnumMap<>(DestroyReason.class);
+    for (DestroyReason r : DestroyReason.values()) {
+      all.put(r, destroyed == null ? 0L : destroyed.getOrDefault(r, 0L));
+    }
+    destroyed = Collections.unmodifiableMap(all);
+    Objects.requireNonNull(waitMax, "waitMax must not be null");
+    Objects.requireNonNull(waitMean, "waitMean must not be null");
+    Objects.requireNonNull(waitP99, "waitP99 must not be null");
+  }
+
+  /**
+   * @param endpoint the endpoint
+   * @return all-zero stats for an endpoint the pool has not seen (or has forgotten)
+   */
+  public static EndpointStats empty(Endpoint endpoint) {
+    return new EndpointStats(endpoint, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, Duration.ZERO,
+        Duration.ZERO, Duration.ZERO);
+  }
+
+  /**
+   * @param reason the reason
+   * @return connections closed for that reason so far
+   */
+  public long destroyed(DestroyReason reason) {
+    return destroyed.get(reason);
+  }
+
+  /** @return connections closed so far, all reasons */
+  public long destroyedTotal() {
+    long sum = 0;
+    for (long v : destroyed.values()) {
+      sum += v;
+    }
+    return sum;
+  }
+
+  /** @return connections open now: checked out plus idle */
+  public int open() {
+    return active + idle;
+  }
+
+  @Override
+  public String toString() {
+    return (endpoint == null ? "total" : endpoint.toString()) + "{active=" + active + ", idle="
+        + idle + ", waiting=" + waiting + ", connecting=" + connecting + ", created=" + created
+        + ", destroyed=" + destroyed + ", checkouts=" + checkouts + ", timeouts=" + timeouts
+        + ", rejected=" + rejected + ", waitMeanMicros=" + waitMean.toNanos() / 1000
+        + ", waitP99Micros=" + waitP99.toNanos() / 1000 + ", waitMaxMicros="
+        + waitMax.toNanos() / 1000 + "}";
+  }
+}

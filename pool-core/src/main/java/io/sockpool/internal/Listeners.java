@@ -1,0 +1,105 @@
+package io.sockpool.internal;
+
+import io.sockpool.CheckoutException;
+import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
+import io.sockpool.PoolListener;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool's {@link PoolListener}s: a copy-on-write list (the hot path reads an array and
+ * allocates nothing), each call isolated so that a throwing listener is logged once per
+ * listener and method and never reaches the caller.
+ */
+public final class Listeners {
+  private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+
+  private final CopyOnWriteArrayList<PoolListener> list = new CopyOnWriteArrayList<>();
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  private final String poolName;
+
+  Listeners(String poolName) {
+    this.poolName = poolName;
+  }
+
+  /** @param listener to add */
+  public void add(PoolListener listener) {
+    list.addIfAbsent(Objects.requireNonNull(listener, "listener must not be null"));
+  }
+
+  /** @param listener to remove @return whether it was there */
+  public boolean remove(PoolListener listener) {
+    return list.remove(listener);
+  }
+
+  boolean isEmpty() {
+    return list.isEmpty();
+  }
+
+  void checkedOut(Endpoint e, long elapsedNanos, boolean waited) {
+    for (PoolListener l : list) {
+      try {
+        l.checkedOut(e, elapsedNanos, waited);
+      } catch (RuntimeException x) {
+        failed(l, "checkedOut", x);
+      }
+    }
+  }
+
+  void returned(Endpoint e, long heldNanos) {
+    for (PoolListener l : list) {
+      try {
+        l.returned(e, heldNanos);
+      } catch (RuntimeException x) {
+        failed(l, "returned", x);
+      }
+    }
+  }
+
+  void connected(Endpoint e, long connectNanos) {
+    each("connected", l -> l.connected(e, connectNanos));
+  }
+
+  void destroyed(Endpoint e, DestroyReason reason) {
+    each("destroyed", l -> l.destroyed(e, reason));
+  }
+
+  void checkoutFailed(CheckoutException failure) {
+    each("checkoutFailed", l -> l.checkoutFailed(failure));
+  }
+
+  void endpointAdded(Endpoint e) {
+    each("endpointAdded", l -> l.endpointAdded(e));
+  }
+
+  void endpointRemoved(Endpoint e) {
+    each("endpointRemoved", l -> l.endpointRemoved(e));
+  }
+
+  /** For the calls off the hot path (a capturing lambda each). */
+  private void each(String method, Consumer<PoolListener> call) {
+    if (list.isEmpty()) {
+      return;
+    }
+    for (PoolListener l : list) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException x) {
+        failed(l, method, x);
+      }
+    }
+  }
+
+  private void failed(PoolListener l, String method, RuntimeException x) {
+    if (reported.add(System.identityHashCode(l) + "." + method)) {
+      LOG.warn("listener {} of pool '{}' threw from {} (logged once): {}", l.getClass().getName(),
+          poolName, method, x.toString(), x);
+    }
+  }
+}
