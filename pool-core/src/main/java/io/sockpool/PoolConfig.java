@@ -33,6 +33,7 @@ public final class PoolConfig {
   private final Validator validator;
   private final ConnectionInitializer initializer;
   private final CircuitBreakerConfig circuitBreakerConfig;
+  private final boolean jmxEnabled;
 
   private PoolConfig(Builder b) {
     poolName = b.poolName;
@@ -56,6 +57,7 @@ public final class PoolConfig {
     validator = b.validator;
     initializer = b.initializer;
     circuitBreakerConfig = b.circuitBreakerConfig;
+    jmxEnabled = b.jmxEnabled;
   }
 
   /** @return a builder with the defaults documented on each setter */
@@ -87,6 +89,7 @@ public final class PoolConfig {
     b.validator = validator;
     b.initializer = initializer;
     b.circuitBreakerConfig = circuitBreakerConfig;
+    b.jmxEnabled = jmxEnabled;
     return b;
   }
 
@@ -195,6 +198,14 @@ public final class PoolConfig {
     return circuitBreakerConfig;
   }
 
+  /**
+   * @return whether the pool registers a {@link SocketPoolMXBean} under
+   *     {@code io.sockpool:type=Pool,name=<poolName>} with the platform MBean server
+   */
+  public boolean jmxEnabled() {
+    return jmxEnabled;
+  }
+
   @Override
   public String toString() {
     return "PoolConfig{poolName=" + poolName + ", maxTotal=" + maxTotal + ", maxPerEndpoint="
@@ -213,7 +224,8 @@ public final class PoolConfig {
         + ", minimumNumberOfCalls=" + circuitBreakerConfig.getMinimumNumberOfCalls()
         + ", slidingWindowSize=" + circuitBreakerConfig.getSlidingWindowSize()
         + ", permittedCallsInHalfOpen="
-        + circuitBreakerConfig.getPermittedNumberOfCallsInHalfOpenState() + "}}";
+        + circuitBreakerConfig.getPermittedNumberOfCallsInHalfOpenState() + "}, jmxEnabled="
+        + jmxEnabled + "}";
   }
 
   /** Builds a {@link PoolConfig}; each setter checks its value at once. Not thread-safe. */
@@ -249,6 +261,7 @@ public final class PoolConfig {
         .waitDurationInOpenState(Duration.ofSeconds(2))
         .permittedNumberOfCallsInHalfOpenState(2)
         .build();
+    private boolean jmxEnabled = false;
 
     private Builder() {
     }
@@ -449,6 +462,20 @@ public final class PoolConfig {
      */
     public Builder circuitBreakerConfig(CircuitBreakerConfig value) {
       this.circuitBreakerConfig = Objects.requireNonNull(value, "circuitBreakerConfig must not be null");
+      return this;
+    }
+
+    /**
+     * Registers the pool's {@link SocketPoolMXBean} with the platform MBean server under
+     * {@code io.sockpool:type=Pool,name=<poolName>} (quoted if the name needs it) when the pool
+     * is created, and unregisters it on close. {@link SocketPool#create} then fails if another
+     * MBean already has that name. Default false.
+     *
+     * @param value whether to register the MXBean
+     * @return this builder
+     */
+    public Builder jmxEnabled(boolean value) {
+      this.jmxEnabled = value;
       return this;
     }
 

@@ -2,9 +2,13 @@ package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
+import io.sockpool.internal.PoolMXBeanImpl;
+import io.sockpool.internal.TrafficRecorder;
+import io.sockpool.sizing.LiveSizing;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import javax.management.ObjectName;
 
 /**
  * A keyed pool of pre-connected TCP connections: one sub-pool per {@link Endpoint}, built on
@@ -28,10 +32,28 @@ import java.util.Objects;
  * destroyed instead of reused when their holder left them dirty or broken.
  */
 public final class SocketPool implements AutoCloseable {
+  /** The span {@link #sizing(Endpoint)} measures over. */
+  public static final Duration SIZING_WINDOW = Duration.ofSeconds(60);
+  private static final int SIZING_BUCKETS = 30;
+
   private final KeyedChannelPool delegate;
+  private final TrafficRecorder traffic;
+  private final ObjectName jmxName; // null: JMX off
 
   private SocketPool(PoolConfig config) {
     this.delegate = new KeyedChannelPool(config);
+    this.traffic = new TrafficRecorder(SIZING_WINDOW, SIZING_BUCKETS, System::nanoTime);
+    delegate.listeners().add(traffic);
+    ObjectName name = null;
+    if (config.jmxEnabled()) {
+      try {
+        name = PoolMXBeanImpl.register(this);
+      } catch (RuntimeException e) {
+        delegate.close();
+        throw e;
+      }
+    }
+    this.jmxName = name;
   }
 
   /**
@@ -40,6 +62,8 @@ public final class SocketPool implements AutoCloseable {
    *
    * @param config the settings
    * @return the pool
+   * @throws IllegalStateException if {@link PoolConfig#jmxEnabled()} is set and an MBean with
+   *     the pool's name is already registered
    */
   public static SocketPool create(PoolConfig config) {
     return new SocketPool(Objects.requireNonNull(config, "config must not be null"));
@@ -223,6 +247,40 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
+   * The pool's own sizing answer for the endpoint, from its traffic over the last
+   * {@link #SIZING_WINDOW} (or since the endpoint was first used, if that is more recent), for
+   * at most {@link LiveSizing#DEFAULT_TARGET_WAIT_PROBABILITY 1 %} of checkouts waiting. See
+   * {@link #sizing(Endpoint, double)}.
+   *
+   * @param endpoint the peer
+   * @return the sizing; without traffic in the window, no prediction and no recommendation
+   */
+  public LiveSizing sizing(Endpoint endpoint) {
+    return sizing(endpoint, LiveSizing.DEFAULT_TARGET_WAIT_PROBABILITY);
+  }
+
+  /**
+   * The pool's own sizing answer for the endpoint: the measured arrival rate (checkouts per
+   * second) and mean hold time (checkout to return), the measured share of checkouts that had
+   * to wait for another caller's connection, Erlang C's prediction of that share at the
+   * current size ({@link PoolConfig#maxPerEndpoint()}), and the smallest size whose predicted
+   * share is at most {@code targetWaitProbability}, capped by what the pool may open, with a
+   * warning when the cap binds. Cheap enough to call every second (a sum over the window's
+   * buckets and an Erlang C evaluation); recording costs each checkout a few counter increments.
+   *
+   * @param endpoint the peer
+   * @param targetWaitProbability the most acceptable share of waiting checkouts, in (0, 1)
+   * @return the sizing
+   * @throws IllegalArgumentException if the target is outside (0, 1)
+   */
+  public LiveSizing sizing(Endpoint endpoint, double targetWaitProbability) {
+    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    PoolConfig c = delegate.config();
+    return LiveSizing.of(endpoint, traffic.sample(endpoint), c.maxPerEndpoint(), c.maxTotal(),
+        targetWaitProbability);
+  }
+
+  /**
    * Adds a listener that hears every checkout, return, connect, destroy and failure from now
    * on (see {@link PoolListener} for the threading rules). Adding the same listener twice has
    * no effect.
@@ -261,10 +319,14 @@ public final class SocketPool implements AutoCloseable {
    * {@link IllegalStateException}), closes idle connections at once and the others as they
    * come back, and after {@link PoolConfig#closeGracePeriod()} closes whatever is still out.
    * Blocks at most the grace period plus the connect timeout; leaves no thread running.
+   * Unregisters the pool's MXBean, if {@link PoolConfig#jmxEnabled()} registered one.
    * Idempotent.
    */
   @Override
   public void close() {
+    if (jmxName != null) {
+      PoolMXBeanImpl.unregister(jmxName);
+    }
     delegate.close();
   }
 

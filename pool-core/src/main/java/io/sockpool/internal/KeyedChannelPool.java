@@ -57,7 +57,11 @@ public final class KeyedChannelPool {
   public KeyedChannelPool(PoolConfig config) {
     this.config = config;
     this.listeners = new Listeners(config.poolName());
-    this.breakers = CircuitBreakerRegistry.of(config.circuitBreakerConfig());
+    // tagged with the pool's name, so that resilience4j-micrometer's meters of two pools that
+    // talk to the same endpoint (same breaker name) stay apart
+    this.breakers = CircuitBreakerRegistry.custom()
+        .withCircuitBreakerConfig(config.circuitBreakerConfig())
+        .withTags(java.util.Map.of("pool", config.poolName())).build();
     this.rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
     this.validator = config.validator();
     this.validates = validator != Validator.NONE;
@@ -115,8 +119,12 @@ public final class KeyedChannelPool {
   EndpointState state(Endpoint endpoint) {
     EndpointState s = states.get(endpoint);
     if (s == null) {
-      s = states.computeIfAbsent(endpoint,
-          e -> new EndpointState(e, breakers.circuitBreaker(e.toString())));
+      EndpointState fresh = new EndpointState(endpoint, breakers.circuitBreaker(endpoint.toString()));
+      s = states.putIfAbsent(endpoint, fresh);
+      if (s == null) {
+        s = fresh;
+        listeners.endpointAdded(endpoint); // outside the map's lock, as PoolListener promises
+      }
     }
     return s;
   }
@@ -479,5 +487,8 @@ public final class KeyedChannelPool {
     }
     pool.close();
     maintenance.awaitStopped();
+    for (EndpointState st : states.values()) {
+      listeners.endpointRemoved(st.endpoint);
+    }
   }
 }

@@ -1,0 +1,162 @@
+package io.sockpool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockpool.sizing.LiveSizing;
+import io.sockpool.sizing.TrafficSample;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link SocketPool#sizing(Endpoint)} on real traffic to a peer of known latency. */
+class LiveSizingPoolTest {
+
+  @Test
+  @Timeout(30)
+  void measuresTheArrivalRateAndHoldTimeOfRealTraffic() throws Exception {
+    try (DelayPeer peer = new DelayPeer();
+        SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(2).build())) {
+      Endpoint e = peer.endpoint();
+      assertTrue(pool.sizing(e).recommendedConnections().isEmpty(), "no traffic, no answer");
+      long start = System.nanoTime();
+      for (int i = 0; i < 100; i++) {
+        try (PooledConnection c = pool.checkout(e)) {
+          DelayPeer.exchange(c, TimeUnit.MILLISECONDS.toNanos(3));
+        }
+      }
+      long elapsed = System.nanoTime() - start;
+      LiveSizing s = pool.sizing(e);
+      TrafficSample m = s.sample();
+      assertEquals(100, m.checkouts());
+      assertEquals(100, m.returns());
+      assertEquals(0, m.waited(), "one caller never waits");
+      long holdMicros = s.meanHold().orElseThrow().toNanos() / 1000;
+      assertTrue(holdMicros >= 3000 && holdMicros < 3000 + 2000, "hold ~3 ms: " + holdMicros + " us");
+      double expectedRate = 100 * 1e9 / elapsed;
+      assertEquals(expectedRate, s.ratePerSecond(), expectedRate * 0.25, s.toString());
+      // one caller in a closed loop offers just under one connection's worth of load
+      assertTrue(s.atCurrentSize().orElseThrow().offeredLoad() < 1.05, s.toString());
+      assertTrue(s.recommendedConnections().getAsInt() >= 2, s.toString());
+    }
+  }
+
+  /**
+   * The measured share of waiting checkouts against Erlang C's prediction, as docs/sizing.md
+   * does offline: Poisson arrivals at 400/s, exponential service of mean 5 ms (offered load 2)
+   * on 4 connections, where Erlang C predicts C(4, 2) = 0.174. Needs an engine that reports
+   * {@code waited} in {@link PoolListener#checkedOut}; skipped where it does not.
+   */
+  @Test
+  @Timeout(60)
+  void measuredWaitShareFollowsErlangC() throws Exception {
+    try (DelayPeer peer = new DelayPeer();
+        SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(4).maxTotal(4)
+            .checkoutTimeout(Duration.ofSeconds(5)).build())) {
+      Endpoint e = peer.endpoint();
+      Assumptions.assumeTrue(reportsWaits(pool, e), "this engine never reports a waited checkout"
+          + " (PoolListener.checkedOut waited=false), so the measured share is always 0");
+      assertEquals(4, pool.warmUp(e, 4));
+      SizingRun run = new SizingRun(pool, e, 400, TimeUnit.MILLISECONDS.toNanos(5));
+      run.go(Duration.ofSeconds(7)); // the first seconds count too: the pool is warm
+      assertEquals(0, run.failures.get(), "no checkout failed");
+      LiveSizing s = pool.sizing(e);
+      double measured = s.measuredWaitProbability().getAsDouble();
+      double predicted = s.predictedWaitProbability().getAsDouble();
+      assertTrue(s.sample().checkouts() > 2000, s.toString());
+      assertEquals(predicted, measured, 0.05, s.toString());
+      assertEquals(400, s.ratePerSecond(), 40, s.toString());
+    }
+  }
+
+  /** Whether a caller parked behind another caller's connection is reported as waited. */
+  private static boolean reportsWaits(SocketPool pool, Endpoint e) throws Exception {
+    AtomicBoolean waited = new AtomicBoolean();
+    PoolListener probe = new PoolListener() {
+      @Override
+      public void checkedOut(Endpoint endpoint, long elapsedNanos, boolean w) {
+        waited.compareAndSet(false, w);
+      }
+    };
+    pool.addListener(probe);
+    try {
+      CountDownLatch parked = new CountDownLatch(1);
+      PooledConnection[] held = new PooledConnection[4];
+      for (int i = 0; i < 4; i++) {
+        held[i] = pool.checkout(e);
+      }
+      Thread waiter = new Thread(() -> {
+        parked.countDown();
+        try (PooledConnection c = pool.checkout(e)) {
+          c.exchangeComplete();
+        } catch (Exception ignored) {
+          // reported by the assertion below through 'waited'
+        }
+      });
+      waiter.start();
+      parked.await();
+      while (pool.stats(e).waiting() == 0 && waiter.isAlive()) {
+        LockSupport.parkNanos(100_000);
+      }
+      for (PooledConnection c : held) {
+        c.close();
+      }
+      waiter.join();
+      return waited.get();
+    } finally {
+      pool.removeListener(probe);
+    }
+  }
+
+  /** Open-loop Poisson arrivals handed to worker threads; each does one timed exchange. */
+  private static final class SizingRun {
+    final SocketPool pool;
+    final Endpoint endpoint;
+    final double ratePerSecond;
+    final long meanServiceNanos;
+    final AtomicInteger failures = new AtomicInteger();
+
+    SizingRun(SocketPool pool, Endpoint endpoint, double ratePerSecond, long meanServiceNanos) {
+      this.pool = pool;
+      this.endpoint = endpoint;
+      this.ratePerSecond = ratePerSecond;
+      this.meanServiceNanos = meanServiceNanos;
+    }
+
+    void go(Duration duration) throws InterruptedException {
+      SplittableRandom random = new SplittableRandom(42);
+      ExecutorService workers = Executors.newFixedThreadPool(48);
+      try {
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        long next = start;
+        while (next - end < 0) {
+          next += (long) (-Math.log(1 - random.nextDouble()) / ratePerSecond * 1e9);
+          long service = (long) (-Math.log(1 - random.nextDouble()) * meanServiceNanos);
+          for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+          }
+          workers.execute(() -> {
+            try (PooledConnection c = pool.checkout(endpoint)) {
+              DelayPeer.exchange(c, service);
+            } catch (Exception failed) {
+              failures.incrementAndGet();
+            }
+          });
+        }
+      } finally {
+        workers.shutdown();
+        workers.awaitTermination(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
