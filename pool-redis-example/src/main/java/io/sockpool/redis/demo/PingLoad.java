@@ -3,6 +3,7 @@ package io.sockpool.redis.demo;
 import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
 import io.sockpool.SocketPool;
+import io.sockpool.sizing.LiveSizing;
 import io.sockpool.redis.RedisClient;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -44,9 +45,11 @@ final class PingLoad {
     final long elapsedNanos;
     final Histogram latencyNanos;
     final EndpointStats pool;
+    /** The pool's own live sizing at the end of the run ({@link SocketPool#sizing}). */
+    final LiveSizing sizing;
 
     Result(long ops, long errors, Map<String, Long> errorsByType, String firstError, long elapsedNanos,
-        Histogram latencyNanos, EndpointStats pool) {
+        Histogram latencyNanos, EndpointStats pool, LiveSizing sizing) {
       this.ops = ops;
       this.errors = errors;
       this.errorsByType = errorsByType;
@@ -54,6 +57,7 @@ final class PingLoad {
       this.elapsedNanos = elapsedNanos;
       this.latencyNanos = latencyNanos;
       this.pool = pool;
+      this.sizing = sizing;
     }
 
     double opsPerSecond() {
@@ -135,7 +139,8 @@ final class PingLoad {
     total.add(recorder.getIntervalHistogram(interval));
     Map<String, Long> types = new TreeMap<>();
     byType.forEach((k, v) -> types.put(k, v.sum()));
-    return new Result(ops.sum(), errors.sum(), types, firstError.get(), elapsed, total, pool.stats(endpoint));
+    return new Result(ops.sum(), errors.sum(), types, firstError.get(), elapsed, total, pool.stats(endpoint),
+        pool.sizing(endpoint));
   }
 
   static long micros(long nanos) {

@@ -2,31 +2,29 @@ package io.sockpool.redis.demo;
 
 import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
+import io.sockpool.sizing.LiveSizing;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The final report of a {@code ping} run, as text and as one JSON object. */
 final class PingReport {
   private final PingLoad.Result result;
   private final int poolSize;
-  private final Optional<DemoSizing> sizing;
-  private final Duration meanHold;
+  private final LiveSizing sizing;
   private final ClientKiller killer;
 
+  /**
+   * @param maxClients the server's client limit, if known: the pool size was already kept under
+   *     it, so the live sizing's cap (the pool size) is the tighter one
+   */
   PingReport(PingLoad.Result result, int poolSize, OptionalInt maxClients, ClientKiller killer) {
     this.result = result;
     this.poolSize = poolSize;
     this.killer = killer;
-    // the time a PING holds a connection: its latency minus the wait for the connection
-    long meanLatencyNanos = Math.round(result.latencyNanos.getMean());
-    long holdNanos = Math.max(0, meanLatencyNanos - result.pool.waitMean().toNanos());
-    this.meanHold = Duration.ofNanos(holdNanos);
-    this.sizing = DemoSizing.recommend(result.opsPerSecond(), meanHold, maxClients);
+    this.sizing = result.sizing;
   }
 
   void printText(PrintStream out) {
@@ -53,13 +51,20 @@ final class PingReport {
           killer.rounds(), killer.killed(), result.errors,
           killer.failure() == null ? "" : " (killing stopped: " + killer.failure() + ")");
     }
-    if (sizing.isPresent()) {
-      DemoSizing z = sizing.get();
-      out.printf(Locale.ROOT, "  sizing          %,.0f ops/s x %,d us mean hold = %.2f busy connections;"
-              + " +%.0f %% headroom -> recommended pool size %d (used: %d)%n",
-          result.opsPerSecond(), meanHold.toNanos() / 1000, z.baseConcurrency, DemoSizing.BUFFER * 100,
-          z.connections, poolSize);
-      z.warning.ifPresent(w -> out.println("  sizing warning  " + w));
+    if (sizing.recommendedConnections().isPresent()) {
+      LiveSizing z = sizing;
+      out.printf(Locale.ROOT, "  sizing          live, last %d s: %,.0f checkouts/s x %,d us mean hold = %.2f busy"
+              + " connections; %.1f %% waited (Erlang C: %s at %d) -> recommended pool size %d (used: %d)"
+              + " for <= %.0f %% waiting%n",
+          z.sample().span().toSeconds(), z.ratePerSecond(), z.meanHold().orElseThrow().toNanos() / 1000,
+          z.atCurrentSize().orElseThrow().offeredLoad(), z.measuredWaitProbability().orElse(0) * 100,
+          z.predictedWaitProbability().isPresent()
+              ? String.format(Locale.ROOT, "%.1f %%", z.predictedWaitProbability().getAsDouble() * 100)
+              : "unstable",
+          z.currentSize(), z.recommendedConnections().getAsInt(), poolSize, z.targetWaitProbability() * 100);
+      z.warning().ifPresent(w -> out.println("  sizing warning  " + w + " (note: this demo is a closed"
+          + " loop, whose callers never need more connections than there are callers; Erlang C assumes"
+          + " random arrivals)"));
     } else {
       out.printf("  sizing          no recommendation: no successful request to measure (used: %d)%n", poolSize);
     }
@@ -77,9 +82,17 @@ final class PingReport {
     m.put("p999Micros", micros(99.9));
     m.put("maxMicros", PingLoad.micros(result.latencyNanos.getMaxValue()));
     m.put("poolSize", poolSize);
-    m.put("recommendedPoolSize", sizing.map(z -> (Object) z.connections).orElse(null));
-    m.put("baseConcurrency", sizing.map(z -> (Object) (Math.round(z.baseConcurrency * 100) / 100.0)).orElse(null));
-    m.put("meanHoldMicros", meanHold.toNanos() / 1000);
+    m.put("recommendedPoolSize", sizing.recommendedConnections().isPresent()
+        ? (Object) sizing.recommendedConnections().getAsInt() : null);
+    m.put("neededPoolSize", sizing.neededConnections().isPresent()
+        ? (Object) sizing.neededConnections().getAsInt() : null);
+    m.put("baseConcurrency", sizing.atCurrentSize()
+        .map(q -> (Object) (Math.round(q.offeredLoad() * 100) / 100.0)).orElse(null));
+    m.put("meanHoldMicros", sizing.meanHold().map(h -> (Object) (h.toNanos() / 1000)).orElse(null));
+    m.put("measuredWaitShare", sizing.measuredWaitProbability().isPresent()
+        ? (Object) sizing.measuredWaitProbability().getAsDouble() : null);
+    m.put("predictedWaitShare", sizing.predictedWaitProbability().isPresent()
+        ? (Object) sizing.predictedWaitProbability().getAsDouble() : null);
     m.put("created", s.created());
     m.put("destroyed", s.destroyedTotal());
     Map<String, Object> reasons = new LinkedHashMap<>();
