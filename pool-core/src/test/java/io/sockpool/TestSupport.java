@@ -34,6 +34,7 @@ final class TestSupport {
     if (!got.equals("+PONG\r\n")) {
       throw new IOException("unexpected reply " + got);
     }
+    c.exchangeComplete();
   }
 
   /** Open file descriptors of this process (Linux), or -1 where /proc is missing. */

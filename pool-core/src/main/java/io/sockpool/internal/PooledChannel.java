@@ -31,6 +31,9 @@ public final class PooledChannel implements Connection {
 
   private volatile long lastUsedNanos;
   private volatile boolean broken;
+  private volatile boolean retired;
+  private boolean openedForCheckout;
+  private volatile boolean inPool;
   private boolean died;
   private long bytesReadInLease;
   private volatile DestroyReason destroyReason;
@@ -80,8 +83,31 @@ public final class PooledChannel implements Connection {
     return broken;
   }
 
-  void markBroken() {
-    broken = true;
+  /** @return whether a checkout opened it and it has not been served yet (no vetting needed) */
+  boolean openedForCheckout() {
+    return openedForCheckout;
+  }
+
+  void openedForCheckout(boolean value) {
+    openedForCheckout = value;
+  }
+
+  /** Marks it for closing on return instead of reuse ({@link DestroyReason#RETIRED}). */
+  /** @return whether commons-pool2 holds it (made, not only connecting) */
+  boolean inPool() {
+    return inPool;
+  }
+
+  void inPool(boolean value) {
+    inPool = value;
+  }
+
+  void retire() {
+    retired = true;
+  }
+
+  boolean isRetired() {
+    return retired;
   }
 
   DestroyReason destroyReason() {

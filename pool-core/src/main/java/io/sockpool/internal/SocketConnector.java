@@ -12,6 +12,8 @@ import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
@@ -28,6 +30,9 @@ final class SocketConnector {
   private final SocketOptions options;
   private final long maxLifetimeNanos;
   private final long jitterNanos;
+  /** Connects under way, for {@link #abortPending()}. */
+  private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
+  private volatile boolean aborting;
 
   SocketConnector(SocketOptions options, long maxLifetimeNanos, long jitterNanos) {
     this.options = options;
@@ -54,6 +59,10 @@ final class SocketConnector {
       applyOptions(channel);
       channel.configureBlocking(false);
       selector = Selector.open();
+      pending.put(channel, selector);
+      if (aborting) {
+        throw new java.nio.channels.ClosedChannelException();
+      }
       SelectionKey key = channel.register(selector, 0);
       if (!channel.connect(address)) {
         key.interestOps(SelectionKey.OP_CONNECT);
@@ -83,6 +92,7 @@ final class SocketConnector {
       wrapped.initCause(e);
       throw wrapped;
     } finally {
+      pending.remove(channel);
       if (!ok) {
         if (selector != null) {
           try {
@@ -94,6 +104,22 @@ final class SocketConnector {
         channel.close();
       }
     }
+  }
+
+  /**
+   * Closes every connect under way and refuses new ones (pool closing): the connecting thread
+   * wakes from its selector and fails at once, so no socket is opened after close.
+   */
+  void abortPending() {
+    aborting = true;
+    pending.forEach((channel, selector) -> {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+      selector.wakeup();
+    });
   }
 
   private void applyOptions(SocketChannel channel) throws IOException {
