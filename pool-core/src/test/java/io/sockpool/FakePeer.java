@@ -26,6 +26,7 @@ final class FakePeer implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger pings = new AtomicInteger();
+  private volatile long replyDelayMillis;
   private volatile boolean stall;
 
   FakePeer() throws IOException {
@@ -50,6 +51,11 @@ final class FakePeer implements AutoCloseable {
   int openConnections() {
     sockets.removeIf(Socket::isClosed);
     return sockets.size();
+  }
+
+  /** Answers each PING only after this many milliseconds (0: at once). */
+  void replyDelayMillis(long millis) {
+    replyDelayMillis = millis;
   }
 
   /** Reads requests but never answers them (a slow or hung peer). */
@@ -105,6 +111,13 @@ final class FakePeer implements AutoCloseable {
           matched = 0;
           pings.incrementAndGet();
           if (!stall) {
+            if (replyDelayMillis > 0) {
+              try {
+                Thread.sleep(replyDelayMillis);
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
             out.write(PONG);
             out.flush();
           }

@@ -86,7 +86,8 @@ class LifecycleTest {
     assertEquals(List.of(), TestSupport.threadsNamed("fdcheck"), "no pool thread left");
     waitUntil(() -> peer.openConnections() == 0);
     if (fdsBefore >= 0) {
-      assertEquals(fdsBefore, TestSupport.openFds(), "file descriptors after close");
+      long fdsAfter = TestSupport.openFds();
+      assertTrue(fdsAfter <= fdsBefore, "file descriptors after close: " + fdsAfter + " > " + fdsBefore);
     }
     EndpointStats s = pool.stats(peer.endpoint());
     assertEquals(0, s.active() + s.idle());

@@ -468,11 +468,11 @@ public final class KeyedChannelPool {
     int forced = 0;
     for (EndpointState st : endpoints.all()) {
       for (PooledChannel ch : st.channels) {
-        ch.destroyReason(DestroyReason.CLOSED);
-        ch.abort();
-        ch.closeQuietly();
+        ch.abort(); // wakes a holder blocked in a timed wait
         if (ch.inPool()) {
-          factory.forget(ch);
+          destroyActive(ch, DestroyReason.CLOSED);
+        } else {
+          ch.closeQuietly(); // still connecting: its checkout fails and gives the slot back
         }
         forced++;
       }
