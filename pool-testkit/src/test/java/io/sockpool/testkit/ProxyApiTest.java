@@ -34,13 +34,13 @@ class ProxyApiTest {
     @RegisterExtension
     static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
 
-    private static EchoServer echo;
-    private static EchoServer otherEcho;
+    private static FakePeer echo;
+    private static FakePeer otherEcho;
 
     @BeforeAll
     static void startEcho() throws IOException {
-        echo = EchoServer.start();
-        otherEcho = EchoServer.start();
+        echo = FakePeer.echo();
+        otherEcho = FakePeer.echo();
     }
 
     @AfterAll
@@ -210,7 +210,7 @@ class ProxyApiTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void changingUpstreamDropsConnectionsAndDialsTheNewOne(ToxiproxyClient client) throws IOException {
         Proxy p = client.createProxy("move", "127.0.0.1:0", echo.hostAndPort());
-        int before = otherEcho.acceptedConnections();
+        int before = otherEcho.accepted();
         try (Socket s = connect(p.getListen())) {
             roundTripMillis(s);
             p.setUpstream(otherEcho.hostAndPort());
@@ -220,7 +220,7 @@ class ProxyApiTest {
         try (Socket s = connect(p.getListen())) {
             roundTripMillis(s);
         }
-        assertEquals(before + 1, otherEcho.acceptedConnections());
+        assertEquals(before + 1, otherEcho.accepted());
     }
 
     @Test

@@ -28,7 +28,7 @@ class ServerLifecycleTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void hundredsOfConcurrentConnectionsAllEchoCorrectly() throws IOException {
         int n = 300;
-        try (EchoServer echo = EchoServer.start(); ToxiproxyServer server = ToxiproxyServer.start()) {
+        try (FakePeer echo = FakePeer.echo(); ToxiproxyServer server = ToxiproxyServer.start()) {
             ToxiproxyClient client = new ToxiproxyClient(server.host(), server.port());
             Proxy p = client.createProxy("many", "127.0.0.1:0", echo.hostAndPort());
             List<Socket> sockets = new ArrayList<>();
@@ -66,7 +66,7 @@ class ServerLifecycleTest {
         int proxyPort;
         int echoPort;
         List<Socket> clients = new ArrayList<>();
-        try (EchoServer echo = EchoServer.start()) {
+        try (FakePeer echo = FakePeer.echo()) {
             echoPort = echo.port();
             ToxiproxyServer server = ToxiproxyServer.start();
             apiPort = server.port();
@@ -100,7 +100,7 @@ class ServerLifecycleTest {
                 .filter(t -> !before.contains(t) && t.isAlive())
                 .map(Thread::getName)
                 .filter(name -> name.startsWith("toxiproxy-") || name.startsWith("HTTP-Dispatcher")
-                        || name.startsWith(EchoServer.THREAD_PREFIX))
+                        || name.startsWith(FakePeer.THREAD_PREFIX))
                 .collect(Collectors.toList());
         assertEquals(List.of(), leaked, "threads left running");
         List<Net.TcpEntry> open = Net.tcpSockets().stream()

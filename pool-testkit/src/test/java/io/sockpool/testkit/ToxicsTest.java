@@ -37,13 +37,13 @@ class ToxicsTest {
     @RegisterExtension
     static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
 
-    private static EchoServer echo;
+    private static FakePeer echo;
     private ToxiproxyClient client;
     private Proxy proxy;
 
     @BeforeAll
     static void startEcho() throws IOException {
-        echo = EchoServer.start();
+        echo = FakePeer.echo();
     }
 
     @AfterAll
@@ -191,7 +191,7 @@ class ToxicsTest {
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void timeoutDropsDataAndClosesAfterTheTimeout() throws IOException {
         proxy.toxics().timeout("t", ToxicDirection.UPSTREAM, 500);
-        long echoedBefore = echo.echoedBytes();
+        long echoedBefore = echo.bytesReceived();
         try (Socket s = connect(proxy.getListen())) {
             long t0 = System.nanoTime();
             s.getOutputStream().write(bytes(5));
@@ -200,7 +200,7 @@ class ToxicsTest {
             assertEquals(0, got.length, "data is dropped");
             assertTrue(ms >= 450 && ms < 5000, "closed 500 ms after the last data, but after " + ms);
         }
-        assertEquals(echoedBefore, echo.echoedBytes(), "nothing reached the upstream");
+        assertEquals(echoedBefore, echo.bytesReceived(), "nothing reached the upstream");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sockpool.bench.jmh;
 
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -31,12 +32,12 @@ public class BarePoolState {
 
   GenericKeyedObjectPool<InetSocketAddress, SocketChannel> pool;
   InetSocketAddress key;
-  private AcceptingServer server;
+  private FakePeer server;
 
   /** Starts the peer and fills the pool. */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    server = AcceptingServer.start();
+    server = FakePeer.silent();
     key = server.address();
     GenericKeyedObjectPoolConfig<SocketChannel> config = new GenericKeyedObjectPoolConfig<>();
     config.setMaxTotalPerKey(poolSize);

@@ -4,6 +4,7 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.time.Duration;
 import org.openjdk.jmh.annotations.Level;
@@ -28,12 +29,12 @@ public class SockpoolState {
 
   SocketPool pool;
   Endpoint endpoint;
-  private AcceptingServer server;
+  private FakePeer server;
 
   /** Starts the peer, creates and warms the pool. */
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    server = AcceptingServer.start();
+    server = FakePeer.silent();
     endpoint = Endpoint.of(server.address().getHostString(), server.port());
     pool = SocketPool.create(PoolConfig.builder()
         .poolName("jmh-sockpool")

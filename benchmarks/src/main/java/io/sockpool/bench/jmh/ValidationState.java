@@ -4,10 +4,12 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
-import io.sockpool.bench.load.EmbeddedRedis;
 import io.sockpool.bench.load.RespPing;
+import io.sockpool.redis.EmbeddedRedis;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -43,8 +45,8 @@ public abstract class ValidationState {
     if (url != null && !url.isBlank()) {
       endpoint = Endpoint.parse(url.replaceFirst("^redis://", "").replaceFirst("/.*$", ""));
     } else {
-      redis = EmbeddedRedis.start();
-      endpoint = Endpoint.of(redis.address().getHostString(), redis.address().getPort());
+      redis = EmbeddedRedis.start(List.of());
+      endpoint = redis.endpoint();
     }
     pool = SocketPool.create(PoolConfig.builder()
         .poolName("jmh-validation")
@@ -65,7 +67,11 @@ public abstract class ValidationState {
   public void tearDown() {
     pool.close();
     if (redis != null) {
-      redis.close();
+      try {
+        redis.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 

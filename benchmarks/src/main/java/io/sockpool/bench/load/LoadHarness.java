@@ -1,5 +1,6 @@
 package io.sockpool.bench.load;
 
+import io.sockpool.redis.EmbeddedRedis;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -75,9 +76,10 @@ public final class LoadHarness {
    */
   public static Report run(LoadOptions options, PrintStream log) throws IOException, InterruptedException {
     Files.createDirectories(options.out());
-    EmbeddedRedis embedded = options.redis().isPresent() ? null : EmbeddedRedis.start();
+    EmbeddedRedis embedded = options.redis().isPresent() ? null : EmbeddedRedis.start(List.of());
     try {
-      InetSocketAddress redis = embedded != null ? embedded.address()
+      InetSocketAddress redis = embedded != null
+          ? new InetSocketAddress(embedded.endpoint().host(), embedded.endpoint().port())
           : options.redis().get().resolve();
       String target = embedded != null ? "embedded redis-server at " + redis.getHostString() + ":" + redis.getPort()
           : "redis at " + options.redis().get();

@@ -7,6 +7,7 @@ import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.sizing.ErlangC;
 import io.sockpool.sizing.QueueEstimate;
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Model against measurement: drives the real {@link SocketPool} at a Poisson arrival rate
- * against a local peer with a known service time ({@link DelayServer}) and compares the
+ * against a local peer with a known service time ({@link ServiceTime} on a {@link FakePeer}) and compares the
  * measured share of checkouts that had to wait with what Erlang C ({@link ErlangC}) predicts,
  * at pool sizes below, at and above the size the model recommends.
  *
@@ -81,7 +82,7 @@ public final class SizingModelCheck {
         recommended.waitProbability());
     List<Row> rows = new ArrayList<>();
     long began = System.nanoTime();
-    try (DelayServer server = new DelayServer()) {
+    try (FakePeer server = new FakePeer(ServiceTime::new)) {
       Endpoint endpoint = Endpoint.of("127.0.0.1", server.port());
       for (Service service : plan.distributions()) {
         for (int c : plan.sizes()) {
@@ -91,8 +92,8 @@ public final class SizingModelCheck {
               + " worker, " + row.failures() + " failed -->");
         }
       }
-      if (!server.awaitNoConnections(Duration.ofSeconds(5))) {
-        System.out.println("WARNING: " + server.openConnections()
+      if (!server.awaitOpenAtMost(0, Duration.ofSeconds(5))) {
+        System.out.println("WARNING: " + server.open()
             + " connections still open at the server 5 s after the last pool closed");
       }
     }

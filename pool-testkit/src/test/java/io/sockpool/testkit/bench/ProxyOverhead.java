@@ -2,7 +2,7 @@ package io.sockpool.testkit.bench;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
-import io.sockpool.testkit.EchoServer;
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.ToxiproxyServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Measures the proxy's own overhead: echo round-trip latency direct to an {@link EchoServer} versus
+ * Measures the proxy's own overhead: echo round-trip latency direct to an {@link FakePeer} versus
  * through a {@link ToxiproxyServer} proxy without toxics, in one run, interleaved in blocks so both
  * see the same machine load. Not a test; run with
  * {@code mvn -B -q -pl pool-testkit test-compile exec:java -Dexec.classpathScope=test
@@ -37,7 +37,7 @@ public final class ProxyOverhead {
             throw new IllegalArgumentException("round trips must be a positive multiple of " + BLOCK
                     + " and message bytes >= 1, but were " + roundTrips + " and " + size);
         }
-        try (EchoServer echo = EchoServer.start(); ToxiproxyServer server = ToxiproxyServer.start()) {
+        try (FakePeer echo = FakePeer.echo(); ToxiproxyServer server = ToxiproxyServer.start()) {
             Proxy proxy = new ToxiproxyClient(server.host(), server.port())
                     .createProxy("overhead", "127.0.0.1:0", echo.hostAndPort());
             int proxyPort = Integer.parseInt(proxy.getListen().substring(proxy.getListen().lastIndexOf(':') + 1));
