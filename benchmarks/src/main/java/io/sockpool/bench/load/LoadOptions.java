@@ -1,15 +1,14 @@
 package io.sockpool.bench.load;
 
 import io.sockpool.Endpoint;
+import io.sockpool.redis.demo.cli.Quantities;
+import io.sockpool.redis.demo.cli.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The load harness' command line, parsed and checked. Immutable.
@@ -32,7 +31,7 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
       "usage: LoadHarness [--duration 10s] [--warmup 2s] [--threads 1,8,64] [--clients "
           + ClientKind.allNames() + "]",
       "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results]",
-      "  --duration   measured time per client and thread count (e.g. 500ms, 10s, 1m); default 10s",
+      "  --duration   measured time per client and thread count (a number with us, ms, s or m: 500ms, 1.5s, 1m); default 10s",
       "  --warmup     unmeasured time before each measurement; default 2s",
       "  --threads    comma-separated thread counts, each >= 1; default 1,8,64",
       "  --clients    comma-separated, from: " + ClientKind.allNames() + "; default all",
@@ -42,7 +41,6 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
       "  --redis      use this Redis instead of starting the embedded redis-server",
       "  --out        directory for results.csv and throughput.png; default load-results");
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
   /** Checks the values; see the record components for what is allowed. */
   public LoadOptions {
@@ -125,25 +123,16 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
   }
 
   /**
-   * Parses {@code 500ms}, {@code 10s}, {@code 2m} or an ISO-8601 duration ({@code PT10S}).
+   * Parses a duration as every command line here does ({@link Quantities#duration}): a number
+   * and a unit, {@code 250us}, {@code 500ms}, {@code 1.5s}, {@code 2m}.
    *
-   * @throws IllegalArgumentException if the text is neither
+   * @throws IllegalArgumentException if the text is not such a duration
    */
   static Duration duration(String flag, String text) {
-    Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        default -> Duration.ofMinutes(n);
-      };
-    }
     try {
-      return Duration.parse(text.strip());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(flag + " must be a duration like 500ms, 10s, 1m or PT10S, but was '"
-          + text + "'");
+      return Quantities.duration(flag, text);
+    } catch (UsageException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,8 @@ import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.redis.RedisClient;
 import io.sockpool.redis.RedisPingValidator;
+import io.sockpool.redis.demo.cli.PingArguments;
+import io.sockpool.redis.demo.cli.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -40,20 +42,20 @@ public final class PingCommand {
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-      out.println(PingOptions.USAGE);
+      out.println(PingArguments.USAGE);
       return 0;
     }
-    PingOptions options;
+    PingArguments options;
     try {
-      options = PingOptions.parse(args);
-    } catch (PingOptions.UsageException e) {
+      options = PingArguments.parse(args);
+    } catch (UsageException e) {
       err.println("error: " + e.getMessage());
-      err.println(PingOptions.USAGE);
+      err.println(PingArguments.USAGE);
       return 2;
     }
     RedisTarget target;
     try {
-      target = RedisTarget.find(options.redis, out, err);
+      target = RedisTarget.find(options.redis(), out, err);
     } catch (RedisTarget.UnreachableException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -67,11 +69,11 @@ public final class PingCommand {
     }
   }
 
-  private static int runOn(RedisTarget target, PingOptions options, PrintStream out, PrintStream err)
+  private static int runOn(RedisTarget target, PingArguments options, PrintStream out, PrintStream err)
       throws InterruptedException {
     out.println("target: " + target.description);
-    int poolSize = options.poolSize.orElse(options.threads);
-    int sideConnections = options.killEvery.isPresent() ? 1 : 0;
+    int poolSize = options.poolSize().orElse(options.threads());
+    int sideConnections = options.killEvery().isPresent() ? 1 : 0;
     if (target.maxClients.isPresent()) {
       // connectedClients counts the probe that has closed since: one slot of margin
       int room = target.maxClients.getAsInt() - target.connectedClients - sideConnections;
@@ -81,7 +83,7 @@ public final class PingCommand {
         return 2;
       }
       if (poolSize > room) {
-        if (options.poolSize.isPresent()) {
+        if (options.poolSize().isPresent()) {
           err.println("error: --pool-size " + poolSize + " would exceed the server's maxclients "
               + target.maxClients.getAsInt() + " (" + target.connectedClients + " clients connected, "
               + sideConnections + " needed on the side); use at most " + room);
@@ -119,26 +121,26 @@ public final class PingCommand {
       int opened = pool.warmUp(target.endpoint, poolSize);
       out.printf("pool: %d of %d connections pre-connected in %d ms%n", opened, poolSize,
           (System.nanoTime() - t0) / 1_000_000);
-      PingLoad load = new PingLoad(pool, client, options.threads);
-      Duration warmUp = options.duration.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
-          ? Duration.ofSeconds(1) : options.duration.dividedBy(4);
+      PingLoad load = new PingLoad(pool, client, options.threads());
+      Duration warmUp = options.duration().dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
+          ? Duration.ofSeconds(1) : options.duration().dividedBy(4);
       load.run(warmUp, null, null);
       out.printf("warm-up: %d ms (not measured); running %d threads for %d ms%s%n", warmUp.toMillis(),
-          options.threads, options.duration.toMillis(),
-          options.killEvery.map(k -> ", killing every client connection every " + k.toMillis() + " ms").orElse(""));
+          options.threads(), options.duration().toMillis(),
+          options.killEvery().map(k -> ", killing every client connection every " + k.toMillis() + " ms").orElse(""));
       ClientKiller killer = null;
       try {
-        if (options.killEvery.isPresent()) {
-          killer = ClientKiller.start(target.endpoint, options.killEvery.get());
+        if (options.killEvery().isPresent()) {
+          killer = ClientKiller.start(target.endpoint, options.killEvery().get());
         }
         ClientKiller k = killer;
-        PingLoad.Result result = load.run(options.duration, out, k == null ? null : k::killed);
+        PingLoad.Result result = load.run(options.duration(), out, k == null ? null : k::killed);
         if (killer != null) {
           killer.close();
         }
         PingReport report = new PingReport(result, poolSize, target.maxClients, killer);
         report.printText(out);
-        if (options.json) {
+        if (options.json()) {
           out.println(report.json());
         }
         return result.errors == 0 ? 0 : 1;

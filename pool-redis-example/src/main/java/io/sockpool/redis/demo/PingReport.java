@@ -2,6 +2,7 @@ package io.sockpool.redis.demo;
 
 import io.sockpool.ConnectionStats;
 import io.sockpool.DestroyReason;
+import io.sockpool.redis.demo.cli.Json;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;

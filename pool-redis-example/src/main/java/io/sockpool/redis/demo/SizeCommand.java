@@ -1,6 +1,6 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.redis.demo.cli.JsonObject;
+import io.sockpool.redis.demo.cli.Json;
 import io.sockpool.redis.demo.cli.SizeArguments;
 import io.sockpool.redis.demo.cli.UsageException;
 import io.sockpool.sizing.ConnectionCap;
@@ -13,7 +13,9 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The demo jar's {@code size} command: recommends a pool size from a request rate, a latency and
@@ -39,7 +41,7 @@ public final class SizeCommand {
       "",
       "  --rate <n>                       requests per second, a number > 0 (e.g. 1000)",
       "  --latency <time>                 time a connection is held per request, > 0, with a",
-      "                                   unit: us, ms or s (e.g. 10ms, 250us, 1.5s)",
+      "                                   unit: us, ms or s, or m for minutes (e.g. 10ms, 250us, 1.5s)",
       "  --buffer <percent|fraction>      headroom on the load, >= 0: 20% or 0.2 (default 0)",
       "  --target-wait-probability <p>    use the queueing model (M/M/c, Erlang C): the smallest",
       "                                   size where at most this share of checkouts wait, at",
@@ -94,35 +96,35 @@ public final class SizeCommand {
 
   static String json(SizingRecommendation r) {
     SizingRequest q = r.request();
-    JsonObject o = new JsonObject()
-        .put("ratePerSecond", q.ratePerSecond())
-        .put("latencyMillis", q.latency().toNanos() / 1e6)
-        .put("bufferFraction", q.bufferFraction())
-        .put("model", r.model() == SizingRecommendation.Model.ERLANG_C ? "erlang-c" : "rule-of-thumb")
-        .put("connections", r.connections())
-        .put("baseConcurrency", r.baseConcurrency())
-        .put("buffer", r.buffer())
-        .put("designLoad", r.designLoad())
-        .put("ruleOfThumbConnections", r.ruleOfThumbConnections());
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("ratePerSecond", q.ratePerSecond());
+    o.put("latencyMillis", q.latency().toNanos() / 1e6);
+    o.put("bufferFraction", q.bufferFraction());
+    o.put("model", r.model() == SizingRecommendation.Model.ERLANG_C ? "erlang-c" : "rule-of-thumb");
+    o.put("connections", r.connections());
+    o.put("baseConcurrency", r.baseConcurrency());
+    o.put("buffer", r.buffer());
+    o.put("designLoad", r.designLoad());
+    o.put("ruleOfThumbConnections", r.ruleOfThumbConnections());
     if (r.queueEstimate().isPresent()) {
       QueueEstimate at = r.queueEstimate().get();
       QueueEstimate nominal = r.queueEstimateAtNominalRate().orElseThrow();
-      o.put("targetWaitProbability", q.targetWaitProbability().getAsDouble())
-          .put("waitProbability", at.waitProbability())
-          .put("meanWaitMillis", at.meanWaitMillis())
-          .put("utilization", at.utilization())
-          .put("nominalWaitProbability", nominal.waitProbability())
-          .put("nominalMeanWaitMillis", nominal.meanWaitMillis());
+      o.put("targetWaitProbability", q.targetWaitProbability().getAsDouble());
+      o.put("waitProbability", at.waitProbability());
+      o.put("meanWaitMillis", at.meanWaitMillis());
+      o.put("utilization", at.utilization());
+      o.put("nominalWaitProbability", nominal.waitProbability());
+      o.put("nominalMeanWaitMillis", nominal.meanWaitMillis());
     }
     if (r.cap().isPresent()) {
       ConnectionCap cap = r.cap().get();
-      o.put("serverMaxConnections", cap.serverMaxConnections())
-          .put("instances", cap.instances())
-          .put("perInstanceMax", cap.perInstanceMax())
-          .put("exceedsCap", r.exceedsCap())
-          .put("warning", r.warning().orElse(null));
+      o.put("serverMaxConnections", cap.serverMaxConnections());
+      o.put("instances", cap.instances());
+      o.put("perInstanceMax", cap.perInstanceMax());
+      o.put("exceedsCap", r.exceedsCap());
+      o.put("warning", r.warning().orElse(null));
     }
-    return o.toString();
+    return Json.write(o);
   }
 
   static String text(SizingRecommendation r) {

@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the quantities of command-line options: plain decimal numbers, durations with a unit,
+ * Parses the quantities of command-line options, for every command (the demo's {@code ping} and
+ * {@code size}, the benchmarks' load harness): plain decimal numbers, durations with a unit,
  * fractions or percentages, and counts. Strict: no hexadecimal, no "NaN" or "Infinity", no
  * surrounding spaces, no unit-less durations. Every failure is a {@link UsageException} naming
  * the option, the text given and what is allowed.
@@ -16,10 +17,11 @@ import java.util.regex.Pattern;
 public final class Quantities {
   private static final String DECIMAL = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
   private static final Pattern NUMBER = Pattern.compile(DECIMAL);
-  private static final Pattern DURATION = Pattern.compile("(" + DECIMAL + ")(us|\u00b5s|ms|s)");
+  private static final Pattern DURATION = Pattern.compile("(" + DECIMAL + ")(us|\u00b5s|ms|s|m)");
   private static final Pattern PERCENT = Pattern.compile("(" + DECIMAL + ")%");
   private static final Pattern COUNT = Pattern.compile("\\d{1,10}");
   private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static final BigDecimal HALF_NANO = new BigDecimal("0.5");
 
   private Quantities() {}
 
@@ -39,33 +41,37 @@ public final class Quantities {
 
   /**
    * @param option the option's name, for messages
-   * @param text a number and a unit: {@code 250us} (or {@code 250µs}), {@code 10ms}, {@code 1.5s}
+   * @param text a number and a unit: {@code 250us} (or {@code 250µs}), {@code 10ms}, {@code 1.5s},
+   *     {@code 2m}
    * @return the duration, rounded to the nearest nanosecond
    * @throws UsageException if the text has no or an unknown unit, is not a number, is not above
    *     0 ns after rounding, or is too long for a {@link Duration} in nanoseconds (~292 years)
    */
   public static Duration duration(String option, String text) throws UsageException {
     Matcher m = DURATION.matcher(text);
-    String allowed = " (a number > 0 followed by us, ms or s, e.g. 10ms, 250us, 1.5s)";
+    String allowed =
+        " (a number > 0 followed by us, ms or s, or m for minutes, e.g. 10ms, 250us, 1.5s, 2m)";
     if (!m.matches()) {
       throw new UsageException(option + " must be a duration" + allowed + ", but was '" + text
           + "'");
     }
-    int scale = switch (m.group(2)) {
-      case "s" -> 9;
-      case "ms" -> 6;
-      default -> 3;
+    BigDecimal perUnit = switch (m.group(2)) {
+      case "m" -> BigDecimal.valueOf(60_000_000_000L);
+      case "s" -> BigDecimal.valueOf(1_000_000_000L);
+      case "ms" -> BigDecimal.valueOf(1_000_000L);
+      default -> BigDecimal.valueOf(1_000L);
     };
-    BigDecimal nanos = new BigDecimal(m.group(1)).movePointRight(scale)
-        .setScale(0, RoundingMode.HALF_UP);
-    if (nanos.signum() <= 0) {
+    BigDecimal exact = new BigDecimal(m.group(1)).multiply(perUnit);
+    // compared before rounding: rounding 1e-999999 or 1e999999 to whole nanoseconds is costly
+    if (exact.compareTo(HALF_NANO) < 0) {
       throw new UsageException(option + " must be at least 1 ns" + allowed + ", but was '" + text
           + "'");
     }
-    if (nanos.compareTo(MAX_NANOS) > 0) {
+    if (exact.compareTo(MAX_NANOS) > 0) {
       throw new UsageException(option + " must be at most 292 years" + allowed + ", but was '"
           + text + "'");
     }
+    BigDecimal nanos = exact.setScale(0, RoundingMode.HALF_UP);
     return Duration.ofNanos(nanos.longValueExact());
   }
 
