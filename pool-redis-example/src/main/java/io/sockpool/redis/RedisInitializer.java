@@ -48,11 +48,6 @@ public final class RedisInitializer implements ConnectionInitializer {
     return Optional.ofNullable(username);
   }
 
-  /** @return whether AUTH is sent */
-  public boolean authenticates() {
-    return password != null;
-  }
-
   /** @return the database selected on each connection (0 = no SELECT sent) */
   public int database() {
     return database;

@@ -72,11 +72,6 @@ public final class RespDecoder {
     return offset;
   }
 
-  /** @return whether part of a reply has been consumed but the reply is not complete yet */
-  public boolean inProgress() {
-    return offset > 0;
-  }
-
   /**
    * Consumes bytes of the current reply from {@code src} (between its position and limit).
    *
