@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The RESP code over real pooled sockets, against a scripted server that replies in pieces,
- * with errors or with garbage.
+ * The RESP code over real pooled sockets, against a scripted server that replies in pieces, with
+ * errors or with garbage.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RespOverPoolTest {
@@ -41,20 +41,31 @@ class RespOverPoolTest {
     if (pool != null) {
       pool.close();
       ConnectionStats total = pool.stats().total();
-      assertEquals(total.created(), total.destroyedTotal(), "every connection opened was closed: " + total);
+      assertEquals(
+          total.created(), total.destroyedTotal(), "every connection opened was closed: " + total);
     }
     if (server != null) {
-      assertTrue(server.awaitOpenAtMost(0, Duration.ofSeconds(5)), "server still sees " + server.open() + " open connections");
+      assertTrue(
+          server.awaitOpenAtMost(0, Duration.ofSeconds(5)),
+          "server still sees " + server.open() + " open connections");
       server.close();
     }
   }
 
-  private void start(Function<List<String>, byte[]> script, int sliceBytes, Validator validator) throws Exception {
+  private void start(Function<List<String>, byte[]> script, int sliceBytes, Validator validator)
+      throws Exception {
     server = new FakePeer(() -> resp(script));
     server.answerInPieces(sliceBytes, Duration.ofMillis(2));
     endpoint = Endpoint.of(server.host(), server.port());
-    pool = SocketPool.create(PoolConfig.builder().poolName("resp-test").maxPerEndpoint(2).maxTotal(2)
-        .validator(validator).validationWindow(Duration.ZERO).build());
+    pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("resp-test")
+                .maxPerEndpoint(2)
+                .maxTotal(2)
+                .validator(validator)
+                .validationWindow(Duration.ZERO)
+                .build());
   }
 
   /** A RESP server's side: decodes each command and answers with what the script returns. */
@@ -66,8 +77,9 @@ class RespOverPoolTest {
       List<byte[]> replies = new ArrayList<>();
       RespValue command;
       while ((command = decoder.decode(buf)) != null) {
-        List<String> args = ((RespValue.RespArray) command).elements().stream()
-            .map(v -> ((RespValue.BulkString) v).asString()).toList();
+        List<String> args =
+            ((RespValue.RespArray) command)
+                .elements().stream().map(v -> ((RespValue.BulkString) v).asString()).toList();
         replies.add(script.apply(args));
       }
       buf.compact();
@@ -85,17 +97,21 @@ class RespOverPoolTest {
     try (PooledConnection c = pool.checkout(endpoint)) {
       new RedisPingValidator().validate(c, Duration.ofSeconds(2));
     }
-    assertEquals(0, pool.stats().total().destroyedTotal(), "a good connection is kept: " + pool.stats());
+    assertEquals(
+        0, pool.stats().total().destroyedTotal(), "a good connection is kept: " + pool.stats());
   }
 
   @Test
   void validatorFailsCarryingTheServersErrorMessage() throws Exception {
     start(cmd -> ascii("-NOAUTH Authentication required.\r\n"), 5, Validator.NONE);
     try (PooledConnection c = pool.checkout(endpoint)) {
-      RedisServerException e = assertThrows(RedisServerException.class,
-          () -> new RedisPingValidator().validate(c, Duration.ofSeconds(2)));
+      RedisServerException e =
+          assertThrows(
+              RedisServerException.class,
+              () -> new RedisPingValidator().validate(c, Duration.ofSeconds(2)));
       assertEquals("NOAUTH", e.code());
-      assertEquals("PING failed on " + endpoint + ": NOAUTH Authentication required.", e.getMessage());
+      assertEquals(
+          "PING failed on " + endpoint + ": NOAUTH Authentication required.", e.getMessage());
     }
   }
 
@@ -103,34 +119,47 @@ class RespOverPoolTest {
   void validatorRejectsAnyOtherReply() throws Exception {
     start(cmd -> ascii("$4\r\nPONG\r\n"), 64, Validator.NONE);
     try (PooledConnection c = pool.checkout(endpoint)) {
-      RespProtocolException e = assertThrows(RespProtocolException.class,
-          () -> new RedisPingValidator().validate(c, Duration.ofSeconds(2)));
-      assertTrue(e.getMessage().contains("expected +PONG, but got bulk string $4 PONG"), e.getMessage());
+      RespProtocolException e =
+          assertThrows(
+              RespProtocolException.class,
+              () -> new RedisPingValidator().validate(c, Duration.ofSeconds(2)));
+      assertTrue(
+          e.getMessage().contains("expected +PONG, but got bulk string $4 PONG"), e.getMessage());
     }
   }
 
   @Test
   void checkoutFailsWithTheServersErrorWhenThePoolsPingIsRefused() throws Exception {
-    start(cmd -> ascii("-LOADING Redis is loading the dataset in memory\r\n"), 3, new RedisPingValidator());
+    start(
+        cmd -> ascii("-LOADING Redis is loading the dataset in memory\r\n"),
+        3,
+        new RedisPingValidator());
     // the first connection is new and trusted; once it idles, the borrow-time PING runs
     try (PooledConnection c = pool.checkout(endpoint)) {
       assertTrue(c.channel().isConnected());
     }
-    CheckoutException e = assertThrows(CheckoutException.class, () -> pool.checkout(endpoint).close());
-    assertTrue(chain(e).contains("PING failed on " + endpoint + ": LOADING Redis is loading"), chain(e));
-    assertTrue(pool.stats().total().destroyed(DestroyReason.VALIDATION) >= 1, pool.stats().toString());
+    CheckoutException e =
+        assertThrows(CheckoutException.class, () -> pool.checkout(endpoint).close());
+    assertTrue(
+        chain(e).contains("PING failed on " + endpoint + ": LOADING Redis is loading"), chain(e));
+    assertTrue(
+        pool.stats().total().destroyed(DestroyReason.VALIDATION) >= 1, pool.stats().toString());
   }
 
   @Test
   void clientReadsRepliesArrivingInPieces() throws Exception {
     String big = "x".repeat(20_000);
-    start(cmd -> switch (cmd.get(0)) {
-      case "PING" -> ascii("+PONG\r\n");
-      case "ECHO" -> RespEncoder.encode(RespValue.BulkString.of(cmd.get(1)));
-      case "INCR" -> ascii(":-7\r\n");
-      case "GET" -> ascii("$-1\r\n");
-      default -> ascii("+OK\r\n");
-    }, 7, new RedisPingValidator());
+    start(
+        cmd ->
+            switch (cmd.get(0)) {
+              case "PING" -> ascii("+PONG\r\n");
+              case "ECHO" -> RespEncoder.encode(RespValue.BulkString.of(cmd.get(1)));
+              case "INCR" -> ascii(":-7\r\n");
+              case "GET" -> ascii("$-1\r\n");
+              default -> ascii("+OK\r\n");
+            },
+        7,
+        new RedisPingValidator());
     RedisClient client = new RedisClient(pool, endpoint, Duration.ofSeconds(5));
     client.ping();
     assertEquals(big, client.echo(big));
@@ -145,7 +174,8 @@ class RespOverPoolTest {
     start(cmd -> ascii("HTTP/1.1 400 Bad Request\r\n\r\n"), 64, Validator.NONE);
     RedisClient client = new RedisClient(pool, endpoint, Duration.ofSeconds(2));
     RespProtocolException e = assertThrows(RespProtocolException.class, client::ping);
-    assertEquals("unexpected byte 'H' (0x48) at offset 0: a RESP2 value starts with one of + - : $ *",
+    assertEquals(
+        "unexpected byte 'H' (0x48) at offset 0: a RESP2 value starts with one of + - : $ *",
         e.getMessage());
     assertEquals(0, e.offset().getAsLong());
     ConnectionStats s = pool.stats().total();
@@ -159,7 +189,9 @@ class RespOverPoolTest {
     start(cmd -> ascii(":1\r\n"), 64, Validator.NONE);
     RedisClient client = new RedisClient(pool, endpoint, Duration.ofSeconds(2));
     RespProtocolException e = assertThrows(RespProtocolException.class, () -> client.get("k"));
-    assertTrue(e.getMessage().startsWith("GET never answers with integer :1: expected a bulk string"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("GET never answers with integer :1: expected a bulk string"),
+        e.getMessage());
     assertEquals(1, pool.stats().total().destroyed(DestroyReason.BROKEN));
   }
 
@@ -168,7 +200,10 @@ class RespOverPoolTest {
     start(cmd -> ascii("+PONG\r\n+PONG\r\n"), 64, Validator.NONE);
     RedisClient client = new RedisClient(pool, endpoint, Duration.ofSeconds(2));
     RespProtocolException e = assertThrows(RespProtocolException.class, client::ping);
-    assertTrue(e.getMessage().startsWith("7 unexpected bytes after the reply to PING, starting with '+' at offset 7"),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "7 unexpected bytes after the reply to PING, starting with '+' at offset 7"),
         e.getMessage());
     assertEquals(1, pool.stats().total().destroyed(DestroyReason.BROKEN));
   }
@@ -178,7 +213,8 @@ class RespOverPoolTest {
     start(cmd -> ascii("-ERR value is not an integer or out of range\r\n"), 64, Validator.NONE);
     RedisClient client = new RedisClient(pool, endpoint, Duration.ofSeconds(2));
     RedisServerException e = assertThrows(RedisServerException.class, () -> client.incr("k"));
-    assertEquals("INCR failed on " + endpoint + ": ERR value is not an integer or out of range",
+    assertEquals(
+        "INCR failed on " + endpoint + ": ERR value is not an integer or out of range",
         e.getMessage());
     ConnectionStats s = pool.stats().total();
     assertEquals(0, s.destroyedTotal(), s.toString());

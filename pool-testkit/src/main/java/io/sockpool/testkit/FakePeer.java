@@ -25,9 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * A scriptable TCP peer on 127.0.0.1 for tests: a real server socket on a free port, one thread
- * accepting and one thread per connection. What it says is a {@link Responder} (one per
- * connection; {@link Responder#pingPong()} by default, or echo, silence, pieces, a test's own
- * protocol). While it runs, a test can make it
+ * accepting and one thread per connection. What it says is a {@link Responder} (one per connection;
+ * {@link Responder#pingPong()} by default, or echo, silence, pieces, a test's own protocol). While
+ * it runs, a test can make it
  *
  * <ul>
  *   <li>stall: read every request and answer none ({@link #stall(boolean)});
@@ -35,14 +35,14 @@ import java.util.function.Supplier;
  *       Duration)});
  *   <li>close every connection with a FIN ({@link #closeAll()}) or a RST ({@link #resetAll()});
  *   <li>send bytes nobody asked for ({@link #sendToAll(String)});
- *   <li>refuse new connections: the port is closed ({@link #refuse()}, or {@link #closedPort()}
- *       for a port nothing listens on).
+ *   <li>refuse new connections: the port is closed ({@link #refuse()}, or {@link #closedPort()} for
+ *       a port nothing listens on).
  * </ul>
  *
- * <p>It counts, exactly (on every accept and close, not sampled): connections accepted, open
- * now and the most open at once, requests answered and bytes received. Subclasses may add
- * accessors (for example an address type of their own). Thread-safe. {@link #close()} closes
- * the listener and every connection and joins the threads.
+ * <p>It counts, exactly (on every accept and close, not sampled): connections accepted, open now
+ * and the most open at once, requests answered and bytes received. Subclasses may add accessors
+ * (for example an address type of their own). Thread-safe. {@link #close()} closes the listener and
+ * every connection and joins the threads.
  */
 public class FakePeer implements AutoCloseable {
   /** Prefix of the names of the threads a fake peer starts (for leak checks). */
@@ -122,39 +122,53 @@ public class FakePeer implements AutoCloseable {
     }
   }
 
-  /** @return the host the peer listens on, {@code 127.0.0.1} */
+  /**
+   * @return the host the peer listens on, {@code 127.0.0.1}
+   */
   public String host() {
     return server.getInetAddress().getHostAddress();
   }
 
-  /** @return the port the peer listens on */
+  /**
+   * @return the port the peer listens on
+   */
   public int port() {
     return server.getLocalPort();
   }
 
-  /** @return the address the peer listens on */
+  /**
+   * @return the address the peer listens on
+   */
   public InetSocketAddress address() {
     return new InetSocketAddress(server.getInetAddress(), port());
   }
 
-  /** @return {@code 127.0.0.1:<port>}, e.g. as a proxy's upstream */
+  /**
+   * @return {@code 127.0.0.1:<port>}, e.g. as a proxy's upstream
+   */
   public String hostAndPort() {
     return host() + ":" + port();
   }
 
-  /** @return connections accepted since start */
+  /**
+   * @return connections accepted since start
+   */
   public int accepted() {
     return accepted.get();
   }
 
-  /** @return connections open now (accepted and not yet closed by either side) */
+  /**
+   * @return connections open now (accepted and not yet closed by either side)
+   */
   public int open() {
     synchronized (openChanged) {
       return open;
     }
   }
 
-  /** @return the most connections open at once since start or {@link #resetPeak()} */
+  /**
+   * @return the most connections open at once since start or {@link #resetPeak()}
+   */
   public int peakOpen() {
     return peakOpen.get();
   }
@@ -166,12 +180,16 @@ public class FakePeer implements AutoCloseable {
     }
   }
 
-  /** @return requests received: replies the responder produced (sent, or held back while stalled) */
+  /**
+   * @return requests received: replies the responder produced (sent, or held back while stalled)
+   */
   public long requests() {
     return requests.get();
   }
 
-  /** @return bytes received from clients in total */
+  /**
+   * @return bytes received from clients in total
+   */
   public long bytesReceived() {
     return bytesReceived.get();
   }
@@ -199,8 +217,8 @@ public class FakePeer implements AutoCloseable {
   }
 
   /**
-   * Registers interest in a reply: the latch opens once the peer has written it (the reply then
-   * is on its way to the client).
+   * Registers interest in a reply: the latch opens once the peer has written it (the reply then is
+   * on its way to the client).
    *
    * @param reply the reply's text, e.g. {@code "+token\r\n"}
    * @return the latch
@@ -224,8 +242,8 @@ public class FakePeer implements AutoCloseable {
   }
 
   /**
-   * Cuts every answer into pieces, each written and flushed on its own, with a pause after each
-   * of the first ten pieces of an answer (so that a long answer still arrives quickly).
+   * Cuts every answer into pieces, each written and flushed on its own, with a pause after each of
+   * the first ten pieces of an answer (so that a long answer still arrives quickly).
    *
    * @param bytes the largest piece, at least 1
    * @param gap the pause after each of an answer's first ten pieces
@@ -245,9 +263,7 @@ public class FakePeer implements AutoCloseable {
     }
   }
 
-  /**
-   * Closes every open connection with a RST (SO_LINGER 0), as a crashed or killed server does.
-   */
+  /** Closes every open connection with a RST (SO_LINGER 0), as a crashed or killed server does. */
   public void resetAll() {
     for (Socket s : sockets) {
       try {
@@ -273,9 +289,7 @@ public class FakePeer implements AutoCloseable {
     }
   }
 
-  /**
-   * Stops listening: new connects are refused from now on; open connections stay as they are.
-   */
+  /** Stops listening: new connects are refused from now on; open connections stay as they are. */
   public void refuse() {
     try {
       server.close();

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * JUnit 5 extension that gives each test a fresh {@link FakePeer} and closes it afterwards: the
  * set-up that test classes otherwise repeat by hand in {@code @BeforeEach} / {@code @AfterEach}.
  *
- * <p>Before each test, every non-static field of the test instance (and of its superclasses)
- * whose type is {@link FakePeer} or a subclass of it is set to a new instance made by that
- * type's no-argument constructor (a subclass chooses its protocol or adds accessors there).
- * After each test those peers are closed, so a test that failed leaves no socket or thread.
+ * <p>Before each test, every non-static field of the test instance (and of its superclasses) whose
+ * type is {@link FakePeer} or a subclass of it is set to a new instance made by that type's
+ * no-argument constructor (a subclass chooses its protocol or adds accessors there). After each
+ * test those peers are closed, so a test that failed leaves no socket or thread.
  *
  * <pre>{@code
  * @ExtendWith(FakePeerExtension.class)

@@ -12,10 +12,10 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * This JVM's threads, file descriptors and sockets, for leak checks; and bounded waits for
- * counts that drop asynchronously (a library closing its sockets on a thread of its own, the
- * kernel finishing a close an instant later). A leak check that counts once, right after the
- * code under test returned, cries wolf now and then: wait for the count instead.
+ * This JVM's threads, file descriptors and sockets, for leak checks; and bounded waits for counts
+ * that drop asynchronously (a library closing its sockets on a thread of its own, the kernel
+ * finishing a close an instant later). A leak check that counts once, right after the code under
+ * test returned, cries wolf now and then: wait for the count instead.
  */
 public final class ProcessResources {
   private static final Path FDS = Path.of("/proc/self/fd");
@@ -37,12 +37,16 @@ public final class ProcessResources {
     return names;
   }
 
-  /** @return this process's open file descriptors, or -1 where /proc is missing (not Linux) */
+  /**
+   * @return this process's open file descriptors, or -1 where /proc is missing (not Linux)
+   */
   public static long openFds() {
     return countFds(target -> true);
   }
 
-  /** @return this process's open sockets (of any kind), or -1 where /proc is missing */
+  /**
+   * @return this process's open sockets (of any kind), or -1 where /proc is missing
+   */
   public static long openSockets() {
     return countFds(target -> target.startsWith("socket:"));
   }
@@ -67,8 +71,8 @@ public final class ProcessResources {
   }
 
   /**
-   * Waits until a count drops to at most {@code max}, polling every 10 ms (the kernel's tables
-   * and other libraries' threads give nothing to wait on).
+   * Waits until a count drops to at most {@code max}, polling every 10 ms (the kernel's tables and
+   * other libraries' threads give nothing to wait on).
    *
    * @param count what to count
    * @param max the most allowed
@@ -88,8 +92,8 @@ public final class ProcessResources {
   }
 
   /**
-   * Waits until a count has stayed the same for {@code quiet} (so that what was still closing
-   * has closed), then returns it: a baseline to compare a later count with.
+   * Waits until a count has stayed the same for {@code quiet} (so that what was still closing has
+   * closed), then returns it: a baseline to compare a later count with.
    *
    * @param count what to count
    * @param quiet how long the count must not change
@@ -102,8 +106,7 @@ public final class ProcessResources {
     long deadline = System.nanoTime() + within.toNanos();
     long last = count.getAsLong();
     long stableSince = System.nanoTime();
-    while (System.nanoTime() - stableSince < quiet.toNanos()
-        && System.nanoTime() - deadline < 0) {
+    while (System.nanoTime() - stableSince < quiet.toNanos() && System.nanoTime() - deadline < 0) {
       Thread.sleep(POLL_MILLIS);
       long now = count.getAsLong();
       if (now != last) {

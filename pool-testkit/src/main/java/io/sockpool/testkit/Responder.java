@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * What a {@link FakePeer} says on one connection: it is handed every chunk of bytes the client
- * sent and returns the replies now due, one array per request answered (the peer may cut each
- * into {@linkplain FakePeer#answerInPieces(int, java.time.Duration) pieces}). One instance serves one connection,
- * in that connection's own thread: it may keep state, and it may block (to model a service
- * time that the request carries).
+ * What a {@link FakePeer} says on one connection: it is handed every chunk of bytes the client sent
+ * and returns the replies now due, one array per request answered (the peer may cut each into
+ * {@linkplain FakePeer#answerInPieces(int, java.time.Duration) pieces}). One instance serves one
+ * connection, in that connection's own thread: it may keep state, and it may block (to model a
+ * service time that the request carries).
  */
 @FunctionalInterface
 public interface Responder {
@@ -23,8 +23,8 @@ public interface Responder {
    *
    * @param data the buffer the bytes were read into
    * @param length how many bytes of {@code data} are new
-   * @return the replies due now, in order, one per request; empty when no request is complete
-   *     yet. Each reply counts as one {@linkplain FakePeer#requests() request}.
+   * @return the replies due now, in order, one per request; empty when no request is complete yet.
+   *     Each reply counts as one {@linkplain FakePeer#requests() request}.
    * @throws IOException to end the connection (the peer closes it)
    */
   List<byte[]> received(byte[] data, int length) throws IOException;
@@ -46,11 +46,11 @@ public interface Responder {
 
   /**
    * A line protocol in the style of Redis' inline commands: each request is one line ending in
-   * {@code \n} (a trailing {@code \r} and surrounding blanks are stripped); lines longer than
-   * 1024 bytes are cut there.
+   * {@code \n} (a trailing {@code \r} and surrounding blanks are stripped); lines longer than 1024
+   * bytes are cut there.
    *
-   * @param answer request line -> reply text (sent as US-ASCII, nothing added); null sends
-   *     nothing for that line
+   * @param answer request line -> reply text (sent as US-ASCII, nothing added); null sends nothing
+   *     for that line
    * @return the responder
    */
   static Responder lines(Function<String, String> answer) {

@@ -19,10 +19,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A bare commons-pool2 {@link GenericKeyedObjectPool} of pre-connected {@link SocketChannel}s
- * to one loopback endpoint, set up as sockpool is in {@link SockpoolState}: the same maximum
- * sizes, the same 2 s borrow wait, LIFO, no test on borrow/return/idle, no evictor, filled to
- * its size before measuring.
+ * A bare commons-pool2 {@link GenericKeyedObjectPool} of pre-connected {@link SocketChannel}s to
+ * one loopback endpoint, set up as sockpool is in {@link SockpoolState}: the same maximum sizes,
+ * the same 2 s borrow wait, LIFO, no test on borrow/return/idle, no evictor, filled to its size
+ * before measuring.
  */
 @State(Scope.Benchmark)
 public class BarePoolState {
@@ -65,7 +65,8 @@ public class BarePoolState {
   }
 
   /** Opens one blocking channel with TCP_NODELAY per pooled object. */
-  static final class ChannelFactory extends BaseKeyedPooledObjectFactory<InetSocketAddress, SocketChannel> {
+  static final class ChannelFactory
+      extends BaseKeyedPooledObjectFactory<InetSocketAddress, SocketChannel> {
     @Override
     public SocketChannel create(InetSocketAddress address) throws IOException {
       SocketChannel channel = SocketChannel.open(address);
@@ -79,7 +80,8 @@ public class BarePoolState {
     }
 
     @Override
-    public void destroyObject(InetSocketAddress key, PooledObject<SocketChannel> p) throws IOException {
+    public void destroyObject(InetSocketAddress key, PooledObject<SocketChannel> p)
+        throws IOException {
       p.getObject().close();
     }
   }

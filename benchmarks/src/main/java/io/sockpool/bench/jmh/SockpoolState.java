@@ -15,11 +15,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A {@link SocketPool} to one loopback endpoint that accepts and stays silent, with the same
- * sizes and wait as {@link BarePoolState}: maxTotal = maxPerEndpoint = poolSize, 2 s checkout
- * timeout, {@link Validator#NONE}, warmed up to poolSize connections before measuring.
- * Everything else is sockpool's default (circuit breaker, liveness probe on borrow and
- * return, statistics, the 1 s maintenance thread).
+ * A {@link SocketPool} to one loopback endpoint that accepts and stays silent, with the same sizes
+ * and wait as {@link BarePoolState}: maxTotal = maxPerEndpoint = poolSize, 2 s checkout timeout,
+ * {@link Validator#NONE}, warmed up to poolSize connections before measuring. Everything else is
+ * sockpool's default (circuit breaker, liveness probe on borrow and return, statistics, the 1 s
+ * maintenance thread).
  */
 @State(Scope.Benchmark)
 public class SockpoolState {
@@ -36,16 +36,19 @@ public class SockpoolState {
   public void setUp() throws IOException {
     server = FakePeer.silent();
     endpoint = Endpoint.of(server.address().getHostString(), server.port());
-    pool = SocketPool.create(PoolConfig.builder()
-        .poolName("jmh-sockpool")
-        .maxTotal(poolSize)
-        .maxPerEndpoint(poolSize)
-        .checkoutTimeout(Duration.ofSeconds(2))
-        .validator(Validator.NONE)
-        .build());
+    pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("jmh-sockpool")
+                .maxTotal(poolSize)
+                .maxPerEndpoint(poolSize)
+                .checkoutTimeout(Duration.ofSeconds(2))
+                .validator(Validator.NONE)
+                .build());
     int opened = pool.warmUp(endpoint, poolSize);
     if (opened != poolSize) {
-      throw new IllegalStateException("warmUp opened " + opened + " of " + poolSize + " connections");
+      throw new IllegalStateException(
+          "warmUp opened " + opened + " of " + poolSize + " connections");
     }
   }
 

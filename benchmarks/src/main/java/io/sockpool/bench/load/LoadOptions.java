@@ -23,24 +23,34 @@ import java.util.Optional;
  * @param redis an external Redis; empty means start the embedded one
  * @param out directory for the CSV and the PNG; created if missing
  */
-public record LoadOptions(Duration duration, Duration warmup, List<Integer> threads, List<ClientKind> clients,
-    int rounds, int poolSize, Duration timeout, Optional<Endpoint> redis, Path out) {
+public record LoadOptions(
+    Duration duration,
+    Duration warmup,
+    List<Integer> threads,
+    List<ClientKind> clients,
+    int rounds,
+    int poolSize,
+    Duration timeout,
+    Optional<Endpoint> redis,
+    Path out) {
 
   /** Help text printed for {@code --help} and after a usage error. */
-  public static final String USAGE = String.join("\n",
-      "usage: LoadHarness [--duration 10s] [--warmup 2s] [--threads 1,8,64] [--clients "
-          + ClientKind.allNames() + "]",
-      "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results]",
-      "  --duration   measured time per client and thread count (a number with us, ms, s or m: 500ms, 1.5s, 1m); default 10s",
-      "  --warmup     unmeasured time before each measurement; default 2s",
-      "  --threads    comma-separated thread counts, each >= 1; default 1,8,64",
-      "  --clients    comma-separated, from: " + ClientKind.allNames() + "; default all",
-      "  --rounds     measure every point this many times, interleaved; the table shows the median; default 1",
-      "  --pool-size  connections per pool (JedisPool, sockpool); default 16",
-      "  --timeout    connect/checkout/command timeout of every client; default 2s",
-      "  --redis      use this Redis instead of starting the embedded redis-server",
-      "  --out        directory for results.csv and throughput.png; default load-results");
-
+  public static final String USAGE =
+      String.join(
+          "\n",
+          "usage: LoadHarness [--duration 10s] [--warmup 2s] [--threads 1,8,64] [--clients "
+              + ClientKind.allNames()
+              + "]",
+          "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results]",
+          "  --duration   measured time per client and thread count (a number with us, ms, s or m: 500ms, 1.5s, 1m); default 10s",
+          "  --warmup     unmeasured time before each measurement; default 2s",
+          "  --threads    comma-separated thread counts, each >= 1; default 1,8,64",
+          "  --clients    comma-separated, from: " + ClientKind.allNames() + "; default all",
+          "  --rounds     measure every point this many times, interleaved; the table shows the median; default 1",
+          "  --pool-size  connections per pool (JedisPool, sockpool); default 16",
+          "  --timeout    connect/checkout/command timeout of every client; default 2s",
+          "  --redis      use this Redis instead of starting the embedded redis-server",
+          "  --out        directory for results.csv and throughput.png; default load-results");
 
   /** Checks the values; see the record components for what is allowed. */
   public LoadOptions {
@@ -50,7 +60,8 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
     }
     positive("--timeout", timeout);
     if (threads.isEmpty()) {
-      throw new IllegalArgumentException("--threads must name at least one thread count, but was empty");
+      throw new IllegalArgumentException(
+          "--threads must name at least one thread count, but was empty");
     }
     for (int t : threads) {
       if (t < 1 || t > 4096) {
@@ -58,14 +69,16 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
       }
     }
     if (threads.stream().distinct().count() != threads.size()) {
-      throw new IllegalArgumentException("--threads must not repeat a thread count, but was " + threads);
+      throw new IllegalArgumentException(
+          "--threads must not repeat a thread count, but was " + threads);
     }
     if (rounds < 1 || rounds > 100) {
       throw new IllegalArgumentException("--rounds must be in 1..100, but was " + rounds);
     }
     if (clients.isEmpty()) {
-      throw new IllegalArgumentException("--clients must name at least one client, but was empty; allowed: "
-          + ClientKind.allNames());
+      throw new IllegalArgumentException(
+          "--clients must name at least one client, but was empty; allowed: "
+              + ClientKind.allNames());
     }
     if (clients.stream().distinct().count() != clients.size()) {
       throw new IllegalArgumentException("--clients must not repeat a client, but was " + clients);
@@ -77,7 +90,9 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
     clients = List.copyOf(clients);
   }
 
-  /** @return the defaults: 10 s, 2 s warm-up, 1/8/64 threads, every client, 1 round, pool 16 */
+  /**
+   * @return the defaults: 10 s, 2 s warm-up, 1/8/64 threads, every client, 1 round, pool 16
+   */
   public static LoadOptions defaults() {
     return parse(new String[0]);
   }
@@ -102,8 +117,8 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag.startsWith("--")
-            ? flag + " needs a value" : "unexpected argument '" + flag + "'");
+        throw new IllegalArgumentException(
+            flag.startsWith("--") ? flag + " needs a value" : "unexpected argument '" + flag + "'");
       }
       String value = args[++i];
       switch (flag) {
@@ -119,12 +134,13 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
         default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
       }
     }
-    return new LoadOptions(duration, warmup, threads, clients, rounds, poolSize, timeout, redis, out);
+    return new LoadOptions(
+        duration, warmup, threads, clients, rounds, poolSize, timeout, redis, out);
   }
 
   /**
-   * Parses a duration as every command line here does ({@link Quantities#duration}): a number
-   * and a unit, {@code 250us}, {@code 500ms}, {@code 1.5s}, {@code 2m}.
+   * Parses a duration as every command line here does ({@link Quantities#duration}): a number and a
+   * unit, {@code 250us}, {@code 500ms}, {@code 1.5s}, {@code 2m}.
    *
    * @throws IllegalArgumentException if the text is not such a duration
    */

@@ -9,9 +9,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The protocol of the sizing check's peer, a {@link Responder} for a {@link
  * io.sockpool.testkit.FakePeer}: each request is 8 bytes holding a service time in nanoseconds
- * (big-endian); the peer waits that long and echoes the 8 bytes. The peer serves each connection
- * on its own thread, so requests on different connections are served in parallel, like a server
- * with more workers than the pool has connections.
+ * (big-endian); the peer waits that long and echoes the 8 bytes. The peer serves each connection on
+ * its own thread, so requests on different connections are served in parallel, like a server with
+ * more workers than the pool has connections.
  */
 final class ServiceTime implements Responder {
   private final ByteBuffer pending = ByteBuffer.allocate(64 * 1024);

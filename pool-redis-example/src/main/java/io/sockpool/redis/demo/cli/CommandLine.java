@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Splits a command's arguments into options, the same way for every command: an option takes
- * its value as the next argument or after {@code =} ({@code --rate 1000}, {@code --rate=1000}),
- * a flag takes none ({@code --json}), and each may be given once. What the values mean is the
- * command's to check ({@link Quantities}).
+ * Splits a command's arguments into options, the same way for every command: an option takes its
+ * value as the next argument or after {@code =} ({@code --rate 1000}, {@code --rate=1000}), a flag
+ * takes none ({@code --json}), and each may be given once. What the values mean is the command's to
+ * check ({@link Quantities}).
  */
 final class CommandLine {
   private CommandLine() {}
@@ -20,8 +20,8 @@ final class CommandLine {
    * @param flags the options that take none
    * @param example option -> an example of it with a value, for messages
    * @return option -> value in the order given (flags map to the empty string)
-   * @throws UsageException if an argument is unknown, repeated, or missing its value, or a flag
-   *     has one; the message names it and lists the options
+   * @throws UsageException if an argument is unknown, repeated, or missing its value, or a flag has
+   *     one; the message names it and lists the options
    */
   static Map<String, String> parse(
       String[] args, List<String> withValue, List<String> flags, UnaryOperator<String> example)
@@ -64,7 +64,12 @@ final class CommandLine {
       String previous = values.putIfAbsent(name, value);
       if (previous != null) {
         throw new UsageException(
-            name + " was given twice ('" + previous + "' and '" + value + "'); give each option once");
+            name
+                + " was given twice ('"
+                + previous
+                + "' and '"
+                + value
+                + "'); give each option once");
       }
     }
     return values;

@@ -5,13 +5,14 @@ import com.google.gson.GsonBuilder;
 import java.util.Map;
 
 /**
- * The demo's one JSON writer (Gson): a map of numbers, strings, booleans, nulls and nested maps
- * as one line, members in the map's order, null members kept. NaN and infinite numbers are
- * refused, since JSON has no such numbers: {@link #write} throws {@link IllegalArgumentException}
- * naming the value, and callers pass a finite number or null.
+ * The demo's one JSON writer (Gson): a map of numbers, strings, booleans, nulls and nested maps as
+ * one line, members in the map's order, null members kept. NaN and infinite numbers are refused,
+ * since JSON has no such numbers: {@link #write} throws {@link IllegalArgumentException} naming the
+ * value, and callers pass a finite number or null.
  */
 public final class Json {
-  private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+  private static final Gson GSON =
+      new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
   private Json() {}
 

@@ -8,9 +8,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The parsed arguments of the {@code ping} command. Options are split as {@link CommandLine}
- * does for every command; durations are read by {@link Quantities#duration}, as for {@code
- * size}.
+ * The parsed arguments of the {@code ping} command. Options are split as {@link CommandLine} does
+ * for every command; durations are read by {@link Quantities#duration}, as for {@code size}.
  *
  * <pre>
  * ping [--redis host:port] [--threads 8] [--duration 10s] [--pool-size N] [--json] [--kill-every 2s]
@@ -49,8 +48,8 @@ public record PingArguments(
   /**
    * @param args the arguments after {@code ping}
    * @return the arguments
-   * @throws UsageException if an argument is unknown, repeated, missing its value or out of
-   *     range; the message names it, the value and what is allowed
+   * @throws UsageException if an argument is unknown, repeated, missing its value or out of range;
+   *     the message names it, the value and what is allowed
    */
   public static PingArguments parse(String[] args) throws UsageException {
     Map<String, String> values =
@@ -74,7 +73,8 @@ public record PingArguments(
         values.containsKey(KILL_EVERY)
             ? Optional.of(duration(KILL_EVERY, values.get(KILL_EVERY)))
             : Optional.empty();
-    return new PingArguments(redis, threads, duration, poolSize, values.containsKey(JSON), killEvery);
+    return new PingArguments(
+        redis, threads, duration, poolSize, values.containsKey(JSON), killEvery);
   }
 
   private static String example(String option) {
@@ -112,13 +112,21 @@ public record PingArguments(
     return d;
   }
 
-  /** @return the arguments as a command line, durations in milliseconds */
+  /**
+   * @return the arguments as a command line, durations in milliseconds
+   */
   @Override
   public String toString() {
     return "ping "
         + redis.map(e -> REDIS + " " + e + " ").orElse("")
-        + THREADS + " " + threads
-        + " " + DURATION + " " + duration.toMillis() + "ms"
+        + THREADS
+        + " "
+        + threads
+        + " "
+        + DURATION
+        + " "
+        + duration.toMillis()
+        + "ms"
         + (poolSize.isPresent() ? " " + POOL_SIZE + " " + poolSize.getAsInt() : "")
         + (json ? " " + JSON : "")
         + killEvery.map(k -> " " + KILL_EVERY + " " + k.toMillis() + "ms").orElse("");

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parsed arguments of the {@code size} command: a {@link SizingRequest}, the output format,
- * or a request for help. Options are split as {@link CommandLine} does for every command.
+ * The parsed arguments of the {@code size} command: a {@link SizingRequest}, the output format, or
+ * a request for help. Options are split as {@link CommandLine} does for every command.
  */
 public final class SizeArguments {
   static final String RATE = "--rate";
@@ -32,8 +32,8 @@ public final class SizeArguments {
   /**
    * @param args the arguments after the command's name
    * @return the parsed arguments
-   * @throws UsageException if an argument is unknown, repeated, missing its value, or has a
-   *     value that is not allowed (the message names the option, the value and what is allowed)
+   * @throws UsageException if an argument is unknown, repeated, missing its value, or has a value
+   *     that is not allowed (the message names the option, the value and what is allowed)
    */
   public static SizeArguments parse(String[] args) throws UsageException {
     if (CommandLine.wantsHelp(args)) {
@@ -43,17 +43,26 @@ public final class SizeArguments {
         CommandLine.parse(args, WITH_VALUE, List.of(JSON), SizeArguments::example);
     boolean json = values.containsKey(JSON);
     if (!values.containsKey(RATE)) {
-      throw new UsageException(RATE + " is required: requests per second, a number > 0, e.g. "
-          + example(RATE));
+      throw new UsageException(
+          RATE + " is required: requests per second, a number > 0, e.g. " + example(RATE));
     }
     if (!values.containsKey(LATENCY)) {
-      throw new UsageException(LATENCY + " is required: the time a connection is held per"
-          + " request, e.g. " + example(LATENCY));
+      throw new UsageException(
+          LATENCY
+              + " is required: the time a connection is held per"
+              + " request, e.g. "
+              + example(LATENCY));
     }
     if (values.containsKey(INSTANCES) && !values.containsKey(SERVER_MAX)) {
-      throw new UsageException(INSTANCES + " needs " + SERVER_MAX + " (the server's connection"
-          + " limit that the instances share), e.g. " + example(SERVER_MAX) + " "
-          + example(INSTANCES));
+      throw new UsageException(
+          INSTANCES
+              + " needs "
+              + SERVER_MAX
+              + " (the server's connection"
+              + " limit that the instances share), e.g. "
+              + example(SERVER_MAX)
+              + " "
+              + example(INSTANCES));
     }
     SizingRequest.Builder b = SizingRequest.builder();
     try {
@@ -81,14 +90,21 @@ public final class SizeArguments {
     }
     if (values.containsKey(SERVER_MAX)) {
       int serverMax = Quantities.count(SERVER_MAX, values.get(SERVER_MAX));
-      int instances = values.containsKey(INSTANCES)
-          ? Quantities.count(INSTANCES, values.get(INSTANCES))
-          : 1;
+      int instances =
+          values.containsKey(INSTANCES) ? Quantities.count(INSTANCES, values.get(INSTANCES)) : 1;
       try {
         b.cap(serverMax, instances);
       } catch (IllegalArgumentException e) {
-        throw new UsageException(SERVER_MAX + " " + serverMax + " " + INSTANCES + " " + instances
-            + ": " + e.getMessage());
+        throw new UsageException(
+            SERVER_MAX
+                + " "
+                + serverMax
+                + " "
+                + INSTANCES
+                + " "
+                + instances
+                + ": "
+                + e.getMessage());
       }
     }
     try {
@@ -98,8 +114,8 @@ public final class SizeArguments {
     }
   }
 
-  private static UsageException rejected(String option, Map<String, String> values,
-      IllegalArgumentException e) {
+  private static UsageException rejected(
+      String option, Map<String, String> values, IllegalArgumentException e) {
     return new UsageException(option + " '" + values.get(option) + "': " + e.getMessage());
   }
 
@@ -114,17 +130,23 @@ public final class SizeArguments {
     };
   }
 
-  /** @return the request; null when {@link #help()} */
+  /**
+   * @return the request; null when {@link #help()}
+   */
   public SizingRequest request() {
     return request;
   }
 
-  /** @return whether {@code --json} was given */
+  /**
+   * @return whether {@code --json} was given
+   */
   public boolean json() {
     return json;
   }
 
-  /** @return whether {@code --help} or {@code -h} was given (other arguments are then ignored) */
+  /**
+   * @return whether {@code --help} or {@code -h} was given (other arguments are then ignored)
+   */
   public boolean help() {
     return help;
   }

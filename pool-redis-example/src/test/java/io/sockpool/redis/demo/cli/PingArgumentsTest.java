@@ -30,8 +30,16 @@ class PingArgumentsTest {
     PingArguments o =
         PingArguments.parse(
             new String[] {
-              "--redis", "db.example:6380", "--threads", "16", "--duration=2m", "--pool-size", "4",
-              "--json", "--kill-every", "500ms"
+              "--redis",
+              "db.example:6380",
+              "--threads",
+              "16",
+              "--duration=2m",
+              "--pool-size",
+              "4",
+              "--json",
+              "--kill-every",
+              "500ms"
             });
     assertEquals(
         "ping --redis db.example:6380 --threads 16 --duration 120000ms --pool-size 4 --json"
