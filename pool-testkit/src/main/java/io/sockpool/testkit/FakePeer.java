@@ -58,11 +58,9 @@ public class FakePeer implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private final Map<String, CountDownLatch> watched = new ConcurrentHashMap<>();
   private final AtomicInteger accepted = new AtomicInteger();
-  private final AtomicInteger peakOpen = new AtomicInteger();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong bytesReceived = new AtomicLong();
-  private final Object openChanged = new Object();
-  private int open; // guarded by openChanged
+  private final OpenConnections connections = new OpenConnections();
   private volatile boolean stalled;
   private volatile long answerDelayNanos;
   private volatile int pieceBytes = Integer.MAX_VALUE;
@@ -161,23 +159,19 @@ public class FakePeer implements AutoCloseable {
    * @return connections open now (accepted and not yet closed by either side)
    */
   public int open() {
-    synchronized (openChanged) {
-      return open;
-    }
+    return connections.now();
   }
 
   /**
    * @return the most connections open at once since start or {@link #resetPeak()}
    */
   public int peakOpen() {
-    return peakOpen.get();
+    return connections.peak();
   }
 
   /** Starts counting the peak afresh from the connections open now. */
   public void resetPeak() {
-    synchronized (openChanged) {
-      peakOpen.set(open);
-    }
+    connections.resetPeak();
   }
 
   /**
@@ -203,17 +197,7 @@ public class FakePeer implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitOpenAtMost(int max, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (openChanged) {
-      while (open > max) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(openChanged, left);
-      }
-      return true;
-    }
+    return connections.awaitAtMost(max, timeout);
   }
 
   /**
@@ -308,10 +292,7 @@ public class FakePeer implements AutoCloseable {
       }
       int n = accepted.incrementAndGet();
       sockets.add(s);
-      synchronized (openChanged) {
-        open++;
-        peakOpen.accumulateAndGet(open, Math::max);
-      }
+      connections.opened();
       Thread t = new Thread(() -> serve(s), name + "-conn-" + n);
       t.setDaemon(true);
       synchronized (workers) {
@@ -350,10 +331,7 @@ public class FakePeer implements AutoCloseable {
       // reset or closed: the connection is over either way
     } finally {
       sockets.remove(s);
-      synchronized (openChanged) {
-        open--;
-        openChanged.notifyAll();
-      }
+      connections.closed();
     }
   }
 

@@ -11,8 +11,10 @@ import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -100,29 +102,44 @@ class ServerLifecycleTest {
         s.close();
       }
     }
-    List<String> leaked =
-        Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> !before.contains(t) && t.isAlive())
-            .map(Thread::getName)
-            .filter(
-                name ->
-                    name.startsWith("toxiproxy-")
-                        || name.startsWith("HTTP-Dispatcher")
-                        || name.startsWith(FakePeer.THREAD_PREFIX))
-            .collect(Collectors.toList());
+    // threads and sockets end an instant after close() returns: wait (bounded) for them
+    ProcessResources.awaitAtMost(() -> leakedThreads(before).size(), 0, Duration.ofSeconds(5));
+    List<String> leaked = leakedThreads(before);
     assertEquals(List.of(), leaked, "threads left running");
-    List<Net.TcpEntry> open =
-        Net.tcpSockets().stream()
-            // ESTABLISHED, CLOSE_WAIT, LISTEN: states in which a process still holds the socket
-            // (FIN_WAIT*, TIME_WAIT and so on are closed sockets the kernel finishes alone).
-            .filter(e -> Set.of("01", "08", "0A").contains(e.state()))
-            .filter(
-                e ->
-                    e.localPort() == apiPort
-                        || e.localPort() == proxyPort
-                        || e.remotePort() == echoPort)
-            .toList();
+    ProcessResources.awaitAtMost(
+        () -> heldSockets(apiPort, proxyPort, echoPort).size(), 0, Duration.ofSeconds(5));
+    List<Net.TcpEntry> open = heldSockets(apiPort, proxyPort, echoPort);
     assertEquals(List.of(), open, "sockets left open (state in hex as in /proc/net/tcp)");
     assertTrue(before.size() > 0);
+  }
+
+  private static List<String> leakedThreads(Set<Thread> before) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !before.contains(t) && t.isAlive())
+        .map(Thread::getName)
+        .filter(
+            name ->
+                name.startsWith("toxiproxy-")
+                    || name.startsWith("HTTP-Dispatcher")
+                    || name.startsWith(FakePeer.THREAD_PREFIX))
+        .collect(Collectors.toList());
+  }
+
+  /** Sockets a process still holds on those ports (ESTABLISHED, CLOSE_WAIT, LISTEN). */
+  private static List<Net.TcpEntry> heldSockets(int apiPort, int proxyPort, int echoPort) {
+    try {
+      return Net.tcpSockets().stream()
+          // ESTABLISHED, CLOSE_WAIT, LISTEN: states in which a process still holds the socket
+          // (FIN_WAIT*, TIME_WAIT and so on are closed sockets the kernel finishes alone).
+          .filter(e -> Set.of("01", "08", "0A").contains(e.state()))
+          .filter(
+              e ->
+                  e.localPort() == apiPort
+                      || e.localPort() == proxyPort
+                      || e.remotePort() == echoPort)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

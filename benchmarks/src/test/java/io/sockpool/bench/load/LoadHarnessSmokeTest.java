@@ -30,17 +30,7 @@ class LoadHarnessSmokeTest {
   @Test
   @Timeout(120)
   void everyClientProducesRowsCsvAndChartWithoutLeaks(@TempDir Path out) throws Exception {
-    LoadOptions options =
-        new LoadOptions(
-            Duration.ofMillis(800),
-            Duration.ofMillis(300),
-            List.of(1, 8),
-            Arrays.asList(ClientKind.values()),
-            1,
-            4,
-            Duration.ofSeconds(2),
-            Optional.empty(),
-            out);
+    LoadOptions options = everyClient(Duration.ofMillis(800), Duration.ofMillis(300), out);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
 
     LoadHarness.Report report =
@@ -94,16 +84,7 @@ class LoadHarnessSmokeTest {
         ProcessResources.awaitStable(
             ProcessResources::openSockets, Duration.ofMillis(500), Duration.ofSeconds(10));
     LoadHarness.run(
-        new LoadOptions(
-            Duration.ofMillis(200),
-            Duration.ofMillis(100),
-            List.of(1, 8),
-            Arrays.asList(ClientKind.values()),
-            1,
-            4,
-            Duration.ofSeconds(2),
-            Optional.empty(),
-            out),
+        everyClient(Duration.ofMillis(200), Duration.ofMillis(100), out),
         new PrintStream(OutputStream.nullOutputStream()));
     long socketsAfterSecondRun =
         ProcessResources.awaitAtMost(
@@ -117,6 +98,20 @@ class LoadHarnessSmokeTest {
     ProcessResources.awaitAtMost(
         () -> ProcessResources.threadsNamed("load-").size(), 0, Duration.ofSeconds(5));
     assertEquals(List.of(), ProcessResources.threadsNamed("load-"), "load threads still alive");
+  }
+
+  /** Every client at 1 and 8 threads, one round, pool size 4, against the embedded Redis. */
+  private static LoadOptions everyClient(Duration measured, Duration warmup, Path out) {
+    return new LoadOptions(
+        measured,
+        warmup,
+        List.of(1, 8),
+        Arrays.asList(ClientKind.values()),
+        1,
+        4,
+        Duration.ofSeconds(2),
+        Optional.empty(),
+        out);
   }
 
   private static PointResult find(LoadHarness.Report report, String client, int threads) {

@@ -10,11 +10,12 @@ import io.sockpool.Endpoint;
 import io.sockpool.redis.DirectRedisConnection;
 import io.sockpool.redis.EmbeddedRedis;
 import io.sockpool.redis.RespValue;
+import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -127,6 +128,7 @@ class PingCommandTest {
         run.out());
     assertTrue(run.out().contains("client kills"), run.out());
 
+    ProcessResources.awaitAtMost(() -> demoThreads().size(), 0, Duration.ofSeconds(5));
     assertEquals(List.of(), demoThreads(), "threads left running");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     int clientsAfter;
@@ -137,12 +139,7 @@ class PingCommandTest {
   }
 
   private static List<String> demoThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(n -> n.startsWith("redis-demo"))
-        .sorted()
-        .toList();
+    return ProcessResources.threadsNamed("redis-demo").stream().sorted().toList();
   }
 
   /**
@@ -181,10 +178,7 @@ class PingCommandTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void explicitRedisThatDoesNotAnswerExitsWith2AndNoStackTrace() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FakePeer.closedPort();
     Run run = ping("--redis", "127.0.0.1:" + port, "--duration", "1s");
     assertEquals(2, run.code());
     assertEquals(
