@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The pool size the measured load calls for, from the sizing calculator
- * ({@link PoolSizing}, rule of thumb): {@code ceil(rate x mean connection hold time x (1 +
- * 20 %))}, checked against the server's {@code maxclients} when known.
+ * The pool size the measured load calls for, from the sizing calculator ({@link PoolSizing}, rule
+ * of thumb): {@code ceil(rate x mean connection hold time x (1 + 20 %))}, checked against the
+ * server's {@code maxclients} when known.
  */
 final class DemoSizing {
   /** Headroom over the measured concurrency: 20 %. */
@@ -18,6 +18,7 @@ final class DemoSizing {
 
   final double baseConcurrency;
   final int connections;
+
   /** Set when the recommendation exceeds the server's client limit. */
   final Optional<String> warning;
 
@@ -31,15 +32,16 @@ final class DemoSizing {
    * @param ratePerSecond measured successful requests per second
    * @param hold mean time a request holds a connection
    * @param maxClients the server's client limit, if known
-   * @return the recommendation, or empty when there is nothing to size for (no successful
-   *     request, or a hold time too short to measure)
+   * @return the recommendation, or empty when there is nothing to size for (no successful request,
+   *     or a hold time too short to measure)
    */
-  static Optional<DemoSizing> recommend(double ratePerSecond, Duration hold, OptionalInt maxClients) {
+  static Optional<DemoSizing> recommend(
+      double ratePerSecond, Duration hold, OptionalInt maxClients) {
     if (!(ratePerSecond > 0) || hold.isZero() || hold.isNegative()) {
       return Optional.empty();
     }
-    SizingRequest.Builder request = SizingRequest.builder().ratePerSecond(ratePerSecond).latency(hold)
-        .bufferFraction(BUFFER);
+    SizingRequest.Builder request =
+        SizingRequest.builder().ratePerSecond(ratePerSecond).latency(hold).bufferFraction(BUFFER);
     if (maxClients.isPresent() && maxClients.getAsInt() >= 1) {
       request.cap(maxClients.getAsInt(), 1);
     }
