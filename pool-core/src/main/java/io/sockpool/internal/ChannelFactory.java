@@ -121,7 +121,9 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     channel.state(state);
     state.channels.add(channel);
     state.created.increment();
-    return new DefaultPooledObject<>(channel);
+    PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(channel);
+    channel.pooledObject(pooled); // for KeyedChannelPool.evictIdle
+    return pooled;
   }
 
   @Override

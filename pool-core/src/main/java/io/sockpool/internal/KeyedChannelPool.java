@@ -302,6 +302,8 @@ public final class KeyedChannelPool {
     listeners.returned(ch.endpoint(), now - lease.checkoutNanos());
     if (ch.isBroken()) {
       reason = DestroyReason.BROKEN;
+    } else if (ch.isRetired()) {
+      reason = DestroyReason.RETIRED;
     } else if (ch.exchangeOpen()) {
       reason = DestroyReason.INCOMPLETE_EXCHANGE;
     } else if (closed) {
@@ -340,11 +342,55 @@ public final class KeyedChannelPool {
     destroy(ch.state(), ch, DestroyReason.BROKEN);
   }
 
-  /** Closes the endpoint's idle connections now. */
+  /**
+   * Retires every connection of the endpoint: idle ones are closed now, checked-out ones when
+   * they come back.
+   *
+   * @return how many idle connections were closed now
+   */
   public int evict(Endpoint endpoint) {
-    int n = pool.getNumIdle(endpoint);
-    pool.clear(endpoint);
-    return n;
+    EndpointState st = states.get(endpoint);
+    if (st == null) {
+      return 0;
+    }
+    for (PooledChannel ch : st.channels) {
+      ch.retire();
+    }
+    return evictIdle(endpoint, PooledChannel::isRetired);
+  }
+
+  /**
+   * Closes the endpoint's idle connections that match, now, in this thread (no I/O beyond the
+   * close). A connection a borrower is taking at the same moment is left to it; commons-pool2
+   * decides atomically which of the two gets it (its eviction-test state).
+   *
+   * @param endpoint the peer
+   * @param which the connections to close
+   * @return how many were closed
+   */
+  int evictIdle(Endpoint endpoint, java.util.function.Predicate<PooledChannel> which) {
+    EndpointState st = states.get(endpoint);
+    if (st == null) {
+      return 0;
+    }
+    int closed = 0;
+    for (PooledChannel ch : st.channels) {
+      org.apache.commons.pool2.PooledObject<PooledChannel> p = ch.pooledObject();
+      if (p == null || !which.test(ch) || !p.startEvictionTest()) {
+        continue; // not idle (checked out, handed over, being tested by the evictor)
+      }
+      ch.destroyReason(ch.isRetired() ? DestroyReason.RETIRED : DestroyReason.IDLE);
+      try {
+        pool.invalidateObject(endpoint, ch);
+        closed++;
+      } catch (Exception e) {
+        ch.closeQuietly(); // the pool was closed meanwhile
+      }
+    }
+    if (closed > 0) {
+      st.signal(); // room for new connections
+    }
+    return closed;
   }
 
   /** Destroys a connection that is not idle (held, or being checked out) and wakes a waiter. */
