@@ -52,6 +52,7 @@ public final class KeyedChannelPool {
   private final boolean traceCheckouts;
   private volatile boolean closed;
   private final Listeners listeners;
+  private final Names names;
 
   /** @param config the validated configuration */
   public KeyedChannelPool(PoolConfig config) {
@@ -64,7 +65,8 @@ public final class KeyedChannelPool {
     this.validationWindowNanos = config.validationWindow().toNanos();
     this.validationTimeoutNanos = config.validationTimeout().toNanos();
     this.traceCheckouts = config.leakDetectionThreshold().isPresent();
-    SocketConnector connector = new SocketConnector(config.socketOptions(),
+    this.names = new Names(config, new AddressDrain(this), Names.LOOKUP_TIMEOUT);
+    SocketConnector connector = new SocketConnector(names, config.socketOptions(),
         config.maxLifetime().toNanos(), config.maxLifetimeJitter().toNanos());
     this.factory = new ChannelFactory(connector, config.initializer(), validator,
         config.connectTimeout(), config.validationTimeout(), this::state);
@@ -127,6 +129,19 @@ public final class KeyedChannelPool {
 
   GenericKeyedObjectPool<Endpoint, PooledChannel> commons() {
     return pool;
+  }
+
+  Names names() {
+    return names;
+  }
+
+  /**
+   * @param endpoint the peer
+   * @return its addresses and the connections to each; see {@link io.sockpool.SocketPool#addresses}
+   */
+  public java.util.List<io.sockpool.AddressStats> addresses(Endpoint endpoint) {
+    EndpointState st = states.get(endpoint);
+    return st == null ? java.util.List.of() : names.stats(endpoint, st.channels);
   }
 
   EvictionRules rules() {
@@ -525,5 +540,6 @@ public final class KeyedChannelPool {
     }
     pool.close();
     maintenance.awaitStopped();
+    names.close();
   }
 }
