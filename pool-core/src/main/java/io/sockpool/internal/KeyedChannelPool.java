@@ -206,12 +206,12 @@ public final class KeyedChannelPool {
             lastFailure = connectFailure;
             breaker.onError(System.nanoTime() - connectStart, TimeUnit.NANOSECONDS, connectFailure);
             outcome = true;
+            String summary = CheckoutFailures.connectSummary(connectFailure, timeout);
             if (connectFailure instanceof SocketTimeoutException) {
               st.timeouts.increment();
-              throw failures.timeout(st, start, "connect did not finish within the checkout timeout of "
-                  + timeout.toMillis() + " ms", connectFailure);
+              throw failures.timeout(st, start, summary, connectFailure);
             }
-            throw failures.failed(st, start, "cannot connect", connectFailure);
+            throw failures.failed(st, start, summary, connectFailure);
           } catch (Exception other) {
             throw new IllegalStateException("unexpected failure from commons-pool2", other);
           } finally {
