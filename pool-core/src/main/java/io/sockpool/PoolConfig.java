@@ -33,6 +33,8 @@ public final class PoolConfig {
   private final Validator validator;
   private final ConnectionInitializer initializer;
   private final CircuitBreakerConfig circuitBreakerConfig;
+  private final AddressResolver addressResolver;
+  private final Duration reresolveInterval;
 
   private PoolConfig(Builder b) {
     poolName = b.poolName;
@@ -56,6 +58,8 @@ public final class PoolConfig {
     validator = b.validator;
     initializer = b.initializer;
     circuitBreakerConfig = b.circuitBreakerConfig;
+    addressResolver = b.addressResolver;
+    reresolveInterval = b.reresolveInterval;
   }
 
   /** @return a builder with the defaults documented on each setter */
@@ -87,6 +91,8 @@ public final class PoolConfig {
     b.validator = validator;
     b.initializer = initializer;
     b.circuitBreakerConfig = circuitBreakerConfig;
+    b.addressResolver = addressResolver;
+    b.reresolveInterval = reresolveInterval;
     return b;
   }
 
@@ -195,6 +201,20 @@ public final class PoolConfig {
     return circuitBreakerConfig;
   }
 
+  /** @return how host names are turned into addresses */
+  public AddressResolver addressResolver() {
+    return addressResolver;
+  }
+
+  /**
+   * @return how often an endpoint given by name is re-resolved in the background (it is also
+   *     re-resolved after a failed connect); {@link Duration#ZERO} = never: the first answer is
+   *     kept for the life of the pool
+   */
+  public Duration reresolveInterval() {
+    return reresolveInterval;
+  }
+
   @Override
   public String toString() {
     return "PoolConfig{poolName=" + poolName + ", maxTotal=" + maxTotal + ", maxPerEndpoint="
@@ -209,6 +229,8 @@ public final class PoolConfig {
         + ", closeGracePeriod=" + closeGracePeriod + ", socketOptions=" + socketOptions
         + ", validator=" + validator.getClass().getSimpleName()
         + ", initializer=" + initializer.getClass().getSimpleName()
+        + ", addressResolver=" + addressResolver
+        + ", reresolveInterval=" + (reresolveInterval.isZero() ? "never" : reresolveInterval)
         + ", circuitBreaker{failureRateThreshold=" + circuitBreakerConfig.getFailureRateThreshold()
         + ", minimumNumberOfCalls=" + circuitBreakerConfig.getMinimumNumberOfCalls()
         + ", slidingWindowSize=" + circuitBreakerConfig.getSlidingWindowSize()
@@ -249,6 +271,8 @@ public final class PoolConfig {
         .waitDurationInOpenState(Duration.ofSeconds(2))
         .permittedNumberOfCallsInHalfOpenState(2)
         .build();
+    private AddressResolver addressResolver = AddressResolver.system();
+    private Duration reresolveInterval = Duration.ofSeconds(30);
 
     private Builder() {
     }
@@ -449,6 +473,29 @@ public final class PoolConfig {
      */
     public Builder circuitBreakerConfig(CircuitBreakerConfig value) {
       this.circuitBreakerConfig = Objects.requireNonNull(value, "circuitBreakerConfig must not be null");
+      return this;
+    }
+
+    /**
+     * @param value turns host names into addresses; default {@link AddressResolver#system()}
+     *     (the JDK's resolver, off the caller's thread)
+     * @return this builder
+     */
+    public Builder addressResolver(AddressResolver value) {
+      this.addressResolver = Objects.requireNonNull(value,
+          "addressResolver must not be null (use AddressResolver.system())");
+      return this;
+    }
+
+    /**
+     * @param value how often an endpoint given by name is re-resolved in the background; when
+     *     the addresses change, connections to the old ones are drained. Default 30 s (or the
+     *     resolver's {@link AddressResolver#answerTtl()} if shorter); also re-resolved after a
+     *     failed connect. >= 0; {@link Duration#ZERO} = never: the first answer is kept
+     * @return this builder
+     */
+    public Builder reresolveInterval(Duration value) {
+      this.reresolveInterval = nonNegative("reresolveInterval", value);
       return this;
     }
 

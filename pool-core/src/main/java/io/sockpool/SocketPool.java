@@ -218,6 +218,21 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
+   * The endpoint's addresses and the connections open to each: first the current ones, in the
+   * resolver's order, then addresses no longer current that still have connections (being
+   * drained). An endpoint given by name is resolved through
+   * {@link PoolConfig#addressResolver()} and re-resolved every
+   * {@link PoolConfig#reresolveInterval()} and after a failed connect.
+   *
+   * @param endpoint the peer
+   * @return its addresses; empty if the pool has not resolved it yet
+   */
+  public java.util.List<AddressStats> addresses(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    return delegate.addresses(endpoint);
+  }
+
+  /**
    * Retires the endpoint's connections: idle ones are closed now, checked-out ones when they
    * come back ({@link DestroyReason#RETIRED}). New checkouts open new connections. For a peer
    * that was restarted or moved, or from an operator's console (JMX).

@@ -62,7 +62,7 @@ class EngineAttributionTest {
   /** 1: a holder that wrote and left before the reply (20 ms later) never crosses it over. */
   @Test
   void aReplyArrivingAfterItsHolderLeftNeverReachesTheNextBorrower() throws Exception {
-    peer.replyDelayMillis(20);
+    peer.answerAfter(Duration.ofMillis(20));
     try (SocketPool pool = SocketPool.create(config().build())) {
       for (int round = 0; round < 10; round++) {
         PooledConnection abandoned = pool.checkout(peer.endpoint());
@@ -144,7 +144,7 @@ class EngineAttributionTest {
   /** 4: a deadline shorter than a healthy PING is the caller's problem, not the peer's. */
   @Test
   void aCallersShortDeadlineDoesNotDestroyHealthyConnectionsOrOpenTheBreaker() throws Exception {
-    peer.replyDelayMillis(20);
+    peer.answerAfter(Duration.ofMillis(20));
     try (SocketPool pool = SocketPool.create(config().maxPerEndpoint(4).validator(PING)
         .validationTimeout(Duration.ofMillis(500)).validationWindow(Duration.ofNanos(1))
         .build())) {

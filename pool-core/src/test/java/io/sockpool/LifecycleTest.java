@@ -81,7 +81,7 @@ class LifecycleTest {
       long fdsAfter = ProcessResources.awaitAtMost(ProcessResources::openFds, fdsBefore, Duration.ofSeconds(5));
       assertTrue(fdsAfter <= fdsBefore, "file descriptors after close: " + fdsAfter + ", before: " + fdsBefore);
     }
-    ConnectionStats s = pool.stats(peer.endpoint());
+    EndpointStats s = pool.stats(peer.endpoint());
     assertEquals(0, s.active() + s.idle());
     assertTrue(s.destroyed(DestroyReason.CLOSED) >= 4, s.toString());
   }
@@ -113,7 +113,7 @@ class LifecycleTest {
         ping(c);
       }
       pool.checkout(peer.endpoint()).invalidate();
-      ConnectionStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(peer.endpoint());
       assertEquals(2, s.checkouts());
       assertEquals(1, s.created(), "the second checkout reused the first connection");
       assertEquals(1, s.destroyed(DestroyReason.BROKEN));

@@ -108,7 +108,9 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     ch.inPool(true);
     permit.created(ch);
     listeners.connected(endpoint, now - start);
-    return new DefaultPooledObject<>(ch);
+    PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
+    ch.pooledObject(pooled); // for KeyedChannelPool.evictIdle
+    return pooled;
   }
 
   private void ensureNotClosing(Endpoint endpoint) throws IOException {

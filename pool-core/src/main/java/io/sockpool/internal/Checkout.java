@@ -162,11 +162,11 @@ final class Checkout {
       if (!callersDeadline) {
         blamePeer(e);
       }
-      return failures.timeout(st, start, waited, "connect did not finish within the checkout timeout of "
-          + timeoutMillis + " ms", e);
+      return failures.timeout(st, start, waited,
+          CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)), e);
     }
     blamePeer(e);
-    return failures.failed(st, start, "cannot connect", e);
+    return failures.failed(st, start, CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)), e);
   }
 
   /**

@@ -51,6 +51,26 @@ final class CheckoutFailures {
     return told(e);
   }
 
+  /**
+   * @param failure why a connect for a checkout failed
+   * @param timeout the checkout's timeout
+   * @return the summary of the checkout exception: name resolution, a connect timeout, or a
+   *     failed connect
+   */
+  static String connectSummary(Throwable failure, Duration timeout) {
+    if (failure instanceof io.sockpool.NameResolutionTimeoutException) {
+      return "name resolution of host '" + ((io.sockpool.NameResolutionTimeoutException) failure).host()
+          + "' did not finish within the checkout timeout of " + timeout.toMillis() + " ms";
+    }
+    if (failure instanceof java.net.UnknownHostException) {
+      return "cannot connect: the host name does not resolve";
+    }
+    if (failure instanceof java.net.SocketTimeoutException) {
+      return "connect did not finish within the checkout timeout of " + timeout.toMillis() + " ms";
+    }
+    return "cannot connect";
+  }
+
   EndpointUnavailableException unavailable(EndpointState st, long start) {
     st.rejected.increment();
     long waitMillis = config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);

@@ -46,6 +46,7 @@ public final class KeyedChannelPool {
   private final CountDownLatch closeDone = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile Thread closer;
+  private final Names names;
 
   /** @param config the validated configuration */
   public KeyedChannelPool(PoolConfig config) {
@@ -55,8 +56,9 @@ public final class KeyedChannelPool {
     this.rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
     this.validationWindowNanos = config.validationWindow().toNanos();
     this.traceCheckouts = config.leakDetectionThreshold().isPresent();
-    this.connector = new SocketConnector(config.socketOptions(), config.maxLifetime().toNanos(),
-        config.maxLifetimeJitter().toNanos());
+    this.names = new Names(config, new AddressDrain(this), Names.LOOKUP_TIMEOUT);
+    this.connector = new SocketConnector(names, config.socketOptions(),
+        config.maxLifetime().toNanos(), config.maxLifetimeJitter().toNanos());
     this.factory = new ChannelFactory(connector, config, admission, listeners);
     this.pool = new GenericKeyedObjectPool<>(factory, commonsConfig(config));
     pool.setReuseCapacityOnReturn(false);
@@ -117,6 +119,19 @@ public final class KeyedChannelPool {
 
   GenericKeyedObjectPool<Endpoint, PooledChannel> commons() {
     return pool;
+  }
+
+  Names names() {
+    return names;
+  }
+
+  /**
+   * @param endpoint the peer
+   * @return its addresses and the connections to each; see {@link io.sockpool.SocketPool#addresses}
+   */
+  public java.util.List<io.sockpool.AddressStats> addresses(Endpoint endpoint) {
+    EndpointState st = endpoints.find(endpoint);
+    return st == null ? java.util.List.of() : names.stats(endpoint, st.channels);
   }
 
   Admission admission() {
@@ -300,9 +315,10 @@ public final class KeyedChannelPool {
   }
 
   /**
-   * Retires the endpoint's connections: idle ones are closed now, checked-out ones on return.
+   * Retires every connection of the endpoint: idle ones are closed now, checked-out ones when
+   * they come back.
    *
-   * @return how many idle connections were closed
+   * @return how many idle connections were closed now
    */
   public int evict(Endpoint endpoint) {
     EndpointState st = endpoints.find(endpoint);
@@ -312,9 +328,36 @@ public final class KeyedChannelPool {
     for (PooledChannel ch : st.channels) {
       ch.retire();
     }
-    int idle = pool.getNumIdle(endpoint);
-    pool.clear(endpoint);
-    return idle;
+    return evictIdle(endpoint, PooledChannel::isRetired);
+  }
+
+  /**
+   * Closes the endpoint's idle connections that match, now (an address no longer current, or
+   * retired).
+   *
+   * @return how many were closed
+   */
+  int evictIdle(Endpoint endpoint, java.util.function.Predicate<PooledChannel> which) {
+    EndpointState st = endpoints.find(endpoint);
+    if (st == null) {
+      return 0;
+    }
+    int closedNow = 0;
+    for (PooledChannel ch : st.channels) {
+      org.apache.commons.pool2.PooledObject<PooledChannel> p = ch.pooledObject();
+      if (p == null || !which.test(ch) || !p.startEvictionTest()) {
+        continue; // not idle (checked out, handed over, being tested by the evictor)
+      }
+      ch.destroyReason(ch.isRetired() ? DestroyReason.RETIRED : DestroyReason.IDLE);
+      try {
+        pool.invalidateObject(endpoint, ch);
+        closedNow++;
+      } catch (Exception e) {
+        ch.closeQuietly(); // the pool was closed meanwhile
+        factory.forget(ch);
+      }
+    }
+    return closedNow;
   }
 
   /**
@@ -426,6 +469,7 @@ public final class KeyedChannelPool {
       forceClose();
       pool.close();
       maintenance.awaitStopped();
+      names.close();
       endpoints.closed(); // listeners hear endpointRemoved; the stats stay readable
     } finally {
       closer = null;

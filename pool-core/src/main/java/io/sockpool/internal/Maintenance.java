@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code <pool>-evictor}: every evictionInterval, commons-pool2's {@code evict()} with
  *       {@link EvictionRules} (and the validator if background validation is on), leak
- *       detection, and a wake-up for waiters as a safety net;
+ *       detection, due re-resolutions of host names (started, not waited for), and a wake-up
+ *       for waiters as a safety net;
  *   <li>{@code <pool>-connector-N}: opens connections ahead of demand (min-idle and
  *       {@code warmUp}) in parallel, one task per endpoint at a time, so a slow peer's connect
  *       never holds up eviction or another endpoint.
@@ -70,6 +71,7 @@ final class Maintenance {
       }
       owner.commons().evict();
       long now = System.nanoTime();
+      owner.names().refreshDue(now); // starts due re-resolutions; never waits for DNS
       for (EndpointState st : owner.endpoints().all()) {
         detectLeaks(st, now);
         replenish(st);
