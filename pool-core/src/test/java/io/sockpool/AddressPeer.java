@@ -118,6 +118,7 @@ final class AddressPeer implements AutoCloseable {
     if (reply.get(0) != 'p' || reply.get(3) != 'g') {
       throw new IOException("not an echo: " + new String(reply.array(), java.nio.charset.StandardCharsets.US_ASCII));
     }
+    c.exchangeComplete(); // the whole echo is read: the connection may be reused
     return ((InetSocketAddress) c.channel().getRemoteAddress()).getAddress();
   }
 }
