@@ -11,13 +11,13 @@ import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
- * A real {@code redis-server} (the binary shipped inside the embedded-redis jar: Redis 6.2 on
- * Linux and macOS) started on a free loopback port and stopped by {@link #close()}. It keeps
- * nothing on disk (no RDB snapshots, no AOF). It logs at Redis's default level: the start
- * waits for its "Ready to accept connections" line.
+ * A real {@code redis-server} (the binary shipped inside the embedded-redis jar: Redis 6.2 on Linux
+ * and macOS) started on a free loopback port and stopped by {@link #close()}. It keeps nothing on
+ * disk (no RDB snapshots, no AOF). It logs at Redis's default level: the start waits for its "Ready
+ * to accept connections" line.
  *
- * <p>If the JVM exits without {@link #close()} (Ctrl-C), a shutdown hook stops the server.
- * Used by the demo when no Redis answers on localhost:6379, and by the tests.
+ * <p>If the JVM exits without {@link #close()} (Ctrl-C), a shutdown hook stops the server. Used by
+ * the demo when no Redis answers on localhost:6379, and by the tests.
  */
 public final class EmbeddedRedis implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
@@ -33,21 +33,21 @@ public final class EmbeddedRedis implements AutoCloseable {
   }
 
   /**
-   * Starts a server on a free port of 127.0.0.1. Blocks until it accepts connections (the
-   * library waits for its "Ready to accept connections" line).
+   * Starts a server on a free port of 127.0.0.1. Blocks until it accepts connections (the library
+   * waits for its "Ready to accept connections" line).
    *
    * @param settings extra redis.conf lines, e.g. {@code "maxclients 100"}; may be empty
    * @return the running server
-   * @throws IOException if the binary could not be extracted or the server did not start
-   *     (after {@value #START_ATTEMPTS} attempts on different ports)
+   * @throws IOException if the binary could not be extracted or the server did not start (after
+   *     {@value #START_ATTEMPTS} attempts on different ports)
    */
   public static EmbeddedRedis start(List<String> settings) throws IOException {
     return start("127.0.0.1", 0, settings);
   }
 
   /**
-   * Starts a server on a given loopback address, e.g. {@code 127.0.0.2} and
-   * {@code 127.0.0.3} on one port, to stand in for two addresses of one host name.
+   * Starts a server on a given loopback address, e.g. {@code 127.0.0.2} and {@code 127.0.0.3} on
+   * one port, to stand in for two addresses of one host name.
    *
    * @param bindAddress the IP address to listen on
    * @param port the port; 0 = a free one (then up to {@value #START_ATTEMPTS} attempts)
@@ -55,7 +55,8 @@ public final class EmbeddedRedis implements AutoCloseable {
    * @return the running server
    * @throws IOException if the server did not start
    */
-  public static EmbeddedRedis start(String bindAddress, int port, List<String> settings) throws IOException {
+  public static EmbeddedRedis start(String bindAddress, int port, List<String> settings)
+      throws IOException {
     IOException last = null;
     int attempts = port == 0 ? START_ATTEMPTS : 1;
     for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -64,7 +65,8 @@ public final class EmbeddedRedis implements AutoCloseable {
       all.addAll(settings);
       RedisServer server = null;
       try {
-        var builder = RedisServer.newRedisServer().bind(bindAddress).port(p).onShutdownForceStop(true);
+        var builder =
+            RedisServer.newRedisServer().bind(bindAddress).port(p).onShutdownForceStop(true);
         for (String s : all) {
           builder.setting(s);
         }
@@ -74,15 +76,28 @@ public final class EmbeddedRedis implements AutoCloseable {
         LOG.debug("embedded redis-server started on {}", endpoint);
         return new EmbeddedRedis(server, endpoint);
       } catch (IOException | RuntimeException e) {
-        last = e instanceof IOException ? (IOException) e
-            : new IOException("embedded redis-server failed to start on " + bindAddress + ":" + p + ": " + e, e);
-        LOG.debug("embedded redis-server start attempt {} of {} on {}:{} failed: {}", attempt,
-            attempts, bindAddress, p, e.toString());
+        last =
+            e instanceof IOException
+                ? (IOException) e
+                : new IOException(
+                    "embedded redis-server failed to start on " + bindAddress + ":" + p + ": " + e,
+                    e);
+        LOG.debug(
+            "embedded redis-server start attempt {} of {} on {}:{} failed: {}",
+            attempt,
+            attempts,
+            bindAddress,
+            p,
+            e.toString());
         stopQuietly(server);
       }
     }
-    throw new IOException("embedded redis-server did not start after " + attempts
-        + " attempt(s); last failure: " + last.getMessage(), last);
+    throw new IOException(
+        "embedded redis-server did not start after "
+            + attempts
+            + " attempt(s); last failure: "
+            + last.getMessage(),
+        last);
   }
 
   private static int freePort(String bindAddress) throws IOException {
@@ -102,7 +117,9 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
-  /** @return where the server listens (its address and port) */
+  /**
+   * @return where the server listens (its address and port)
+   */
   public Endpoint endpoint() {
     return endpoint;
   }

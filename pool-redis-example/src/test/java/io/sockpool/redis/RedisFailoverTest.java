@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The fault suite's failover case: a Redis primary behind a host name, the name moved to a
- * second Redis while the client keeps sending idempotent commands; once the pool has left the
- * old primary it is stopped, so a call still sent there would fail. Two embedded
- * redis-servers on one port, at 127.0.0.2 and 127.0.0.3.
+ * The fault suite's failover case: a Redis primary behind a host name, the name moved to a second
+ * Redis while the client keeps sending idempotent commands; once the pool has left the old primary
+ * it is stopped, so a call still sent there would fail. Two embedded redis-servers on one port, at
+ * 127.0.0.2 and 127.0.0.3.
  */
 class RedisFailoverTest {
   private static final int THREADS = 4;
@@ -51,9 +51,17 @@ class RedisFailoverTest {
     AddressResolver resolver = (host, timeout) -> dns.get();
     Endpoint name = Endpoint.of("redis.test", port);
     ExecutorService workers = Executors.newFixedThreadPool(THREADS);
-    SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("failover-test")
-        .maxPerEndpoint(THREADS).maxTotal(THREADS).validator(new RedisPingValidator())
-        .addressResolver(resolver).reresolveInterval(INTERVAL).evictionInterval(EVICTION).build());
+    SocketPool pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("failover-test")
+                .maxPerEndpoint(THREADS)
+                .maxTotal(THREADS)
+                .validator(new RedisPingValidator())
+                .addressResolver(resolver)
+                .reresolveInterval(INTERVAL)
+                .evictionInterval(EVICTION)
+                .build());
     try {
       RedisClient client = new RedisClient(pool, name, Duration.ofSeconds(2));
       assertEquals(THREADS, pool.warmUp(name, THREADS));
@@ -63,20 +71,22 @@ class RedisFailoverTest {
       List<Future<?>> loops = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         String key = "failover:" + UUID.randomUUID();
-        loops.add(workers.submit(() -> {
-          for (long i = 0; running.get(); i++) {
-            try {
-              client.ping();
-              assertEquals("v" + i, client.echo("v" + i));
-              client.set(key, "v" + i, Duration.ofSeconds(60));
-              client.get(key);
-            } catch (IOException | RuntimeException | AssertionError e) {
-              failures.add(e);
-            }
-            calls.addAndGet(4);
-          }
-          return null;
-        }));
+        loops.add(
+            workers.submit(
+                () -> {
+                  for (long i = 0; running.get(); i++) {
+                    try {
+                      client.ping();
+                      assertEquals("v" + i, client.echo("v" + i));
+                      client.set(key, "v" + i, Duration.ofSeconds(60));
+                      client.get(key);
+                    } catch (IOException | RuntimeException | AssertionError e) {
+                      failures.add(e);
+                    }
+                    calls.addAndGet(4);
+                  }
+                  return null;
+                }));
       }
       Thread.sleep(300);
       long before = calls.get();
@@ -88,7 +98,9 @@ class RedisFailoverTest {
       }
       long drainedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switched);
       assertEquals(0, connectionsTo(pool, name, oldAddress), "connections to the old primary");
-      assertTrue(drainedMillis < INTERVAL.plus(EVICTION).toMillis() + 1000, "drained after " + drainedMillis + " ms");
+      assertTrue(
+          drainedMillis < INTERVAL.plus(EVICTION).toMillis() + 1000,
+          "drained after " + drainedMillis + " ms");
       // the old primary goes away: from now on a single call sent to it would fail
       primary.close();
       Thread.sleep(500);
@@ -96,17 +108,27 @@ class RedisFailoverTest {
       for (Future<?> f : loops) {
         f.get(10, TimeUnit.SECONDS);
       }
-      System.out.println("failover: name moved, last pool connection to the old primary gone after "
-          + drainedMillis + " ms, then the old primary was stopped; " + calls.get()
-          + " calls (" + (calls.get() - before) + " after the move), " + failures.size() + " failed");
+      System.out.println(
+          "failover: name moved, last pool connection to the old primary gone after "
+              + drainedMillis
+              + " ms, then the old primary was stopped; "
+              + calls.get()
+              + " calls ("
+              + (calls.get() - before)
+              + " after the move), "
+              + failures.size()
+              + " failed");
       assertEquals(List.of(), new ArrayList<>(failures), "failed idempotent calls");
       assertTrue(calls.get() - before > 100, "calls after the move: " + (calls.get() - before));
       List<AddressStats> addresses = pool.addresses(name);
       assertEquals(1, addresses.size(), addresses.toString());
       assertEquals(new InetSocketAddress(newAddress, port), addresses.get(0).address());
-      try (DirectRedisConnection admin = DirectRedisConnection.open(next.endpoint(), Duration.ofSeconds(5))) {
+      try (DirectRedisConnection admin =
+          DirectRedisConnection.open(next.endpoint(), Duration.ofSeconds(5))) {
         String info = ((RespValue.BulkString) admin.callOk("INFO", "stats")).asString();
-        assertTrue(info.contains("total_commands_processed:") && !info.contains("total_commands_processed:0\r"),
+        assertTrue(
+            info.contains("total_commands_processed:")
+                && !info.contains("total_commands_processed:0\r"),
             "the new primary served the client");
       }
     } finally {
@@ -133,8 +155,9 @@ class RedisFailoverTest {
     for (int attempt = 0; attempt < 3; attempt++) {
       EmbeddedRedis first = EmbeddedRedis.start("127.0.0.2", 0, List.of());
       try {
-        return new EmbeddedRedis[] {first,
-            EmbeddedRedis.start("127.0.0.3", first.endpoint().port(), List.of())};
+        return new EmbeddedRedis[] {
+          first, EmbeddedRedis.start("127.0.0.3", first.endpoint().port(), List.of())
+        };
       } catch (IOException portTaken) {
         last = portTaken;
         first.close();

@@ -3,8 +3,8 @@ package io.sockpool.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import java.time.Duration;

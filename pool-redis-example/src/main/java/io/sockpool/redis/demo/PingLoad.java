@@ -1,7 +1,7 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.SocketPool;
 import io.sockpool.redis.RedisClient;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
+import io.sockpool.EndpointStats;
 import io.sockpool.redis.demo.cli.Json;
 import java.io.PrintStream;
 import java.time.Duration;
