@@ -6,10 +6,12 @@ import java.util.Locale;
 /**
  * The key of the pool: a TCP peer named by host and port.
  *
- * <p>The host name is kept as given and resolved each time a connection is opened
- * ({@link #resolve()}), so a peer that moves to another address is followed once the JVM's
- * DNS cache ({@code networkaddress.cache.ttl}) lets the new address through. Host names
- * compare case-insensitively. Instances are immutable and safe to share.
+ * <p>The host name is kept as given. A pool resolves it through its
+ * {@link PoolConfig#addressResolver()}, within the checkout deadline, uses every address the
+ * name has, and re-resolves it in the background ({@link PoolConfig#reresolveInterval()}), so
+ * a peer that moves to another address is followed and connections to the old one are
+ * drained (see {@link SocketPool#addresses(Endpoint)}). Host names compare
+ * case-insensitively. Instances are immutable and safe to share.
  */
 public final class Endpoint {
   private final String host;
@@ -79,7 +81,9 @@ public final class Endpoint {
   }
 
   /**
-   * Resolves the host now (through the JVM's DNS cache). Called once per new connection.
+   * Resolves the host now, in this thread, through the JVM's DNS cache (blocking as long as
+   * the system resolver takes). For tools outside a pool; the pool itself uses its
+   * {@link AddressResolver} instead.
    *
    * @return a new, possibly unresolved (if DNS failed), socket address
    */

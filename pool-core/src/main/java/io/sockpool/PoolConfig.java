@@ -34,6 +34,8 @@ public final class PoolConfig {
   private final ConnectionInitializer initializer;
   private final CircuitBreakerConfig circuitBreakerConfig;
   private final boolean jmxEnabled;
+  private final AddressResolver addressResolver;
+  private final Duration reresolveInterval;
 
   private PoolConfig(Builder b) {
     poolName = b.poolName;
@@ -58,6 +60,8 @@ public final class PoolConfig {
     initializer = b.initializer;
     circuitBreakerConfig = b.circuitBreakerConfig;
     jmxEnabled = b.jmxEnabled;
+    addressResolver = b.addressResolver;
+    reresolveInterval = b.reresolveInterval;
   }
 
   /** @return a builder with the defaults documented on each setter */
@@ -90,6 +94,8 @@ public final class PoolConfig {
     b.initializer = initializer;
     b.circuitBreakerConfig = circuitBreakerConfig;
     b.jmxEnabled = jmxEnabled;
+    b.addressResolver = addressResolver;
+    b.reresolveInterval = reresolveInterval;
     return b;
   }
 
@@ -206,6 +212,20 @@ public final class PoolConfig {
     return jmxEnabled;
   }
 
+  /** @return how host names are turned into addresses */
+  public AddressResolver addressResolver() {
+    return addressResolver;
+  }
+
+  /**
+   * @return how often an endpoint given by name is re-resolved in the background (it is also
+   *     re-resolved after a failed connect); {@link Duration#ZERO} = never: the first answer is
+   *     kept for the life of the pool
+   */
+  public Duration reresolveInterval() {
+    return reresolveInterval;
+  }
+
   @Override
   public String toString() {
     return "PoolConfig{poolName=" + poolName + ", maxTotal=" + maxTotal + ", maxPerEndpoint="
@@ -220,6 +240,8 @@ public final class PoolConfig {
         + ", closeGracePeriod=" + closeGracePeriod + ", socketOptions=" + socketOptions
         + ", validator=" + validator.getClass().getSimpleName()
         + ", initializer=" + initializer.getClass().getSimpleName()
+        + ", addressResolver=" + addressResolver
+        + ", reresolveInterval=" + (reresolveInterval.isZero() ? "never" : reresolveInterval)
         + ", circuitBreaker{failureRateThreshold=" + circuitBreakerConfig.getFailureRateThreshold()
         + ", minimumNumberOfCalls=" + circuitBreakerConfig.getMinimumNumberOfCalls()
         + ", slidingWindowSize=" + circuitBreakerConfig.getSlidingWindowSize()
@@ -262,6 +284,8 @@ public final class PoolConfig {
         .permittedNumberOfCallsInHalfOpenState(2)
         .build();
     private boolean jmxEnabled = false;
+    private AddressResolver addressResolver = AddressResolver.system();
+    private Duration reresolveInterval = Duration.ofSeconds(30);
 
     private Builder() {
     }
@@ -476,6 +500,29 @@ public final class PoolConfig {
      */
     public Builder jmxEnabled(boolean value) {
       this.jmxEnabled = value;
+      return this;
+    }
+
+    /**
+     * @param value turns host names into addresses; default {@link AddressResolver#system()}
+     *     (the JDK's resolver, off the caller's thread)
+     * @return this builder
+     */
+    public Builder addressResolver(AddressResolver value) {
+      this.addressResolver = Objects.requireNonNull(value,
+          "addressResolver must not be null (use AddressResolver.system())");
+      return this;
+    }
+
+    /**
+     * @param value how often an endpoint given by name is re-resolved in the background; when
+     *     the addresses change, connections to the old ones are drained. Default 30 s (or the
+     *     resolver's {@link AddressResolver#answerTtl()} if shorter); also re-resolved after a
+     *     failed connect. >= 0; {@link Duration#ZERO} = never: the first answer is kept
+     * @return this builder
+     */
+    public Builder reresolveInterval(Duration value) {
+      this.reresolveInterval = nonNegative("reresolveInterval", value);
       return this;
     }
 

@@ -166,6 +166,9 @@ public final class SocketPool implements AutoCloseable {
    * timed I/O failed because the peer had already closed or reset it (EOF, reset, broken pipe)
    * before any reply byte arrived, the operation runs once more on another connection. Timeouts,
    * failures after part of a reply, and exceptions the operation throws itself are not retried.
+   * Both checkouts together share one {@link PoolConfig#checkoutTimeout()}: the second gets
+   * what the first left. If the second attempt fails, the first failure is attached to its
+   * exception as suppressed.
    *
    * @param endpoint the peer
    * @param operation the exchange; must be idempotent
@@ -175,30 +178,35 @@ public final class SocketPool implements AutoCloseable {
    * @throws IOException what the (second) attempt threw
    */
   public <T> T executeIdempotent(Endpoint endpoint, Operation<T> operation) throws IOException {
-    PooledConnection c = checkout(endpoint);
-    boolean ok = false;
+    Duration timeout = delegate.config().checkoutTimeout();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    PooledConnection c = checkout(endpoint, timeout);
+    IOException first;
     try {
       T result = operation.apply(c);
       c.exchangeComplete();
-      ok = true;
+      c.close();
       return result;
-    } catch (IOException first) {
-      if (!KeyedChannelPool.diedBeforeReply(c)) {
-        throw first;
-      }
+    } catch (IOException e) {
+      boolean retry = KeyedChannelPool.diedBeforeReply(c);
       c.invalidate();
-      try {
-        return execute(endpoint, operation);
-      } catch (IOException second) {
-        second.addSuppressed(first);
-        throw second;
+      if (!retry) {
+        throw e;
       }
-    } finally {
-      if (ok) {
-        c.close();
-      } else {
-        c.invalidate();
-      }
+      first = e;
+    } catch (RuntimeException | Error e) {
+      c.invalidate();
+      throw e;
+    }
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw first; // the one checkout timeout is used up: no second attempt
+    }
+    try {
+      return runOn(checkout(endpoint, Duration.ofNanos(left)), operation);
+    } catch (IOException | RuntimeException | Error second) {
+      second.addSuppressed(first);
+      throw second;
     }
   }
 
@@ -231,6 +239,21 @@ public final class SocketPool implements AutoCloseable {
     Objects.requireNonNull(endpoint, "endpoint must not be null");
     EndpointStats s = delegate.stats(endpoint);
     return s != null ? s : EndpointStats.empty(endpoint);
+  }
+
+  /**
+   * The endpoint's addresses and the connections open to each: first the current ones, in the
+   * resolver's order, then addresses no longer current that still have connections (being
+   * drained). An endpoint given by name is resolved through
+   * {@link PoolConfig#addressResolver()} and re-resolved every
+   * {@link PoolConfig#reresolveInterval()} and after a failed connect.
+   *
+   * @param endpoint the peer
+   * @return its addresses; empty if the pool has not resolved it yet
+   */
+  public java.util.List<AddressStats> addresses(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    return delegate.addresses(endpoint);
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeerExtension;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,22 +21,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @Timeout(20)
+@ExtendWith(FakePeerExtension.class)
 class CheckoutDeadlineTest {
   private FakePeer peer;
   private ExecutorService threads;
 
   @BeforeEach
   void start() throws Exception {
-    peer = new FakePeer();
     threads = Executors.newCachedThreadPool();
   }
 
   @AfterEach
   void stop() throws Exception {
     threads.shutdownNow();
-    peer.close();
   }
 
   private static PoolConfig.Builder config() {

@@ -7,28 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeerExtension;
+import io.sockpool.testkit.ProcessResources;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import jdk.net.ExtendedSocketOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @Timeout(20)
+@ExtendWith(FakePeerExtension.class)
 class EvictionAndOptionsTest {
   private FakePeer peer;
-
-  @BeforeEach
-  void start() throws Exception {
-    peer = new FakePeer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    peer.close();
-  }
 
   @Test
   void idleConnectionsAreClosedBeforeTheServerTimeoutAndMinIdleIsRefilled() throws Exception {
@@ -37,7 +29,7 @@ class EvictionAndOptionsTest {
         .evictionInterval(Duration.ofMillis(20)).build();
     try (SocketPool pool = SocketPool.create(config)) {
       assertEquals(2, pool.warmUp(peer.endpoint()));
-      assertFalse(TestSupport.threadsNamed("evict-evictor").isEmpty(), "named evictor thread");
+      assertFalse(ProcessResources.threadsNamed("evict-evictor").isEmpty(), "named evictor thread");
       waitUntil(() -> pool.stats(peer.endpoint()).destroyed(DestroyReason.IDLE) >= 2);
       waitUntil(() -> pool.stats(peer.endpoint()).idle() == 2);
       assertTrue(pool.stats(peer.endpoint()).created() >= 4, "evicted ones were replaced");

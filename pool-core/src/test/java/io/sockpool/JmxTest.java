@@ -136,13 +136,13 @@ class JmxTest {
   @Test
   void aSecondPoolWithTheSameNameIsRefused() throws Exception {
     try (SocketPool first = SocketPool.create(jmx("jmx-twice").build())) {
-      int threads = TestSupport.threadsNamed("jmx-twice").size();
+      int threads = io.sockpool.testkit.ProcessResources.threadsNamed("jmx-twice").size();
       IllegalStateException e = assertThrows(IllegalStateException.class,
           () -> SocketPool.create(jmx("jmx-twice").build()));
       assertTrue(e.getMessage().startsWith("cannot register the MXBean of pool 'jmx-twice' as"
           + " io.sockpool:type=Pool,name=jmx-twice (pool names must be unique"), e.getMessage());
       assertTrue(SERVER.isRegistered(name("jmx-twice")), "the first pool's MXBean stays");
-      assertEquals(threads, TestSupport.threadsNamed("jmx-twice").size(),
+      assertEquals(threads, io.sockpool.testkit.ProcessResources.threadsNamed("jmx-twice").size(),
           "the refused pool was closed and left no thread");
       assertEquals("jmx-twice", first.config().poolName());
     }

@@ -32,14 +32,14 @@ class ReturnPathTest {
   }
 
   @Test
-  void connectionReturnedWithUnreadBytesIsDestroyed() throws Exception {
+  void connectionReturnedWithAnUnreadReplyIsDestroyed() throws Exception {
     PooledConnection c = pool.checkout(peer.endpoint());
     c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
     ValidationTest.waitUntil(() -> peer.pings() == 1);
     Thread.sleep(20); // the +PONG is in our receive buffer now
     c.close();
     EndpointStats s = pool.stats(peer.endpoint());
-    assertEquals(1, s.destroyed(DestroyReason.DIRTY));
+    assertEquals(1, s.destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
     assertEquals(0, s.idle());
     try (PooledConnection next = pool.checkout(peer.endpoint())) {
       ping(next); // would read the stale +PONG first, then fail on the next exchange

@@ -1,21 +1,17 @@
 package io.sockpool;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
-/** Shared helpers: PING exchanges, fd counting, blackholed listeners, pool thread checks. */
+/** Shared helpers: PING exchanges and blackholed listeners. */
 final class TestSupport {
   static final Validator PING = Validator.expect(ascii("PING\r\n"), ascii("+PONG\r\n"));
 
@@ -34,30 +30,7 @@ final class TestSupport {
     if (!got.equals("+PONG\r\n")) {
       throw new IOException("unexpected reply " + got);
     }
-  }
-
-  /** Open file descriptors of this process (Linux), or -1 where /proc is missing. */
-  static long openFds() {
-    Path fd = Path.of("/proc/self/fd");
-    if (!Files.isDirectory(fd)) {
-      return -1;
-    }
-    try (Stream<Path> s = Files.list(fd)) {
-      return s.count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Live threads whose name starts with the prefix. */
-  static List<String> threadsNamed(String prefix) {
-    List<String> names = new ArrayList<>();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.isAlive() && t.getName().startsWith(prefix)) {
-        names.add(t.getName());
-      }
-    }
-    return names;
+    c.exchangeComplete();
   }
 
   /**

@@ -7,34 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeerExtension;
+import io.sockpool.testkit.Responder;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ProtocolException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @Timeout(20)
+@ExtendWith(FakePeerExtension.class)
 class ValidationTest {
   private FakePeer peer;
-
-  @BeforeEach
-  void start() throws Exception {
-    peer = new FakePeer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    peer.close();
-  }
 
   @Test
   void connectionsThePeerClosedWhileIdleAreNeverHandedOut() throws Exception {
@@ -98,9 +83,9 @@ class ValidationTest {
 
   @Test
   void expectBytesValidatorAcceptsAReplyInPieces() throws Exception {
-    try (PiecewisePeer p = new PiecewisePeer("+", "PO", "NG", "\r", "\n");
+    try (io.sockpool.testkit.FakePeer p = piecewisePeer("+PONG\r\n");
          SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
-      try (PooledConnection c = pool.checkout(p.endpoint())) {
+      try (PooledConnection c = pool.checkout(Endpoint.of(p.host(), p.port()))) {
         PING.validate(c, Duration.ofSeconds(2));
       }
     }
@@ -108,9 +93,9 @@ class ValidationTest {
 
   @Test
   void expectBytesValidatorRejectsAWrongReplyShowingTheBytes() throws Exception {
-    try (PiecewisePeer p = new PiecewisePeer("-NOAUTH Authentication required.\r\n");
+    try (io.sockpool.testkit.FakePeer p = new io.sockpool.testkit.FakePeer(() -> Responder.always("-NOAUTH Authentication required.\r\n"));
          SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
-      try (PooledConnection c = pool.checkout(p.endpoint())) {
+      try (PooledConnection c = pool.checkout(Endpoint.of(p.host(), p.port()))) {
         ProtocolException e = assertThrows(ProtocolException.class, () -> PING.validate(c, Duration.ofSeconds(2)));
         assertEquals("validation expected '+PONG\\r\\n' but got '-NOAUTH'", e.getMessage());
         c.invalidate();
@@ -127,51 +112,10 @@ class ValidationTest {
     }
   }
 
-  /** Answers each request with the given pieces, 20 ms apart. */
-  static final class PiecewisePeer implements AutoCloseable {
-    private final ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-    private final List<Socket> sockets = new ArrayList<>();
-
-    PiecewisePeer(String... pieces) throws IOException {
-      Thread t = new Thread(() -> {
-        try {
-          while (true) {
-            Socket s = server.accept();
-            synchronized (sockets) {
-              sockets.add(s);
-            }
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            byte[] buf = new byte[64];
-            if (in.read(buf) < 0) {
-              continue;
-            }
-            for (String piece : pieces) {
-              out.write(ascii(piece));
-              out.flush();
-              Thread.sleep(20);
-            }
-          }
-        } catch (IOException | InterruptedException e) {
-          // closed
-        }
-      }, "piecewise-peer");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    Endpoint endpoint() {
-      return Endpoint.of("127.0.0.1", server.getLocalPort());
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
-      synchronized (sockets) {
-        for (Socket s : sockets) {
-          s.close();
-        }
-      }
-    }
+  /** A peer that answers each request with the reply in pieces of up to 2 bytes, 20 ms apart. */
+  static io.sockpool.testkit.FakePeer piecewisePeer(String reply) throws IOException {
+    io.sockpool.testkit.FakePeer p = new io.sockpool.testkit.FakePeer(() -> Responder.always(reply));
+    p.answerInPieces(2, Duration.ofMillis(20));
+    return p;
   }
 }

@@ -3,11 +3,11 @@ package io.sockpool.internal;
 import io.sockpool.ConnectionInitializer;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.PoolConfig;
 import io.sockpool.Validator;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.commons.pool2.DestroyMode;
 import org.apache.commons.pool2.KeyedPooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
@@ -16,64 +16,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection lifecycle, as commons-pool2 drives it.
+ * The connection lifecycle, as commons-pool2 drives it. Written once here; what may block,
+ * and for how long:
  *
  * <ul>
- *   <li><b>create</b> ({@link #makeObject}): resolve, connect, apply socket options, run the
- *       {@link ConnectionInitializer}. Blocks the calling thread at most until the checkout
- *       deadline of that thread (see {@link #withDeadline}) or, for connections opened ahead of
- *       demand, the connect timeout; whichever is sooner.
+ *   <li><b>create</b> ({@link #makeObject}): only under an armed {@link CreatePermit} (a slot
+ *       reserved by {@link Admission}); otherwise it refuses at once with {@link NoIdle}, which
+ *       makes a borrow "take an idle connection or nothing". Connects (the name resolved afresh,
+ *       each address tried in turn) and runs the {@link ConnectionInitializer}, together bounded
+ *       by the smaller of the permit's deadline (the caller's checkout deadline) and the
+ *       connect timeout. An {@link Error} from the initializer is carried out as {@link
+ *       HookError} so commons-pool2 keeps its counts; the caller unwraps it.
  *   <li><b>validate</b> ({@link #validateObject}): only from the evictor with background
  *       validation on: the cheap probe, then the {@link Validator}, bounded by the validation
- *       timeout. Validation on borrow is done by the pool itself, inside the checkout deadline.
- *   <li><b>activate / passivate</b>: nothing; the return path checks for unread bytes itself.
- *   <li><b>destroy</b> ({@link #destroyObject}): closes selector and socket, never blocks, and
- *       counts the reason.
+ *       timeout. Validation on borrow is done by the checkout itself, inside its deadline.
+ *   <li><b>activate / passivate</b>: nothing; the return path checks the connection itself.
+ *   <li><b>destroy</b> ({@link #destroyObject}): closes selector and socket, never blocks,
+ *       counts the reason and releases the slot (to a waiter first).
  * </ul>
  */
 final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledChannel> {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelFactory.class);
-  private static final long NO_DEADLINE = Long.MIN_VALUE;
-  /** Per thread: [0] the checkout deadline or NO_DEADLINE, [1] connections this thread created. */
-  private static final ThreadLocal<long[]> CONTEXT = ThreadLocal.withInitial(() -> new long[] {NO_DEADLINE, 0});
 
   private final SocketConnector connector;
   private final ConnectionInitializer initializer;
   private final Validator validator;
   private final long connectTimeoutNanos;
   private final long validationTimeoutNanos;
-  private final Function<Endpoint, EndpointState> states;
+  private final Admission admission;
+  private final Listeners listeners;
   private volatile boolean closing;
 
-  ChannelFactory(SocketConnector connector, ConnectionInitializer initializer, Validator validator,
-      Duration connectTimeout, Duration validationTimeout, Function<Endpoint, EndpointState> states) {
+  ChannelFactory(SocketConnector connector, PoolConfig config, Admission admission,
+      Listeners listeners) {
     this.connector = connector;
-    this.initializer = initializer;
-    this.validator = validator;
-    this.connectTimeoutNanos = connectTimeout.toNanos();
-    this.validationTimeoutNanos = validationTimeout.toNanos();
-    this.states = states;
-  }
-
-  /** Makes connections created by this thread until {@link #clearDeadline} end by {@code deadlineNanos}. */
-  static long[] withDeadline(long deadlineNanos) {
-    long[] ctx = CONTEXT.get();
-    ctx[0] = deadlineNanos;
-    ctx[1] = 0;
-    return ctx;
-  }
-
-  static void clearDeadline(long[] ctx) {
-    ctx[0] = NO_DEADLINE;
-  }
-
-  /** @return connections created by this thread since {@link #withDeadline} or {@link #resetCreated} */
-  static long createdByThisThread() {
-    return CONTEXT.get()[1];
-  }
-
-  static void resetCreated() {
-    CONTEXT.get()[1] = 0;
+    this.initializer = config.initializer();
+    this.validator = config.validator();
+    this.connectTimeoutNanos = config.connectTimeout().toNanos();
+    this.validationTimeoutNanos = config.validationTimeout().toNanos();
+    this.admission = admission;
+    this.listeners = listeners;
   }
 
   void closing() {
@@ -81,47 +63,60 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
   }
 
   @Override
-  public PooledObject<PooledChannel> makeObject(Endpoint endpoint) throws IOException {
-    long[] ctx = CONTEXT.get();
-    long start = System.nanoTime();
-    long deadline = start + connectTimeoutNanos;
-    boolean forCheckout = ctx[0] != NO_DEADLINE;
-    if (forCheckout && ctx[0] - deadline < 0) {
-      deadline = ctx[0];
+  public PooledObject<PooledChannel> makeObject(Endpoint endpoint) throws IOException, NoIdle, HookError {
+    CreatePermit permit = CreatePermit.current();
+    if (!permit.armed()) {
+      throw NoIdle.INSTANCE;
     }
-    EndpointState state = states.apply(endpoint);
-    PooledChannel channel = null;
-    state.connecting.incrementAndGet();
+    EndpointState st = permit.state();
+    long start = System.nanoTime();
+    long deadline = Math.min(permit.deadlineNanos() - start, connectTimeoutNanos) + start;
+    st.connecting.incrementAndGet();
+    PooledChannel ch = null;
     try {
-      channel = connector.connect(endpoint, deadline);
+      ch = connector.connect(endpoint, deadline);
+      ch.state(st);
+      st.channels.add(ch);
+      ensureNotClosing(endpoint);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new java.net.SocketTimeoutException("no time left for the initializer of " + endpoint);
+        throw new SocketTimeoutException("connect to " + endpoint + " used the whole "
+            + Waiters.millis(deadline - start) + " ms: no time left for the initializer");
       }
-      initializer.initialize(channel, Duration.ofNanos(left));
-      if (channel.isBroken()) {
-        throw new IOException("initializer left the connection to " + endpoint + " broken");
+      initializer.initialize(ch, Duration.ofNanos(left));
+      if (ch.isBroken()) {
+        throw new IOException("the initializer left the connection to " + endpoint + " broken");
       }
-    } catch (IOException | RuntimeException e) {
-      if (channel != null) {
-        channel.closeQuietly();
+      ch.lease(null); // the initializer's exchange is over: start clean
+      ensureNotClosing(endpoint);
+    } catch (IOException | RuntimeException | Error e) {
+      if (ch != null) {
+        st.channels.remove(ch);
+        ch.closeQuietly();
       }
-      state.lastFailure = e;
-      if (!forCheckout) {
-        state.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      if (e instanceof Error) {
+        throw new HookError((Error) e);
       }
       throw e;
     } finally {
-      state.connecting.decrementAndGet();
+      st.connecting.decrementAndGet();
     }
-    if (!forCheckout) {
-      state.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    long now = System.nanoTime();
+    st.lastActiveNanos = now;
+    st.created.increment();
+    ch.openedForCheckout(permit.forCheckout());
+    ch.inPool(true);
+    permit.created(ch);
+    listeners.connected(endpoint, now - start);
+    PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
+    ch.pooledObject(pooled); // for KeyedChannelPool.evictIdle
+    return pooled;
+  }
+
+  private void ensureNotClosing(Endpoint endpoint) throws IOException {
+    if (closing) {
+      throw new IOException("pool closed while connecting to " + endpoint);
     }
-    ctx[1]++;
-    channel.state(state);
-    state.channels.add(channel);
-    state.created.increment();
-    return new DefaultPooledObject<>(channel);
   }
 
   @Override
@@ -132,13 +127,25 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
   @Override
   public void destroyObject(Endpoint endpoint, PooledObject<PooledChannel> p, DestroyMode mode) {
     PooledChannel channel = p.getObject();
-    // Reclaimed by commons-pool2 for capacity (clearOldest) or cleared on close when unset.
-    channel.destroyReason(closing ? DestroyReason.CLOSED : DestroyReason.IDLE);
+    channel.destroyReason(closing ? DestroyReason.CLOSED
+        : channel.isRetired() ? DestroyReason.RETIRED : DestroyReason.IDLE); // if unset
     channel.closeQuietly();
-    EndpointState state = states.apply(endpoint);
-    if (state.channels.remove(channel)) {
-      state.countDestroyed(channel.destroyReason());
-      LOG.debug("closed connection to {} ({})", endpoint, channel.destroyReason());
+    forget(channel);
+  }
+
+  /**
+   * Counts a closed connection once and releases its slot: the one place a connection's
+   * capacity comes back.
+   */
+  void forget(PooledChannel channel) {
+    EndpointState st = channel.state();
+    if (st != null && st.channels.remove(channel)) {
+      DestroyReason reason = channel.destroyReason();
+      st.lastActiveNanos = System.nanoTime(); // "no connection for longer than..." starts now
+      st.countDestroyed(reason);
+      listeners.destroyed(channel.endpoint(), reason);
+      LOG.debug("closed connection to {} ({})", channel.endpoint(), reason);
+      admission.release(st);
     }
   }
 
@@ -152,8 +159,13 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     }
     try {
       validator.validate(channel, Duration.ofNanos(validationTimeoutNanos));
-      return !channel.isBroken();
-    } catch (IOException | RuntimeException e) {
+      channel.exchangeComplete(); // a validator that returned has read its reply
+      if (!channel.isBroken()) {
+        return true;
+      }
+      channel.destroyReason(DestroyReason.VALIDATION);
+      return false;
+    } catch (IOException | RuntimeException | Error e) {
       LOG.debug("background validation of {} failed: {}", endpoint, e.toString());
       channel.destroyReason(DestroyReason.VALIDATION);
       return false;
@@ -162,11 +174,34 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
 
   @Override
   public void activateObject(Endpoint endpoint, PooledObject<PooledChannel> p) {
-    // nothing to do: the checkout path checks the connection within its deadline
+    // nothing to do: the checkout checks the connection within its deadline
   }
 
   @Override
   public void passivateObject(Endpoint endpoint, PooledObject<PooledChannel> p) {
-    // nothing to do: the return path has already checked for unread bytes
+    // nothing to do: the return path has already checked the connection
+  }
+
+  /** A borrow that may only take an idle connection found none. Preallocated, no stack. */
+  static final class NoIdle extends Exception {
+    private static final long serialVersionUID = 1L;
+    static final NoIdle INSTANCE = new NoIdle();
+
+    private NoIdle() {
+      super("no idle connection (a borrow that may not connect)", null, false, false);
+    }
+  }
+
+  /** An {@link Error} thrown by a hook, carried through commons-pool2 and unwrapped. */
+  static final class HookError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    HookError(Error error) {
+      super(error.toString(), error, false, false);
+    }
+
+    Error error() {
+      return (Error) getCause();
+    }
   }
 }

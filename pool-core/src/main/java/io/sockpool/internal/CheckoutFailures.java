@@ -4,50 +4,98 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.CheckoutException;
 import io.sockpool.CheckoutState;
 import io.sockpool.CheckoutTimeoutException;
-import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolExhaustedException;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Builds the checkout exceptions with the endpoint's state at the moment of failure. */
+/**
+ * Builds every checkout exception, in one place: the message, the endpoint's state at the
+ * moment of failure ({@link CheckoutState}), the counting (timeouts, rejections) and the
+ * listeners' notification.
+ */
 final class CheckoutFailures {
   private final KeyedChannelPool pool;
   private final PoolConfig config;
+  private final Listeners listeners;
 
-  CheckoutFailures(KeyedChannelPool pool, PoolConfig config) {
+  CheckoutFailures(KeyedChannelPool pool, PoolConfig config, Listeners listeners) {
     this.pool = pool;
     this.config = config;
+    this.listeners = listeners;
   }
 
-  CheckoutTimeoutException timeout(EndpointState st, long start, String what, Throwable cause) {
-    return new CheckoutTimeoutException(what, state(st, start), cause);
+  /**
+   * @param waited whether the failing caller was among the waiters; it has left the queue by
+   *     now, but the state it reports counts it
+   */
+  CheckoutTimeoutException timeout(EndpointState st, long start, boolean waited, String what,
+      Throwable cause) {
+    st.timeouts.increment();
+    return told(new CheckoutTimeoutException(what, state(st, start, waited ? 1 : 0), cause));
   }
 
   PoolExhaustedException exhausted(EndpointState st, long start, String what, Throwable cause) {
-    return new PoolExhaustedException(what, state(st, start), cause);
+    st.rejected.increment();
+    return told(new PoolExhaustedException(what, state(st, start), cause));
   }
 
   CheckoutException failed(EndpointState st, long start, String what, Throwable cause) {
-    return new CheckoutException(what, state(st, start), cause);
+    return told(new CheckoutException(what, state(st, start), cause));
   }
 
-  CheckoutState state(EndpointState st, long start) {
-    Endpoint e = st.endpoint;
-    return new CheckoutState(e, elapsed(start), pool.active(e), pool.idle(e), st.waiters.get(),
-        st.connecting.get(), config.maxPerEndpoint(), pool.totalActive(), config.maxTotal(),
-        holders(st));
+  CheckoutException interrupted(EndpointState st, long start, Throwable cause) {
+    CheckoutException e = new CheckoutException("interrupted (the thread's interrupt flag is set and"
+        + " stays set)", state(st, start), cause);
+    return told(e);
+  }
+
+  /**
+   * @param failure why a connect for a checkout failed
+   * @param timeout the checkout's timeout
+   * @return the summary of the checkout exception: name resolution, a connect timeout, or a
+   *     failed connect
+   */
+  static String connectSummary(Throwable failure, Duration timeout) {
+    if (failure instanceof io.sockpool.NameResolutionTimeoutException) {
+      return "name resolution of host '" + ((io.sockpool.NameResolutionTimeoutException) failure).host()
+          + "' did not finish within the checkout timeout of " + timeout.toMillis() + " ms";
+    }
+    if (failure instanceof java.net.UnknownHostException) {
+      return "cannot connect: the host name does not resolve";
+    }
+    if (failure instanceof java.net.SocketTimeoutException) {
+      return "connect did not finish within the checkout timeout of " + timeout.toMillis() + " ms";
+    }
+    return "cannot connect";
   }
 
   EndpointUnavailableException unavailable(EndpointState st, long start) {
-    Endpoint e = st.endpoint;
+    st.rejected.increment();
     long waitMillis = config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
     Instant retryAfter = st.breaker.getState() == CircuitBreaker.State.OPEN
         ? Instant.ofEpochMilli(st.openedAtMillis() + waitMillis) : Instant.now();
-    return new EndpointUnavailableException("endpoint unavailable: circuit breaker is "
+    return told(new EndpointUnavailableException("endpoint unavailable: circuit breaker is "
         + st.breaker.getState() + " after failures (failure rate "
-        + st.breaker.getMetrics().getFailureRate() + " %)", state(st, start), retryAfter, st.lastFailure);
+        + st.breaker.getMetrics().getFailureRate() + " %)", state(st, start), retryAfter,
+        st.lastFailure));
+  }
+
+  private <E extends CheckoutException> E told(E e) {
+    listeners.checkoutFailed(e);
+    return e;
+  }
+
+  CheckoutState state(EndpointState st, long start) {
+    return state(st, start, 0);
+  }
+
+  private CheckoutState state(EndpointState st, long start, int alsoWaiting) {
+    return new CheckoutState(st.endpoint, Duration.ofNanos(System.nanoTime() - start),
+        pool.active(st.endpoint), pool.idle(st.endpoint), st.waiters.size() + alsoWaiting,
+        st.connecting.get(), config.maxPerEndpoint(), pool.admission().total(),
+        config.maxTotal(), holders(st));
   }
 
   /** Up to five holders: thread name and how long it has held the connection. */
@@ -65,13 +113,9 @@ final class CheckoutFailures {
         break;
       }
       sb.append(n == 0 ? "" : ", ").append(l.holder()).append(" (")
-          .append(EndpointState.millis(now - l.checkoutNanos())).append(" ms)");
+          .append(Waiters.millis(now - l.checkoutNanos())).append(" ms)");
       n++;
     }
     return sb.toString();
-  }
-
-  private static Duration elapsed(long start) {
-    return Duration.ofNanos(System.nanoTime() - start);
   }
 }

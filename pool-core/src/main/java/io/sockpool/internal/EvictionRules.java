@@ -9,7 +9,7 @@ import org.apache.commons.pool2.impl.EvictionPolicy;
 /**
  * Decides whether an idle connection must go, from the time given to it (so it is tested
  * without sleeping). The same rules run on borrow and in the evictor: a connection idle for
- * idleTimeout or longer, or past its jittered lifetime, is never handed out.
+ * idleTimeout or longer, past its jittered lifetime, or retired, is never handed out.
  */
 final class EvictionRules implements EvictionPolicy<PooledChannel> {
   private final long idleTimeoutNanos;
@@ -26,6 +26,9 @@ final class EvictionRules implements EvictionPolicy<PooledChannel> {
    * @return why it must be destroyed, or null to keep it
    */
   DestroyReason expired(PooledChannel channel, long nowNanos) {
+    if (channel.isRetired()) {
+      return DestroyReason.RETIRED;
+    }
     if (nowNanos - channel.expiresNanos() >= 0) {
       return DestroyReason.LIFETIME;
     }

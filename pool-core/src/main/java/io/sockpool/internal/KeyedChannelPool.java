@@ -1,38 +1,31 @@
 package io.sockpool.internal;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
-import io.sockpool.PoolExhaustedException;
+import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
-import io.sockpool.Validator;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
 import org.apache.commons.pool2.impl.GenericKeyedObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The adapter over commons-pool2's {@link GenericKeyedObjectPool}: owns it (composition) and
- * adds what it lacks. The checkout path, in one deadline:
- * <ol>
- *   <li>circuit breaker: open means fail at once;
- *   <li>{@code borrowObject} without blocking (commons-pool2 is set to
- *       {@code blockWhenExhausted=false}): an idle connection, or a new one connected in this
- *       thread within the deadline, or nothing;
- *   <li>nothing: wait on the endpoint's own condition until a connection comes back or a slot
- *       frees, then try again (bounded by {@code maxWaitersPerEndpoint});
- *   <li>a reused connection: the time rules and the cheap probe, then the validator if it was
- *       idle longer than the validation window; a failure destroys it and goes round again.
- * </ol>
+ * The engine behind {@link io.sockpool.SocketPool}: composes commons-pool2's
+ * {@link GenericKeyedObjectPool}, which keeps the idle connections and drives the lifecycle
+ * hooks ({@link ChannelFactory}), and owns what it lacks: admission ({@link Admission}: every
+ * connect is counted here; commons-pool2 has no limits, so it never waits, spins or reclaims),
+ * waiting ({@link Waiters}: arrival order, direct hand-off, no polling), the checkout itself
+ * ({@link Checkout}: one deadline, failure attribution), the return path, and close.
  */
 public final class KeyedChannelPool {
   private static final Logger LOG = LoggerFactory.getLogger(KeyedChannelPool.class);
@@ -40,60 +33,63 @@ public final class KeyedChannelPool {
   private final PoolConfig config;
   private final GenericKeyedObjectPool<Endpoint, PooledChannel> pool;
   private final ChannelFactory factory;
+  private final SocketConnector connector;
   private final EvictionRules rules;
-  private final CircuitBreakerRegistry breakers;
-  private final ConcurrentHashMap<Endpoint, EndpointState> states = new ConcurrentHashMap<>();
+  private final Admission admission;
+  private final Listeners listeners;
+  private final EndpointRegistry endpoints;
   private final Maintenance maintenance;
   private final CheckoutFailures failures;
-  private final Validator validator;
-  private final boolean validates;
   private final long validationWindowNanos;
-  private final long validationTimeoutNanos;
   private final boolean traceCheckouts;
+  private final AtomicBoolean closeStarted = new AtomicBoolean();
+  private final CountDownLatch closeDone = new CountDownLatch(1);
   private volatile boolean closed;
-  private final Listeners listeners;
+  private volatile Thread closer;
+  private final Names names;
 
   /** @param config the validated configuration */
   public KeyedChannelPool(PoolConfig config) {
     this.config = config;
     this.listeners = new Listeners(config.poolName());
+    this.admission = new Admission(config.maxTotal(), config.maxPerEndpoint());
+    this.rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
+    this.validationWindowNanos = config.validationWindow().toNanos();
+    this.traceCheckouts = config.leakDetectionThreshold().isPresent();
+    this.names = new Names(config, new AddressDrain(this), Names.LOOKUP_TIMEOUT);
+    this.connector = new SocketConnector(names, config.socketOptions(),
+        config.maxLifetime().toNanos(), config.maxLifetimeJitter().toNanos());
+    this.factory = new ChannelFactory(connector, config, admission, listeners);
+    this.pool = new GenericKeyedObjectPool<>(factory, commonsConfig(config));
+    pool.setReuseCapacityOnReturn(false);
+    pool.setReuseCapacityOnMaintenance(false);
+    pool.setEvictionPolicy(rules);
     // tagged with the pool's name, so that resilience4j-micrometer's meters of two pools that
     // talk to the same endpoint (same breaker name) stay apart
-    this.breakers = CircuitBreakerRegistry.custom()
+    this.endpoints = new EndpointRegistry(CircuitBreakerRegistry.custom()
         .withCircuitBreakerConfig(config.circuitBreakerConfig())
-        .withTags(java.util.Map.of("pool", config.poolName())).build();
-    this.rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
-    this.validator = config.validator();
-    this.validates = validator != Validator.NONE;
-    this.validationWindowNanos = config.validationWindow().toNanos();
-    this.validationTimeoutNanos = config.validationTimeout().toNanos();
-    this.traceCheckouts = config.leakDetectionThreshold().isPresent();
-    SocketConnector connector = new SocketConnector(config.socketOptions(),
-        config.maxLifetime().toNanos(), config.maxLifetimeJitter().toNanos());
-    this.factory = new ChannelFactory(connector, config.initializer(), validator,
-        config.connectTimeout(), config.validationTimeout(), this::state);
+        .withTags(java.util.Map.of("pool", config.poolName())).build(), listeners);
+    this.failures = new CheckoutFailures(this, config, listeners);
+    this.maintenance = new Maintenance(this, config);
+  }
 
+  /** commons-pool2 without limits or waiting: sockpool admits and waits itself. */
+  private static GenericKeyedObjectPoolConfig<PooledChannel> commonsConfig(PoolConfig config) {
     GenericKeyedObjectPoolConfig<PooledChannel> c = new GenericKeyedObjectPoolConfig<>();
-    c.setMaxTotal(config.maxTotal());
-    c.setMaxTotalPerKey(config.maxPerEndpoint());
-    c.setMaxIdlePerKey(config.maxPerEndpoint());
+    c.setMaxTotal(-1);
+    c.setMaxTotalPerKey(-1);
+    c.setMaxIdlePerKey(-1);
     c.setMinIdlePerKey(0); // replenished by Maintenance, off the shared evictor thread
-    c.setBlockWhenExhausted(false); // we wait ourselves, see EndpointState
-    c.setMaxWait(config.connectTimeout());
+    c.setBlockWhenExhausted(false);
     c.setLifo(true);
     c.setTestOnCreate(false);
     c.setTestOnBorrow(false);
     c.setTestOnReturn(false);
     c.setTestWhileIdle(config.backgroundValidation());
     c.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // commons' shared evictor off
-    c.setNumTestsPerEvictionRun(config.maxTotal());
+    c.setNumTestsPerEvictionRun(Integer.MAX_VALUE);
     c.setJmxEnabled(false);
-    this.pool = new GenericKeyedObjectPool<>(factory, c);
-    pool.setReuseCapacityOnReturn(false);
-    pool.setReuseCapacityOnMaintenance(false);
-    pool.setEvictionPolicy(rules);
-    this.maintenance = new Maintenance(this, config);
-    this.failures = new CheckoutFailures(this, config);
+    return c;
   }
 
   /** @return the pool name */
@@ -106,194 +102,132 @@ public final class KeyedChannelPool {
     return config;
   }
 
+  /** @return the registry holding one breaker per endpoint */
+  public CircuitBreakerRegistry breakers() {
+    return endpoints.breakers();
+  }
+
   /** @return the listeners */
   public Listeners listeners() {
     return listeners;
   }
 
-  /** @return the registry holding one breaker per endpoint */
-  public CircuitBreakerRegistry breakers() {
-    return breakers;
-  }
-
   EndpointState state(Endpoint endpoint) {
-    EndpointState s = states.get(endpoint);
-    if (s == null) {
-      EndpointState fresh = new EndpointState(endpoint, breakers.circuitBreaker(endpoint.toString()));
-      s = states.putIfAbsent(endpoint, fresh);
-      if (s == null) {
-        s = fresh;
-        listeners.endpointAdded(endpoint); // outside the map's lock, as PoolListener promises
-      }
-    }
-    return s;
+    return endpoints.state(endpoint);
   }
 
-  Iterable<EndpointState> states() {
-    return states.values();
+  EndpointRegistry endpoints() {
+    return endpoints;
   }
 
   GenericKeyedObjectPool<Endpoint, PooledChannel> commons() {
     return pool;
   }
 
+  Names names() {
+    return names;
+  }
+
+  /**
+   * @param endpoint the peer
+   * @return its addresses and the connections to each; see {@link io.sockpool.SocketPool#addresses}
+   */
+  public java.util.List<io.sockpool.AddressStats> addresses(Endpoint endpoint) {
+    EndpointState st = endpoints.find(endpoint);
+    return st == null ? java.util.List.of() : names.stats(endpoint, st.channels);
+  }
+
+  Admission admission() {
+    return admission;
+  }
+
+  CheckoutFailures failures() {
+    return failures;
+  }
+
   EvictionRules rules() {
     return rules;
+  }
+
+  long validationWindowNanos() {
+    return validationWindowNanos;
   }
 
   boolean isClosed() {
     return closed;
   }
 
+  void ensureOpen(String what) {
+    if (closed) {
+      throw new IllegalStateException("pool '" + name() + "' " + what);
+    }
+  }
+
   /**
-   * Checks out a connection within one deadline.
+   * Checks out a connection within one deadline; see {@link Checkout}.
    *
    * @param endpoint the peer
-   * @param timeout the deadline for waiting, connecting and validating together
+   * @param timeout the deadline for resolving, waiting, connecting and validating together
    * @return the connection
    * @throws CheckoutException see {@link io.sockpool.SocketPool#checkout(Endpoint, Duration)}
    */
   public PooledConnection checkout(Endpoint endpoint, Duration timeout) throws CheckoutException {
-    if (closed) {
-      throw new IllegalStateException("pool '" + name() + "' is closed");
-    }
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    EndpointState st = state(endpoint);
-    CircuitBreaker breaker = st.breaker;
-    if (!breaker.tryAcquirePermission()) {
-      st.rejected.increment();
-      throw failures.unavailable(st, start);
-    }
-    boolean outcome = false;
-    boolean waiting = false;
-    boolean suspect = false;
-    boolean served = false;
-    Throwable lastFailure = null;
+    ensureOpen("is closed");
+    return new Checkout(this, state(endpoint), timeout).run();
+  }
+
+  /** @return an idle connection of the endpoint, never a new one; null if none */
+  PooledChannel takeIdle(EndpointState st) {
     try {
-      while (true) {
-        if (closed) {
-          throw new IllegalStateException("pool '" + name() + "' was closed during the checkout");
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          st.timeouts.increment();
-          throw failures.timeout(st, start, "no connection within the checkout timeout of "
-              + timeout.toMillis() + " ms", lastFailure);
-        }
-        long seen = st.generation();
-        PooledChannel ch = null;
-        long[] ctx = null;
-        long connectStart = 0;
-        // Nothing idle and no room of its own: do not call commons-pool2, whose create() would
-        // reclaim other endpoints' idle connections (clearOldest) before finding this endpoint
-        // full, and would throw an exception that costs a stack trace.
-        if (mayHaveRoom(st)) {
-          ctx = ChannelFactory.withDeadline(deadline);
-          connectStart = System.nanoTime();
-          try {
-            ch = pool.borrowObject(endpoint, Duration.ofNanos(left));
-          } catch (NoSuchElementException exhausted) {
-            ch = null;
-          } catch (IOException | RuntimeException connectFailure) {
-            lastFailure = connectFailure;
-            breaker.onError(System.nanoTime() - connectStart, TimeUnit.NANOSECONDS, connectFailure);
-            outcome = true;
-            if (connectFailure instanceof SocketTimeoutException) {
-              st.timeouts.increment();
-              throw failures.timeout(st, start, "connect did not finish within the checkout timeout of "
-                  + timeout.toMillis() + " ms", connectFailure);
-            }
-            throw failures.failed(st, start, "cannot connect", connectFailure);
-          } catch (Exception other) {
-            throw new IllegalStateException("unexpected failure from commons-pool2", other);
-          } finally {
-            ChannelFactory.clearDeadline(ctx);
-          }
-        }
-        if (ch == null) {
-          if (!waiting) {
-            waiting = joinWaiters(st, start, lastFailure);
-            continue; // retry once before parking: something may have come back meanwhile
-          }
-          PooledChannel handed = st.await(seen, start, deadline);
-          if (handed != null) {
-            served = true;
-            return serve(st, handed, start);
-          }
-          continue;
-        }
-        boolean fresh = ctx[1] > 0;
-        long now = System.nanoTime();
-        if (fresh) {
-          breaker.onSuccess(now - connectStart, TimeUnit.NANOSECONDS);
-          outcome = true;
-        } else {
-          DestroyReason reason = rules.check(ch, now);
-          if (reason != null) {
-            destroy(st, ch, reason);
-            continue;
-          }
-        }
-        // A new connection needs no round trip, unless a validation already failed in this
-        // checkout: then the peer itself is suspect (accepts connections but does not answer).
-        if (validates && (fresh ? suspect : now - ch.lastUsedNanos() > validationWindowNanos)) {
-          long budget = Math.min(validationTimeoutNanos, deadline - now);
-          try {
-            validator.validate(ch, Duration.ofNanos(Math.max(1, budget)));
-            if (ch.isBroken()) {
-              throw new IOException("validator left the connection broken");
-            }
-            breaker.onSuccess(System.nanoTime() - now, TimeUnit.NANOSECONDS);
-            outcome = true;
-          } catch (IOException | RuntimeException invalid) {
-            lastFailure = invalid;
-            st.lastFailure = invalid;
-            suspect = true;
-            breaker.onError(System.nanoTime() - now, TimeUnit.NANOSECONDS, invalid);
-            outcome = true;
-            destroy(st, ch, DestroyReason.VALIDATION);
-            if (fresh) {
-              // a connection opened a moment ago failed too: the peer is broken, stop here
-              throw failures.failed(st, start, "a new connection failed validation too", invalid);
-            }
-            continue;
-          }
-        }
-        served = true;
-        return serve(st, ch, start);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw failures.failed(st, start, "interrupted while waiting", lastFailure);
+      return pool.borrowObject(st.endpoint);
+    } catch (ChannelFactory.NoIdle | IllegalStateException none) {
+      return null; // nothing idle, or commons-pool2 already closed
+    } catch (Exception unexpected) {
+      throw new IllegalStateException("commons-pool2 failed to hand out an idle connection",
+          unexpected);
+    }
+  }
+
+  /**
+   * Opens a connection with a slot the caller reserved (or takes an idle one that appeared
+   * meanwhile, and gives the slot back). On failure the slot is released.
+   */
+  PooledChannel connect(EndpointState st, long deadlineNanos)
+      throws IOException, ChannelFactory.HookError {
+    CreatePermit permit = CreatePermit.current().arm(st, deadlineNanos, true);
+    boolean ok = false;
+    try {
+      PooledChannel ch = pool.borrowObject(st.endpoint);
+      ok = true;
+      return ch;
+    } catch (IOException | RuntimeException | ChannelFactory.HookError e) {
+      throw e;
+    } catch (Exception unexpected) {
+      throw new IllegalStateException("commons-pool2 failed to open a connection", unexpected);
     } finally {
-      if (waiting) {
-        st.waiters.decrementAndGet();
-        if (!served) {
-          st.signal(); // we may have taken a wake-up we did not use: pass it on
-        }
-      }
-      if (!outcome) {
-        breaker.releasePermission();
+      if (permit.disarm() == null) {
+        admission.release(st); // not used: failed, or an idle one was taken instead
+      } else if (!ok) {
+        LOG.debug("connection to {} made but not handed out", st.endpoint);
       }
     }
   }
 
   /** Leases a checked connection to the caller and counts the checkout. */
-  private Lease serve(EndpointState st, PooledChannel ch, long start) {
+  Lease serve(EndpointState st, PooledChannel ch, long start, boolean waited) {
     long now = System.nanoTime();
     ch.touch(now);
+    ch.openedForCheckout(false);
     Lease lease = new Lease(this, ch, now, traceCheckouts);
     ch.lease(lease);
+    st.lastActiveNanos = now;
     st.checkouts.increment();
     st.waits.record(now - start);
-    listeners.checkedOut(st.endpoint, now - start, false);
-    if (st.waiters.get() > 0 && pool.getNumIdle(st.endpoint) > 0) {
-      // Connections can turn idle without a wake-up of their own (an evictor test that handed
-      // one back, a signal taken by a caller that then left): chain the wake-ups while both
-      // idle connections and waiters remain.
-      st.signal();
+    if (closed) { // close() ran meanwhile: it waits for this one or closes it
+      giveBack(lease);
+      ensureOpen("was closed during the checkout");
     }
+    listeners.checkedOut(st.endpoint, now - start, waited);
     return lease;
   }
 
@@ -303,40 +237,23 @@ public final class KeyedChannelPool {
       return;
     }
     PooledChannel ch = lease.pooledChannel();
-    ch.lease(null);
-    EndpointState st = ch.state();
     long now = System.nanoTime();
-    DestroyReason reason;
     listeners.returned(ch.endpoint(), now - lease.checkoutNanos());
-    if (ch.isBroken()) {
-      reason = DestroyReason.BROKEN;
-    } else if (ch.exchangeOpen()) {
-      reason = DestroyReason.INCOMPLETE_EXCHANGE;
-    } else if (closed) {
-      reason = DestroyReason.CLOSED;
-    } else {
-      switch (ch.probe()) {
-        case ALIVE:
-          reason = now - ch.expiresNanos() >= 0 ? DestroyReason.LIFETIME : null;
-          break;
-        case UNREAD_BYTES:
-          reason = DestroyReason.DIRTY;
-          LOG.debug("connection to {} returned with unread bytes: destroyed", ch.endpoint());
-          break;
-        default:
-          reason = DestroyReason.VALIDATION;
-      }
-    }
+    DestroyReason reason = ReturnVerdict.of(ch, closed, now);
+    ch.lease(null);
     if (reason != null) {
-      destroy(st, ch, reason);
+      if (reason == DestroyReason.DIRTY) {
+        LOG.debug("connection to {} returned with unread bytes: destroyed", ch.endpoint());
+      }
+      destroyActive(ch, reason);
       return;
     }
     ch.touch(now);
-    if (st.handOff(ch, now)) {
-      return; // still checked out in commons-pool2, now by the waiter
+    EndpointState st = ch.state();
+    st.lastActiveNanos = now;
+    if (!st.waiters.handOff(ch)) {
+      returnIdle(st, ch);
     }
-    pool.returnObject(ch.endpoint(), ch);
-    st.signal();
   }
 
   void invalidate(Lease lease) {
@@ -344,35 +261,106 @@ public final class KeyedChannelPool {
       return;
     }
     PooledChannel ch = lease.pooledChannel();
+    listeners.returned(ch.endpoint(), System.nanoTime() - lease.checkoutNanos());
     ch.lease(null);
-    destroy(ch.state(), ch, DestroyReason.BROKEN);
+    destroyActive(ch, DestroyReason.BROKEN);
   }
 
-  /** Closes the endpoint's idle connections now. */
-  public int evict(Endpoint endpoint) {
-    int n = pool.getNumIdle(endpoint);
-    pool.clear(endpoint);
-    return n;
+  /** Gives back what was handed to a waiter that left without it. */
+  void giveBackHanded(EndpointState st, Object handed) {
+    if (handed == Waiters.Waiter.SLOT) {
+      admission.release(st);
+    } else if (handed instanceof PooledChannel) {
+      PooledChannel ch = (PooledChannel) handed;
+      if (closed) {
+        destroyActive(ch, DestroyReason.CLOSED);
+      } else if (!st.waiters.handOff(ch)) {
+        returnIdle(st, ch);
+      }
+    }
   }
 
-  /** Destroys a connection that is not idle (held, or being checked out) and wakes a waiter. */
-  void destroy(EndpointState st, PooledChannel ch, DestroyReason reason) {
+  /**
+   * Puts a clean connection into the idle set, then looks at the waiters once more: one may
+   * have joined after the hand-off found nobody, and it looks at the idle set only once.
+   */
+  private void returnIdle(EndpointState st, PooledChannel ch) {
+    try {
+      pool.returnObject(st.endpoint, ch);
+    } catch (IllegalStateException e) {
+      destroyActive(ch, DestroyReason.CLOSED);
+      return;
+    }
+    for (int round = 0; round < 4 && st.waiters.size() > 0; round++) {
+      PooledChannel idle = takeIdle(st);
+      if (idle == null) {
+        return;
+      }
+      if (!st.waiters.handOff(idle)) {
+        pool.returnObject(st.endpoint, idle);
+      }
+    }
+  }
+
+  /** Destroys a connection that is not idle (held, or being checked out). */
+  void destroyActive(PooledChannel ch, DestroyReason reason) {
     ch.destroyReason(reason);
     try {
       pool.invalidateObject(ch.endpoint(), ch);
     } catch (Exception e) {
-      // not part of the pool any more (pool closed and cleared): just close it
-      ch.closeQuietly();
-      LOG.debug("invalidate of {} failed: {}", ch, e.toString());
+      ch.closeQuietly(); // not part of commons-pool2 any more (closed and cleared)
+      factory.forget(ch);
     }
-    st.signal();
-    if (pool.getNumActive() + pool.getNumIdle() >= config.maxTotal() - 1) {
-      for (EndpointState other : states.values()) {
-        if (other != st) {
-          other.signal();
-        }
+    Thread c = closer;
+    if (c != null) {
+      LockSupport.unpark(c);
+    }
+  }
+
+  /**
+   * Retires every connection of the endpoint: idle ones are closed now, checked-out ones when
+   * they come back.
+   *
+   * @return how many idle connections were closed now
+   */
+  public int evict(Endpoint endpoint) {
+    EndpointState st = endpoints.find(endpoint);
+    if (st == null) {
+      return 0;
+    }
+    for (PooledChannel ch : st.channels) {
+      ch.retire();
+    }
+    return evictIdle(endpoint, PooledChannel::isRetired);
+  }
+
+  /**
+   * Closes the endpoint's idle connections that match, now (an address no longer current, or
+   * retired).
+   *
+   * @return how many were closed
+   */
+  int evictIdle(Endpoint endpoint, java.util.function.Predicate<PooledChannel> which) {
+    EndpointState st = endpoints.find(endpoint);
+    if (st == null) {
+      return 0;
+    }
+    int closedNow = 0;
+    for (PooledChannel ch : st.channels) {
+      org.apache.commons.pool2.PooledObject<PooledChannel> p = ch.pooledObject();
+      if (p == null || !which.test(ch) || !p.startEvictionTest()) {
+        continue; // not idle (checked out, handed over, being tested by the evictor)
+      }
+      ch.destroyReason(ch.isRetired() ? DestroyReason.RETIRED : DestroyReason.IDLE);
+      try {
+        pool.invalidateObject(endpoint, ch);
+        closedNow++;
+      } catch (Exception e) {
+        ch.closeQuietly(); // the pool was closed meanwhile
+        factory.forget(ch);
       }
     }
+    return closedNow;
   }
 
   /**
@@ -389,30 +377,6 @@ public final class KeyedChannelPool {
     connection.close();
   }
 
-  private boolean joinWaiters(EndpointState st, long start, Throwable lastFailure)
-      throws PoolExhaustedException {
-    if (!st.tryJoinWaiters(config.maxWaitersPerEndpoint())) {
-      st.rejected.increment();
-      throw failures.exhausted(st, start, "pool exhausted and " + config.maxWaitersPerEndpoint()
-          + " callers already waiting", lastFailure);
-    }
-    return true;
-  }
-
-  /**
-   * Whether a borrow can succeed: an idle connection, or room for one more of this endpoint's
-   * connections (counting connects under way) and, globally, a free slot or an idle connection
-   * of another endpoint to reclaim. Racy by nature; only waking up is exact.
-   */
-  private boolean mayHaveRoom(EndpointState st) {
-    Endpoint e = st.endpoint;
-    if (pool.getNumIdle(e) > 0) {
-      return true;
-    }
-    return pool.getNumActive(e) + st.connecting.get() < config.maxPerEndpoint()
-        && pool.getNumActive() < config.maxTotal();
-  }
-
   /**
    * @param connection a connection of this pool
    * @return whether its I/O failed on a connection the peer had already closed, before any
@@ -420,10 +384,6 @@ public final class KeyedChannelPool {
    */
   public static boolean diedBeforeReply(PooledConnection connection) {
     return connection instanceof Lease && ((Lease) connection).pooledChannel().diedBeforeReply();
-  }
-
-  int totalActive() {
-    return pool.getNumActive();
   }
 
   int active(Endpoint endpoint) {
@@ -436,59 +396,137 @@ public final class KeyedChannelPool {
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */
   public int warmUp(Endpoint endpoint, int count) {
-    if (closed) {
-      throw new IllegalStateException("pool '" + name() + "' is closed");
-    }
+    ensureOpen("is closed");
     return maintenance.warmUp(state(endpoint), count);
   }
 
+  /**
+   * Opens one connection into the idle set ahead of demand, bounded by the connect timeout,
+   * in this thread. Counts its outcome on the breaker.
+   *
+   * @return whether a connection was opened
+   */
+  boolean openAhead(EndpointState st) {
+    if (closed || admission.tryReserve(st) != Admission.Result.RESERVED) {
+      return false;
+    }
+    long start = System.nanoTime();
+    CreatePermit permit = CreatePermit.current().arm(st, start + config.connectTimeout().toNanos(),
+        false);
+    try {
+      pool.addObject(st.endpoint);
+    } catch (Exception e) {
+      if (permit.disarm() == null) {
+        admission.release(st);
+      }
+      if (!closed && !(e instanceof IllegalStateException)) {
+        st.breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
+        st.lastFailure = e;
+        LOG.debug("could not open a connection to {} ahead of demand: {}", st.endpoint, e.toString());
+      }
+      return false;
+    }
+    permit.disarm();
+    st.breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (st.waiters.size() > 0) {
+      PooledChannel idle = takeIdle(st);
+      if (idle != null) {
+        giveBackHanded(st, idle);
+      }
+    }
+    return true;
+  }
+
   /** @return the stats snapshot */
-  public io.sockpool.PoolStats stats() {
+  public PoolStats stats() {
     return StatsSnapshot.of(this);
   }
 
   /**
    * @param endpoint the peer
-   * @return its snapshot, or null if the pool never saw it
+   * @return its snapshot, or null if the pool does not know it
    */
-  public io.sockpool.EndpointStats stats(Endpoint endpoint) {
-    EndpointState st = states.get(endpoint);
+  public EndpointStats stats(Endpoint endpoint) {
+    EndpointState st = endpoints.find(endpoint);
     return st == null ? null : StatsSnapshot.of(this, st);
   }
 
   /** Closes the pool; see {@link io.sockpool.SocketPool#close()}. */
   public void close() {
-    if (closed) {
+    if (!closeStarted.compareAndSet(false, true)) {
+      awaitClosed();
       return;
     }
-    closed = true;
-    factory.closing();
-    maintenance.stop();
-    for (EndpointState st : states.values()) {
-      st.signalAll();
+    boolean interrupted = Thread.interrupted(); // close() always completes; the flag is restored
+    try {
+      closed = true;
+      closer = Thread.currentThread();
+      factory.closing();
+      maintenance.stop();
+      connector.abortPending();
+      for (EndpointState st : endpoints.all()) {
+        st.waiters.nudgeAll();
+      }
+      pool.clear();
+      awaitReturned(System.nanoTime() + config.closeGracePeriod().toNanos());
+      forceClose();
+      pool.close();
+      maintenance.awaitStopped();
+      names.close();
+      endpoints.closed(); // listeners hear endpointRemoved; the stats stay readable
+    } finally {
+      closer = null;
+      closeDone.countDown();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    pool.clear();
-    long graceEnd = System.nanoTime() + config.closeGracePeriod().toNanos();
-    while (pool.getNumActive() > 0 && System.nanoTime() - graceEnd < 0) {
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+  }
+
+  private void awaitClosed() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        closeDone.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Parks (woken by each destroy) until nothing is checked out or the grace period ends. */
+  private void awaitReturned(long graceEndNanos) {
+    while (pool.getNumActive() > 0) {
+      long left = graceEndNanos - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      LockSupport.parkNanos(this, left);
+      Thread.interrupted(); // an interrupt must not turn this wait into a spin
+    }
+  }
+
+  /** Closes whatever is still open after the grace period, connects under way included. */
+  private void forceClose() {
     int forced = 0;
-    for (EndpointState st : states.values()) {
+    for (EndpointState st : endpoints.all()) {
       for (PooledChannel ch : st.channels) {
-        ch.destroyReason(DestroyReason.CLOSED);
-        ch.abort();
-        ch.closeQuietly();
+        ch.abort(); // wakes a holder blocked in a timed wait
+        if (ch.inPool()) {
+          destroyActive(ch, DestroyReason.CLOSED);
+        } else {
+          ch.closeQuietly(); // still connecting: its checkout fails and gives the slot back
+        }
         forced++;
       }
     }
     if (forced > 0) {
-      LOG.warn("pool '{}' closed {} connection(s) still checked out after the grace period of {} ms",
-          name(), forced, config.closeGracePeriod().toMillis());
-    }
-    pool.close();
-    maintenance.awaitStopped();
-    for (EndpointState st : states.values()) {
-      listeners.endpointRemoved(st.endpoint);
+      LOG.warn("pool '{}' closed {} connection(s) still checked out or connecting after the grace "
+          + "period of {} ms", name(), forced, config.closeGracePeriod().toMillis());
     }
   }
 }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code <pool>-evictor}: every evictionInterval, commons-pool2's {@code evict()} with
  *       {@link EvictionRules} (and the validator if background validation is on), leak
- *       detection, and a wake-up for waiters as a safety net;
+ *       detection, due re-resolutions of host names (started, not waited for), and a wake-up
+ *       for waiters as a safety net;
  *   <li>{@code <pool>-connector-N}: opens connections ahead of demand (min-idle and
  *       {@code warmUp}) in parallel, one task per endpoint at a time, so a slow peer's connect
  *       never holds up eviction or another endpoint.
@@ -70,11 +71,12 @@ final class Maintenance {
       }
       owner.commons().evict();
       long now = System.nanoTime();
-      for (EndpointState st : owner.states()) {
+      owner.names().refreshDue(now); // starts due re-resolutions; never waits for DNS
+      for (EndpointState st : owner.endpoints().all()) {
         detectLeaks(st, now);
         replenish(st);
-        st.signal();
       }
+      owner.endpoints().forgetIdle(now - config.idleTimeout().toNanos());
     } catch (Exception | Error e) {
       LOG.warn("maintenance of pool '{}' failed: {}", config.poolName(), e.toString(), e);
     }
@@ -89,8 +91,8 @@ final class Maintenance {
       if (lease != null && now - lease.checkoutNanos() > leakNanos && lease.markLeakReported()) {
         LOG.warn("Possible connection leak in pool '{}': connection to {} held by thread '{}' for {} ms "
             + "(leakDetectionThreshold {} ms); it was checked out here:", config.poolName(),
-            st.endpoint, lease.holder(), EndpointState.millis(now - lease.checkoutNanos()),
-            EndpointState.millis(leakNanos), lease.checkoutTrace());
+            st.endpoint, lease.holder(), Waiters.millis(now - lease.checkoutNanos()),
+            Waiters.millis(leakNanos), lease.checkoutTrace());
       }
     }
   }
@@ -107,8 +109,8 @@ final class Maintenance {
       connectors.execute(() -> {
         try {
           while (!owner.isClosed() && needsMore(st)
-              && st.breaker.getState() == CircuitBreaker.State.CLOSED && addOne(st)) {
-            st.signal();
+              && st.breaker.getState() == CircuitBreaker.State.CLOSED && owner.openAhead(st)) {
+            // one more idle connection; waiters were handed it if any
           }
         } finally {
           st.replenishing.set(false);
@@ -125,18 +127,6 @@ final class Maintenance {
         && idle + owner.active(st.endpoint) < config.maxPerEndpoint();
   }
 
-  /** Opens one connection into the idle set, in this thread; false if none could be opened. */
-  private boolean addOne(EndpointState st) {
-    ChannelFactory.resetCreated();
-    try {
-      owner.commons().addObject(st.endpoint);
-      return ChannelFactory.createdByThisThread() > 0;
-    } catch (Exception e) {
-      LOG.debug("could not open a connection to {} ahead of demand: {}", st.endpoint, e.toString());
-      return false;
-    }
-  }
-
   /**
    * Opens up to {@code count} connections to the endpoint in parallel, each bounded by the
    * connect timeout, and waits for them.
@@ -147,7 +137,7 @@ final class Maintenance {
     int n = Math.min(count, config.maxPerEndpoint());
     List<Future<Boolean>> tasks = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      tasks.add(connectors.submit(() -> addOne(st)));
+      tasks.add(connectors.submit(() -> owner.openAhead(st)));
     }
     int opened = 0;
     long deadline = System.nanoTime() + config.connectTimeout().toNanos() * 2;
@@ -163,7 +153,6 @@ final class Maintenance {
         LOG.debug("warm-up of {} did not open a connection: {}", st.endpoint, e.toString());
       }
     }
-    st.signal();
     return opened;
   }
 

@@ -5,6 +5,7 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -22,6 +23,7 @@ public final class PooledChannel implements Connection {
   enum Probe { ALIVE, PEER_CLOSED, UNREAD_BYTES, FAILED }
 
   private final Endpoint endpoint;
+  private final InetSocketAddress remoteAddress;
   private final SocketChannel channel;
   private final Selector selector;
   private final SelectionKey key;
@@ -31,6 +33,10 @@ public final class PooledChannel implements Connection {
 
   private volatile long lastUsedNanos;
   private volatile boolean broken;
+  private volatile boolean retired;
+  private boolean openedForCheckout;
+  private volatile boolean inPool;
+  private volatile org.apache.commons.pool2.PooledObject<PooledChannel> pooledObject;
   private boolean died;
   private long bytesReadInLease;
   private volatile DestroyReason destroyReason;
@@ -41,7 +47,13 @@ public final class PooledChannel implements Connection {
 
   PooledChannel(Endpoint endpoint, SocketChannel channel, Selector selector, SelectionKey key,
       long createdNanos, long expiresNanos) {
+    this(endpoint, null, channel, selector, key, createdNanos, expiresNanos);
+  }
+
+  PooledChannel(Endpoint endpoint, InetSocketAddress remoteAddress, SocketChannel channel,
+      Selector selector, SelectionKey key, long createdNanos, long expiresNanos) {
     this.endpoint = endpoint;
+    this.remoteAddress = remoteAddress;
     this.channel = channel;
     this.selector = selector;
     this.key = key;
@@ -58,6 +70,33 @@ public final class PooledChannel implements Connection {
   @Override
   public SocketChannel channel() {
     return channel;
+  }
+
+  /** @return the address this connection was opened to (one of the endpoint's addresses) */
+  InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  /**
+   * Marks the connection as not to be reused: an idle one is closed by the next borrow or
+   * eviction test, a checked-out one when it comes back ({@link DestroyReason#RETIRED}).
+   */
+  void retire() {
+    retired = true;
+  }
+
+  /** @return whether {@link #retire()} was called */
+  boolean isRetired() {
+    return retired;
+  }
+
+  /** @return commons-pool2's wrapper of this connection (its idle / allocated state) */
+  org.apache.commons.pool2.PooledObject<PooledChannel> pooledObject() {
+    return pooledObject;
+  }
+
+  void pooledObject(org.apache.commons.pool2.PooledObject<PooledChannel> value) {
+    pooledObject = value;
   }
 
   long createdNanos() {
@@ -80,8 +119,23 @@ public final class PooledChannel implements Connection {
     return broken;
   }
 
-  void markBroken() {
-    broken = true;
+  /** @return whether a checkout opened it and it has not been served yet (no vetting needed) */
+  boolean openedForCheckout() {
+    return openedForCheckout;
+  }
+
+  void openedForCheckout(boolean value) {
+    openedForCheckout = value;
+  }
+
+  /** Marks it for closing on return instead of reuse ({@link DestroyReason#RETIRED}). */
+  /** @return whether commons-pool2 holds it (made, not only connecting) */
+  boolean inPool() {
+    return inPool;
+  }
+
+  void inPool(boolean value) {
+    inPool = value;
   }
 
   DestroyReason destroyReason() {
@@ -268,6 +322,7 @@ public final class PooledChannel implements Connection {
 
   @Override
   public String toString() {
-    return "PooledChannel{" + endpoint + ", open=" + channel.isOpen() + ", broken=" + broken + "}";
+    return "PooledChannel{" + endpoint + (remoteAddress == null ? "" : " at " + remoteAddress)
+        + ", open=" + channel.isOpen() + ", broken=" + broken + (retired ? ", retired" : "") + "}";
   }
 }

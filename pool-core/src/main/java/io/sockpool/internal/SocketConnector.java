@@ -12,41 +12,116 @@ import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a connection: resolves the endpoint afresh, applies the socket options and connects
- * without blocking past a deadline (a non-blocking connect finished under a selector, so a
- * peer that never answers the SYN costs at most the deadline).
+ * Opens a connection: takes the endpoint's addresses from its {@link AddressBook} (resolving
+ * the name within the deadline if need be), applies the socket options and connects without
+ * blocking past a deadline (a non-blocking connect finished under a selector, so a peer that
+ * never answers the SYN costs at most the deadline), trying the next address on failure.
  */
 final class SocketConnector {
   private static final Logger LOG = LoggerFactory.getLogger(SocketConnector.class);
 
+  private final Names names;
   private final SocketOptions options;
   private final long maxLifetimeNanos;
   private final long jitterNanos;
+  /** Connects under way, for {@link #abortPending()}. */
+  private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
+  private volatile boolean aborting;
 
-  SocketConnector(SocketOptions options, long maxLifetimeNanos, long jitterNanos) {
+  SocketConnector(Names names, SocketOptions options, long maxLifetimeNanos, long jitterNanos) {
+    this.names = names;
     this.options = options;
     this.maxLifetimeNanos = maxLifetimeNanos;
     this.jitterNanos = jitterNanos;
   }
 
   /**
+   * Opens a connection to one of the endpoint's addresses. The name is resolved through its
+   * {@link AddressBook} (the last answer, or a lookup waited for at most until the deadline);
+   * the addresses are tried in turn, each given an equal share of the time left, the last one
+   * all of it. If every address fails, the name is looked up again and new addresses, if any,
+   * are tried within the same deadline.
+   *
    * @param endpoint where to connect
    * @param deadlineNanos {@link System#nanoTime()} by which the connect must be done
    * @return the connected channel, non-blocking, with its selector
-   * @throws IOException if resolution or the connect failed, or the deadline passed
+   * @throws io.sockpool.NameResolutionTimeoutException if the name did not resolve in time
+   * @throws UnknownHostException if the name does not resolve
+   * @throws SocketTimeoutException if the deadline passed while connecting
+   * @throws IOException if every address refused or failed otherwise
    */
   PooledChannel connect(Endpoint endpoint, long deadlineNanos) throws IOException {
     long start = System.nanoTime();
-    InetSocketAddress address = endpoint.resolve();
-    if (address.isUnresolved()) {
-      throw new UnknownHostException("cannot resolve host '" + endpoint.host() + "' of " + endpoint);
+    AddressBook book = names.book(endpoint);
+    List<InetSocketAddress> order = book.connectOrder(deadlineNanos);
+    Set<InetSocketAddress> tried = new HashSet<>();
+    List<String> failures = new ArrayList<>(0);
+    IOException last = null;
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < order.size(); i++) {
+        InetSocketAddress address = order.get(i);
+        if (!tried.add(address)) {
+          continue;
+        }
+        long now = System.nanoTime();
+        long left = deadlineNanos - now;
+        if (left <= 0) {
+          break;
+        }
+        int remaining = 0;
+        for (int j = i; j < order.size(); j++) {
+          remaining += j == i || !tried.contains(order.get(j)) ? 1 : 0;
+        }
+        long attemptDeadline = remaining <= 1 ? deadlineNanos : now + left / remaining;
+        try {
+          PooledChannel channel = connectTo(endpoint, address, attemptDeadline, start);
+          book.connected(address);
+          if (last != null) {
+            LOG.debug("connected to {} at {} after: {}", endpoint, address, failures);
+          }
+          return channel;
+        } catch (java.io.InterruptedIOException | java.nio.channels.ClosedByInterruptException e) {
+          throw e;
+        } catch (IOException e) {
+          last = e;
+          failures.add(address.getAddress().getHostAddress() + ": " + e.getMessage());
+          names.connectFailed(book, address);
+        }
+      }
+      if (round > 0 || !names.reresolves() || deadlineNanos - System.nanoTime() <= 0) {
+        break;
+      }
+      order = book.reresolveAfterFailure(deadlineNanos); // e.g. the name moved and the old address is down
     }
+    if (last == null) {
+      last = new SocketTimeoutException("connect to " + endpoint + " timed out after "
+          + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+    if (failures.size() <= 1) {
+      throw last;
+    }
+    String all = "connect to " + endpoint + " failed on every address after "
+        + (System.nanoTime() - start) / 1_000_000 + " ms: " + String.join("; ", failures);
+    IOException summary = deadlineNanos - System.nanoTime() <= 0 ? new SocketTimeoutException(all)
+        : new ConnectException(all);
+    summary.initCause(last);
+    throw summary;
+  }
+
+  private PooledChannel connectTo(Endpoint endpoint, InetSocketAddress address, long deadlineNanos,
+      long start) throws IOException {
     SocketChannel channel = SocketChannel.open();
     Selector selector = null;
     boolean ok = false;
@@ -54,6 +129,10 @@ final class SocketConnector {
       applyOptions(channel);
       channel.configureBlocking(false);
       selector = Selector.open();
+      pending.put(channel, selector);
+      if (aborting) {
+        throw new java.nio.channels.ClosedChannelException();
+      }
       SelectionKey key = channel.register(selector, 0);
       if (!channel.connect(address)) {
         key.interestOps(SelectionKey.OP_CONNECT);
@@ -73,16 +152,18 @@ final class SocketConnector {
       key.interestOps(0);
       long now = System.nanoTime();
       long jitter = jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0;
-      PooledChannel pooled = new PooledChannel(endpoint, channel, selector, key, now,
+      PooledChannel pooled = new PooledChannel(endpoint, address, channel, selector, key, now,
           now + maxLifetimeNanos - jitter);
       ok = true;
       return pooled;
     } catch (ConnectException e) {
-      ConnectException wrapped = new ConnectException("connect to " + endpoint + " failed after "
+      ConnectException wrapped = new ConnectException("connect to " + endpoint + " ("
+          + address.getAddress().getHostAddress() + ") failed after "
           + (System.nanoTime() - start) / 1_000_000 + " ms: " + e.getMessage());
       wrapped.initCause(e);
       throw wrapped;
     } finally {
+      pending.remove(channel);
       if (!ok) {
         if (selector != null) {
           try {
@@ -94,6 +175,22 @@ final class SocketConnector {
         channel.close();
       }
     }
+  }
+
+  /**
+   * Closes every connect under way and refuses new ones (pool closing): the connecting thread
+   * wakes from its selector and fails at once, so no socket is opened after close.
+   */
+  void abortPending() {
+    aborting = true;
+    pending.forEach((channel, selector) -> {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+      selector.wakeup();
+    });
   }
 
   private void applyOptions(SocketChannel channel) throws IOException {

@@ -1,30 +1,35 @@
 package io.sockpool.internal;
 
-import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
-import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolStats;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.sockpool.Endpoint;
 
-/** Builds {@link PoolStats} from the live counters. */
+/** Builds {@link PoolStats} from the live counters (and the forgotten endpoints' counters). */
 final class StatsSnapshot {
   private StatsSnapshot() {
   }
 
   static PoolStats of(KeyedChannelPool pool) {
+    EndpointRegistry reg = pool.endpoints();
     Map<Endpoint, EndpointStats> per = new LinkedHashMap<>();
     WaitHistogram allWaits = new WaitHistogram();
     EnumMap<DestroyReason, Long> allDestroyed = new EnumMap<>(DestroyReason.class);
-    long created = 0;
-    long checkouts = 0;
-    long timeouts = 0;
-    long rejected = 0;
+    for (DestroyReason r : DestroyReason.values()) {
+      allDestroyed.put(r, reg.forgottenDestroyed[r.ordinal()].sum());
+    }
+    long created = reg.forgottenCreated.sum();
+    long checkouts = reg.forgottenCheckouts.sum();
+    long timeouts = reg.forgottenTimeouts.sum();
+    long rejected = reg.forgottenRejected.sum();
     int active = 0;
     int idle = 0;
     int waiting = 0;
-    for (EndpointState st : pool.states()) {
+    int connecting = 0;
+    for (EndpointState st : reg.all()) {
       EndpointStats s = of(pool, st);
       per.put(st.endpoint, s);
       st.waits.addTo(allWaits);
@@ -38,9 +43,11 @@ final class StatsSnapshot {
       active += s.active();
       idle += s.idle();
       waiting += s.waiting();
+      connecting += s.connecting();
     }
-    EndpointStats total = new EndpointStats(null, active, idle, waiting, 0, created, allDestroyed,
-        checkouts, timeouts, rejected, allWaits.max(), allWaits.mean(), allWaits.percentile(0.99));
+    EndpointStats total = new EndpointStats(null, active, idle, waiting, connecting, created,
+        allDestroyed, checkouts, timeouts, rejected, allWaits.max(), allWaits.mean(),
+        allWaits.percentile(0.99));
     return new PoolStats(total, per);
   }
 
@@ -52,7 +59,8 @@ final class StatsSnapshot {
       destroyed.put(r, st.destroyed[r.ordinal()].sum());
     }
     return new EndpointStats(st.endpoint, pool.active(st.endpoint), pool.idle(st.endpoint),
-        st.waiters.get(), st.connecting.get(), created, destroyed, st.checkouts.sum(), st.timeouts.sum(),
-        st.rejected.sum(), st.waits.max(), st.waits.mean(), st.waits.percentile(0.99));
+        st.waiters.size(), st.connecting.get(), created, destroyed, st.checkouts.sum(),
+        st.timeouts.sum(), st.rejected.sum(), st.waits.max(), st.waits.mean(),
+        st.waits.percentile(0.99));
   }
 }

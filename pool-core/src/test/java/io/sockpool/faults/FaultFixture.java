@@ -9,6 +9,8 @@ import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
+import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
 import io.sockpool.testkit.ToxiproxyExtension;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One fault case's world: an upstream {@link PongServer}, proxies in front of it on the
+ * One fault case's world: an upstream {@link FakePeer}, proxies in front of it on the
  * Toxiproxy (the embedded pool-testkit server, or the one named by TOXIPROXY_URL) and one pool.
  * {@link #assertNoLeaks()} closes it all in order and checks that nothing was left behind;
  * {@link #close()} tears down quietly after a failure.
@@ -28,7 +30,7 @@ final class FaultFixture implements AutoCloseable {
   private final String poolName;
   private final long fdBaseline;
   private final Map<String, Long> fdKindsBefore;
-  private final PongServer upstream;
+  private final FakePeer upstream;
   private final List<Proxy> proxies = new ArrayList<>();
   private SocketPool pool;
   private boolean finished;
@@ -42,7 +44,7 @@ final class FaultFixture implements AutoCloseable {
     client.getProxies();
     this.fdKindsBefore = LeakCheck.fdKinds();
     this.fdBaseline = LeakCheck.openFds();
-    this.upstream = PongServer.start();
+    this.upstream = new FakePeer();
   }
 
   /**
@@ -53,7 +55,7 @@ final class FaultFixture implements AutoCloseable {
     return new FaultFixture(toxiproxy, client, poolName);
   }
 
-  PongServer upstream() {
+  FakePeer upstream() {
     return upstream;
   }
 
@@ -119,7 +121,7 @@ final class FaultFixture implements AutoCloseable {
       assertTrue(left <= 0, left + " socket(s) of this process still connected to proxy "
           + p.getName() + " after close");
     }
-    List<String> threads = LeakCheck.threadsNamed(poolName + "-");
+    List<String> threads = ProcessResources.threadsNamed(poolName + "-");
     assertTrue(threads.isEmpty(), "threads of pool " + poolName + " left after close: " + threads);
 
     for (Proxy p : proxies) {

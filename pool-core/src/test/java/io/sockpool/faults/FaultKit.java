@@ -79,6 +79,7 @@ final class FaultKit {
     if (!got.equals("+PONG\r\n")) {
       throw new ProtocolException("expected +PONG but got '" + printable(got) + "'");
     }
+    c.exchangeComplete();
   }
 
   /**
@@ -98,6 +99,7 @@ final class FaultKit {
       throw new CrossedReplyException("sent ECHO " + token + " but read '"
           + printable(new String(reply.array(), StandardCharsets.US_ASCII)) + "'");
     }
+    c.exchangeComplete();
   }
 
   /**

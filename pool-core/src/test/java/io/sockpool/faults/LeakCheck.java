@@ -1,12 +1,12 @@
 package io.sockpool.faults;
 
+import io.sockpool.testkit.ProcessResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -116,17 +116,6 @@ final class LeakCheck {
     return inodes;
   }
 
-  /** @return names of live threads starting with {@code prefix} */
-  static List<String> threadsNamed(String prefix) {
-    List<String> names = new ArrayList<>();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.isAlive() && t.getName().startsWith(prefix)) {
-        names.add(t.getName());
-      }
-    }
-    return names;
-  }
-
   /**
    * Waits until the open fds are at most {@code baseline} (closes on the proxy's side of a
    * connection happen asynchronously, an instant after ours).
@@ -134,12 +123,6 @@ final class LeakCheck {
    * @return the last count seen
    */
   static long awaitFdsAtMost(long baseline, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    long fds = openFds();
-    while (fds > baseline && System.nanoTime() - deadline < 0) {
-      Thread.sleep(10); // polling the kernel's table: there is nothing to wait on
-      fds = openFds();
-    }
-    return fds;
+    return ProcessResources.awaitAtMost(LeakCheck::openFds, baseline, within);
   }
 }

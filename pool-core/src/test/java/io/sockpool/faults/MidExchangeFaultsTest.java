@@ -164,7 +164,7 @@ class MidExchangeFaultsTest {
       assertEquals(1, pool.warmUp(ep, 1));
       Latency latency = proxy.toxics().latency("late", ToxicDirection.DOWNSTREAM, latencyMillis);
 
-      CountDownLatch answered = f.upstream().watch("late-a");
+      CountDownLatch answered = f.upstream().watch("+late-a\r\n");
       PooledConnection a = pool.checkout(ep);
       SocketChannel raw = a.channel();
       long sent = System.nanoTime();

@@ -17,6 +17,7 @@ import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.ToxiproxyExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class RecoveryTest {
   void allWaitingCallersAreServedOnRecoveryWithoutOpeningMoreThanMaxPerEndpoint(ToxiproxyClient client)
       throws Exception {
     try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, "faults-recovery")) {
-      PongServer peer = f.upstream();
+      FakePeer peer = f.upstream();
       Proxy proxy = f.proxy("recovery");
       Endpoint ep = f.endpoint(proxy);
       SocketPool pool = f.pool(FaultKit.config().maxPerEndpoint(MAX_PER_ENDPOINT).checkoutTimeout(DEADLINE));

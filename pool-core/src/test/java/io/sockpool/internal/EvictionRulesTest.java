@@ -69,7 +69,9 @@ class EvictionRulesTest {
   void connectionsOpenedTogetherGetDifferentLifetimesWithinTheJitter() throws Exception {
     long lifetime = 60_000 * MS;
     long jitter = 10_000 * MS;
-    SocketConnector connector = new SocketConnector(SocketOptions.defaults(), lifetime, jitter);
+    SocketConnector connector = new SocketConnector(
+        new Names(io.sockpool.PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
+        SocketOptions.defaults(), lifetime, jitter);
     Set<Long> offsets = new HashSet<>();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Endpoint e = Endpoint.of("127.0.0.1", server.getLocalPort());

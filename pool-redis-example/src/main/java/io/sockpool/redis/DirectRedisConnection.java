@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One plain, unpooled Redis connection for administrative side work: reading the server's
- * {@code CONFIG} before a pool is built, or killing clients from the side. Each command
- * waits at most the timeout given at {@link #open}. Not thread-safe; close it when done.
+ * One plain, unpooled Redis connection for administrative side work: reading the server's {@code
+ * CONFIG} before a pool is built, or killing clients from the side. Each command waits at most the
+ * timeout given at {@link #open}. Not thread-safe; close it when done.
  *
  * <p>Application traffic belongs on the pool ({@link RedisClient}), not here.
  */
@@ -27,7 +27,8 @@ public final class DirectRedisConnection implements AutoCloseable {
   private final byte[] chunk = new byte[8192];
   private ByteBuffer pending = ByteBuffer.allocate(0);
 
-  private DirectRedisConnection(Endpoint endpoint, Socket socket, Duration timeout) throws IOException {
+  private DirectRedisConnection(Endpoint endpoint, Socket socket, Duration timeout)
+      throws IOException {
     this.endpoint = endpoint;
     this.socket = socket;
     this.in = socket.getInputStream();
@@ -39,17 +40,18 @@ public final class DirectRedisConnection implements AutoCloseable {
    * Connects.
    *
    * @param endpoint the Redis server
-   * @param timeout the most the connect and each later command may take; positive, at most
-   *     {@link Integer#MAX_VALUE} ms
+   * @param timeout the most the connect and each later command may take; positive, at most {@link
+   *     Integer#MAX_VALUE} ms
    * @return the open connection
-   * @throws IOException if the server could not be reached in time (the message names the
-   *     endpoint and the timeout)
+   * @throws IOException if the server could not be reached in time (the message names the endpoint
+   *     and the timeout)
    * @throws IllegalArgumentException if the timeout is not positive or too large
    */
   public static DirectRedisConnection open(Endpoint endpoint, Duration timeout) throws IOException {
     Objects.requireNonNull(endpoint, "endpoint");
     if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("timeout must be in 1 ms.." + Integer.MAX_VALUE + " ms, but was " + timeout);
+      throw new IllegalArgumentException(
+          "timeout must be in 1 ms.." + Integer.MAX_VALUE + " ms, but was " + timeout);
     }
     Socket socket = new Socket();
     try {
@@ -59,12 +61,20 @@ public final class DirectRedisConnection implements AutoCloseable {
       return new DirectRedisConnection(endpoint, socket, timeout);
     } catch (IOException e) {
       socket.close();
-      throw new IOException("cannot connect to Redis at " + endpoint + " within " + timeout.toMillis()
-          + " ms: " + e.getMessage(), e);
+      throw new IOException(
+          "cannot connect to Redis at "
+              + endpoint
+              + " within "
+              + timeout.toMillis()
+              + " ms: "
+              + e.getMessage(),
+          e);
     }
   }
 
-  /** @return the server this connection talks to */
+  /**
+   * @return the server this connection talks to
+   */
   public Endpoint endpoint() {
     return endpoint;
   }
@@ -90,19 +100,31 @@ public final class DirectRedisConnection implements AutoCloseable {
         return reply;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new SocketTimeoutException("no complete reply to " + args[0] + " from " + endpoint
-            + " within " + timeout.toMillis() + " ms");
+        throw new SocketTimeoutException(
+            "no complete reply to "
+                + args[0]
+                + " from "
+                + endpoint
+                + " within "
+                + timeout.toMillis()
+                + " ms");
       }
       int n;
       try {
         n = in.read(chunk);
       } catch (SocketTimeoutException e) {
-        throw new SocketTimeoutException("no complete reply to " + args[0] + " from " + endpoint
-            + " within " + timeout.toMillis() + " ms");
+        throw new SocketTimeoutException(
+            "no complete reply to "
+                + args[0]
+                + " from "
+                + endpoint
+                + " within "
+                + timeout.toMillis()
+                + " ms");
       }
       if (n < 0) {
-        throw new java.io.EOFException(endpoint + " closed the connection while " + args[0]
-            + " waited for its reply");
+        throw new java.io.EOFException(
+            endpoint + " closed the connection while " + args[0] + " waited for its reply");
       }
       ByteBuffer next = ByteBuffer.allocate(pending.remaining() + n);
       next.put(pending).put(chunk, 0, n).flip();
@@ -127,14 +149,19 @@ public final class DirectRedisConnection implements AutoCloseable {
   }
 
   /**
-   * The command's name for messages, with the subcommand for container commands
-   * ({@code CONFIG SET}); never other arguments, which may be secrets (AUTH, ACL SETUSER).
+   * The command's name for messages, with the subcommand for container commands ({@code CONFIG
+   * SET}); never other arguments, which may be secrets (AUTH, ACL SETUSER).
    */
   private static String commandLabel(String... args) {
     String name = args[0].toUpperCase(java.util.Locale.ROOT);
-    boolean container = java.util.Set.of("CONFIG", "CLIENT", "ACL", "CLUSTER", "MEMORY", "SCRIPT", "OBJECT",
-        "COMMAND", "MODULE", "SLOWLOG", "LATENCY", "XINFO").contains(name);
-    return container && args.length > 1 ? name + " " + args[1].toUpperCase(java.util.Locale.ROOT) : name;
+    boolean container =
+        java.util.Set.of(
+                "CONFIG", "CLIENT", "ACL", "CLUSTER", "MEMORY", "SCRIPT", "OBJECT", "COMMAND",
+                "MODULE", "SLOWLOG", "LATENCY", "XINFO")
+            .contains(name);
+    return container && args.length > 1
+        ? name + " " + args[1].toUpperCase(java.util.Locale.ROOT)
+        : name;
   }
 
   /** Closes the socket. Idempotent. */

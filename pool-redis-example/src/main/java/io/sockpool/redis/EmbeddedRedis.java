@@ -11,13 +11,13 @@ import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
- * A real {@code redis-server} (the binary shipped inside the embedded-redis jar: Redis 6.2 on
- * Linux and macOS) started on a free loopback port and stopped by {@link #close()}. It keeps
- * nothing on disk (no RDB snapshots, no AOF). It logs at Redis's default level: the start
- * waits for its "Ready to accept connections" line.
+ * A real {@code redis-server} (the binary shipped inside the embedded-redis jar: Redis 6.2 on Linux
+ * and macOS) started on a free loopback port and stopped by {@link #close()}. It keeps nothing on
+ * disk (no RDB snapshots, no AOF). It logs at Redis's default level: the start waits for its "Ready
+ * to accept connections" line.
  *
- * <p>If the JVM exits without {@link #close()} (Ctrl-C), a shutdown hook stops the server.
- * Used by the demo when no Redis answers on localhost:6379, and by the tests.
+ * <p>If the JVM exits without {@link #close()} (Ctrl-C), a shutdown hook stops the server. Used by
+ * the demo when no Redis answers on localhost:6379, and by the tests.
  */
 public final class EmbeddedRedis implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
@@ -33,45 +33,75 @@ public final class EmbeddedRedis implements AutoCloseable {
   }
 
   /**
-   * Starts a server on a free port of 127.0.0.1. Blocks until it accepts connections (the
-   * library waits for its "Ready to accept connections" line).
+   * Starts a server on a free port of 127.0.0.1. Blocks until it accepts connections (the library
+   * waits for its "Ready to accept connections" line).
    *
    * @param settings extra redis.conf lines, e.g. {@code "maxclients 100"}; may be empty
    * @return the running server
-   * @throws IOException if the binary could not be extracted or the server did not start
-   *     (after {@value #START_ATTEMPTS} attempts on different ports)
+   * @throws IOException if the binary could not be extracted or the server did not start (after
+   *     {@value #START_ATTEMPTS} attempts on different ports)
    */
   public static EmbeddedRedis start(List<String> settings) throws IOException {
+    return start("127.0.0.1", 0, settings);
+  }
+
+  /**
+   * Starts a server on a given loopback address, e.g. {@code 127.0.0.2} and {@code 127.0.0.3} on
+   * one port, to stand in for two addresses of one host name.
+   *
+   * @param bindAddress the IP address to listen on
+   * @param port the port; 0 = a free one (then up to {@value #START_ATTEMPTS} attempts)
+   * @param settings extra redis.conf lines; may be empty
+   * @return the running server
+   * @throws IOException if the server did not start
+   */
+  public static EmbeddedRedis start(String bindAddress, int port, List<String> settings)
+      throws IOException {
     IOException last = null;
-    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int port = freePort();
+    int attempts = port == 0 ? START_ATTEMPTS : 1;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      int p = port == 0 ? freePort(bindAddress) : port;
       List<String> all = new ArrayList<>(List.of("save \"\"", "appendonly no"));
       all.addAll(settings);
       RedisServer server = null;
       try {
-        var builder = RedisServer.newRedisServer().bind("127.0.0.1").port(port).onShutdownForceStop(true);
+        var builder =
+            RedisServer.newRedisServer().bind(bindAddress).port(p).onShutdownForceStop(true);
         for (String s : all) {
           builder.setting(s);
         }
         server = builder.build();
         server.start();
-        Endpoint endpoint = Endpoint.of("127.0.0.1", port);
+        Endpoint endpoint = Endpoint.of(bindAddress, p);
         LOG.debug("embedded redis-server started on {}", endpoint);
         return new EmbeddedRedis(server, endpoint);
       } catch (IOException | RuntimeException e) {
-        last = e instanceof IOException ? (IOException) e
-            : new IOException("embedded redis-server failed to start on port " + port + ": " + e, e);
-        LOG.debug("embedded redis-server start attempt {} of {} on port {} failed: {}", attempt,
-            START_ATTEMPTS, port, e.toString());
+        last =
+            e instanceof IOException
+                ? (IOException) e
+                : new IOException(
+                    "embedded redis-server failed to start on " + bindAddress + ":" + p + ": " + e,
+                    e);
+        LOG.debug(
+            "embedded redis-server start attempt {} of {} on {}:{} failed: {}",
+            attempt,
+            attempts,
+            bindAddress,
+            p,
+            e.toString());
         stopQuietly(server);
       }
     }
-    throw new IOException("embedded redis-server did not start after " + START_ATTEMPTS
-        + " attempts; last failure: " + last.getMessage(), last);
+    throw new IOException(
+        "embedded redis-server did not start after "
+            + attempts
+            + " attempt(s); last failure: "
+            + last.getMessage(),
+        last);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  private static int freePort(String bindAddress) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(bindAddress))) {
       return s.getLocalPort();
     }
   }
@@ -87,7 +117,9 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
-  /** @return where the server listens (127.0.0.1 and its port) */
+  /**
+   * @return where the server listens (its address and port)
+   */
   public Endpoint endpoint() {
     return endpoint;
   }

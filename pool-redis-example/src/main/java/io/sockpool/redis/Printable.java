@@ -7,8 +7,7 @@ final class Printable {
   /** Longest rendering, in source characters, before "..." is appended. */
   static final int MAX = 64;
 
-  private Printable() {
-  }
+  private Printable() {}
 
   static String of(String text) {
     return of(text.getBytes(StandardCharsets.UTF_8), text.length());

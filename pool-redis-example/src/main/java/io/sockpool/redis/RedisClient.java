@@ -9,22 +9,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A small Redis client on a {@link SocketPool}: each command checks a connection out, sends
- * the command, reads one RESP2 reply within the command timeout and returns the connection.
- * Thread-safe (the pool is); no pipelining, no pub/sub, no transactions.
+ * A small Redis client on a {@link SocketPool}: each command checks a connection out, sends the
+ * command, reads one RESP2 reply within the command timeout and returns the connection. Thread-safe
+ * (the pool is); no pipelining, no pub/sub, no transactions.
  *
  * <p>Failure handling:
+ *
  * <ul>
- *   <li>An error reply ({@code -ERR ...}) raises {@link RedisServerException}; the connection
- *       is fine and goes back to the pool.
- *   <li>Protocol garbage, or a well-formed reply of a type the command never answers with,
- *       raises {@link RespProtocolException} and the connection is destroyed (its protocol
- *       state is unknown).
- *   <li>I/O errors and timeouts destroy the connection. Commands that are safe to repeat
- *       (PING, ECHO, GET, SET) go through {@link SocketPool#executeIdempotent}, so a
- *       connection the server closed or killed while it sat idle costs the caller nothing:
- *       the command is sent again once on another connection. DEL and INCR are sent once
- *       (a repeat would change the reply or the value).
+ *   <li>An error reply ({@code -ERR ...}) raises {@link RedisServerException}; the connection is
+ *       fine and goes back to the pool.
+ *   <li>Protocol garbage, or a well-formed reply of a type the command never answers with, raises
+ *       {@link RespProtocolException} and the connection is destroyed (its protocol state is
+ *       unknown).
+ *   <li>I/O errors and timeouts destroy the connection. Commands that are safe to repeat (PING,
+ *       ECHO, GET, SET) go through {@link SocketPool#executeIdempotent}, so a connection the server
+ *       closed or killed while it sat idle costs the caller nothing: the command is sent again once
+ *       on another connection. DEL and INCR are sent once (a repeat would change the reply or the
+ *       value).
  * </ul>
  */
 public final class RedisClient {
@@ -33,11 +34,10 @@ public final class RedisClient {
   private final Duration commandTimeout;
 
   /**
-   * @param pool the pool (configure it with {@link RedisPingValidator} and, if needed, a
-   *     {@link RedisInitializer})
+   * @param pool the pool (configure it with {@link RedisPingValidator} and, if needed, a {@link
+   *     RedisInitializer})
    * @param endpoint the Redis server
-   * @param commandTimeout the most one command's write and reply may take, after checkout;
-   *     positive
+   * @param commandTimeout the most one command's write and reply may take, after checkout; positive
    * @throws IllegalArgumentException if commandTimeout is not positive
    */
   public RedisClient(SocketPool pool, Endpoint endpoint, Duration commandTimeout) {
@@ -49,7 +49,9 @@ public final class RedisClient {
     this.commandTimeout = commandTimeout;
   }
 
-  /** @return the server this client talks to */
+  /**
+   * @return the server this client talks to
+   */
   public Endpoint endpoint() {
     return endpoint;
   }
@@ -83,7 +85,8 @@ public final class RedisClient {
    * @throws IOException see the class comment
    */
   public Optional<String> get(String key) throws IOException {
-    return Optional.ofNullable(((RespValue.BulkString) call(true, Expect.BULK, "GET", key)).asString());
+    return Optional.ofNullable(
+        ((RespValue.BulkString) call(true, Expect.BULK, "GET", key)).asString());
   }
 
   /**
@@ -102,14 +105,15 @@ public final class RedisClient {
    *
    * @param key the key
    * @param value the value
-   * @param expiry time to live; at least 1 ms, whole milliseconds (sub-millisecond parts are
-   *     not allowed)
+   * @param expiry time to live; at least 1 ms, whole milliseconds (sub-millisecond parts are not
+   *     allowed)
    * @throws IllegalArgumentException if the expiry is below 1 ms or not whole milliseconds
    * @throws IOException see the class comment
    */
   public void set(String key, String value, Duration expiry) throws IOException {
     if (expiry == null || expiry.toMillis() < 1 || expiry.toNanos() % 1_000_000 != 0) {
-      throw new IllegalArgumentException("expiry must be whole milliseconds >= 1 ms, but was " + expiry);
+      throw new IllegalArgumentException(
+          "expiry must be whole milliseconds >= 1 ms, but was " + expiry);
     }
     call(true, Expect.OK, "SET", key, value, "PX", Long.toString(expiry.toMillis()));
   }
@@ -145,11 +149,11 @@ public final class RedisClient {
   }
 
   /**
-   * Sends any command and returns its reply, whatever its type; an error reply is returned,
-   * not thrown. Garbage destroys the connection as for the other commands.
+   * Sends any command and returns its reply, whatever its type; an error reply is returned, not
+   * thrown. Garbage destroys the connection as for the other commands.
    *
-   * @param idempotent whether the command may be sent a second time on another connection
-   *     when the first connection turns out dead
+   * @param idempotent whether the command may be sent a second time on another connection when the
+   *     first connection turns out dead
    * @param args the command and its arguments (never logged)
    * @return the reply
    * @throws IOException if the connection failed, timed out or the reply was not RESP2
@@ -169,12 +173,17 @@ public final class RedisClient {
   private RespValue exchange(boolean idempotent, Expect expect, String... args) throws IOException {
     ByteBuffer request = RespEncoder.command(args);
     String name = args[0];
-    SocketPool.Operation<RespValue> operation = connection -> {
-      RespValue reply = RespExchange.call(connection, request.duplicate(), name, commandTimeout);
-      expect.check(name, reply); // throws inside the operation, so the pool destroys the connection
-      return reply;
-    };
-    return idempotent ? pool.executeIdempotent(endpoint, operation) : pool.execute(endpoint, operation);
+    SocketPool.Operation<RespValue> operation =
+        connection -> {
+          RespValue reply =
+              RespExchange.call(connection, request.duplicate(), name, commandTimeout);
+          expect.check(
+              name, reply); // throws inside the operation, so the pool destroys the connection
+          return reply;
+        };
+    return idempotent
+        ? pool.executeIdempotent(endpoint, operation)
+        : pool.execute(endpoint, operation);
   }
 
   @Override
@@ -184,7 +193,11 @@ public final class RedisClient {
 
   /** The reply types a command may answer with, besides an error. */
   private enum Expect {
-    ANY, PONG, OK, BULK, INTEGER;
+    ANY,
+    PONG,
+    OK,
+    BULK,
+    INTEGER;
 
     void check(String command, RespValue reply) throws RespProtocolException {
       if (this == ANY || reply instanceof RespValue.ErrorReply) {
@@ -206,8 +219,15 @@ public final class RedisClient {
           break;
       }
       if (!fits) {
-        throw new RespProtocolException(command + " never answers with " + reply.typeName() + " "
-            + reply + ": expected " + describe() + "; the connection is out of step and is destroyed");
+        throw new RespProtocolException(
+            command
+                + " never answers with "
+                + reply.typeName()
+                + " "
+                + reply
+                + ": expected "
+                + describe()
+                + "; the connection is out of step and is destroyed");
       }
     }
 

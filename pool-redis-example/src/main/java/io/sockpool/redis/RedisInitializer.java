@@ -15,14 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prepares every new Redis connection: {@code AUTH [username] password} when a password is
- * set, then {@code SELECT db} when a database other than 0 is chosen. Both run within the
- * timeout the pool gives (part of the checkout deadline). Immutable; made with
- * {@link #builder()}.
+ * Prepares every new Redis connection: {@code AUTH [username] password} when a password is set,
+ * then {@code SELECT db} when a database other than 0 is chosen. Both run within the timeout the
+ * pool gives (part of the checkout deadline). Immutable; made with {@link #builder()}.
  *
  * <p>The password is kept as a char array, turned into bytes only to be written and wiped
- * afterwards. It never appears in {@link #toString()}, in log lines or in exception
- * messages; an error text from the server is scrubbed of it too, in case a server echoes it.
+ * afterwards. It never appears in {@link #toString()}, in log lines or in exception messages; an
+ * error text from the server is scrubbed of it too, in case a server echoes it.
  */
 public final class RedisInitializer implements ConnectionInitializer {
   private static final Logger LOG = LoggerFactory.getLogger(RedisInitializer.class);
@@ -38,22 +37,23 @@ public final class RedisInitializer implements ConnectionInitializer {
     this.database = b.database;
   }
 
-  /** @return a builder: no AUTH, database 0 */
+  /**
+   * @return a builder: no AUTH, database 0
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return the ACL user name used with AUTH, if any (legacy AUTH with only a password otherwise) */
+  /**
+   * @return the ACL user name used with AUTH, if any (legacy AUTH with only a password otherwise)
+   */
   public Optional<String> username() {
     return Optional.ofNullable(username);
   }
 
-  /** @return whether AUTH is sent */
-  public boolean authenticates() {
-    return password != null;
-  }
-
-  /** @return the database selected on each connection (0 = no SELECT sent) */
+  /**
+   * @return the database selected on each connection (0 = no SELECT sent)
+   */
   public int database() {
     return database;
   }
@@ -74,7 +74,9 @@ public final class RedisInitializer implements ConnectionInitializer {
     long deadline = System.nanoTime() + timeout.toNanos();
     if (password != null) {
       expectOk(connection, "AUTH", authCommand(), timeout, deadline);
-      LOG.debug("AUTH accepted on {} for user {}", connection.endpoint(),
+      LOG.debug(
+          "AUTH accepted on {} for user {}",
+          connection.endpoint(),
           username == null ? "default" : username);
     }
     if (database != 0) {
@@ -98,12 +100,18 @@ public final class RedisInitializer implements ConnectionInitializer {
     }
   }
 
-  private void expectOk(Connection connection, String what, ByteBuffer request, Duration timeout,
-      long deadline) throws IOException {
+  private void expectOk(
+      Connection connection, String what, ByteBuffer request, Duration timeout, long deadline)
+      throws IOException {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
-      throw new java.net.SocketTimeoutException(what + " on " + connection.endpoint()
-          + " not sent: the " + timeout.toMillis() + " ms for connection setup were used up");
+      throw new java.net.SocketTimeoutException(
+          what
+              + " on "
+              + connection.endpoint()
+              + " not sent: the "
+              + timeout.toMillis()
+              + " ms for connection setup were used up");
     }
     RespValue reply;
     try {
@@ -115,12 +123,19 @@ public final class RedisInitializer implements ConnectionInitializer {
     }
     reply = RespExchange.readReply(connection, what, timeout, deadline);
     if (reply instanceof RespValue.ErrorReply error) {
-      String context = connection.endpoint() + (username == null ? "" : " as user '" + username + "'");
+      String context =
+          connection.endpoint() + (username == null ? "" : " as user '" + username + "'");
       throw new RedisServerException(what, scrub(error.message()), context);
     }
     if (!(reply instanceof RespValue.SimpleString s) || !s.value().equals("OK")) {
-      throw new RespProtocolException(what + " on " + connection.endpoint() + " expected +OK, but got "
-          + reply.typeName() + " " + scrub(reply.toString()));
+      throw new RespProtocolException(
+          what
+              + " on "
+              + connection.endpoint()
+              + " expected +OK, but got "
+              + reply.typeName()
+              + " "
+              + scrub(reply.toString()));
     }
   }
 
@@ -163,11 +178,18 @@ public final class RedisInitializer implements ConnectionInitializer {
     return out;
   }
 
-  /** @return the user, whether a password is set (never the password itself) and the database */
+  /**
+   * @return the user, whether a password is set (never the password itself) and the database
+   */
   @Override
   public String toString() {
-    return "RedisInitializer{username=" + (username == null ? "(default)" : username) + ", password="
-        + (password == null ? "none" : "(set, hidden)") + ", database=" + database + "}";
+    return "RedisInitializer{username="
+        + (username == null ? "(default)" : username)
+        + ", password="
+        + (password == null ? "none" : "(set, hidden)")
+        + ", database="
+        + database
+        + "}";
   }
 
   /** Builds a {@link RedisInitializer}; each setter checks its value. Not thread-safe. */
@@ -176,19 +198,19 @@ public final class RedisInitializer implements ConnectionInitializer {
     private char[] password;
     private int database;
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
-     * @param value the ACL user name (Redis 6+), sent as {@code AUTH user password}; default
-     *     none ({@code AUTH password}); not blank, no whitespace
+     * @param value the ACL user name (Redis 6+), sent as {@code AUTH user password}; default none
+     *     ({@code AUTH password}); not blank, no whitespace
      * @return this builder
      * @throws IllegalArgumentException if blank or containing whitespace
      */
     public Builder username(String value) {
       if (value == null || value.isBlank() || value.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("username must be non-blank without whitespace, but was "
-            + (value == null ? "null" : "'" + value + "'"));
+        throw new IllegalArgumentException(
+            "username must be non-blank without whitespace, but was "
+                + (value == null ? "null" : "'" + value + "'"));
       }
       this.username = value;
       return this;
@@ -201,16 +223,16 @@ public final class RedisInitializer implements ConnectionInitializer {
      */
     public Builder password(char[] value) {
       if (value == null || value.length == 0) {
-        throw new IllegalArgumentException("password must not be empty, but was "
-            + (value == null ? "null" : "empty"));
+        throw new IllegalArgumentException(
+            "password must not be empty, but was " + (value == null ? "null" : "empty"));
       }
       this.password = value.clone();
       return this;
     }
 
     /**
-     * @param value the database index to SELECT; default 0 (no SELECT); 0..2^31-1 (the
-     *     server's {@code databases} setting is the real limit, 16 by default)
+     * @param value the database index to SELECT; default 0 (no SELECT); 0..2^31-1 (the server's
+     *     {@code databases} setting is the real limit, 16 by default)
      * @return this builder
      * @throws IllegalArgumentException if negative
      */
@@ -228,7 +250,8 @@ public final class RedisInitializer implements ConnectionInitializer {
      */
     public RedisInitializer build() {
       if (username != null && password == null) {
-        throw new IllegalArgumentException("username '" + username + "' needs a password, but none was set");
+        throw new IllegalArgumentException(
+            "username '" + username + "' needs a password, but none was set");
       }
       return new RedisInitializer(this);
     }

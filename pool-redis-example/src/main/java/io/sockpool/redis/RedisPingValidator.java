@@ -7,18 +7,17 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
- * Validates a Redis connection with {@code PING}, expecting {@code +PONG}. The reply may
- * arrive in any number of pieces. An error reply (e.g. {@code -NOAUTH Authentication
- * required.} when the connection was never authenticated, or {@code -LOADING ...}) fails the
- * validation with a {@link RedisServerException} carrying the server's message; any other
- * reply fails with a {@link RespProtocolException}. Stateless; thread-safe.
+ * Validates a Redis connection with {@code PING}, expecting {@code +PONG}. The reply may arrive in
+ * any number of pieces. An error reply (e.g. {@code -NOAUTH Authentication required.} when the
+ * connection was never authenticated, or {@code -LOADING ...}) fails the validation with a {@link
+ * RedisServerException} carrying the server's message; any other reply fails with a {@link
+ * RespProtocolException}. Stateless; thread-safe.
  */
 public final class RedisPingValidator implements Validator {
   private static final ByteBuffer PING = RespEncoder.command("PING").asReadOnlyBuffer();
 
   /** Creates the validator. */
-  public RedisPingValidator() {
-  }
+  public RedisPingValidator() {}
 
   /**
    * Sends PING and checks the reply.
@@ -37,8 +36,13 @@ public final class RedisPingValidator implements Validator {
       throw new RedisServerException("PING", error.message(), connection.endpoint().toString());
     }
     if (!(reply instanceof RespValue.SimpleString s) || !s.value().equals("PONG")) {
-      throw new RespProtocolException("PING on " + connection.endpoint() + " expected +PONG, but got "
-          + reply.typeName() + " " + reply);
+      throw new RespProtocolException(
+          "PING on "
+              + connection.endpoint()
+              + " expected +PONG, but got "
+              + reply.typeName()
+              + " "
+              + reply);
     }
   }
 

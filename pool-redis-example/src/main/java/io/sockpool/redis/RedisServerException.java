@@ -3,9 +3,9 @@ package io.sockpool.redis;
 import java.io.IOException;
 
 /**
- * Redis answered a command with an error reply ({@code -ERR ...}, {@code -NOAUTH ...},
- * {@code -WRONGPASS ...}). The connection itself is fine. The message holds the command's
- * name and the server's text, never the command's arguments.
+ * Redis answered a command with an error reply ({@code -ERR ...}, {@code -NOAUTH ...}, {@code
+ * -WRONGPASS ...}). The connection itself is fine. The message holds the command's name and the
+ * server's text, never the command's arguments.
  */
 public class RedisServerException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -24,17 +24,23 @@ public class RedisServerException extends IOException {
     this.serverMessage = serverMessage;
   }
 
-  /** @return the command's name */
+  /**
+   * @return the command's name
+   */
   public String command() {
     return command;
   }
 
-  /** @return the server's error line, e.g. {@code NOAUTH Authentication required.} */
+  /**
+   * @return the server's error line, e.g. {@code NOAUTH Authentication required.}
+   */
   public String serverMessage() {
     return serverMessage;
   }
 
-  /** @return the first word of the server's message, e.g. {@code ERR}, {@code WRONGPASS} */
+  /**
+   * @return the first word of the server's message, e.g. {@code ERR}, {@code WRONGPASS}
+   */
   public String code() {
     int space = serverMessage.indexOf(' ');
     return space < 0 ? serverMessage : serverMessage.substring(0, space);

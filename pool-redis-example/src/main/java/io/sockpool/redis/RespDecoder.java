@@ -8,28 +8,30 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * An incremental RESP2 decoder: feed it the bytes of one reply in as many pieces as they
- * arrive, and it returns the reply once the last byte is in.
+ * An incremental RESP2 decoder: feed it the bytes of one reply in as many pieces as they arrive,
+ * and it returns the reply once the last byte is in.
  *
- * <p>{@link #decode(ByteBuffer)} consumes what it can from the buffer (a bulk string's
- * payload as it comes, a header line only once its CRLF is in) and keeps partial state
- * (open arrays, a half-read bulk string) between calls, so a large reply in many small pieces
- * costs linear time. Bytes it did not consume (a header line without its CRLF yet, or bytes
- * after a complete reply) stay in the buffer: compact it, add more bytes, call again.
+ * <p>{@link #decode(ByteBuffer)} consumes what it can from the buffer (a bulk string's payload as
+ * it comes, a header line only once its CRLF is in) and keeps partial state (open arrays, a
+ * half-read bulk string) between calls, so a large reply in many small pieces costs linear time.
+ * Bytes it did not consume (a header line without its CRLF yet, or bytes after a complete reply)
+ * stay in the buffer: compact it, add more bytes, call again.
  *
- * <p>Anything that is not RESP2 raises {@link RespProtocolException} naming the bad byte and
- * its offset from the start of the reply, as soon as the bad byte is seen. After an
- * exception the decoder is unusable until {@link #reset()}.
+ * <p>Anything that is not RESP2 raises {@link RespProtocolException} naming the bad byte and its
+ * offset from the start of the reply, as soon as the bad byte is seen. After an exception the
+ * decoder is unusable until {@link #reset()}.
  *
- * <p>Limits (each rejected with a message naming it): a header or simple-string line of at
- * most {@link #MAX_LINE_BYTES} bytes, a bulk string of at most {@code maxBulkBytes} bytes,
- * arrays nested at most {@link #MAX_DEPTH} deep. Not thread-safe.
+ * <p>Limits (each rejected with a message naming it): a header or simple-string line of at most
+ * {@link #MAX_LINE_BYTES} bytes, a bulk string of at most {@code maxBulkBytes} bytes, arrays nested
+ * at most {@link #MAX_DEPTH} deep. Not thread-safe.
  */
 public final class RespDecoder {
   /** Longest header, simple string or error line, in bytes without the CRLF: 64 KiB. */
   public static final int MAX_LINE_BYTES = 64 * 1024;
+
   /** Deepest nesting of arrays accepted. */
   public static final int MAX_DEPTH = 64;
+
   /** Default bulk string limit: 512 MiB, the most Redis itself stores in one string. */
   public static final int DEFAULT_MAX_BULK_BYTES = 512 * 1024 * 1024;
 
@@ -67,28 +69,26 @@ public final class RespDecoder {
     failed = false;
   }
 
-  /** @return bytes consumed since the start of the current reply */
+  /**
+   * @return bytes consumed since the start of the current reply
+   */
   public long offset() {
     return offset;
-  }
-
-  /** @return whether part of a reply has been consumed but the reply is not complete yet */
-  public boolean inProgress() {
-    return offset > 0;
   }
 
   /**
    * Consumes bytes of the current reply from {@code src} (between its position and limit).
    *
    * @param src bytes received; its position advances past what was consumed
-   * @return the complete reply, after which the next call starts a new reply at offset 0;
-   *     or null if the reply needs more bytes
+   * @return the complete reply, after which the next call starts a new reply at offset 0; or null
+   *     if the reply needs more bytes
    * @throws RespProtocolException if the bytes are not RESP2 or break a limit
    * @throws IllegalStateException if called after an exception without {@link #reset()}
    */
   public RespValue decode(ByteBuffer src) throws RespProtocolException {
     if (failed) {
-      throw new IllegalStateException("decoder failed earlier at offset " + offset + "; call reset()");
+      throw new IllegalStateException(
+          "decoder failed earlier at offset " + offset + "; call reset()");
     }
     try {
       RespValue value = decodeLoop(src);
@@ -154,7 +154,8 @@ public final class RespDecoder {
       if (bulkCrLfSeen == 0) {
         expectByte(src, (byte) '\r', "CR ending a bulk string of " + bulk.length + " bytes");
       } else {
-        expectByte(src, (byte) '\n', "LF after the CR ending a bulk string of " + bulk.length + " bytes");
+        expectByte(
+            src, (byte) '\n', "LF after the CR ending a bulk string of " + bulk.length + " bytes");
       }
       bulkCrLfSeen++;
     }
@@ -168,8 +169,17 @@ public final class RespDecoder {
   private void expectByte(ByteBuffer src, byte expected, String what) throws RespProtocolException {
     byte b = src.get(src.position());
     if (b != expected) {
-      throw new RespProtocolException("expected " + what + " at offset " + offset + ", but got '"
-          + Printable.ofByte(b) + "' (0x" + String.format("%02x", b & 0xff) + ")", offset);
+      throw new RespProtocolException(
+          "expected "
+              + what
+              + " at offset "
+              + offset
+              + ", but got '"
+              + Printable.ofByte(b)
+              + "' (0x"
+              + String.format("%02x", b & 0xff)
+              + ")",
+          offset);
     }
     src.position(src.position() + 1);
     offset++;
@@ -182,9 +192,15 @@ public final class RespDecoder {
     int start = src.position();
     byte type = src.get(start);
     if (type != '+' && type != '-' && type != ':' && type != '$' && type != '*') {
-      throw new RespProtocolException("unexpected byte '" + Printable.ofByte(type) + "' (0x"
-          + String.format("%02x", type & 0xff) + ") at offset " + offset
-          + ": a RESP2 value starts with one of + - : $ *", offset);
+      throw new RespProtocolException(
+          "unexpected byte '"
+              + Printable.ofByte(type)
+              + "' (0x"
+              + String.format("%02x", type & 0xff)
+              + ") at offset "
+              + offset
+              + ": a RESP2 value starts with one of + - : $ *",
+          offset);
     }
     int lineEnd = findCrLf(src, start + 1);
     if (lineEnd < 0) {
@@ -215,8 +231,14 @@ public final class RespDecoder {
       return RespValue.NULL_BULK;
     }
     if (length < -1 || length > maxBulkBytes) {
-      throw new RespProtocolException("bulk string length " + length + " at offset " + lineOffset
-          + " is not allowed: it must be -1 (null) or 0.." + maxBulkBytes, lineOffset);
+      throw new RespProtocolException(
+          "bulk string length "
+              + length
+              + " at offset "
+              + lineOffset
+              + " is not allowed: it must be -1 (null) or 0.."
+              + maxBulkBytes,
+          lineOffset);
     }
     bulk = new byte[(int) length];
     bulkFilled = 0;
@@ -228,23 +250,29 @@ public final class RespDecoder {
       return RespValue.NULL_ARRAY;
     }
     if (length < -1 || length > Integer.MAX_VALUE - 8) {
-      throw new RespProtocolException("array length " + length + " at offset " + lineOffset
-          + " is not allowed: it must be -1 (null) or 0.." + (Integer.MAX_VALUE - 8), lineOffset);
+      throw new RespProtocolException(
+          "array length "
+              + length
+              + " at offset "
+              + lineOffset
+              + " is not allowed: it must be -1 (null) or 0.."
+              + (Integer.MAX_VALUE - 8),
+          lineOffset);
     }
     if (length == 0) {
       return new RespValue.RespArray(List.of());
     }
     if (open.size() >= MAX_DEPTH) {
-      throw new RespProtocolException("arrays nested deeper than " + MAX_DEPTH + " at offset "
-          + lineOffset, lineOffset);
+      throw new RespProtocolException(
+          "arrays nested deeper than " + MAX_DEPTH + " at offset " + lineOffset, lineOffset);
     }
     open.push(new PendingArray((int) length));
     return null;
   }
 
   /**
-   * @return the index of the CR of the first CRLF at or after {@code from}, or -1 if the line
-   *     is not complete yet
+   * @return the index of the CR of the first CRLF at or after {@code from}, or -1 if the line is
+   *     not complete yet
    */
   private int findCrLf(ByteBuffer src, int from) throws RespProtocolException {
     int limit = src.limit();
@@ -257,55 +285,93 @@ public final class RespDecoder {
         byte next = src.get(i + 1);
         if (next != '\n') {
           long at = offset + (i + 1 - src.position());
-          throw new RespProtocolException("expected LF after CR at offset " + at + ", but got '"
-              + Printable.ofByte(next) + "' (0x" + String.format("%02x", next & 0xff) + ")", at);
+          throw new RespProtocolException(
+              "expected LF after CR at offset "
+                  + at
+                  + ", but got '"
+                  + Printable.ofByte(next)
+                  + "' (0x"
+                  + String.format("%02x", next & 0xff)
+                  + ")",
+              at);
         }
         return i;
       }
       if (b == '\n') {
         long at = offset + (i - src.position());
-        throw new RespProtocolException("unexpected LF without CR at offset " + at
-            + ": RESP2 lines end with CRLF", at);
+        throw new RespProtocolException(
+            "unexpected LF without CR at offset " + at + ": RESP2 lines end with CRLF", at);
       }
       if (i - from >= MAX_LINE_BYTES) {
         long at = offset + (i - src.position());
-        throw new RespProtocolException("line longer than " + MAX_LINE_BYTES
-            + " bytes without CRLF at offset " + at, at);
+        throw new RespProtocolException(
+            "line longer than " + MAX_LINE_BYTES + " bytes without CRLF at offset " + at, at);
       }
     }
     return -1;
   }
 
-  private static long parseLong(byte[] line, long lineOffset, String what) throws RespProtocolException {
+  private static long parseLong(byte[] line, long lineOffset, String what)
+      throws RespProtocolException {
     if (line.length == 0 || line.length > 20) {
-      throw new RespProtocolException(what + " at offset " + lineOffset + " must be a decimal "
-          + "64-bit number, but was '" + Printable.of(line, line.length) + "'", lineOffset);
+      throw new RespProtocolException(
+          what
+              + " at offset "
+              + lineOffset
+              + " must be a decimal "
+              + "64-bit number, but was '"
+              + Printable.of(line, line.length)
+              + "'",
+          lineOffset);
     }
     boolean negative = line[0] == '-';
     int i = negative ? 1 : 0;
     if (i == line.length) {
-      throw new RespProtocolException(what + " at offset " + lineOffset
-          + " must be a decimal 64-bit number, but was '-'", lineOffset);
+      throw new RespProtocolException(
+          what + " at offset " + lineOffset + " must be a decimal 64-bit number, but was '-'",
+          lineOffset);
     }
     long value = 0;
     for (; i < line.length; i++) {
       int d = line[i] - '0';
       if (d < 0 || d > 9) {
-        throw new RespProtocolException(what + " at offset " + lineOffset + " must be a decimal "
-            + "64-bit number, but has '" + Printable.ofByte(line[i]) + "' at offset " + (lineOffset + i)
-            + " in '" + Printable.of(line, line.length) + "'", lineOffset + i);
+        throw new RespProtocolException(
+            what
+                + " at offset "
+                + lineOffset
+                + " must be a decimal "
+                + "64-bit number, but has '"
+                + Printable.ofByte(line[i])
+                + "' at offset "
+                + (lineOffset + i)
+                + " in '"
+                + Printable.of(line, line.length)
+                + "'",
+            lineOffset + i);
       }
       // accumulate negatively so Long.MIN_VALUE fits
       if (value < (Long.MIN_VALUE + d) / 10) {
-        throw new RespProtocolException(what + " at offset " + lineOffset
-            + " does not fit in 64 bits: '" + Printable.of(line, line.length) + "'", lineOffset);
+        throw new RespProtocolException(
+            what
+                + " at offset "
+                + lineOffset
+                + " does not fit in 64 bits: '"
+                + Printable.of(line, line.length)
+                + "'",
+            lineOffset);
       }
       value = value * 10 - d;
     }
     if (!negative) {
       if (value == Long.MIN_VALUE) {
-        throw new RespProtocolException(what + " at offset " + lineOffset
-            + " does not fit in 64 bits: '" + Printable.of(line, line.length) + "'", lineOffset);
+        throw new RespProtocolException(
+            what
+                + " at offset "
+                + lineOffset
+                + " does not fit in 64 bits: '"
+                + Printable.of(line, line.length)
+                + "'",
+            lineOffset);
       }
       value = -value;
     }

@@ -6,13 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Encodes RESP2: commands (an array of bulk strings, the form Redis expects from clients)
- * and any {@link RespValue} (the form a server sends, used by tests and fake servers).
- * Stateless; thread-safe.
+ * Encodes RESP2: commands (an array of bulk strings, the form Redis expects from clients) and any
+ * {@link RespValue} (the form a server sends, used by tests and fake servers). Stateless;
+ * thread-safe.
  */
 public final class RespEncoder {
-  private RespEncoder() {
-  }
+  private RespEncoder() {}
 
   /**
    * Encodes a command, each argument as a UTF-8 bulk string.
@@ -24,7 +23,8 @@ public final class RespEncoder {
    */
   public static ByteBuffer command(String... args) {
     if (args == null || args.length == 0) {
-      throw new IllegalArgumentException("a command needs at least 1 argument (its name), but got 0");
+      throw new IllegalArgumentException(
+          "a command needs at least 1 argument (its name), but got 0");
     }
     byte[][] raw = new byte[args.length][];
     for (int i = 0; i < args.length; i++) {
@@ -46,7 +46,8 @@ public final class RespEncoder {
    */
   public static ByteBuffer command(List<byte[]> args) {
     if (args.isEmpty()) {
-      throw new IllegalArgumentException("a command needs at least 1 argument (its name), but got 0");
+      throw new IllegalArgumentException(
+          "a command needs at least 1 argument (its name), but got 0");
     }
     int size = 3 + digits(args.size());
     for (byte[] a : args) {
@@ -106,8 +107,8 @@ public final class RespEncoder {
 
   private static String checkLine(String what, String text) {
     if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
-      throw new IllegalArgumentException("a RESP " + what + " must not contain CR or LF, but was '"
-          + Printable.of(text) + "'");
+      throw new IllegalArgumentException(
+          "a RESP " + what + " must not contain CR or LF, but was '" + Printable.of(text) + "'");
     }
     return text;
   }
@@ -124,7 +125,9 @@ public final class RespEncoder {
   }
 
   private static void header(ByteBuffer out, char type, int n) {
-    out.put((byte) type).put(Integer.toString(n).getBytes(StandardCharsets.US_ASCII))
-        .put((byte) '\r').put((byte) '\n');
+    out.put((byte) type)
+        .put(Integer.toString(n).getBytes(StandardCharsets.US_ASCII))
+        .put((byte) '\r')
+        .put((byte) '\n');
   }
 }

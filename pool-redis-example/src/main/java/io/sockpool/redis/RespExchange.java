@@ -7,32 +7,32 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
- * One request/reply exchange over a pooled {@link Connection}: writes an encoded command and
- * reads exactly one RESP2 reply, all within one deadline, accepting the reply in any number
- * of pieces. Bytes after the reply are a protocol error (this client does not pipeline), so a
- * connection never goes back to the pool holding a half-read reply.
+ * One request/reply exchange over a pooled {@link Connection}: writes an encoded command and reads
+ * exactly one RESP2 reply, all within one deadline, accepting the reply in any number of pieces.
+ * Bytes after the reply are a protocol error (this client does not pipeline), so a connection never
+ * goes back to the pool holding a half-read reply.
  */
 public final class RespExchange {
   private static final int BUFFER_BYTES = 8192;
 
-  private RespExchange() {
-  }
+  private RespExchange() {}
 
   /**
    * Sends {@code request} and reads one reply.
    *
    * @param connection the connection
    * @param request the encoded command (see {@link RespEncoder#command(String...)})
-   * @param commandName the command's name, for messages only (never include arguments: they
-   *     may be secrets)
+   * @param commandName the command's name, for messages only (never include arguments: they may be
+   *     secrets)
    * @param timeout the most the whole exchange may take; positive
    * @return the reply; an error reply is returned, not thrown
    * @throws SocketTimeoutException if the reply was not complete in time
    * @throws RespProtocolException if the peer sent something that is not one RESP2 reply
    * @throws IOException if the connection failed (EOF included)
    */
-  public static RespValue call(Connection connection, ByteBuffer request, String commandName,
-      Duration timeout) throws IOException {
+  public static RespValue call(
+      Connection connection, ByteBuffer request, String commandName, Duration timeout)
+      throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     connection.write(request, timeout);
     return readReply(connection, commandName, timeout, deadline);
@@ -50,16 +50,23 @@ public final class RespExchange {
    * @throws RespProtocolException if the peer sent something that is not one RESP2 reply
    * @throws IOException if the connection failed (EOF included)
    */
-  public static RespValue readReply(Connection connection, String commandName, Duration timeout,
-      long deadlineNanos) throws IOException {
+  public static RespValue readReply(
+      Connection connection, String commandName, Duration timeout, long deadlineNanos)
+      throws IOException {
     RespDecoder decoder = new RespDecoder();
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     long received = 0;
     while (true) {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
-        throw new SocketTimeoutException("no complete reply to " + commandName + " within "
-            + timeout.toMillis() + " ms (" + received + " bytes received)");
+        throw new SocketTimeoutException(
+            "no complete reply to "
+                + commandName
+                + " within "
+                + timeout.toMillis()
+                + " ms ("
+                + received
+                + " bytes received)");
       }
       if (!buffer.hasRemaining()) {
         // only a header line longer than the buffer gets here; the decoder bounds it
@@ -71,8 +78,15 @@ public final class RespExchange {
       try {
         received += connection.read(buffer, Duration.ofNanos(left));
       } catch (SocketTimeoutException e) {
-        SocketTimeoutException named = new SocketTimeoutException("no complete reply to " + commandName
-            + " within " + timeout.toMillis() + " ms (" + received + " bytes received)");
+        SocketTimeoutException named =
+            new SocketTimeoutException(
+                "no complete reply to "
+                    + commandName
+                    + " within "
+                    + timeout.toMillis()
+                    + " ms ("
+                    + received
+                    + " bytes received)");
         named.initCause(e);
         throw named;
       }
@@ -80,9 +94,15 @@ public final class RespExchange {
       RespValue reply = decoder.decode(buffer);
       if (reply != null) {
         if (buffer.hasRemaining()) {
-          throw new RespProtocolException(buffer.remaining() + " unexpected bytes after the reply to "
-              + commandName + ", starting with '" + Printable.ofByte(buffer.get(buffer.position()))
-              + "' at offset " + (received - buffer.remaining()) + ": one command gets one reply",
+          throw new RespProtocolException(
+              buffer.remaining()
+                  + " unexpected bytes after the reply to "
+                  + commandName
+                  + ", starting with '"
+                  + Printable.ofByte(buffer.get(buffer.position()))
+                  + "' at offset "
+                  + (received - buffer.remaining())
+                  + ": one command gets one reply",
               received - buffer.remaining());
         }
         connection.exchangeComplete(); // the whole reply is read: the connection may be reused

@@ -5,11 +5,11 @@ import java.util.OptionalLong;
 
 /**
  * The peer sent bytes that are not valid RESP2 (or not the reply the command allows). The
- * connection's protocol state is unknown after this, so the connection must be destroyed,
- * never reused; {@link RedisClient} does that.
+ * connection's protocol state is unknown after this, so the connection must be destroyed, never
+ * reused; {@link RedisClient} does that.
  *
- * <p>The message names the offending byte (escaped if not printable), its offset counted
- * from the first byte of the reply, and what was allowed there.
+ * <p>The message names the offending byte (escaped if not printable), its offset counted from the
+ * first byte of the reply, and what was allowed there.
  */
 public class RespProtocolException extends ProtocolException {
   private static final long serialVersionUID = 1L;
@@ -28,8 +28,8 @@ public class RespProtocolException extends ProtocolException {
   }
 
   /**
-   * For a problem not tied to one byte, e.g. a well-formed reply of a type the command
-   * never answers with.
+   * For a problem not tied to one byte, e.g. a well-formed reply of a type the command never
+   * answers with.
    *
    * @param message what was wrong and what was expected
    */
@@ -38,7 +38,9 @@ public class RespProtocolException extends ProtocolException {
     this.offset = OptionalLong.empty();
   }
 
-  /** @return the offset of the offending byte from the start of the reply, if tied to one byte */
+  /**
+   * @return the offset of the offending byte from the start of the reply, if tied to one byte
+   */
   public OptionalLong offset() {
     return offset;
   }

@@ -8,15 +8,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One RESP2 value: what a Redis server sends back for a command. The five RESP2 types are
- * the five implementations; a null bulk string and a null array are {@link BulkString} and
- * {@link RespArray} values whose {@code isNull()} is true. Values are immutable.
+ * One RESP2 value: what a Redis server sends back for a command. The five RESP2 types are the five
+ * implementations; a null bulk string and a null array are {@link BulkString} and {@link RespArray}
+ * values whose {@code isNull()} is true. Values are immutable.
  *
- * <p>{@link #toString()} shows the value in a short readable form for messages: strings are
- * cut after 64 characters and non-printable bytes are escaped.
+ * <p>{@link #toString()} shows the value in a short readable form for messages: strings are cut
+ * after 64 characters and non-printable bytes are escaped.
  */
 public sealed interface RespValue
-    permits RespValue.SimpleString, RespValue.ErrorReply, RespValue.RespInteger, RespValue.BulkString,
+    permits RespValue.SimpleString,
+        RespValue.ErrorReply,
+        RespValue.RespInteger,
+        RespValue.BulkString,
         RespValue.RespArray {
 
   /** The RESP2 null bulk string ({@code $-1\r\n}). */
@@ -25,7 +28,9 @@ public sealed interface RespValue
   /** The RESP2 null array ({@code *-1\r\n}). */
   RespArray NULL_ARRAY = new RespArray(null);
 
-  /** @return a short name of the type, as used in messages ("simple string", "error", ...) */
+  /**
+   * @return a short name of the type, as used in messages ("simple string", "error", ...)
+   */
   String typeName();
 
   /**
@@ -34,7 +39,9 @@ public sealed interface RespValue
    * @param value the text, without CR or LF
    */
   record SimpleString(String value) implements RespValue {
-    /** @throws NullPointerException if value is null */
+    /**
+     * @throws NullPointerException if value is null
+     */
     public SimpleString {
       Objects.requireNonNull(value, "value");
     }
@@ -53,15 +60,20 @@ public sealed interface RespValue
   /**
    * An error reply ({@code -ERR unknown command\r\n}).
    *
-   * @param message the whole line after the {@code -}, e.g. {@code "NOAUTH Authentication required."}
+   * @param message the whole line after the {@code -}, e.g. {@code "NOAUTH Authentication
+   *     required."}
    */
   record ErrorReply(String message) implements RespValue {
-    /** @throws NullPointerException if message is null */
+    /**
+     * @throws NullPointerException if message is null
+     */
     public ErrorReply {
       Objects.requireNonNull(message, "message");
     }
 
-    /** @return the first word of the message, e.g. {@code ERR}, {@code NOAUTH}, {@code WRONGPASS} */
+    /**
+     * @return the first word of the message, e.g. {@code ERR}, {@code NOAUTH}, {@code WRONGPASS}
+     */
     public String code() {
       int space = message.indexOf(' ');
       return space < 0 ? message : message.substring(0, space);
@@ -114,18 +126,24 @@ public sealed interface RespValue
       return new BulkString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** @return a copy of the content, or null for the null bulk string */
+    /**
+     * @return a copy of the content, or null for the null bulk string
+     */
     @Override
     public byte[] bytes() {
       return bytes == null ? null : bytes.clone();
     }
 
-    /** @return whether this is the null bulk string ({@code $-1}) */
+    /**
+     * @return whether this is the null bulk string ({@code $-1})
+     */
     public boolean isNull() {
       return bytes == null;
     }
 
-    /** @return the content decoded as UTF-8, or null for the null bulk string */
+    /**
+     * @return the content decoded as UTF-8, or null for the null bulk string
+     */
     public String asString() {
       return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
@@ -167,7 +185,9 @@ public sealed interface RespValue
       }
     }
 
-    /** @return whether this is the null array ({@code *-1}) */
+    /**
+     * @return whether this is the null array ({@code *-1})
+     */
     public boolean isNull() {
       return elements == null;
     }

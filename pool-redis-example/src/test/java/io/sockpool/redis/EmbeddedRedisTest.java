@@ -18,9 +18,11 @@ class EmbeddedRedisTest {
   @Test
   void embeddedServerAnswersAndTakesSettingsAndIsGoneAfterClose() throws Exception {
     EmbeddedRedis redis = EmbeddedRedis.start(List.of("maxclients 77"));
-    try (DirectRedisConnection c = DirectRedisConnection.open(redis.endpoint(), Duration.ofSeconds(5))) {
+    try (DirectRedisConnection c =
+        DirectRedisConnection.open(redis.endpoint(), Duration.ofSeconds(5))) {
       assertEquals(new RespValue.SimpleString("PONG"), c.call("PING"));
-      RespValue.RespArray maxclients = (RespValue.RespArray) c.callOk("CONFIG", "GET", "maxclients");
+      RespValue.RespArray maxclients =
+          (RespValue.RespArray) c.callOk("CONFIG", "GET", "maxclients");
       assertEquals(RespValue.BulkString.of("77"), maxclients.elements().get(1));
       RespValue.RespArray save = (RespValue.RespArray) c.callOk("CONFIG", "GET", "save");
       assertEquals(RespValue.BulkString.of(""), save.elements().get(1), "no RDB files written");
@@ -32,7 +34,8 @@ class EmbeddedRedisTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
     IOException refused = null;
     while (refused == null && System.nanoTime() < deadline) {
-      try (DirectRedisConnection c = DirectRedisConnection.open(redis.endpoint(), Duration.ofSeconds(1))) {
+      try (DirectRedisConnection c =
+          DirectRedisConnection.open(redis.endpoint(), Duration.ofSeconds(1))) {
         Thread.sleep(50);
       } catch (IOException e) {
         refused = e;
@@ -40,27 +43,37 @@ class EmbeddedRedisTest {
     }
     assertTrue(refused != null, "still accepting connections 2 s after close");
     assertTrue(refused.getCause() instanceof ConnectException, refused.toString());
-    assertTrue(refused.getMessage().contains("cannot connect to Redis at " + redis.endpoint()), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("cannot connect to Redis at " + redis.endpoint()),
+        refused.getMessage());
   }
 
   @Test
   void directConnectionReportsServerErrorsWithTheServersText() throws Exception {
-    try (TestRedis redis = TestRedis.startOrUseExternal(); DirectRedisConnection c = redis.admin()) {
-      RedisServerException e = assertThrows(RedisServerException.class, () -> c.callOk("NOSUCHCOMMAND"));
+    try (TestRedis redis = TestRedis.startOrUseExternal();
+        DirectRedisConnection c = redis.admin()) {
+      RedisServerException e =
+          assertThrows(RedisServerException.class, () -> c.callOk("NOSUCHCOMMAND"));
       assertEquals("ERR", e.code());
-      assertTrue(e.getMessage().startsWith("NOSUCHCOMMAND failed on " + redis.endpoint() + ": ERR unknown command"),
+      assertTrue(
+          e.getMessage()
+              .startsWith("NOSUCHCOMMAND failed on " + redis.endpoint() + ": ERR unknown command"),
           e.getMessage());
     }
   }
 
   @Test
   void directConnectionNeverPutsArgumentsOtherThanASubcommandInMessages() throws Exception {
-    try (TestRedis redis = TestRedis.dedicatedEmbedded(List.of()); DirectRedisConnection c = redis.admin()) {
-      RedisServerException auth = assertThrows(RedisServerException.class, () -> c.callOk("AUTH", "hunter2"));
+    try (TestRedis redis = TestRedis.dedicatedEmbedded(List.of());
+        DirectRedisConnection c = redis.admin()) {
+      RedisServerException auth =
+          assertThrows(RedisServerException.class, () -> c.callOk("AUTH", "hunter2"));
       assertEquals("AUTH", auth.command());
       assertTrue(!auth.getMessage().contains("hunter2"), auth.getMessage());
-      RedisServerException config = assertThrows(RedisServerException.class,
-          () -> c.callOk("config", "set", "no-such-setting", "hunter2"));
+      RedisServerException config =
+          assertThrows(
+              RedisServerException.class,
+              () -> c.callOk("config", "set", "no-such-setting", "hunter2"));
       assertEquals("CONFIG SET", config.command());
       assertTrue(!config.getMessage().contains("hunter2"), config.getMessage());
     }
@@ -69,8 +82,10 @@ class EmbeddedRedisTest {
   @Test
   void redisUrlMustBeHostAndPortWithoutCredentials() {
     assertEquals("example.org:6380", TestRedis.parseUrl("redis://example.org:6380").toString());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TestRedis.parseUrl("redis://user:secret@example.org:6380"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TestRedis.parseUrl("redis://user:secret@example.org:6380"));
     assertTrue(!e.getMessage().contains("secret"), e.getMessage());
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * AUTH and SELECT through the pool's connection initializer, on a dedicated embedded server
- * with {@code requirepass} (never a shared REDIS_URL server: the test changes its password).
+ * AUTH and SELECT through the pool's connection initializer, on a dedicated embedded server with
+ * {@code requirepass} (never a shared REDIS_URL server: the test changes its password).
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RedisAuthTest {
@@ -47,8 +47,13 @@ class RedisAuthTest {
   }
 
   private static SocketPool pool(RedisInitializer initializer) {
-    return SocketPool.create(PoolConfig.builder().poolName("auth-test").maxPerEndpoint(2)
-        .initializer(initializer).validator(new RedisPingValidator()).build());
+    return SocketPool.create(
+        PoolConfig.builder()
+            .poolName("auth-test")
+            .maxPerEndpoint(2)
+            .initializer(initializer)
+            .validator(new RedisPingValidator())
+            .build());
   }
 
   @Test
@@ -69,15 +74,23 @@ class RedisAuthTest {
     }
     RedisServerException cause = causeOfType(e, RedisServerException.class);
     assertEquals("WRONGPASS", cause.code());
-    assertEquals("AUTH failed on " + redis.endpoint()
-        + ": WRONGPASS invalid username-password pair or user is disabled.", cause.getMessage());
-    assertTrue(e.getMessage().contains("WRONGPASS"), "the checkout failure says why: " + e.getMessage());
+    assertEquals(
+        "AUTH failed on "
+            + redis.endpoint()
+            + ": WRONGPASS invalid username-password pair or user is disabled.",
+        cause.getMessage());
+    assertTrue(
+        e.getMessage().contains("WRONGPASS"), "the checkout failure says why: " + e.getMessage());
 
-    assertTrue(logs.contains(redis.endpoint().toString()), "the capture saw the pool's log lines:\n" + logs);
+    assertTrue(
+        logs.contains(redis.endpoint().toString()),
+        "the capture saw the pool's log lines:\n" + logs);
     String everything = logs + stackTrace(e) + initializer + pool.config() + pool;
     assertFalse(everything.contains(WRONG), "the password leaked:\n" + everything);
     assertFalse(everything.contains(PASSWORD));
-    assertEquals("RedisInitializer{username=(default), password=(set, hidden), database=0}", initializer.toString());
+    assertEquals(
+        "RedisInitializer{username=(default), password=(set, hidden), database=0}",
+        initializer.toString());
     EndpointStats total = pool.stats().total();
     assertEquals(total.created(), total.destroyedTotal(), "nothing leaked: " + total);
   }
@@ -98,13 +111,20 @@ class RedisAuthTest {
   @Test
   void aclUserAndDatabaseAreSetOnEveryNewConnection() throws Exception {
     String key = "sockpool-test:" + UUID.randomUUID();
-    SocketPool pool = pool(RedisInitializer.builder().username("alice").password(ALICE_PASSWORD.toCharArray())
-        .database(3).build());
+    SocketPool pool =
+        pool(
+            RedisInitializer.builder()
+                .username("alice")
+                .password(ALICE_PASSWORD.toCharArray())
+                .database(3)
+                .build());
     try {
       RedisClient client = new RedisClient(pool, redis.endpoint(), Duration.ofSeconds(2));
       client.set(key, "in-db-3");
-      assertEquals(Optional.of("alice"), Optional.ofNullable(
-          ((RespValue.BulkString) client.call(true, "ACL", "WHOAMI")).asString()));
+      assertEquals(
+          Optional.of("alice"),
+          Optional.ofNullable(
+              ((RespValue.BulkString) client.call(true, "ACL", "WHOAMI")).asString()));
     } finally {
       pool.close();
     }
@@ -124,7 +144,9 @@ class RedisAuthTest {
       RedisClient client = new RedisClient(pool, redis.endpoint(), Duration.ofSeconds(2));
       RedisServerException e = assertThrows(RedisServerException.class, client::ping);
       assertEquals("NOAUTH", e.code());
-      assertEquals("PING failed on " + redis.endpoint() + ": NOAUTH Authentication required.", e.getMessage());
+      assertEquals(
+          "PING failed on " + redis.endpoint() + ": NOAUTH Authentication required.",
+          e.getMessage());
     } finally {
       pool.close();
     }
@@ -132,12 +154,15 @@ class RedisAuthTest {
 
   @Test
   void wrongDatabaseIsAClearError() throws Exception {
-    SocketPool pool = pool(RedisInitializer.builder().password(PASSWORD.toCharArray()).database(99).build());
+    SocketPool pool =
+        pool(RedisInitializer.builder().password(PASSWORD.toCharArray()).database(99).build());
     try {
       RedisClient client = new RedisClient(pool, redis.endpoint(), Duration.ofSeconds(2));
       CheckoutException e = assertThrows(CheckoutException.class, client::ping);
       RedisServerException cause = causeOfType(e, RedisServerException.class);
-      assertEquals("SELECT 99 failed on " + redis.endpoint() + ": ERR DB index is out of range", cause.getMessage());
+      assertEquals(
+          "SELECT 99 failed on " + redis.endpoint() + ": ERR DB index is out of range",
+          cause.getMessage());
     } finally {
       pool.close();
     }
@@ -145,16 +170,26 @@ class RedisAuthTest {
 
   @Test
   void builderRejectsBadValuesWithoutShowingThePassword() {
-    assertEquals("database must be >= 0, but was -1",
-        assertThrows(IllegalArgumentException.class, () -> RedisInitializer.builder().database(-1)).getMessage());
-    assertEquals("password must not be empty, but was empty",
-        assertThrows(IllegalArgumentException.class, () -> RedisInitializer.builder().password(new char[0]))
+    assertEquals(
+        "database must be >= 0, but was -1",
+        assertThrows(IllegalArgumentException.class, () -> RedisInitializer.builder().database(-1))
             .getMessage());
-    assertEquals("username 'bob' needs a password, but none was set",
-        assertThrows(IllegalArgumentException.class, () -> RedisInitializer.builder().username("bob").build())
+    assertEquals(
+        "password must not be empty, but was empty",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RedisInitializer.builder().password(new char[0]))
             .getMessage());
-    assertEquals("username must be non-blank without whitespace, but was 'a b'",
-        assertThrows(IllegalArgumentException.class, () -> RedisInitializer.builder().username("a b"))
+    assertEquals(
+        "username 'bob' needs a password, but none was set",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RedisInitializer.builder().username("bob").build())
+            .getMessage());
+    assertEquals(
+        "username must be non-blank without whitespace, but was 'a b'",
+        assertThrows(
+                IllegalArgumentException.class, () -> RedisInitializer.builder().username("a b"))
             .getMessage());
   }
 

@@ -38,8 +38,13 @@ class RedisClientTest {
 
   @BeforeEach
   void createPool() {
-    pool = SocketPool.create(PoolConfig.builder().poolName("client-test").maxPerEndpoint(4)
-        .validator(new RedisPingValidator()).build());
+    pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("client-test")
+                .maxPerEndpoint(4)
+                .validator(new RedisPingValidator())
+                .build());
     client = new RedisClient(pool, redis.endpoint(), Duration.ofSeconds(2));
   }
 
@@ -84,13 +89,16 @@ class RedisClientTest {
     long pttl = ((RespValue.RespInteger) client.call(true, "PTTL", prefix + "a")).value();
     assertTrue(pttl > 25_000 && pttl <= 30_000, "PTTL was " + pttl + " ms");
     client.set(prefix + "b", "v");
-    assertEquals(new RespValue.RespInteger(-1), client.call(true, "PTTL", prefix + "b"), "no expiry");
+    assertEquals(
+        new RespValue.RespInteger(-1), client.call(true, "PTTL", prefix + "b"), "no expiry");
   }
 
   @Test
   void setRejectsAnExpiryBelowOneMillisecond() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> client.set(prefix + "a", "v", Duration.ofNanos(500_000)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> client.set(prefix + "a", "v", Duration.ofNanos(500_000)));
     assertEquals("expiry must be whole milliseconds >= 1 ms, but was PT0.0005S", e.getMessage());
   }
 
@@ -99,9 +107,12 @@ class RedisClientTest {
     assertEquals(1, client.incr(prefix + "n"));
     assertEquals(2, client.incr(prefix + "n"));
     client.set(prefix + "a", "not a number");
-    RedisServerException e = assertThrows(RedisServerException.class, () -> client.incr(prefix + "a"));
+    RedisServerException e =
+        assertThrows(RedisServerException.class, () -> client.incr(prefix + "a"));
     assertEquals("ERR", e.code());
-    assertTrue(e.getMessage().startsWith("INCR failed on " + redis.endpoint() + ": ERR value is not an integer"),
+    assertTrue(
+        e.getMessage()
+            .startsWith("INCR failed on " + redis.endpoint() + ": ERR value is not an integer"),
         e.getMessage());
     assertEquals(0, pool.stats().total().destroyedTotal(), "an error reply keeps the connection");
   }
@@ -109,7 +120,8 @@ class RedisClientTest {
   @Test
   void getOnAListIsAWrongTypeError() throws Exception {
     client.call(false, "RPUSH", prefix + "list", "x");
-    RedisServerException e = assertThrows(RedisServerException.class, () -> client.get(prefix + "list"));
+    RedisServerException e =
+        assertThrows(RedisServerException.class, () -> client.get(prefix + "list"));
     assertEquals("WRONGTYPE", e.code());
   }
 
@@ -117,7 +129,9 @@ class RedisClientTest {
   void arrayRepliesComeBackWhole() throws Exception {
     client.set(prefix + "a", "1");
     RespValue reply = client.call(true, "MGET", prefix + "a", prefix + "missing");
-    assertEquals(new RespValue.RespArray(java.util.List.of(RespValue.BulkString.of("1"), RespValue.NULL_BULK)),
+    assertEquals(
+        new RespValue.RespArray(
+            java.util.List.of(RespValue.BulkString.of("1"), RespValue.NULL_BULK)),
         reply);
   }
 }

@@ -3,8 +3,8 @@ package io.sockpool.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import java.time.Duration;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The server closes pooled connections under the pool's feet: its idle timeout, and
- * {@code CLIENT KILL}. Against a real Redis (embedded, or REDIS_URL).
+ * The server closes pooled connections under the pool's feet: its idle timeout, and {@code CLIENT
+ * KILL}. Against a real Redis (embedded, or REDIS_URL).
  */
 class RedisServerFaultsTest {
   private static final int THREADS = 4;
@@ -63,11 +63,17 @@ class RedisServerFaultsTest {
     String originalTimeout = ((RespValue.BulkString) before.elements().get(1)).asString();
     admin.callOk("CONFIG", "SET", "timeout", "2");
     try {
-      SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("timeout-test")
-          .maxPerEndpoint(THREADS).maxTotal(THREADS)
-          .idleTimeout(Duration.ofMillis(1500)).serverIdleTimeout(Duration.ofSeconds(2))
-          .evictionInterval(Duration.ofMillis(100))
-          .validator(new RedisPingValidator()).build());
+      SocketPool pool =
+          SocketPool.create(
+              PoolConfig.builder()
+                  .poolName("timeout-test")
+                  .maxPerEndpoint(THREADS)
+                  .maxTotal(THREADS)
+                  .idleTimeout(Duration.ofMillis(1500))
+                  .serverIdleTimeout(Duration.ofSeconds(2))
+                  .evictionInterval(Duration.ofMillis(100))
+                  .validator(new RedisPingValidator())
+                  .build());
       try {
         RedisClient client = new RedisClient(pool, redis.endpoint(), Duration.ofSeconds(2));
         for (int round = 0; round < 3; round++) {
@@ -79,7 +85,8 @@ class RedisServerFaultsTest {
         EndpointStats s = pool.stats(redis.endpoint());
         assertEquals(List.of(), new ArrayList<>(failures), "failed requests");
         assertEquals(3 * THREADS * 25 * 3, requests.get());
-        assertTrue(s.destroyed(DestroyReason.IDLE) >= 1,
+        assertTrue(
+            s.destroyed(DestroyReason.IDLE) >= 1,
             "the pool closed idle connections before the server did: " + s);
       } finally {
         pool.close();
@@ -97,23 +104,34 @@ class RedisServerFaultsTest {
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void killingEveryClientConnectionBetweenRequestsFailsNoIdempotentRequest() throws Exception {
-    SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("kill-test")
-        .maxPerEndpoint(THREADS).maxTotal(THREADS).validator(new RedisPingValidator()).build());
+    SocketPool pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("kill-test")
+                .maxPerEndpoint(THREADS)
+                .maxTotal(THREADS)
+                .validator(new RedisPingValidator())
+                .build());
     long killed = 0;
     int rounds = 15;
     try {
       RedisClient client = new RedisClient(pool, redis.endpoint(), Duration.ofSeconds(2));
       assertEquals(THREADS, pool.warmUp(redis.endpoint(), THREADS));
       for (int round = 0; round < rounds; round++) {
-        killed += ((RespValue.RespInteger) admin.callOk("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"))
-            .value();
+        killed +=
+            ((RespValue.RespInteger)
+                    admin.callOk("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"))
+                .value();
         burst(client, 10, true);
       }
       EndpointStats s = pool.stats(redis.endpoint());
       assertEquals(List.of(), new ArrayList<>(failures), "failed idempotent requests");
       assertEquals(rounds * THREADS * 10 * 3, requests.get());
-      assertTrue(killed >= rounds, "CLIENT KILL closed " + killed + " connections in " + rounds + " rounds");
-      assertTrue(s.destroyed(DestroyReason.VALIDATION) + s.destroyed(DestroyReason.BROKEN) >= rounds,
+      assertTrue(
+          killed >= rounds,
+          "CLIENT KILL closed " + killed + " connections in " + rounds + " rounds");
+      assertTrue(
+          s.destroyed(DestroyReason.VALIDATION) + s.destroyed(DestroyReason.BROKEN) >= rounds,
           "killed connections were noticed and destroyed: " + s);
     } finally {
       pool.close();
@@ -127,34 +145,36 @@ class RedisServerFaultsTest {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       String value = "v" + t;
-      done.add(workers.submit(() -> {
-        go.await();
-        for (int i = 0; i < perThread; i++) {
-          for (int op = 0; op < 3; op++) {
-            try {
-              if (op == 0) {
-                if (readOnly) {
-                  client.ping();
-                } else {
-                  client.set(key, value, Duration.ofSeconds(60));
+      done.add(
+          workers.submit(
+              () -> {
+                go.await();
+                for (int i = 0; i < perThread; i++) {
+                  for (int op = 0; op < 3; op++) {
+                    try {
+                      if (op == 0) {
+                        if (readOnly) {
+                          client.ping();
+                        } else {
+                          client.set(key, value, Duration.ofSeconds(60));
+                        }
+                      } else if (op == 1) {
+                        if (readOnly) {
+                          assertEquals(value, client.echo(value));
+                        } else {
+                          client.get(key);
+                        }
+                      } else {
+                        client.ping();
+                      }
+                    } catch (Exception | AssertionError e) {
+                      failures.add(e);
+                    }
+                    requests.incrementAndGet();
+                  }
                 }
-              } else if (op == 1) {
-                if (readOnly) {
-                  assertEquals(value, client.echo(value));
-                } else {
-                  client.get(key);
-                }
-              } else {
-                client.ping();
-              }
-            } catch (Exception | AssertionError e) {
-              failures.add(e);
-            }
-            requests.incrementAndGet();
-          }
-        }
-        return null;
-      }));
+                return null;
+              }));
     }
     go.countDown();
     for (Future<?> f : done) {

@@ -21,7 +21,9 @@ class RespDecoderTest {
     return List.of(
         new Object[] {"+OK\r\n", new RespValue.SimpleString("OK")},
         new Object[] {"+\r\n", new RespValue.SimpleString("")},
-        new Object[] {"-ERR unknown command 'FOO'\r\n", new RespValue.ErrorReply("ERR unknown command 'FOO'")},
+        new Object[] {
+          "-ERR unknown command 'FOO'\r\n", new RespValue.ErrorReply("ERR unknown command 'FOO'")
+        },
         new Object[] {":0\r\n", new RespValue.RespInteger(0)},
         new Object[] {":-42\r\n", new RespValue.RespInteger(-42)},
         new Object[] {":9223372036854775807\r\n", new RespValue.RespInteger(Long.MAX_VALUE)},
@@ -32,13 +34,27 @@ class RespDecoderTest {
         new Object[] {"$-1\r\n", RespValue.NULL_BULK},
         new Object[] {"*0\r\n", new RespValue.RespArray(List.of())},
         new Object[] {"*-1\r\n", RespValue.NULL_ARRAY},
-        new Object[] {"*3\r\n:1\r\n$-1\r\n+x\r\n", new RespValue.RespArray(List.of(
-            new RespValue.RespInteger(1), RespValue.NULL_BULK, new RespValue.SimpleString("x")))},
-        new Object[] {"*2\r\n*2\r\n$1\r\na\r\n*0\r\n*-1\r\n", new RespValue.RespArray(List.of(
-            new RespValue.RespArray(List.of(RespValue.BulkString.of("a"), new RespValue.RespArray(List.of()))),
-            RespValue.NULL_ARRAY))},
-        new Object[] {"*2\r\n-ERR inner\r\n$0\r\n\r\n", new RespValue.RespArray(List.of(
-            new RespValue.ErrorReply("ERR inner"), RespValue.BulkString.of("")))});
+        new Object[] {
+          "*3\r\n:1\r\n$-1\r\n+x\r\n",
+          new RespValue.RespArray(
+              List.of(
+                  new RespValue.RespInteger(1),
+                  RespValue.NULL_BULK,
+                  new RespValue.SimpleString("x")))
+        },
+        new Object[] {
+          "*2\r\n*2\r\n$1\r\na\r\n*0\r\n*-1\r\n",
+          new RespValue.RespArray(
+              List.of(
+                  new RespValue.RespArray(
+                      List.of(RespValue.BulkString.of("a"), new RespValue.RespArray(List.of()))),
+                  RespValue.NULL_ARRAY))
+        },
+        new Object[] {
+          "*2\r\n-ERR inner\r\n$0\r\n\r\n",
+          new RespValue.RespArray(
+              List.of(new RespValue.ErrorReply("ERR inner"), RespValue.BulkString.of("")))
+        });
   }
 
   @ParameterizedTest
@@ -106,7 +122,8 @@ class RespDecoderTest {
       buf.put(wire, sent, n).flip();
       sent += n;
       result = decoder.decode(buf);
-      assertTrue(result != null || buf.remaining() < 20, "payload bytes are consumed, not buffered");
+      assertTrue(
+          result != null || buf.remaining() < 20, "payload bytes are consumed, not buffered");
       buf.compact();
     }
     assertEquals(new RespValue.BulkString(payload), result);
@@ -145,7 +162,10 @@ class RespDecoderTest {
   @Test
   void nonNumericIntegerIsRejected() {
     RespProtocolException e = garbage(":12a4\r\n");
-    assertTrue(e.getMessage().contains("integer at offset 1 must be a decimal 64-bit number, but has 'a' at offset 3"),
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "integer at offset 1 must be a decimal 64-bit number, but has 'a' at offset 3"),
         e.getMessage());
   }
 
@@ -157,8 +177,10 @@ class RespDecoderTest {
 
   @Test
   void integerOverflowIsRejected() {
-    assertTrue(garbage(":9223372036854775808\r\n").getMessage().contains("does not fit in 64 bits"));
-    assertTrue(garbage(":-9223372036854775809\r\n").getMessage().contains("does not fit in 64 bits"));
+    assertTrue(
+        garbage(":9223372036854775808\r\n").getMessage().contains("does not fit in 64 bits"));
+    assertTrue(
+        garbage(":-9223372036854775809\r\n").getMessage().contains("does not fit in 64 bits"));
   }
 
   @Test
@@ -170,34 +192,43 @@ class RespDecoderTest {
   @Test
   void crNotFollowedByLfIsRejected() {
     RespProtocolException e = garbage("+OK\rX");
-    assertTrue(e.getMessage().contains("expected LF after CR at offset 4, but got 'X'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("expected LF after CR at offset 4, but got 'X'"), e.getMessage());
   }
 
   @Test
   void bulkStringLongerThanAnnouncedIsRejected() {
     RespProtocolException e = garbage("$3\r\nabcd\r\n");
-    assertTrue(e.getMessage().contains("expected CR ending a bulk string of 3 bytes at offset 7, but got 'd'"),
+    assertTrue(
+        e.getMessage()
+            .contains("expected CR ending a bulk string of 3 bytes at offset 7, but got 'd'"),
         e.getMessage());
   }
 
   @Test
   void bulkStringEndingInCrWithoutLfIsRejected() {
     RespProtocolException e = garbage("$3\r\nabc\rX");
-    assertTrue(e.getMessage().contains("expected LF after the CR ending a bulk string of 3 bytes at offset 8"),
+    assertTrue(
+        e.getMessage()
+            .contains("expected LF after the CR ending a bulk string of 3 bytes at offset 8"),
         e.getMessage());
   }
 
   @Test
   void negativeLengthsOtherThanMinusOneAreRejected() {
-    assertTrue(garbage("$-2\r\n").getMessage().contains("bulk string length -2 at offset 1 is not allowed"));
-    assertTrue(garbage("*-5\r\n").getMessage().contains("array length -5 at offset 1 is not allowed"));
+    assertTrue(
+        garbage("$-2\r\n")
+            .getMessage()
+            .contains("bulk string length -2 at offset 1 is not allowed"));
+    assertTrue(
+        garbage("*-5\r\n").getMessage().contains("array length -5 at offset 1 is not allowed"));
   }
 
   @Test
   void bulkStringOverTheLimitIsRejectedBeforeAllocating() {
     RespDecoder decoder = new RespDecoder(1024);
-    RespProtocolException e = assertThrows(RespProtocolException.class,
-        () -> decoder.decode(bytes("$1025\r\n")));
+    RespProtocolException e =
+        assertThrows(RespProtocolException.class, () -> decoder.decode(bytes("$1025\r\n")));
     assertTrue(e.getMessage().contains("must be -1 (null) or 0..1024"), e.getMessage());
   }
 
@@ -206,9 +237,11 @@ class RespDecoderTest {
     byte[] line = new byte[RespDecoder.MAX_LINE_BYTES + 10];
     java.util.Arrays.fill(line, (byte) 'a');
     line[0] = '+';
-    RespProtocolException e = assertThrows(RespProtocolException.class,
-        () -> new RespDecoder().decode(ByteBuffer.wrap(line)));
-    assertTrue(e.getMessage().contains("line longer than 65536 bytes without CRLF"), e.getMessage());
+    RespProtocolException e =
+        assertThrows(
+            RespProtocolException.class, () -> new RespDecoder().decode(ByteBuffer.wrap(line)));
+    assertTrue(
+        e.getMessage().contains("line longer than 65536 bytes without CRLF"), e.getMessage());
   }
 
   @Test
@@ -238,15 +271,19 @@ class RespDecoderTest {
 
   @Test
   void encoderRejectsLineBreaksInSimpleStrings() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RespEncoder.encode(new RespValue.SimpleString("a\r\nb")));
-    assertTrue(e.getMessage().contains("must not contain CR or LF, but was 'a\\r\\nb'"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RespEncoder.encode(new RespValue.SimpleString("a\r\nb")));
+    assertTrue(
+        e.getMessage().contains("must not contain CR or LF, but was 'a\\r\\nb'"), e.getMessage());
   }
 
   @Test
   void commandIsAnArrayOfBulkStrings() {
     ByteBuffer cmd = RespEncoder.command("SET", "k", "v\r\n", "EX", "10");
-    assertEquals("*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nv\r\n\r\n$2\r\nEX\r\n$2\r\n10\r\n",
+    assertEquals(
+        "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nv\r\n\r\n$2\r\nEX\r\n$2\r\n10\r\n",
         StandardCharsets.UTF_8.decode(cmd).toString());
   }
 

@@ -8,10 +8,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The Redis server a test talks to: the one named by the environment variable
- * {@code REDIS_URL} ({@code redis://host:port}) when it is set, otherwise an embedded
- * redis-server started on a free port. {@link #close()} stops an embedded server and leaves
- * an external one running.
+ * The Redis server a test talks to: the one named by the environment variable {@code REDIS_URL}
+ * ({@code redis://host:port}) when it is set, otherwise an embedded redis-server started on a free
+ * port. {@link #close()} stops an embedded server and leaves an external one running.
  */
 final class TestRedis implements AutoCloseable {
   private final Endpoint endpoint;
@@ -22,7 +21,9 @@ final class TestRedis implements AutoCloseable {
     this.embedded = embedded;
   }
 
-  /** @return the server from REDIS_URL, or a new embedded one */
+  /**
+   * @return the server from REDIS_URL, or a new embedded one
+   */
   static TestRedis startOrUseExternal() {
     String url = System.getenv("REDIS_URL");
     if (url != null && !url.isBlank()) {
@@ -33,8 +34,8 @@ final class TestRedis implements AutoCloseable {
 
   /**
    * @param settings extra redis.conf lines
-   * @return a new embedded server, whatever REDIS_URL says (for tests that reconfigure it
-   *     in ways other clients of a shared server must not see, e.g. requirepass)
+   * @return a new embedded server, whatever REDIS_URL says (for tests that reconfigure it in ways
+   *     other clients of a shared server must not see, e.g. requirepass)
    */
   static TestRedis dedicatedEmbedded(List<String> settings) {
     try {
@@ -47,10 +48,18 @@ final class TestRedis implements AutoCloseable {
 
   static Endpoint parseUrl(String url) {
     URI uri = URI.create(url.strip());
-    if (!"redis".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+    if (!"redis".equals(uri.getScheme())
+        || uri.getHost() == null
+        || uri.getPort() < 1
         || uri.getUserInfo() != null) {
-      throw new IllegalArgumentException("REDIS_URL must be redis://host:port (no credentials), but was '"
-          + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + "'");
+      throw new IllegalArgumentException(
+          "REDIS_URL must be redis://host:port (no credentials), but was '"
+              + uri.getScheme()
+              + "://"
+              + uri.getHost()
+              + ":"
+              + uri.getPort()
+              + "'");
     }
     return Endpoint.of(uri.getHost(), uri.getPort());
   }
@@ -63,7 +72,9 @@ final class TestRedis implements AutoCloseable {
     return embedded != null;
   }
 
-  /** @return a side connection for admin commands (CONFIG, CLIENT KILL) */
+  /**
+   * @return a side connection for admin commands (CONFIG, CLIENT KILL)
+   */
   DirectRedisConnection admin() throws IOException {
     return DirectRedisConnection.open(endpoint, Duration.ofSeconds(5));
   }

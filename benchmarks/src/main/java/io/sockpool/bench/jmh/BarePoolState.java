@@ -1,5 +1,6 @@
 package io.sockpool.bench.jmh;
 
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -18,10 +19,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A bare commons-pool2 {@link GenericKeyedObjectPool} of pre-connected {@link SocketChannel}s
- * to one loopback endpoint, set up as sockpool is in {@link SockpoolState}: the same maximum
- * sizes, the same 2 s borrow wait, LIFO, no test on borrow/return/idle, no evictor, filled to
- * its size before measuring.
+ * A bare commons-pool2 {@link GenericKeyedObjectPool} of pre-connected {@link SocketChannel}s to
+ * one loopback endpoint, set up as sockpool is in {@link SockpoolState}: the same maximum sizes,
+ * the same 2 s borrow wait, LIFO, no test on borrow/return/idle, no evictor, filled to its size
+ * before measuring.
  */
 @State(Scope.Benchmark)
 public class BarePoolState {
@@ -31,12 +32,12 @@ public class BarePoolState {
 
   GenericKeyedObjectPool<InetSocketAddress, SocketChannel> pool;
   InetSocketAddress key;
-  private AcceptingServer server;
+  private FakePeer server;
 
   /** Starts the peer and fills the pool. */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    server = AcceptingServer.start();
+    server = FakePeer.silent();
     key = server.address();
     GenericKeyedObjectPoolConfig<SocketChannel> config = new GenericKeyedObjectPoolConfig<>();
     config.setMaxTotalPerKey(poolSize);
@@ -64,7 +65,8 @@ public class BarePoolState {
   }
 
   /** Opens one blocking channel with TCP_NODELAY per pooled object. */
-  static final class ChannelFactory extends BaseKeyedPooledObjectFactory<InetSocketAddress, SocketChannel> {
+  static final class ChannelFactory
+      extends BaseKeyedPooledObjectFactory<InetSocketAddress, SocketChannel> {
     @Override
     public SocketChannel create(InetSocketAddress address) throws IOException {
       SocketChannel channel = SocketChannel.open(address);
@@ -78,7 +80,8 @@ public class BarePoolState {
     }
 
     @Override
-    public void destroyObject(InetSocketAddress key, PooledObject<SocketChannel> p) throws IOException {
+    public void destroyObject(InetSocketAddress key, PooledObject<SocketChannel> p)
+        throws IOException {
       p.getObject().close();
     }
   }

@@ -14,15 +14,17 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The price of a checkout plus return with no I/O, one endpoint: sockpool against the bare
- * commons-pool2 pool it is built on, same sizes. Thread count comes from {@code -t} (or
- * {@link PoolBenchRunner}, which runs 1, 4 and 16); with more threads than connections the
- * time includes waiting for a connection, for both pools alike.
+ * commons-pool2 pool it is built on, same sizes. Thread count comes from {@code -t} (or {@link
+ * PoolBenchRunner}, which runs 1, 4 and 16); with more threads than connections the time includes
+ * waiting for a connection, for both pools alike.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class CheckoutReturnBench {
 
   /** borrowObject + returnObject on the bare commons-pool2 pool. */

@@ -19,22 +19,22 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs the pool benchmarks once per thread count (JMH's {@code -t} takes one value) and prints
- * one table with the ratios the targets are about: sockpool against the bare commons-pool2
- * pool, and validation with the idle window against none.
+ * Runs the pool benchmarks once per thread count (JMH's {@code -t} takes one value) and prints one
+ * table with the ratios the targets are about: sockpool against the bare commons-pool2 pool, and
+ * validation with the idle window against none.
  *
- * <p>Usage: {@code java -cp benchmarks.jar io.sockpool.bench.jmh.PoolBenchRunner [--threads
- * 1,4,16] [--csv file] [any JMH option, e.g. a benchmark regex, -f 1 -wi 3 -i 5]}.
+ * <p>Usage: {@code java -cp benchmarks.jar io.sockpool.bench.jmh.PoolBenchRunner [--threads 1,4,16]
+ * [--csv file] [any JMH option, e.g. a benchmark regex, -f 1 -wi 3 -i 5]}.
  */
 public final class PoolBenchRunner {
   /** Benchmark pairs (numerator, denominator) whose ratio is printed, by method name. */
-  static final List<String[]> RATIOS = List.of(
-      new String[] {"sockpool", "bareCommonsPool2"},
-      new String[] {"validateIdleWindow", "noValidation"},
-      new String[] {"validateEveryBorrow", "noValidation"});
+  static final List<String[]> RATIOS =
+      List.of(
+          new String[] {"sockpool", "bareCommonsPool2"},
+          new String[] {"validateIdleWindow", "noValidation"},
+          new String[] {"validateEveryBorrow", "noValidation"});
 
-  private PoolBenchRunner() {
-  }
+  private PoolBenchRunner() {}
 
   /**
    * Entry point; exits 2 on a usage error.
@@ -95,7 +95,8 @@ public final class PoolBenchRunner {
       try {
         t = Integer.parseInt(part.strip());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--threads must be comma-separated integers, but had '" + part + "'");
+        throw new IllegalArgumentException(
+            "--threads must be comma-separated integers, but had '" + part + "'");
       }
       if (t < 1) {
         throw new IllegalArgumentException("--threads values must be >= 1, but one was " + t);
@@ -105,7 +106,9 @@ public final class PoolBenchRunner {
     return list;
   }
 
-  /** @return the method name of a result's benchmark */
+  /**
+   * @return the method name of a result's benchmark
+   */
   static String method(RunResult r) {
     String b = r.getParams().getBenchmark();
     return b.substring(b.lastIndexOf('.') + 1);
@@ -117,7 +120,9 @@ public final class PoolBenchRunner {
     return withoutMethod.substring(withoutMethod.lastIndexOf('.') + 1);
   }
 
-  /** @return the parameters as "k=v,k=v", sorted by key */
+  /**
+   * @return the parameters as "k=v,k=v", sorted by key
+   */
   private static String params(RunResult r) {
     TreeMap<String, String> map = new TreeMap<>();
     for (String key : r.getParams().getParamsKeys()) {
@@ -128,26 +133,56 @@ public final class PoolBenchRunner {
 
   static String table(List<RunResult> results) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-22s %-20s %-14s %7s %14s %12s%n", "benchmark", "method", "params",
-        "threads", "score", "error"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-22s %-20s %-14s %7s %14s %12s%n",
+            "benchmark",
+            "method",
+            "params",
+            "threads",
+            "score",
+            "error"));
     for (RunResult r : results) {
-      sb.append(String.format(Locale.ROOT, "%-22s %-20s %-14s %7d %14.1f %12.1f %s%n", className(r), method(r),
-          params(r), r.getParams().getThreads(), r.getPrimaryResult().getScore(),
-          r.getPrimaryResult().getScoreError(), r.getPrimaryResult().getScoreUnit()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-22s %-20s %-14s %7d %14.1f %12.1f %s%n",
+              className(r),
+              method(r),
+              params(r),
+              r.getParams().getThreads(),
+              r.getPrimaryResult().getScore(),
+              r.getPrimaryResult().getScoreError(),
+              r.getPrimaryResult().getScoreUnit()));
     }
     sb.append(System.lineSeparator());
-    sb.append(String.format(Locale.ROOT, "%-42s %-14s %7s %10s%n", "ratio (time per op)", "params", "threads", "ratio"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-42s %-14s %7s %10s%n",
+            "ratio (time per op)",
+            "params",
+            "threads",
+            "ratio"));
     for (String[] pair : RATIOS) {
       for (RunResult num : results) {
         if (!method(num).equals(pair[0])) {
           continue;
         }
         for (RunResult den : results) {
-          if (method(den).equals(pair[1]) && className(den).equals(className(num))
-              && params(den).equals(params(num)) && den.getParams().getThreads() == num.getParams().getThreads()) {
-            sb.append(String.format(Locale.ROOT, "%-42s %-14s %7d %10.2f%n", pair[0] + " / " + pair[1], params(num),
-                num.getParams().getThreads(),
-                num.getPrimaryResult().getScore() / den.getPrimaryResult().getScore()));
+          if (method(den).equals(pair[1])
+              && className(den).equals(className(num))
+              && params(den).equals(params(num))
+              && den.getParams().getThreads() == num.getParams().getThreads()) {
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "%-42s %-14s %7d %10.2f%n",
+                    pair[0] + " / " + pair[1],
+                    params(num),
+                    num.getParams().getThreads(),
+                    num.getPrimaryResult().getScore() / den.getPrimaryResult().getScore()));
           }
         }
       }
@@ -158,9 +193,17 @@ public final class PoolBenchRunner {
   static String csv(List<RunResult> results) {
     StringBuilder sb = new StringBuilder("class,method,params,threads,score,error,unit\n");
     for (RunResult r : results) {
-      sb.append(String.format(Locale.ROOT, "%s,%s,\"%s\",%d,%.3f,%.3f,%s%n", className(r), method(r), params(r),
-          r.getParams().getThreads(), r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
-          r.getPrimaryResult().getScoreUnit()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%s,\"%s\",%d,%.3f,%.3f,%s%n",
+              className(r),
+              method(r),
+              params(r),
+              r.getParams().getThreads(),
+              r.getPrimaryResult().getScore(),
+              r.getPrimaryResult().getScoreError(),
+              r.getPrimaryResult().getScoreUnit()));
     }
     return sb.toString();
   }

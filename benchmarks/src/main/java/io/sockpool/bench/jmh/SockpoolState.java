@@ -4,6 +4,7 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.time.Duration;
 import org.openjdk.jmh.annotations.Level;
@@ -14,11 +15,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A {@link SocketPool} to one loopback endpoint that accepts and stays silent, with the same
- * sizes and wait as {@link BarePoolState}: maxTotal = maxPerEndpoint = poolSize, 2 s checkout
- * timeout, {@link Validator#NONE}, warmed up to poolSize connections before measuring.
- * Everything else is sockpool's default (circuit breaker, liveness probe on borrow and
- * return, statistics, the 1 s maintenance thread).
+ * A {@link SocketPool} to one loopback endpoint that accepts and stays silent, with the same sizes
+ * and wait as {@link BarePoolState}: maxTotal = maxPerEndpoint = poolSize, 2 s checkout timeout,
+ * {@link Validator#NONE}, warmed up to poolSize connections before measuring. Everything else is
+ * sockpool's default (circuit breaker, liveness probe on borrow and return, statistics, the 1 s
+ * maintenance thread).
  */
 @State(Scope.Benchmark)
 public class SockpoolState {
@@ -28,23 +29,26 @@ public class SockpoolState {
 
   SocketPool pool;
   Endpoint endpoint;
-  private AcceptingServer server;
+  private FakePeer server;
 
   /** Starts the peer, creates and warms the pool. */
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    server = AcceptingServer.start();
+    server = FakePeer.silent();
     endpoint = Endpoint.of(server.address().getHostString(), server.port());
-    pool = SocketPool.create(PoolConfig.builder()
-        .poolName("jmh-sockpool")
-        .maxTotal(poolSize)
-        .maxPerEndpoint(poolSize)
-        .checkoutTimeout(Duration.ofSeconds(2))
-        .validator(Validator.NONE)
-        .build());
+    pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("jmh-sockpool")
+                .maxTotal(poolSize)
+                .maxPerEndpoint(poolSize)
+                .checkoutTimeout(Duration.ofSeconds(2))
+                .validator(Validator.NONE)
+                .build());
     int opened = pool.warmUp(endpoint, poolSize);
     if (opened != poolSize) {
-      throw new IllegalStateException("warmUp opened " + opened + " of " + poolSize + " connections");
+      throw new IllegalStateException(
+          "warmUp opened " + opened + " of " + poolSize + " connections");
     }
   }
 

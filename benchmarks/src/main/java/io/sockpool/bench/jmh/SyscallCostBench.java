@@ -23,10 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The unit costs behind sockpool's per-operation overhead, on this machine: a non-blocking
- * read on an idle connection that finds nothing (what the pool's liveness probe does on borrow
- * and on return, and what a read right after a request usually does), and a zero-timeout
- * select on the connection's own selector. Compare with {@link CheckoutReturnBench}.
+ * The unit costs behind sockpool's per-operation overhead, on this machine: a non-blocking read on
+ * an idle connection that finds nothing (what the pool's liveness probe does on borrow and on
+ * return, and what a read right after a request usually does), and a zero-timeout select on the
+ * connection's own selector. Compare with {@link CheckoutReturnBench}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

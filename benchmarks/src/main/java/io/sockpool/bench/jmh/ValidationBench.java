@@ -16,16 +16,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of validation on borrow, checkout + return against a real redis-server:
- * no validator; a RESP PING validator with the default 500 ms idle window (what users run:
- * a connection in steady use is never PINGed); and, for scale, the same validator on every
- * borrow (window 0: one extra round trip per checkout).
+ * The cost of validation on borrow, checkout + return against a real redis-server: no validator; a
+ * RESP PING validator with the default 500 ms idle window (what users run: a connection in steady
+ * use is never PINGed); and, for scale, the same validator on every borrow (window 0: one extra
+ * round trip per checkout).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class ValidationBench {
 
   /** {@link Validator#NONE}. */

@@ -4,10 +4,12 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
-import io.sockpool.bench.load.EmbeddedRedis;
 import io.sockpool.bench.load.RespPing;
+import io.sockpool.redis.EmbeddedRedis;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -16,9 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A {@link SocketPool} to a real redis-server (embedded, or the one in {@code REDIS_URL} as
- * {@code host:port}), sized like {@link SockpoolState}, with the validator and validation
- * window chosen by the subclass. The pool is warmed up to poolSize connections.
+ * A {@link SocketPool} to a real redis-server (embedded, or the one in {@code REDIS_URL} as {@code
+ * host:port}), sized like {@link SockpoolState}, with the validator and validation window chosen by
+ * the subclass. The pool is warmed up to poolSize connections.
  */
 @State(Scope.Benchmark)
 public abstract class ValidationState {
@@ -30,10 +32,14 @@ public abstract class ValidationState {
   Endpoint endpoint;
   private EmbeddedRedis redis;
 
-  /** @return the validator this variant uses */
+  /**
+   * @return the validator this variant uses
+   */
   abstract Validator validator();
 
-  /** @return the validation window this variant uses */
+  /**
+   * @return the validation window this variant uses
+   */
   abstract Duration validationWindow();
 
   /** Starts Redis (unless REDIS_URL names one), creates and warms the pool. */
@@ -43,20 +49,23 @@ public abstract class ValidationState {
     if (url != null && !url.isBlank()) {
       endpoint = Endpoint.parse(url.replaceFirst("^redis://", "").replaceFirst("/.*$", ""));
     } else {
-      redis = EmbeddedRedis.start();
-      endpoint = Endpoint.of(redis.address().getHostString(), redis.address().getPort());
+      redis = EmbeddedRedis.start(List.of());
+      endpoint = redis.endpoint();
     }
-    pool = SocketPool.create(PoolConfig.builder()
-        .poolName("jmh-validation")
-        .maxTotal(poolSize)
-        .maxPerEndpoint(poolSize)
-        .checkoutTimeout(Duration.ofSeconds(2))
-        .validator(validator())
-        .validationWindow(validationWindow())
-        .build());
+    pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("jmh-validation")
+                .maxTotal(poolSize)
+                .maxPerEndpoint(poolSize)
+                .checkoutTimeout(Duration.ofSeconds(2))
+                .validator(validator())
+                .validationWindow(validationWindow())
+                .build());
     int opened = pool.warmUp(endpoint, poolSize);
     if (opened != poolSize) {
-      throw new IllegalStateException("warmUp opened " + opened + " of " + poolSize + " connections to " + endpoint);
+      throw new IllegalStateException(
+          "warmUp opened " + opened + " of " + poolSize + " connections to " + endpoint);
     }
   }
 
@@ -65,7 +74,11 @@ public abstract class ValidationState {
   public void tearDown() {
     pool.close();
     if (redis != null) {
-      redis.close();
+      try {
+        redis.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 

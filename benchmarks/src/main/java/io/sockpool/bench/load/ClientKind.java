@@ -58,7 +58,9 @@ public enum ClientKind {
     this.cliName = cliName;
   }
 
-  /** @return the name used on the command line, in the table, the CSV and the chart */
+  /**
+   * @return the name used on the command line, in the table, the CSV and the chart
+   */
   public String cliName() {
     return cliName;
   }
@@ -72,7 +74,8 @@ public enum ClientKind {
    * @return the client; the caller closes it
    * @throws IOException if the client must connect up front and could not
    */
-  abstract PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) throws IOException;
+  abstract PingClient create(InetSocketAddress redis, int poolSize, Duration timeout)
+      throws IOException;
 
   /**
    * Looks a client up by its command-line name.
@@ -91,7 +94,9 @@ public enum ClientKind {
     throw new IllegalArgumentException("unknown client '" + name + "'; allowed: " + allNames());
   }
 
-  /** @return every command-line name, comma-separated */
+  /**
+   * @return every command-line name, comma-separated
+   */
   public static String allNames() {
     return Arrays.stream(values()).map(ClientKind::cliName).collect(Collectors.joining(","));
   }

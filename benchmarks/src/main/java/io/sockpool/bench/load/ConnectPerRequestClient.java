@@ -1,14 +1,13 @@
 package io.sockpool.bench.load;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * The no-pool baseline: a new TCP connection for every PING, closed (by the client, so the
- * client side keeps the TIME_WAIT) right after the reply.
+ * The no-pool baseline: a new TCP connection for every PING, closed (by the client, so the client
+ * side keeps the TIME_WAIT) right after the reply.
  */
 final class ConnectPerRequestClient implements PingClient {
   private final InetSocketAddress redis;

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ceiling: every load thread owns one pre-connected blocking {@link SocketChannel} and
- * never shares or returns it. No pool, no locking, one write and one read syscall per PING.
+ * The ceiling: every load thread owns one pre-connected blocking {@link SocketChannel} and never
+ * shares or returns it. No pool, no locking, one write and one read syscall per PING.
  */
 final class DedicatedChannelClient implements PingClient {
   private final InetSocketAddress redis;

@@ -9,9 +9,9 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 
 /**
- * Jedis' {@link JedisPool} as users configure it: {@link JedisPoolConfig} defaults (which
- * include testWhileIdle on the evictor, not testOnBorrow) with maxTotal and maxIdle set to
- * the harness' pool size, and a bounded wait equal to sockpool's checkout timeout.
+ * Jedis' {@link JedisPool} as users configure it: {@link JedisPoolConfig} defaults (which include
+ * testWhileIdle on the evictor, not testOnBorrow) with maxTotal and maxIdle set to the harness'
+ * pool size, and a bounded wait equal to sockpool's checkout timeout.
  */
 final class JedisPoolClient implements PingClient {
   private final JedisPool pool;
@@ -22,7 +22,9 @@ final class JedisPoolClient implements PingClient {
     config.setMaxIdle(poolSize);
     config.setMaxWait(timeout);
     config.setBlockWhenExhausted(true);
-    this.pool = new JedisPool(config, redis.getHostString(), redis.getPort(), Math.toIntExact(timeout.toMillis()));
+    this.pool =
+        new JedisPool(
+            config, redis.getHostString(), redis.getPort(), Math.toIntExact(timeout.toMillis()));
   }
 
   @Override
@@ -39,10 +41,24 @@ final class JedisPoolClient implements PingClient {
 
   @Override
   public Optional<String> diagnostics() {
-    return Optional.of("{active=" + pool.getNumActive() + ", idle=" + pool.getNumIdle() + ", waiting="
-        + pool.getNumWaiters() + ", created=" + pool.getCreatedCount() + ", destroyed=" + pool.getDestroyedCount()
-        + ", borrowed=" + pool.getBorrowedCount() + ", waitMeanMicros=" + pool.getMeanBorrowWaitDuration().toNanos() / 1000
-        + ", waitMaxMicros=" + pool.getMaxBorrowWaitDuration().toNanos() / 1000 + "}");
+    return Optional.of(
+        "{active="
+            + pool.getNumActive()
+            + ", idle="
+            + pool.getNumIdle()
+            + ", waiting="
+            + pool.getNumWaiters()
+            + ", created="
+            + pool.getCreatedCount()
+            + ", destroyed="
+            + pool.getDestroyedCount()
+            + ", borrowed="
+            + pool.getBorrowedCount()
+            + ", waitMeanMicros="
+            + pool.getMeanBorrowWaitDuration().toNanos() / 1000
+            + ", waitMaxMicros="
+            + pool.getMaxBorrowWaitDuration().toNanos() / 1000
+            + "}");
   }
 
   @Override

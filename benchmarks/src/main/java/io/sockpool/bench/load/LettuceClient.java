@@ -9,9 +9,9 @@ import java.net.ProtocolException;
 import java.time.Duration;
 
 /**
- * Lettuce as its documentation recommends: one thread-safe connection shared by every thread,
- * the synchronous API on top of its Netty event loop (commands from many threads are
- * pipelined on that one connection).
+ * Lettuce as its documentation recommends: one thread-safe connection shared by every thread, the
+ * synchronous API on top of its Netty event loop (commands from many threads are pipelined on that
+ * one connection).
  */
 final class LettuceClient implements PingClient {
   private final RedisClient client;
@@ -19,11 +19,12 @@ final class LettuceClient implements PingClient {
   private final RedisCommands<String, String> sync;
 
   LettuceClient(InetSocketAddress redis, Duration timeout) {
-    RedisURI uri = RedisURI.builder()
-        .withHost(redis.getHostString())
-        .withPort(redis.getPort())
-        .withTimeout(timeout)
-        .build();
+    RedisURI uri =
+        RedisURI.builder()
+            .withHost(redis.getHostString())
+            .withPort(redis.getPort())
+            .withTimeout(timeout)
+            .build();
     this.client = RedisClient.create(uri);
     try {
       this.connection = client.connect();

@@ -1,5 +1,6 @@
 package io.sockpool.bench.load;
 
+import io.sockpool.redis.EmbeddedRedis;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -7,28 +8,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Redis PING load harness: for each thread count, runs each client for a fixed time,
- * then prints a table (ops/s, p50/p99/p99.9 in microseconds, ratio to the dedicated-channel
- * ceiling and to JedisPool) and writes {@code results.csv} and {@code throughput.png}.
+ * The Redis PING load harness: for each thread count, runs each client for a fixed time, then
+ * prints a table (ops/s, p50/p99/p99.9 in microseconds, ratio to the dedicated-channel ceiling and
+ * to JedisPool) and writes {@code results.csv} and {@code throughput.png}.
  *
- * <p>Points run thread-count first, so all clients at one thread count run close together in
- * time (fairer on a machine with other load). Run it with
- * {@code java -cp benchmarks/target/benchmarks.jar io.sockpool.bench.load.LoadHarness --help}.
+ * <p>Points run thread-count first, so all clients at one thread count run close together in time
+ * (fairer on a machine with other load). Run it with {@code java -cp
+ * benchmarks/target/benchmarks.jar io.sockpool.bench.load.LoadHarness --help}.
  */
 public final class LoadHarness {
 
-  private LoadHarness() {
-  }
+  private LoadHarness() {}
 
   /** What a run produced. */
-  public record Report(List<PointResult> results, Path csv, Path png, String table) {
-  }
+  public record Report(List<PointResult> results, Path csv, Path png, String table) {}
 
   /**
    * Command-line entry point; exits 2 on a usage error, 1 if the run failed.
@@ -69,20 +68,30 @@ public final class LoadHarness {
    * @param options what to run
    * @param log where progress and the table go
    * @return the results and the written files
-   * @throws IOException if Redis could not be started or reached, a client failed to start, a
-   *     load thread got stuck, or the files could not be written
+   * @throws IOException if Redis could not be started or reached, a client failed to start, a load
+   *     thread got stuck, or the files could not be written
    * @throws InterruptedException if interrupted while waiting for load threads
    */
-  public static Report run(LoadOptions options, PrintStream log) throws IOException, InterruptedException {
+  public static Report run(LoadOptions options, PrintStream log)
+      throws IOException, InterruptedException {
     Files.createDirectories(options.out());
-    EmbeddedRedis embedded = options.redis().isPresent() ? null : EmbeddedRedis.start();
+    EmbeddedRedis embedded = options.redis().isPresent() ? null : EmbeddedRedis.start(List.of());
     try {
-      InetSocketAddress redis = embedded != null ? embedded.address()
-          : options.redis().get().resolve();
-      String target = embedded != null ? "embedded redis-server at " + redis.getHostString() + ":" + redis.getPort()
-          : "redis at " + options.redis().get();
-      log.printf(Locale.ROOT, "%s; %d cores; %s per point after %s warm-up; pool size %d%n", target,
-          Runtime.getRuntime().availableProcessors(), pretty(options.duration()), pretty(options.warmup()),
+      InetSocketAddress redis =
+          embedded != null
+              ? new InetSocketAddress(embedded.endpoint().host(), embedded.endpoint().port())
+              : options.redis().get().resolve();
+      String target =
+          embedded != null
+              ? "embedded redis-server at " + redis.getHostString() + ":" + redis.getPort()
+              : "redis at " + options.redis().get();
+      log.printf(
+          Locale.ROOT,
+          "%s; %d cores; %s per point after %s warm-up; pool size %d%n",
+          target,
+          Runtime.getRuntime().availableProcessors(),
+          pretty(options.duration()),
+          pretty(options.warmup()),
           options.poolSize());
       Map<String, List<Sample>> samples = new LinkedHashMap<>();
       for (int round = 1; round <= options.rounds(); round++) {
@@ -99,8 +108,12 @@ public final class LoadHarness {
       List<PointResult> results = new ArrayList<>();
       for (int threads : options.threads()) {
         for (ClientKind kind : options.clients()) {
-          results.add(PointResult.of(kind.cliName(), threads, options.poolSize(),
-              samples.get(kind.cliName() + "@" + threads)));
+          results.add(
+              PointResult.of(
+                  kind.cliName(),
+                  threads,
+                  options.poolSize(),
+                  samples.get(kind.cliName() + "@" + threads)));
         }
       }
       String table = ResultTable.format(results);
@@ -109,9 +122,19 @@ public final class LoadHarness {
       Path csv = options.out().resolve("results.csv");
       Path png = options.out().resolve("throughput.png");
       CsvReport.write(results, csv);
-      ThroughputChart.write(results, String.format(Locale.ROOT, "%s per point%s, pool size %d, %s, %d cores",
-          pretty(options.duration()), options.rounds() > 1 ? " (dot: median of " + options.rounds() + " rounds, whisker: min-max)" : "",
-          options.poolSize(), target, Runtime.getRuntime().availableProcessors()), png);
+      ThroughputChart.write(
+          results,
+          String.format(
+              Locale.ROOT,
+              "%s per point%s, pool size %d, %s, %d cores",
+              pretty(options.duration()),
+              options.rounds() > 1
+                  ? " (dot: median of " + options.rounds() + " rounds, whisker: min-max)"
+                  : "",
+              options.poolSize(),
+              target,
+              Runtime.getRuntime().availableProcessors()),
+          png);
       log.println("wrote " + csv + " and " + png);
       return new Report(List.copyOf(results), csv, png, table);
     } finally {
@@ -121,19 +144,32 @@ public final class LoadHarness {
     }
   }
 
-  private static Sample runPoint(ClientKind kind, int threads, InetSocketAddress redis, LoadOptions options,
-      PrintStream log) throws IOException, InterruptedException {
+  private static Sample runPoint(
+      ClientKind kind, int threads, InetSocketAddress redis, LoadOptions options, PrintStream log)
+      throws IOException, InterruptedException {
     log.printf(Locale.ROOT, "  %-18s %3d threads ... ", kind.cliName(), threads);
     log.flush();
     Sample s;
     String diagnostics;
     try (PingClient client = kind.create(redis, options.poolSize(), options.timeout())) {
-      s = LoadRunner.run(kind.cliName(), client, threads, options.warmup(), options.duration(), redis.getPort());
+      s =
+          LoadRunner.run(
+              kind.cliName(),
+              client,
+              threads,
+              options.warmup(),
+              options.duration(),
+              redis.getPort());
       diagnostics = client.diagnostics().map(d -> "  " + d).orElse("");
     } catch (IOException | RuntimeException e) {
-      throw new IOException(kind.cliName() + " at " + threads + " threads failed: " + e.getMessage(), e);
+      throw new IOException(
+          kind.cliName() + " at " + threads + " threads failed: " + e.getMessage(), e);
     }
-    log.printf(Locale.ROOT, "%.0f ops/s%s%s%n", s.opsPerSecond(), s.errors() > 0 ? ", " + s.errors() + " errors" : "",
+    log.printf(
+        Locale.ROOT,
+        "%.0f ops/s%s%s%n",
+        s.opsPerSecond(),
+        s.errors() > 0 ? ", " + s.errors() + " errors" : "",
         diagnostics);
     return s;
   }

@@ -1,15 +1,14 @@
 package io.sockpool.bench.load;
 
 import io.sockpool.Endpoint;
+import io.sockpool.redis.demo.cli.Quantities;
+import io.sockpool.redis.demo.cli.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The load harness' command line, parsed and checked. Immutable.
@@ -24,25 +23,34 @@ import java.util.regex.Pattern;
  * @param redis an external Redis; empty means start the embedded one
  * @param out directory for the CSV and the PNG; created if missing
  */
-public record LoadOptions(Duration duration, Duration warmup, List<Integer> threads, List<ClientKind> clients,
-    int rounds, int poolSize, Duration timeout, Optional<Endpoint> redis, Path out) {
+public record LoadOptions(
+    Duration duration,
+    Duration warmup,
+    List<Integer> threads,
+    List<ClientKind> clients,
+    int rounds,
+    int poolSize,
+    Duration timeout,
+    Optional<Endpoint> redis,
+    Path out) {
 
   /** Help text printed for {@code --help} and after a usage error. */
-  public static final String USAGE = String.join("\n",
-      "usage: LoadHarness [--duration 10s] [--warmup 2s] [--threads 1,8,64] [--clients "
-          + ClientKind.allNames() + "]",
-      "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results]",
-      "  --duration   measured time per client and thread count (e.g. 500ms, 10s, 1m); default 10s",
-      "  --warmup     unmeasured time before each measurement; default 2s",
-      "  --threads    comma-separated thread counts, each >= 1; default 1,8,64",
-      "  --clients    comma-separated, from: " + ClientKind.allNames() + "; default all",
-      "  --rounds     measure every point this many times, interleaved; the table shows the median; default 1",
-      "  --pool-size  connections per pool (JedisPool, sockpool); default 16",
-      "  --timeout    connect/checkout/command timeout of every client; default 2s",
-      "  --redis      use this Redis instead of starting the embedded redis-server",
-      "  --out        directory for results.csv and throughput.png; default load-results");
-
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+  public static final String USAGE =
+      String.join(
+          "\n",
+          "usage: LoadHarness [--duration 10s] [--warmup 2s] [--threads 1,8,64] [--clients "
+              + ClientKind.allNames()
+              + "]",
+          "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results]",
+          "  --duration   measured time per client and thread count (a number with us, ms, s or m: 500ms, 1.5s, 1m); default 10s",
+          "  --warmup     unmeasured time before each measurement; default 2s",
+          "  --threads    comma-separated thread counts, each >= 1; default 1,8,64",
+          "  --clients    comma-separated, from: " + ClientKind.allNames() + "; default all",
+          "  --rounds     measure every point this many times, interleaved; the table shows the median; default 1",
+          "  --pool-size  connections per pool (JedisPool, sockpool); default 16",
+          "  --timeout    connect/checkout/command timeout of every client; default 2s",
+          "  --redis      use this Redis instead of starting the embedded redis-server",
+          "  --out        directory for results.csv and throughput.png; default load-results");
 
   /** Checks the values; see the record components for what is allowed. */
   public LoadOptions {
@@ -52,7 +60,8 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
     }
     positive("--timeout", timeout);
     if (threads.isEmpty()) {
-      throw new IllegalArgumentException("--threads must name at least one thread count, but was empty");
+      throw new IllegalArgumentException(
+          "--threads must name at least one thread count, but was empty");
     }
     for (int t : threads) {
       if (t < 1 || t > 4096) {
@@ -60,14 +69,16 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
       }
     }
     if (threads.stream().distinct().count() != threads.size()) {
-      throw new IllegalArgumentException("--threads must not repeat a thread count, but was " + threads);
+      throw new IllegalArgumentException(
+          "--threads must not repeat a thread count, but was " + threads);
     }
     if (rounds < 1 || rounds > 100) {
       throw new IllegalArgumentException("--rounds must be in 1..100, but was " + rounds);
     }
     if (clients.isEmpty()) {
-      throw new IllegalArgumentException("--clients must name at least one client, but was empty; allowed: "
-          + ClientKind.allNames());
+      throw new IllegalArgumentException(
+          "--clients must name at least one client, but was empty; allowed: "
+              + ClientKind.allNames());
     }
     if (clients.stream().distinct().count() != clients.size()) {
       throw new IllegalArgumentException("--clients must not repeat a client, but was " + clients);
@@ -79,7 +90,9 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
     clients = List.copyOf(clients);
   }
 
-  /** @return the defaults: 10 s, 2 s warm-up, 1/8/64 threads, every client, 1 round, pool 16 */
+  /**
+   * @return the defaults: 10 s, 2 s warm-up, 1/8/64 threads, every client, 1 round, pool 16
+   */
   public static LoadOptions defaults() {
     return parse(new String[0]);
   }
@@ -104,8 +117,8 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag.startsWith("--")
-            ? flag + " needs a value" : "unexpected argument '" + flag + "'");
+        throw new IllegalArgumentException(
+            flag.startsWith("--") ? flag + " needs a value" : "unexpected argument '" + flag + "'");
       }
       String value = args[++i];
       switch (flag) {
@@ -121,29 +134,21 @@ public record LoadOptions(Duration duration, Duration warmup, List<Integer> thre
         default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
       }
     }
-    return new LoadOptions(duration, warmup, threads, clients, rounds, poolSize, timeout, redis, out);
+    return new LoadOptions(
+        duration, warmup, threads, clients, rounds, poolSize, timeout, redis, out);
   }
 
   /**
-   * Parses {@code 500ms}, {@code 10s}, {@code 2m} or an ISO-8601 duration ({@code PT10S}).
+   * Parses a duration as every command line here does ({@link Quantities#duration}): a number and a
+   * unit, {@code 250us}, {@code 500ms}, {@code 1.5s}, {@code 2m}.
    *
-   * @throws IllegalArgumentException if the text is neither
+   * @throws IllegalArgumentException if the text is not such a duration
    */
   static Duration duration(String flag, String text) {
-    Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        default -> Duration.ofMinutes(n);
-      };
-    }
     try {
-      return Duration.parse(text.strip());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(flag + " must be a duration like 500ms, 10s, 1m or PT10S, but was '"
-          + text + "'");
+      return Quantities.duration(flag, text);
+    } catch (UsageException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 

@@ -11,21 +11,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs one measured point: {@code threads} platform threads send PINGs in a closed loop
- * (each waits for its reply before the next) through one {@link PingClient}, first for the
- * warm-up, then for the measured window. A PING counts when it started and finished inside
- * the window; its latency goes into the thread's own HdrHistogram (no shared state on the hot
- * path), merged at the end.
+ * Runs one measured point: {@code threads} platform threads send PINGs in a closed loop (each waits
+ * for its reply before the next) through one {@link PingClient}, first for the warm-up, then for
+ * the measured window. A PING counts when it started and finished inside the window; its latency
+ * goes into the thread's own HdrHistogram (no shared state on the hot path), merged at the end.
  */
 final class LoadRunner {
   /** How long past the planned end the runner waits for a stuck thread before giving up. */
   private static final Duration STRAGGLER_GRACE = Duration.ofSeconds(30);
 
-  private LoadRunner() {
-  }
+  private LoadRunner() {}
 
-  static Sample run(String name, PingClient client, int threads, Duration warmup, Duration measure,
-      int redisPort) throws IOException, InterruptedException {
+  static Sample run(
+      String name, PingClient client, int threads, Duration warmup, Duration measure, int redisPort)
+      throws IOException, InterruptedException {
     List<PingClient.Worker> workers = new ArrayList<>(threads);
     try {
       for (int i = 0; i < threads; i++) {
@@ -41,17 +40,20 @@ final class LoadRunner {
       for (int i = 0; i < threads; i++) {
         int index = i;
         PingClient.Worker worker = workers.get(i);
-        Thread t = new Thread(() -> {
-          ready.countDown();
-          try {
-            go.await();
-            results[index] = loop(worker, window[0], window[1]);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } catch (Throwable e) {
-            crash.compareAndSet(null, e);
-          }
-        }, "load-" + name + "-" + i);
+        Thread t =
+            new Thread(
+                () -> {
+                  ready.countDown();
+                  try {
+                    go.await();
+                    results[index] = loop(worker, window[0], window[1]);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } catch (Throwable e) {
+                    crash.compareAndSet(null, e);
+                  }
+                },
+                "load-" + name + "-" + i);
         t.setDaemon(true);
         running.add(t);
         t.start();
@@ -64,16 +66,22 @@ final class LoadRunner {
       Optional<Long> cpuStart = ProcessCpu.nanos();
       sleepUntil(window[1]);
       Optional<Long> cpuEnd = ProcessCpu.nanos();
-      Optional<Duration> cpu = cpuStart.isPresent() && cpuEnd.isPresent()
-          ? Optional.of(Duration.ofNanos(cpuEnd.get() - cpuStart.get())) : Optional.empty();
+      Optional<Duration> cpu =
+          cpuStart.isPresent() && cpuEnd.isPresent()
+              ? Optional.of(Duration.ofNanos(cpuEnd.get() - cpuStart.get()))
+              : Optional.empty();
       long deadline = window[1] + STRAGGLER_GRACE.toNanos();
       for (Thread t : running) {
         long left = deadline - System.nanoTime();
         t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         if (t.isAlive()) {
           running.forEach(Thread::interrupt);
-          throw new IOException("load thread " + t.getName() + " still running " + STRAGGLER_GRACE.toSeconds()
-              + " s after the end of the measurement; the client is stuck");
+          throw new IOException(
+              "load thread "
+                  + t.getName()
+                  + " still running "
+                  + STRAGGLER_GRACE.toSeconds()
+                  + " s after the end of the measurement; the client is stuck");
         }
       }
       if (crash.get() != null) {

@@ -9,8 +9,8 @@ import java.io.IOException;
 public interface PingClient extends AutoCloseable {
 
   /**
-   * Makes the state one load thread uses (a dedicated channel, buffers, ...). Called on the
-   * harness thread before the clock starts; the worker is then used by one thread only.
+   * Makes the state one load thread uses (a dedicated channel, buffers, ...). Called on the harness
+   * thread before the clock starts; the worker is then used by one thread only.
    *
    * @return a worker
    * @throws IOException if it needs a connection and could not open one
@@ -43,7 +43,6 @@ public interface PingClient extends AutoCloseable {
 
     /** Releases what this worker holds; the default holds nothing. */
     @Override
-    default void close() {
-    }
+    default void close() {}
   }
 }

@@ -24,14 +24,29 @@ import org.HdrHistogram.Histogram;
  * @param p99Micros 99th percentile in microseconds
  * @param p999Micros 99.9th percentile in microseconds
  * @param maxMicros the slowest PING in microseconds
- * @param cpuMicrosPerOp the median over the rounds of the JVM's CPU microseconds (all threads,
- *     user + system) per PING: the client's own cost, whatever the scheduler does with latency
+ * @param cpuMicrosPerOp the median over the rounds of the JVM's CPU microseconds (all threads, user
+ *     + system) per PING: the client's own cost, whatever the scheduler does with latency
  * @param timeWaitBefore TIME_WAIT sockets on the Redis port before the first round, if countable
- * @param timeWaitAfter TIME_WAIT sockets on the Redis port right after the first round, if countable
+ * @param timeWaitAfter TIME_WAIT sockets on the Redis port right after the first round, if
+ *     countable
  */
-public record PointResult(String client, int threads, int poolSize, Duration measuredPerRound, int rounds, long ops,
-    long errors, Optional<String> firstError, double opsPerSecond, double opsPerSecondMin, double opsPerSecondMax,
-    double p50Micros, double p99Micros, double p999Micros, double maxMicros, Optional<Double> cpuMicrosPerOp,
+public record PointResult(
+    String client,
+    int threads,
+    int poolSize,
+    Duration measuredPerRound,
+    int rounds,
+    long ops,
+    long errors,
+    Optional<String> firstError,
+    double opsPerSecond,
+    double opsPerSecondMin,
+    double opsPerSecondMax,
+    double p50Micros,
+    double p99Micros,
+    double p999Micros,
+    double maxMicros,
+    Optional<Double> cpuMicrosPerOp,
     Optional<Long> timeWaitBefore,
     Optional<Long> timeWaitAfter) {
 
@@ -63,12 +78,31 @@ public record PointResult(String client, int threads, int poolSize, Duration mea
     double median = median(rates);
     int n = rates.length;
     Arrays.sort(rates);
-    double[] cpu = samples.stream().flatMap(s -> s.cpuMicrosPerOp().stream()).mapToDouble(Double::doubleValue).toArray();
+    double[] cpu =
+        samples.stream()
+            .flatMap(s -> s.cpuMicrosPerOp().stream())
+            .mapToDouble(Double::doubleValue)
+            .toArray();
     Optional<Double> cpuPerOp = cpu.length == n ? Optional.of(median(cpu)) : Optional.empty();
     Sample first = samples.get(0);
-    return new PointResult(client, threads, poolSize, first.measured(), n, ops, errors, firstError, median,
-        rates[0], rates[n - 1], micros(all.getValueAtPercentile(50)), micros(all.getValueAtPercentile(99)),
-        micros(all.getValueAtPercentile(99.9)), micros(all.getMaxValue()), cpuPerOp, first.timeWaitBefore(),
+    return new PointResult(
+        client,
+        threads,
+        poolSize,
+        first.measured(),
+        n,
+        ops,
+        errors,
+        firstError,
+        median,
+        rates[0],
+        rates[n - 1],
+        micros(all.getValueAtPercentile(50)),
+        micros(all.getValueAtPercentile(99)),
+        micros(all.getValueAtPercentile(99.9)),
+        micros(all.getMaxValue()),
+        cpuPerOp,
+        first.timeWaitBefore(),
         first.timeWaitAfter());
   }
 

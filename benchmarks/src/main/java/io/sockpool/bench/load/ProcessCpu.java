@@ -6,10 +6,11 @@ import java.util.Optional;
 
 /** The CPU time this JVM has used so far, all threads, user plus system. */
 final class ProcessCpu {
-  private ProcessCpu() {
-  }
+  private ProcessCpu() {}
 
-  /** @return CPU nanoseconds, or empty where the JVM does not report them */
+  /**
+   * @return CPU nanoseconds, or empty where the JVM does not report them
+   */
   static Optional<Long> nanos() {
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {

@@ -12,12 +12,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * sockpool: each PING checks a connection out of a {@link SocketPool}, writes the request and
- * reads the 7-byte reply through the pool's timed {@code Connection} I/O, and returns it.
- * maxTotal and maxPerEndpoint are the harness' pool size; the checkout, connect and I/O
- * timeouts are the harness' timeout. With {@code validate}, the pool runs a RESP PING
- * validator on borrow for connections idle longer than the default validation window (500 ms);
- * without, it uses {@link Validator#NONE} (only the pool's cheap liveness probe).
+ * sockpool: each PING checks a connection out of a {@link SocketPool}, writes the request and reads
+ * the 7-byte reply through the pool's timed {@code Connection} I/O, and returns it. maxTotal and
+ * maxPerEndpoint are the harness' pool size; the checkout, connect and I/O timeouts are the
+ * harness' timeout. With {@code validate}, the pool runs a RESP PING validator on borrow for
+ * connections idle longer than the default validation window (500 ms); without, it uses {@link
+ * Validator#NONE} (only the pool's cheap liveness probe).
  */
 final class SockpoolClient implements PingClient {
   private final SocketPool pool;
@@ -27,14 +27,17 @@ final class SockpoolClient implements PingClient {
   SockpoolClient(InetSocketAddress redis, int poolSize, Duration timeout, boolean validate) {
     this.endpoint = Endpoint.of(redis.getHostString(), redis.getPort());
     this.timeout = timeout;
-    this.pool = SocketPool.create(PoolConfig.builder()
-        .poolName(validate ? "bench-sockpool-validate" : "bench-sockpool")
-        .maxTotal(poolSize)
-        .maxPerEndpoint(poolSize)
-        .checkoutTimeout(timeout)
-        .connectTimeout(timeout)
-        .validator(validate ? Validator.expect(RespPing.REQUEST, RespPing.REPLY) : Validator.NONE)
-        .build());
+    this.pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName(validate ? "bench-sockpool-validate" : "bench-sockpool")
+                .maxTotal(poolSize)
+                .maxPerEndpoint(poolSize)
+                .checkoutTimeout(timeout)
+                .connectTimeout(timeout)
+                .validator(
+                    validate ? Validator.expect(RespPing.REQUEST, RespPing.REPLY) : Validator.NONE)
+                .build());
   }
 
   @Override

@@ -22,10 +22,10 @@ import java.util.TreeSet;
 import javax.imageio.ImageIO;
 
 /**
- * Draws throughput (ops/s) against thread count, one line per client, as a PNG with plain
- * Java2D (runs headless). Thread counts are spaced evenly (they are usually powers of two or
- * eight); the y axis starts at zero so heights compare honestly. With several rounds, the dot
- * is the median and the whisker spans the slowest to the fastest round.
+ * Draws throughput (ops/s) against thread count, one line per client, as a PNG with plain Java2D
+ * (runs headless). Thread counts are spaced evenly (they are usually powers of two or eight); the y
+ * axis starts at zero so heights compare honestly. With several rounds, the dot is the median and
+ * the whisker spans the slowest to the fastest round.
  */
 final class ThroughputChart {
   static final int WIDTH = 1000;
@@ -34,17 +34,17 @@ final class ThroughputChart {
   private static final int RIGHT = 210;
   private static final int TOP = 70;
   private static final int BOTTOM = 70;
-  private static final Map<String, Color> COLORS = Map.of(
-      "dedicated", new Color(0x44, 0x44, 0x44),
-      "sockpool", new Color(0x1f, 0x63, 0xc8),
-      "sockpool-validate", new Color(0x8e, 0x44, 0xad),
-      "jedispool", new Color(0xe6, 0x7e, 0x22),
-      "lettuce", new Color(0x27, 0xa0, 0x5a),
-      "connect", new Color(0xc0, 0x39, 0x2b));
+  private static final Map<String, Color> COLORS =
+      Map.of(
+          "dedicated", new Color(0x44, 0x44, 0x44),
+          "sockpool", new Color(0x1f, 0x63, 0xc8),
+          "sockpool-validate", new Color(0x8e, 0x44, 0xad),
+          "jedispool", new Color(0xe6, 0x7e, 0x22),
+          "lettuce", new Color(0x27, 0xa0, 0x5a),
+          "connect", new Color(0xc0, 0x39, 0x2b));
   private static final Color[] SPARE = {Color.MAGENTA, Color.CYAN.darker(), Color.PINK.darker()};
 
-  private ThroughputChart() {
-  }
+  private ThroughputChart() {}
 
   static void write(List<PointResult> results, String subtitle, Path file) throws IOException {
     BufferedImage image = render(results, subtitle);
@@ -58,7 +58,8 @@ final class ThroughputChart {
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, WIDTH, HEIGHT);
       draw(g, results, subtitle);
@@ -69,7 +70,8 @@ final class ThroughputChart {
   }
 
   private static void draw(Graphics2D g, List<PointResult> results, String subtitle) {
-    List<Integer> threads = new ArrayList<>(new TreeSet<>(results.stream().map(PointResult::threads).toList()));
+    List<Integer> threads =
+        new ArrayList<>(new TreeSet<>(results.stream().map(PointResult::threads).toList()));
     Map<String, List<PointResult>> byClient = new LinkedHashMap<>();
     for (PointResult r : results) {
       byClient.computeIfAbsent(r.client(), k -> new ArrayList<>()).add(r);
@@ -114,7 +116,8 @@ final class ThroughputChart {
     }
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     String xTitle = "load threads";
-    g.drawString(xTitle, LEFT + plotW / 2 - g.getFontMetrics().stringWidth(xTitle) / 2, HEIGHT - 22);
+    g.drawString(
+        xTitle, LEFT + plotW / 2 - g.getFontMetrics().stringWidth(xTitle) / 2, HEIGHT - 22);
     Graphics2D rotated = (Graphics2D) g.create();
     rotated.rotate(-Math.PI / 2);
     rotated.drawString("PINGs per second", -(TOP + plotH / 2 + 50), 22);
@@ -122,7 +125,9 @@ final class ThroughputChart {
 
     // one line per client
     Stroke line = new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
-    Stroke dashed = new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {8f, 6f}, 0f);
+    Stroke dashed =
+        new BasicStroke(
+            2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {8f, 6f}, 0f);
     int spare = 0;
     int seriesIndex = 0;
     int legendY = TOP + 10;
@@ -134,7 +139,8 @@ final class ThroughputChart {
       Stroke stroke = e.getKey().equals(ClientKind.DEDICATED.cliName()) ? dashed : line;
       List<PointResult> points = new ArrayList<>(e.getValue());
       points.sort((a, b) -> Integer.compare(a.threads(), b.threads()));
-      // dodge each client a few pixels sideways so the min-max whiskers of the rounds do not overlap
+      // dodge each client a few pixels sideways so the min-max whiskers of the rounds do not
+      // overlap
       double dodge = (seriesIndex - (byClient.size() - 1) / 2.0) * 5;
       seriesIndex++;
       Path2D path = new Path2D.Double();
@@ -189,7 +195,9 @@ final class ThroughputChart {
     return LEFT + pad + (int) Math.round(index * (plotW - 2.0 * pad) / (count - 1));
   }
 
-  /** @return 1, 2 or 5 times a power of ten, at least {@code rough} */
+  /**
+   * @return 1, 2 or 5 times a power of ten, at least {@code rough}
+   */
   static double niceStep(double rough) {
     if (rough <= 0) {
       return 1;

@@ -10,15 +10,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Counts TCP sockets in TIME_WAIT that have a given port at either end, with
- * {@code ss -tan state time-wait} or, if {@code ss} is missing, from {@code /proc/net/tcp} and
- * {@code /proc/net/tcp6} (state {@code 06}). On other systems the count is unavailable.
+ * Counts TCP sockets in TIME_WAIT that have a given port at either end, with {@code ss -tan state
+ * time-wait} or, if {@code ss} is missing, from {@code /proc/net/tcp} and {@code /proc/net/tcp6}
+ * (state {@code 06}). On other systems the count is unavailable.
  */
 public final class TimeWaitCounter {
   private static final String PROC_TIME_WAIT = "06";
 
-  private TimeWaitCounter() {
-  }
+  private TimeWaitCounter() {}
 
   /**
    * Counts now.
@@ -34,7 +33,8 @@ public final class TimeWaitCounter {
   private static Optional<Long> countWithSs(int port) {
     Process process;
     try {
-      process = new ProcessBuilder("ss", "-tan", "state", "time-wait").redirectErrorStream(true).start();
+      process =
+          new ProcessBuilder("ss", "-tan", "state", "time-wait").redirectErrorStream(true).start();
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -96,8 +96,8 @@ public final class TimeWaitCounter {
   }
 
   /**
-   * Counts lines of {@code /proc/net/tcp[6]} ({@code sl local rem st ...}, addresses as
-   * {@code HEXADDR:HEXPORT}) in state 06 touching {@code port}.
+   * Counts lines of {@code /proc/net/tcp[6]} ({@code sl local rem st ...}, addresses as {@code
+   * HEXADDR:HEXPORT}) in state 06 touching {@code port}.
    */
   static long countProcLines(List<String> lines, int port) {
     long n = 0;

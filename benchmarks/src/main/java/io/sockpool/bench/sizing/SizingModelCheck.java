@@ -7,6 +7,7 @@ import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.sizing.ErlangC;
 import io.sockpool.sizing.QueueEstimate;
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -25,17 +26,17 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Model against measurement: drives the real {@link SocketPool} at a Poisson arrival rate
- * against a local peer with a known service time ({@link DelayServer}) and compares the
- * measured share of checkouts that had to wait with what Erlang C ({@link ErlangC}) predicts,
- * at pool sizes below, at and above the size the model recommends.
+ * Model against measurement: drives the real {@link SocketPool} at a Poisson arrival rate against a
+ * local peer with a known service time ({@link ServiceTime} on a {@link FakePeer}) and compares the
+ * measured share of checkouts that had to wait with what Erlang C ({@link ErlangC}) predicts, at
+ * pool sizes below, at and above the size the model recommends.
  *
- * <p>Open loop: one dispatcher thread draws exponential inter-arrival times on an absolute
- * schedule (falling behind does not slow the arrivals down) and hands each request to a
- * worker pool with many more threads than connections. A worker times {@code checkout} (the
- * wait), sends the service time, reads the echo and returns the connection (the hold). The
- * prediction uses the measured arrival rate and mean hold time, so it tests the queueing
- * model and the pool's hand-over, not the accuracy of the parameters.
+ * <p>Open loop: one dispatcher thread draws exponential inter-arrival times on an absolute schedule
+ * (falling behind does not slow the arrivals down) and hands each request to a worker pool with
+ * many more threads than connections. A worker times {@code checkout} (the wait), sends the service
+ * time, reads the echo and returns the connection (the hold). The prediction uses the measured
+ * arrival rate and mean hold time, so it tests the queueing model and the pool's hand-over, not the
+ * accuracy of the parameters.
  *
  * <p>Two service-time distributions: exponential (the M/M/c assumption) and fixed (M/D/c, which
  * waits less than Erlang C predicts). Prints a Markdown table. Usage:
@@ -47,17 +48,38 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 public final class SizingModelCheck {
-  enum Service { EXPONENTIAL, FIXED }
+  enum Service {
+    EXPONENTIAL,
+    FIXED
+  }
 
   /** One run's parameters. */
-  record Plan(double rate, Duration service, double seconds, double warmupSeconds,
-      Duration threshold, double target, List<Integer> sizes, List<Service> distributions,
-      int threads, long seed) {}
+  record Plan(
+      double rate,
+      Duration service,
+      double seconds,
+      double warmupSeconds,
+      Duration threshold,
+      double target,
+      List<Integer> sizes,
+      List<Service> distributions,
+      int threads,
+      long seed) {}
 
   /** One run's measurements and the model's prediction for them. */
-  record Row(Service service, int connections, long arrivals, double rate, double meanHoldMillis,
-      long measured, long waitedOverThreshold, double meanCheckoutMillis, long failures,
-      long starved, QueueEstimate predicted, Duration threshold) {
+  record Row(
+      Service service,
+      int connections,
+      long arrivals,
+      double rate,
+      double meanHoldMillis,
+      long measured,
+      long waitedOverThreshold,
+      double meanCheckoutMillis,
+      long failures,
+      long starved,
+      QueueEstimate predicted,
+      Duration threshold) {
 
     double measuredShare() {
       return measured == 0 ? Double.NaN : (double) waitedOverThreshold / measured;
@@ -75,35 +97,61 @@ public final class SizingModelCheck {
     String machine = machine();
     String loadBefore = loadAverage();
     QueueEstimate recommended = ErlangC.smallestSize(plan.rate(), plan.service(), plan.target());
-    System.out.printf(Locale.ROOT, "Offered load a = %.0f/s x %s = %.3f; Erlang C recommends %d"
-        + " connections for P(wait) <= %s (P = %.4f)%n", plan.rate(), millisOrMicros(plan.service()),
-        recommended.offeredLoad(), recommended.connections(), plan.target(),
+    System.out.printf(
+        Locale.ROOT,
+        "Offered load a = %.0f/s x %s = %.3f; Erlang C recommends %d"
+            + " connections for P(wait) <= %s (P = %.4f)%n",
+        plan.rate(),
+        millisOrMicros(plan.service()),
+        recommended.offeredLoad(),
+        recommended.connections(),
+        plan.target(),
         recommended.waitProbability());
     List<Row> rows = new ArrayList<>();
     long began = System.nanoTime();
-    try (DelayServer server = new DelayServer()) {
+    try (FakePeer server = new FakePeer(ServiceTime::new)) {
       Endpoint endpoint = Endpoint.of("127.0.0.1", server.port());
       for (Service service : plan.distributions()) {
         for (int c : plan.sizes()) {
           Row row = run(plan, endpoint, service, c);
           rows.add(row);
-          System.out.println(format(row) + " <!-- " + row.starved() + " arrivals found no idle"
-              + " worker, " + row.failures() + " failed -->");
+          System.out.println(
+              format(row)
+                  + " <!-- "
+                  + row.starved()
+                  + " arrivals found no idle"
+                  + " worker, "
+                  + row.failures()
+                  + " failed -->");
         }
       }
-      if (!server.awaitNoConnections(Duration.ofSeconds(5))) {
-        System.out.println("WARNING: " + server.openConnections()
-            + " connections still open at the server 5 s after the last pool closed");
+      if (!server.awaitOpenAtMost(0, Duration.ofSeconds(5))) {
+        System.out.println(
+            "WARNING: "
+                + server.open()
+                + " connections still open at the server 5 s after the last pool closed");
       }
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "Rate %.0f/s, service %s, %s s measured per row after %s s"
-        + " warm-up, threshold %s, seed %d; %.0f s in all.%n", plan.rate(),
-        millisOrMicros(plan.service()), plan.seconds(), plan.warmupSeconds(),
-        millisOrMicros(plan.threshold()), plan.seed(),
+    System.out.printf(
+        Locale.ROOT,
+        "Rate %.0f/s, service %s, %s s measured per row after %s s"
+            + " warm-up, threshold %s, seed %d; %.0f s in all.%n",
+        plan.rate(),
+        millisOrMicros(plan.service()),
+        plan.seconds(),
+        plan.warmupSeconds(),
+        millisOrMicros(plan.threshold()),
+        plan.seed(),
         (System.nanoTime() - began) / 1e9);
-    System.out.println("Machine: " + machine + "; load average before " + loadBefore + ", after "
-        + loadAverage() + ".");
+    System.out.println(
+        "Machine: "
+            + machine
+            + "; load average before "
+            + loadBefore
+            + ", after "
+            + loadAverage()
+            + ".");
     System.out.println();
     System.out.println(header(plan));
     for (Row row : rows) {
@@ -113,9 +161,13 @@ public final class SizingModelCheck {
 
   static Row run(Plan plan, Endpoint endpoint, Service service, int connections)
       throws InterruptedException {
-    PoolConfig config = PoolConfig.builder().poolName("sizing-check-" + connections)
-        .maxTotal(connections).maxPerEndpoint(connections)
-        .checkoutTimeout(Duration.ofSeconds(10)).build();
+    PoolConfig config =
+        PoolConfig.builder()
+            .poolName("sizing-check-" + connections)
+            .maxTotal(connections)
+            .maxPerEndpoint(connections)
+            .checkoutTimeout(Duration.ofSeconds(10))
+            .build();
     LongAdder measured = new LongAdder();
     LongAdder waitedOver = new LongAdder();
     LongAdder checkoutNanos = new LongAdder();
@@ -128,11 +180,12 @@ public final class SizingModelCheck {
     try (SocketPool pool = SocketPool.create(config)) {
       int opened = pool.warmUp(endpoint, connections);
       if (opened != connections) {
-        throw new IllegalStateException("warmUp opened " + opened + " of " + connections
-            + " connections");
+        throw new IllegalStateException(
+            "warmUp opened " + opened + " of " + connections + " connections");
       }
-      ThreadPoolExecutor workers = new ThreadPoolExecutor(plan.threads(), plan.threads(), 1,
-          TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+      ThreadPoolExecutor workers =
+          new ThreadPoolExecutor(
+              plan.threads(), plan.threads(), 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
       workers.prestartAllCoreThreads();
       SplittableRandom random = new SplittableRandom(plan.seed() * 31 + connections);
       double meanGapNanos = 1e9 / plan.rate();
@@ -147,9 +200,10 @@ public final class SizingModelCheck {
         if (next >= end) {
           break;
         }
-        long serviceTime = service == Service.FIXED
-            ? serviceNanos
-            : (long) (-Math.log(1 - random.nextDouble()) * serviceNanos);
+        long serviceTime =
+            service == Service.FIXED
+                ? serviceNanos
+                : (long) (-Math.log(1 - random.nextDouble()) * serviceNanos);
         for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
           LockSupport.parkNanos(left);
         }
@@ -160,29 +214,30 @@ public final class SizingModelCheck {
         if (workers.getActiveCount() >= plan.threads()) {
           starved.incrementAndGet();
         }
-        workers.execute(() -> {
-          long t0 = System.nanoTime();
-          long t1;
-          try (PooledConnection c = pool.checkout(endpoint)) {
-            t1 = System.nanoTime();
-            exchange(c, serviceTime);
-          } catch (CheckoutException e) {
-            failures.increment();
-            return;
-          } catch (IOException e) {
-            failures.increment();
-            return;
-          }
-          long t2 = System.nanoTime(); // after close(): the connection is back in the pool
-          if (inWindow) {
-            measured.increment();
-            checkoutNanos.add(t1 - t0);
-            holdNanos.add(t2 - t1);
-            if (t1 - t0 > thresholdNanos) {
-              waitedOver.increment();
-            }
-          }
-        });
+        workers.execute(
+            () -> {
+              long t0 = System.nanoTime();
+              long t1;
+              try (PooledConnection c = pool.checkout(endpoint)) {
+                t1 = System.nanoTime();
+                exchange(c, serviceTime);
+              } catch (CheckoutException e) {
+                failures.increment();
+                return;
+              } catch (IOException e) {
+                failures.increment();
+                return;
+              }
+              long t2 = System.nanoTime(); // after close(): the connection is back in the pool
+              if (inWindow) {
+                measured.increment();
+                checkoutNanos.add(t1 - t0);
+                holdNanos.add(t2 - t1);
+                if (t1 - t0 > thresholdNanos) {
+                  waitedOver.increment();
+                }
+              }
+            });
       }
       workers.shutdown();
       if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
@@ -193,11 +248,21 @@ public final class SizingModelCheck {
     long n = measured.sum();
     double rate = arrivals / window;
     double meanHoldNanos = (double) holdNanos.sum() / n;
-    QueueEstimate predicted = ErlangC.evaluate(rate,
-        Duration.ofNanos(Math.round(meanHoldNanos)), connections);
-    return new Row(service, connections, arrivals, rate, meanHoldNanos / 1e6, n,
-        waitedOver.sum(), checkoutNanos.sum() / 1e6 / n, failures.sum(), starved.get(),
-        predicted, plan.threshold());
+    QueueEstimate predicted =
+        ErlangC.evaluate(rate, Duration.ofNanos(Math.round(meanHoldNanos)), connections);
+    return new Row(
+        service,
+        connections,
+        arrivals,
+        rate,
+        meanHoldNanos / 1e6,
+        n,
+        waitedOver.sum(),
+        checkoutNanos.sum() / 1e6 / n,
+        failures.sum(),
+        starved.get(),
+        predicted,
+        plan.threshold());
   }
 
   private static void exchange(PooledConnection c, long serviceNanos) throws IOException {
@@ -214,21 +279,38 @@ public final class SizingModelCheck {
   static String header(Plan plan) {
     String t = millisOrMicros(plan.threshold());
     return "| service | connections | checkouts | rate /s | mean hold ms | load a | Erlang C P(wait)"
-        + " | predicted P(wait > " + t + ") | measured P(checkout > " + t + ")"
+        + " | predicted P(wait > "
+        + t
+        + ") | measured P(checkout > "
+        + t
+        + ")"
         + " | predicted mean wait ms | measured mean checkout ms |\n"
         + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
   }
 
   static String format(Row r) {
     QueueEstimate p = r.predicted();
-    String model = p.stable()
-        ? String.format(Locale.ROOT, "%.4f | %.4f", p.waitProbability(),
-            p.probabilityOfWaitingLongerThan(r.threshold()))
-        : "unstable | unstable";
+    String model =
+        p.stable()
+            ? String.format(
+                Locale.ROOT,
+                "%.4f | %.4f",
+                p.waitProbability(),
+                p.probabilityOfWaitingLongerThan(r.threshold()))
+            : "unstable | unstable";
     String meanWait = p.stable() ? String.format(Locale.ROOT, "%.3f", p.meanWaitMillis()) : "-";
-    return String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.3f | %.2f | %s | %.4f | %s | %.3f |",
-        r.service().name().toLowerCase(Locale.ROOT), r.connections(), r.measured(), r.rate(),
-        r.meanHoldMillis(), p.offeredLoad(), model, r.measuredShare(), meanWait,
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d | %d | %.0f | %.3f | %.2f | %s | %.4f | %s | %.3f |",
+        r.service().name().toLowerCase(Locale.ROOT),
+        r.connections(),
+        r.measured(),
+        r.rate(),
+        r.meanHoldMillis(),
+        p.offeredLoad(),
+        model,
+        r.measuredShare(),
+        meanWait,
         r.meanCheckoutMillis());
   }
 
@@ -267,9 +349,13 @@ public final class SizingModelCheck {
         case "--distributions" -> distributions = v;
         case "--threads" -> threads = Integer.parseInt(v);
         case "--seed" -> seed = Long.parseLong(v);
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options:"
-            + " --rate --service --seconds --warmup --threshold --target --sizes --distributions"
-            + " --threads --seed");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + "; options:"
+                    + " --rate --service --seconds --warmup --threshold --target --sizes --distributions"
+                    + " --threads --seed");
       }
     }
     List<Integer> sizeList = new ArrayList<>();
@@ -277,8 +363,15 @@ public final class SizingModelCheck {
       QueueEstimate rec = ErlangC.smallestSize(rate, service, target);
       int firstStable = (int) Math.floor(rec.offeredLoad()) + 1;
       TreeSet<Integer> set = new TreeSet<>();
-      for (int c : new int[] {firstStable, rec.connections() - 4, rec.connections() - 2,
-          rec.connections(), rec.connections() + 2, rec.connections() * 4}) {
+      for (int c :
+          new int[] {
+            firstStable,
+            rec.connections() - 4,
+            rec.connections() - 2,
+            rec.connections(),
+            rec.connections() + 2,
+            rec.connections() * 4
+          }) {
         if (c >= firstStable) {
           set.add(c);
         }
@@ -293,19 +386,22 @@ public final class SizingModelCheck {
     for (String s : distributions.split(",")) {
       services.add(Service.valueOf(s.strip().toUpperCase(Locale.ROOT)));
     }
-    return new Plan(rate, service, seconds, warmup, threshold, target, sizeList, services,
-        threads, seed);
+    return new Plan(
+        rate, service, seconds, warmup, threshold, target, sizeList, services, threads, seed);
   }
 
   private static Duration duration(String text) {
     if (text.endsWith("ms")) {
-      return Duration.ofNanos(Math.round(Double.parseDouble(text.substring(0, text.length() - 2)) * 1e6));
+      return Duration.ofNanos(
+          Math.round(Double.parseDouble(text.substring(0, text.length() - 2)) * 1e6));
     }
     if (text.endsWith("us")) {
-      return Duration.ofNanos(Math.round(Double.parseDouble(text.substring(0, text.length() - 2)) * 1e3));
+      return Duration.ofNanos(
+          Math.round(Double.parseDouble(text.substring(0, text.length() - 2)) * 1e3));
     }
     if (text.endsWith("s")) {
-      return Duration.ofNanos(Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1e9));
+      return Duration.ofNanos(
+          Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1e9));
     }
     throw new IllegalArgumentException("a duration needs a unit (us, ms, s): " + text);
   }
@@ -322,8 +418,14 @@ public final class SizingModelCheck {
     } catch (IOException | RuntimeException e) {
       // not Linux
     }
-    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
-        + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+    return Runtime.getRuntime().availableProcessors()
+        + " cores ("
+        + cpu
+        + "), "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version")
+        + ", Java "
         + System.getProperty("java.runtime.version");
   }
 

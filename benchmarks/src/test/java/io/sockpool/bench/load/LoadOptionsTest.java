@@ -27,9 +27,28 @@ class LoadOptionsTest {
 
   @Test
   void parsesEveryFlag() {
-    LoadOptions o = LoadOptions.parse(new String[] {"--duration", "500ms", "--warmup", "PT1S", "--threads", "2,4",
-        "--clients", "Lettuce,dedicated", "--rounds", "3", "--pool-size", "8", "--timeout", "1m",
-        "--redis", "db.example:6380", "--out", "x/y"});
+    LoadOptions o =
+        LoadOptions.parse(
+            new String[] {
+              "--duration",
+              "500ms",
+              "--warmup",
+              "1s",
+              "--threads",
+              "2,4",
+              "--clients",
+              "Lettuce,dedicated",
+              "--rounds",
+              "3",
+              "--pool-size",
+              "8",
+              "--timeout",
+              "1m",
+              "--redis",
+              "db.example:6380",
+              "--out",
+              "x/y"
+            });
     assertEquals(Duration.ofMillis(500), o.duration());
     assertEquals(Duration.ofSeconds(1), o.warmup());
     assertEquals(List.of(2, 4), o.threads());
@@ -46,10 +65,21 @@ class LoadOptionsTest {
     assertMessage("--threads values must be in 1..4096, but one was 0", "--threads", "1,0");
     assertMessage("--threads must be an integer, but was 'x'", "--threads", "x");
     assertMessage("--threads must not repeat a thread count, but was [1, 1]", "--threads", "1,1");
-    assertMessage("unknown client 'redisson'; allowed: " + ClientKind.allNames(), "--clients", "redisson");
+    assertMessage(
+        "unknown client 'redisson'; allowed: " + ClientKind.allNames(), "--clients", "redisson");
     assertMessage("--pool-size must be >= 1, but was 0", "--pool-size", "0");
-    assertMessage("--duration must be > 0, but was PT0S", "--duration", "0s");
-    assertMessage("--duration must be a duration like 500ms, 10s, 1m or PT10S, but was '10 sec'", "--duration", "10 sec");
+    assertMessage(
+        "--duration must be at least 1 ns (a number > 0 followed by us, ms or s, or m for minutes,"
+            + " e.g. 10ms, 250us, 1.5s, 2m), but was '0s'",
+        "--duration",
+        "0s");
+    assertMessage(
+        "--duration must be a duration (a number > 0 followed by us, ms or s, or m for minutes,"
+            + " e.g. 10ms, 250us, 1.5s, 2m), but was '10 sec'",
+        "--duration",
+        "10 sec");
+    assertEquals(
+        Duration.ofMillis(1500), LoadOptions.parse(new String[] {"--duration", "1.5s"}).duration());
     assertMessage("--rounds must be in 1..100, but was 0", "--rounds", "0");
     assertMessage("endpoint must be host:port, but was 'localhost'", "--redis", "localhost");
     assertMessage("unknown flag '--thread'", "--thread", "8");
@@ -57,7 +87,8 @@ class LoadOptionsTest {
   }
 
   private static void assertMessage(String expected, String... args) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(args));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(args));
     assertEquals(expected, e.getMessage());
   }
 }

@@ -16,22 +16,24 @@ class TimeWaitCounterTest {
 
   @Test
   void countsSsLinesWhoseLocalOrPeerPortMatches() {
-    List<String> ss = List.of(
-        "Recv-Q Send-Q Local Address:Port Peer Address:PortProcess",
-        "0      0          127.0.0.1:41000     127.0.0.1:6379",
-        "0      0          127.0.0.1:6379      127.0.0.1:41001",
-        "0      0     [::ffff:127.0.0.1]:41002 [::ffff:127.0.0.1]:6379",
-        "0      0          127.0.0.1:41003     127.0.0.1:63790");
+    List<String> ss =
+        List.of(
+            "Recv-Q Send-Q Local Address:Port Peer Address:PortProcess",
+            "0      0          127.0.0.1:41000     127.0.0.1:6379",
+            "0      0          127.0.0.1:6379      127.0.0.1:41001",
+            "0      0     [::ffff:127.0.0.1]:41002 [::ffff:127.0.0.1]:6379",
+            "0      0          127.0.0.1:41003     127.0.0.1:63790");
     assertEquals(3, TimeWaitCounter.countSsLines(ss, 6379));
   }
 
   @Test
   void countsProcNetTcpLinesInStateSixOnly() {
-    List<String> proc = List.of(
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
-        "   0: 0100007F:A028 0100007F:18EB 06 00000000:00000000 03:00000F8F 00000000     0        0 0 3",
-        "   1: 0100007F:A029 0100007F:18EB 01 00000000:00000000 00:00000000 00000000     0        0 1 1",
-        "   2: 0100007F:18EB 0100007F:A02A 06 00000000:00000000 03:00000F8F 00000000     0        0 0 3");
+    List<String> proc =
+        List.of(
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+            "   0: 0100007F:A028 0100007F:18EB 06 00000000:00000000 03:00000F8F 00000000     0        0 0 3",
+            "   1: 0100007F:A029 0100007F:18EB 01 00000000:00000000 00:00000000 00000000     0        0 1 1",
+            "   2: 0100007F:18EB 0100007F:A02A 06 00000000:00000000 03:00000F8F 00000000     0        0 0 3");
     assertEquals(2, TimeWaitCounter.countProcLines(proc, 0x18EB));
   }
 

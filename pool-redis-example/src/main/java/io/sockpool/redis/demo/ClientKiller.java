@@ -13,9 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code --kill-every}: from a side connection, runs {@code CLIENT KILL TYPE normal SKIPME yes}
- * periodically, closing every normal client connection on the server (the pool's included)
- * except its own. Stops at the first failure (e.g. the command is not allowed) and keeps the
- * reason.
+ * periodically, closing every normal client connection on the server (the pool's included) except
+ * its own. Stops at the first failure (e.g. the command is not allowed) and keeps the reason.
  */
 final class ClientKiller implements AutoCloseable {
   private final DirectRedisConnection connection;
@@ -26,11 +25,13 @@ final class ClientKiller implements AutoCloseable {
 
   private ClientKiller(DirectRedisConnection connection, Duration every) {
     this.connection = connection;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "redis-demo-client-killer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "redis-demo-client-killer");
+              t.setDaemon(true);
+              return t;
+            });
     long ms = every.toMillis();
     timer.scheduleAtFixedRate(this::killOnce, ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -64,17 +65,23 @@ final class ClientKiller implements AutoCloseable {
     }
   }
 
-  /** @return how many times CLIENT KILL ran */
+  /**
+   * @return how many times CLIENT KILL ran
+   */
   long rounds() {
     return rounds.get();
   }
 
-  /** @return connections the server closed, over all rounds */
+  /**
+   * @return connections the server closed, over all rounds
+   */
   long killed() {
     return killed.get();
   }
 
-  /** @return why killing stopped, or null if it did not fail */
+  /**
+   * @return why killing stopped, or null if it did not fail
+   */
   String failure() {
     return failure.get();
   }

@@ -4,17 +4,17 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * The demo jar's entry point ({@code java -jar redis-ping-demo.jar COMMAND ...}):
- * {@code ping} runs a PING load against Redis through the pool ({@link PingCommand}),
- * {@code size} runs the pool sizing calculator ({@link SizeCommand}). Exits with the
- * command's code: 0 done, 1 the run saw errors, 2 bad arguments or an unreachable server.
+ * The demo jar's entry point ({@code java -jar redis-ping-demo.jar COMMAND ...}): {@code ping} runs
+ * a PING load against Redis through the pool ({@link PingCommand}), {@code size} runs the pool
+ * sizing calculator ({@link SizeCommand}). Exits with the command's code: 0 done, 1 the run saw
+ * errors, 2 bad arguments or an unreachable server.
  */
 public final class Main {
-  static final String USAGE = "usage: java -jar redis-ping-demo.jar ping|size [options]   (--help after a command"
-      + " lists its options)";
+  static final String USAGE =
+      "usage: java -jar redis-ping-demo.jar ping|size [options]   (--help after a command"
+          + " lists its options)";
 
-  private Main() {
-  }
+  private Main() {}
 
   /**
    * Runs a command and exits the JVM with its code.

@@ -1,7 +1,7 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.SocketPool;
 import io.sockpool.sizing.LiveSizing;
 import io.sockpool.redis.RedisClient;
@@ -66,8 +66,8 @@ final class PingLoad {
   }
 
   /**
-   * Runs the load for {@code duration}. Blocks for the duration plus the time the last calls
-   * take to finish (at most the checkout and command timeouts).
+   * Runs the load for {@code duration}. Blocks for the duration plus the time the last calls take
+   * to finish (at most the checkout and command timeouts).
    *
    * @param duration how long
    * @param progress where to print one line a second, or null for none
@@ -75,7 +75,8 @@ final class PingLoad {
    * @return the measurements
    * @throws InterruptedException if interrupted while waiting
    */
-  Result run(Duration duration, PrintStream progress, LongSupplier killed) throws InterruptedException {
+  Result run(Duration duration, PrintStream progress, LongSupplier killed)
+      throws InterruptedException {
     Recorder recorder = new Recorder(3);
     LongAdder ops = new LongAdder();
     LongAdder errors = new LongAdder();
@@ -85,20 +86,26 @@ final class PingLoad {
     long end = start + duration.toNanos();
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      Thread t = new Thread(() -> {
-        while (System.nanoTime() - end < 0) {
-          long t0 = System.nanoTime();
-          try {
-            client.ping();
-            recorder.recordValue(System.nanoTime() - t0);
-            ops.increment();
-          } catch (Exception e) {
-            errors.increment();
-            byType.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
-            firstError.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
-          }
-        }
-      }, "redis-demo-ping-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                while (System.nanoTime() - end < 0) {
+                  long t0 = System.nanoTime();
+                  try {
+                    client.ping();
+                    recorder.recordValue(System.nanoTime() - t0);
+                    ops.increment();
+                  } catch (Exception e) {
+                    errors.increment();
+                    byType
+                        .computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
+                        .increment();
+                    firstError.compareAndSet(
+                        null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                  }
+                }
+              },
+              "redis-demo-ping-" + i);
       t.setDaemon(true);
       workers.add(t);
       t.start();
@@ -124,9 +131,16 @@ final class PingLoad {
       if (progress != null) {
         EndpointStats s = pool.stats(endpoint);
         double rate = (opsNow - lastOps) * 1e9 / Math.max(1, now - lastTick);
-        progress.printf("[%3ds] %,9.0f ops/s  p99 %,7d us  errors %d  active %d idle %d waiting %d%s%n", second,
-            rate, micros(interval.getValueAtPercentile(99)), errorsNow - lastErrors, s.active(), s.idle(),
-            s.waiting(), killed == null ? "" : "  killed " + killed.getAsLong());
+        progress.printf(
+            "[%3ds] %,9.0f ops/s  p99 %,7d us  errors %d  active %d idle %d waiting %d%s%n",
+            second,
+            rate,
+            micros(interval.getValueAtPercentile(99)),
+            errorsNow - lastErrors,
+            s.active(),
+            s.idle(),
+            s.waiting(),
+            killed == null ? "" : "  killed " + killed.getAsLong());
       }
       lastOps = opsNow;
       lastErrors = errorsNow;
@@ -135,7 +149,8 @@ final class PingLoad {
     for (Thread t : workers) {
       t.join(TimeUnit.SECONDS.toMillis(10));
     }
-    long elapsed = System.nanoTime() - start; // calls still running at the end count, so does their time
+    long elapsed =
+        System.nanoTime() - start; // calls still running at the end count, so does their time
     total.add(recorder.getIntervalHistogram(interval));
     Map<String, Long> types = new TreeMap<>();
     byType.forEach((k, v) -> types.put(k, v.sum()));

@@ -1,7 +1,8 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
+import io.sockpool.EndpointStats;
+import io.sockpool.redis.demo.cli.Json;
 import io.sockpool.sizing.LiveSizing;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -30,25 +31,43 @@ final class PingReport {
   void printText(PrintStream out) {
     EndpointStats s = result.pool;
     out.println("result:");
-    out.printf(Locale.ROOT, "  ops             %,d in %.1f s = %,.0f ops/s%n", result.ops,
-        result.elapsedNanos / 1e9, result.opsPerSecond());
-    out.printf("  errors          %d%s%n", result.errors,
+    out.printf(
+        Locale.ROOT,
+        "  ops             %,d in %.1f s = %,.0f ops/s%n",
+        result.ops,
+        result.elapsedNanos / 1e9,
+        result.opsPerSecond());
+    out.printf(
+        "  errors          %d%s%n",
+        result.errors,
         result.errors == 0 ? "" : " " + result.errorsByType + "; first: " + result.firstError);
-    out.printf("  latency         p50 %,d us  p99 %,d us  p999 %,d us  max %,d us (checkout included)%n",
+    out.printf(
+        "  latency         p50 %,d us  p99 %,d us  p999 %,d us  max %,d us (checkout included)%n",
         micros(50), micros(99), micros(99.9), PingLoad.micros(result.latencyNanos.getMaxValue()));
     StringBuilder reasons = new StringBuilder();
     for (DestroyReason r : DestroyReason.values()) {
-      reasons.append(reasons.length() == 0 ? "" : ", ").append(r.name().toLowerCase(Locale.ROOT)).append(' ')
+      reasons
+          .append(reasons.length() == 0 ? "" : ", ")
+          .append(r.name().toLowerCase(Locale.ROOT))
+          .append(' ')
           .append(s.destroyed(r));
     }
-    out.printf("  pool            size %d, created %d, destroyed %d (%s)%n", poolSize, s.created(),
-        s.destroyedTotal(), reasons);
-    out.printf("  checkout wait   mean %,d us  p99 %,d us  max %,d us; timeouts %d, rejected %d%n",
-        s.waitMean().toNanos() / 1000, s.waitP99().toNanos() / 1000, s.waitMax().toNanos() / 1000, s.timeouts(),
+    out.printf(
+        "  pool            size %d, created %d, destroyed %d (%s)%n",
+        poolSize, s.created(), s.destroyedTotal(), reasons);
+    out.printf(
+        "  checkout wait   mean %,d us  p99 %,d us  max %,d us; timeouts %d, rejected %d%n",
+        s.waitMean().toNanos() / 1000,
+        s.waitP99().toNanos() / 1000,
+        s.waitMax().toNanos() / 1000,
+        s.timeouts(),
         s.rejected());
     if (killer != null) {
-      out.printf("  client kills    %d rounds closed %d connections; callers that saw an error: %d%s%n",
-          killer.rounds(), killer.killed(), result.errors,
+      out.printf(
+          "  client kills    %d rounds closed %d connections; callers that saw an error: %d%s%n",
+          killer.rounds(),
+          killer.killed(),
+          result.errors,
           killer.failure() == null ? "" : " (killing stopped: " + killer.failure() + ")");
     }
     if (sizing.recommendedConnections().isPresent()) {
@@ -66,7 +85,9 @@ final class PingReport {
           + " loop, whose callers never need more connections than there are callers; Erlang C assumes"
           + " random arrivals)"));
     } else {
-      out.printf("  sizing          no recommendation: no successful request to measure (used: %d)%n", poolSize);
+      out.printf(
+          "  sizing          no recommendation: no successful request to measure (used: %d)%n",
+          poolSize);
     }
   }
 

@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Which Redis the demo talks to, and what it learned from it: an explicit {@code --redis},
- * else a Redis on localhost:6379 if one answers PING, else an embedded redis-server started
- * for the run (stopped by {@link #close()}). Reads the server's {@code timeout} and
- * {@code maxclients} and how many clients are connected.
+ * Which Redis the demo talks to, and what it learned from it: an explicit {@code --redis}, else a
+ * Redis on localhost:6379 if one answers PING, else an embedded redis-server started for the run
+ * (stopped by {@link #close()}). Reads the server's {@code timeout} and {@code maxclients} and how
+ * many clients are connected.
  */
 final class RedisTarget implements AutoCloseable {
   static final Endpoint LOCAL_DEFAULT = Endpoint.of("localhost", 6379);
@@ -24,17 +24,27 @@ final class RedisTarget implements AutoCloseable {
 
   final Endpoint endpoint;
   final String description;
+
   /** The server's idle timeout in seconds (0 = never), if CONFIG GET was allowed. */
   final OptionalInt serverTimeoutSeconds;
+
   /** The server's client limit, if CONFIG GET was allowed. */
   final OptionalInt maxClients;
+
   /** Clients connected before the run, this probe included. */
   final int connectedClients;
+
   private final EmbeddedRedis embedded;
   private final PrintStream warnings;
 
-  private RedisTarget(Endpoint endpoint, String description, OptionalInt serverTimeoutSeconds,
-      OptionalInt maxClients, int connectedClients, EmbeddedRedis embedded, PrintStream warnings) {
+  private RedisTarget(
+      Endpoint endpoint,
+      String description,
+      OptionalInt serverTimeoutSeconds,
+      OptionalInt maxClients,
+      int connectedClients,
+      EmbeddedRedis embedded,
+      PrintStream warnings) {
     this.endpoint = endpoint;
     this.description = description;
     this.serverTimeoutSeconds = serverTimeoutSeconds;
@@ -51,8 +61,8 @@ final class RedisTarget implements AutoCloseable {
    * @param out where to say what was chosen
    * @param err where to warn if the embedded server does not stop cleanly
    * @return the target
-   * @throws UnreachableException if the explicit server does not answer PING, or no server
-   *     could be found or started (the message says why)
+   * @throws UnreachableException if the explicit server does not answer PING, or no server could be
+   *     found or started (the message says why)
    */
   static RedisTarget find(Optional<Endpoint> explicit, PrintStream out, PrintStream err)
       throws UnreachableException {
@@ -65,7 +75,8 @@ final class RedisTarget implements AutoCloseable {
       }
     }
     try {
-      RedisTarget local = inspect(LOCAL_DEFAULT, PROBE_TIMEOUT, "Redis at " + LOCAL_DEFAULT, null, err);
+      RedisTarget local =
+          inspect(LOCAL_DEFAULT, PROBE_TIMEOUT, "Redis at " + LOCAL_DEFAULT, null, err);
       out.println("using the Redis that answered on " + LOCAL_DEFAULT);
       return local;
     } catch (IOException ex) {
@@ -75,22 +86,40 @@ final class RedisTarget implements AutoCloseable {
     try {
       embedded = EmbeddedRedis.start(List.of());
     } catch (IOException ex) {
-      throw new UnreachableException("no Redis on " + LOCAL_DEFAULT + " and the embedded redis-server did not start: "
-          + ex.getMessage());
+      throw new UnreachableException(
+          "no Redis on "
+              + LOCAL_DEFAULT
+              + " and the embedded redis-server did not start: "
+              + ex.getMessage());
     }
-    out.println("started an embedded redis-server on " + embedded.endpoint() + " for this run; it stops on exit");
+    out.println(
+        "started an embedded redis-server on "
+            + embedded.endpoint()
+            + " for this run; it stops on exit");
     try {
-      return inspect(embedded.endpoint(), EXPLICIT_TIMEOUT, "embedded redis-server on " + embedded.endpoint(),
-          embedded, err);
+      return inspect(
+          embedded.endpoint(),
+          EXPLICIT_TIMEOUT,
+          "embedded redis-server on " + embedded.endpoint(),
+          embedded,
+          err);
     } catch (IOException ex) {
       closeQuietly(embedded, err);
-      throw new UnreachableException("the embedded redis-server on " + embedded.endpoint() + " does not answer: "
-          + ex.getMessage());
+      throw new UnreachableException(
+          "the embedded redis-server on "
+              + embedded.endpoint()
+              + " does not answer: "
+              + ex.getMessage());
     }
   }
 
-  private static RedisTarget inspect(Endpoint endpoint, Duration timeout, String description,
-      EmbeddedRedis embedded, PrintStream warnings) throws IOException {
+  private static RedisTarget inspect(
+      Endpoint endpoint,
+      Duration timeout,
+      String description,
+      EmbeddedRedis embedded,
+      PrintStream warnings)
+      throws IOException {
     try (DirectRedisConnection c = DirectRedisConnection.open(endpoint, timeout)) {
       RespValue pong = c.call("PING");
       if (pong instanceof RespValue.ErrorReply e) {
@@ -101,16 +130,27 @@ final class RedisTarget implements AutoCloseable {
       }
       OptionalInt timeoutSeconds = configInt(c, "timeout");
       OptionalInt maxClients = configInt(c, "maxclients");
-      return new RedisTarget(endpoint, description, timeoutSeconds, maxClients, connectedClients(c), embedded,
+      return new RedisTarget(
+          endpoint,
+          description,
+          timeoutSeconds,
+          maxClients,
+          connectedClients(c),
+          embedded,
           warnings);
     }
   }
 
-  /** @return the setting, or empty if CONFIG is not allowed or the value is not a number */
+  /**
+   * @return the setting, or empty if CONFIG is not allowed or the value is not a number
+   */
   private static OptionalInt configInt(DirectRedisConnection c, String name) throws IOException {
     RespValue reply = c.call("CONFIG", "GET", name);
-    if (reply instanceof RespValue.RespArray a && !a.isNull() && a.elements().size() == 2
-        && a.elements().get(1) instanceof RespValue.BulkString b && !b.isNull()) {
+    if (reply instanceof RespValue.RespArray a
+        && !a.isNull()
+        && a.elements().size() == 2
+        && a.elements().get(1) instanceof RespValue.BulkString b
+        && !b.isNull()) {
       try {
         return OptionalInt.of(Integer.parseInt(b.asString().trim()));
       } catch (NumberFormatException e) {
@@ -152,8 +192,11 @@ final class RedisTarget implements AutoCloseable {
     try {
       embedded.close();
     } catch (IOException e) {
-      warnings.println("warning: the embedded redis-server on " + embedded.endpoint() + " did not stop cleanly: "
-          + e.getMessage());
+      warnings.println(
+          "warning: the embedded redis-server on "
+              + embedded.endpoint()
+              + " did not stop cleanly: "
+              + e.getMessage());
     }
   }
 

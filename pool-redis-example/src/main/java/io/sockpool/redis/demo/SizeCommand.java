@@ -1,6 +1,6 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.redis.demo.cli.JsonObject;
+import io.sockpool.redis.demo.cli.Json;
 import io.sockpool.redis.demo.cli.SizeArguments;
 import io.sockpool.redis.demo.cli.UsageException;
 import io.sockpool.sizing.ConnectionCap;
@@ -13,11 +13,13 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The demo jar's {@code size} command: recommends a pool size from a request rate, a latency and
- * a buffer ({@link PoolSizing}), optionally with the queueing model and a server-side cap.
+ * The demo jar's {@code size} command: recommends a pool size from a request rate, a latency and a
+ * buffer ({@link PoolSizing}), optionally with the queueing model and a server-side cap.
  *
  * <pre>
  * java -jar redis-ping-demo.jar size --rate 1000 --latency 10ms --buffer 20%
@@ -28,29 +30,32 @@ import java.util.Locale;
 public final class SizeCommand {
   /** Exit code: the recommendation (or the help) was printed. */
   public static final int OK = 0;
+
   /** Exit code: bad arguments; one line on the error stream says what is allowed. */
   public static final int BAD_ARGUMENTS = 2;
 
-  static final String USAGE = String.join("\n",
-      "Usage: size --rate <per second> --latency <time> [--buffer <percent>] [options]",
-      "",
-      "Recommends a connection pool size. Rule of thumb (Little's law):",
-      "  connections = ceil(rate x latency x (1 + buffer))",
-      "",
-      "  --rate <n>                       requests per second, a number > 0 (e.g. 1000)",
-      "  --latency <time>                 time a connection is held per request, > 0, with a",
-      "                                   unit: us, ms or s (e.g. 10ms, 250us, 1.5s)",
-      "  --buffer <percent|fraction>      headroom on the load, >= 0: 20% or 0.2 (default 0)",
-      "  --target-wait-probability <p>    use the queueing model (M/M/c, Erlang C): the smallest",
-      "                                   size where at most this share of checkouts wait, at",
-      "                                   the buffered rate; 0 < p < 1: 0.01 or 1%",
-      "  --server-max-connections <n>     the server's connection limit (e.g. Redis maxclients);",
-      "                                   warns when the size exceeds floor(n / instances)",
-      "  --instances <n>                  application instances sharing that limit (default 1)",
-      "  --json                           print one JSON object instead of text",
-      "  --help, -h                       print this help",
-      "",
-      "Exit codes: 0 printed, 2 bad arguments.");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: size --rate <per second> --latency <time> [--buffer <percent>] [options]",
+          "",
+          "Recommends a connection pool size. Rule of thumb (Little's law):",
+          "  connections = ceil(rate x latency x (1 + buffer))",
+          "",
+          "  --rate <n>                       requests per second, a number > 0 (e.g. 1000)",
+          "  --latency <time>                 time a connection is held per request, > 0, with a",
+          "                                   unit: us, ms or s, or m for minutes (e.g. 10ms, 250us, 1.5s)",
+          "  --buffer <percent|fraction>      headroom on the load, >= 0: 20% or 0.2 (default 0)",
+          "  --target-wait-probability <p>    use the queueing model (M/M/c, Erlang C): the smallest",
+          "                                   size where at most this share of checkouts wait, at",
+          "                                   the buffered rate; 0 < p < 1: 0.01 or 1%",
+          "  --server-max-connections <n>     the server's connection limit (e.g. Redis maxclients);",
+          "                                   warns when the size exceeds floor(n / instances)",
+          "  --instances <n>                  application instances sharing that limit (default 1)",
+          "  --json                           print one JSON object instead of text",
+          "  --help, -h                       print this help",
+          "",
+          "Exit codes: 0 printed, 2 bad arguments.");
 
   private SizeCommand() {}
 
@@ -63,9 +68,8 @@ public final class SizeCommand {
    * @return {@link #OK} or {@link #BAD_ARGUMENTS}
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    String[] rest = args.length > 0 && args[0].equals("size")
-        ? Arrays.copyOfRange(args, 1, args.length)
-        : args;
+    String[] rest =
+        args.length > 0 && args[0].equals("size") ? Arrays.copyOfRange(args, 1, args.length) : args;
     SizeArguments parsed;
     SizingRecommendation r;
     try {
@@ -94,35 +98,35 @@ public final class SizeCommand {
 
   static String json(SizingRecommendation r) {
     SizingRequest q = r.request();
-    JsonObject o = new JsonObject()
-        .put("ratePerSecond", q.ratePerSecond())
-        .put("latencyMillis", q.latency().toNanos() / 1e6)
-        .put("bufferFraction", q.bufferFraction())
-        .put("model", r.model() == SizingRecommendation.Model.ERLANG_C ? "erlang-c" : "rule-of-thumb")
-        .put("connections", r.connections())
-        .put("baseConcurrency", r.baseConcurrency())
-        .put("buffer", r.buffer())
-        .put("designLoad", r.designLoad())
-        .put("ruleOfThumbConnections", r.ruleOfThumbConnections());
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("ratePerSecond", q.ratePerSecond());
+    o.put("latencyMillis", q.latency().toNanos() / 1e6);
+    o.put("bufferFraction", q.bufferFraction());
+    o.put("model", r.model() == SizingRecommendation.Model.ERLANG_C ? "erlang-c" : "rule-of-thumb");
+    o.put("connections", r.connections());
+    o.put("baseConcurrency", r.baseConcurrency());
+    o.put("buffer", r.buffer());
+    o.put("designLoad", r.designLoad());
+    o.put("ruleOfThumbConnections", r.ruleOfThumbConnections());
     if (r.queueEstimate().isPresent()) {
       QueueEstimate at = r.queueEstimate().get();
       QueueEstimate nominal = r.queueEstimateAtNominalRate().orElseThrow();
-      o.put("targetWaitProbability", q.targetWaitProbability().getAsDouble())
-          .put("waitProbability", at.waitProbability())
-          .put("meanWaitMillis", at.meanWaitMillis())
-          .put("utilization", at.utilization())
-          .put("nominalWaitProbability", nominal.waitProbability())
-          .put("nominalMeanWaitMillis", nominal.meanWaitMillis());
+      o.put("targetWaitProbability", q.targetWaitProbability().getAsDouble());
+      o.put("waitProbability", at.waitProbability());
+      o.put("meanWaitMillis", at.meanWaitMillis());
+      o.put("utilization", at.utilization());
+      o.put("nominalWaitProbability", nominal.waitProbability());
+      o.put("nominalMeanWaitMillis", nominal.meanWaitMillis());
     }
     if (r.cap().isPresent()) {
       ConnectionCap cap = r.cap().get();
-      o.put("serverMaxConnections", cap.serverMaxConnections())
-          .put("instances", cap.instances())
-          .put("perInstanceMax", cap.perInstanceMax())
-          .put("exceedsCap", r.exceedsCap())
-          .put("warning", r.warning().orElse(null));
+      o.put("serverMaxConnections", cap.serverMaxConnections());
+      o.put("instances", cap.instances());
+      o.put("perInstanceMax", cap.perInstanceMax());
+      o.put("exceedsCap", r.exceedsCap());
+      o.put("warning", r.warning().orElse(null));
     }
-    return o.toString();
+    return Json.write(o);
   }
 
   static String text(SizingRecommendation r) {
@@ -132,36 +136,78 @@ public final class SizeCommand {
     String latency = duration(q.latency());
     String buffer = num(q.bufferFraction() * 100) + "%";
     if (r.model() == SizingRecommendation.Model.RULE_OF_THUMB) {
-      line(s, "Recommended pool size: %s per instance (rule of thumb)",
+      line(
+          s,
+          "Recommended pool size: %s per instance (rule of thumb)",
           connections(r.connections()));
-      line(s, "  base concurrency  %s = %s x %s (Little's law: L = rate x latency)",
-          num(r.baseConcurrency()), rate, latency);
+      line(
+          s,
+          "  base concurrency  %s = %s x %s (Little's law: L = rate x latency)",
+          num(r.baseConcurrency()),
+          rate,
+          latency);
       line(s, "  buffer            %s = %s of the base concurrency", num(r.buffer()), buffer);
-      line(s, "  total             %s = %s + %s, rounded up to %d", num(r.designLoad()),
-          num(r.baseConcurrency()), num(r.buffer()), r.connections());
+      line(
+          s,
+          "  total             %s = %s + %s, rounded up to %d",
+          num(r.designLoad()),
+          num(r.baseConcurrency()),
+          num(r.buffer()),
+          r.connections());
     } else {
       QueueEstimate at = r.queueEstimate().orElseThrow();
       QueueEstimate nominal = r.queueEstimateAtNominalRate().orElseThrow();
       String target = percent(q.targetWaitProbability().getAsDouble());
       String designRate = num(at.ratePerSecond()) + "/s";
-      line(s, "Recommended pool size: %s per instance (queueing model, M/M/c Erlang C: the"
-          + " smallest size where at most %s of checkouts wait at %s)",
-          connections(r.connections()), target, designRate);
-      line(s, "  base concurrency  %s = %s x %s (Little's law: L = rate x latency)",
-          num(r.baseConcurrency()), rate, latency);
-      line(s, "  buffer            %s = %s headroom: sized for %s, a load of %s", num(r.buffer()),
-          buffer, designRate, num(r.designLoad()));
+      line(
+          s,
+          "Recommended pool size: %s per instance (queueing model, M/M/c Erlang C: the"
+              + " smallest size where at most %s of checkouts wait at %s)",
+          connections(r.connections()),
+          target,
+          designRate);
+      line(
+          s,
+          "  base concurrency  %s = %s x %s (Little's law: L = rate x latency)",
+          num(r.baseConcurrency()),
+          rate,
+          latency);
+      line(
+          s,
+          "  buffer            %s = %s headroom: sized for %s, a load of %s",
+          num(r.buffer()),
+          buffer,
+          designRate,
+          num(r.designLoad()));
       line(s, "  rule of thumb     %d = ceil(%s)", r.ruleOfThumbConnections(), num(r.designLoad()));
-      line(s, "  wait probability  %s of checkouts wait at %s (target %s); %s at %s",
-          percent(at.waitProbability()), designRate, target, percent(nominal.waitProbability()),
+      line(
+          s,
+          "  wait probability  %s of checkouts wait at %s (target %s); %s at %s",
+          percent(at.waitProbability()),
+          designRate,
+          target,
+          percent(nominal.waitProbability()),
           rate);
-      line(s, "  mean wait         %s ms at %s; %s ms at %s", num(at.meanWaitMillis()), designRate,
-          num(nominal.meanWaitMillis()), rate);
+      line(
+          s,
+          "  mean wait         %s ms at %s; %s ms at %s",
+          num(at.meanWaitMillis()),
+          designRate,
+          num(nominal.meanWaitMillis()),
+          rate);
       line(s, "  utilization       %s at %s", percent(at.utilization()), designRate);
     }
-    r.cap().ifPresent(cap -> line(s, "  cap               %d per instance = floor(%d server"
-        + " connections / %d instances): %s", cap.perInstanceMax(), cap.serverMaxConnections(),
-        cap.instances(), r.exceedsCap() ? "EXCEEDED" : "within"));
+    r.cap()
+        .ifPresent(
+            cap ->
+                line(
+                    s,
+                    "  cap               %d per instance = floor(%d server"
+                        + " connections / %d instances): %s",
+                    cap.perInstanceMax(),
+                    cap.serverMaxConnections(),
+                    cap.instances(),
+                    r.exceedsCap() ? "EXCEEDED" : "within"));
     r.warning().ifPresent(w -> line(s, "WARNING: %s", w));
     s.setLength(s.length() - 1);
     return s.toString();
@@ -175,8 +221,10 @@ public final class SizeCommand {
     s.append(String.format(Locale.ROOT, format, args)).append('\n');
   }
 
-  /** @return the number to 6 significant digits, without trailing zeros; E notation only
-   *     when very small or very large */
+  /**
+   * @return the number to 6 significant digits, without trailing zeros; E notation only when very
+   *     small or very large
+   */
   static String num(double value) {
     BigDecimal d = BigDecimal.valueOf(value).round(new MathContext(6)).stripTrailingZeros();
     double abs = Math.abs(value);
@@ -184,11 +232,16 @@ public final class SizeCommand {
   }
 
   private static String percent(double fraction) {
-    return BigDecimal.valueOf(fraction * 100).round(new MathContext(4)).stripTrailingZeros()
-        .toPlainString() + "%";
+    return BigDecimal.valueOf(fraction * 100)
+            .round(new MathContext(4))
+            .stripTrailingZeros()
+            .toPlainString()
+        + "%";
   }
 
-  /** @return the duration in the largest of s, ms, us that keeps it exact, else in ns */
+  /**
+   * @return the duration in the largest of s, ms, us that keeps it exact, else in ns
+   */
   static String duration(Duration d) {
     long nanos = d.toNanos();
     if (nanos % 1_000_000_000L == 0) {

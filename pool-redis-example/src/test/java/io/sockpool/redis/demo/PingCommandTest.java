@@ -10,11 +10,12 @@ import io.sockpool.Endpoint;
 import io.sockpool.redis.DirectRedisConnection;
 import io.sockpool.redis.EmbeddedRedis;
 import io.sockpool.redis.RespValue;
+import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,9 +63,13 @@ class PingCommandTest {
   private static Run ping(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(prepend("ping", args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            prepend("ping", args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static String[] prepend(String first, String[] rest) {
@@ -76,10 +81,20 @@ class PingCommandTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
-  void jsonReportOnTheLastLineWithZeroErrorsWhileEveryConnectionIsKilledRepeatedly() throws Exception {
+  void jsonReportOnTheLastLineWithZeroErrorsWhileEveryConnectionIsKilledRepeatedly()
+      throws Exception {
     int clientsBefore = connectedClients();
-    Run run = ping("--redis", redis.toString(), "--threads", "4", "--duration", "2s", "--json",
-        "--kill-every", "500ms");
+    Run run =
+        ping(
+            "--redis",
+            redis.toString(),
+            "--threads",
+            "4",
+            "--duration",
+            "2s",
+            "--json",
+            "--kill-every",
+            "500ms");
     assertEquals(0, run.code(), run.out() + run.err());
     JsonObject json = JsonParser.parseString(run.lastLine()).getAsJsonObject();
     long ops = json.get("ops").getAsLong();
@@ -91,16 +106,29 @@ class PingCommandTest {
     assertTrue(p50 > 0 && p50 <= p99, run.lastLine());
     assertEquals(4, json.get("poolSize").getAsInt());
     assertTrue(json.get("recommendedPoolSize").getAsInt() >= 1, run.lastLine());
-    assertTrue(json.get("killedConnections").getAsLong() >= 4, "the kills closed the pool's connections: "
-        + run.lastLine());
-    assertTrue(json.get("created").getAsLong() > 4, "killed connections were replaced: " + run.lastLine());
+    assertTrue(
+        json.get("killedConnections").getAsLong() >= 4,
+        "the kills closed the pool's connections: " + run.lastLine());
+    assertTrue(
+        json.get("created").getAsLong() > 4, "killed connections were replaced: " + run.lastLine());
     assertTrue(json.get("destroyed").getAsLong() >= 1, run.lastLine());
-    assertTrue(countMatches(run.out(), Pattern.compile("(?m)^\\[ *\\d+s\\] .* ops/s  p99 .* active \\d+ idle \\d+ waiting \\d+"))
-        >= 2, "one progress line a second:\n" + run.out());
-    assertTrue(run.out().contains("recommended pool size " + json.get("recommendedPoolSize").getAsInt()
-        + " (used: 4)"), run.out());
+    assertTrue(
+        countMatches(
+                run.out(),
+                Pattern.compile(
+                    "(?m)^\\[ *\\d+s\\] .* ops/s  p99 .* active \\d+ idle \\d+ waiting \\d+"))
+            >= 2,
+        "one progress line a second:\n" + run.out());
+    assertTrue(
+        run.out()
+            .contains(
+                "recommended pool size "
+                    + json.get("recommendedPoolSize").getAsInt()
+                    + " (used: 4)"),
+        run.out());
     assertTrue(run.out().contains("client kills"), run.out());
 
+    ProcessResources.awaitAtMost(() -> demoThreads().size(), 0, Duration.ofSeconds(5));
     assertEquals(List.of(), demoThreads(), "threads left running");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     int clientsAfter;
@@ -111,11 +139,12 @@ class PingCommandTest {
   }
 
   private static List<String> demoThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-        .filter(n -> n.startsWith("redis-demo")).sorted().toList();
+    return ProcessResources.threadsNamed("redis-demo").stream().sorted().toList();
   }
 
-  /** @return connected clients on the server, not counting the connection asking */
+  /**
+   * @return connected clients on the server, not counting the connection asking
+   */
   private static int connectedClients() throws IOException {
     try (DirectRedisConnection c = DirectRedisConnection.open(redis, Duration.ofSeconds(2))) {
       String info = ((RespValue.BulkString) c.callOk("INFO", "clients")).asString();
@@ -130,7 +159,9 @@ class PingCommandTest {
   void withoutRedisFlagItUsesLocalhostOrStartsAndStopsAnEmbeddedServer() throws Exception {
     Run run = ping("--threads", "2", "--duration", "1s", "--json");
     assertEquals(0, run.code(), run.out() + run.err());
-    Matcher started = Pattern.compile("started an embedded redis-server on 127\\.0\\.0\\.1:(\\d+)").matcher(run.out());
+    Matcher started =
+        Pattern.compile("started an embedded redis-server on 127\\.0\\.0\\.1:(\\d+)")
+            .matcher(run.out());
     if (started.find()) {
       int port = Integer.parseInt(started.group(1));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
@@ -147,15 +178,18 @@ class PingCommandTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void explicitRedisThatDoesNotAnswerExitsWith2AndNoStackTrace() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FakePeer.closedPort();
     Run run = ping("--redis", "127.0.0.1:" + port, "--duration", "1s");
     assertEquals(2, run.code());
-    assertEquals("error: --redis 127.0.0.1:" + port + " does not answer: cannot connect to Redis at 127.0.0.1:"
-        + port + " within 2000 ms: Connection refused\n", run.err());
-    assertFalse(run.out().contains("Exception") || run.err().contains("\tat "), run.out() + run.err());
+    assertEquals(
+        "error: --redis 127.0.0.1:"
+            + port
+            + " does not answer: cannot connect to Redis at 127.0.0.1:"
+            + port
+            + " within 2000 ms: Connection refused\n",
+        run.err());
+    assertFalse(
+        run.out().contains("Exception") || run.err().contains("\tat "), run.out() + run.err());
   }
 
   @Test
@@ -163,7 +197,9 @@ class PingCommandTest {
   void badArgumentsExitWith2AndSayWhatIsAllowed() {
     Run run = ping("--threads", "0");
     assertEquals(2, run.code());
-    assertTrue(run.err().startsWith("error: --threads must be in 1..1024, but was 0\nusage: ping"), run.err());
+    assertTrue(
+        run.err().startsWith("error: --threads must be in 1..1024, but was 0\nusage: ping"),
+        run.err());
     assertEquals("", run.out());
   }
 
@@ -171,10 +207,15 @@ class PingCommandTest {
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void poolSizeAboveTheServersMaxclientsIsRefused() throws Exception {
     try (EmbeddedRedis small = EmbeddedRedis.start(List.of("maxclients 5"))) {
-      Run run = ping("--redis", small.endpoint().toString(), "--pool-size", "8", "--duration", "1s");
+      Run run =
+          ping("--redis", small.endpoint().toString(), "--pool-size", "8", "--duration", "1s");
       assertEquals(2, run.code(), run.out() + run.err());
-      assertTrue(run.err().startsWith("error: --pool-size 8 would exceed the server's maxclients 5 (1 clients"
-          + " connected, 0 needed on the side); use at most 4"), run.err());
+      assertTrue(
+          run.err()
+              .startsWith(
+                  "error: --pool-size 8 would exceed the server's maxclients 5 (1 clients"
+                      + " connected, 0 needed on the side); use at most 4"),
+          run.err());
     }
   }
 
@@ -182,10 +223,15 @@ class PingCommandTest {
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void serverWithoutConfigCommandRunsWithPoolDefaultsAndSaysSo() throws Exception {
     try (EmbeddedRedis managed = EmbeddedRedis.start(List.of("rename-command CONFIG \"\""))) {
-      Run run = ping("--redis", managed.endpoint().toString(), "--threads", "2", "--duration", "1s");
+      Run run =
+          ping("--redis", managed.endpoint().toString(), "--threads", "2", "--duration", "1s");
       assertEquals(0, run.code(), run.out() + run.err());
-      assertTrue(run.out().contains("server: maxclients unknown (CONFIG GET not allowed): pool size 2"), run.out());
-      assertTrue(run.out().contains("server: timeout unknown: the pool closes connections idle for 60 s"), run.out());
+      assertTrue(
+          run.out().contains("server: maxclients unknown (CONFIG GET not allowed): pool size 2"),
+          run.out());
+      assertTrue(
+          run.out().contains("server: timeout unknown: the pool closes connections idle for 60 s"),
+          run.out());
     }
   }
 
@@ -193,21 +239,35 @@ class PingCommandTest {
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void sizeCommandIsDispatchedToTheSizingCalculator() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = Main.run(new String[] {"size", "--rate", "1000", "--latency", "10ms", "--buffer", "20%", "--json"},
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+    int code =
+        Main.run(
+            new String[] {
+              "size", "--rate", "1000", "--latency", "10ms", "--buffer", "20%", "--json"
+            },
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(new ByteArrayOutputStream()));
     assertEquals(0, code);
-    assertEquals(12, JsonParser.parseString(out.toString(StandardCharsets.UTF_8).strip()).getAsJsonObject()
-        .get("connections").getAsInt());
+    assertEquals(
+        12,
+        JsonParser.parseString(out.toString(StandardCharsets.UTF_8).strip())
+            .getAsJsonObject()
+            .get("connections")
+            .getAsInt());
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void unknownCommandExitsWith2() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new String[] {"pong"}, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            new String[] {"pong"},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(2, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("error: unknown command 'pong': expected ping or size"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .startsWith("error: unknown command 'pong': expected ping or size"));
   }
 
   private static boolean answers(int port) {

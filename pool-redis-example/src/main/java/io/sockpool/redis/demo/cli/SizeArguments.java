@@ -1,14 +1,12 @@
 package io.sockpool.redis.demo.cli;
 
 import io.sockpool.sizing.SizingRequest;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The parsed arguments of the {@code size} command: a {@link SizingRequest}, the output format,
- * or a request for help. Options take their value as the next argument or after {@code =}
- * ({@code --rate 1000}, {@code --rate=1000}); each may be given once.
+ * The parsed arguments of the {@code size} command: a {@link SizingRequest}, the output format, or
+ * a request for help. Options are split as {@link CommandLine} does for every command.
  */
 public final class SizeArguments {
   static final String RATE = "--rate";
@@ -20,8 +18,6 @@ public final class SizeArguments {
   static final String JSON = "--json";
   private static final List<String> WITH_VALUE =
       List.of(RATE, LATENCY, BUFFER, TARGET, SERVER_MAX, INSTANCES);
-  private static final String OPTIONS = "--rate, --latency, --buffer, --target-wait-probability,"
-      + " --server-max-connections, --instances, --json, --help";
 
   private final SizingRequest request;
   private final boolean json;
@@ -36,59 +32,37 @@ public final class SizeArguments {
   /**
    * @param args the arguments after the command's name
    * @return the parsed arguments
-   * @throws UsageException if an argument is unknown, repeated, missing its value, or has a
-   *     value that is not allowed (the message names the option, the value and what is allowed)
+   * @throws UsageException if an argument is unknown, repeated, missing its value, or has a value
+   *     that is not allowed (the message names the option, the value and what is allowed)
    */
   public static SizeArguments parse(String[] args) throws UsageException {
-    Map<String, String> values = new LinkedHashMap<>();
-    boolean json = false;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return new SizeArguments(null, false, true);
-      }
-      if (arg.equals(JSON)) {
-        if (json) {
-          throw new UsageException(JSON + " was given twice; give each option once");
-        }
-        json = true;
-        continue;
-      }
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
-      if (!WITH_VALUE.contains(name)) {
-        throw new UsageException((arg.startsWith("-") ? "unknown option '" : "unexpected argument '")
-            + arg + "'; the options are " + OPTIONS);
-      }
-      if (value == null) {
-        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-          throw new UsageException(name + " needs a value, e.g. " + example(name));
-        }
-        value = args[++i];
-      }
-      String previous = values.putIfAbsent(name, value);
-      if (previous != null) {
-        throw new UsageException(name + " was given twice ('" + previous + "' and '" + value
-            + "'); give each option once");
-      }
+    if (CommandLine.wantsHelp(args)) {
+      return new SizeArguments(null, false, true);
     }
+    Map<String, String> values =
+        CommandLine.parse(args, WITH_VALUE, List.of(JSON), SizeArguments::example);
+    boolean json = values.containsKey(JSON);
     if (!values.containsKey(RATE)) {
-      throw new UsageException(RATE + " is required: requests per second, a number > 0, e.g. "
-          + example(RATE));
+      throw new UsageException(
+          RATE + " is required: requests per second, a number > 0, e.g. " + example(RATE));
     }
     if (!values.containsKey(LATENCY)) {
-      throw new UsageException(LATENCY + " is required: the time a connection is held per"
-          + " request, e.g. " + example(LATENCY));
+      throw new UsageException(
+          LATENCY
+              + " is required: the time a connection is held per"
+              + " request, e.g. "
+              + example(LATENCY));
     }
     if (values.containsKey(INSTANCES) && !values.containsKey(SERVER_MAX)) {
-      throw new UsageException(INSTANCES + " needs " + SERVER_MAX + " (the server's connection"
-          + " limit that the instances share), e.g. " + example(SERVER_MAX) + " "
-          + example(INSTANCES));
+      throw new UsageException(
+          INSTANCES
+              + " needs "
+              + SERVER_MAX
+              + " (the server's connection"
+              + " limit that the instances share), e.g. "
+              + example(SERVER_MAX)
+              + " "
+              + example(INSTANCES));
     }
     SizingRequest.Builder b = SizingRequest.builder();
     try {
@@ -116,14 +90,21 @@ public final class SizeArguments {
     }
     if (values.containsKey(SERVER_MAX)) {
       int serverMax = Quantities.count(SERVER_MAX, values.get(SERVER_MAX));
-      int instances = values.containsKey(INSTANCES)
-          ? Quantities.count(INSTANCES, values.get(INSTANCES))
-          : 1;
+      int instances =
+          values.containsKey(INSTANCES) ? Quantities.count(INSTANCES, values.get(INSTANCES)) : 1;
       try {
         b.cap(serverMax, instances);
       } catch (IllegalArgumentException e) {
-        throw new UsageException(SERVER_MAX + " " + serverMax + " " + INSTANCES + " " + instances
-            + ": " + e.getMessage());
+        throw new UsageException(
+            SERVER_MAX
+                + " "
+                + serverMax
+                + " "
+                + INSTANCES
+                + " "
+                + instances
+                + ": "
+                + e.getMessage());
       }
     }
     try {
@@ -133,8 +114,8 @@ public final class SizeArguments {
     }
   }
 
-  private static UsageException rejected(String option, Map<String, String> values,
-      IllegalArgumentException e) {
+  private static UsageException rejected(
+      String option, Map<String, String> values, IllegalArgumentException e) {
     return new UsageException(option + " '" + values.get(option) + "': " + e.getMessage());
   }
 
@@ -149,17 +130,23 @@ public final class SizeArguments {
     };
   }
 
-  /** @return the request; null when {@link #help()} */
+  /**
+   * @return the request; null when {@link #help()}
+   */
   public SizingRequest request() {
     return request;
   }
 
-  /** @return whether {@code --json} was given */
+  /**
+   * @return whether {@code --json} was given
+   */
   public boolean json() {
     return json;
   }
 
-  /** @return whether {@code --help} or {@code -h} was given (other arguments are then ignored) */
+  /**
+   * @return whether {@code --help} or {@code -h} was given (other arguments are then ignored)
+   */
   public boolean help() {
     return help;
   }

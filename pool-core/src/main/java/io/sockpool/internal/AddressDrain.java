@@ -1,0 +1,61 @@
+package io.sockpool.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the pool does when a name's addresses change: connections to addresses no longer
+ * current are retired (idle ones closed at once, checked-out ones on return), and a breaker
+ * that opened against the old addresses goes to half-open, so the first checkouts probe the
+ * new ones instead of waiting out the open state.
+ */
+final class AddressDrain {
+  private static final Logger LOG = LoggerFactory.getLogger(AddressDrain.class);
+
+  private final KeyedChannelPool pool;
+
+  AddressDrain(KeyedChannelPool pool) {
+    this.pool = pool;
+  }
+
+  /** The book's addresses changed (called in the thread that ended the lookup). */
+  void changed(AddressBook book, AddressBook.Snapshot before) {
+    Endpoint endpoint = book.endpoint();
+    if (pool.isClosed()) {
+      return;
+    }
+    int retired = retireStale(book);
+    int closed = pool.evictIdle(endpoint, PooledChannel::isRetired);
+    EndpointState st = pool.state(endpoint);
+    boolean probe = st.breaker.getState() == CircuitBreaker.State.OPEN;
+    if (probe) {
+      st.breaker.transitionToHalfOpenState();
+    }
+    AddressBook.Snapshot now = book.snapshot();
+    LOG.info("addresses of {} changed from {} to {}: closed {} idle connection(s) to old addresses, "
+        + "{} more on return{}", endpoint, before.addresses, now == null ? "?" : now.addresses,
+        closed, Math.max(0, retired - closed), probe ? "; circuit breaker OPEN -> HALF_OPEN" : "");
+  }
+
+  /** Retires what a change missed (a connect under way during the change); quiet. */
+  void sweep(AddressBook book) {
+    if (retireStale(book) > 0) {
+      pool.evictIdle(book.endpoint(), PooledChannel::isRetired);
+    }
+  }
+
+  /** @return how many connections were newly retired */
+  private int retireStale(AddressBook book) {
+    EndpointState st = pool.state(book.endpoint());
+    int n = 0;
+    for (PooledChannel ch : st.channels) {
+      if (!ch.isRetired() && !book.isCurrent(ch.remoteAddress())) {
+        ch.retire();
+        n++;
+      }
+    }
+    return n;
+  }
+}

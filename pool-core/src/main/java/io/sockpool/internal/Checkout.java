@@ -1,0 +1,262 @@
+package io.sockpool.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.CheckoutException;
+import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
+import io.sockpool.Validator;
+import io.sockpool.internal.Admission.Result;
+import io.sockpool.internal.Waiters.Waiter;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One checkout, start to end, within one deadline: an idle connection if nobody waits before
+ * us, else a new one if there is capacity, else a place in the endpoint's queue until a
+ * connection or a slot is handed over. Every connection taken is vetted (time rules, the cheap
+ * probe, the validator after the idle window) before it is served.
+ *
+ * <p>Failure attribution: only what the peer did (refused, reset, EOF, garbage, no answer
+ * within the full validation timeout) destroys a connection as invalid or counts against the
+ * breaker; what the caller did (interrupt, a deadline too short for the exchange, the pool
+ * closing) fails this checkout only. The breaker permission taken at the start gets exactly
+ * one outcome, in {@link #recordOutcome}.
+ */
+final class Checkout {
+  private final KeyedChannelPool pool;
+  private final CheckoutFailures failures;
+  private final Endpoint endpoint;
+  private final CircuitBreaker breaker;
+  private final long start;
+  private final long deadline;
+  private final long timeoutMillis;
+  private EndpointState st;
+  private Throwable lastFailure;
+  private boolean peerFailed;
+  private boolean peerAnswered;
+  private boolean waited;
+  private boolean suspect;
+
+  Checkout(KeyedChannelPool pool, EndpointState st, Duration timeout) {
+    this.pool = pool;
+    this.failures = pool.failures();
+    this.st = st;
+    this.endpoint = st.endpoint;
+    this.breaker = st.breaker;
+    this.start = System.nanoTime();
+    this.deadline = start + timeout.toNanos();
+    this.timeoutMillis = timeout.toMillis();
+  }
+
+  /** Runs the checkout; see {@link io.sockpool.SocketPool#checkout(Endpoint, Duration)}. */
+  Lease run() throws CheckoutException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw failures.interrupted(st, start, null);
+    }
+    if (!breaker.tryAcquirePermission()) {
+      throw failures.unavailable(st, start);
+    }
+    boolean served = false;
+    try {
+      PooledChannel ch = obtain();
+      Lease lease = pool.serve(st, ch, start, waited);
+      served = true;
+      return lease;
+    } finally {
+      recordOutcome(served);
+    }
+  }
+
+  private PooledChannel obtain() throws CheckoutException {
+    while (true) {
+      checkStillWanted();
+      PooledChannel ch = st.waiters.size() == 0 ? pool.takeIdle(st) : null;
+      if (ch == null) {
+        Result room = pool.admission().tryReserve(st);
+        if (room == Result.RETIRED) {
+          st = pool.state(endpoint);
+          continue;
+        }
+        ch = room == Result.RESERVED ? open() : await(room);
+      }
+      if (ch != null && (ch = vet(ch)) != null) {
+        return ch;
+      }
+    }
+  }
+
+  /** Throws if the pool closed, the caller was interrupted or the deadline passed. */
+  private void checkStillWanted() throws CheckoutException {
+    pool.ensureOpen("was closed during the checkout");
+    if (Thread.currentThread().isInterrupted()) {
+      throw failures.interrupted(st, start, lastFailure);
+    }
+    if (System.nanoTime() - deadline >= 0) {
+      throw failures.timeout(st, start, waited, "no connection within the checkout timeout of "
+          + timeoutMillis + " ms", lastFailure);
+    }
+  }
+
+  /**
+   * Queues behind earlier callers and parks until handed a connection or a slot, nudged, or
+   * out of time.
+   *
+   * @return a connection, or null to look again
+   */
+  private PooledChannel await(Result why) throws CheckoutException {
+    if (why == Result.GLOBAL_FULL) {
+      pool.admission().heldBackGlobally(st);
+    }
+    Waiter w = st.waiters.join(System.nanoTime(), pool.config().maxWaitersPerEndpoint());
+    if (w == null) {
+      throw failures.exhausted(st, start, "pool exhausted and "
+          + pool.config().maxWaitersPerEndpoint() + " callers already waiting", lastFailure);
+    }
+    waited = true;
+    try {
+      // Queued now: whatever comes back from here on is handed to us in turn. Look once more
+      // for what came back before we joined and found nobody to go to.
+      PooledChannel ch = pool.takeIdle(st);
+      if (ch != null || st.retired()) {
+        return ch;
+      }
+      if (pool.admission().tryReserve(st) == Result.RESERVED) {
+        return open();
+      }
+      Object handed = st.waiters.park(w, deadline);
+      if (handed == Waiter.SLOT) {
+        return open();
+      }
+      return handed == Waiter.NOTHING ? null : (PooledChannel) handed;
+    } finally {
+      pool.giveBackHanded(st, st.waiters.leave(w));
+    }
+  }
+
+  /** Opens a connection with the slot this checkout holds; the slot goes back on failure. */
+  private PooledChannel open() throws CheckoutException {
+    long begin = System.nanoTime();
+    try {
+      PooledChannel ch = pool.connect(st, deadline);
+      peerAnswered |= ch.openedForCheckout();
+      return ch;
+    } catch (ChannelFactory.HookError e) {
+      throw e.error();
+    } catch (IOException e) {
+      throw connectFailed(e, deadline - begin);
+    } catch (RuntimeException e) {
+      pool.ensureOpen("was closed while connecting");
+      throw failures.failed(st, start, "the initializer threw", e);
+    }
+  }
+
+  private CheckoutException connectFailed(IOException e, long budgetNanos) {
+    pool.ensureOpen("was closed while connecting");
+    if (Thread.currentThread().isInterrupted()) {
+      return failures.interrupted(st, start, e);
+    }
+    boolean callersDeadline = budgetNanos < pool.config().connectTimeout().toNanos();
+    if (e instanceof SocketTimeoutException) {
+      if (!callersDeadline) {
+        blamePeer(e);
+      }
+      return failures.timeout(st, start, waited,
+          CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)), e);
+    }
+    blamePeer(e);
+    return failures.failed(st, start, CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)), e);
+  }
+
+  /**
+   * The time rules and the probe for a reused connection, then a round trip if it was idle
+   * past the validation window (or the peer is suspect).
+   *
+   * @return the connection, or null if it was destroyed (look again)
+   */
+  private PooledChannel vet(PooledChannel ch) throws CheckoutException {
+    boolean fresh = ch.openedForCheckout();
+    long now = System.nanoTime();
+    if (!fresh) {
+      DestroyReason reason = pool.rules().check(ch, now);
+      if (reason != null) {
+        pool.destroyActive(ch, reason);
+        return null;
+      }
+    }
+    if (!needsRoundTrip(ch, fresh, now)) {
+      return ch;
+    }
+    long budget = Math.min(pool.config().validationTimeout().toNanos(), deadline - now);
+    try {
+      pool.config().validator().validate(ch, Duration.ofNanos(Math.max(1, budget)));
+      if (ch.isBroken()) {
+        throw new IOException("the validator left the connection broken");
+      }
+      ch.exchangeComplete(); // a validator that returned has read its reply
+      peerAnswered = true;
+      return ch;
+    } catch (IOException e) {
+      return validationFailed(ch, fresh, e, budget);
+    } catch (RuntimeException | Error e) {
+      pool.destroyActive(ch, DestroyReason.BROKEN);
+      if (e instanceof Error) {
+        throw (Error) e;
+      }
+      throw failures.failed(st, start, "the validator threw", e);
+    }
+  }
+
+  private boolean needsRoundTrip(PooledChannel ch, boolean fresh, long now) {
+    if (pool.config().validator() == Validator.NONE) {
+      return false;
+    }
+    if (fresh) {
+      return suspect;
+    }
+    return now - ch.lastUsedNanos() > pool.validationWindowNanos()
+        || breaker.getState() != CircuitBreaker.State.CLOSED;
+  }
+
+  private PooledChannel validationFailed(PooledChannel ch, boolean fresh, IOException e,
+      long budget) throws CheckoutException {
+    if (Thread.currentThread().isInterrupted()) {
+      pool.destroyActive(ch, DestroyReason.ABANDONED);
+      throw failures.interrupted(st, start, e);
+    }
+    if (e instanceof SocketTimeoutException
+        && budget < pool.config().validationTimeout().toNanos()) {
+      pool.destroyActive(ch, DestroyReason.ABANDONED); // our deadline, not the peer's fault
+      throw failures.timeout(st, start, waited, "validation did not finish within the "
+          + TimeUnit.NANOSECONDS.toMillis(budget) + " ms left of the checkout timeout of "
+          + timeoutMillis + " ms (validationTimeout " + pool.config().validationTimeout().toMillis()
+          + " ms)", e);
+    }
+    blamePeer(e);
+    suspect = true;
+    pool.destroyActive(ch, DestroyReason.VALIDATION);
+    if (fresh) {
+      throw failures.failed(st, start, "a new connection failed validation too", e);
+    }
+    return null;
+  }
+
+  private void blamePeer(Throwable e) {
+    peerFailed = true;
+    lastFailure = e;
+    st.lastFailure = e;
+  }
+
+  /** The one breaker outcome of this checkout. */
+  private void recordOutcome(boolean served) {
+    long took = System.nanoTime() - start;
+    if (!served && peerFailed) {
+      breaker.onError(took, TimeUnit.NANOSECONDS, lastFailure);
+    } else if (served && (peerAnswered || peerFailed)) {
+      breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+    } else {
+      breaker.releasePermission();
+    }
+  }
+}

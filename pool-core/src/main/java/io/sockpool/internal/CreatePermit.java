@@ -1,0 +1,71 @@
+package io.sockpool.internal;
+
+/**
+ * The permission, per thread, for commons-pool2 to call {@link ChannelFactory#makeObject}:
+ * sockpool admits every connect itself ({@link Admission}), so a borrow meant to take an idle
+ * connection must never open one. A thread arms the permit with a reserved slot and a
+ * deadline before a borrow or {@code addObject} that may connect, and disarms it after; the
+ * factory refuses to connect when it is not armed. One reused object per thread: nothing is
+ * allocated per checkout.
+ */
+final class CreatePermit {
+  private static final ThreadLocal<CreatePermit> CURRENT = ThreadLocal.withInitial(CreatePermit::new);
+
+  private boolean armed;
+  private EndpointState state;
+  private boolean forCheckout;
+  private long deadlineNanos;
+  private PooledChannel created;
+
+  /** @return this thread's permit */
+  static CreatePermit current() {
+    return CURRENT.get();
+  }
+
+  /**
+   * Allows one connect, to finish by {@code deadlineNanos}.
+   *
+   * @param state the endpoint whose slot the caller reserved
+   * @param forCheckout true for a caller's checkout (its deadline), false for a connection
+   *     opened ahead of demand (the connect timeout)
+   */
+  CreatePermit arm(EndpointState state, long deadlineNanos, boolean forCheckout) {
+    this.armed = true;
+    this.state = state;
+    this.forCheckout = forCheckout;
+    this.deadlineNanos = deadlineNanos;
+    this.created = null;
+    return this;
+  }
+
+  /** Withdraws the permission; returns the connection made under it, if any. */
+  PooledChannel disarm() {
+    armed = false;
+    state = null;
+    PooledChannel c = created;
+    created = null;
+    return c;
+  }
+
+  boolean armed() {
+    return armed;
+  }
+
+  EndpointState state() {
+    return state;
+  }
+
+  boolean forCheckout() {
+    return forCheckout;
+  }
+
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  /** Records the connection made under this permit and uses the permit up. */
+  void created(PooledChannel channel) {
+    created = channel;
+    armed = false;
+  }
+}

@@ -1,0 +1,162 @@
+package io.sockpool.internal;
+
+import io.sockpool.AddressResolver;
+import io.sockpool.AddressStats;
+import io.sockpool.Endpoint;
+import io.sockpool.NameResolutionTimeoutException;
+import io.sockpool.PoolConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pool's view of host names: one {@link AddressBook} per endpoint, the lookups (on the
+ * pool's {@code <poolName>-resolver-N} daemon threads, never a caller's or the maintenance
+ * thread, each given up after {@link #LOOKUP_TIMEOUT}), the background re-resolution
+ * schedule and, through {@link AddressDrain}, what happens when a name's addresses change.
+ */
+final class Names {
+  /** How long the pool waits for one lookup before it counts as failed. */
+  static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final AddressResolver resolver;
+  private final Duration lookupTimeout;
+  private final long intervalNanos;
+  private final boolean never;
+  private final AddressDrain drain;
+  private final ThreadPoolExecutor threads;
+  private final ConcurrentHashMap<Endpoint, AddressBook> books = new ConcurrentHashMap<>();
+
+  /**
+   * @param config the pool's settings (resolver, interval, pool name)
+   * @param drain retires connections to addresses that are no longer current
+   * @param lookupTimeout how long one lookup may take
+   */
+  Names(PoolConfig config, AddressDrain drain, Duration lookupTimeout) {
+    this.resolver = config.addressResolver();
+    this.lookupTimeout = lookupTimeout;
+    this.never = config.reresolveInterval().isZero();
+    this.intervalNanos = effectiveInterval(config.reresolveInterval(), resolver).toNanos();
+    this.drain = drain;
+    AtomicInteger n = new AtomicInteger();
+    String prefix = config.poolName() + "-resolver-";
+    // one lookup at a time per endpoint bounds the threads by the number of endpoints
+    this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, prefix + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * @return the background re-resolution interval: the configured one, or the resolver's
+   *     answer TTL if that is shorter but not zero; zero = never
+   */
+  static Duration effectiveInterval(Duration configured, AddressResolver resolver) {
+    if (configured.isZero()) {
+      return Duration.ZERO;
+    }
+    Duration ttl = resolver.answerTtl().orElse(configured);
+    return ttl.isZero() || ttl.isNegative() || ttl.compareTo(configured) >= 0 ? configured : ttl;
+  }
+
+  /** @return the endpoint's address book, made on first use */
+  AddressBook book(Endpoint endpoint) {
+    AddressBook b = books.get(endpoint);
+    return b != null ? b : books.computeIfAbsent(endpoint,
+        e -> new AddressBook(e, this::lookup, (changed, before) -> drain.changed(changed, before)));
+  }
+
+  /** @return whether names are re-resolved at all (the interval is not zero) */
+  boolean reresolves() {
+    return !never;
+  }
+
+  private CompletableFuture<List<InetAddress>> lookup(String host) {
+    CompletableFuture<List<InetAddress>> answer = new CompletableFuture<>();
+    try {
+      threads.execute(() -> {
+        try {
+          answer.complete(resolver.resolve(host, lookupTimeout));
+        } catch (Exception | Error e) {
+          answer.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException closed) {
+      answer.completeExceptionally(new java.io.IOException("pool closed during name resolution of " + host));
+      return answer;
+    }
+    // a resolver that ignores its timeout keeps a resolver thread, not this endpoint's lookups
+    CompletableFuture.delayedExecutor(lookupTimeout.toNanos(), TimeUnit.NANOSECONDS).execute(
+        () -> answer.completeExceptionally(new NameResolutionTimeoutException(host, lookupTimeout)));
+    return answer;
+  }
+
+  /**
+   * The maintenance pass: starts the re-resolutions that are due (without waiting for them)
+   * and retires connections to addresses no longer current that a change missed (a connect
+   * that was under way while the addresses changed). Never blocks on a lookup.
+   *
+   * @param nowNanos {@link System#nanoTime()}
+   */
+  void refreshDue(long nowNanos) {
+    for (AddressBook b : books.values()) {
+      if (!never && b.due(nowNanos, intervalNanos)) {
+        b.refresh();
+      }
+      if (b.isName()) {
+        drain.sweep(b);
+      }
+    }
+  }
+
+  /**
+   * After a failed connect: look the name up again (in the background) unless names are
+   * never re-resolved.
+   */
+  void connectFailed(AddressBook book, InetSocketAddress address) {
+    book.connectFailed(address, !never);
+  }
+
+  /**
+   * @param endpoint the endpoint
+   * @param channels its open connections
+   * @return the current addresses with their connection counts, then addresses no longer
+   *     current that still have connections; empty if the endpoint was never resolved
+   */
+  List<AddressStats> stats(Endpoint endpoint, Iterable<PooledChannel> channels) {
+    AddressBook b = books.get(endpoint);
+    AddressBook.Snapshot s = b == null ? null : b.snapshot();
+    if (s == null) {
+      return List.of();
+    }
+    Map<InetSocketAddress, Integer> counts = new LinkedHashMap<>();
+    for (InetSocketAddress a : s.addresses) {
+      counts.put(a, 0);
+    }
+    for (PooledChannel ch : channels) {
+      if (ch.remoteAddress() != null) {
+        counts.merge(ch.remoteAddress(), 1, Integer::sum);
+      }
+    }
+    List<AddressStats> out = new ArrayList<>(counts.size());
+    counts.forEach((a, n) -> out.add(new AddressStats(a, n, s.set.contains(a))));
+    return out;
+  }
+
+  void close() {
+    threads.shutdownNow();
+  }
+}

@@ -1,0 +1,217 @@
+package io.sockpool.internal;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The callers parked for one endpoint, in arrival order, and the direct hand-off to them.
+ *
+ * <p>A caller {@linkplain #join joins} once and {@linkplain #leave leaves} once, in one
+ * try/finally; in between it {@linkplain #park parks} until it is handed something, nudged,
+ * interrupted or out of time. What a returning or destroying thread has for the endpoint goes
+ * to the longest-waiting caller directly: a clean connection ({@link #handOff}) or the slot of a
+ * destroyed one ({@link #handOffSlot}), so a woken caller never has to race anyone for it and
+ * nobody polls. A short {@link ReentrantLock} guards the queue (never held while parking or
+ * doing I/O, and no monitor, so virtual threads do not pin); the size is a volatile field, so
+ * the return path sees "nobody waits" without taking it.
+ */
+final class Waiters {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Waiter head = new Waiter(null, 0); // sentinel of a circular doubly linked list
+  private volatile int size;
+
+  Waiters() {
+    head.next = head;
+    head.prev = head;
+  }
+
+  /** @return how many callers are parked or about to park */
+  int size() {
+    return size;
+  }
+
+  /**
+   * Adds the current thread at the end of the queue.
+   *
+   * @param nowNanos when the caller started waiting
+   * @param max the most callers allowed to wait
+   * @return its node, or null if {@code max} callers already wait
+   */
+  Waiter join(long nowNanos, int max) {
+    Waiter w = new Waiter(Thread.currentThread(), nowNanos);
+    lock.lock();
+    try {
+      if (size >= max) {
+        return null;
+      }
+      w.prev = head.prev;
+      w.next = head;
+      head.prev.next = w;
+      head.prev = w;
+      size++;
+      return w;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes the node unless something was handed to it meanwhile.
+   *
+   * @return what it was handed before it could leave: {@link Waiter#NOTHING}, a connection, or
+   *     {@link Waiter#SLOT}; the caller owns it and must use or give it back
+   */
+  Object leave(Waiter w) {
+    lock.lock();
+    try {
+      if (w.next != null) {
+        unlink(w);
+      }
+      Object handed = w.handed;
+      w.handed = Waiter.NOTHING;
+      return handed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Parks until handed something or nudged, the deadline passes, or the thread is interrupted.
+   * Leaves the interrupt flag as it was.
+   *
+   * @return what it was handed ({@link Waiter#NOTHING} if nothing)
+   */
+  Object park(Waiter w, long deadlineNanos) {
+    while (true) {
+      Object handed = w.handed;
+      if (handed != Waiter.NOTHING || w.nudged) {
+        w.nudged = false;
+        w.handed = Waiter.NOTHING; // consumed: a node that was handed something is unlinked
+        return handed;
+      }
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0 || Thread.currentThread().isInterrupted()) {
+        return Waiter.NOTHING;
+      }
+      LockSupport.parkNanos(this, left);
+    }
+  }
+
+  /**
+   * Hands a clean connection to the longest-waiting caller.
+   *
+   * @return false if nobody waits; the caller keeps the connection
+   */
+  boolean handOff(PooledChannel channel) {
+    return give(channel);
+  }
+
+  /**
+   * Hands the capacity of a destroyed connection (its reservation, endpoint and global) to the
+   * longest-waiting caller, who then opens a connection with it.
+   *
+   * @return false if nobody waits; the caller must release the reservation
+   */
+  boolean handOffSlot() {
+    return give(Waiter.SLOT);
+  }
+
+  private boolean give(Object thing) {
+    if (size == 0) {
+      return false;
+    }
+    Waiter w;
+    lock.lock();
+    try {
+      w = head.next;
+      if (w == head) {
+        return false;
+      }
+      unlink(w);
+      w.handed = thing;
+    } finally {
+      lock.unlock();
+    }
+    LockSupport.unpark(w.thread);
+    return true;
+  }
+
+  /** Wakes the longest-waiting caller to look again (capacity freed elsewhere, pool closing). */
+  void nudgeFirst() {
+    if (size == 0) {
+      return;
+    }
+    Waiter w;
+    lock.lock();
+    try {
+      w = head.next;
+      if (w == head) {
+        return;
+      }
+      w.nudged = true;
+    } finally {
+      lock.unlock();
+    }
+    LockSupport.unpark(w.thread);
+  }
+
+  /** Wakes every waiting caller to look again (pool closing). */
+  void nudgeAll() {
+    lock.lock();
+    try {
+      for (Waiter w = head.next; w != head; w = w.next) {
+        w.nudged = true;
+        LockSupport.unpark(w.thread);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** @return how long the longest-waiting caller has waited, 0 if none */
+  long longestWaitNanos(long nowNanos) {
+    if (size == 0) {
+      return 0;
+    }
+    lock.lock();
+    try {
+      Waiter w = head.next;
+      return w == head ? 0 : nowNanos - w.since;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void unlink(Waiter w) {
+    w.prev.next = w.next;
+    w.next.prev = w.prev;
+    w.next = null;
+    w.prev = null;
+    size--;
+  }
+
+  static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
+  }
+
+  /** One parked caller. Links are guarded by the lock; {@link #handed} is published by it. */
+  static final class Waiter {
+    /** Nothing handed yet. */
+    static final Object NOTHING = new Object();
+    /** A reservation was handed: open a connection with it. */
+    static final Object SLOT = new Object();
+
+    final Thread thread;
+    final long since;
+    Waiter next;
+    Waiter prev;
+    volatile Object handed = NOTHING;
+    volatile boolean nudged;
+
+    Waiter(Thread thread, long since) {
+      this.thread = thread;
+      this.since = since;
+    }
+  }
+}

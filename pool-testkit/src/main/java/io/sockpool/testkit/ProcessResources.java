@@ -1,0 +1,119 @@
+package io.sockpool.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * This JVM's threads, file descriptors and sockets, for leak checks; and bounded waits for counts
+ * that drop asynchronously (a library closing its sockets on a thread of its own, the kernel
+ * finishing a close an instant later). A leak check that counts once, right after the code under
+ * test returned, cries wolf now and then: wait for the count instead.
+ */
+public final class ProcessResources {
+  private static final Path FDS = Path.of("/proc/self/fd");
+  private static final long POLL_MILLIS = 10;
+
+  private ProcessResources() {}
+
+  /**
+   * @param prefix the start of the thread names to look for
+   * @return the names of live threads whose name starts with {@code prefix}
+   */
+  public static List<String> threadsNamed(String prefix) {
+    List<String> names = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && t.getName().startsWith(prefix)) {
+        names.add(t.getName());
+      }
+    }
+    return names;
+  }
+
+  /**
+   * @return this process's open file descriptors, or -1 where /proc is missing (not Linux)
+   */
+  public static long openFds() {
+    return countFds(target -> true);
+  }
+
+  /**
+   * @return this process's open sockets (of any kind), or -1 where /proc is missing
+   */
+  public static long openSockets() {
+    return countFds(target -> target.startsWith("socket:"));
+  }
+
+  private static long countFds(Predicate<String> kind) {
+    if (!Files.isDirectory(FDS)) {
+      return -1;
+    }
+    try (Stream<Path> fds = Files.list(FDS)) {
+      return fds.filter(
+              fd -> {
+                try {
+                  return kind.test(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedMeanwhile) {
+                  return false;
+                }
+              })
+          .count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Waits until a count drops to at most {@code max}, polling every 10 ms (the kernel's tables and
+   * other libraries' threads give nothing to wait on).
+   *
+   * @param count what to count
+   * @param max the most allowed
+   * @param within the longest to wait
+   * @return the last count seen: at most {@code max}, or the count when the time ran out
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static long awaitAtMost(LongSupplier count, long max, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    long now = count.getAsLong();
+    while (now > max && System.nanoTime() - deadline < 0) {
+      Thread.sleep(POLL_MILLIS);
+      now = count.getAsLong();
+    }
+    return now;
+  }
+
+  /**
+   * Waits until a count has stayed the same for {@code quiet} (so that what was still closing has
+   * closed), then returns it: a baseline to compare a later count with.
+   *
+   * @param count what to count
+   * @param quiet how long the count must not change
+   * @param within the longest to wait in all
+   * @return the count once stable, or the last count when the time ran out
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static long awaitStable(LongSupplier count, Duration quiet, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    long last = count.getAsLong();
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() - stableSince < quiet.toNanos() && System.nanoTime() - deadline < 0) {
+      Thread.sleep(POLL_MILLIS);
+      long now = count.getAsLong();
+      if (now != last) {
+        last = now;
+        stableSince = System.nanoTime();
+      }
+    }
+    return last;
+  }
+}
