@@ -1,8 +1,7 @@
 /**
- * sockpool: a keyed pool of pre-connected TCP {@code SocketChannel}s on Apache commons-pool2,
- * with a resilience4j circuit breaker per endpoint. Exports the API ({@code io.sockpool}) and
- * the sizing calculators ({@code io.sockpool.sizing}); {@code io.sockpool.internal} stays
- * hidden.
+ * sockpool: a keyed pool of pre-connected TCP {@code SocketChannel}s on Apache commons-pool2, with
+ * a resilience4j circuit breaker per endpoint. Exports the API ({@code io.sockpool}) and the sizing
+ * calculators ({@code io.sockpool.sizing}); {@code io.sockpool.internal} stays hidden.
  */
 module io.sockpool {
   // in the API: PoolConfig takes a CircuitBreakerConfig, SocketPool returns the registry

@@ -4,13 +4,13 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * One address of an endpoint and the pool's connections to it, from
- * {@link SocketPool#addresses(Endpoint)}.
+ * One address of an endpoint and the pool's connections to it, from {@link
+ * SocketPool#addresses(Endpoint)}.
  *
  * @param address the resolved address and the endpoint's port
  * @param connections connections open to it now, checked out and idle
- * @param current whether the last answer of the resolver holds it; an address that is not
- *     current is being drained (its checked-out connections close on return)
+ * @param current whether the last answer of the resolver holds it; an address that is not current
+ *     is being drained (its checked-out connections close on return)
  */
 public record AddressStats(InetSocketAddress address, int connections, boolean current) {
 
@@ -24,7 +24,12 @@ public record AddressStats(InetSocketAddress address, int connections, boolean c
 
   @Override
   public String toString() {
-    return address.getAddress().getHostAddress() + ":" + address.getPort() + "{connections="
-        + connections + (current ? "" : ", draining") + "}";
+    return address.getAddress().getHostAddress()
+        + ":"
+        + address.getPort()
+        + "{connections="
+        + connections
+        + (current ? "" : ", draining")
+        + "}";
   }
 }

@@ -5,13 +5,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A checkout failed. The message and {@link #state()} give the pool's state for the endpoint
- * at the moment of failure; the cause, if any, is the last connect or validation failure (or
- * the {@link InterruptedException} of an interrupted caller).
+ * A checkout failed. The message and {@link #state()} give the pool's state for the endpoint at the
+ * moment of failure; the cause, if any, is the last connect or validation failure (or the {@link
+ * InterruptedException} of an interrupted caller).
  *
- * <p>Subclasses: {@link CheckoutTimeoutException} (the deadline passed),
- * {@link PoolExhaustedException} (too many callers already waiting: load was shed) and
- * {@link EndpointUnavailableException} (the endpoint's circuit breaker is open).
+ * <p>Subclasses: {@link CheckoutTimeoutException} (the deadline passed), {@link
+ * PoolExhaustedException} (too many callers already waiting: load was shed) and {@link
+ * EndpointUnavailableException} (the endpoint's circuit breaker is open).
  */
 public class CheckoutException extends IOException {
   private static final long serialVersionUID = 2L;
@@ -24,22 +24,33 @@ public class CheckoutException extends IOException {
    * @param cause the last connect or validation failure, or null
    */
   public CheckoutException(String summary, CheckoutState state, Throwable cause) {
-    super(summary + " [" + Objects.requireNonNull(state, "state must not be null")
-        + (cause == null ? "" : ", last failure: " + cause) + "]", cause);
+    super(
+        summary
+            + " ["
+            + Objects.requireNonNull(state, "state must not be null")
+            + (cause == null ? "" : ", last failure: " + cause)
+            + "]",
+        cause);
     this.state = state;
   }
 
-  /** @return the endpoint's state at the moment of failure */
+  /**
+   * @return the endpoint's state at the moment of failure
+   */
   public CheckoutState state() {
     return state;
   }
 
-  /** @return the endpoint of the failed checkout */
+  /**
+   * @return the endpoint of the failed checkout
+   */
   public Endpoint endpoint() {
     return state.endpoint();
   }
 
-  /** @return how long the checkout ran before failing */
+  /**
+   * @return how long the checkout ran before failing
+   */
   public Duration elapsed() {
     return state.elapsed();
   }

@@ -1,8 +1,7 @@
 package io.sockpool;
 
 /**
- * The checkout deadline passed while resolving, waiting for a connection, connecting or
- * validating.
+ * The checkout deadline passed while resolving, waiting for a connection, connecting or validating.
  */
 public class CheckoutTimeoutException extends CheckoutException {
   private static final long serialVersionUID = 2L;

@@ -8,25 +8,26 @@ import java.time.Duration;
 /**
  * An open TCP connection to one {@link Endpoint}, with timed I/O.
  *
- * <p>The underlying {@link SocketChannel} is connected and in <b>non-blocking</b> mode; the
- * helpers here wait with a deadline, so no call blocks longer than the timeout it is given
- * (the JDK's blocking channel reads ignore {@code SO_TIMEOUT}). Any exception thrown by a
- * helper marks the connection broken: it will be destroyed when it goes back to the pool,
- * because the peer may still send the rest of an answer that the next borrower must never
- * see.
+ * <p>The underlying {@link SocketChannel} is connected and in <b>non-blocking</b> mode; the helpers
+ * here wait with a deadline, so no call blocks longer than the timeout it is given (the JDK's
+ * blocking channel reads ignore {@code SO_TIMEOUT}). Any exception thrown by a helper marks the
+ * connection broken: it will be destroyed when it goes back to the pool, because the peer may still
+ * send the rest of an answer that the next borrower must never see.
  *
- * <p>This view is what {@link Validator}s and {@link ConnectionInitializer}s receive. A
- * borrower holds a {@link PooledConnection}. A connection is used by one thread at a time.
+ * <p>This view is what {@link Validator}s and {@link ConnectionInitializer}s receive. A borrower
+ * holds a {@link PooledConnection}. A connection is used by one thread at a time.
  */
 public interface Connection {
 
-  /** @return the peer this connection was opened to */
+  /**
+   * @return the peer this connection was opened to
+   */
   Endpoint endpoint();
 
   /**
-   * The raw channel, for code that wants to drive I/O itself. It is non-blocking; do not
-   * change its blocking mode, register it elsewhere or close it. If raw I/O fails, call
-   * {@link PooledConnection#invalidate()}.
+   * The raw channel, for code that wants to drive I/O itself. It is non-blocking; do not change its
+   * blocking mode, register it elsewhere or close it. If raw I/O fails, call {@link
+   * PooledConnection#invalidate()}.
    *
    * @return the connected channel
    * @throws IllegalStateException if the connection was already returned to the pool
@@ -34,8 +35,8 @@ public interface Connection {
   SocketChannel channel();
 
   /**
-   * Writes every remaining byte of {@code src}, waiting for send-buffer space at most
-   * {@code timeout} in total.
+   * Writes every remaining byte of {@code src}, waiting for send-buffer space at most {@code
+   * timeout} in total.
    *
    * @param src bytes to send; its position advances to its limit
    * @param timeout the longest this call may block; positive
@@ -73,10 +74,10 @@ public interface Connection {
   /**
    * Declares that every reply to the requests written so far has been read in full, so the
    * connection may be reused. The pool cannot know where a reply ends: a connection that wrote
-   * since the last call (or since checkout) is destroyed on return
-   * ({@link DestroyReason#INCOMPLETE_EXCHANGE}) instead of handing a late reply to the next
-   * borrower. Protocol code calls it after parsing each complete reply;
-   * {@link SocketPool#execute} calls it when the operation returns normally.
+   * since the last call (or since checkout) is destroyed on return ({@link
+   * DestroyReason#INCOMPLETE_EXCHANGE}) instead of handing a late reply to the next borrower.
+   * Protocol code calls it after parsing each complete reply; {@link SocketPool#execute} calls it
+   * when the operation returns normally.
    *
    * @throws IllegalStateException if the connection was already returned to the pool
    */

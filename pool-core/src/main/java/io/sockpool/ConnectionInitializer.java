@@ -4,18 +4,18 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * Runs once on every new connection before it is used, e.g. Redis {@code AUTH} and
- * {@code SELECT}. It runs inside the checkout deadline (or the connect timeout, for
- * connections opened ahead of demand). If it throws, the connection is destroyed.
+ * Runs once on every new connection before it is used, e.g. Redis {@code AUTH} and {@code SELECT}.
+ * It runs inside the checkout deadline (or the connect timeout, for connections opened ahead of
+ * demand). If it throws, the connection is destroyed.
  *
- * <p>Implementations hold credentials: they must not put them in exception messages, logs
- * or {@code toString()}.
+ * <p>Implementations hold credentials: they must not put them in exception messages, logs or {@code
+ * toString()}.
  */
 @FunctionalInterface
 public interface ConnectionInitializer {
 
   /** Does nothing. */
-  ConnectionInitializer NONE = (connection, timeout) -> { };
+  ConnectionInitializer NONE = (connection, timeout) -> {};
 
   /**
    * Prepares a new connection.

@@ -13,19 +13,19 @@ public enum DestroyReason {
   /** Returned with unread inbound bytes. */
   DIRTY,
   /**
-   * Returned after writing a request without declaring the reply read in full
-   * ({@link Connection#exchangeComplete()}): a late reply could reach the next borrower.
+   * Returned after writing a request without declaring the reply read in full ({@link
+   * Connection#exchangeComplete()}): a late reply could reach the next borrower.
    */
   INCOMPLETE_EXCHANGE,
   /**
-   * The caller gave up while the pool was validating or initializing it (interrupt, or a
-   * checkout deadline shorter than the exchange): its state is unknown, so it is not reused.
-   * Not the peer's fault; the circuit breaker does not count it.
+   * The caller gave up while the pool was validating or initializing it (interrupt, or a checkout
+   * deadline shorter than the exchange): its state is unknown, so it is not reused. Not the peer's
+   * fault; the circuit breaker does not count it.
    */
   ABANDONED,
   /**
-   * Retired on request ({@link SocketPool#evict(Endpoint)}) or because its address is no
-   * longer current: idle ones at once, checked-out ones on return.
+   * Retired on request ({@link SocketPool#evict(Endpoint)}) or because its address is no longer
+   * current: idle ones at once, checked-out ones on return.
    */
   RETIRED,
   /** The pool was closed. */

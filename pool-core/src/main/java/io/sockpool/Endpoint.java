@@ -6,12 +6,12 @@ import java.util.Locale;
 /**
  * The key of the pool: a TCP peer named by host and port.
  *
- * <p>The host name is kept as given. A pool resolves it through its
- * {@link PoolConfig#addressResolver()}, within the checkout deadline, uses every address the
- * name has, and re-resolves it in the background ({@link PoolConfig#reresolveInterval()}), so
- * a peer that moves to another address is followed and connections to the old one are
- * drained (see {@link SocketPool#addresses(Endpoint)}). Host names compare
- * case-insensitively. Instances are immutable and safe to share.
+ * <p>The host name is kept as given. A pool resolves it through its {@link
+ * PoolConfig#addressResolver()}, within the checkout deadline, uses every address the name has, and
+ * re-resolves it in the background ({@link PoolConfig#reresolveInterval()}), so a peer that moves
+ * to another address is followed and connections to the old one are drained (see {@link
+ * SocketPool#addresses(Endpoint)}). Host names compare case-insensitively. Instances are immutable
+ * and safe to share.
  */
 public final class Endpoint {
   private final String host;
@@ -32,7 +32,8 @@ public final class Endpoint {
    */
   public static Endpoint of(String host, int port) {
     if (host == null || host.isBlank()) {
-      throw new IllegalArgumentException("host must not be blank, but was " + (host == null ? "null" : "'" + host + "'"));
+      throw new IllegalArgumentException(
+          "host must not be blank, but was " + (host == null ? "null" : "'" + host + "'"));
     }
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port must be in 1..65535, but was " + port);
@@ -49,7 +50,8 @@ public final class Endpoint {
    *
    * @param hostAndPort the text to parse
    * @return the endpoint
-   * @throws IllegalArgumentException if the text is not of the form {@code host:port} with a valid port
+   * @throws IllegalArgumentException if the text is not of the form {@code host:port} with a valid
+   *     port
    */
   public static Endpoint parse(String hostAndPort) {
     if (hostAndPort == null) {
@@ -57,7 +59,8 @@ public final class Endpoint {
     }
     int colon = hostAndPort.lastIndexOf(':');
     if (colon <= 0 || colon == hostAndPort.length() - 1) {
-      throw new IllegalArgumentException("endpoint must be host:port, but was '" + hostAndPort + "'");
+      throw new IllegalArgumentException(
+          "endpoint must be host:port, but was '" + hostAndPort + "'");
     }
     String portText = hostAndPort.substring(colon + 1);
     int port;
@@ -65,25 +68,33 @@ public final class Endpoint {
       port = Integer.parseInt(portText);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "endpoint port must be a number in 1..65535, but was '" + portText + "' in '" + hostAndPort + "'");
+          "endpoint port must be a number in 1..65535, but was '"
+              + portText
+              + "' in '"
+              + hostAndPort
+              + "'");
     }
     return of(hostAndPort.substring(0, colon), port);
   }
 
-  /** @return the host name or IP literal, lower case, without IPv6 brackets */
+  /**
+   * @return the host name or IP literal, lower case, without IPv6 brackets
+   */
   public String host() {
     return host;
   }
 
-  /** @return the TCP port, 1..65535 */
+  /**
+   * @return the TCP port, 1..65535
+   */
   public int port() {
     return port;
   }
 
   /**
-   * Resolves the host now, in this thread, through the JVM's DNS cache (blocking as long as
-   * the system resolver takes). For tools outside a pool; the pool itself uses its
-   * {@link AddressResolver} instead.
+   * Resolves the host now, in this thread, through the JVM's DNS cache (blocking as long as the
+   * system resolver takes). For tools outside a pool; the pool itself uses its {@link
+   * AddressResolver} instead.
    *
    * @return a new, possibly unresolved (if DNS failed), socket address
    */
@@ -108,7 +119,9 @@ public final class Endpoint {
     return 31 * host.hashCode() + port;
   }
 
-  /** @return {@code host:port}, IPv6 literals in brackets */
+  /**
+   * @return {@code host:port}, IPv6 literals in brackets
+   */
   @Override
   public String toString() {
     return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A snapshot of one endpoint's connections and counters, or of the whole pool's (then
- * {@link #endpoint()} is null, see {@link PoolStats#total()}). Gauges (active, idle, waiting,
- * connecting) are read at snapshot time, one after the other; counters count since the pool
- * first saw the endpoint. Wait times cover successful checkouts.
+ * A snapshot of one endpoint's connections and counters, or of the whole pool's (then {@link
+ * #endpoint()} is null, see {@link PoolStats#total()}). Gauges (active, idle, waiting, connecting)
+ * are read at snapshot time, one after the other; counters count since the pool first saw the
+ * endpoint. Wait times cover successful checkouts.
  *
  * @param endpoint the endpoint, or null for the pool's totals
  * @param active connections checked out now
@@ -26,9 +26,20 @@ import java.util.Objects;
  * @param waitMean the mean wait of successful checkouts
  * @param waitP99 the 99th percentile wait of successful checkouts (log-scale histogram, +-10 %)
  */
-public record EndpointStats(Endpoint endpoint, int active, int idle, int waiting, int connecting,
-    long created, Map<DestroyReason, Long> destroyed, long checkouts, long timeouts, long rejected,
-    Duration waitMax, Duration waitMean, Duration waitP99) {
+public record EndpointStats(
+    Endpoint endpoint,
+    int active,
+    int idle,
+    int waiting,
+    int connecting,
+    long created,
+    Map<DestroyReason, Long> destroyed,
+    long checkouts,
+    long timeouts,
+    long rejected,
+    Duration waitMax,
+    Duration waitMean,
+    Duration waitP99) {
 
   /** Copies {@code destroyed} with a zero for every missing reason; checks the durations. */
   public EndpointStats {
@@ -47,8 +58,8 @@ public record EndpointStats(Endpoint endpoint, int active, int idle, int waiting
    * @return all-zero stats for an endpoint the pool has not seen (or has forgotten)
    */
   public static EndpointStats empty(Endpoint endpoint) {
-    return new EndpointStats(endpoint, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, Duration.ZERO,
-        Duration.ZERO, Duration.ZERO);
+    return new EndpointStats(
+        endpoint, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
   }
 
   /**
@@ -59,7 +70,9 @@ public record EndpointStats(Endpoint endpoint, int active, int idle, int waiting
     return destroyed.get(reason);
   }
 
-  /** @return connections closed so far, all reasons */
+  /**
+   * @return connections closed so far, all reasons
+   */
   public long destroyedTotal() {
     long sum = 0;
     for (long v : destroyed.values()) {
@@ -68,18 +81,40 @@ public record EndpointStats(Endpoint endpoint, int active, int idle, int waiting
     return sum;
   }
 
-  /** @return connections open now: checked out plus idle */
+  /**
+   * @return connections open now: checked out plus idle
+   */
   public int open() {
     return active + idle;
   }
 
   @Override
   public String toString() {
-    return (endpoint == null ? "total" : endpoint.toString()) + "{active=" + active + ", idle="
-        + idle + ", waiting=" + waiting + ", connecting=" + connecting + ", created=" + created
-        + ", destroyed=" + destroyed + ", checkouts=" + checkouts + ", timeouts=" + timeouts
-        + ", rejected=" + rejected + ", waitMeanMicros=" + waitMean.toNanos() / 1000
-        + ", waitP99Micros=" + waitP99.toNanos() / 1000 + ", waitMaxMicros="
-        + waitMax.toNanos() / 1000 + "}";
+    return (endpoint == null ? "total" : endpoint.toString())
+        + "{active="
+        + active
+        + ", idle="
+        + idle
+        + ", waiting="
+        + waiting
+        + ", connecting="
+        + connecting
+        + ", created="
+        + created
+        + ", destroyed="
+        + destroyed
+        + ", checkouts="
+        + checkouts
+        + ", timeouts="
+        + timeouts
+        + ", rejected="
+        + rejected
+        + ", waitMeanMicros="
+        + waitMean.toNanos() / 1000
+        + ", waitP99Micros="
+        + waitP99.toNanos() / 1000
+        + ", waitMaxMicros="
+        + waitMax.toNanos() / 1000
+        + "}";
   }
 }

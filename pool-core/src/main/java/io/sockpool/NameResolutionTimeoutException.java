@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A host name did not resolve in time: the resolver gave no answer before the caller's
- * deadline (a DNS server that does not answer, a discovery service that hangs). Appears as
- * the cause of the {@link CheckoutTimeoutException} of a checkout that needed the name.
+ * A host name did not resolve in time: the resolver gave no answer before the caller's deadline (a
+ * DNS server that does not answer, a discovery service that hangs). Appears as the cause of the
+ * {@link CheckoutTimeoutException} of a checkout that needed the name.
  */
 public class NameResolutionTimeoutException extends SocketTimeoutException {
   private static final long serialVersionUID = 1L;
@@ -19,12 +19,18 @@ public class NameResolutionTimeoutException extends SocketTimeoutException {
    * @param waited how long the caller waited for it
    */
   public NameResolutionTimeoutException(String host, Duration waited) {
-    super("name resolution of host '" + Objects.requireNonNull(host, "host must not be null")
-        + "' did not finish within " + waited.toMillis() + " ms");
+    super(
+        "name resolution of host '"
+            + Objects.requireNonNull(host, "host must not be null")
+            + "' did not finish within "
+            + waited.toMillis()
+            + " ms");
     this.host = host;
   }
 
-  /** @return the host name that did not resolve in time */
+  /**
+   * @return the host name that did not resolve in time
+   */
   public String host() {
     return host;
   }

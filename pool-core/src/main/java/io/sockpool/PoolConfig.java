@@ -6,10 +6,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The pool's settings: immutable, made by {@link #builder()}. Every time is a
- * {@link Duration}; every invalid value is rejected by {@link Builder#build()} or the setter
- * with an {@link IllegalArgumentException} naming the field, the value and what is allowed.
- * Nothing is silently corrected. {@link #toString()} shows every effective value.
+ * The pool's settings: immutable, made by {@link #builder()}. Every time is a {@link Duration};
+ * every invalid value is rejected by {@link Builder#build()} or the setter with an {@link
+ * IllegalArgumentException} naming the field, the value and what is allowed. Nothing is silently
+ * corrected. {@link #toString()} shows every effective value.
  */
 public final class PoolConfig {
   private final String poolName;
@@ -64,12 +64,16 @@ public final class PoolConfig {
     reresolveInterval = b.reresolveInterval;
   }
 
-  /** @return a builder with the defaults documented on each setter */
+  /**
+   * @return a builder with the defaults documented on each setter
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return a builder holding this config's values */
+  /**
+   * @return a builder holding this config's values
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.poolName = poolName;
@@ -99,120 +103,164 @@ public final class PoolConfig {
     return b;
   }
 
-  /** @return the name used in thread names and log lines */
+  /**
+   * @return the name used in thread names and log lines
+   */
   public String poolName() {
     return poolName;
   }
 
-  /** @return the most connections open at once, all endpoints together */
+  /**
+   * @return the most connections open at once, all endpoints together
+   */
   public int maxTotal() {
     return maxTotal;
   }
 
-  /** @return the most connections open at once to one endpoint */
+  /**
+   * @return the most connections open at once to one endpoint
+   */
   public int maxPerEndpoint() {
     return maxPerEndpoint;
   }
 
-  /** @return idle connections kept open per endpoint that has been used or warmed up */
+  /**
+   * @return idle connections kept open per endpoint that has been used or warmed up
+   */
   public int minIdlePerEndpoint() {
     return minIdlePerEndpoint;
   }
 
-  /** @return the most callers that may wait for one endpoint; further ones fail at once */
+  /**
+   * @return the most callers that may wait for one endpoint; further ones fail at once
+   */
   public int maxWaitersPerEndpoint() {
     return maxWaitersPerEndpoint;
   }
 
-  /** @return the default checkout deadline: wait + connect + validate together */
+  /**
+   * @return the default checkout deadline: wait + connect + validate together
+   */
   public Duration checkoutTimeout() {
     return checkoutTimeout;
   }
 
-  /** @return the most one TCP connect (plus the initializer) may take */
+  /**
+   * @return the most one TCP connect (plus the initializer) may take
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** @return the most one {@link Validator} run may take */
+  /**
+   * @return the most one {@link Validator} run may take
+   */
   public Duration validationTimeout() {
     return validationTimeout;
   }
 
-  /** @return a connection idle longer than this is validated with a round trip on borrow */
+  /**
+   * @return a connection idle longer than this is validated with a round trip on borrow
+   */
   public Duration validationWindow() {
     return validationWindow;
   }
 
-  /** @return whether the evictor also runs the validator on idle connections */
+  /**
+   * @return whether the evictor also runs the validator on idle connections
+   */
   public boolean backgroundValidation() {
     return backgroundValidation;
   }
 
-  /** @return a connection idle this long or longer is closed, never handed out */
+  /**
+   * @return a connection idle this long or longer is closed, never handed out
+   */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** @return the peer's own idle timeout, if known; idleTimeout is below it */
+  /**
+   * @return the peer's own idle timeout, if known; idleTimeout is below it
+   */
   public Optional<Duration> serverIdleTimeout() {
     return Optional.ofNullable(serverIdleTimeout);
   }
 
-  /** @return a connection older than this (minus up to the jitter) is closed */
+  /**
+   * @return a connection older than this (minus up to the jitter) is closed
+   */
   public Duration maxLifetime() {
     return maxLifetime;
   }
 
-  /** @return each connection's lifetime is shortened by a random amount up to this */
+  /**
+   * @return each connection's lifetime is shortened by a random amount up to this
+   */
   public Duration maxLifetimeJitter() {
     return maxLifetimeJitter;
   }
 
-  /** @return how often the evictor runs (eviction, min-idle, leak detection) */
+  /**
+   * @return how often the evictor runs (eviction, min-idle, leak detection)
+   */
   public Duration evictionInterval() {
     return evictionInterval;
   }
 
-  /** @return a checkout held longer than this is logged once at WARN; empty = off */
+  /**
+   * @return a checkout held longer than this is logged once at WARN; empty = off
+   */
   public Optional<Duration> leakDetectionThreshold() {
     return Optional.ofNullable(leakDetectionThreshold);
   }
 
-  /** @return on close, how long checked-out connections may still be returned */
+  /**
+   * @return on close, how long checked-out connections may still be returned
+   */
   public Duration closeGracePeriod() {
     return closeGracePeriod;
   }
 
-  /** @return the socket options applied to every connection */
+  /**
+   * @return the socket options applied to every connection
+   */
   public SocketOptions socketOptions() {
     return socketOptions;
   }
 
-  /** @return the round-trip validator */
+  /**
+   * @return the round-trip validator
+   */
   public Validator validator() {
     return validator;
   }
 
-  /** @return the hook run once on each new connection */
+  /**
+   * @return the hook run once on each new connection
+   */
   public ConnectionInitializer initializer() {
     return initializer;
   }
 
-  /** @return the configuration of each endpoint's circuit breaker */
+  /**
+   * @return the configuration of each endpoint's circuit breaker
+   */
   public CircuitBreakerConfig circuitBreakerConfig() {
     return circuitBreakerConfig;
   }
 
   /**
-   * @return whether the pool registers a {@link SocketPoolMXBean} under
-   *     {@code io.sockpool:type=Pool,name=<poolName>} with the platform MBean server
+   * @return whether the pool registers a {@link SocketPoolMXBean} under {@code
+   *     io.sockpool:type=Pool,name=<poolName>} with the platform MBean server
    */
   public boolean jmxEnabled() {
     return jmxEnabled;
   }
 
-  /** @return how host names are turned into addresses */
+  /**
+   * @return how host names are turned into addresses
+   */
   public AddressResolver addressResolver() {
     return addressResolver;
   }
@@ -228,26 +276,61 @@ public final class PoolConfig {
 
   @Override
   public String toString() {
-    return "PoolConfig{poolName=" + poolName + ", maxTotal=" + maxTotal + ", maxPerEndpoint="
-        + maxPerEndpoint + ", minIdlePerEndpoint=" + minIdlePerEndpoint
-        + ", maxWaitersPerEndpoint=" + maxWaitersPerEndpoint + ", checkoutTimeout=" + checkoutTimeout
-        + ", connectTimeout=" + connectTimeout + ", validationTimeout=" + validationTimeout
-        + ", validationWindow=" + validationWindow + ", backgroundValidation=" + backgroundValidation
-        + ", idleTimeout=" + idleTimeout + ", serverIdleTimeout="
-        + (serverIdleTimeout == null ? "unknown" : serverIdleTimeout) + ", maxLifetime=" + maxLifetime
-        + ", maxLifetimeJitter=" + maxLifetimeJitter + ", evictionInterval=" + evictionInterval
-        + ", leakDetectionThreshold=" + (leakDetectionThreshold == null ? "off" : leakDetectionThreshold)
-        + ", closeGracePeriod=" + closeGracePeriod + ", socketOptions=" + socketOptions
-        + ", validator=" + validator.getClass().getSimpleName()
-        + ", initializer=" + initializer.getClass().getSimpleName()
-        + ", addressResolver=" + addressResolver
-        + ", reresolveInterval=" + (reresolveInterval.isZero() ? "never" : reresolveInterval)
-        + ", circuitBreaker{failureRateThreshold=" + circuitBreakerConfig.getFailureRateThreshold()
-        + ", minimumNumberOfCalls=" + circuitBreakerConfig.getMinimumNumberOfCalls()
-        + ", slidingWindowSize=" + circuitBreakerConfig.getSlidingWindowSize()
+    return "PoolConfig{poolName="
+        + poolName
+        + ", maxTotal="
+        + maxTotal
+        + ", maxPerEndpoint="
+        + maxPerEndpoint
+        + ", minIdlePerEndpoint="
+        + minIdlePerEndpoint
+        + ", maxWaitersPerEndpoint="
+        + maxWaitersPerEndpoint
+        + ", checkoutTimeout="
+        + checkoutTimeout
+        + ", connectTimeout="
+        + connectTimeout
+        + ", validationTimeout="
+        + validationTimeout
+        + ", validationWindow="
+        + validationWindow
+        + ", backgroundValidation="
+        + backgroundValidation
+        + ", idleTimeout="
+        + idleTimeout
+        + ", serverIdleTimeout="
+        + (serverIdleTimeout == null ? "unknown" : serverIdleTimeout)
+        + ", maxLifetime="
+        + maxLifetime
+        + ", maxLifetimeJitter="
+        + maxLifetimeJitter
+        + ", evictionInterval="
+        + evictionInterval
+        + ", leakDetectionThreshold="
+        + (leakDetectionThreshold == null ? "off" : leakDetectionThreshold)
+        + ", closeGracePeriod="
+        + closeGracePeriod
+        + ", socketOptions="
+        + socketOptions
+        + ", validator="
+        + validator.getClass().getSimpleName()
+        + ", initializer="
+        + initializer.getClass().getSimpleName()
+        + ", addressResolver="
+        + addressResolver
+        + ", reresolveInterval="
+        + (reresolveInterval.isZero() ? "never" : reresolveInterval)
+        + ", circuitBreaker{failureRateThreshold="
+        + circuitBreakerConfig.getFailureRateThreshold()
+        + ", minimumNumberOfCalls="
+        + circuitBreakerConfig.getMinimumNumberOfCalls()
+        + ", slidingWindowSize="
+        + circuitBreakerConfig.getSlidingWindowSize()
         + ", permittedCallsInHalfOpen="
-        + circuitBreakerConfig.getPermittedNumberOfCallsInHalfOpenState() + "}, jmxEnabled="
-        + jmxEnabled + "}";
+        + circuitBreakerConfig.getPermittedNumberOfCallsInHalfOpenState()
+        + "}, jmxEnabled="
+        + jmxEnabled
+        + "}";
   }
 
   /** Builds a {@link PoolConfig}; each setter checks its value at once. Not thread-safe. */
@@ -275,20 +358,20 @@ public final class PoolConfig {
     private SocketOptions socketOptions = SocketOptions.defaults();
     private Validator validator = Validator.NONE;
     private ConnectionInitializer initializer = ConnectionInitializer.NONE;
-    private CircuitBreakerConfig circuitBreakerConfig = CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(10)
-        .minimumNumberOfCalls(5)
-        .failureRateThreshold(50)
-        .waitDurationInOpenState(Duration.ofSeconds(2))
-        .permittedNumberOfCallsInHalfOpenState(2)
-        .build();
+    private CircuitBreakerConfig circuitBreakerConfig =
+        CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(10)
+            .minimumNumberOfCalls(5)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofSeconds(2))
+            .permittedNumberOfCallsInHalfOpenState(2)
+            .build();
     private boolean jmxEnabled = false;
     private AddressResolver addressResolver = AddressResolver.system();
     private Duration reresolveInterval = Duration.ofSeconds(30);
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
      * @param name used in thread names and logs; default {@code sockpool-N}; not blank
@@ -366,8 +449,8 @@ public final class PoolConfig {
     }
 
     /**
-     * @param value idle time after which a borrow runs the validator; default 500 ms; >= 0
-     *     (0 validates on every borrow)
+     * @param value idle time after which a borrow runs the validator; default 500 ms; >= 0 (0
+     *     validates on every borrow)
      * @return this builder
      */
     public Builder validationWindow(Duration value) {
@@ -465,7 +548,8 @@ public final class PoolConfig {
      * @return this builder
      */
     public Builder validator(Validator value) {
-      this.validator = Objects.requireNonNull(value, "validator must not be null (use Validator.NONE)");
+      this.validator =
+          Objects.requireNonNull(value, "validator must not be null (use Validator.NONE)");
       return this;
     }
 
@@ -474,26 +558,28 @@ public final class PoolConfig {
      * @return this builder
      */
     public Builder initializer(ConnectionInitializer value) {
-      this.initializer = Objects.requireNonNull(value,
-          "initializer must not be null (use ConnectionInitializer.NONE)");
+      this.initializer =
+          Objects.requireNonNull(
+              value, "initializer must not be null (use ConnectionInitializer.NONE)");
       return this;
     }
 
     /**
-     * @param value per-endpoint breaker settings; default: count window 10, at least 5 calls,
-     *     opens at 50 % failures, 2 s open, 2 probes half-open
+     * @param value per-endpoint breaker settings; default: count window 10, at least 5 calls, opens
+     *     at 50 % failures, 2 s open, 2 probes half-open
      * @return this builder
      */
     public Builder circuitBreakerConfig(CircuitBreakerConfig value) {
-      this.circuitBreakerConfig = Objects.requireNonNull(value, "circuitBreakerConfig must not be null");
+      this.circuitBreakerConfig =
+          Objects.requireNonNull(value, "circuitBreakerConfig must not be null");
       return this;
     }
 
     /**
-     * Registers the pool's {@link SocketPoolMXBean} with the platform MBean server under
-     * {@code io.sockpool:type=Pool,name=<poolName>} (quoted if the name needs it) when the pool
-     * is created, and unregisters it on close. {@link SocketPool#create} then fails if another
-     * MBean already has that name. Default false.
+     * Registers the pool's {@link SocketPoolMXBean} with the platform MBean server under {@code
+     * io.sockpool:type=Pool,name=<poolName>} (quoted if the name needs it) when the pool is
+     * created, and unregisters it on close. {@link SocketPool#create} then fails if another MBean
+     * already has that name. Default false.
      *
      * @param value whether to register the MXBean
      * @return this builder
@@ -504,19 +590,20 @@ public final class PoolConfig {
     }
 
     /**
-     * @param value turns host names into addresses; default {@link AddressResolver#system()}
-     *     (the JDK's resolver, off the caller's thread)
+     * @param value turns host names into addresses; default {@link AddressResolver#system()} (the
+     *     JDK's resolver, off the caller's thread)
      * @return this builder
      */
     public Builder addressResolver(AddressResolver value) {
-      this.addressResolver = Objects.requireNonNull(value,
-          "addressResolver must not be null (use AddressResolver.system())");
+      this.addressResolver =
+          Objects.requireNonNull(
+              value, "addressResolver must not be null (use AddressResolver.system())");
       return this;
     }
 
     /**
-     * @param value how often an endpoint given by name is re-resolved in the background; when
-     *     the addresses change, connections to the old ones are drained. Default 30 s (or the
+     * @param value how often an endpoint given by name is re-resolved in the background; when the
+     *     addresses change, connections to the old ones are drained. Default 30 s (or the
      *     resolver's {@link AddressResolver#answerTtl()} if shorter); also re-resolved after a
      *     failed connect. >= 0; {@link Duration#ZERO} = never: the first answer is kept
      * @return this builder
@@ -534,21 +621,30 @@ public final class PoolConfig {
      */
     public PoolConfig build() {
       if (maxPerEndpoint > maxTotal) {
-        throw new IllegalArgumentException("maxPerEndpoint must be <= maxTotal (" + maxTotal
-            + "), but was " + maxPerEndpoint);
+        throw new IllegalArgumentException(
+            "maxPerEndpoint must be <= maxTotal (" + maxTotal + "), but was " + maxPerEndpoint);
       }
       if (minIdlePerEndpoint > maxPerEndpoint) {
-        throw new IllegalArgumentException("minIdlePerEndpoint must be <= maxPerEndpoint ("
-            + maxPerEndpoint + "), but was " + minIdlePerEndpoint);
+        throw new IllegalArgumentException(
+            "minIdlePerEndpoint must be <= maxPerEndpoint ("
+                + maxPerEndpoint
+                + "), but was "
+                + minIdlePerEndpoint);
       }
       if (serverIdleTimeout != null && idleTimeout.compareTo(serverIdleTimeout) >= 0) {
-        throw new IllegalArgumentException("idleTimeout must be < serverIdleTimeout ("
-            + serverIdleTimeout + "), but was " + idleTimeout
-            + ": the server would close connections the pool still hands out");
+        throw new IllegalArgumentException(
+            "idleTimeout must be < serverIdleTimeout ("
+                + serverIdleTimeout
+                + "), but was "
+                + idleTimeout
+                + ": the server would close connections the pool still hands out");
       }
       if (maxLifetimeJitter.compareTo(maxLifetime) >= 0) {
-        throw new IllegalArgumentException("maxLifetimeJitter must be < maxLifetime (" + maxLifetime
-            + "), but was " + maxLifetimeJitter);
+        throw new IllegalArgumentException(
+            "maxLifetimeJitter must be < maxLifetime ("
+                + maxLifetime
+                + "), but was "
+                + maxLifetimeJitter);
       }
       return new PoolConfig(this);
     }

@@ -1,8 +1,8 @@
 package io.sockpool;
 
 /**
- * The endpoint already had {@link PoolConfig#maxWaitersPerEndpoint()} callers waiting, so
- * this one failed at once instead of queueing (load shedding).
+ * The endpoint already had {@link PoolConfig#maxWaitersPerEndpoint()} callers waiting, so this one
+ * failed at once instead of queueing (load shedding).
  */
 public class PoolExhaustedException extends CheckoutException {
   private static final long serialVersionUID = 2L;

@@ -1,14 +1,14 @@
 package io.sockpool;
 
 /**
- * Hears what a {@link SocketPool} does, for metrics and live sizing. Register one with
- * {@link SocketPool#addListener(PoolListener)}.
+ * Hears what a {@link SocketPool} does, for metrics and live sizing. Register one with {@link
+ * SocketPool#addListener(PoolListener)}.
  *
  * <p>Methods are called synchronously on the thread that did the work (a caller in checkout or
- * return, or one of the pool's own threads), outside any lock of the pool. They must be fast,
- * must not block and must not call back into the pool's checkout; whatever they throw is
- * caught and logged at WARN (once per listener and method), never passed to the caller. Times
- * are in nanoseconds so that the hot path allocates nothing.
+ * return, or one of the pool's own threads), outside any lock of the pool. They must be fast, must
+ * not block and must not call back into the pool's checkout; whatever they throw is caught and
+ * logged at WARN (once per listener and method), never passed to the caller. Times are in
+ * nanoseconds so that the hot path allocates nothing.
  */
 public interface PoolListener {
 
@@ -17,11 +17,10 @@ public interface PoolListener {
    *
    * @param endpoint the peer
    * @param elapsedNanos the whole checkout: waiting, connecting and validating
-   * @param waited whether the caller had to park waiting for another caller's connection
-   *     (every connection busy), as counted by Erlang C's P(wait)
+   * @param waited whether the caller had to park waiting for another caller's connection (every
+   *     connection busy), as counted by Erlang C's P(wait)
    */
-  default void checkedOut(Endpoint endpoint, long elapsedNanos, boolean waited) {
-  }
+  default void checkedOut(Endpoint endpoint, long elapsedNanos, boolean waited) {}
 
   /**
    * A checked-out connection came back (returned or invalidated).
@@ -29,8 +28,7 @@ public interface PoolListener {
    * @param endpoint the peer
    * @param heldNanos how long it was checked out
    */
-  default void returned(Endpoint endpoint, long heldNanos) {
-  }
+  default void returned(Endpoint endpoint, long heldNanos) {}
 
   /**
    * A new connection was opened: connect plus initializer.
@@ -38,8 +36,7 @@ public interface PoolListener {
    * @param endpoint the peer
    * @param connectNanos how long that took
    */
-  default void connected(Endpoint endpoint, long connectNanos) {
-  }
+  default void connected(Endpoint endpoint, long connectNanos) {}
 
   /**
    * A connection was closed.
@@ -47,8 +44,7 @@ public interface PoolListener {
    * @param endpoint the peer
    * @param reason why
    */
-  default void destroyed(Endpoint endpoint, DestroyReason reason) {
-  }
+  default void destroyed(Endpoint endpoint, DestroyReason reason) {}
 
   /**
    * A checkout failed: timed out, was refused at once (waiter bound, open breaker), could not
@@ -56,23 +52,20 @@ public interface PoolListener {
    *
    * @param failure the exception the caller gets
    */
-  default void checkoutFailed(CheckoutException failure) {
-  }
+  default void checkoutFailed(CheckoutException failure) {}
 
   /**
    * The pool started keeping state for an endpoint (its first checkout or warm-up).
    *
    * @param endpoint the peer
    */
-  default void endpointAdded(Endpoint endpoint) {
-  }
+  default void endpointAdded(Endpoint endpoint) {}
 
   /**
-   * The pool forgot an endpoint: no connection, waiter or connect for longer than the idle
-   * timeout, or the pool closed. Its breaker is gone from the registry too.
+   * The pool forgot an endpoint: no connection, waiter or connect for longer than the idle timeout,
+   * or the pool closed. Its breaker is gone from the registry too.
    *
    * @param endpoint the peer
    */
-  default void endpointRemoved(Endpoint endpoint) {
-  }
+  default void endpointRemoved(Endpoint endpoint) {}
 }

@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * Socket options applied to every new connection. Immutable; made with {@link #builder()}.
  *
- * <p>Per-socket keepalive timing ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTERVAL},
- * {@code TCP_KEEPCOUNT}) goes through {@code jdk.net.ExtendedSocketOptions} where the platform
- * supports it (Linux, macOS); elsewhere the system-wide values apply and a DEBUG line says so.
+ * <p>Per-socket keepalive timing ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTERVAL}, {@code
+ * TCP_KEEPCOUNT}) goes through {@code jdk.net.ExtendedSocketOptions} where the platform supports it
+ * (Linux, macOS); elsewhere the system-wide values apply and a DEBUG line says so.
  */
 public final class SocketOptions {
   private final boolean tcpNoDelay;
@@ -29,58 +29,88 @@ public final class SocketOptions {
     receiveBufferSize = b.receiveBufferSize;
   }
 
-  /** @return TCP_NODELAY on, keepalive on (60 s idle, 10 s interval, 6 probes), OS buffer sizes */
+  /**
+   * @return TCP_NODELAY on, keepalive on (60 s idle, 10 s interval, 6 probes), OS buffer sizes
+   */
   public static SocketOptions defaults() {
     return builder().build();
   }
 
-  /** @return a builder starting from the defaults */
+  /**
+   * @return a builder starting from the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return whether Nagle's algorithm is off */
+  /**
+   * @return whether Nagle's algorithm is off
+   */
   public boolean tcpNoDelay() {
     return tcpNoDelay;
   }
 
-  /** @return whether SO_KEEPALIVE is on */
+  /**
+   * @return whether SO_KEEPALIVE is on
+   */
   public boolean keepAlive() {
     return keepAlive;
   }
 
-  /** @return idle time before the first keepalive probe (whole seconds are used) */
+  /**
+   * @return idle time before the first keepalive probe (whole seconds are used)
+   */
   public Duration keepAliveIdle() {
     return keepAliveIdle;
   }
 
-  /** @return time between keepalive probes (whole seconds are used) */
+  /**
+   * @return time between keepalive probes (whole seconds are used)
+   */
   public Duration keepAliveInterval() {
     return keepAliveInterval;
   }
 
-  /** @return unanswered probes before the connection is dropped */
+  /**
+   * @return unanswered probes before the connection is dropped
+   */
   public int keepAliveCount() {
     return keepAliveCount;
   }
 
-  /** @return SO_SNDBUF in bytes, or 0 for the OS default */
+  /**
+   * @return SO_SNDBUF in bytes, or 0 for the OS default
+   */
   public int sendBufferSize() {
     return sendBufferSize;
   }
 
-  /** @return SO_RCVBUF in bytes, or 0 for the OS default */
+  /**
+   * @return SO_RCVBUF in bytes, or 0 for the OS default
+   */
   public int receiveBufferSize() {
     return receiveBufferSize;
   }
 
   @Override
   public String toString() {
-    return "SocketOptions{tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
-        + (keepAlive ? ", keepAliveIdle=" + keepAliveIdle + ", keepAliveInterval=" + keepAliveInterval
-            + ", keepAliveCount=" + keepAliveCount : "")
-        + ", sendBufferSize=" + (sendBufferSize == 0 ? "os-default" : sendBufferSize)
-        + ", receiveBufferSize=" + (receiveBufferSize == 0 ? "os-default" : receiveBufferSize) + "}";
+    return "SocketOptions{tcpNoDelay="
+        + tcpNoDelay
+        + ", keepAlive="
+        + keepAlive
+        + (keepAlive
+            ? ", keepAliveIdle="
+                + keepAliveIdle
+                + ", keepAliveInterval="
+                + keepAliveInterval
+                + ", keepAliveCount="
+                + keepAliveCount
+            : "")
+        + ", sendBufferSize="
+        + (sendBufferSize == 0 ? "os-default" : sendBufferSize)
+        + ", receiveBufferSize="
+        + (receiveBufferSize == 0 ? "os-default" : receiveBufferSize)
+        + "}";
   }
 
   /** Builds {@link SocketOptions}; each setter checks its value. */
@@ -93,8 +123,7 @@ public final class SocketOptions {
     private int sendBufferSize = 0;
     private int receiveBufferSize = 0;
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /**
      * @param value TCP_NODELAY; default true
@@ -168,7 +197,9 @@ public final class SocketOptions {
       return this;
     }
 
-    /** @return the options */
+    /**
+     * @return the options
+     */
     public SocketOptions build() {
       return new SocketOptions(this);
     }
@@ -177,7 +208,8 @@ public final class SocketOptions {
       Objects.requireNonNull(value, field + " must not be null");
       long s = value.getSeconds();
       if (value.getNano() != 0 || s < 1 || s > 32767) {
-        throw new IllegalArgumentException(field + " must be whole seconds in 1 s..32767 s, but was " + value);
+        throw new IllegalArgumentException(
+            field + " must be whole seconds in 1 s..32767 s, but was " + value);
       }
       return value;
     }

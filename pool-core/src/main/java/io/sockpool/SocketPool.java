@@ -11,9 +11,9 @@ import java.util.Objects;
 import javax.management.ObjectName;
 
 /**
- * A keyed pool of pre-connected TCP connections: one sub-pool per {@link Endpoint}, built on
- * Apache commons-pool2. Thread-safe; create one per application (or per group of peers with
- * the same settings) and {@link #close()} it on shutdown.
+ * A keyed pool of pre-connected TCP connections: one sub-pool per {@link Endpoint}, built on Apache
+ * commons-pool2. Thread-safe; create one per application (or per group of peers with the same
+ * settings) and {@link #close()} it on shutdown.
  *
  * <pre>{@code
  * try (SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(16).build())) {
@@ -25,15 +25,16 @@ import javax.management.ObjectName;
  * }
  * }</pre>
  *
- * <p>A checkout's timeout is one deadline over waiting for an idle connection, connecting a
- * new one and validating it; see {@link #checkout(Endpoint, Duration)}. Connections are
- * validated on borrow (a cheap probe always, the {@link Validator} when idle longer than
- * {@link PoolConfig#validationWindow()}), evicted before the server's idle timeout, and
- * destroyed instead of reused when their holder left them dirty or broken.
+ * <p>A checkout's timeout is one deadline over waiting for an idle connection, connecting a new one
+ * and validating it; see {@link #checkout(Endpoint, Duration)}. Connections are validated on borrow
+ * (a cheap probe always, the {@link Validator} when idle longer than {@link
+ * PoolConfig#validationWindow()}), evicted before the server's idle timeout, and destroyed instead
+ * of reused when their holder left them dirty or broken.
  */
 public final class SocketPool implements AutoCloseable {
   /** The span {@link #sizing(Endpoint)} measures over. */
   public static final Duration SIZING_WINDOW = Duration.ofSeconds(60);
+
   private static final int SIZING_BUCKETS = 30;
 
   private final KeyedChannelPool delegate;
@@ -57,13 +58,13 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Creates a pool and starts its evictor thread ({@code <poolName>-evictor}). Opens no
-   * connection: endpoints are registered on first checkout or {@link #warmUp(Endpoint)}.
+   * Creates a pool and starts its evictor thread ({@code <poolName>-evictor}). Opens no connection:
+   * endpoints are registered on first checkout or {@link #warmUp(Endpoint)}.
    *
    * @param config the settings
    * @return the pool
-   * @throws IllegalStateException if {@link PoolConfig#jmxEnabled()} is set and an MBean with
-   *     the pool's name is already registered
+   * @throws IllegalStateException if {@link PoolConfig#jmxEnabled()} is set and an MBean with the
+   *     pool's name is already registered
    */
   public static SocketPool create(PoolConfig config) {
     return new SocketPool(Objects.requireNonNull(config, "config must not be null"));
@@ -81,15 +82,15 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Checks out a connection. Blocks at most {@code timeout} in total: waiting for a connection
-   * to come back, connecting a new one (a SYN that is never answered included) and validating
-   * it all count against it.
+   * Checks out a connection. Blocks at most {@code timeout} in total: waiting for a connection to
+   * come back, connecting a new one (a SYN that is never answered included) and validating it all
+   * count against it.
    *
    * @param endpoint the peer
    * @param timeout the deadline; positive
    * @return the connection; close it to return it
-   * @throws CheckoutTimeoutException if the deadline passed (pool exhausted, or a slow connect
-   *     or validation); the message and getters give the endpoint's state and the last failure
+   * @throws CheckoutTimeoutException if the deadline passed (pool exhausted, or a slow connect or
+   *     validation); the message and getters give the endpoint's state and the last failure
    * @throws PoolExhaustedException if {@link PoolConfig#maxWaitersPerEndpoint()} callers were
    *     already waiting (fails at once)
    * @throws EndpointUnavailableException if the endpoint's circuit breaker is open (fails at once)
@@ -106,12 +107,12 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Opens {@link PoolConfig#minIdlePerEndpoint()} connections to the endpoint in parallel and
-   * keeps it at that many idle connections from then on.
+   * Opens {@link PoolConfig#minIdlePerEndpoint()} connections to the endpoint in parallel and keeps
+   * it at that many idle connections from then on.
    *
    * @param endpoint the peer
-   * @return how many connections were opened (failures are logged at DEBUG and feed the
-   *     endpoint's circuit breaker)
+   * @return how many connections were opened (failures are logged at DEBUG and feed the endpoint's
+   *     circuit breaker)
    */
   public int warmUp(Endpoint endpoint) {
     return warmUp(endpoint, delegate.config().minIdlePerEndpoint());
@@ -119,8 +120,8 @@ public final class SocketPool implements AutoCloseable {
 
   /**
    * Opens up to {@code count} connections to the endpoint in parallel, within the limits, each
-   * bounded by the connect timeout. Blocks until they are done, at most about twice the
-   * connect timeout.
+   * bounded by the connect timeout. Blocks until they are done, at most about twice the connect
+   * timeout.
    *
    * @param endpoint the peer
    * @param count how many to open; >= 0
@@ -135,8 +136,8 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Returns a connection, checking that it came from this pool. Same as
-   * {@link PooledConnection#close()} otherwise.
+   * Returns a connection, checking that it came from this pool. Same as {@link
+   * PooledConnection#close()} otherwise.
    *
    * @param connection a connection checked out of this pool
    * @throws IllegalStateException if it came from another pool
@@ -146,8 +147,8 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Runs {@code operation} on a pooled connection and returns the connection (or destroys it if
-   * the operation threw).
+   * Runs {@code operation} on a pooled connection and returns the connection (or destroys it if the
+   * operation threw).
    *
    * @param endpoint the peer
    * @param operation the exchange
@@ -162,13 +163,13 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Like {@link #execute}, for an operation that is safe to run twice: if the connection's
-   * timed I/O failed because the peer had already closed or reset it (EOF, reset, broken pipe)
-   * before any reply byte arrived, the operation runs once more on another connection. Timeouts,
-   * failures after part of a reply, and exceptions the operation throws itself are not retried.
-   * Both checkouts together share one {@link PoolConfig#checkoutTimeout()}: the second gets
-   * what the first left. If the second attempt fails, the first failure is attached to its
-   * exception as suppressed.
+   * Like {@link #execute}, for an operation that is safe to run twice: if the connection's timed
+   * I/O failed because the peer had already closed or reset it (EOF, reset, broken pipe) before any
+   * reply byte arrived, the operation runs once more on another connection. Timeouts, failures
+   * after part of a reply, and exceptions the operation throws itself are not retried. Both
+   * checkouts together share one {@link PoolConfig#checkoutTimeout()}: the second gets what the
+   * first left. If the second attempt fails, the first failure is attached to its exception as
+   * suppressed.
    *
    * @param endpoint the peer
    * @param operation the exchange; must be idempotent
@@ -226,7 +227,9 @@ public final class SocketPool implements AutoCloseable {
     }
   }
 
-  /** @return a snapshot of the pool's counters, in total and per endpoint */
+  /**
+   * @return a snapshot of the pool's counters, in total and per endpoint
+   */
   public PoolStats stats() {
     return delegate.stats();
   }
@@ -243,10 +246,9 @@ public final class SocketPool implements AutoCloseable {
 
   /**
    * The endpoint's addresses and the connections open to each: first the current ones, in the
-   * resolver's order, then addresses no longer current that still have connections (being
-   * drained). An endpoint given by name is resolved through
-   * {@link PoolConfig#addressResolver()} and re-resolved every
-   * {@link PoolConfig#reresolveInterval()} and after a failed connect.
+   * resolver's order, then addresses no longer current that still have connections (being drained).
+   * An endpoint given by name is resolved through {@link PoolConfig#addressResolver()} and
+   * re-resolved every {@link PoolConfig#reresolveInterval()} and after a failed connect.
    *
    * @param endpoint the peer
    * @return its addresses; empty if the pool has not resolved it yet
@@ -257,9 +259,9 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Retires the endpoint's connections: idle ones are closed now, checked-out ones when they
-   * come back ({@link DestroyReason#RETIRED}). New checkouts open new connections. For a peer
-   * that was restarted or moved, or from an operator's console (JMX).
+   * Retires the endpoint's connections: idle ones are closed now, checked-out ones when they come
+   * back ({@link DestroyReason#RETIRED}). New checkouts open new connections. For a peer that was
+   * restarted or moved, or from an operator's console (JMX).
    *
    * @param endpoint the peer
    * @return how many idle connections were closed now
@@ -270,10 +272,10 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * The pool's own sizing answer for the endpoint, from its traffic over the last
-   * {@link #SIZING_WINDOW} (or since the endpoint was first used, if that is more recent), for
-   * at most {@link LiveSizing#DEFAULT_TARGET_WAIT_PROBABILITY 1 %} of checkouts waiting. See
-   * {@link #sizing(Endpoint, double)}.
+   * The pool's own sizing answer for the endpoint, from its traffic over the last {@link
+   * #SIZING_WINDOW} (or since the endpoint was first used, if that is more recent), for at most
+   * {@link LiveSizing#DEFAULT_TARGET_WAIT_PROBABILITY 1 %} of checkouts waiting. See {@link
+   * #sizing(Endpoint, double)}.
    *
    * @param endpoint the peer
    * @return the sizing; without traffic in the window, no prediction and no recommendation
@@ -283,13 +285,13 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * The pool's own sizing answer for the endpoint: the measured arrival rate (checkouts per
-   * second) and mean hold time (checkout to return), the measured share of checkouts that had
-   * to wait for another caller's connection, Erlang C's prediction of that share at the
-   * current size ({@link PoolConfig#maxPerEndpoint()}), and the smallest size whose predicted
-   * share is at most {@code targetWaitProbability}, capped by what the pool may open, with a
-   * warning when the cap binds. Cheap enough to call every second (a sum over the window's
-   * buckets and an Erlang C evaluation); recording costs each checkout a few counter increments.
+   * The pool's own sizing answer for the endpoint: the measured arrival rate (checkouts per second)
+   * and mean hold time (checkout to return), the measured share of checkouts that had to wait for
+   * another caller's connection, Erlang C's prediction of that share at the current size ({@link
+   * PoolConfig#maxPerEndpoint()}), and the smallest size whose predicted share is at most {@code
+   * targetWaitProbability}, capped by what the pool may open, with a warning when the cap binds.
+   * Cheap enough to call every second (a sum over the window's buckets and an Erlang C evaluation);
+   * recording costs each checkout a few counter increments.
    *
    * @param endpoint the peer
    * @param targetWaitProbability the most acceptable share of waiting checkouts, in (0, 1)
@@ -299,14 +301,18 @@ public final class SocketPool implements AutoCloseable {
   public LiveSizing sizing(Endpoint endpoint, double targetWaitProbability) {
     Objects.requireNonNull(endpoint, "endpoint must not be null");
     PoolConfig c = delegate.config();
-    return LiveSizing.of(endpoint, traffic.sample(endpoint), c.maxPerEndpoint(), c.maxTotal(),
+    return LiveSizing.of(
+        endpoint,
+        traffic.sample(endpoint),
+        c.maxPerEndpoint(),
+        c.maxTotal(),
         targetWaitProbability);
   }
 
   /**
-   * Adds a listener that hears every checkout, return, connect, destroy and failure from now
-   * on (see {@link PoolListener} for the threading rules). Adding the same listener twice has
-   * no effect.
+   * Adds a listener that hears every checkout, return, connect, destroy and failure from now on
+   * (see {@link PoolListener} for the threading rules). Adding the same listener twice has no
+   * effect.
    *
    * @param listener the listener
    */
@@ -322,14 +328,16 @@ public final class SocketPool implements AutoCloseable {
     return delegate.listeners().remove(listener);
   }
 
-  /** @return the settings */
+  /**
+   * @return the settings
+   */
   public PoolConfig config() {
     return delegate.config();
   }
 
   /**
-   * The circuit breakers, one per endpoint, named {@code host:port}; for exporting metrics
-   * (e.g. resilience4j-micrometer) or listening to state transitions.
+   * The circuit breakers, one per endpoint, named {@code host:port}; for exporting metrics (e.g.
+   * resilience4j-micrometer) or listening to state transitions.
    *
    * @return the registry
    */
@@ -338,12 +346,11 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Closes the pool: stops handing out connections (waiting callers get
-   * {@link IllegalStateException}), closes idle connections at once and the others as they
-   * come back, and after {@link PoolConfig#closeGracePeriod()} closes whatever is still out.
-   * Blocks at most the grace period plus the connect timeout; leaves no thread running.
-   * Unregisters the pool's MXBean, if {@link PoolConfig#jmxEnabled()} registered one.
-   * Idempotent.
+   * Closes the pool: stops handing out connections (waiting callers get {@link
+   * IllegalStateException}), closes idle connections at once and the others as they come back, and
+   * after {@link PoolConfig#closeGracePeriod()} closes whatever is still out. Blocks at most the
+   * grace period plus the connect timeout; leaves no thread running. Unregisters the pool's MXBean,
+   * if {@link PoolConfig#jmxEnabled()} registered one. Idempotent.
    */
   @Override
   public void close() {

@@ -5,47 +5,61 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * The management view of a {@link SocketPool}, registered with the platform MBean server under
- * {@code io.sockpool:type=Pool,name=<poolName>} when {@link PoolConfig#jmxEnabled()} is set
- * (off by default) and unregistered when the pool closes. For an operator's console (JConsole,
- * VisualVM, a JMX exporter): the connections per endpoint and in total, and two operations.
+ * {@code io.sockpool:type=Pool,name=<poolName>} when {@link PoolConfig#jmxEnabled()} is set (off by
+ * default) and unregistered when the pool closes. For an operator's console (JConsole, VisualVM, a
+ * JMX exporter): the connections per endpoint and in total, and two operations.
  */
 public interface SocketPoolMXBean {
 
-  /** @return the pool's name ({@link PoolConfig#poolName()}) */
+  /**
+   * @return the pool's name ({@link PoolConfig#poolName()})
+   */
   String getPoolName();
 
-  /** @return connections checked out now, all endpoints */
+  /**
+   * @return connections checked out now, all endpoints
+   */
   int getActive();
 
-  /** @return idle connections now, all endpoints */
+  /**
+   * @return idle connections now, all endpoints
+   */
   int getIdle();
 
-  /** @return callers waiting for a connection now, all endpoints */
+  /**
+   * @return callers waiting for a connection now, all endpoints
+   */
   int getPending();
 
-  /** @return {@link PoolConfig#maxTotal()} */
+  /**
+   * @return {@link PoolConfig#maxTotal()}
+   */
   int getMaxTotal();
 
-  /** @return {@link PoolConfig#maxPerEndpoint()} */
+  /**
+   * @return {@link PoolConfig#maxPerEndpoint()}
+   */
   int getMaxPerEndpoint();
 
-  /** @return one entry per endpoint the pool keeps state for, in no particular order */
+  /**
+   * @return one entry per endpoint the pool keeps state for, in no particular order
+   */
   List<EndpointConnections> getEndpoints();
 
   /**
-   * Closes the endpoint's idle connections now; checked-out ones are closed when they come
-   * back ({@link SocketPool#evict(Endpoint)}). New checkouts open new connections.
+   * Closes the endpoint's idle connections now; checked-out ones are closed when they come back
+   * ({@link SocketPool#evict(Endpoint)}). New checkouts open new connections.
    *
    * @param endpoint {@code host:port}, as listed in {@link #getEndpoints()}
    * @return how many idle connections were closed now
-   * @throws IllegalArgumentException if the text is not {@code host:port} or the pool does not
-   *     know the endpoint
+   * @throws IllegalArgumentException if the text is not {@code host:port} or the pool does not know
+   *     the endpoint
    */
   int evictIdle(String endpoint);
 
   /**
-   * Resets the endpoint's circuit breaker to closed, forgetting its recorded calls: checkouts
-   * are let through at once instead of after the open state's wait.
+   * Resets the endpoint's circuit breaker to closed, forgetting its recorded calls: checkouts are
+   * let through at once instead of after the open state's wait.
    *
    * @param endpoint {@code host:port}, as listed in {@link #getEndpoints()}
    * @return the breaker's state before the reset, e.g. {@code OPEN}
@@ -55,9 +69,9 @@ public interface SocketPoolMXBean {
   String resetBreaker(String endpoint);
 
   /**
-   * One endpoint's connections, as an MXBean composite value (JMX clients see a
-   * {@link CompositeData} with the items {@code endpoint}, {@code active}, {@code idle},
-   * {@code pending} and {@code breakerState}).
+   * One endpoint's connections, as an MXBean composite value (JMX clients see a {@link
+   * CompositeData} with the items {@code endpoint}, {@code active}, {@code idle}, {@code pending}
+   * and {@code breakerState}).
    */
   final class EndpointConnections {
     private final String endpoint;
@@ -73,8 +87,8 @@ public interface SocketPoolMXBean {
      * @param pending callers waiting now
      * @param breakerState the circuit breaker's state, e.g. {@code CLOSED}
      */
-    public EndpointConnections(String endpoint, int active, int idle, int pending,
-        String breakerState) {
+    public EndpointConnections(
+        String endpoint, int active, int idle, int pending, String breakerState) {
       this.endpoint = endpoint;
       this.active = active;
       this.idle = idle;
@@ -89,40 +103,61 @@ public interface SocketPoolMXBean {
      * @return the value
      */
     public static EndpointConnections from(CompositeData data) {
-      return new EndpointConnections((String) data.get("endpoint"), (Integer) data.get("active"),
-          (Integer) data.get("idle"), (Integer) data.get("pending"),
+      return new EndpointConnections(
+          (String) data.get("endpoint"),
+          (Integer) data.get("active"),
+          (Integer) data.get("idle"),
+          (Integer) data.get("pending"),
           (String) data.get("breakerState"));
     }
 
-    /** @return {@code host:port} */
+    /**
+     * @return {@code host:port}
+     */
     public String getEndpoint() {
       return endpoint;
     }
 
-    /** @return connections checked out now */
+    /**
+     * @return connections checked out now
+     */
     public int getActive() {
       return active;
     }
 
-    /** @return idle connections now */
+    /**
+     * @return idle connections now
+     */
     public int getIdle() {
       return idle;
     }
 
-    /** @return callers waiting now */
+    /**
+     * @return callers waiting now
+     */
     public int getPending() {
       return pending;
     }
 
-    /** @return the circuit breaker's state, e.g. {@code CLOSED} */
+    /**
+     * @return the circuit breaker's state, e.g. {@code CLOSED}
+     */
     public String getBreakerState() {
       return breakerState;
     }
 
     @Override
     public String toString() {
-      return endpoint + "{active=" + active + ", idle=" + idle + ", pending=" + pending
-          + ", breaker=" + breakerState + "}";
+      return endpoint
+          + "{active="
+          + active
+          + ", idle="
+          + idle
+          + ", pending="
+          + pending
+          + ", breaker="
+          + breakerState
+          + "}";
     }
   }
 }

@@ -42,12 +42,18 @@ final class SystemAddressResolver implements AddressResolver {
   SystemAddressResolver(Lookup lookup, int maxThreads, String threadPrefix) {
     this.lookup = lookup;
     AtomicInteger n = new AtomicInteger();
-    this.threads = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.threads =
+        new ThreadPoolExecutor(
+            maxThreads,
+            maxThreads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     threads.allowCoreThreadTimeOut(true);
   }
 
@@ -74,26 +80,31 @@ final class SystemAddressResolver implements AddressResolver {
 
   private CompletableFuture<List<InetAddress>> start(String host) {
     CompletableFuture<List<InetAddress>> answer = new CompletableFuture<>();
-    threads.execute(() -> {
-      try {
-        InetAddress[] all = lookup.lookup(host);
-        if (all == null || all.length == 0) {
-          throw new UnknownHostException(host + ": no address");
-        }
-        answer.complete(List.of(all));
-      } catch (Exception | Error e) {
-        answer.completeExceptionally(e);
-      } finally {
-        inFlight.remove(host, answer);
-      }
-    });
+    threads.execute(
+        () -> {
+          try {
+            InetAddress[] all = lookup.lookup(host);
+            if (all == null || all.length == 0) {
+              throw new UnknownHostException(host + ": no address");
+            }
+            answer.complete(List.of(all));
+          } catch (Exception | Error e) {
+            answer.completeExceptionally(e);
+          } finally {
+            inFlight.remove(host, answer);
+          }
+        });
     return answer;
   }
 
-  /** The JVM's positive cache time: {@code networkaddress.cache.ttl}, else {@code sun.net.inetaddr.ttl}. */
+  /**
+   * The JVM's positive cache time: {@code networkaddress.cache.ttl}, else {@code
+   * sun.net.inetaddr.ttl}.
+   */
   @Override
   public Optional<Duration> answerTtl() {
-    return jvmCacheTtl(Security.getProperty("networkaddress.cache.ttl"),
+    return jvmCacheTtl(
+        Security.getProperty("networkaddress.cache.ttl"),
         System.getProperty("sun.net.inetaddr.ttl"));
   }
 
@@ -114,7 +125,9 @@ final class SystemAddressResolver implements AddressResolver {
     }
   }
 
-  /** @return lookups started and not finished (for tests) */
+  /**
+   * @return lookups started and not finished (for tests)
+   */
   int inFlight() {
     return inFlight.size();
   }

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An echo server on one loopback address (127.0.0.2, 127.0.0.3, ...) and a given port: several
- * of them on one port stand in for the addresses of one host name.
+ * An echo server on one loopback address (127.0.0.2, 127.0.0.3, ...) and a given port: several of
+ * them on one port stand in for the addresses of one host name.
  */
 final class AddressPeer implements AutoCloseable {
   private final ServerSocket server;
@@ -68,7 +68,9 @@ final class AddressPeer implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** @return connections the peer holds open now */
+  /**
+   * @return connections the peer holds open now
+   */
   int openConnections() {
     open.removeIf(Socket::isClosed);
     return open.size();
@@ -116,7 +118,8 @@ final class AddressPeer implements AutoCloseable {
     ByteBuffer reply = ByteBuffer.allocate(4);
     c.readFully(reply, Duration.ofSeconds(2));
     if (reply.get(0) != 'p' || reply.get(3) != 'g') {
-      throw new IOException("not an echo: " + new String(reply.array(), java.nio.charset.StandardCharsets.US_ASCII));
+      throw new IOException(
+          "not an echo: " + new String(reply.array(), java.nio.charset.StandardCharsets.US_ASCII));
     }
     c.exchangeComplete(); // the whole echo is read: the connection may be reused
     return ((InetSocketAddress) c.channel().getRemoteAddress()).getAddress();

@@ -26,35 +26,47 @@ class AddressResolverTest {
   void systemResolverAnswersLocalhostAndRejectsAnUnknownName() throws Exception {
     List<InetAddress> local = AddressResolver.system().resolve("localhost", Duration.ofSeconds(5));
     assertTrue(local.stream().allMatch(InetAddress::isLoopbackAddress), local.toString());
-    assertThrows(UnknownHostException.class,
+    assertThrows(
+        UnknownHostException.class,
         () -> AddressResolver.system().resolve("nohost.invalid", Duration.ofSeconds(5)));
   }
 
   @Test
-  void aLookupThatHangsCostsTheCallerItsTimeoutAndConcurrentCallersShareOneLookup() throws Exception {
+  void aLookupThatHangsCostsTheCallerItsTimeoutAndConcurrentCallersShareOneLookup()
+      throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger lookups = new AtomicInteger();
-    SystemAddressResolver resolver = new SystemAddressResolver(host -> {
-      lookups.incrementAndGet();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 9})};
-    }, 2, "test-dns-");
+    SystemAddressResolver resolver =
+        new SystemAddressResolver(
+            host -> {
+              lookups.incrementAndGet();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 9})};
+            },
+            2,
+            "test-dns-");
     ExecutorService callers = Executors.newFixedThreadPool(4);
     try {
       List<Future<Long>> timed = new java.util.ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        timed.add(callers.submit(() -> {
-          long start = System.nanoTime();
-          NameResolutionTimeoutException e = assertThrows(NameResolutionTimeoutException.class,
-              () -> resolver.resolve("hung.test", Duration.ofMillis(200)));
-          assertEquals("hung.test", e.host());
-          assertTrue(e.getMessage().contains("name resolution of host 'hung.test'"), e.getMessage());
-          return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        }));
+        timed.add(
+            callers.submit(
+                () -> {
+                  long start = System.nanoTime();
+                  NameResolutionTimeoutException e =
+                      assertThrows(
+                          NameResolutionTimeoutException.class,
+                          () -> resolver.resolve("hung.test", Duration.ofMillis(200)));
+                  assertEquals("hung.test", e.host());
+                  assertTrue(
+                      e.getMessage().contains("name resolution of host 'hung.test'"),
+                      e.getMessage());
+                  return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                }));
       }
       for (Future<Long> f : timed) {
         long ms = f.get();
@@ -63,7 +75,8 @@ class AddressResolverTest {
       assertEquals(1, lookups.get(), "one lookup for four concurrent callers");
       release.countDown();
       // the answer that finally came is used by the next caller
-      assertEquals(List.of(InetAddress.getByAddress("hung.test", new byte[] {127, 0, 0, 9})),
+      assertEquals(
+          List.of(InetAddress.getByAddress("hung.test", new byte[] {127, 0, 0, 9})),
           resolver.resolve("hung.test", Duration.ofSeconds(2)));
     } finally {
       release.countDown();
@@ -73,7 +86,8 @@ class AddressResolverTest {
 
   @Test
   void jvmCacheTtlFollowsTheSecurityPropertyThenTheSystemPropertyAndForeverIsUnknown() {
-    assertEquals(Optional.of(Duration.ofSeconds(30)), SystemAddressResolver.jvmCacheTtl(null, null));
+    assertEquals(
+        Optional.of(Duration.ofSeconds(30)), SystemAddressResolver.jvmCacheTtl(null, null));
     assertEquals(Optional.of(Duration.ofSeconds(5)), SystemAddressResolver.jvmCacheTtl("5", "7"));
     assertEquals(Optional.of(Duration.ofSeconds(7)), SystemAddressResolver.jvmCacheTtl(null, "7"));
     assertEquals(Optional.empty(), SystemAddressResolver.jvmCacheTtl("-1", null));
@@ -83,8 +97,11 @@ class AddressResolverTest {
   @Test
   void configHoldsResolverAndIntervalValidatesAndShowsThem() {
     AddressResolver table = (host, timeout) -> List.of(InetAddress.getLoopbackAddress());
-    PoolConfig config = PoolConfig.builder().addressResolver(table)
-        .reresolveInterval(Duration.ofSeconds(5)).build();
+    PoolConfig config =
+        PoolConfig.builder()
+            .addressResolver(table)
+            .reresolveInterval(Duration.ofSeconds(5))
+            .build();
     assertEquals(table, config.addressResolver());
     assertEquals(Duration.ofSeconds(5), config.reresolveInterval());
     assertEquals(config.toString(), config.toBuilder().build().toString());
@@ -92,13 +109,19 @@ class AddressResolverTest {
     PoolConfig defaults = PoolConfig.builder().build();
     assertEquals(Duration.ofSeconds(30), defaults.reresolveInterval());
     assertEquals(AddressResolver.system(), defaults.addressResolver());
-    assertTrue(PoolConfig.builder().reresolveInterval(Duration.ZERO).build().toString()
-        .contains("reresolveInterval=never"));
-    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-        () -> PoolConfig.builder().reresolveInterval(Duration.ofSeconds(-1)));
+    assertTrue(
+        PoolConfig.builder()
+            .reresolveInterval(Duration.ZERO)
+            .build()
+            .toString()
+            .contains("reresolveInterval=never"));
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PoolConfig.builder().reresolveInterval(Duration.ofSeconds(-1)));
     assertEquals("reresolveInterval must be >= 0, but was PT-1S", negative.getMessage());
-    NullPointerException none = assertThrows(NullPointerException.class,
-        () -> PoolConfig.builder().addressResolver(null));
+    NullPointerException none =
+        assertThrows(NullPointerException.class, () -> PoolConfig.builder().addressResolver(null));
     assertTrue(none.getMessage().contains("AddressResolver.system()"));
   }
 }

@@ -40,7 +40,10 @@ class CheckoutDeadlineTest {
   }
 
   private static PoolConfig.Builder config() {
-    return PoolConfig.builder().maxPerEndpoint(1).maxTotal(4).connectTimeout(Duration.ofSeconds(10));
+    return PoolConfig.builder()
+        .maxPerEndpoint(1)
+        .maxTotal(4)
+        .connectTimeout(Duration.ofSeconds(10));
   }
 
   @Test
@@ -65,8 +68,10 @@ class CheckoutDeadlineTest {
     try (SocketPool pool = SocketPool.create(config().build())) {
       PooledConnection held = pool.checkout(peer.endpoint());
       long start = System.nanoTime();
-      CheckoutTimeoutException e = assertThrows(CheckoutTimeoutException.class,
-          () -> pool.checkout(peer.endpoint(), Duration.ofMillis(300)));
+      CheckoutTimeoutException e =
+          assertThrows(
+              CheckoutTimeoutException.class,
+              () -> pool.checkout(peer.endpoint(), Duration.ofMillis(300)));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(tookMs >= 290 && tookMs < 800, "took " + tookMs + " ms");
       assertEquals(peer.endpoint(), e.endpoint());
@@ -77,8 +82,12 @@ class CheckoutDeadlineTest {
       assertEquals(4, e.state().maxTotal());
       assertTrue(e.elapsed().toMillis() >= 290);
       String m = e.getMessage();
-      assertTrue(m.contains("endpoint=" + peer.endpoint()) && m.contains("active=1")
-          && m.contains("maxPerEndpoint=1") && m.contains("held by " + Thread.currentThread().getName()), m);
+      assertTrue(
+          m.contains("endpoint=" + peer.endpoint())
+              && m.contains("active=1")
+              && m.contains("maxPerEndpoint=1")
+              && m.contains("held by " + Thread.currentThread().getName()),
+          m);
       assertEquals(1, pool.stats(peer.endpoint()).timeouts());
       held.close();
     }
@@ -87,14 +96,20 @@ class CheckoutDeadlineTest {
   @Test
   void deadlineHoldsWhenThePeerNeverAnswersTheSyn() throws Exception {
     try (TestSupport.Blackhole hole = new TestSupport.Blackhole();
-         SocketPool pool = SocketPool.create(config().build())) {
+        SocketPool pool = SocketPool.create(config().build())) {
       long start = System.nanoTime();
-      CheckoutTimeoutException e = assertThrows(CheckoutTimeoutException.class,
-          () -> pool.checkout(hole.endpoint(), Duration.ofMillis(300)));
+      CheckoutTimeoutException e =
+          assertThrows(
+              CheckoutTimeoutException.class,
+              () -> pool.checkout(hole.endpoint(), Duration.ofMillis(300)));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(tookMs < 800, "connect must not outlive the checkout deadline, took " + tookMs + " ms");
+      assertTrue(
+          tookMs < 800, "connect must not outlive the checkout deadline, took " + tookMs + " ms");
       assertNotNull(e.getCause(), "the connect timeout is the cause");
-      assertTrue(e.getCause().getMessage().contains("connect to " + hole.endpoint() + " (127.0.0.1) timed out"),
+      assertTrue(
+          e.getCause()
+              .getMessage()
+              .contains("connect to " + hole.endpoint() + " (127.0.0.1) timed out"),
           e.getCause().getMessage());
     }
   }
@@ -107,11 +122,14 @@ class CheckoutDeadlineTest {
     }
     try (SocketPool pool = SocketPool.create(config().build())) {
       long start = System.nanoTime();
-      CheckoutException e = assertThrows(CheckoutException.class,
-          () -> pool.checkout(Endpoint.of("127.0.0.1", port), Duration.ofSeconds(5)));
+      CheckoutException e =
+          assertThrows(
+              CheckoutException.class,
+              () -> pool.checkout(Endpoint.of("127.0.0.1", port), Duration.ofSeconds(5)));
       assertTrue((System.nanoTime() - start) / 1_000_000 < 1000);
       assertInstanceOf(ConnectException.class, e.getCause());
-      assertTrue(e.getMessage().contains("cannot connect") && e.getMessage().contains("127.0.0.1:" + port),
+      assertTrue(
+          e.getMessage().contains("cannot connect") && e.getMessage().contains("127.0.0.1:" + port),
           e.getMessage());
     }
   }
@@ -121,15 +139,18 @@ class CheckoutDeadlineTest {
     try (SocketPool pool = SocketPool.create(config().build())) {
       PooledConnection held = pool.checkout(peer.endpoint());
       CountDownLatch waiting = new CountDownLatch(1);
-      CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
-        waiting.countDown();
-        try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
-          ping(c);
-          return peer.accepted();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }, threads);
+      CompletableFuture<Integer> waiter =
+          CompletableFuture.supplyAsync(
+              () -> {
+                waiting.countDown();
+                try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
+                  ping(c);
+                  return peer.accepted();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              threads);
       waiting.await();
       awaitWaiters(pool, 1);
       held.close();
@@ -142,7 +163,8 @@ class CheckoutDeadlineTest {
     try (SocketPool pool = SocketPool.create(config().build())) {
       PooledConnection held = pool.checkout(peer.endpoint());
       held.invalidate();
-      assertEquals(0, pool.stats(peer.endpoint()).idle(), "no connection opened by the invalidating thread");
+      assertEquals(
+          0, pool.stats(peer.endpoint()).idle(), "no connection opened by the invalidating thread");
       assertEquals(1, pool.stats(peer.endpoint()).created());
 
       PooledConnection again = pool.checkout(peer.endpoint());
@@ -162,8 +184,10 @@ class CheckoutDeadlineTest {
       CompletableFuture<Void> waiter = pingAsync(pool);
       awaitWaiters(pool, 1);
       long start = System.nanoTime();
-      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-          () -> pool.checkout(peer.endpoint(), Duration.ofSeconds(5)));
+      PoolExhaustedException e =
+          assertThrows(
+              PoolExhaustedException.class,
+              () -> pool.checkout(peer.endpoint(), Duration.ofSeconds(5)));
       assertTrue((System.nanoTime() - start) / 1_000_000 < 500, "shed at once");
       assertTrue(e.getMessage().contains("1 callers already waiting"), e.getMessage());
       assertEquals(1, pool.stats(peer.endpoint()).rejected());
@@ -174,13 +198,15 @@ class CheckoutDeadlineTest {
 
   /** A caller that checks out (waiting up to 5 s), pings and returns, on another thread. */
   private CompletableFuture<Void> pingAsync(SocketPool pool) {
-    return CompletableFuture.runAsync(() -> {
-      try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
-        ping(c);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, threads);
+    return CompletableFuture.runAsync(
+        () -> {
+          try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
+            ping(c);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        threads);
   }
 
   static void awaitWaiters(SocketPool pool, int n) throws InterruptedException {

@@ -18,9 +18,16 @@ import org.junit.jupiter.api.Timeout;
 class CircuitBreakerTest {
 
   private static PoolConfig config(Duration openFor) {
-    return PoolConfig.builder().circuitBreakerConfig(CircuitBreakerConfig.custom()
-        .slidingWindowSize(4).minimumNumberOfCalls(2).failureRateThreshold(50)
-        .waitDurationInOpenState(openFor).permittedNumberOfCallsInHalfOpenState(1).build()).build();
+    return PoolConfig.builder()
+        .circuitBreakerConfig(
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(2)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build())
+        .build();
   }
 
   private static int freePort() throws Exception {
@@ -39,13 +46,20 @@ class CircuitBreakerTest {
       CircuitBreaker breaker = pool.circuitBreakers().circuitBreaker(dead.toString());
       assertEquals(CircuitBreaker.State.OPEN, breaker.getState());
       long start = System.nanoTime();
-      EndpointUnavailableException e = assertThrows(EndpointUnavailableException.class, () -> pool.checkout(dead));
+      EndpointUnavailableException e =
+          assertThrows(EndpointUnavailableException.class, () -> pool.checkout(dead));
       long micros = (System.nanoTime() - start) / 1000;
       assertTrue(micros < 10_000, "open breaker must fail in under 10 ms, took " + micros + " us");
-      assertTrue(e.getMessage().contains("endpoint unavailable") && e.getMessage().contains(dead.toString()),
+      assertTrue(
+          e.getMessage().contains("endpoint unavailable")
+              && e.getMessage().contains(dead.toString()),
           e.getMessage());
-      assertTrue(e.retryAfter().isAfter(Instant.now().plusSeconds(20)), "next probe in ~30 s: " + e.retryAfter());
-      assertTrue(e.getCause() instanceof java.net.ConnectException, "last failure as cause: " + e.getCause());
+      assertTrue(
+          e.retryAfter().isAfter(Instant.now().plusSeconds(20)),
+          "next probe in ~30 s: " + e.retryAfter());
+      assertTrue(
+          e.getCause() instanceof java.net.ConnectException,
+          "last failure as cause: " + e.getCause());
       assertEquals(1, pool.stats(dead).rejected());
     }
   }
@@ -53,14 +67,16 @@ class CircuitBreakerTest {
   @Test
   void oneDeadEndpointDoesNotSlowDownAnother() throws Exception {
     Endpoint dead = Endpoint.of("127.0.0.1", freePort());
-    try (FakePeer peer = new FakePeer(); SocketPool pool = SocketPool.create(config(Duration.ofSeconds(30)))) {
+    try (FakePeer peer = new FakePeer();
+        SocketPool pool = SocketPool.create(config(Duration.ofSeconds(30)))) {
       for (int i = 0; i < 3; i++) {
         assertThrows(CheckoutException.class, () -> pool.checkout(dead));
       }
       try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofMillis(500))) {
         ping(c);
       }
-      assertEquals(CircuitBreaker.State.CLOSED,
+      assertEquals(
+          CircuitBreaker.State.CLOSED,
           pool.circuitBreakers().circuitBreaker(peer.endpoint().toString()).getState());
     }
   }
@@ -79,7 +95,9 @@ class CircuitBreakerTest {
         try (PooledConnection c = pool.checkout(e)) {
           assertTrue(c.channel().isConnected(), "half-open probe connects");
         }
-        assertEquals(CircuitBreaker.State.CLOSED, pool.circuitBreakers().circuitBreaker(e.toString()).getState());
+        assertEquals(
+            CircuitBreaker.State.CLOSED,
+            pool.circuitBreakers().circuitBreaker(e.toString()).getState());
       }
     }
   }
@@ -87,12 +105,17 @@ class CircuitBreakerTest {
   @Test
   void exhaustionAloneNeverOpensTheBreaker() throws Exception {
     try (FakePeer peer = new FakePeer();
-         SocketPool pool = SocketPool.create(config(Duration.ofSeconds(30)).toBuilder().maxPerEndpoint(1).build())) {
+        SocketPool pool =
+            SocketPool.create(
+                config(Duration.ofSeconds(30)).toBuilder().maxPerEndpoint(1).build())) {
       PooledConnection held = pool.checkout(peer.endpoint());
       for (int i = 0; i < 4; i++) {
-        assertThrows(CheckoutTimeoutException.class, () -> pool.checkout(peer.endpoint(), Duration.ofMillis(20)));
+        assertThrows(
+            CheckoutTimeoutException.class,
+            () -> pool.checkout(peer.endpoint(), Duration.ofMillis(20)));
       }
-      assertEquals(CircuitBreaker.State.CLOSED,
+      assertEquals(
+          CircuitBreaker.State.CLOSED,
           pool.circuitBreakers().circuitBreaker(peer.endpoint().toString()).getState());
       held.close();
     }

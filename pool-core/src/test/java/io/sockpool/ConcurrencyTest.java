@@ -24,9 +24,16 @@ class ConcurrencyTest {
   @Timeout(30)
   void thirtyTwoThreadsNeverOpenMoreThanEightAndEveryConnectionIsAccountedFor() throws Exception {
     try (FakePeer peer = new FakePeer()) {
-      PoolConfig config = PoolConfig.builder().maxTotal(8).maxPerEndpoint(8).minIdlePerEndpoint(2)
-          .validator(TestSupport.PING).validationWindow(Duration.ofMillis(1))
-          .evictionInterval(Duration.ofMillis(50)).checkoutTimeout(Duration.ofSeconds(5)).build();
+      PoolConfig config =
+          PoolConfig.builder()
+              .maxTotal(8)
+              .maxPerEndpoint(8)
+              .minIdlePerEndpoint(2)
+              .validator(TestSupport.PING)
+              .validationWindow(Duration.ofMillis(1))
+              .evictionInterval(Duration.ofMillis(50))
+              .checkoutTimeout(Duration.ofSeconds(5))
+              .build();
       SocketPool pool = SocketPool.create(config);
       Endpoint e = peer.endpoint();
       AtomicInteger maxOpen = new AtomicInteger();
@@ -34,32 +41,36 @@ class ConcurrencyTest {
       ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
       ExecutorService workers = Executors.newFixedThreadPool(33);
-      Future<?> monitor = workers.submit(() -> {
-        while (System.nanoTime() < end) {
-          EndpointStats s = pool.stats(e);
-          maxOpen.accumulateAndGet((int) (s.created() - s.destroyedTotal()), Math::max);
-          Thread.onSpinWait();
-        }
-      });
+      Future<?> monitor =
+          workers.submit(
+              () -> {
+                while (System.nanoTime() < end) {
+                  EndpointStats s = pool.stats(e);
+                  maxOpen.accumulateAndGet((int) (s.created() - s.destroyedTotal()), Math::max);
+                  Thread.onSpinWait();
+                }
+              });
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 32; t++) {
-        futures.add(workers.submit(() -> {
-          ThreadLocalRandom r = ThreadLocalRandom.current();
-          while (System.nanoTime() < end) {
-            try {
-              PooledConnection c = pool.checkout(e);
-              ping(c);
-              if (r.nextInt(10) == 0) {
-                c.invalidate();
-              } else {
-                c.close();
-              }
-              ops.incrementAndGet();
-            } catch (Exception | Error ex) {
-              errors.add(ex);
-            }
-          }
-        }));
+        futures.add(
+            workers.submit(
+                () -> {
+                  ThreadLocalRandom r = ThreadLocalRandom.current();
+                  while (System.nanoTime() < end) {
+                    try {
+                      PooledConnection c = pool.checkout(e);
+                      ping(c);
+                      if (r.nextInt(10) == 0) {
+                        c.invalidate();
+                      } else {
+                        c.close();
+                      }
+                      ops.incrementAndGet();
+                    } catch (Exception | Error ex) {
+                      errors.add(ex);
+                    }
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get(20, TimeUnit.SECONDS);
@@ -72,7 +83,8 @@ class ConcurrencyTest {
       assertTrue(ops.get() > 100, "ops " + ops.get());
       assertEquals(0, s.active());
       assertEquals(0, s.waiting());
-      assertEquals(s.created() - s.destroyedTotal(), s.idle(), "every connection accounted for: " + s);
+      assertEquals(
+          s.created() - s.destroyedTotal(), s.idle(), "every connection accounted for: " + s);
       assertEquals(ops.get(), s.checkouts());
       pool.close();
       EndpointStats after = pool.stats(e);
@@ -87,8 +99,14 @@ class ConcurrencyTest {
     try (FakePeer peer = new FakePeer()) {
       // a short eviction interval makes the evictor test idle connections while callers race
       // for them (commons-pool2 then puts them back without a wake-up of their own)
-      SocketPool pool = SocketPool.create(PoolConfig.builder().maxTotal(16).maxPerEndpoint(16)
-          .evictionInterval(Duration.ofMillis(10)).checkoutTimeout(Duration.ofSeconds(1)).build());
+      SocketPool pool =
+          SocketPool.create(
+              PoolConfig.builder()
+                  .maxTotal(16)
+                  .maxPerEndpoint(16)
+                  .evictionInterval(Duration.ofMillis(10))
+                  .checkoutTimeout(Duration.ofSeconds(1))
+                  .build());
       Endpoint e = peer.endpoint();
       pool.warmUp(e, 16);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
@@ -98,16 +116,18 @@ class ConcurrencyTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 64; t++) {
         int id = t;
-        futures.add(workers.submit(() -> {
-          while (System.nanoTime() < end) {
-            try (PooledConnection c = pool.checkout(e)) {
-              ping(c);
-              perThread[id]++;
-            } catch (Exception | Error ex) {
-              errors.add(ex);
-            }
-          }
-        }));
+        futures.add(
+            workers.submit(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    try (PooledConnection c = pool.checkout(e)) {
+                      ping(c);
+                      perThread[id]++;
+                    } catch (Exception | Error ex) {
+                      errors.add(ex);
+                    }
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get(20, TimeUnit.SECONDS);

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A loopback peer of known latency: each request is 8 bytes holding a service time in
- * nanoseconds; the peer waits that long, then echoes the 8 bytes. One thread per connection.
+ * A loopback peer of known latency: each request is 8 bytes holding a service time in nanoseconds;
+ * the peer waits that long, then echoes the 8 bytes. One thread per connection.
  */
 final class DelayPeer implements AutoCloseable {
   private final ServerSocket server;
@@ -55,7 +55,8 @@ final class DelayPeer implements AutoCloseable {
   }
 
   private void serve(Socket s) {
-    try (s; DataInputStream in = new DataInputStream(s.getInputStream());
+    try (s;
+        DataInputStream in = new DataInputStream(s.getInputStream());
         DataOutputStream out = new DataOutputStream(s.getOutputStream())) {
       while (true) {
         long nanos = in.readLong();

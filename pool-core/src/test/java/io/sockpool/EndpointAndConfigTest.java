@@ -12,7 +12,8 @@ class EndpointAndConfigTest {
 
   private static void rejects(String expectedMessagePart, Executable e) {
     IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
-    assertTrue(ex.getMessage().contains(expectedMessagePart),
+    assertTrue(
+        ex.getMessage().contains(expectedMessagePart),
         "message '" + ex.getMessage() + "' should contain '" + expectedMessagePart + "'");
   }
 
@@ -44,46 +45,94 @@ class EndpointAndConfigTest {
   @Test
   void configRejectsEachInvalidValueNamingFieldValueAndAllowedRange() {
     rejects("maxTotal must be >= 1, but was 0", () -> PoolConfig.builder().maxTotal(0));
-    rejects("maxPerEndpoint must be >= 1, but was -1", () -> PoolConfig.builder().maxPerEndpoint(-1));
-    rejects("minIdlePerEndpoint must be >= 0, but was -2", () -> PoolConfig.builder().minIdlePerEndpoint(-2));
-    rejects("maxWaitersPerEndpoint must be >= 0, but was -1",
+    rejects(
+        "maxPerEndpoint must be >= 1, but was -1", () -> PoolConfig.builder().maxPerEndpoint(-1));
+    rejects(
+        "minIdlePerEndpoint must be >= 0, but was -2",
+        () -> PoolConfig.builder().minIdlePerEndpoint(-2));
+    rejects(
+        "maxWaitersPerEndpoint must be >= 0, but was -1",
         () -> PoolConfig.builder().maxWaitersPerEndpoint(-1));
-    rejects("checkoutTimeout must be > 0, but was PT0S", () -> PoolConfig.builder().checkoutTimeout(Duration.ZERO));
-    rejects("connectTimeout must be > 0, but was PT-1S",
+    rejects(
+        "checkoutTimeout must be > 0, but was PT0S",
+        () -> PoolConfig.builder().checkoutTimeout(Duration.ZERO));
+    rejects(
+        "connectTimeout must be > 0, but was PT-1S",
         () -> PoolConfig.builder().connectTimeout(Duration.ofSeconds(-1)));
-    rejects("validationTimeout must be > 0", () -> PoolConfig.builder().validationTimeout(Duration.ZERO));
-    rejects("validationWindow must be >= 0", () -> PoolConfig.builder().validationWindow(Duration.ofMillis(-1)));
+    rejects(
+        "validationTimeout must be > 0",
+        () -> PoolConfig.builder().validationTimeout(Duration.ZERO));
+    rejects(
+        "validationWindow must be >= 0",
+        () -> PoolConfig.builder().validationWindow(Duration.ofMillis(-1)));
     rejects("idleTimeout must be > 0", () -> PoolConfig.builder().idleTimeout(Duration.ZERO));
-    rejects("evictionInterval must be >= 10 ms, but was PT0.001S",
+    rejects(
+        "evictionInterval must be >= 10 ms, but was PT0.001S",
         () -> PoolConfig.builder().evictionInterval(Duration.ofMillis(1)));
-    rejects("maxPerEndpoint must be <= maxTotal (4), but was 8",
+    rejects(
+        "maxPerEndpoint must be <= maxTotal (4), but was 8",
         () -> PoolConfig.builder().maxTotal(4).maxPerEndpoint(8).build());
-    rejects("minIdlePerEndpoint must be <= maxPerEndpoint (2), but was 3",
+    rejects(
+        "minIdlePerEndpoint must be <= maxPerEndpoint (2), but was 3",
         () -> PoolConfig.builder().maxPerEndpoint(2).minIdlePerEndpoint(3).build());
-    rejects("maxLifetimeJitter must be < maxLifetime (PT1M), but was PT1M",
-        () -> PoolConfig.builder().maxLifetime(Duration.ofMinutes(1)).maxLifetimeJitter(Duration.ofMinutes(1)).build());
-    rejects("keepAliveCount must be in 1..127, but was 0", () -> SocketOptions.builder().keepAliveCount(0));
-    rejects("keepAliveIdle must be whole seconds in 1 s..32767 s, but was PT0.5S",
+    rejects(
+        "maxLifetimeJitter must be < maxLifetime (PT1M), but was PT1M",
+        () ->
+            PoolConfig.builder()
+                .maxLifetime(Duration.ofMinutes(1))
+                .maxLifetimeJitter(Duration.ofMinutes(1))
+                .build());
+    rejects(
+        "keepAliveCount must be in 1..127, but was 0",
+        () -> SocketOptions.builder().keepAliveCount(0));
+    rejects(
+        "keepAliveIdle must be whole seconds in 1 s..32767 s, but was PT0.5S",
         () -> SocketOptions.builder().keepAliveIdle(Duration.ofMillis(500)));
-    rejects("sendBufferSize must be >= 1 byte, but was 0", () -> SocketOptions.builder().sendBufferSize(0));
+    rejects(
+        "sendBufferSize must be >= 1 byte, but was 0",
+        () -> SocketOptions.builder().sendBufferSize(0));
   }
 
   @Test
   void idleTimeoutAtOrAboveServerIdleTimeoutIsRejected() {
-    rejects("idleTimeout must be < serverIdleTimeout (PT2S), but was PT2S", () -> PoolConfig.builder()
-        .serverIdleTimeout(Duration.ofSeconds(2)).idleTimeout(Duration.ofSeconds(2)).build());
-    PoolConfig ok = PoolConfig.builder().serverIdleTimeout(Duration.ofSeconds(2))
-        .idleTimeout(Duration.ofMillis(1500)).build();
+    rejects(
+        "idleTimeout must be < serverIdleTimeout (PT2S), but was PT2S",
+        () ->
+            PoolConfig.builder()
+                .serverIdleTimeout(Duration.ofSeconds(2))
+                .idleTimeout(Duration.ofSeconds(2))
+                .build());
+    PoolConfig ok =
+        PoolConfig.builder()
+            .serverIdleTimeout(Duration.ofSeconds(2))
+            .idleTimeout(Duration.ofMillis(1500))
+            .build();
     assertEquals(Duration.ofSeconds(2), ok.serverIdleTimeout().orElseThrow());
   }
 
   @Test
   void toStringShowsEffectiveConfig() {
-    String s = PoolConfig.builder().poolName("orders").maxTotal(20).maxPerEndpoint(5)
-        .leakDetectionThreshold(Duration.ofSeconds(3)).build().toString();
-    for (String part : new String[] {"poolName=orders", "maxTotal=20", "maxPerEndpoint=5",
-        "checkoutTimeout=PT2S", "validationWindow=PT0.5S", "serverIdleTimeout=unknown",
-        "leakDetectionThreshold=PT3S", "tcpNoDelay=true", "keepAliveIdle=PT1M", "failureRateThreshold=50.0"}) {
+    String s =
+        PoolConfig.builder()
+            .poolName("orders")
+            .maxTotal(20)
+            .maxPerEndpoint(5)
+            .leakDetectionThreshold(Duration.ofSeconds(3))
+            .build()
+            .toString();
+    for (String part :
+        new String[] {
+          "poolName=orders",
+          "maxTotal=20",
+          "maxPerEndpoint=5",
+          "checkoutTimeout=PT2S",
+          "validationWindow=PT0.5S",
+          "serverIdleTimeout=unknown",
+          "leakDetectionThreshold=PT3S",
+          "tcpNoDelay=true",
+          "keepAliveIdle=PT1M",
+          "failureRateThreshold=50.0"
+        }) {
       assertTrue(s.contains(part), s + " should contain " + part);
     }
   }

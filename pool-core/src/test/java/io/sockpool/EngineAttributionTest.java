@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Regression tests for the checkout engine's promises, against real sockets: one reply never
- * reaches another borrower, one deadline over everything, failures are blamed on the peer
- * only when the peer failed, and hooks that throw Errors give their slot back. (Each was seen
- * broken at 3bf9c33; the numbers in the comments are the observations of issue 10.)
+ * reaches another borrower, one deadline over everything, failures are blamed on the peer only when
+ * the peer failed, and hooks that throw Errors give their slot back. (Each was seen broken at
+ * 3bf9c33; the numbers in the comments are the observations of issue 10.)
  */
 @Timeout(30)
 class EngineAttributionTest {
@@ -51,7 +51,9 @@ class EngineAttributionTest {
   }
 
   private static PoolConfig.Builder config() {
-    return PoolConfig.builder().poolName("engine").maxPerEndpoint(1)
+    return PoolConfig.builder()
+        .poolName("engine")
+        .maxPerEndpoint(1)
         .closeGracePeriod(Duration.ofMillis(200));
   }
 
@@ -86,13 +88,18 @@ class EngineAttributionTest {
   /** 3: an interrupted caller fails alone: no connection destroyed, breaker untouched. */
   @Test
   void anInterruptedCallerFailsAloneAndTheNextCallerIsServed() throws Exception {
-    try (SocketPool pool = SocketPool.create(config().maxPerEndpoint(2).validator(PING)
-        .validationWindow(Duration.ofNanos(1)).build())) {
+    try (SocketPool pool =
+        SocketPool.create(
+            config()
+                .maxPerEndpoint(2)
+                .validator(PING)
+                .validationWindow(Duration.ofNanos(1))
+                .build())) {
       assertEquals(2, pool.warmUp(peer.endpoint(), 2));
       Thread.currentThread().interrupt();
       try {
-        CheckoutException e = assertThrows(CheckoutException.class,
-            () -> pool.checkout(peer.endpoint()));
+        CheckoutException e =
+            assertThrows(CheckoutException.class, () -> pool.checkout(peer.endpoint()));
         assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
         assertTrue(Thread.currentThread().isInterrupted(), "the flag stays set");
       } finally {
@@ -116,14 +123,16 @@ class EngineAttributionTest {
       List<Socket> filler = fillBacklog(full);
       Endpoint blackhole = Endpoint.of("127.0.0.1", full.getLocalPort());
       CompletableFuture<Throwable> failure = new CompletableFuture<>();
-      Thread caller = new Thread(() -> {
-        try {
-          pool.checkout(blackhole, Duration.ofSeconds(10)).close();
-          failure.complete(null);
-        } catch (Throwable t) {
-          failure.complete(t);
-        }
-      });
+      Thread caller =
+          new Thread(
+              () -> {
+                try {
+                  pool.checkout(blackhole, Duration.ofSeconds(10)).close();
+                  failure.complete(null);
+                } catch (Throwable t) {
+                  failure.complete(t);
+                }
+              });
       caller.start();
       waitFor(() -> pool.stats(blackhole).connecting() == 1);
       long start = System.nanoTime();
@@ -145,13 +154,20 @@ class EngineAttributionTest {
   @Test
   void aCallersShortDeadlineDoesNotDestroyHealthyConnectionsOrOpenTheBreaker() throws Exception {
     peer.answerAfter(Duration.ofMillis(20));
-    try (SocketPool pool = SocketPool.create(config().maxPerEndpoint(4).validator(PING)
-        .validationTimeout(Duration.ofMillis(500)).validationWindow(Duration.ofNanos(1))
-        .build())) {
+    try (SocketPool pool =
+        SocketPool.create(
+            config()
+                .maxPerEndpoint(4)
+                .validator(PING)
+                .validationTimeout(Duration.ofMillis(500))
+                .validationWindow(Duration.ofNanos(1))
+                .build())) {
       assertEquals(4, pool.warmUp(peer.endpoint(), 4));
       for (int i = 0; i < 4; i++) {
-        CheckoutTimeoutException e = assertThrows(CheckoutTimeoutException.class,
-            () -> pool.checkout(peer.endpoint(), Duration.ofMillis(5)));
+        CheckoutTimeoutException e =
+            assertThrows(
+                CheckoutTimeoutException.class,
+                () -> pool.checkout(peer.endpoint(), Duration.ofMillis(5)));
         assertTrue(e.getMessage().contains("validation did not finish"), e.getMessage());
       }
       EndpointStats s = pool.stats(peer.endpoint());
@@ -168,11 +184,12 @@ class EngineAttributionTest {
   @Test
   void anErrorFromTheInitializerReachesTheCallerAndFreesItsSlot() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    ConnectionInitializer firstFails = (c, t) -> {
-      if (calls.incrementAndGet() == 1) {
-        throw new AssertionError("initializer bug");
-      }
-    };
+    ConnectionInitializer firstFails =
+        (c, t) -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new AssertionError("initializer bug");
+          }
+        };
     try (SocketPool pool = SocketPool.create(config().initializer(firstFails).build())) {
       AssertionError e = assertThrows(AssertionError.class, () -> pool.checkout(peer.endpoint()));
       assertEquals("initializer bug", e.getMessage());
@@ -187,14 +204,16 @@ class EngineAttributionTest {
   @Test
   void anErrorFromTheValidatorDestroysTheConnectionAndFreesItsSlot() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    Validator firstFails = (c, t) -> {
-      if (calls.incrementAndGet() == 1) {
-        throw new StackOverflowError("validator bug");
-      }
-      PING.validate(c, t);
-    };
-    try (SocketPool pool = SocketPool.create(config().validator(firstFails)
-        .validationWindow(Duration.ofNanos(1)).build())) {
+    Validator firstFails =
+        (c, t) -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new StackOverflowError("validator bug");
+          }
+          PING.validate(c, t);
+        };
+    try (SocketPool pool =
+        SocketPool.create(
+            config().validator(firstFails).validationWindow(Duration.ofNanos(1)).build())) {
       assertEquals(1, pool.warmUp(peer.endpoint(), 1));
       assertThrows(StackOverflowError.class, () -> pool.checkout(peer.endpoint()));
       assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
@@ -206,36 +225,45 @@ class EngineAttributionTest {
 
   /** 2: losers of a race for the last idle connection wait in sockpool, not in commons-pool2. */
   @Test
-  void callersRacingForTheLastIdleConnectionFailByTheirDeadlineWithoutSpinning()
-      throws Exception {
+  void callersRacingForTheLastIdleConnectionFailByTheirDeadlineWithoutSpinning() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger inits = new AtomicInteger();
-    ConnectionInitializer slowSecond = (c, t) -> {
-      if (inits.incrementAndGet() == 2) {
-        try {
-          release.await(5, TimeUnit.SECONDS); // a slow initializer, in flight
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
-    try (SocketPool pool = SocketPool.create(config().maxPerEndpoint(2).initializer(slowSecond)
-        .connectTimeout(Duration.ofSeconds(5)).build())) {
+    ConnectionInitializer slowSecond =
+        (c, t) -> {
+          if (inits.incrementAndGet() == 2) {
+            try {
+              release.await(5, TimeUnit.SECONDS); // a slow initializer, in flight
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    try (SocketPool pool =
+        SocketPool.create(
+            config()
+                .maxPerEndpoint(2)
+                .initializer(slowSecond)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build())) {
       PooledConnection held = pool.checkout(peer.endpoint());
-      CompletableFuture<Void> inFlight = CompletableFuture.runAsync(() -> {
-        try {
-          pool.checkout(peer.endpoint(), Duration.ofSeconds(5)).close();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Void> inFlight =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  pool.checkout(peer.endpoint(), Duration.ofSeconds(5)).close();
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       waitFor(() -> pool.stats(peer.endpoint()).connecting() == 1);
       held.close(); // one idle connection, several callers race for it
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       List<CompletableFuture<Timing>> racers = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        racers.add(CompletableFuture.supplyAsync(() -> timedCheckout(pool, peer.endpoint(), mx),
-            r -> new Thread(r, "racer").start()));
+        racers.add(
+            CompletableFuture.supplyAsync(
+                () -> timedCheckout(pool, peer.endpoint(), mx),
+                r -> new Thread(r, "racer").start()));
       }
       for (CompletableFuture<Timing> r : racers) {
         Timing t = r.get(5, TimeUnit.SECONDS);
@@ -248,20 +276,22 @@ class EngineAttributionTest {
   }
 
   /** Wall and CPU time of one checkout. */
-  record Timing(long wallMillis, long cpuMillis) {
-  }
+  record Timing(long wallMillis, long cpuMillis) {}
 
   /** One checkout with a 200 ms deadline; a winner holds its connection 250 ms. */
   private static Timing timedCheckout(SocketPool pool, Endpoint endpoint, ThreadMXBean mx) {
     long cpu = mx.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     try (PooledConnection c = pool.checkout(endpoint, Duration.ofMillis(200))) {
-      Timing t = new Timing((System.nanoTime() - start) / 1_000_000,
-          (mx.getCurrentThreadCpuTime() - cpu) / 1_000_000);
+      Timing t =
+          new Timing(
+              (System.nanoTime() - start) / 1_000_000,
+              (mx.getCurrentThreadCpuTime() - cpu) / 1_000_000);
       Thread.sleep(250); // the winner keeps it past everyone's deadline
       return t;
     } catch (CheckoutTimeoutException expected) {
-      return new Timing((System.nanoTime() - start) / 1_000_000,
+      return new Timing(
+          (System.nanoTime() - start) / 1_000_000,
           (mx.getCurrentThreadCpuTime() - cpu) / 1_000_000);
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
@@ -273,7 +303,8 @@ class EngineAttributionTest {
     for (int i = 0; i < 4; i++) {
       Socket s = new Socket();
       try {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), full.getLocalPort()), 200);
+        s.connect(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), full.getLocalPort()), 200);
       } catch (IOException e) {
         // the queue is full now
       }

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Regression tests for the engine's lifecycle promises against real sockets: close is atomic
- * and leaves nothing, waiters are served in arrival order without polling, endpoint churn does
- * not grow memory, and {@code executeIdempotent} keeps one deadline and the first failure.
+ * Regression tests for the engine's lifecycle promises against real sockets: close is atomic and
+ * leaves nothing, waiters are served in arrival order without polling, endpoint churn does not grow
+ * memory, and {@code executeIdempotent} keeps one deadline and the first failure.
  */
 @Timeout(60)
 class EngineLifecycleTest {
@@ -55,7 +55,9 @@ class EngineLifecycleTest {
   }
 
   private static PoolConfig.Builder config() {
-    return PoolConfig.builder().poolName("life").maxPerEndpoint(1)
+    return PoolConfig.builder()
+        .poolName("life")
+        .maxPerEndpoint(1)
         .closeGracePeriod(Duration.ofMillis(300));
   }
 
@@ -66,13 +68,15 @@ class EngineLifecycleTest {
       List<Socket> filler = fillBacklog(full);
       Endpoint blackhole = Endpoint.of("127.0.0.1", full.getLocalPort());
       SocketPool pool = SocketPool.create(config().build());
-      CompletableFuture<PooledConnection> checkout = CompletableFuture.supplyAsync(() -> {
-        try {
-          return pool.checkout(blackhole, Duration.ofSeconds(10));
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<PooledConnection> checkout =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return pool.checkout(blackhole, Duration.ofSeconds(10));
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       waitFor(() -> pool.stats(blackhole).connecting() == 1);
       pool.close();
       Throwable t = assertThrows(Exception.class, () -> checkout.get(2, TimeUnit.SECONDS));
@@ -89,16 +93,22 @@ class EngineLifecycleTest {
   void aRefillFinishingAfterCloseLeavesNoSocketOpen() throws Exception {
     CountDownLatch inInitializer = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ConnectionInitializer slow = (c, t) -> {
-      inInitializer.countDown();
-      try {
-        release.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
-    SocketPool pool = SocketPool.create(config().minIdlePerEndpoint(1).initializer(slow)
-        .evictionInterval(Duration.ofMillis(20)).build());
+    ConnectionInitializer slow =
+        (c, t) -> {
+          inInitializer.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    SocketPool pool =
+        SocketPool.create(
+            config()
+                .minIdlePerEndpoint(1)
+                .initializer(slow)
+                .evictionInterval(Duration.ofMillis(20))
+                .build());
     CompletableFuture.runAsync(() -> pool.warmUp(peer.endpoint(), 1));
     assertTrue(inInitializer.await(5, TimeUnit.SECONDS));
     pool.close();
@@ -133,16 +143,17 @@ class EngineLifecycleTest {
     SocketPool pool = SocketPool.create(config().build());
     PooledConnection held = pool.checkout(peer.endpoint());
     CompletableFuture<Void> first = CompletableFuture.runAsync(pool::close);
-    waitFor(() -> {
-      try {
-        pool.checkout(peer.endpoint(), Duration.ofMillis(1));
-        return false;
-      } catch (IllegalStateException closing) {
-        return true;
-      } catch (CheckoutException notYet) {
-        return false;
-      }
-    });
+    waitFor(
+        () -> {
+          try {
+            pool.checkout(peer.endpoint(), Duration.ofMillis(1));
+            return false;
+          } catch (IllegalStateException closing) {
+            return true;
+          } catch (CheckoutException notYet) {
+            return false;
+          }
+        });
     pool.close(); // the grace period (300 ms) for the held connection is still running
     assertTrue(!held.channel().isOpen(), "the second close returned before the first finished");
     assertEquals(0, pool.stats().total().open());
@@ -159,13 +170,17 @@ class EngineLifecycleTest {
       List<Thread> waiters = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         int id = i;
-        Thread t = new Thread(() -> {
-          try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(10))) {
-            served.add(id);
-          } catch (IOException e) {
-            served.add(-1);
-          }
-        }, "waiter-" + i);
+        Thread t =
+            new Thread(
+                () -> {
+                  try (PooledConnection c =
+                      pool.checkout(peer.endpoint(), Duration.ofSeconds(10))) {
+                    served.add(id);
+                  } catch (IOException e) {
+                    served.add(-1);
+                  }
+                },
+                "waiter-" + i);
         t.start();
         waiters.add(t);
         int expected = i + 1;
@@ -200,20 +215,29 @@ class EngineLifecycleTest {
       server.bind(new InetSocketAddress("0.0.0.0", 0), 4096);
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       List<SocketChannel> accepted = new CopyOnWriteArrayList<>();
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(server.accept());
-          }
-        } catch (IOException closed) {
-          // done
-        }
-      }, "churn-acceptor");
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(server.accept());
+                  }
+                } catch (IOException closed) {
+                  // done
+                }
+              },
+              "churn-acceptor");
       acceptor.setDaemon(true);
       acceptor.start();
-      try (SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("churn")
-          .maxTotal(64).maxPerEndpoint(1).idleTimeout(Duration.ofMillis(200))
-          .evictionInterval(Duration.ofMillis(50)).build())) {
+      try (SocketPool pool =
+          SocketPool.create(
+              PoolConfig.builder()
+                  .poolName("churn")
+                  .maxTotal(64)
+                  .maxPerEndpoint(1)
+                  .idleTimeout(Duration.ofMillis(200))
+                  .evictionInterval(Duration.ofMillis(50))
+                  .build())) {
         churn(pool, port, 200); // warm the code paths and the JIT before measuring
         waitFor(() -> pool.stats().byEndpoint().isEmpty());
         long before = usedHeapAfterGc();
@@ -270,16 +294,21 @@ class EngineLifecycleTest {
   /** 10: the retry of executeIdempotent shares the first checkout's deadline. */
   @Test
   void executeIdempotentDoesNotRetryPastTheCheckoutTimeout() throws Exception {
-    try (SocketPool pool = SocketPool.create(config()
-        .checkoutTimeout(Duration.ofMillis(200)).build())) {
+    try (SocketPool pool =
+        SocketPool.create(config().checkoutTimeout(Duration.ofMillis(200)).build())) {
       AtomicInteger attempts = new AtomicInteger();
-      assertThrows(EOFException.class, () -> pool.executeIdempotent(peer.endpoint(), c -> {
-        attempts.incrementAndGet();
-        peer.closeAll();
-        sleep(250); // past the one checkout timeout: no second attempt
-        ping(c);
-        return null;
-      }));
+      assertThrows(
+          EOFException.class,
+          () ->
+              pool.executeIdempotent(
+                  peer.endpoint(),
+                  c -> {
+                    attempts.incrementAndGet();
+                    peer.closeAll();
+                    sleep(250); // past the one checkout timeout: no second attempt
+                    ping(c);
+                    return null;
+                  }));
       assertEquals(1, attempts.get());
     }
   }
@@ -289,14 +318,19 @@ class EngineLifecycleTest {
   void executeIdempotentKeepsTheFirstFailureWhenTheRetryThrowsUnchecked() throws Exception {
     SocketPool pool = SocketPool.create(config().closeGracePeriod(Duration.ofMillis(50)).build());
     CompletableFuture<Void> closing = new CompletableFuture<>();
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> pool.executeIdempotent(peer.endpoint(), c -> {
-          closing.complete(null);
-          CompletableFuture.runAsync(pool::close);
-          waitUntilClosed(pool);
-          ping(c); // the pool closed this connection by force: died before any reply
-          return null;
-        }));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                pool.executeIdempotent(
+                    peer.endpoint(),
+                    c -> {
+                      closing.complete(null);
+                      CompletableFuture.runAsync(pool::close);
+                      waitUntilClosed(pool);
+                      ping(c); // the pool closed this connection by force: died before any reply
+                      return null;
+                    }));
     assertEquals(1, e.getSuppressed().length, e.toString());
     assertInstanceOf(IOException.class, e.getSuppressed()[0]);
   }
@@ -326,8 +360,13 @@ class EngineLifecycleTest {
   /** 10: one checkout records one breaker outcome, even after a failed validation. */
   @Test
   void oneCheckoutRecordsOneBreakerOutcome() throws Exception {
-    try (SocketPool pool = SocketPool.create(config().maxPerEndpoint(2).validator(PING)
-        .validationWindow(Duration.ofNanos(1)).build())) {
+    try (SocketPool pool =
+        SocketPool.create(
+            config()
+                .maxPerEndpoint(2)
+                .validator(PING)
+                .validationWindow(Duration.ofNanos(1))
+                .build())) {
       assertEquals(2, pool.warmUp(peer.endpoint(), 2));
       CircuitBreaker b = pool.circuitBreakers().circuitBreaker(peer.endpoint().toString());
       int before = b.getMetrics().getNumberOfBufferedCalls();

@@ -3,7 +3,6 @@ package io.sockpool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +30,8 @@ class EvictAndRetireTest {
       TestSupport.ping(held); // still usable while held
       held.close();
       awaitOpen(peer, 0);
-      assertEquals(3, pool.stats(e).destroyed(DestroyReason.RETIRED), "closed on return, not reused");
+      assertEquals(
+          3, pool.stats(e).destroyed(DestroyReason.RETIRED), "closed on return, not reused");
 
       try (PooledConnection fresh = pool.checkout(e)) {
         TestSupport.ping(fresh);

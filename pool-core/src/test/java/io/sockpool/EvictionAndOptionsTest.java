@@ -24,9 +24,15 @@ class EvictionAndOptionsTest {
 
   @Test
   void idleConnectionsAreClosedBeforeTheServerTimeoutAndMinIdleIsRefilled() throws Exception {
-    PoolConfig config = PoolConfig.builder().poolName("evict").maxPerEndpoint(4).minIdlePerEndpoint(2)
-        .serverIdleTimeout(Duration.ofMillis(500)).idleTimeout(Duration.ofMillis(200))
-        .evictionInterval(Duration.ofMillis(20)).build();
+    PoolConfig config =
+        PoolConfig.builder()
+            .poolName("evict")
+            .maxPerEndpoint(4)
+            .minIdlePerEndpoint(2)
+            .serverIdleTimeout(Duration.ofMillis(500))
+            .idleTimeout(Duration.ofMillis(200))
+            .evictionInterval(Duration.ofMillis(20))
+            .build();
     try (SocketPool pool = SocketPool.create(config)) {
       assertEquals(2, pool.warmUp(peer.endpoint()));
       assertFalse(ProcessResources.threadsNamed("evict-evictor").isEmpty(), "named evictor thread");
@@ -37,12 +43,21 @@ class EvictionAndOptionsTest {
   }
 
   @Test
-  void aPeerThatNeverAnswersTheSynHoldsUpNeitherEvictionNorAnotherEndpointsMinIdle() throws Exception {
-    PoolConfig config = PoolConfig.builder().maxPerEndpoint(4).minIdlePerEndpoint(2)
-        .connectTimeout(Duration.ofSeconds(3)).idleTimeout(Duration.ofMillis(300))
-        .evictionInterval(Duration.ofMillis(20)).build();
-    try (TestSupport.Blackhole hole = new TestSupport.Blackhole(); SocketPool pool = SocketPool.create(config)) {
-      assertThrows(CheckoutTimeoutException.class, () -> pool.checkout(hole.endpoint(), Duration.ofMillis(50)));
+  void aPeerThatNeverAnswersTheSynHoldsUpNeitherEvictionNorAnotherEndpointsMinIdle()
+      throws Exception {
+    PoolConfig config =
+        PoolConfig.builder()
+            .maxPerEndpoint(4)
+            .minIdlePerEndpoint(2)
+            .connectTimeout(Duration.ofSeconds(3))
+            .idleTimeout(Duration.ofMillis(300))
+            .evictionInterval(Duration.ofMillis(20))
+            .build();
+    try (TestSupport.Blackhole hole = new TestSupport.Blackhole();
+        SocketPool pool = SocketPool.create(config)) {
+      assertThrows(
+          CheckoutTimeoutException.class,
+          () -> pool.checkout(hole.endpoint(), Duration.ofMillis(50)));
       // the evictor now refills the blackholed endpoint: its connects hang for 3 s each
       assertEquals(2, pool.warmUp(peer.endpoint()));
       long start = System.nanoTime();
@@ -57,8 +72,11 @@ class EvictionAndOptionsTest {
 
   @Test
   void connectionIdlePastIdleTimeoutIsNotHandedOutEvenBeforeTheEvictorRuns() throws Exception {
-    PoolConfig config = PoolConfig.builder().idleTimeout(Duration.ofMillis(100))
-        .evictionInterval(Duration.ofMinutes(10)).build();
+    PoolConfig config =
+        PoolConfig.builder()
+            .idleTimeout(Duration.ofMillis(100))
+            .evictionInterval(Duration.ofMinutes(10))
+            .build();
     try (SocketPool pool = SocketPool.create(config)) {
       pool.checkout(peer.endpoint()).close();
       Thread.sleep(150);
@@ -72,8 +90,13 @@ class EvictionAndOptionsTest {
 
   @Test
   void backgroundValidationClosesIdleConnectionsThatStopAnswering() throws Exception {
-    PoolConfig config = PoolConfig.builder().validator(TestSupport.PING).backgroundValidation(true)
-        .validationTimeout(Duration.ofMillis(100)).evictionInterval(Duration.ofMillis(30)).build();
+    PoolConfig config =
+        PoolConfig.builder()
+            .validator(TestSupport.PING)
+            .backgroundValidation(true)
+            .validationTimeout(Duration.ofMillis(100))
+            .evictionInterval(Duration.ofMillis(30))
+            .build();
     try (SocketPool pool = SocketPool.create(config)) {
       pool.checkout(peer.endpoint()).close();
       waitUntil(() -> peer.pings() >= 1); // the evictor pings idle connections
@@ -85,11 +108,16 @@ class EvictionAndOptionsTest {
 
   @Test
   void socketOptionsAreAppliedToEveryConnection() throws Exception {
-    SocketOptions options = SocketOptions.builder().keepAliveIdle(Duration.ofSeconds(30))
-        .keepAliveInterval(Duration.ofSeconds(5)).keepAliveCount(4)
-        .sendBufferSize(64 * 1024).receiveBufferSize(128 * 1024).build();
+    SocketOptions options =
+        SocketOptions.builder()
+            .keepAliveIdle(Duration.ofSeconds(30))
+            .keepAliveInterval(Duration.ofSeconds(5))
+            .keepAliveCount(4)
+            .sendBufferSize(64 * 1024)
+            .receiveBufferSize(128 * 1024)
+            .build();
     try (SocketPool pool = SocketPool.create(PoolConfig.builder().socketOptions(options).build());
-         PooledConnection c = pool.checkout(peer.endpoint())) {
+        PooledConnection c = pool.checkout(peer.endpoint())) {
       SocketChannel ch = c.channel();
       assertFalse(ch.isBlocking());
       assertTrue(ch.getOption(StandardSocketOptions.TCP_NODELAY));
@@ -104,7 +132,7 @@ class EvictionAndOptionsTest {
     }
     SocketOptions plain = SocketOptions.builder().tcpNoDelay(false).keepAlive(false).build();
     try (SocketPool pool = SocketPool.create(PoolConfig.builder().socketOptions(plain).build());
-         PooledConnection c = pool.checkout(peer.endpoint())) {
+        PooledConnection c = pool.checkout(peer.endpoint())) {
       assertFalse(c.channel().getOption(StandardSocketOptions.TCP_NODELAY));
       assertFalse(c.channel().getOption(StandardSocketOptions.SO_KEEPALIVE));
     }

@@ -15,12 +15,16 @@ final class FakePeer extends io.sockpool.testkit.FakePeer {
     return Endpoint.of(host(), port());
   }
 
-  /** @return PINGs received (answered, or not while stalled) */
+  /**
+   * @return PINGs received (answered, or not while stalled)
+   */
   long pings() {
     return requests();
   }
 
-  /** @return connections open now */
+  /**
+   * @return connections open now
+   */
   int openConnections() {
     return open();
   }

@@ -42,7 +42,8 @@ class JmxTest {
 
   @Test
   void showsEachEndpointsConnectionsAndTheTotals() throws Exception {
-    try (FakePeer peer = new FakePeer(); SocketPool pool = SocketPool.create(jmx("jmx-stats").build())) {
+    try (FakePeer peer = new FakePeer();
+        SocketPool pool = SocketPool.create(jmx("jmx-stats").build())) {
       assertEquals(3, pool.warmUp(peer.endpoint(), 3));
       try (PooledConnection held = pool.checkout(peer.endpoint())) {
         ObjectName n = name("jmx-stats");
@@ -69,10 +70,15 @@ class JmxTest {
 
   @Test
   void evictIdleClosesTheIdleConnectionsAtOnce() throws Exception {
-    try (FakePeer peer = new FakePeer(); SocketPool pool = SocketPool.create(jmx("jmx-evict").build())) {
+    try (FakePeer peer = new FakePeer();
+        SocketPool pool = SocketPool.create(jmx("jmx-evict").build())) {
       assertEquals(3, pool.warmUp(peer.endpoint(), 3));
-      Object closed = SERVER.invoke(name("jmx-evict"), "evictIdle",
-          new Object[] {peer.endpoint().toString()}, new String[] {String.class.getName()});
+      Object closed =
+          SERVER.invoke(
+              name("jmx-evict"),
+              "evictIdle",
+              new Object[] {peer.endpoint().toString()},
+              new String[] {String.class.getName()});
       assertEquals(3, closed);
       assertEquals(0, pool.stats(peer.endpoint()).idle());
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -93,17 +99,28 @@ class JmxTest {
       port = s.getLocalPort();
     }
     Endpoint dead = Endpoint.of("127.0.0.1", port);
-    PoolConfig config = jmx("jmx-breaker").circuitBreakerConfig(CircuitBreakerConfig.custom()
-        .slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
-        .waitDurationInOpenState(Duration.ofMinutes(5)).build()).build();
+    PoolConfig config =
+        jmx("jmx-breaker")
+            .circuitBreakerConfig(
+                CircuitBreakerConfig.custom()
+                    .slidingWindowSize(2)
+                    .minimumNumberOfCalls(2)
+                    .failureRateThreshold(50)
+                    .waitDurationInOpenState(Duration.ofMinutes(5))
+                    .build())
+            .build();
     try (SocketPool pool = SocketPool.create(config)) {
       for (int i = 0; i < 2; i++) {
         assertThrows(CheckoutException.class, () -> pool.checkout(dead));
       }
       CircuitBreaker breaker = pool.circuitBreakers().circuitBreaker(dead.toString());
       assertEquals(CircuitBreaker.State.OPEN, breaker.getState());
-      Object before = SERVER.invoke(name("jmx-breaker"), "resetBreaker",
-          new Object[] {dead.toString()}, new String[] {String.class.getName()});
+      Object before =
+          SERVER.invoke(
+              name("jmx-breaker"),
+              "resetBreaker",
+              new Object[] {dead.toString()},
+              new String[] {String.class.getName()});
       assertEquals("OPEN", before);
       assertEquals(CircuitBreaker.State.CLOSED, breaker.getState());
       CheckoutException next = assertThrows(CheckoutException.class, () -> pool.checkout(dead));
@@ -114,10 +131,17 @@ class JmxTest {
   @Test
   void operationsNameAnUnknownEndpoint() throws Exception {
     try (SocketPool pool = SocketPool.create(jmx("jmx-unknown").build())) {
-      RuntimeMBeanException e = assertThrows(RuntimeMBeanException.class,
-          () -> SERVER.invoke(name("jmx-unknown"), "evictIdle", new Object[] {"nowhere:1"},
-              new String[] {String.class.getName()}));
-      assertEquals("pool 'jmx-unknown' does not know endpoint nowhere:1; known: []",
+      RuntimeMBeanException e =
+          assertThrows(
+              RuntimeMBeanException.class,
+              () ->
+                  SERVER.invoke(
+                      name("jmx-unknown"),
+                      "evictIdle",
+                      new Object[] {"nowhere:1"},
+                      new String[] {String.class.getName()}));
+      assertEquals(
+          "pool 'jmx-unknown' does not know endpoint nowhere:1; known: []",
           e.getCause().getMessage());
     }
   }
@@ -137,12 +161,19 @@ class JmxTest {
   void aSecondPoolWithTheSameNameIsRefused() throws Exception {
     try (SocketPool first = SocketPool.create(jmx("jmx-twice").build())) {
       int threads = io.sockpool.testkit.ProcessResources.threadsNamed("jmx-twice").size();
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> SocketPool.create(jmx("jmx-twice").build()));
-      assertTrue(e.getMessage().startsWith("cannot register the MXBean of pool 'jmx-twice' as"
-          + " io.sockpool:type=Pool,name=jmx-twice (pool names must be unique"), e.getMessage());
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> SocketPool.create(jmx("jmx-twice").build()));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "cannot register the MXBean of pool 'jmx-twice' as"
+                      + " io.sockpool:type=Pool,name=jmx-twice (pool names must be unique"),
+          e.getMessage());
       assertTrue(SERVER.isRegistered(name("jmx-twice")), "the first pool's MXBean stays");
-      assertEquals(threads, io.sockpool.testkit.ProcessResources.threadsNamed("jmx-twice").size(),
+      assertEquals(
+          threads,
+          io.sockpool.testkit.ProcessResources.threadsNamed("jmx-twice").size(),
           "the refused pool was closed and left no thread");
       assertEquals("jmx-twice", first.config().poolName());
     }
@@ -151,7 +182,8 @@ class JmxTest {
   @Test
   void quotesAPoolNameThatObjectNamesDoNotAllowBare() throws Exception {
     try (SocketPool pool = SocketPool.create(jmx("cache,eu=1").build())) {
-      ObjectName quoted = new ObjectName("io.sockpool:type=Pool,name=" + ObjectName.quote("cache,eu=1"));
+      ObjectName quoted =
+          new ObjectName("io.sockpool:type=Pool,name=" + ObjectName.quote("cache,eu=1"));
       assertEquals("cache,eu=1", SERVER.getAttribute(quoted, "PoolName"));
       assertEquals(pool.config().poolName(), ObjectName.unquote(quoted.getKeyProperty("name")));
     }

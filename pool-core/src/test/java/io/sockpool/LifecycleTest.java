@@ -31,10 +31,16 @@ class LifecycleTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream tee = new PrintStream(captured, true, StandardCharsets.UTF_8);
     System.setErr(tee);
-    try (SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("leaky")
-        .leakDetectionThreshold(Duration.ofMillis(100)).evictionInterval(Duration.ofMillis(20)).build())) {
+    try (SocketPool pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("leaky")
+                .leakDetectionThreshold(Duration.ofMillis(100))
+                .evictionInterval(Duration.ofMillis(20))
+                .build())) {
       PooledConnection c = pool.checkout(peer.endpoint());
-      waitUntil(() -> captured.toString(StandardCharsets.UTF_8).contains("Possible connection leak"));
+      waitUntil(
+          () -> captured.toString(StandardCharsets.UTF_8).contains("Possible connection leak"));
       Thread.sleep(200); // several more evictor runs
       c.close();
     } finally {
@@ -44,7 +50,8 @@ class LifecycleTest {
     assertEquals(1, log.split("Possible connection leak", -1).length - 1, log);
     assertTrue(log.contains("WARN"), log);
     assertTrue(log.contains("held by thread '" + Thread.currentThread().getName() + "'"), log);
-    assertTrue(log.contains("connectionHeldPastTheThresholdIsLoggedOnceWithTheCheckoutStack"),
+    assertTrue(
+        log.contains("connectionHeldPastTheThresholdIsLoggedOnceWithTheCheckoutStack"),
         "the stack trace of the checkout: " + log);
   }
 
@@ -52,9 +59,15 @@ class LifecycleTest {
   void closeLeavesNoConnectionFileDescriptorOrThreadBehind() throws Exception {
     waitUntil(() -> ProcessResources.threadsNamed("fdcheck").isEmpty());
     long fdsBefore = ProcessResources.openFds();
-    SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("fdcheck").maxPerEndpoint(8)
-        .minIdlePerEndpoint(4).evictionInterval(Duration.ofMillis(20))
-        .closeGracePeriod(Duration.ofMillis(300)).build());
+    SocketPool pool =
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("fdcheck")
+                .maxPerEndpoint(8)
+                .minIdlePerEndpoint(4)
+                .evictionInterval(Duration.ofMillis(20))
+                .closeGracePeriod(Duration.ofMillis(300))
+                .build());
     assertEquals(4, pool.warmUp(peer.endpoint()));
     List<PooledConnection> held = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -62,24 +75,32 @@ class LifecycleTest {
     }
     held.get(0).close();
     PooledConnection neverReturned = held.get(1);
-    CompletableFuture<Void> lateReturn = CompletableFuture.runAsync(() -> held.get(2).close(),
-        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+    CompletableFuture<Void> lateReturn =
+        CompletableFuture.runAsync(
+            () -> held.get(2).close(),
+            CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
     long start = System.nanoTime();
     pool.close();
     long closeMs = (System.nanoTime() - start) / 1_000_000;
     pool.close(); // idempotent
     lateReturn.get(5, TimeUnit.SECONDS);
-    assertTrue(closeMs >= 250 && closeMs < 2000, "close waited for the grace period, took " + closeMs + " ms");
+    assertTrue(
+        closeMs >= 250 && closeMs < 2000,
+        "close waited for the grace period, took " + closeMs + " ms");
     assertThrows(IllegalStateException.class, () -> pool.checkout(peer.endpoint()));
-    assertTrue(!neverReturned.channel().isOpen(), "still held after the grace period: closed by force");
+    assertTrue(
+        !neverReturned.channel().isOpen(), "still held after the grace period: closed by force");
     for (PooledConnection c : held) {
       c.close(); // returning after close is harmless
     }
     assertEquals(List.of(), ProcessResources.threadsNamed("fdcheck"), "no pool thread left");
     waitUntil(() -> peer.openConnections() == 0);
     if (fdsBefore >= 0) {
-      long fdsAfter = ProcessResources.awaitAtMost(ProcessResources::openFds, fdsBefore, Duration.ofSeconds(5));
-      assertTrue(fdsAfter <= fdsBefore, "file descriptors after close: " + fdsAfter + ", before: " + fdsBefore);
+      long fdsAfter =
+          ProcessResources.awaitAtMost(ProcessResources::openFds, fdsBefore, Duration.ofSeconds(5));
+      assertTrue(
+          fdsAfter <= fdsBefore,
+          "file descriptors after close: " + fdsAfter + ", before: " + fdsBefore);
     }
     EndpointStats s = pool.stats(peer.endpoint());
     assertEquals(0, s.active() + s.idle());
@@ -88,21 +109,25 @@ class LifecycleTest {
 
   @Test
   void checkoutWaitingWhenThePoolClosesFailsInsteadOfHanging() throws Exception {
-    SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(1)
-        .closeGracePeriod(Duration.ZERO).build());
+    SocketPool pool =
+        SocketPool.create(
+            PoolConfig.builder().maxPerEndpoint(1).closeGracePeriod(Duration.ZERO).build());
     PooledConnection held = pool.checkout(peer.endpoint());
-    CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
-      try {
-        pool.checkout(peer.endpoint(), Duration.ofSeconds(20)).close();
-        return null;
-      } catch (Exception | Error e) {
-        return e;
-      }
-    });
+    CompletableFuture<Throwable> waiter =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                pool.checkout(peer.endpoint(), Duration.ofSeconds(20)).close();
+                return null;
+              } catch (Exception | Error e) {
+                return e;
+              }
+            });
     CheckoutDeadlineTest.awaitWaiters(pool, 1);
     pool.close();
     Throwable t = waiter.get(5, TimeUnit.SECONDS);
-    assertTrue(t instanceof IllegalStateException && t.getMessage().contains("closed"), String.valueOf(t));
+    assertTrue(
+        t instanceof IllegalStateException && t.getMessage().contains("closed"), String.valueOf(t));
     held.close();
   }
 

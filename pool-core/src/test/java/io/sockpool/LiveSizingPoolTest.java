@@ -41,7 +41,8 @@ class LiveSizingPoolTest {
       assertEquals(100, m.returns());
       assertEquals(0, m.waited(), "one caller never waits");
       long holdMicros = s.meanHold().orElseThrow().toNanos() / 1000;
-      assertTrue(holdMicros >= 3000 && holdMicros < 3000 + 2000, "hold ~3 ms: " + holdMicros + " us");
+      assertTrue(
+          holdMicros >= 3000 && holdMicros < 3000 + 2000, "hold ~3 ms: " + holdMicros + " us");
       double expectedRate = 100 * 1e9 / elapsed;
       assertEquals(expectedRate, s.ratePerSecond(), expectedRate * 0.25, s.toString());
       // one caller in a closed loop offers just under one connection's worth of load
@@ -51,21 +52,28 @@ class LiveSizingPoolTest {
   }
 
   /**
-   * The measured share of waiting checkouts against Erlang C's prediction, as docs/sizing.md
-   * does offline: Poisson arrivals at 400/s, exponential service of mean 5 ms (offered load 2)
-   * on 5 connections, where Erlang C predicts C(5, 2) = 0.060 (the prediction the test checks
-   * uses the measured rate and hold time, which include the client's own overhead). Needs an engine that reports
-   * {@code waited} in {@link PoolListener#checkedOut}; skipped where it does not.
+   * The measured share of waiting checkouts against Erlang C's prediction, as docs/sizing.md does
+   * offline: Poisson arrivals at 400/s, exponential service of mean 5 ms (offered load 2) on 5
+   * connections, where Erlang C predicts C(5, 2) = 0.060 (the prediction the test checks uses the
+   * measured rate and hold time, which include the client's own overhead). Needs an engine that
+   * reports {@code waited} in {@link PoolListener#checkedOut}; skipped where it does not.
    */
   @Test
   @Timeout(60)
   void measuredWaitShareFollowsErlangC() throws Exception {
     try (DelayPeer peer = new DelayPeer();
-        SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(5).maxTotal(5)
-            .checkoutTimeout(Duration.ofSeconds(5)).build())) {
+        SocketPool pool =
+            SocketPool.create(
+                PoolConfig.builder()
+                    .maxPerEndpoint(5)
+                    .maxTotal(5)
+                    .checkoutTimeout(Duration.ofSeconds(5))
+                    .build())) {
       Endpoint e = peer.endpoint();
-      Assumptions.assumeTrue(reportsWaits(pool, e), "this engine never reports a waited checkout"
-          + " (PoolListener.checkedOut waited=false), so the measured share is always 0");
+      Assumptions.assumeTrue(
+          reportsWaits(pool, e),
+          "this engine never reports a waited checkout"
+              + " (PoolListener.checkedOut waited=false), so the measured share is always 0");
       pool.warmUp(e, 5);
       assertEquals(5, pool.stats(e).idle(), "warm: no checkout connects");
       SizingRun run = new SizingRun(pool, e, 400, TimeUnit.MILLISECONDS.toNanos(5));
@@ -83,12 +91,13 @@ class LiveSizingPoolTest {
   /** Whether a caller parked behind another caller's connection is reported as waited. */
   private static boolean reportsWaits(SocketPool pool, Endpoint e) throws Exception {
     AtomicBoolean waited = new AtomicBoolean();
-    PoolListener probe = new PoolListener() {
-      @Override
-      public void checkedOut(Endpoint endpoint, long elapsedNanos, boolean w) {
-        waited.compareAndSet(false, w);
-      }
-    };
+    PoolListener probe =
+        new PoolListener() {
+          @Override
+          public void checkedOut(Endpoint endpoint, long elapsedNanos, boolean w) {
+            waited.compareAndSet(false, w);
+          }
+        };
     pool.addListener(probe);
     try {
       CountDownLatch parked = new CountDownLatch(1);
@@ -97,14 +106,16 @@ class LiveSizingPoolTest {
       for (int i = 0; i < size; i++) {
         held[i] = pool.checkout(e);
       }
-      Thread waiter = new Thread(() -> {
-        parked.countDown();
-        try (PooledConnection c = pool.checkout(e)) {
-          c.exchangeComplete();
-        } catch (Exception ignored) {
-          // reported by the assertion below through 'waited'
-        }
-      });
+      Thread waiter =
+          new Thread(
+              () -> {
+                parked.countDown();
+                try (PooledConnection c = pool.checkout(e)) {
+                  c.exchangeComplete();
+                } catch (Exception ignored) {
+                  // reported by the assertion below through 'waited'
+                }
+              });
       waiter.start();
       parked.await();
       while (pool.stats(e).waiting() == 0 && waiter.isAlive()) {
@@ -148,13 +159,14 @@ class LiveSizingPoolTest {
           for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
             LockSupport.parkNanos(left);
           }
-          workers.execute(() -> {
-            try (PooledConnection c = pool.checkout(endpoint)) {
-              DelayPeer.exchange(c, service);
-            } catch (Exception failed) {
-              failures.incrementAndGet();
-            }
-          });
+          workers.execute(
+              () -> {
+                try (PooledConnection c = pool.checkout(endpoint)) {
+                  DelayPeer.exchange(c, service);
+                } catch (Exception failed) {
+                  failures.incrementAndGet();
+                }
+              });
         }
       } finally {
         workers.shutdown();

@@ -21,55 +21,69 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 
 /**
- * pool-core as a named module: a tiny consumer module is compiled against target/classes and
- * the dependencies' jars on the module path, then run in its own JVM with
- * {@code java --module-path ... -m consumer/app.Main}. (The other tests run on the class path;
- * see the surefire note in pool-core's pom.)
+ * pool-core as a named module: a tiny consumer module is compiled against target/classes and the
+ * dependencies' jars on the module path, then run in its own JVM with {@code java --module-path ...
+ * -m consumer/app.Main}. (The other tests run on the class path; see the surefire note in
+ * pool-core's pom.)
  */
 @Timeout(120)
 class ModulePathConsumerTest {
-  private static final String MAIN = String.join("\n",
-      "package app;",
-      "import io.sockpool.*;",
-      "import java.net.*;",
-      "public class Main {",
-      "  public static void main(String[] args) throws Exception {",
-      "    Module m = SocketPool.class.getModule();",
-      "    System.out.println(\"module \" + m.getName() + \" exports \"",
-      "        + new java.util.TreeSet<>(m.getDescriptor().exports().stream()",
-      "            .map(e -> e.source()).collect(java.util.stream.Collectors.toList())));",
-      "    try (ServerSocket peer = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());",
-      "        SocketPool pool = SocketPool.create(PoolConfig.builder().poolName(\"modular\")",
-      "            .jmxEnabled(true).build())) {",
-      "      Endpoint e = Endpoint.of(\"127.0.0.1\", peer.getLocalPort());",
-      "      try (PooledConnection c = pool.checkout(e)) {",
-      "        System.out.println(\"checked out \" + c.endpoint() + \", active \" + pool.stats(e).active());",
-      "      }",
-      "      System.out.println(\"sizing \" + pool.sizing(e).sample().checkouts() + \" checkout(s)\");",
-      "    }",
-      "  }",
-      "}");
+  private static final String MAIN =
+      String.join(
+          "\n",
+          "package app;",
+          "import io.sockpool.*;",
+          "import java.net.*;",
+          "public class Main {",
+          "  public static void main(String[] args) throws Exception {",
+          "    Module m = SocketPool.class.getModule();",
+          "    System.out.println(\"module \" + m.getName() + \" exports \"",
+          "        + new java.util.TreeSet<>(m.getDescriptor().exports().stream()",
+          "            .map(e -> e.source()).collect(java.util.stream.Collectors.toList())));",
+          "    try (ServerSocket peer = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());",
+          "        SocketPool pool = SocketPool.create(PoolConfig.builder().poolName(\"modular\")",
+          "            .jmxEnabled(true).build())) {",
+          "      Endpoint e = Endpoint.of(\"127.0.0.1\", peer.getLocalPort());",
+          "      try (PooledConnection c = pool.checkout(e)) {",
+          "        System.out.println(\"checked out \" + c.endpoint() + \", active \" + pool.stats(e).active());",
+          "      }",
+          "      System.out.println(\"sizing \" + pool.sizing(e).sample().checkouts() + \" checkout(s)\");",
+          "    }",
+          "  }",
+          "}");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** The module path: pool-core's classes and the jars of the modules it requires. */
   private static String modulePath() throws Exception {
     List<String> entries = new ArrayList<>();
-    for (Class<?> c : List.of(SocketPool.class, CircuitBreaker.class, EventConsumer.class,
-        GenericKeyedObjectPool.class, Logger.class)) {
-      entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    for (Class<?> c :
+        List.of(
+            SocketPool.class,
+            CircuitBreaker.class,
+            EventConsumer.class,
+            GenericKeyedObjectPool.class,
+            Logger.class)) {
+      entries.add(
+          Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
     }
     return String.join(File.pathSeparator, entries);
   }
 
-  /** @return javac's errors, empty if it compiled (javac runs as a process: the tests are patched into io.sockpool, which does not read java.compiler) */
+  /**
+   * @return javac's errors, empty if it compiled (javac runs as a process: the tests are patched
+   *     into io.sockpool, which does not read java.compiler)
+   */
   private String compile(Path src, Path out) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(tool("javac"), "--module-path", modulePath(), "-d",
-        out.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(tool("javac"), "--module-path", modulePath(), "-d", out.toString()));
     try (Stream<Path> files = Files.walk(src)) {
-      cmd.addAll(files.filter(p -> p.toString().endsWith(".java")).map(Path::toString)
-          .collect(Collectors.toList()));
+      cmd.addAll(
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .map(Path::toString)
+              .collect(Collectors.toList()));
     }
     Run r = run(cmd);
     return r.exit == 0 ? "" : r.output;
@@ -79,8 +93,7 @@ class ModulePathConsumerTest {
     return Path.of(System.getProperty("java.home"), "bin", name).toString();
   }
 
-  private record Run(int exit, String output) {
-  }
+  private record Run(int exit, String output) {}
 
   private static Run run(List<String> cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -103,11 +116,18 @@ class ModulePathConsumerTest {
     Path out = dir.resolve("consumer-out");
     assertEquals("", compile(src, out), "the consumer compiles against module io.sockpool");
 
-    Run r = run(List.of(tool("java"), "--module-path", modulePath() + File.pathSeparator + out,
-        "-m", "consumer/app.Main"));
+    Run r =
+        run(
+            List.of(
+                tool("java"),
+                "--module-path",
+                modulePath() + File.pathSeparator + out,
+                "-m",
+                "consumer/app.Main"));
     String output = r.output;
     assertEquals(0, r.exit, output);
-    assertTrue(output.contains("module io.sockpool exports [io.sockpool, io.sockpool.sizing]"), output);
+    assertTrue(
+        output.contains("module io.sockpool exports [io.sockpool, io.sockpool.sizing]"), output);
     assertTrue(output.contains("checked out 127.0.0.1:"), output);
     assertTrue(output.contains(", active 1"), output);
     assertTrue(output.contains("sizing 1 checkout(s)"), output);
@@ -115,10 +135,15 @@ class ModulePathConsumerTest {
 
   @Test
   void theInternalPackageIsNotExported() throws Exception {
-    Path src = source("snooper", "module snooper { requires io.sockpool; }",
-        "package app;\npublic class Main { io.sockpool.internal.KeyedChannelPool p; }\n");
+    Path src =
+        source(
+            "snooper",
+            "module snooper { requires io.sockpool; }",
+            "package app;\npublic class Main { io.sockpool.internal.KeyedChannelPool p; }\n");
     String errors = compile(src, dir.resolve("snooper-out"));
-    assertTrue(errors.contains("package io.sockpool.internal is not visible")
-        && errors.contains("does not export it"), errors);
+    assertTrue(
+        errors.contains("package io.sockpool.internal is not visible")
+            && errors.contains("does not export it"),
+        errors);
   }
 }

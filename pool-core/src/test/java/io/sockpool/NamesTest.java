@@ -66,9 +66,16 @@ class NamesTest {
   }
 
   private SocketPool pool(AddressResolver resolver, Duration interval) {
-    return closeLater(SocketPool.create(PoolConfig.builder().poolName("names-test")
-        .maxPerEndpoint(8).addressResolver(resolver).reresolveInterval(interval)
-        .evictionInterval(EVICTION).checkoutTimeout(Duration.ofSeconds(2)).build()));
+    return closeLater(
+        SocketPool.create(
+            PoolConfig.builder()
+                .poolName("names-test")
+                .maxPerEndpoint(8)
+                .addressResolver(resolver)
+                .reresolveInterval(interval)
+                .evictionInterval(EVICTION)
+                .checkoutTimeout(Duration.ofSeconds(2))
+                .build()));
   }
 
   @Test
@@ -81,7 +88,8 @@ class NamesTest {
     SocketPool pool = pool(table, INTERVAL);
     Endpoint service = Endpoint.of("service.test", a.port());
     assertEquals(4, pool.warmUp(service, 4));
-    assertEquals(List.of(new AddressStats(new InetSocketAddress(a.ip(), a.port()), 4, true)),
+    assertEquals(
+        List.of(new AddressStats(new InetSocketAddress(a.ip(), a.port()), 4, true)),
         pool.addresses(service));
     PooledConnection held = pool.checkout(service);
     assertEquals(a.ip(), AddressPeer.exchange(held));
@@ -94,40 +102,58 @@ class NamesTest {
     toClose.add(callers::shutdownNow);
     List<Future<?>> loops = new ArrayList<>();
     for (int t = 0; t < 3; t++) {
-      loops.add(callers.submit(() -> {
-        while (running.get()) {
-          long start = System.nanoTime();
-          try {
-            InetAddress got = pool.execute(service, AddressPeer::exchange);
-            log.add(new long[] {start, got.equals(b.ip()) ? 1 : 0});
-          } catch (IOException | RuntimeException e) {
-            errors.add(e);
-          }
-        }
-        return null;
-      }));
+      loops.add(
+          callers.submit(
+              () -> {
+                while (running.get()) {
+                  long start = System.nanoTime();
+                  try {
+                    InetAddress got = pool.execute(service, AddressPeer::exchange);
+                    log.add(new long[] {start, got.equals(b.ip()) ? 1 : 0});
+                  } catch (IOException | RuntimeException e) {
+                    errors.add(e);
+                  }
+                }
+                return null;
+              }));
     }
     Thread.sleep(100);
     long switched = System.nanoTime();
     table.answer.set(List.of(b.ip()));
     InetSocketAddress atB = new InetSocketAddress(b.ip(), b.port());
-    awaitTrue(() -> pool.addresses(service).stream().anyMatch(x -> x.current() && x.address().equals(atB)),
+    awaitTrue(
+        () ->
+            pool.addresses(service).stream().anyMatch(x -> x.current() && x.address().equals(atB)),
         "the pool sees B");
     long noticed = System.nanoTime();
     long noticedMillis = TimeUnit.NANOSECONDS.toMillis(noticed - switched);
-    assertTrue(noticedMillis < INTERVAL.plus(EVICTION).toMillis() + 500, "noticed after " + noticedMillis + " ms");
+    assertTrue(
+        noticedMillis < INTERVAL.plus(EVICTION).toMillis() + 500,
+        "noticed after " + noticedMillis + " ms");
     awaitTrue(() -> a.openConnections() == 1, "only the held connection left on A");
     long drainedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switched);
-    System.out.println("names: switch -> new address seen after " + noticedMillis
-        + " ms, last idle connection on A closed after " + drainedMillis + " ms"
-        + " (reresolveInterval " + INTERVAL.toMillis() + " ms, evictionInterval " + EVICTION.toMillis() + " ms)");
+    System.out.println(
+        "names: switch -> new address seen after "
+            + noticedMillis
+            + " ms, last idle connection on A closed after "
+            + drainedMillis
+            + " ms"
+            + " (reresolveInterval "
+            + INTERVAL.toMillis()
+            + " ms, evictionInterval "
+            + EVICTION.toMillis()
+            + " ms)");
     assertTrue(drainedMillis < INTERVAL.plus(EVICTION).toMillis() + 500, drainedMillis + " ms");
 
-    assertEquals(a.ip(), AddressPeer.exchange(held), "a held connection keeps working until returned");
+    assertEquals(
+        a.ip(), AddressPeer.exchange(held), "a held connection keeps working until returned");
     held.close();
     awaitTrue(() -> a.openConnections() == 0, "A has no connection left");
     long lastOnA = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switched);
-    System.out.println("names: switch -> last connection on A (held one returned) closed after " + lastOnA + " ms");
+    System.out.println(
+        "names: switch -> last connection on A (held one returned) closed after "
+            + lastOnA
+            + " ms");
     a.close(); // the old server goes away: nobody is using it any more
     Thread.sleep(200);
     running.set(false);
@@ -145,7 +171,10 @@ class NamesTest {
     }
     assertTrue(afterNoticed > 10, "the loop kept running after the switch: " + afterNoticed);
     EndpointStats s = pool.stats(service);
-    assertEquals(4, s.destroyed(DestroyReason.RETIRED), "the 4 connections to A (3 idle or in the loop, 1 held): " + s);
+    assertEquals(
+        4,
+        s.destroyed(DestroyReason.RETIRED),
+        "the 4 connections to A (3 idle or in the loop, 1 held): " + s);
     List<AddressStats> now = pool.addresses(service);
     assertEquals(1, now.size(), now.toString());
     assertEquals(new InetSocketAddress(b.ip(), b.port()), now.get(0).address());
@@ -153,20 +182,22 @@ class NamesTest {
   }
 
   @Test
-  void aResolverThatHangsFailsCheckoutsAtTheirDeadlineWhileOtherEndpointsAreServed() throws Exception {
+  void aResolverThatHangsFailsCheckoutsAtTheirDeadlineWhileOtherEndpointsAreServed()
+      throws Exception {
     AddressPeer peer = closeLater(AddressPeer.start("127.0.0.1", 0));
     CountDownLatch release = new CountDownLatch(1);
     toClose.add(release::countDown);
-    AddressResolver resolver = (host, timeout) -> {
-      if (host.equals("hung.test")) {
-        try {
-          release.await(); // ignores its timeout, like a stuck discovery client
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return List.of(InetAddress.getLoopbackAddress());
-    };
+    AddressResolver resolver =
+        (host, timeout) -> {
+          if (host.equals("hung.test")) {
+            try {
+              release.await(); // ignores its timeout, like a stuck discovery client
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return List.of(InetAddress.getLoopbackAddress());
+        };
     SocketPool pool = pool(resolver, INTERVAL);
     Endpoint hung = Endpoint.of("hung.test", peer.port());
     Endpoint fine = Endpoint.of("fine.test", peer.port());
@@ -175,47 +206,58 @@ class NamesTest {
     toClose.add(callers::shutdownNow);
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger served = new AtomicInteger();
-    Future<?> other = callers.submit(() -> {
-      while (running.get()) {
-        long start = System.nanoTime();
-        try (PooledConnection c = pool.checkout(fine, deadline)) {
-          AddressPeer.exchange(c);
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(ms < 100, "the other endpoint took " + ms + " ms");
-        served.incrementAndGet();
-      }
-      return null;
-    });
+    Future<?> other =
+        callers.submit(
+            () -> {
+              while (running.get()) {
+                long start = System.nanoTime();
+                try (PooledConnection c = pool.checkout(fine, deadline)) {
+                  AddressPeer.exchange(c);
+                }
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(ms < 100, "the other endpoint took " + ms + " ms");
+                served.incrementAndGet();
+              }
+              return null;
+            });
     List<Future<Long>> timed = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       Thread.sleep(i % 4 == 0 ? 100 : 0);
-      timed.add(callers.submit(() -> {
-        long start = System.nanoTime();
-        CheckoutTimeoutException e = assertThrows(CheckoutTimeoutException.class,
-            () -> pool.checkout(hung, deadline));
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(e.getMessage().contains("name resolution of host 'hung.test'"), e.getMessage());
-        assertTrue(e.getCause() instanceof NameResolutionTimeoutException, String.valueOf(e.getCause()));
-        return ms;
-      }));
+      timed.add(
+          callers.submit(
+              () -> {
+                long start = System.nanoTime();
+                CheckoutTimeoutException e =
+                    assertThrows(
+                        CheckoutTimeoutException.class, () -> pool.checkout(hung, deadline));
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(
+                    e.getMessage().contains("name resolution of host 'hung.test'"), e.getMessage());
+                assertTrue(
+                    e.getCause() instanceof NameResolutionTimeoutException,
+                    String.valueOf(e.getCause()));
+                return ms;
+              }));
     }
     for (Future<Long> f : timed) {
       long ms = f.get(10, TimeUnit.SECONDS);
-      assertTrue(ms >= deadline.toMillis() - 5 && ms < deadline.toMillis() + 100,
+      assertTrue(
+          ms >= deadline.toMillis() - 5 && ms < deadline.toMillis() + 100,
           "failed after " + ms + " ms for a " + deadline.toMillis() + " ms deadline");
     }
     running.set(false);
     other.get(5, TimeUnit.SECONDS);
     assertTrue(served.get() > 10, "the other endpoint was served meanwhile: " + served.get());
     release.countDown(); // the lookup answers at last: the name works
-    awaitTrue(() -> {
-      try (PooledConnection c = pool.checkout(hung, deadline)) {
-        return AddressPeer.exchange(c).isLoopbackAddress();
-      } catch (IOException e) {
-        return false;
-      }
-    }, "hung.test served once its lookup answered");
+    awaitTrue(
+        () -> {
+          try (PooledConnection c = pool.checkout(hung, deadline)) {
+            return AddressPeer.exchange(c).isLoopbackAddress();
+          } catch (IOException e) {
+            return false;
+          }
+        },
+        "hung.test served once its lookup answered");
   }
 
   @Test
@@ -235,7 +277,9 @@ class NamesTest {
     EndpointStats s = pool.stats(service);
     assertEquals(20, s.created(), s.toString());
     assertEquals(0, s.timeouts(), s.toString());
-    assertEquals(CircuitBreaker.State.CLOSED, pool.circuitBreakers().circuitBreaker(service.toString()).getState());
+    assertEquals(
+        CircuitBreaker.State.CLOSED,
+        pool.circuitBreakers().circuitBreaker(service.toString()).getState());
     List<AddressStats> addresses = pool.addresses(service);
     assertEquals(2, addresses.size(), addresses.toString());
     assertTrue(addresses.stream().allMatch(AddressStats::current), addresses.toString());
@@ -245,12 +289,14 @@ class NamesTest {
   void anUnknownHostFailsAtOnceSayingTheNameDoesNotResolve() {
     SocketPool pool = pool(new Table(), INTERVAL);
     long start = System.nanoTime();
-    CheckoutException e = assertThrows(CheckoutException.class,
-        () -> pool.checkout(Endpoint.of("nohost.invalid", 6379)));
+    CheckoutException e =
+        assertThrows(
+            CheckoutException.class, () -> pool.checkout(Endpoint.of("nohost.invalid", 6379)));
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertFalse(e instanceof CheckoutTimeoutException, e.toString());
     assertTrue(ms < 100, "took " + ms + " ms");
-    assertTrue(e.getMessage().contains("host name 'nohost.invalid' does not resolve"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("host name 'nohost.invalid' does not resolve"), e.getMessage());
     assertTrue(e.getCause() instanceof UnknownHostException, String.valueOf(e.getCause()));
   }
 
@@ -261,11 +307,22 @@ class NamesTest {
     AddressPeer b = closeLater(peers[1]);
     Table table = new Table();
     table.answer.set(List.of(peers[0].ip()));
-    SocketPool pool = closeLater(SocketPool.create(PoolConfig.builder().poolName("names-breaker")
-        .addressResolver(table).reresolveInterval(INTERVAL).evictionInterval(EVICTION)
-        .circuitBreakerConfig(CircuitBreakerConfig.custom().minimumNumberOfCalls(2).slidingWindowSize(2)
-            .waitDurationInOpenState(Duration.ofMinutes(5)).permittedNumberOfCallsInHalfOpenState(1).build())
-        .build()));
+    SocketPool pool =
+        closeLater(
+            SocketPool.create(
+                PoolConfig.builder()
+                    .poolName("names-breaker")
+                    .addressResolver(table)
+                    .reresolveInterval(INTERVAL)
+                    .evictionInterval(EVICTION)
+                    .circuitBreakerConfig(
+                        CircuitBreakerConfig.custom()
+                            .minimumNumberOfCalls(2)
+                            .slidingWindowSize(2)
+                            .waitDurationInOpenState(Duration.ofMinutes(5))
+                            .permittedNumberOfCallsInHalfOpenState(1)
+                            .build())
+                    .build()));
     Endpoint service = Endpoint.of("primary.test", b.port());
     CircuitBreaker breaker = pool.circuitBreakers().circuitBreaker(service.toString());
     while (breaker.getState() != CircuitBreaker.State.OPEN) {
@@ -276,7 +333,8 @@ class NamesTest {
     long moved = System.nanoTime();
     awaitTrue(() -> breaker.getState() == CircuitBreaker.State.HALF_OPEN, "breaker half-open");
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - moved);
-    assertTrue(ms < INTERVAL.plus(EVICTION).toMillis() + 500, "half-open after " + ms + " ms, not 5 min");
+    assertTrue(
+        ms < INTERVAL.plus(EVICTION).toMillis() + 500, "half-open after " + ms + " ms, not 5 min");
     try (PooledConnection c = pool.checkout(service)) {
       assertEquals(b.ip(), AddressPeer.exchange(c));
     }
@@ -306,7 +364,8 @@ class NamesTest {
     assertEquals(1, table.calls.get(), "one lookup for the life of the pool");
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+  private static void awaitTrue(BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {

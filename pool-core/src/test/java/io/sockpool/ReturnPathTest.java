@@ -49,11 +49,14 @@ class ReturnPathTest {
   }
 
   @Test
-  void connectionWhoseHolderTimedOutMidExchangeIsDestroyedAndTheLateReplyReachesNobody() throws Exception {
+  void connectionWhoseHolderTimedOutMidExchangeIsDestroyedAndTheLateReplyReachesNobody()
+      throws Exception {
     peer.stall(true);
     PooledConnection c = pool.checkout(peer.endpoint());
     c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
-    assertThrows(SocketTimeoutException.class, () -> c.readFully(ByteBuffer.allocate(7), Duration.ofMillis(100)));
+    assertThrows(
+        SocketTimeoutException.class,
+        () -> c.readFully(ByteBuffer.allocate(7), Duration.ofMillis(100)));
     c.close();
     assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
     peer.stall(false);
@@ -73,8 +76,10 @@ class ReturnPathTest {
     assertEquals(1, s.idle());
     assertEquals(0, s.active());
     assertEquals(0, s.destroyedTotal());
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1)));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1)));
     assertTrue(e.getMessage().contains("already returned to pool"), e.getMessage());
     assertThrows(IllegalStateException.class, c::channel);
     try (PooledConnection again = pool.checkout(peer.endpoint())) {
@@ -98,14 +103,23 @@ class ReturnPathTest {
 
   @Test
   void executeReturnsOnSuccessAndDestroysOnFailure() throws Exception {
-    assertEquals("ok", pool.execute(peer.endpoint(), c -> {
-      ping(c);
-      return "ok";
-    }));
+    assertEquals(
+        "ok",
+        pool.execute(
+            peer.endpoint(),
+            c -> {
+              ping(c);
+              return "ok";
+            }));
     assertEquals(1, pool.stats(peer.endpoint()).idle());
-    assertThrows(java.io.IOException.class, () -> pool.execute(peer.endpoint(), c -> {
-      throw new java.io.IOException("boom");
-    }));
+    assertThrows(
+        java.io.IOException.class,
+        () ->
+            pool.execute(
+                peer.endpoint(),
+                c -> {
+                  throw new java.io.IOException("boom");
+                }));
     assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
   }
 
@@ -116,20 +130,23 @@ class ReturnPathTest {
     ValidationTest.waitUntil(() -> peer.openConnections() == 1);
     // kill the connection so that the probe cannot see it yet: the reset arrives after checkout
     int[] attempts = {0};
-    String result = pool.executeIdempotent(peer.endpoint(), c -> {
-      attempts[0]++;
-      if (attempts[0] == 1) {
-        peer.resetAll();
-        try {
-          ValidationTest.waitUntil(() -> peer.openConnections() == 0);
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          throw new java.io.InterruptedIOException();
-        }
-      }
-      ping(c);
-      return "pong";
-    });
+    String result =
+        pool.executeIdempotent(
+            peer.endpoint(),
+            c -> {
+              attempts[0]++;
+              if (attempts[0] == 1) {
+                peer.resetAll();
+                try {
+                  ValidationTest.waitUntil(() -> peer.openConnections() == 0);
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  throw new java.io.InterruptedIOException();
+                }
+              }
+              ping(c);
+              return "pong";
+            });
     assertEquals("pong", result);
     assertEquals(2, attempts[0]);
   }
@@ -137,22 +154,32 @@ class ReturnPathTest {
   @Test
   void idempotentOperationIsNotRetriedForItsOwnErrorsOrAfterPartOfAReply() throws Exception {
     int[] attempts = {0};
-    java.io.IOException e = assertThrows(java.io.IOException.class,
-        () -> pool.executeIdempotent(peer.endpoint(), c -> {
-          attempts[0]++;
-          ping(c);
-          throw new java.io.IOException("server said: connection closed by admin");
-        }));
+    java.io.IOException e =
+        assertThrows(
+            java.io.IOException.class,
+            () ->
+                pool.executeIdempotent(
+                    peer.endpoint(),
+                    c -> {
+                      attempts[0]++;
+                      ping(c);
+                      throw new java.io.IOException("server said: connection closed by admin");
+                    }));
     assertEquals("server said: connection closed by admin", e.getMessage());
     assertEquals(1, attempts[0], "an application error is not a dead connection");
     peer.stall(true);
     attempts[0] = 0;
-    assertThrows(SocketTimeoutException.class, () -> pool.executeIdempotent(peer.endpoint(), c -> {
-      attempts[0]++;
-      c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
-      c.readFully(ByteBuffer.allocate(7), Duration.ofMillis(50));
-      return null;
-    }));
+    assertThrows(
+        SocketTimeoutException.class,
+        () ->
+            pool.executeIdempotent(
+                peer.endpoint(),
+                c -> {
+                  attempts[0]++;
+                  c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
+                  c.readFully(ByteBuffer.allocate(7), Duration.ofMillis(50));
+                  return null;
+                }));
     assertEquals(1, attempts[0], "timeouts are not retried");
   }
 }

@@ -15,8 +15,7 @@ import java.util.List;
 final class TestSupport {
   static final Validator PING = Validator.expect(ascii("PING\r\n"), ascii("+PONG\r\n"));
 
-  private TestSupport() {
-  }
+  private TestSupport() {}
 
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);

@@ -43,7 +43,8 @@ class ValidationTest {
 
   @Test
   void roundTripRunsOnlyAfterTheIdleWindow() throws Exception {
-    PoolConfig lazy = PoolConfig.builder().validator(PING).validationWindow(Duration.ofSeconds(30)).build();
+    PoolConfig lazy =
+        PoolConfig.builder().validator(PING).validationWindow(Duration.ofSeconds(30)).build();
     try (SocketPool pool = SocketPool.create(lazy)) {
       for (int i = 0; i < 3; i++) {
         pool.checkout(peer.endpoint()).close();
@@ -63,15 +64,22 @@ class ValidationTest {
 
   @Test
   void stalledPeerFailsValidationAndTheCheckoutKeepsItsDeadline() throws Exception {
-    PoolConfig config = PoolConfig.builder().validator(PING).validationWindow(Duration.ZERO)
-        .validationTimeout(Duration.ofMillis(200)).maxPerEndpoint(1).build();
+    PoolConfig config =
+        PoolConfig.builder()
+            .validator(PING)
+            .validationWindow(Duration.ZERO)
+            .validationTimeout(Duration.ofMillis(200))
+            .maxPerEndpoint(1)
+            .build();
     try (SocketPool pool = SocketPool.create(config)) {
       pool.checkout(peer.endpoint()).close();
       peer.stall(true);
       Thread.sleep(2);
       long start = System.nanoTime();
-      CheckoutException e = assertThrows(CheckoutException.class,
-          () -> pool.checkout(peer.endpoint(), Duration.ofMillis(500)));
+      CheckoutException e =
+          assertThrows(
+              CheckoutException.class,
+              () -> pool.checkout(peer.endpoint(), Duration.ofMillis(500)));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(tookMs < 1200, "took " + tookMs + " ms");
       assertTrue(String.valueOf(e.getCause()).contains("timed out"), String.valueOf(e.getCause()));
@@ -84,7 +92,7 @@ class ValidationTest {
   @Test
   void expectBytesValidatorAcceptsAReplyInPieces() throws Exception {
     try (io.sockpool.testkit.FakePeer p = piecewisePeer("+PONG\r\n");
-         SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
+        SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
       try (PooledConnection c = pool.checkout(Endpoint.of(p.host(), p.port()))) {
         PING.validate(c, Duration.ofSeconds(2));
       }
@@ -93,10 +101,13 @@ class ValidationTest {
 
   @Test
   void expectBytesValidatorRejectsAWrongReplyShowingTheBytes() throws Exception {
-    try (io.sockpool.testkit.FakePeer p = new io.sockpool.testkit.FakePeer(() -> Responder.always("-NOAUTH Authentication required.\r\n"));
-         SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
+    try (io.sockpool.testkit.FakePeer p =
+            new io.sockpool.testkit.FakePeer(
+                () -> Responder.always("-NOAUTH Authentication required.\r\n"));
+        SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
       try (PooledConnection c = pool.checkout(Endpoint.of(p.host(), p.port()))) {
-        ProtocolException e = assertThrows(ProtocolException.class, () -> PING.validate(c, Duration.ofSeconds(2)));
+        ProtocolException e =
+            assertThrows(ProtocolException.class, () -> PING.validate(c, Duration.ofSeconds(2)));
         assertEquals("validation expected '+PONG\\r\\n' but got '-NOAUTH'", e.getMessage());
         c.invalidate();
       }
@@ -114,7 +125,8 @@ class ValidationTest {
 
   /** A peer that answers each request with the reply in pieces of up to 2 bytes, 20 ms apart. */
   static io.sockpool.testkit.FakePeer piecewisePeer(String reply) throws IOException {
-    io.sockpool.testkit.FakePeer p = new io.sockpool.testkit.FakePeer(() -> Responder.always(reply));
+    io.sockpool.testkit.FakePeer p =
+        new io.sockpool.testkit.FakePeer(() -> Responder.always(reply));
     p.answerInPieces(2, Duration.ofMillis(20));
     return p;
   }

@@ -23,18 +23,20 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The addresses of one endpoint: the resolver's last answer, when it came, and a generation
- * that grows each time the set of addresses changes. Lookups run elsewhere (see
- * {@link Names}); this class starts at most one at a time, never more often than every
- * {@value #SPACING_MILLIS} ms, and lets callers wait for one at most until their deadline.
- * An endpoint given as an IP literal has one fixed address and never looks anything up.
+ * The addresses of one endpoint: the resolver's last answer, when it came, and a generation that
+ * grows each time the set of addresses changes. Lookups run elsewhere (see {@link Names}); this
+ * class starts at most one at a time, never more often than every {@value #SPACING_MILLIS} ms, and
+ * lets callers wait for one at most until their deadline. An endpoint given as an IP literal has
+ * one fixed address and never looks anything up.
  */
 final class AddressBook {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AddressBook.class);
   static final long SPACING_MILLIS = 50;
   private static final long SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(SPACING_MILLIS);
+
   /** An address whose connect failed is tried after the others for this long. */
   private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   /** One answer: the addresses in the resolver's order, and when it came. */
@@ -73,15 +75,20 @@ final class AddressBook {
    * @param lookups starts a lookup of a host name; the future ends within the lookup timeout
    * @param listener told on each change of the address set (in the thread that ended the lookup)
    */
-  AddressBook(Endpoint endpoint, Function<String, CompletableFuture<List<InetAddress>>> lookups,
+  AddressBook(
+      Endpoint endpoint,
+      Function<String, CompletableFuture<List<InetAddress>>> lookups,
       ChangeListener listener) {
     this.endpoint = endpoint;
     this.lookups = lookups;
     this.listener = listener;
     this.literal = isLiteral(endpoint.host());
     if (literal) {
-      current = new Snapshot(List.of(new InetSocketAddress(endpoint.host(), endpoint.port())),
-          System.nanoTime(), 0);
+      current =
+          new Snapshot(
+              List.of(new InetSocketAddress(endpoint.host(), endpoint.port())),
+              System.nanoTime(),
+              0);
     }
   }
 
@@ -93,32 +100,45 @@ final class AddressBook {
     return endpoint;
   }
 
-  /** @return whether the endpoint is a host name (re-resolved), not an IP literal */
+  /**
+   * @return whether the endpoint is a host name (re-resolved), not an IP literal
+   */
   boolean isName() {
     return !literal;
   }
 
-  /** @return the last answer, or null before the first */
+  /**
+   * @return the last answer, or null before the first
+   */
   Snapshot snapshot() {
     return current;
   }
 
-  /** @return the generation of the address set: 0 for the first answer, +1 per change */
+  /**
+   * @return the generation of the address set: 0 for the first answer, +1 per change
+   */
   long generation() {
     Snapshot s = current;
     return s == null ? -1 : s.generation;
   }
 
-  /** @return whether the address is in the current set (true before the first answer) */
+  /**
+   * @return whether the address is in the current set (true before the first answer)
+   */
   boolean isCurrent(InetSocketAddress address) {
     Snapshot s = current;
     return s == null || address == null || s.set.contains(address);
   }
 
-  /** @return whether a background re-resolution is due: the answer is older than the interval */
+  /**
+   * @return whether a background re-resolution is due: the answer is older than the interval
+   */
   boolean due(long nowNanos, long intervalNanos) {
     Snapshot s = current;
-    return !literal && s != null && intervalNanos > 0 && nowNanos - s.resolvedNanos >= intervalNanos
+    return !literal
+        && s != null
+        && intervalNanos > 0
+        && nowNanos - s.resolvedNanos >= intervalNanos
         && nowNanos - lastLookupEndNanos >= Math.min(intervalNanos, TimeUnit.SECONDS.toNanos(1));
   }
 
@@ -191,8 +211,8 @@ final class AddressBook {
   }
 
   /**
-   * Starts a lookup unless one is under way (then returns that one) or the last ended less
-   * than the spacing ago (then returns its outcome). Never blocks.
+   * Starts a lookup unless one is under way (then returns that one) or the last ended less than the
+   * spacing ago (then returns its outcome). Never blocks.
    */
   synchronized CompletableFuture<Snapshot> refresh() {
     if (literal) {
@@ -204,7 +224,8 @@ final class AddressBook {
     if (lastLookupEndNanos != 0 && System.nanoTime() - lastLookupEndNanos < SPACING_NANOS) {
       Snapshot s = current;
       Throwable failure = lastFailure;
-      return s != null || failure == null ? CompletableFuture.completedFuture(s)
+      return s != null || failure == null
+          ? CompletableFuture.completedFuture(s)
           : CompletableFuture.failedFuture(failure);
     }
     CompletableFuture<Snapshot> next = new CompletableFuture<>();
@@ -219,7 +240,8 @@ final class AddressBook {
     return next;
   }
 
-  private void finish(CompletableFuture<Snapshot> next, List<InetAddress> answer, Throwable failure) {
+  private void finish(
+      CompletableFuture<Snapshot> next, List<InetAddress> answer, Throwable failure) {
     Snapshot before;
     Snapshot after;
     synchronized (this) {
@@ -228,11 +250,16 @@ final class AddressBook {
       before = current;
       if (failure != null || answer == null || answer.isEmpty()) {
         boolean first = lastFailure == null;
-        lastFailure = failure != null ? unwrap(failure)
-            : new UnknownHostException(endpoint.host() + ": no address");
+        lastFailure =
+            failure != null
+                ? unwrap(failure)
+                : new UnknownHostException(endpoint.host() + ": no address");
         after = before;
         if (before != null && first) {
-          LOG.warn("re-resolving {} failed, still using {}: {}", endpoint, before.addresses,
+          LOG.warn(
+              "re-resolving {} failed, still using {}: {}",
+              endpoint,
+              before.addresses,
               lastFailure.toString());
         }
       } else {
@@ -257,12 +284,15 @@ final class AddressBook {
     next.complete(after);
   }
 
-  /** @return the failure of the last lookup if it failed, else null */
+  /**
+   * @return the failure of the last lookup if it failed, else null
+   */
   Throwable lastFailure() {
     return lastFailure;
   }
 
-  private Snapshot await(CompletableFuture<Snapshot> answer, long deadlineNanos) throws IOException {
+  private Snapshot await(CompletableFuture<Snapshot> answer, long deadlineNanos)
+      throws IOException {
     long start = System.nanoTime();
     try {
       Snapshot s = answer.get(Math.max(0, deadlineNanos - start), TimeUnit.NANOSECONDS);
@@ -271,31 +301,39 @@ final class AddressBook {
       }
       return s;
     } catch (TimeoutException e) {
-      throw new NameResolutionTimeoutException(endpoint.host(), Duration.ofNanos(System.nanoTime() - start));
+      throw new NameResolutionTimeoutException(
+          endpoint.host(), Duration.ofNanos(System.nanoTime() - start));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted during name resolution of host '" + endpoint.host() + "'");
+      throw new InterruptedIOException(
+          "interrupted during name resolution of host '" + endpoint.host() + "'");
     } catch (ExecutionException e) {
       Throwable cause = unwrap(e.getCause());
       if (cause instanceof NameResolutionTimeoutException) {
-        throw new NameResolutionTimeoutException(endpoint.host(), Duration.ofNanos(System.nanoTime() - start));
+        throw new NameResolutionTimeoutException(
+            endpoint.host(), Duration.ofNanos(System.nanoTime() - start));
       }
       if (cause instanceof UnknownHostException) {
         UnknownHostException unknown = new UnknownHostException(doesNotResolve(cause));
         unknown.initCause(cause);
         throw unknown;
       }
-      throw new IOException("name resolution of host '" + endpoint.host() + "' failed: " + cause, cause);
+      throw new IOException(
+          "name resolution of host '" + endpoint.host() + "' failed: " + cause, cause);
     }
   }
 
   private String doesNotResolve(Throwable cause) {
-    return "host name '" + endpoint.host() + "' does not resolve: no address for " + endpoint
+    return "host name '"
+        + endpoint.host()
+        + "' does not resolve: no address for "
+        + endpoint
         + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
   }
 
   private static Throwable unwrap(Throwable t) {
-    while ((t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
@@ -305,6 +343,10 @@ final class AddressBook {
   @Override
   public String toString() {
     Snapshot s = current;
-    return "AddressBook{" + endpoint + ", " + (s == null ? "unresolved" : s.addresses + " gen " + s.generation) + "}";
+    return "AddressBook{"
+        + endpoint
+        + ", "
+        + (s == null ? "unresolved" : s.addresses + " gen " + s.generation)
+        + "}";
   }
 }

@@ -6,10 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the pool does when a name's addresses change: connections to addresses no longer
- * current are retired (idle ones closed at once, checked-out ones on return), and a breaker
- * that opened against the old addresses goes to half-open, so the first checkouts probe the
- * new ones instead of waiting out the open state.
+ * What the pool does when a name's addresses change: connections to addresses no longer current are
+ * retired (idle ones closed at once, checked-out ones on return), and a breaker that opened against
+ * the old addresses goes to half-open, so the first checkouts probe the new ones instead of waiting
+ * out the open state.
  */
 final class AddressDrain {
   private static final Logger LOG = LoggerFactory.getLogger(AddressDrain.class);
@@ -34,9 +34,15 @@ final class AddressDrain {
       st.breaker.transitionToHalfOpenState();
     }
     AddressBook.Snapshot now = book.snapshot();
-    LOG.info("addresses of {} changed from {} to {}: closed {} idle connection(s) to old addresses, "
-        + "{} more on return{}", endpoint, before.addresses, now == null ? "?" : now.addresses,
-        closed, Math.max(0, retired - closed), probe ? "; circuit breaker OPEN -> HALF_OPEN" : "");
+    LOG.info(
+        "addresses of {} changed from {} to {}: closed {} idle connection(s) to old addresses, "
+            + "{} more on return{}",
+        endpoint,
+        before.addresses,
+        now == null ? "?" : now.addresses,
+        closed,
+        Math.max(0, retired - closed),
+        probe ? "; circuit breaker OPEN -> HALF_OPEN" : "");
   }
 
   /** Retires what a change missed (a connect under way during the change); quiet. */
@@ -46,7 +52,9 @@ final class AddressDrain {
     }
   }
 
-  /** @return how many connections were newly retired */
+  /**
+   * @return how many connections were newly retired
+   */
   private int retireStale(AddressBook book) {
     EndpointState st = pool.state(book.endpoint());
     int n = 0;

@@ -4,18 +4,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts capacity: connections open or connecting, per endpoint and in total. sockpool admits
- * every connect itself (commons-pool2 runs with no limits, so it never waits, spins or
- * reclaims); a reservation is taken before a connect and released when that connection is
- * destroyed or its connect failed. Released capacity goes straight to a waiter of the same
- * endpoint ({@link Waiters#handOffSlot()}); a freed global slot nudges a caller that was held
- * back by the global limit only.
+ * Counts capacity: connections open or connecting, per endpoint and in total. sockpool admits every
+ * connect itself (commons-pool2 runs with no limits, so it never waits, spins or reclaims); a
+ * reservation is taken before a connect and released when that connection is destroyed or its
+ * connect failed. Released capacity goes straight to a waiter of the same endpoint ({@link
+ * Waiters#handOffSlot()}); a freed global slot nudges a caller that was held back by the global
+ * limit only.
  */
 final class Admission {
   private final int maxTotal;
   private final int maxPerEndpoint;
   private final AtomicInteger total = new AtomicInteger();
-  private final ConcurrentLinkedQueue<EndpointState> heldBackGlobally = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<EndpointState> heldBackGlobally =
+      new ConcurrentLinkedQueue<>();
 
   Admission(int maxTotal, int maxPerEndpoint) {
     this.maxTotal = maxTotal;
@@ -23,7 +24,12 @@ final class Admission {
   }
 
   /** Why {@link #tryReserve} failed, or that it did not. */
-  enum Result { RESERVED, ENDPOINT_FULL, GLOBAL_FULL, RETIRED }
+  enum Result {
+    RESERVED,
+    ENDPOINT_FULL,
+    GLOBAL_FULL,
+    RETIRED
+  }
 
   /**
    * Reserves one connection's worth of capacity for the endpoint.
@@ -53,8 +59,8 @@ final class Admission {
   }
 
   /**
-   * Gives back a reservation: to the endpoint's longest waiter if there is one, else to the
-   * counts (and then a caller held back by the global limit is nudged).
+   * Gives back a reservation: to the endpoint's longest waiter if there is one, else to the counts
+   * (and then a caller held back by the global limit is nudged).
    */
   void release(EndpointState st) {
     if (st.waiters.handOffSlot()) {
@@ -78,7 +84,9 @@ final class Admission {
     }
   }
 
-  /** @return connections open or connecting, all endpoints */
+  /**
+   * @return connections open or connecting, all endpoints
+   */
   int total() {
     return total.get();
   }

@@ -12,27 +12,28 @@ import org.apache.commons.pool2.DestroyMode;
 import org.apache.commons.pool2.KeyedPooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericKeyedObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection lifecycle, as commons-pool2 drives it. Written once here; what may block,
- * and for how long:
+ * The connection lifecycle, as commons-pool2 drives it. Written once here; what may block, and for
+ * how long:
  *
  * <ul>
  *   <li><b>create</b> ({@link #makeObject}): only under an armed {@link CreatePermit} (a slot
  *       reserved by {@link Admission}); otherwise it refuses at once with {@link NoIdle}, which
  *       makes a borrow "take an idle connection or nothing". Connects (the name resolved afresh,
- *       each address tried in turn) and runs the {@link ConnectionInitializer}, together bounded
- *       by the smaller of the permit's deadline (the caller's checkout deadline) and the
- *       connect timeout. An {@link Error} from the initializer is carried out as {@link
- *       HookError} so commons-pool2 keeps its counts; the caller unwraps it.
- *   <li><b>validate</b> ({@link #validateObject}): only from the evictor with background
- *       validation on: the cheap probe, then the {@link Validator}, bounded by the validation
- *       timeout. Validation on borrow is done by the checkout itself, inside its deadline.
+ *       each address tried in turn) and runs the {@link ConnectionInitializer}, together bounded by
+ *       the smaller of the permit's deadline (the caller's checkout deadline) and the connect
+ *       timeout. An {@link Error} from the initializer is carried out as {@link HookError} so
+ *       commons-pool2 keeps its counts; the caller unwraps it.
+ *   <li><b>validate</b> ({@link #validateObject}): only from the evictor with background validation
+ *       on: the cheap probe, then the {@link Validator}, bounded by the validation timeout.
+ *       Validation on borrow is done by the checkout itself, inside its deadline.
  *   <li><b>activate / passivate</b>: nothing; the return path checks the connection itself.
- *   <li><b>destroy</b> ({@link #destroyObject}): closes selector and socket, never blocks,
- *       counts the reason and releases the slot (to a waiter first).
+ *   <li><b>destroy</b> ({@link #destroyObject}): closes selector and socket, never blocks, counts
+ *       the reason and releases the slot (to a waiter first).
  * </ul>
  */
 final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledChannel> {
@@ -47,8 +48,8 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
   private final Listeners listeners;
   private volatile boolean closing;
 
-  ChannelFactory(SocketConnector connector, PoolConfig config, Admission admission,
-      Listeners listeners) {
+  ChannelFactory(
+      SocketConnector connector, PoolConfig config, Admission admission, Listeners listeners) {
     this.connector = connector;
     this.initializer = config.initializer();
     this.validator = config.validator();
@@ -58,12 +59,32 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     this.listeners = listeners;
   }
 
+  /** commons-pool2 without limits or waiting: sockpool admits and waits itself. */
+  static GenericKeyedObjectPoolConfig<PooledChannel> commonsConfig(PoolConfig config) {
+    GenericKeyedObjectPoolConfig<PooledChannel> c = new GenericKeyedObjectPoolConfig<>();
+    c.setMaxTotal(-1);
+    c.setMaxTotalPerKey(-1);
+    c.setMaxIdlePerKey(-1);
+    c.setMinIdlePerKey(0); // replenished by Maintenance, off the shared evictor thread
+    c.setBlockWhenExhausted(false);
+    c.setLifo(true);
+    c.setTestOnCreate(false);
+    c.setTestOnBorrow(false);
+    c.setTestOnReturn(false);
+    c.setTestWhileIdle(config.backgroundValidation());
+    c.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // commons' shared evictor off
+    c.setNumTestsPerEvictionRun(Integer.MAX_VALUE);
+    c.setJmxEnabled(false);
+    return c;
+  }
+
   void closing() {
     closing = true;
   }
 
   @Override
-  public PooledObject<PooledChannel> makeObject(Endpoint endpoint) throws IOException, NoIdle, HookError {
+  public PooledObject<PooledChannel> makeObject(Endpoint endpoint)
+      throws IOException, NoIdle, HookError {
     CreatePermit permit = CreatePermit.current();
     if (!permit.armed()) {
       throw NoIdle.INSTANCE;
@@ -80,8 +101,12 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
       ensureNotClosing(endpoint);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new SocketTimeoutException("connect to " + endpoint + " used the whole "
-            + Waiters.millis(deadline - start) + " ms: no time left for the initializer");
+        throw new SocketTimeoutException(
+            "connect to "
+                + endpoint
+                + " used the whole "
+                + Waiters.millis(deadline - start)
+                + " ms: no time left for the initializer");
       }
       initializer.initialize(ch, Duration.ofNanos(left));
       if (ch.isBroken()) {
@@ -127,15 +152,17 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
   @Override
   public void destroyObject(Endpoint endpoint, PooledObject<PooledChannel> p, DestroyMode mode) {
     PooledChannel channel = p.getObject();
-    channel.destroyReason(closing ? DestroyReason.CLOSED
-        : channel.isRetired() ? DestroyReason.RETIRED : DestroyReason.IDLE); // if unset
+    channel.destroyReason(
+        closing
+            ? DestroyReason.CLOSED
+            : channel.isRetired() ? DestroyReason.RETIRED : DestroyReason.IDLE); // if unset
     channel.closeQuietly();
     forget(channel);
   }
 
   /**
-   * Counts a closed connection once and releases its slot: the one place a connection's
-   * capacity comes back.
+   * Counts a closed connection once and releases its slot: the one place a connection's capacity
+   * comes back.
    */
   void forget(PooledChannel channel) {
     EndpointState st = channel.state();

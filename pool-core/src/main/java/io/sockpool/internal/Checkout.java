@@ -13,16 +13,16 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One checkout, start to end, within one deadline: an idle connection if nobody waits before
- * us, else a new one if there is capacity, else a place in the endpoint's queue until a
- * connection or a slot is handed over. Every connection taken is vetted (time rules, the cheap
- * probe, the validator after the idle window) before it is served.
+ * One checkout, start to end, within one deadline: an idle connection if nobody waits before us,
+ * else a new one if there is capacity, else a place in the endpoint's queue until a connection or a
+ * slot is handed over. Every connection taken is vetted (time rules, the cheap probe, the validator
+ * after the idle window) before it is served.
  *
- * <p>Failure attribution: only what the peer did (refused, reset, EOF, garbage, no answer
- * within the full validation timeout) destroys a connection as invalid or counts against the
- * breaker; what the caller did (interrupt, a deadline too short for the exchange, the pool
- * closing) fails this checkout only. The breaker permission taken at the start gets exactly
- * one outcome, in {@link #recordOutcome}.
+ * <p>Failure attribution: only what the peer did (refused, reset, EOF, garbage, no answer within
+ * the full validation timeout) destroys a connection as invalid or counts against the breaker; what
+ * the caller did (interrupt, a deadline too short for the exchange, the pool closing) fails this
+ * checkout only. The breaker permission taken at the start gets exactly one outcome, in {@link
+ * #recordOutcome}.
  */
 final class Checkout {
   private final KeyedChannelPool pool;
@@ -94,14 +94,18 @@ final class Checkout {
       throw failures.interrupted(st, start, lastFailure);
     }
     if (System.nanoTime() - deadline >= 0) {
-      throw failures.timeout(st, start, waited, "no connection within the checkout timeout of "
-          + timeoutMillis + " ms", lastFailure);
+      throw failures.timeout(
+          st,
+          start,
+          waited,
+          "no connection within the checkout timeout of " + timeoutMillis + " ms",
+          lastFailure);
     }
   }
 
   /**
-   * Queues behind earlier callers and parks until handed a connection or a slot, nudged, or
-   * out of time.
+   * Queues behind earlier callers and parks until handed a connection or a slot, nudged, or out of
+   * time.
    *
    * @return a connection, or null to look again
    */
@@ -111,8 +115,13 @@ final class Checkout {
     }
     Waiter w = st.waiters.join(System.nanoTime(), pool.config().maxWaitersPerEndpoint());
     if (w == null) {
-      throw failures.exhausted(st, start, "pool exhausted and "
-          + pool.config().maxWaitersPerEndpoint() + " callers already waiting", lastFailure);
+      throw failures.exhausted(
+          st,
+          start,
+          "pool exhausted and "
+              + pool.config().maxWaitersPerEndpoint()
+              + " callers already waiting",
+          lastFailure);
     }
     waited = true;
     try {
@@ -131,7 +140,7 @@ final class Checkout {
       }
       return handed == Waiter.NOTHING ? null : (PooledChannel) handed;
     } finally {
-      pool.giveBackHanded(st, st.waiters.leave(w));
+      pool.returns().giveBackHanded(st, st.waiters.leave(w));
     }
   }
 
@@ -162,16 +171,21 @@ final class Checkout {
       if (!callersDeadline) {
         blamePeer(e);
       }
-      return failures.timeout(st, start, waited,
-          CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)), e);
+      return failures.timeout(
+          st,
+          start,
+          waited,
+          CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)),
+          e);
     }
     blamePeer(e);
-    return failures.failed(st, start, CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)), e);
+    return failures.failed(
+        st, start, CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)), e);
   }
 
   /**
-   * The time rules and the probe for a reused connection, then a round trip if it was idle
-   * past the validation window (or the peer is suspect).
+   * The time rules and the probe for a reused connection, then a round trip if it was idle past the
+   * validation window (or the peer is suspect).
    *
    * @return the connection, or null if it was destroyed (look again)
    */
@@ -219,8 +233,8 @@ final class Checkout {
         || breaker.getState() != CircuitBreaker.State.CLOSED;
   }
 
-  private PooledChannel validationFailed(PooledChannel ch, boolean fresh, IOException e,
-      long budget) throws CheckoutException {
+  private PooledChannel validationFailed(
+      PooledChannel ch, boolean fresh, IOException e, long budget) throws CheckoutException {
     if (Thread.currentThread().isInterrupted()) {
       pool.destroyActive(ch, DestroyReason.ABANDONED);
       throw failures.interrupted(st, start, e);
@@ -228,10 +242,18 @@ final class Checkout {
     if (e instanceof SocketTimeoutException
         && budget < pool.config().validationTimeout().toNanos()) {
       pool.destroyActive(ch, DestroyReason.ABANDONED); // our deadline, not the peer's fault
-      throw failures.timeout(st, start, waited, "validation did not finish within the "
-          + TimeUnit.NANOSECONDS.toMillis(budget) + " ms left of the checkout timeout of "
-          + timeoutMillis + " ms (validationTimeout " + pool.config().validationTimeout().toMillis()
-          + " ms)", e);
+      throw failures.timeout(
+          st,
+          start,
+          waited,
+          "validation did not finish within the "
+              + TimeUnit.NANOSECONDS.toMillis(budget)
+              + " ms left of the checkout timeout of "
+              + timeoutMillis
+              + " ms (validationTimeout "
+              + pool.config().validationTimeout().toMillis()
+              + " ms)",
+          e);
     }
     blamePeer(e);
     suspect = true;

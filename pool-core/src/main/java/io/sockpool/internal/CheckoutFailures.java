@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Builds every checkout exception, in one place: the message, the endpoint's state at the
- * moment of failure ({@link CheckoutState}), the counting (timeouts, rejections) and the
- * listeners' notification.
+ * Builds every checkout exception, in one place: the message, the endpoint's state at the moment of
+ * failure ({@link CheckoutState}), the counting (timeouts, rejections) and the listeners'
+ * notification.
  */
 final class CheckoutFailures {
   private final KeyedChannelPool pool;
@@ -27,11 +27,11 @@ final class CheckoutFailures {
   }
 
   /**
-   * @param waited whether the failing caller was among the waiters; it has left the queue by
-   *     now, but the state it reports counts it
+   * @param waited whether the failing caller was among the waiters; it has left the queue by now,
+   *     but the state it reports counts it
    */
-  CheckoutTimeoutException timeout(EndpointState st, long start, boolean waited, String what,
-      Throwable cause) {
+  CheckoutTimeoutException timeout(
+      EndpointState st, long start, boolean waited, String what, Throwable cause) {
     st.timeouts.increment();
     return told(new CheckoutTimeoutException(what, state(st, start, waited ? 1 : 0), cause));
   }
@@ -46,21 +46,27 @@ final class CheckoutFailures {
   }
 
   CheckoutException interrupted(EndpointState st, long start, Throwable cause) {
-    CheckoutException e = new CheckoutException("interrupted (the thread's interrupt flag is set and"
-        + " stays set)", state(st, start), cause);
+    CheckoutException e =
+        new CheckoutException(
+            "interrupted (the thread's interrupt flag is set and" + " stays set)",
+            state(st, start),
+            cause);
     return told(e);
   }
 
   /**
    * @param failure why a connect for a checkout failed
    * @param timeout the checkout's timeout
-   * @return the summary of the checkout exception: name resolution, a connect timeout, or a
-   *     failed connect
+   * @return the summary of the checkout exception: name resolution, a connect timeout, or a failed
+   *     connect
    */
   static String connectSummary(Throwable failure, Duration timeout) {
     if (failure instanceof io.sockpool.NameResolutionTimeoutException) {
-      return "name resolution of host '" + ((io.sockpool.NameResolutionTimeoutException) failure).host()
-          + "' did not finish within the checkout timeout of " + timeout.toMillis() + " ms";
+      return "name resolution of host '"
+          + ((io.sockpool.NameResolutionTimeoutException) failure).host()
+          + "' did not finish within the checkout timeout of "
+          + timeout.toMillis()
+          + " ms";
     }
     if (failure instanceof java.net.UnknownHostException) {
       return "cannot connect: the host name does not resolve";
@@ -74,12 +80,20 @@ final class CheckoutFailures {
   EndpointUnavailableException unavailable(EndpointState st, long start) {
     st.rejected.increment();
     long waitMillis = config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
-    Instant retryAfter = st.breaker.getState() == CircuitBreaker.State.OPEN
-        ? Instant.ofEpochMilli(st.openedAtMillis() + waitMillis) : Instant.now();
-    return told(new EndpointUnavailableException("endpoint unavailable: circuit breaker is "
-        + st.breaker.getState() + " after failures (failure rate "
-        + st.breaker.getMetrics().getFailureRate() + " %)", state(st, start), retryAfter,
-        st.lastFailure));
+    Instant retryAfter =
+        st.breaker.getState() == CircuitBreaker.State.OPEN
+            ? Instant.ofEpochMilli(st.openedAtMillis() + waitMillis)
+            : Instant.now();
+    return told(
+        new EndpointUnavailableException(
+            "endpoint unavailable: circuit breaker is "
+                + st.breaker.getState()
+                + " after failures (failure rate "
+                + st.breaker.getMetrics().getFailureRate()
+                + " %)",
+            state(st, start),
+            retryAfter,
+            st.lastFailure));
   }
 
   private <E extends CheckoutException> E told(E e) {
@@ -92,10 +106,17 @@ final class CheckoutFailures {
   }
 
   private CheckoutState state(EndpointState st, long start, int alsoWaiting) {
-    return new CheckoutState(st.endpoint, Duration.ofNanos(System.nanoTime() - start),
-        pool.active(st.endpoint), pool.idle(st.endpoint), st.waiters.size() + alsoWaiting,
-        st.connecting.get(), config.maxPerEndpoint(), pool.admission().total(),
-        config.maxTotal(), holders(st));
+    return new CheckoutState(
+        st.endpoint,
+        Duration.ofNanos(System.nanoTime() - start),
+        pool.active(st.endpoint),
+        pool.idle(st.endpoint),
+        st.waiters.size() + alsoWaiting,
+        st.connecting.get(),
+        config.maxPerEndpoint(),
+        pool.admission().total(),
+        config.maxTotal(),
+        holders(st));
   }
 
   /** Up to five holders: thread name and how long it has held the connection. */
@@ -112,8 +133,11 @@ final class CheckoutFailures {
         sb.append(", ...");
         break;
       }
-      sb.append(n == 0 ? "" : ", ").append(l.holder()).append(" (")
-          .append(Waiters.millis(now - l.checkoutNanos())).append(" ms)");
+      sb.append(n == 0 ? "" : ", ")
+          .append(l.holder())
+          .append(" (")
+          .append(Waiters.millis(now - l.checkoutNanos()))
+          .append(" ms)");
       n++;
     }
     return sb.toString();

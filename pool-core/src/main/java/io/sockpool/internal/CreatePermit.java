@@ -1,15 +1,15 @@
 package io.sockpool.internal;
 
 /**
- * The permission, per thread, for commons-pool2 to call {@link ChannelFactory#makeObject}:
- * sockpool admits every connect itself ({@link Admission}), so a borrow meant to take an idle
- * connection must never open one. A thread arms the permit with a reserved slot and a
- * deadline before a borrow or {@code addObject} that may connect, and disarms it after; the
- * factory refuses to connect when it is not armed. One reused object per thread: nothing is
- * allocated per checkout.
+ * The permission, per thread, for commons-pool2 to call {@link ChannelFactory#makeObject}: sockpool
+ * admits every connect itself ({@link Admission}), so a borrow meant to take an idle connection
+ * must never open one. A thread arms the permit with a reserved slot and a deadline before a borrow
+ * or {@code addObject} that may connect, and disarms it after; the factory refuses to connect when
+ * it is not armed. One reused object per thread: nothing is allocated per checkout.
  */
 final class CreatePermit {
-  private static final ThreadLocal<CreatePermit> CURRENT = ThreadLocal.withInitial(CreatePermit::new);
+  private static final ThreadLocal<CreatePermit> CURRENT =
+      ThreadLocal.withInitial(CreatePermit::new);
 
   private boolean armed;
   private EndpointState state;
@@ -17,7 +17,9 @@ final class CreatePermit {
   private long deadlineNanos;
   private PooledChannel created;
 
-  /** @return this thread's permit */
+  /**
+   * @return this thread's permit
+   */
   static CreatePermit current() {
     return CURRENT.get();
   }
@@ -26,8 +28,8 @@ final class CreatePermit {
    * Allows one connect, to finish by {@code deadlineNanos}.
    *
    * @param state the endpoint whose slot the caller reserved
-   * @param forCheckout true for a caller's checkout (its deadline), false for a connection
-   *     opened ahead of demand (the connect timeout)
+   * @param forCheckout true for a caller's checkout (its deadline), false for a connection opened
+   *     ahead of demand (the connect timeout)
    */
   CreatePermit arm(EndpointState state, long deadlineNanos, boolean forCheckout) {
     this.armed = true;

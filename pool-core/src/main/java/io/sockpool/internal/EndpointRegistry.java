@@ -9,10 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The endpoints the pool knows, each with its {@link EndpointState} and breaker, and their
- * lifecycle: a state is created on first use and forgotten (its breaker removed from the
- * registry) once it has had no connection, connect or waiter for longer than the idle
- * timeout, so endpoint churn does not grow memory. The counters of forgotten endpoints are
- * kept in the totals.
+ * lifecycle: a state is created on first use and forgotten (its breaker removed from the registry)
+ * once it has had no connection, connect or waiter for longer than the idle timeout, so endpoint
+ * churn does not grow memory. The counters of forgotten endpoints are kept in the totals.
  */
 final class EndpointRegistry {
   private final ConcurrentHashMap<Endpoint, EndpointState> states = new ConcurrentHashMap<>();
@@ -36,17 +35,22 @@ final class EndpointRegistry {
     return breakers;
   }
 
-  /** @return the endpoint's state, created if the pool does not know it yet */
+  /**
+   * @return the endpoint's state, created if the pool does not know it yet
+   */
   EndpointState state(Endpoint endpoint) {
     while (true) {
       EndpointState st = states.get(endpoint);
       if (st != null && !st.retired()) {
         return st;
       }
-      EndpointState created = new EndpointState(endpoint,
-          breakers.circuitBreaker(endpoint.toString()), System.nanoTime());
-      boolean won = st == null ? states.putIfAbsent(endpoint, created) == null
-          : states.replace(endpoint, st, created);
+      EndpointState created =
+          new EndpointState(
+              endpoint, breakers.circuitBreaker(endpoint.toString()), System.nanoTime());
+      boolean won =
+          st == null
+              ? states.putIfAbsent(endpoint, created) == null
+              : states.replace(endpoint, st, created);
       if (won) {
         listeners.endpointAdded(endpoint);
         return created;
@@ -54,7 +58,9 @@ final class EndpointRegistry {
     }
   }
 
-  /** @return the endpoint's state, or null if the pool does not know it */
+  /**
+   * @return the endpoint's state, or null if the pool does not know it
+   */
   EndpointState find(Endpoint endpoint) {
     return states.get(endpoint);
   }

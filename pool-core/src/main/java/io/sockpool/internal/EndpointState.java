@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything the pool keeps per endpoint beyond commons-pool2's sub-pool: the capacity count
- * ({@link #open}), the {@link Waiters}, the counters, every live channel (for leak detection,
- * "held by" and forced close) and the circuit breaker.
+ * ({@link #open}), the {@link Waiters}, the counters, every live channel (for leak detection, "held
+ * by" and forced close) and the circuit breaker.
  *
- * <p>Lifecycle: created on the first checkout or warm-up; {@linkplain #tryRetire retired} by
- * the maintenance pass once it has had no connection, connect or waiter for longer than the
- * idle timeout. Retiring flips {@link #open} to a negative value in one step, so a caller
- * still holding the old state fails to reserve or join and looks the endpoint up again.
+ * <p>Lifecycle: created on the first checkout or warm-up; {@linkplain #tryRetire retired} by the
+ * maintenance pass once it has had no connection, connect or waiter for longer than the idle
+ * timeout. Retiring flips {@link #open} to a negative value in one step, so a caller still holding
+ * the old state fails to reserve or join and looks the endpoint up again.
  */
 final class EndpointState {
   private static final int RETIRED = Integer.MIN_VALUE / 2;
@@ -25,8 +25,10 @@ final class EndpointState {
   final Endpoint endpoint;
   final CircuitBreaker breaker;
   final Waiters waiters = new Waiters();
+
   /** Connections open or connecting (reservations); negative once retired. */
   final AtomicInteger open = new AtomicInteger();
+
   final AtomicInteger connecting = new AtomicInteger();
   final AtomicBoolean heldBackGlobally = new AtomicBoolean();
   final AtomicBoolean replenishing = new AtomicBoolean();
@@ -38,19 +40,24 @@ final class EndpointState {
   final LongAdder rejected = new LongAdder();
   final WaitHistogram waits = new WaitHistogram();
   volatile Throwable lastFailure;
+
   /** Last checkout, return or connect; the idle clock for forgetting the endpoint. */
   volatile long lastActiveNanos;
+
   private volatile long openedAtMillis;
 
   EndpointState(Endpoint endpoint, CircuitBreaker breaker, long nowNanos) {
     this.endpoint = endpoint;
     this.breaker = breaker;
     this.lastActiveNanos = nowNanos;
-    breaker.getEventPublisher().onStateTransition(e -> {
-      if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-        openedAtMillis = e.getCreationTime().toInstant().toEpochMilli();
-      }
-    });
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            e -> {
+              if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAtMillis = e.getCreationTime().toInstant().toEpochMilli();
+              }
+            });
     for (int i = 0; i < destroyed.length; i++) {
       destroyed[i] = new LongAdder();
     }
@@ -63,7 +70,8 @@ final class EndpointState {
    * @return true if retired; the caller then removes it from the pool's map
    */
   boolean tryRetire(long idleSinceNanos) {
-    if (lastActiveNanos - idleSinceNanos > 0 || waiters.size() > 0
+    if (lastActiveNanos - idleSinceNanos > 0
+        || waiters.size() > 0
         || breaker.getState() != CircuitBreaker.State.CLOSED
         || !open.compareAndSet(0, RETIRED)) {
       return false;
@@ -75,12 +83,16 @@ final class EndpointState {
     return true;
   }
 
-  /** @return whether the state was retired (look the endpoint up again) */
+  /**
+   * @return whether the state was retired (look the endpoint up again)
+   */
   boolean retired() {
     return open.get() < 0;
   }
 
-  /** @return when the breaker last opened, epoch millis */
+  /**
+   * @return when the breaker last opened, epoch millis
+   */
   long openedAtMillis() {
     return openedAtMillis;
   }

@@ -7,9 +7,9 @@ import org.apache.commons.pool2.impl.EvictionConfig;
 import org.apache.commons.pool2.impl.EvictionPolicy;
 
 /**
- * Decides whether an idle connection must go, from the time given to it (so it is tested
- * without sleeping). The same rules run on borrow and in the evictor: a connection idle for
- * idleTimeout or longer, past its jittered lifetime, or retired, is never handed out.
+ * Decides whether an idle connection must go, from the time given to it (so it is tested without
+ * sleeping). The same rules run on borrow and in the evictor: a connection idle for idleTimeout or
+ * longer, past its jittered lifetime, or retired, is never handed out.
  */
 final class EvictionRules implements EvictionPolicy<PooledChannel> {
   private final long idleTimeoutNanos;
@@ -60,7 +60,8 @@ final class EvictionRules implements EvictionPolicy<PooledChannel> {
 
   /** Called by commons-pool2's {@code evict()} for each idle connection it tests. */
   @Override
-  public boolean evict(EvictionConfig config, PooledObject<PooledChannel> underTest, int idleCount) {
+  public boolean evict(
+      EvictionConfig config, PooledObject<PooledChannel> underTest, int idleCount) {
     PooledChannel channel = underTest.getObject();
     DestroyReason reason = check(channel, nanoClock.getAsLong());
     if (reason != null) {

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Sends fixed bytes and expects fixed bytes back, accepting the reply in any number of
- * pieces. A reply that differs fails at the first wrong byte, with the bytes seen so far
- * (printable ASCII, others escaped) in the message.
+ * Sends fixed bytes and expects fixed bytes back, accepting the reply in any number of pieces. A
+ * reply that differs fails at the first wrong byte, with the bytes seen so far (printable ASCII,
+ * others escaped) in the message.
  */
 public final class ExpectBytesValidator implements Validator {
   private final byte[] request;
@@ -24,12 +24,12 @@ public final class ExpectBytesValidator implements Validator {
    */
   public ExpectBytesValidator(byte[] request, byte[] expected) {
     if (request == null || request.length == 0) {
-      throw new IllegalArgumentException("request must not be empty, but was "
-          + (request == null ? "null" : "0 bytes"));
+      throw new IllegalArgumentException(
+          "request must not be empty, but was " + (request == null ? "null" : "0 bytes"));
     }
     if (expected == null || expected.length == 0) {
-      throw new IllegalArgumentException("expectedReply must not be empty, but was "
-          + (expected == null ? "null" : "0 bytes"));
+      throw new IllegalArgumentException(
+          "expectedReply must not be empty, but was " + (expected == null ? "null" : "0 bytes"));
     }
     this.request = request.clone();
     this.expected = expected.clone();
@@ -43,16 +43,25 @@ public final class ExpectBytesValidator implements Validator {
     while (reply.hasRemaining()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new SocketTimeoutException("validation reply incomplete after " + timeout.toMillis()
-            + " ms: got " + reply.position() + " of " + expected.length + " bytes");
+        throw new SocketTimeoutException(
+            "validation reply incomplete after "
+                + timeout.toMillis()
+                + " ms: got "
+                + reply.position()
+                + " of "
+                + expected.length
+                + " bytes");
       }
       int before = reply.position();
       connection.read(reply, Duration.ofNanos(left));
       for (int i = before; i < reply.position(); i++) {
         if (reply.get(i) != expected[i]) {
-          throw new ProtocolException("validation expected '" + printable(expected, expected.length)
-              + "' but got '" + printable(Arrays.copyOf(reply.array(), reply.position()), reply.position())
-              + "'");
+          throw new ProtocolException(
+              "validation expected '"
+                  + printable(expected, expected.length)
+                  + "' but got '"
+                  + printable(Arrays.copyOf(reply.array(), reply.position()), reply.position())
+                  + "'");
         }
       }
     }
@@ -81,6 +90,10 @@ public final class ExpectBytesValidator implements Validator {
 
   @Override
   public String toString() {
-    return "ExpectBytesValidator{request=" + request.length + " bytes, expected=" + expected.length + " bytes}";
+    return "ExpectBytesValidator{request="
+        + request.length
+        + " bytes, expected="
+        + expected.length
+        + " bytes}";
   }
 }

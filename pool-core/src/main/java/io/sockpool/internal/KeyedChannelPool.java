@@ -10,22 +10,17 @@ import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
-import org.apache.commons.pool2.impl.GenericKeyedObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine behind {@link io.sockpool.SocketPool}: composes commons-pool2's
- * {@link GenericKeyedObjectPool}, which keeps the idle connections and drives the lifecycle
- * hooks ({@link ChannelFactory}), and owns what it lacks: admission ({@link Admission}: every
- * connect is counted here; commons-pool2 has no limits, so it never waits, spins or reclaims),
- * waiting ({@link Waiters}: arrival order, direct hand-off, no polling), the checkout itself
- * ({@link Checkout}: one deadline, failure attribution), the return path, and close.
+ * The engine behind {@link io.sockpool.SocketPool}: composes commons-pool2's {@link
+ * GenericKeyedObjectPool}, which keeps the idle connections and drives the lifecycle hooks ({@link
+ * ChannelFactory}), and owns what it lacks: admission ({@link Admission}: every connect is counted
+ * here; commons-pool2 has no limits, so it never waits, spins or reclaims), waiting ({@link
+ * Waiters}: arrival order, direct hand-off, no polling), the checkout itself ({@link Checkout}: one
+ * deadline, failure attribution), the return path, and close.
  */
 public final class KeyedChannelPool {
   private static final Logger LOG = LoggerFactory.getLogger(KeyedChannelPool.class);
@@ -42,13 +37,14 @@ public final class KeyedChannelPool {
   private final CheckoutFailures failures;
   private final long validationWindowNanos;
   private final boolean traceCheckouts;
-  private final AtomicBoolean closeStarted = new AtomicBoolean();
-  private final CountDownLatch closeDone = new CountDownLatch(1);
   private volatile boolean closed;
-  private volatile Thread closer;
+  private final Shutdown shutdown;
+  private final ReturnPath returns;
   private final Names names;
 
-  /** @param config the validated configuration */
+  /**
+   * @param config the validated configuration
+   */
   public KeyedChannelPool(PoolConfig config) {
     this.config = config;
     this.listeners = new Listeners(config.poolName());
@@ -57,57 +53,56 @@ public final class KeyedChannelPool {
     this.validationWindowNanos = config.validationWindow().toNanos();
     this.traceCheckouts = config.leakDetectionThreshold().isPresent();
     this.names = new Names(config, new AddressDrain(this), Names.LOOKUP_TIMEOUT);
-    this.connector = new SocketConnector(names, config.socketOptions(),
-        config.maxLifetime().toNanos(), config.maxLifetimeJitter().toNanos());
+    this.connector =
+        new SocketConnector(
+            names,
+            config.socketOptions(),
+            config.maxLifetime().toNanos(),
+            config.maxLifetimeJitter().toNanos());
     this.factory = new ChannelFactory(connector, config, admission, listeners);
-    this.pool = new GenericKeyedObjectPool<>(factory, commonsConfig(config));
+    this.pool = new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));
     pool.setReuseCapacityOnReturn(false);
     pool.setReuseCapacityOnMaintenance(false);
     pool.setEvictionPolicy(rules);
     // tagged with the pool's name, so that resilience4j-micrometer's meters of two pools that
     // talk to the same endpoint (same breaker name) stay apart
-    this.endpoints = new EndpointRegistry(CircuitBreakerRegistry.custom()
-        .withCircuitBreakerConfig(config.circuitBreakerConfig())
-        .withTags(java.util.Map.of("pool", config.poolName())).build(), listeners);
+    this.endpoints =
+        new EndpointRegistry(
+            CircuitBreakerRegistry.custom()
+                .withCircuitBreakerConfig(config.circuitBreakerConfig())
+                .withTags(java.util.Map.of("pool", config.poolName()))
+                .build(),
+            listeners);
     this.failures = new CheckoutFailures(this, config, listeners);
     this.maintenance = new Maintenance(this, config);
+    this.shutdown = new Shutdown(this);
+    this.returns = new ReturnPath(this);
   }
 
-  /** commons-pool2 without limits or waiting: sockpool admits and waits itself. */
-  private static GenericKeyedObjectPoolConfig<PooledChannel> commonsConfig(PoolConfig config) {
-    GenericKeyedObjectPoolConfig<PooledChannel> c = new GenericKeyedObjectPoolConfig<>();
-    c.setMaxTotal(-1);
-    c.setMaxTotalPerKey(-1);
-    c.setMaxIdlePerKey(-1);
-    c.setMinIdlePerKey(0); // replenished by Maintenance, off the shared evictor thread
-    c.setBlockWhenExhausted(false);
-    c.setLifo(true);
-    c.setTestOnCreate(false);
-    c.setTestOnBorrow(false);
-    c.setTestOnReturn(false);
-    c.setTestWhileIdle(config.backgroundValidation());
-    c.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // commons' shared evictor off
-    c.setNumTestsPerEvictionRun(Integer.MAX_VALUE);
-    c.setJmxEnabled(false);
-    return c;
-  }
-
-  /** @return the pool name */
+  /**
+   * @return the pool name
+   */
   public String name() {
     return config.poolName();
   }
 
-  /** @return the configuration */
+  /**
+   * @return the configuration
+   */
   public PoolConfig config() {
     return config;
   }
 
-  /** @return the registry holding one breaker per endpoint */
+  /**
+   * @return the registry holding one breaker per endpoint
+   */
   public CircuitBreakerRegistry breakers() {
     return endpoints.breakers();
   }
 
-  /** @return the listeners */
+  /**
+   * @return the listeners
+   */
   public Listeners listeners() {
     return listeners;
   }
@@ -153,6 +148,26 @@ public final class KeyedChannelPool {
     return validationWindowNanos;
   }
 
+  ChannelFactory factory() {
+    return factory;
+  }
+
+  Maintenance maintenance() {
+    return maintenance;
+  }
+
+  SocketConnector connector() {
+    return connector;
+  }
+
+  ReturnPath returns() {
+    return returns;
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+
   boolean isClosed() {
     return closed;
   }
@@ -176,15 +191,17 @@ public final class KeyedChannelPool {
     return new Checkout(this, state(endpoint), timeout).run();
   }
 
-  /** @return an idle connection of the endpoint, never a new one; null if none */
+  /**
+   * @return an idle connection of the endpoint, never a new one; null if none
+   */
   PooledChannel takeIdle(EndpointState st) {
     try {
       return pool.borrowObject(st.endpoint);
     } catch (ChannelFactory.NoIdle | IllegalStateException none) {
       return null; // nothing idle, or commons-pool2 already closed
     } catch (Exception unexpected) {
-      throw new IllegalStateException("commons-pool2 failed to hand out an idle connection",
-          unexpected);
+      throw new IllegalStateException(
+          "commons-pool2 failed to hand out an idle connection", unexpected);
     }
   }
 
@@ -224,82 +241,11 @@ public final class KeyedChannelPool {
     st.checkouts.increment();
     st.waits.record(now - start);
     if (closed) { // close() ran meanwhile: it waits for this one or closes it
-      giveBack(lease);
+      returns.giveBack(lease);
       ensureOpen("was closed during the checkout");
     }
     listeners.checkedOut(st.endpoint, now - start, waited);
     return lease;
-  }
-
-  /** Return path: keep the connection only if it is clean. Idempotent per lease. */
-  void giveBack(Lease lease) {
-    if (!lease.finish()) {
-      return;
-    }
-    PooledChannel ch = lease.pooledChannel();
-    long now = System.nanoTime();
-    listeners.returned(ch.endpoint(), now - lease.checkoutNanos());
-    DestroyReason reason = ReturnVerdict.of(ch, closed, now);
-    ch.lease(null);
-    if (reason != null) {
-      if (reason == DestroyReason.DIRTY) {
-        LOG.debug("connection to {} returned with unread bytes: destroyed", ch.endpoint());
-      }
-      destroyActive(ch, reason);
-      return;
-    }
-    ch.touch(now);
-    EndpointState st = ch.state();
-    st.lastActiveNanos = now;
-    if (!st.waiters.handOff(ch)) {
-      returnIdle(st, ch);
-    }
-  }
-
-  void invalidate(Lease lease) {
-    if (!lease.finish()) {
-      return;
-    }
-    PooledChannel ch = lease.pooledChannel();
-    listeners.returned(ch.endpoint(), System.nanoTime() - lease.checkoutNanos());
-    ch.lease(null);
-    destroyActive(ch, DestroyReason.BROKEN);
-  }
-
-  /** Gives back what was handed to a waiter that left without it. */
-  void giveBackHanded(EndpointState st, Object handed) {
-    if (handed == Waiters.Waiter.SLOT) {
-      admission.release(st);
-    } else if (handed instanceof PooledChannel) {
-      PooledChannel ch = (PooledChannel) handed;
-      if (closed) {
-        destroyActive(ch, DestroyReason.CLOSED);
-      } else if (!st.waiters.handOff(ch)) {
-        returnIdle(st, ch);
-      }
-    }
-  }
-
-  /**
-   * Puts a clean connection into the idle set, then looks at the waiters once more: one may
-   * have joined after the hand-off found nobody, and it looks at the idle set only once.
-   */
-  private void returnIdle(EndpointState st, PooledChannel ch) {
-    try {
-      pool.returnObject(st.endpoint, ch);
-    } catch (IllegalStateException e) {
-      destroyActive(ch, DestroyReason.CLOSED);
-      return;
-    }
-    for (int round = 0; round < 4 && st.waiters.size() > 0; round++) {
-      PooledChannel idle = takeIdle(st);
-      if (idle == null) {
-        return;
-      }
-      if (!st.waiters.handOff(idle)) {
-        pool.returnObject(st.endpoint, idle);
-      }
-    }
   }
 
   /** Destroys a connection that is not idle (held, or being checked out). */
@@ -311,15 +257,12 @@ public final class KeyedChannelPool {
       ch.closeQuietly(); // not part of commons-pool2 any more (closed and cleared)
       factory.forget(ch);
     }
-    Thread c = closer;
-    if (c != null) {
-      LockSupport.unpark(c);
-    }
+    shutdown.connectionGone();
   }
 
   /**
-   * Retires every connection of the endpoint: idle ones are closed now, checked-out ones when
-   * they come back.
+   * Retires every connection of the endpoint: idle ones are closed now, checked-out ones when they
+   * come back.
    *
    * @return how many idle connections were closed now
    */
@@ -371,16 +314,20 @@ public final class KeyedChannelPool {
    */
   public void release(PooledConnection connection) {
     if (!(connection instanceof Lease) || ((Lease) connection).pool() != this) {
-      throw new IllegalStateException("connection " + connection + " does not belong to pool '"
-          + name() + "'; return it to the pool it came from");
+      throw new IllegalStateException(
+          "connection "
+              + connection
+              + " does not belong to pool '"
+              + name()
+              + "'; return it to the pool it came from");
     }
     connection.close();
   }
 
   /**
    * @param connection a connection of this pool
-   * @return whether its I/O failed on a connection the peer had already closed, before any
-   *     reply byte arrived (see {@link PooledChannel#diedBeforeReply()})
+   * @return whether its I/O failed on a connection the peer had already closed, before any reply
+   *     byte arrived (see {@link PooledChannel#diedBeforeReply()})
    */
   public static boolean diedBeforeReply(PooledConnection connection) {
     return connection instanceof Lease && ((Lease) connection).pooledChannel().diedBeforeReply();
@@ -401,43 +348,8 @@ public final class KeyedChannelPool {
   }
 
   /**
-   * Opens one connection into the idle set ahead of demand, bounded by the connect timeout,
-   * in this thread. Counts its outcome on the breaker.
-   *
-   * @return whether a connection was opened
+   * @return the stats snapshot
    */
-  boolean openAhead(EndpointState st) {
-    if (closed || admission.tryReserve(st) != Admission.Result.RESERVED) {
-      return false;
-    }
-    long start = System.nanoTime();
-    CreatePermit permit = CreatePermit.current().arm(st, start + config.connectTimeout().toNanos(),
-        false);
-    try {
-      pool.addObject(st.endpoint);
-    } catch (Exception e) {
-      if (permit.disarm() == null) {
-        admission.release(st);
-      }
-      if (!closed && !(e instanceof IllegalStateException)) {
-        st.breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-        st.lastFailure = e;
-        LOG.debug("could not open a connection to {} ahead of demand: {}", st.endpoint, e.toString());
-      }
-      return false;
-    }
-    permit.disarm();
-    st.breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    if (st.waiters.size() > 0) {
-      PooledChannel idle = takeIdle(st);
-      if (idle != null) {
-        giveBackHanded(st, idle);
-      }
-    }
-    return true;
-  }
-
-  /** @return the stats snapshot */
   public PoolStats stats() {
     return StatsSnapshot.of(this);
   }
@@ -451,82 +363,8 @@ public final class KeyedChannelPool {
     return st == null ? null : StatsSnapshot.of(this, st);
   }
 
-  /** Closes the pool; see {@link io.sockpool.SocketPool#close()}. */
+  /** Closes the pool; see {@link io.sockpool.SocketPool#close()} and {@link Shutdown}. */
   public void close() {
-    if (!closeStarted.compareAndSet(false, true)) {
-      awaitClosed();
-      return;
-    }
-    boolean interrupted = Thread.interrupted(); // close() always completes; the flag is restored
-    try {
-      closed = true;
-      closer = Thread.currentThread();
-      factory.closing();
-      maintenance.stop();
-      connector.abortPending();
-      for (EndpointState st : endpoints.all()) {
-        st.waiters.nudgeAll();
-      }
-      pool.clear();
-      awaitReturned(System.nanoTime() + config.closeGracePeriod().toNanos());
-      forceClose();
-      pool.close();
-      maintenance.awaitStopped();
-      names.close();
-      endpoints.closed(); // listeners hear endpointRemoved; the stats stay readable
-    } finally {
-      closer = null;
-      closeDone.countDown();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private void awaitClosed() {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        closeDone.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Parks (woken by each destroy) until nothing is checked out or the grace period ends. */
-  private void awaitReturned(long graceEndNanos) {
-    while (pool.getNumActive() > 0) {
-      long left = graceEndNanos - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      LockSupport.parkNanos(this, left);
-      Thread.interrupted(); // an interrupt must not turn this wait into a spin
-    }
-  }
-
-  /** Closes whatever is still open after the grace period, connects under way included. */
-  private void forceClose() {
-    int forced = 0;
-    for (EndpointState st : endpoints.all()) {
-      for (PooledChannel ch : st.channels) {
-        ch.abort(); // wakes a holder blocked in a timed wait
-        if (ch.inPool()) {
-          destroyActive(ch, DestroyReason.CLOSED);
-        } else {
-          ch.closeQuietly(); // still connecting: its checkout fails and gives the slot back
-        }
-        forced++;
-      }
-    }
-    if (forced > 0) {
-      LOG.warn("pool '{}' closed {} connection(s) still checked out or connecting after the grace "
-          + "period of {} ms", name(), forced, config.closeGracePeriod().toMillis());
-    }
+    shutdown.run();
   }
 }

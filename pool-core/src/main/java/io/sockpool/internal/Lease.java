@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One checkout of a {@link PooledChannel}: what the borrower holds. A new lease per checkout,
- * so a stale reference kept after {@link #close()} fails loudly instead of touching a
- * connection that another borrower now holds.
+ * One checkout of a {@link PooledChannel}: what the borrower holds. A new lease per checkout, so a
+ * stale reference kept after {@link #close()} fails loudly instead of touching a connection that
+ * another borrower now holds.
  */
 final class Lease implements PooledConnection {
   private final KeyedChannelPool pool;
@@ -27,8 +27,10 @@ final class Lease implements PooledConnection {
     this.channel = channel;
     this.checkoutNanos = checkoutNanos;
     this.holder = Thread.currentThread().getName();
-    this.checkoutTrace = captureTrace
-        ? new Throwable("checkout of " + channel.endpoint() + " by thread " + holder) : null;
+    this.checkoutTrace =
+        captureTrace
+            ? new Throwable("checkout of " + channel.endpoint() + " by thread " + holder)
+            : null;
   }
 
   KeyedChannelPool pool() {
@@ -51,7 +53,9 @@ final class Lease implements PooledConnection {
     return checkoutTrace;
   }
 
-  /** @return true the first time only */
+  /**
+   * @return true the first time only
+   */
   boolean markLeakReported() {
     if (leakReported) {
       return false;
@@ -60,15 +64,21 @@ final class Lease implements PooledConnection {
     return true;
   }
 
-  /** @return true for the first of close()/invalidate() */
+  /**
+   * @return true for the first of close()/invalidate()
+   */
   boolean finish() {
     return done.compareAndSet(false, true);
   }
 
   private PooledChannel live() {
     if (done.get()) {
-      throw new IllegalStateException("connection to " + channel.endpoint()
-          + " was already returned to pool '" + pool.name() + "'; check out a new one");
+      throw new IllegalStateException(
+          "connection to "
+              + channel.endpoint()
+              + " was already returned to pool '"
+              + pool.name()
+              + "'; check out a new one");
     }
     return channel;
   }
@@ -105,17 +115,21 @@ final class Lease implements PooledConnection {
 
   @Override
   public void close() {
-    pool.giveBack(this);
+    pool.returns().giveBack(this);
   }
 
   @Override
   public void invalidate() {
-    pool.invalidate(this);
+    pool.returns().invalidate(this);
   }
 
   @Override
   public String toString() {
-    return "PooledConnection{" + channel.endpoint() + ", pool=" + pool.name()
-        + (done.get() ? ", returned" : ", held by " + holder) + "}";
+    return "PooledConnection{"
+        + channel.endpoint()
+        + ", pool="
+        + pool.name()
+        + (done.get() ? ", returned" : ", held by " + holder)
+        + "}";
   }
 }

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pool's {@link PoolListener}s: a copy-on-write list (the hot path reads an array and
- * allocates nothing), each call isolated so that a throwing listener is logged once per
- * listener and method and never reaches the caller.
+ * The pool's {@link PoolListener}s: a copy-on-write list (the hot path reads an array and allocates
+ * nothing), each call isolated so that a throwing listener is logged once per listener and method
+ * and never reaches the caller.
  */
 public final class Listeners {
   private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
@@ -28,12 +28,16 @@ public final class Listeners {
     this.poolName = poolName;
   }
 
-  /** @param listener to add */
+  /**
+   * @param listener to add
+   */
   public void add(PoolListener listener) {
     list.addIfAbsent(Objects.requireNonNull(listener, "listener must not be null"));
   }
 
-  /** @param listener to remove @return whether it was there */
+  /**
+   * @param listener to remove @return whether it was there
+   */
   public boolean remove(PoolListener listener) {
     return list.remove(listener);
   }
@@ -98,8 +102,13 @@ public final class Listeners {
 
   private void failed(PoolListener l, String method, RuntimeException x) {
     if (reported.add(System.identityHashCode(l) + "." + method)) {
-      LOG.warn("listener {} of pool '{}' threw from {} (logged once): {}", l.getClass().getName(),
-          poolName, method, x.toString(), x);
+      LOG.warn(
+          "listener {} of pool '{}' threw from {} (logged once): {}",
+          l.getClass().getName(),
+          poolName,
+          method,
+          x.toString(),
+          x);
     }
   }
 }

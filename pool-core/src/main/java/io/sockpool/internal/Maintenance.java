@@ -19,16 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pool's own background work, on its own named threads (never commons-pool2's evictor,
- * which is one thread shared by every pool in the JVM):
+ * The pool's own background work, on its own named threads (never commons-pool2's evictor, which is
+ * one thread shared by every pool in the JVM):
+ *
  * <ul>
- *   <li>{@code <pool>-evictor}: every evictionInterval, commons-pool2's {@code evict()} with
- *       {@link EvictionRules} (and the validator if background validation is on), leak
- *       detection, due re-resolutions of host names (started, not waited for), and a wake-up
- *       for waiters as a safety net;
- *   <li>{@code <pool>-connector-N}: opens connections ahead of demand (min-idle and
- *       {@code warmUp}) in parallel, one task per endpoint at a time, so a slow peer's connect
- *       never holds up eviction or another endpoint.
+ *   <li>{@code <pool>-evictor}: every evictionInterval, commons-pool2's {@code evict()} with {@link
+ *       EvictionRules} (and the validator if background validation is on), leak detection, due
+ *       re-resolutions of host names (started, not waited for), and a wake-up for waiters as a
+ *       safety net;
+ *   <li>{@code <pool>-connector-N}: opens connections ahead of demand (min-idle and {@code warmUp})
+ *       in parallel, one task per endpoint at a time, so a slow peer's connect never holds up
+ *       eviction or another endpoint.
  * </ul>
  */
 final class Maintenance {
@@ -43,13 +44,20 @@ final class Maintenance {
   Maintenance(KeyedChannelPool owner, PoolConfig config) {
     this.owner = owner;
     this.config = config;
-    this.leakNanos = config.leakDetectionThreshold().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
-    ScheduledThreadPoolExecutor ev = new ScheduledThreadPoolExecutor(1,
-        named(config.poolName() + "-evictor"));
+    this.leakNanos =
+        config.leakDetectionThreshold().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+    ScheduledThreadPoolExecutor ev =
+        new ScheduledThreadPoolExecutor(1, named(config.poolName() + "-evictor"));
     ev.setRemoveOnCancelPolicy(true);
     this.evictor = ev;
-    this.connectors = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), named(config.poolName() + "-connector"));
+    this.connectors =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            10,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            named(config.poolName() + "-connector"));
     long period = config.evictionInterval().toNanos();
     evictor.scheduleWithFixedDelay(this::run, period, period, TimeUnit.NANOSECONDS);
   }
@@ -57,7 +65,8 @@ final class Maintenance {
   private static ThreadFactory named(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, prefix.endsWith("evictor") ? prefix : prefix + "-" + n.incrementAndGet());
+      Thread t =
+          new Thread(r, prefix.endsWith("evictor") ? prefix : prefix + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
@@ -89,10 +98,15 @@ final class Maintenance {
     for (PooledChannel ch : st.channels) {
       Lease lease = ch.lease();
       if (lease != null && now - lease.checkoutNanos() > leakNanos && lease.markLeakReported()) {
-        LOG.warn("Possible connection leak in pool '{}': connection to {} held by thread '{}' for {} ms "
-            + "(leakDetectionThreshold {} ms); it was checked out here:", config.poolName(),
-            st.endpoint, lease.holder(), Waiters.millis(now - lease.checkoutNanos()),
-            Waiters.millis(leakNanos), lease.checkoutTrace());
+        LOG.warn(
+            "Possible connection leak in pool '{}': connection to {} held by thread '{}' for {} ms "
+                + "(leakDetectionThreshold {} ms); it was checked out here:",
+            config.poolName(),
+            st.endpoint,
+            lease.holder(),
+            Waiters.millis(now - lease.checkoutNanos()),
+            Waiters.millis(leakNanos),
+            lease.checkoutTrace());
       }
     }
   }
@@ -106,16 +120,19 @@ final class Maintenance {
       return;
     }
     try {
-      connectors.execute(() -> {
-        try {
-          while (!owner.isClosed() && needsMore(st)
-              && st.breaker.getState() == CircuitBreaker.State.CLOSED && owner.openAhead(st)) {
-            // one more idle connection; waiters were handed it if any
-          }
-        } finally {
-          st.replenishing.set(false);
-        }
-      });
+      connectors.execute(
+          () -> {
+            try {
+              while (!owner.isClosed()
+                  && needsMore(st)
+                  && st.breaker.getState() == CircuitBreaker.State.CLOSED
+                  && openAhead(st)) {
+                // one more idle connection; waiters were handed it if any
+              }
+            } finally {
+              st.replenishing.set(false);
+            }
+          });
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       st.replenishing.set(false);
     }
@@ -128,8 +145,8 @@ final class Maintenance {
   }
 
   /**
-   * Opens up to {@code count} connections to the endpoint in parallel, each bounded by the
-   * connect timeout, and waits for them.
+   * Opens up to {@code count} connections to the endpoint in parallel, each bounded by the connect
+   * timeout, and waits for them.
    *
    * @return how many were opened
    */
@@ -137,7 +154,7 @@ final class Maintenance {
     int n = Math.min(count, config.maxPerEndpoint());
     List<Future<Boolean>> tasks = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      tasks.add(connectors.submit(() -> owner.openAhead(st)));
+      tasks.add(connectors.submit(() -> openAhead(st)));
     }
     int opened = 0;
     long deadline = System.nanoTime() + config.connectTimeout().toNanos() * 2;
@@ -164,11 +181,50 @@ final class Maintenance {
     connectors.shutdownNow();
     try {
       if (!evictor.awaitTermination(2, TimeUnit.SECONDS)
-          || !connectors.awaitTermination(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+          || !connectors.awaitTermination(
+              config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
         LOG.warn("pool '{}': background threads did not stop in time", config.poolName());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Opens one connection into the idle set ahead of demand, bounded by the connect timeout, in this
+   * thread. Counts its outcome on the breaker.
+   *
+   * @return whether a connection was opened
+   */
+  boolean openAhead(EndpointState st) {
+    if (owner.isClosed() || owner.admission().tryReserve(st) != Admission.Result.RESERVED) {
+      return false;
+    }
+    long start = System.nanoTime();
+    CreatePermit permit =
+        CreatePermit.current().arm(st, start + config.connectTimeout().toNanos(), false);
+    try {
+      owner.commons().addObject(st.endpoint);
+    } catch (Exception e) {
+      if (permit.disarm() == null) {
+        owner.admission().release(st);
+      }
+      if (!owner.isClosed() && !(e instanceof IllegalStateException)) {
+        st.breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
+        st.lastFailure = e;
+        LOG.debug(
+            "could not open a connection to {} ahead of demand: {}", st.endpoint, e.toString());
+      }
+      return false;
+    }
+    permit.disarm();
+    st.breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (st.waiters.size() > 0) {
+      PooledChannel idle = owner.takeIdle(st);
+      if (idle != null) {
+        owner.returns().giveBackHanded(st, idle);
+      }
+    }
+    return true;
   }
 }

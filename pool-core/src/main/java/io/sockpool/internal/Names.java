@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pool's view of host names: one {@link AddressBook} per endpoint, the lookups (on the
- * pool's {@code <poolName>-resolver-N} daemon threads, never a caller's or the maintenance
- * thread, each given up after {@link #LOOKUP_TIMEOUT}), the background re-resolution
- * schedule and, through {@link AddressDrain}, what happens when a name's addresses change.
+ * The pool's view of host names: one {@link AddressBook} per endpoint, the lookups (on the pool's
+ * {@code <poolName>-resolver-N} daemon threads, never a caller's or the maintenance thread, each
+ * given up after {@link #LOOKUP_TIMEOUT}), the background re-resolution schedule and, through
+ * {@link AddressDrain}, what happens when a name's addresses change.
  */
 final class Names {
   /** How long the pool waits for one lookup before it counts as failed. */
@@ -52,17 +52,23 @@ final class Names {
     AtomicInteger n = new AtomicInteger();
     String prefix = config.poolName() + "-resolver-";
     // one lookup at a time per endpoint bounds the threads by the number of endpoints
-    this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, prefix + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.threads =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, prefix + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * @return the background re-resolution interval: the configured one, or the resolver's
-   *     answer TTL if that is shorter but not zero; zero = never
+   * @return the background re-resolution interval: the configured one, or the resolver's answer TTL
+   *     if that is shorter but not zero; zero = never
    */
   static Duration effectiveInterval(Duration configured, AddressResolver resolver) {
     if (configured.isZero()) {
@@ -72,14 +78,23 @@ final class Names {
     return ttl.isZero() || ttl.isNegative() || ttl.compareTo(configured) >= 0 ? configured : ttl;
   }
 
-  /** @return the endpoint's address book, made on first use */
+  /**
+   * @return the endpoint's address book, made on first use
+   */
   AddressBook book(Endpoint endpoint) {
     AddressBook b = books.get(endpoint);
-    return b != null ? b : books.computeIfAbsent(endpoint,
-        e -> new AddressBook(e, this::lookup, (changed, before) -> drain.changed(changed, before)));
+    return b != null
+        ? b
+        : books.computeIfAbsent(
+            endpoint,
+            e ->
+                new AddressBook(
+                    e, this::lookup, (changed, before) -> drain.changed(changed, before)));
   }
 
-  /** @return whether names are re-resolved at all (the interval is not zero) */
+  /**
+   * @return whether names are re-resolved at all (the interval is not zero)
+   */
   boolean reresolves() {
     return !never;
   }
@@ -87,27 +102,32 @@ final class Names {
   private CompletableFuture<List<InetAddress>> lookup(String host) {
     CompletableFuture<List<InetAddress>> answer = new CompletableFuture<>();
     try {
-      threads.execute(() -> {
-        try {
-          answer.complete(resolver.resolve(host, lookupTimeout));
-        } catch (Exception | Error e) {
-          answer.completeExceptionally(e);
-        }
-      });
+      threads.execute(
+          () -> {
+            try {
+              answer.complete(resolver.resolve(host, lookupTimeout));
+            } catch (Exception | Error e) {
+              answer.completeExceptionally(e);
+            }
+          });
     } catch (RejectedExecutionException closed) {
-      answer.completeExceptionally(new java.io.IOException("pool closed during name resolution of " + host));
+      answer.completeExceptionally(
+          new java.io.IOException("pool closed during name resolution of " + host));
       return answer;
     }
     // a resolver that ignores its timeout keeps a resolver thread, not this endpoint's lookups
-    CompletableFuture.delayedExecutor(lookupTimeout.toNanos(), TimeUnit.NANOSECONDS).execute(
-        () -> answer.completeExceptionally(new NameResolutionTimeoutException(host, lookupTimeout)));
+    CompletableFuture.delayedExecutor(lookupTimeout.toNanos(), TimeUnit.NANOSECONDS)
+        .execute(
+            () ->
+                answer.completeExceptionally(
+                    new NameResolutionTimeoutException(host, lookupTimeout)));
     return answer;
   }
 
   /**
-   * The maintenance pass: starts the re-resolutions that are due (without waiting for them)
-   * and retires connections to addresses no longer current that a change missed (a connect
-   * that was under way while the addresses changed). Never blocks on a lookup.
+   * The maintenance pass: starts the re-resolutions that are due (without waiting for them) and
+   * retires connections to addresses no longer current that a change missed (a connect that was
+   * under way while the addresses changed). Never blocks on a lookup.
    *
    * @param nowNanos {@link System#nanoTime()}
    */
@@ -123,8 +143,8 @@ final class Names {
   }
 
   /**
-   * After a failed connect: look the name up again (in the background) unless names are
-   * never re-resolved.
+   * After a failed connect: look the name up again (in the background) unless names are never
+   * re-resolved.
    */
   void connectFailed(AddressBook book, InetSocketAddress address) {
     book.connectFailed(address, !never);
@@ -133,8 +153,8 @@ final class Names {
   /**
    * @param endpoint the endpoint
    * @param channels its open connections
-   * @return the current addresses with their connection counts, then addresses no longer
-   *     current that still have connections; empty if the endpoint was never resolved
+   * @return the current addresses with their connection counts, then addresses no longer current
+   *     that still have connections; empty if the endpoint was never resolved
    */
   List<AddressStats> stats(Endpoint endpoint, Iterable<PooledChannel> channels) {
     AddressBook b = books.get(endpoint);

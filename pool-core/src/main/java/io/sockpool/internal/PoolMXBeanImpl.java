@@ -15,8 +15,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * The {@link SocketPoolMXBean} of one pool, and its registration with the platform MBean
- * server. Reads only the pool's public API.
+ * The {@link SocketPoolMXBean} of one pool, and its registration with the platform MBean server.
+ * Reads only the pool's public API.
  */
 public final class PoolMXBeanImpl implements SocketPoolMXBean {
   private final SocketPool pool;
@@ -27,14 +27,14 @@ public final class PoolMXBeanImpl implements SocketPoolMXBean {
 
   /**
    * @param poolName a pool name
-   * @return {@code io.sockpool:type=Pool,name=<poolName>}, the name quoted if it holds a
-   *     character that ObjectName values do not allow bare
+   * @return {@code io.sockpool:type=Pool,name=<poolName>}, the name quoted if it holds a character
+   *     that ObjectName values do not allow bare
    */
   public static ObjectName objectName(String poolName) {
     boolean plain = poolName.chars().noneMatch(c -> ",=:\"*?\n".indexOf(c) >= 0);
     try {
-      return new ObjectName("io.sockpool:type=Pool,name="
-          + (plain ? poolName : ObjectName.quote(poolName)));
+      return new ObjectName(
+          "io.sockpool:type=Pool,name=" + (plain ? poolName : ObjectName.quote(poolName)));
     } catch (JMException e) {
       throw new IllegalArgumentException("poolName '" + poolName + "' gives no valid JMX name", e);
     }
@@ -52,9 +52,15 @@ public final class PoolMXBeanImpl implements SocketPoolMXBean {
     try {
       ManagementFactory.getPlatformMBeanServer().registerMBean(new PoolMXBeanImpl(pool), name);
     } catch (JMException e) {
-      throw new IllegalStateException("cannot register the MXBean of pool '"
-          + pool.config().poolName() + "' as " + name + " (pool names must be unique when"
-          + " jmxEnabled is set): " + e, e);
+      throw new IllegalStateException(
+          "cannot register the MXBean of pool '"
+              + pool.config().poolName()
+              + "' as "
+              + name
+              + " (pool names must be unique when"
+              + " jmxEnabled is set): "
+              + e,
+          e);
     }
     return name;
   }
@@ -112,7 +118,8 @@ public final class PoolMXBeanImpl implements SocketPoolMXBean {
     for (Map.Entry<Endpoint, EndpointStats> e : stats.byEndpoint().entrySet()) {
       EndpointStats s = e.getValue();
       String name = e.getKey().toString();
-      String breaker = pool.circuitBreakers().find(name).map(b -> b.getState().name()).orElse("NONE");
+      String breaker =
+          pool.circuitBreakers().find(name).map(b -> b.getState().name()).orElse("NONE");
       list.add(new EndpointConnections(name, s.active(), s.idle(), s.waiting(), breaker));
     }
     return list;
@@ -126,8 +133,13 @@ public final class PoolMXBeanImpl implements SocketPoolMXBean {
   @Override
   public String resetBreaker(String endpoint) {
     Endpoint e = known(endpoint);
-    CircuitBreaker breaker = pool.circuitBreakers().find(e.toString()).orElseThrow(() ->
-        new IllegalArgumentException("pool '" + getPoolName() + "' has no circuit breaker for " + e));
+    CircuitBreaker breaker =
+        pool.circuitBreakers()
+            .find(e.toString())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "pool '" + getPoolName() + "' has no circuit breaker for " + e));
     String before = breaker.getState().name();
     breaker.reset();
     return before;
@@ -136,8 +148,13 @@ public final class PoolMXBeanImpl implements SocketPoolMXBean {
   private Endpoint known(String text) {
     Endpoint e = Endpoint.parse(text);
     if (!pool.stats().byEndpoint().containsKey(e)) {
-      throw new IllegalArgumentException("pool '" + getPoolName() + "' does not know endpoint "
-          + e + "; known: " + pool.stats().byEndpoint().keySet());
+      throw new IllegalArgumentException(
+          "pool '"
+              + getPoolName()
+              + "' does not know endpoint "
+              + e
+              + "; known: "
+              + pool.stats().byEndpoint().keySet());
     }
     return e;
   }

@@ -14,13 +14,18 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * The object commons-pool2 pools: one connected non-blocking {@link SocketChannel}, its own
- * {@link Selector} for timed waits, and the timestamps the eviction rules read. Used by one
- * thread at a time (the holder, the initializer or validator, or the evictor while idle).
+ * The object commons-pool2 pools: one connected non-blocking {@link SocketChannel}, its own {@link
+ * Selector} for timed waits, and the timestamps the eviction rules read. Used by one thread at a
+ * time (the holder, the initializer or validator, or the evictor while idle).
  */
 public final class PooledChannel implements Connection {
   /** Outcome of {@link #probe()}: the cheap liveness check. */
-  enum Probe { ALIVE, PEER_CLOSED, UNREAD_BYTES, FAILED }
+  enum Probe {
+    ALIVE,
+    PEER_CLOSED,
+    UNREAD_BYTES,
+    FAILED
+  }
 
   private final Endpoint endpoint;
   private final InetSocketAddress remoteAddress;
@@ -45,13 +50,24 @@ public final class PooledChannel implements Connection {
   private boolean expectReply;
   private boolean unanswered;
 
-  PooledChannel(Endpoint endpoint, SocketChannel channel, Selector selector, SelectionKey key,
-      long createdNanos, long expiresNanos) {
+  PooledChannel(
+      Endpoint endpoint,
+      SocketChannel channel,
+      Selector selector,
+      SelectionKey key,
+      long createdNanos,
+      long expiresNanos) {
     this(endpoint, null, channel, selector, key, createdNanos, expiresNanos);
   }
 
-  PooledChannel(Endpoint endpoint, InetSocketAddress remoteAddress, SocketChannel channel,
-      Selector selector, SelectionKey key, long createdNanos, long expiresNanos) {
+  PooledChannel(
+      Endpoint endpoint,
+      InetSocketAddress remoteAddress,
+      SocketChannel channel,
+      Selector selector,
+      SelectionKey key,
+      long createdNanos,
+      long expiresNanos) {
     this.endpoint = endpoint;
     this.remoteAddress = remoteAddress;
     this.channel = channel;
@@ -72,25 +88,31 @@ public final class PooledChannel implements Connection {
     return channel;
   }
 
-  /** @return the address this connection was opened to (one of the endpoint's addresses) */
+  /**
+   * @return the address this connection was opened to (one of the endpoint's addresses)
+   */
   InetSocketAddress remoteAddress() {
     return remoteAddress;
   }
 
   /**
-   * Marks the connection as not to be reused: an idle one is closed by the next borrow or
-   * eviction test, a checked-out one when it comes back ({@link DestroyReason#RETIRED}).
+   * Marks the connection as not to be reused: an idle one is closed by the next borrow or eviction
+   * test, a checked-out one when it comes back ({@link DestroyReason#RETIRED}).
    */
   void retire() {
     retired = true;
   }
 
-  /** @return whether {@link #retire()} was called */
+  /**
+   * @return whether {@link #retire()} was called
+   */
   boolean isRetired() {
     return retired;
   }
 
-  /** @return commons-pool2's wrapper of this connection (its idle / allocated state) */
+  /**
+   * @return commons-pool2's wrapper of this connection (its idle / allocated state)
+   */
   org.apache.commons.pool2.PooledObject<PooledChannel> pooledObject() {
     return pooledObject;
   }
@@ -119,7 +141,9 @@ public final class PooledChannel implements Connection {
     return broken;
   }
 
-  /** @return whether a checkout opened it and it has not been served yet (no vetting needed) */
+  /**
+   * @return whether a checkout opened it and it has not been served yet (no vetting needed)
+   */
   boolean openedForCheckout() {
     return openedForCheckout;
   }
@@ -129,7 +153,9 @@ public final class PooledChannel implements Connection {
   }
 
   /** Marks it for closing on return instead of reuse ({@link DestroyReason#RETIRED}). */
-  /** @return whether commons-pool2 holds it (made, not only connecting) */
+  /**
+   * @return whether commons-pool2 holds it (made, not only connecting)
+   */
   boolean inPool() {
     return inPool;
   }
@@ -170,9 +196,9 @@ public final class PooledChannel implements Connection {
   }
 
   /**
-   * @return true if, in the current checkout, an I/O helper failed on the connection itself
-   *     (EOF, reset, broken pipe; not a timeout) before any byte was read: the peer had closed
-   *     it, so nothing was processed and an idempotent exchange may run again elsewhere
+   * @return true if, in the current checkout, an I/O helper failed on the connection itself (EOF,
+   *     reset, broken pipe; not a timeout) before any byte was read: the peer had closed it, so
+   *     nothing was processed and an idempotent exchange may run again elsewhere
    */
   boolean diedBeforeReply() {
     return died && bytesReadInLease == 0;
@@ -201,7 +227,9 @@ public final class PooledChannel implements Connection {
     unanswered = false;
   }
 
-  /** @return whether a request was written since checkout without a call to exchangeComplete */
+  /**
+   * @return whether a request was written since checkout without a call to exchangeComplete
+   */
   boolean exchangeOpen() {
     return unanswered;
   }
@@ -232,8 +260,12 @@ public final class PooledChannel implements Connection {
   /** Reads at least one byte before {@code deadlineNanos}. */
   int read(ByteBuffer dst, long deadlineNanos) throws IOException {
     if (!dst.hasRemaining()) {
-      throw new IllegalArgumentException("read buffer has no space remaining (position "
-          + dst.position() + ", limit " + dst.limit() + ")");
+      throw new IllegalArgumentException(
+          "read buffer has no space remaining (position "
+              + dst.position()
+              + ", limit "
+              + dst.limit()
+              + ")");
     }
     try {
       // Right after a request the reply is almost never there yet: wait first instead of
@@ -272,9 +304,9 @@ public final class PooledChannel implements Connection {
   }
 
   /**
-   * The cheap liveness check: one non-blocking read, no round trip. Notices a FIN or RST the
-   * peer already sent and bytes nobody asked for. A byte read here is consumed, which is fine:
-   * a connection that had one is destroyed.
+   * The cheap liveness check: one non-blocking read, no round trip. Notices a FIN or RST the peer
+   * already sent and bytes nobody asked for. A byte read here is consumed, which is fine: a
+   * connection that had one is destroyed.
    */
   Probe probe() {
     try {
@@ -322,7 +354,14 @@ public final class PooledChannel implements Connection {
 
   @Override
   public String toString() {
-    return "PooledChannel{" + endpoint + (remoteAddress == null ? "" : " at " + remoteAddress)
-        + ", open=" + channel.isOpen() + ", broken=" + broken + (retired ? ", retired" : "") + "}";
+    return "PooledChannel{"
+        + endpoint
+        + (remoteAddress == null ? "" : " at " + remoteAddress)
+        + ", open="
+        + channel.isOpen()
+        + ", broken="
+        + broken
+        + (retired ? ", retired" : "")
+        + "}";
   }
 }

@@ -12,22 +12,22 @@ import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a connection: takes the endpoint's addresses from its {@link AddressBook} (resolving
- * the name within the deadline if need be), applies the socket options and connects without
- * blocking past a deadline (a non-blocking connect finished under a selector, so a peer that
- * never answers the SYN costs at most the deadline), trying the next address on failure.
+ * Opens a connection: takes the endpoint's addresses from its {@link AddressBook} (resolving the
+ * name within the deadline if need be), applies the socket options and connects without blocking
+ * past a deadline (a non-blocking connect finished under a selector, so a peer that never answers
+ * the SYN costs at most the deadline), trying the next address on failure.
  */
 final class SocketConnector {
   private static final Logger LOG = LoggerFactory.getLogger(SocketConnector.class);
@@ -36,8 +36,10 @@ final class SocketConnector {
   private final SocketOptions options;
   private final long maxLifetimeNanos;
   private final long jitterNanos;
+
   /** Connects under way, for {@link #abortPending()}. */
   private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
+
   private volatile boolean aborting;
 
   SocketConnector(Names names, SocketOptions options, long maxLifetimeNanos, long jitterNanos) {
@@ -48,11 +50,11 @@ final class SocketConnector {
   }
 
   /**
-   * Opens a connection to one of the endpoint's addresses. The name is resolved through its
-   * {@link AddressBook} (the last answer, or a lookup waited for at most until the deadline);
-   * the addresses are tried in turn, each given an equal share of the time left, the last one
-   * all of it. If every address fails, the name is looked up again and new addresses, if any,
-   * are tried within the same deadline.
+   * Opens a connection to one of the endpoint's addresses. The name is resolved through its {@link
+   * AddressBook} (the last answer, or a lookup waited for at most until the deadline); the
+   * addresses are tried in turn, each given an equal share of the time left, the last one all of
+   * it. If every address fails, the name is looked up again and new addresses, if any, are tried
+   * within the same deadline.
    *
    * @param endpoint where to connect
    * @param deadlineNanos {@link System#nanoTime()} by which the connect must be done
@@ -103,25 +105,40 @@ final class SocketConnector {
       if (round > 0 || !names.reresolves() || deadlineNanos - System.nanoTime() <= 0) {
         break;
       }
-      order = book.reresolveAfterFailure(deadlineNanos); // e.g. the name moved and the old address is down
+      order =
+          book.reresolveAfterFailure(
+              deadlineNanos); // e.g. the name moved and the old address is down
     }
     if (last == null) {
-      last = new SocketTimeoutException("connect to " + endpoint + " timed out after "
-          + (System.nanoTime() - start) / 1_000_000 + " ms");
+      last =
+          new SocketTimeoutException(
+              "connect to "
+                  + endpoint
+                  + " timed out after "
+                  + (System.nanoTime() - start) / 1_000_000
+                  + " ms");
     }
     if (failures.size() <= 1) {
       throw last;
     }
-    String all = "connect to " + endpoint + " failed on every address after "
-        + (System.nanoTime() - start) / 1_000_000 + " ms: " + String.join("; ", failures);
-    IOException summary = deadlineNanos - System.nanoTime() <= 0 ? new SocketTimeoutException(all)
-        : new ConnectException(all);
+    String all =
+        "connect to "
+            + endpoint
+            + " failed on every address after "
+            + (System.nanoTime() - start) / 1_000_000
+            + " ms: "
+            + String.join("; ", failures);
+    IOException summary =
+        deadlineNanos - System.nanoTime() <= 0
+            ? new SocketTimeoutException(all)
+            : new ConnectException(all);
     summary.initCause(last);
     throw summary;
   }
 
-  private PooledChannel connectTo(Endpoint endpoint, InetSocketAddress address, long deadlineNanos,
-      long start) throws IOException {
+  private PooledChannel connectTo(
+      Endpoint endpoint, InetSocketAddress address, long deadlineNanos, long start)
+      throws IOException {
     SocketChannel channel = SocketChannel.open();
     Selector selector = null;
     boolean ok = false;
@@ -139,8 +156,14 @@ final class SocketConnector {
         while (!channel.finishConnect()) {
           long left = deadlineNanos - System.nanoTime();
           if (left <= 0) {
-            throw new SocketTimeoutException("connect to " + endpoint + " (" + address.getAddress().getHostAddress()
-                + ") timed out after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            throw new SocketTimeoutException(
+                "connect to "
+                    + endpoint
+                    + " ("
+                    + address.getAddress().getHostAddress()
+                    + ") timed out after "
+                    + (System.nanoTime() - start) / 1_000_000
+                    + " ms");
           }
           selector.select(Math.max(1, (left + 999_999) / 1_000_000));
           selector.selectedKeys().clear();
@@ -152,14 +175,22 @@ final class SocketConnector {
       key.interestOps(0);
       long now = System.nanoTime();
       long jitter = jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0;
-      PooledChannel pooled = new PooledChannel(endpoint, address, channel, selector, key, now,
-          now + maxLifetimeNanos - jitter);
+      PooledChannel pooled =
+          new PooledChannel(
+              endpoint, address, channel, selector, key, now, now + maxLifetimeNanos - jitter);
       ok = true;
       return pooled;
     } catch (ConnectException e) {
-      ConnectException wrapped = new ConnectException("connect to " + endpoint + " ("
-          + address.getAddress().getHostAddress() + ") failed after "
-          + (System.nanoTime() - start) / 1_000_000 + " ms: " + e.getMessage());
+      ConnectException wrapped =
+          new ConnectException(
+              "connect to "
+                  + endpoint
+                  + " ("
+                  + address.getAddress().getHostAddress()
+                  + ") failed after "
+                  + (System.nanoTime() - start) / 1_000_000
+                  + " ms: "
+                  + e.getMessage());
       wrapped.initCause(e);
       throw wrapped;
     } finally {
@@ -178,27 +209,31 @@ final class SocketConnector {
   }
 
   /**
-   * Closes every connect under way and refuses new ones (pool closing): the connecting thread
-   * wakes from its selector and fails at once, so no socket is opened after close.
+   * Closes every connect under way and refuses new ones (pool closing): the connecting thread wakes
+   * from its selector and fails at once, so no socket is opened after close.
    */
   void abortPending() {
     aborting = true;
-    pending.forEach((channel, selector) -> {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-      selector.wakeup();
-    });
+    pending.forEach(
+        (channel, selector) -> {
+          try {
+            channel.close();
+          } catch (IOException ignored) {
+            // closing anyway
+          }
+          selector.wakeup();
+        });
   }
 
   private void applyOptions(SocketChannel channel) throws IOException {
     channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
     channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
     if (options.keepAlive()) {
-      setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPIDLE, (int) options.keepAliveIdle().getSeconds());
-      setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL,
+      setIfSupported(
+          channel, ExtendedSocketOptions.TCP_KEEPIDLE, (int) options.keepAliveIdle().getSeconds());
+      setIfSupported(
+          channel,
+          ExtendedSocketOptions.TCP_KEEPINTERVAL,
           (int) options.keepAliveInterval().getSeconds());
       setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPCOUNT, options.keepAliveCount());
     }
@@ -215,7 +250,8 @@ final class SocketConnector {
     if (channel.supportedOptions().contains(option)) {
       channel.setOption(option, value);
     } else if (LOG.isDebugEnabled()) {
-      LOG.debug("{} is not supported on this platform; the system-wide value applies", option.name());
+      LOG.debug(
+          "{} is not supported on this platform; the system-wide value applies", option.name());
     }
   }
 }

@@ -1,17 +1,16 @@
 package io.sockpool.internal;
 
 import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
 import io.sockpool.EndpointStats;
 import io.sockpool.PoolStats;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.sockpool.Endpoint;
 
 /** Builds {@link PoolStats} from the live counters (and the forgotten endpoints' counters). */
 final class StatsSnapshot {
-  private StatsSnapshot() {
-  }
+  private StatsSnapshot() {}
 
   static PoolStats of(KeyedChannelPool pool) {
     EndpointRegistry reg = pool.endpoints();
@@ -45,9 +44,21 @@ final class StatsSnapshot {
       waiting += s.waiting();
       connecting += s.connecting();
     }
-    EndpointStats total = new EndpointStats(null, active, idle, waiting, connecting, created,
-        allDestroyed, checkouts, timeouts, rejected, allWaits.max(), allWaits.mean(),
-        allWaits.percentile(0.99));
+    EndpointStats total =
+        new EndpointStats(
+            null,
+            active,
+            idle,
+            waiting,
+            connecting,
+            created,
+            allDestroyed,
+            checkouts,
+            timeouts,
+            rejected,
+            allWaits.max(),
+            allWaits.mean(),
+            allWaits.percentile(0.99));
     return new PoolStats(total, per);
   }
 
@@ -58,9 +69,19 @@ final class StatsSnapshot {
     for (DestroyReason r : DestroyReason.values()) {
       destroyed.put(r, st.destroyed[r.ordinal()].sum());
     }
-    return new EndpointStats(st.endpoint, pool.active(st.endpoint), pool.idle(st.endpoint),
-        st.waiters.size(), st.connecting.get(), created, destroyed, st.checkouts.sum(),
-        st.timeouts.sum(), st.rejected.sum(), st.waits.max(), st.waits.mean(),
+    return new EndpointStats(
+        st.endpoint,
+        pool.active(st.endpoint),
+        pool.idle(st.endpoint),
+        st.waiters.size(),
+        st.connecting.get(),
+        created,
+        destroyed,
+        st.checkouts.sum(),
+        st.timeouts.sum(),
+        st.rejected.sum(),
+        st.waits.max(),
+        st.waits.mean(),
         st.waits.percentile(0.99));
   }
 }

@@ -10,14 +10,14 @@ import java.util.function.LongSupplier;
 
 /**
  * Measures each endpoint's traffic over a sliding window, for live sizing: checkouts (the
- * arrivals), the checkouts that waited, returns and the time connections were held. A
- * {@link PoolListener} the pool registers at construction.
+ * arrivals), the checkouts that waited, returns and the time connections were held. A {@link
+ * PoolListener} the pool registers at construction.
  *
- * <p>The window is a ring of buckets, each covering {@code window / buckets}; a bucket is
- * reset when the clock enters it again one turn later. Recording a checkout or a return is a
- * map lookup, a clock read and one or two {@link LongAdder} increments: no lock (except once
- * per bucket turn), no allocation. Counts that race with a bucket's reset may land in the new
- * turn; at a bucket length of seconds that error is far below the window's own noise.
+ * <p>The window is a ring of buckets, each covering {@code window / buckets}; a bucket is reset
+ * when the clock enters it again one turn later. Recording a checkout or a return is a map lookup,
+ * a clock read and one or two {@link LongAdder} increments: no lock (except once per bucket turn),
+ * no allocation. Counts that race with a bucket's reset may land in the new turn; at a bucket
+ * length of seconds that error is far below the window's own noise.
  */
 public final class TrafficRecorder implements PoolListener {
   private final LongSupplier nanoClock;
@@ -35,15 +35,17 @@ public final class TrafficRecorder implements PoolListener {
       throw new IllegalArgumentException("buckets must be >= 1, but was " + buckets);
     }
     if (window == null || window.toNanos() < buckets) {
-      throw new IllegalArgumentException("window must be at least " + buckets + " ns (one per bucket),"
-          + " but was " + window);
+      throw new IllegalArgumentException(
+          "window must be at least " + buckets + " ns (one per bucket)," + " but was " + window);
     }
     this.nanoClock = nanoClock;
     this.bucketCount = buckets;
     this.bucketNanos = window.toNanos() / buckets;
   }
 
-  /** @return the span the window covers once it is full */
+  /**
+   * @return the span the window covers once it is full
+   */
   public Duration window() {
     return Duration.ofNanos(bucketNanos * bucketCount);
   }
@@ -127,7 +129,11 @@ public final class TrafficRecorder implements PoolListener {
         }
       }
       long start = Math.max(firstSeenNanos, oldest * bucketNanos);
-      return new TrafficSample(Duration.ofNanos(Math.max(0, now - start)), checkouts, waited, returns,
+      return new TrafficSample(
+          Duration.ofNanos(Math.max(0, now - start)),
+          checkouts,
+          waited,
+          returns,
           Duration.ofNanos(held));
     }
   }

@@ -28,7 +28,8 @@ final class WaitHistogram {
 
   static int index(long v) {
     int exp = 63 - Long.numberOfLeadingZeros(v);
-    int sub = exp >= 3 ? (int) ((v >>> (exp - 3)) & (SUB_BUCKETS - 1)) : (int) (v & (SUB_BUCKETS - 1));
+    int sub =
+        exp >= 3 ? (int) ((v >>> (exp - 3)) & (SUB_BUCKETS - 1)) : (int) (v & (SUB_BUCKETS - 1));
     return exp * SUB_BUCKETS + sub;
   }
 

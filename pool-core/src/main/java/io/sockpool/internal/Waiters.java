@@ -9,12 +9,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A caller {@linkplain #join joins} once and {@linkplain #leave leaves} once, in one
  * try/finally; in between it {@linkplain #park parks} until it is handed something, nudged,
- * interrupted or out of time. What a returning or destroying thread has for the endpoint goes
- * to the longest-waiting caller directly: a clean connection ({@link #handOff}) or the slot of a
+ * interrupted or out of time. What a returning or destroying thread has for the endpoint goes to
+ * the longest-waiting caller directly: a clean connection ({@link #handOff}) or the slot of a
  * destroyed one ({@link #handOffSlot}), so a woken caller never has to race anyone for it and
- * nobody polls. A short {@link ReentrantLock} guards the queue (never held while parking or
- * doing I/O, and no monitor, so virtual threads do not pin); the size is a volatile field, so
- * the return path sees "nobody waits" without taking it.
+ * nobody polls. A short {@link ReentrantLock} guards the queue (never held while parking or doing
+ * I/O, and no monitor, so virtual threads do not pin); the size is a volatile field, so the return
+ * path sees "nobody waits" without taking it.
  */
 final class Waiters {
   private final ReentrantLock lock = new ReentrantLock();
@@ -26,7 +26,9 @@ final class Waiters {
     head.prev = head;
   }
 
-  /** @return how many callers are parked or about to park */
+  /**
+   * @return how many callers are parked or about to park
+   */
   int size() {
     return size;
   }
@@ -169,7 +171,9 @@ final class Waiters {
     }
   }
 
-  /** @return how long the longest-waiting caller has waited, 0 if none */
+  /**
+   * @return how long the longest-waiting caller has waited, 0 if none
+   */
   long longestWaitNanos(long nowNanos) {
     if (size == 0) {
       return 0;
@@ -199,6 +203,7 @@ final class Waiters {
   static final class Waiter {
     /** Nothing handed yet. */
     static final Object NOTHING = new Object();
+
     /** A reservation was handed: open a connection with it. */
     static final Object SLOT = new Object();
 

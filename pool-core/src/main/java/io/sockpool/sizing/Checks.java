@@ -6,9 +6,9 @@ import java.time.Duration;
 /** Argument checks and exact arithmetic shared by the sizing classes. */
 final class Checks {
   /**
-   * The largest pool size (and offered load) the calculators accept: far above any real pool
-   * (a client has at most ~64k ports per peer address), small enough that the Erlang B
-   * recursion over every size up to it stays in the tens of milliseconds.
+   * The largest pool size (and offered load) the calculators accept: far above any real pool (a
+   * client has at most ~64k ports per peer address), small enough that the Erlang B recursion over
+   * every size up to it stays in the tens of milliseconds.
    */
   static final int MAX_CONNECTIONS = 10_000_000;
 
@@ -24,8 +24,11 @@ final class Checks {
 
   static Duration latency(String name, Duration value) {
     if (value == null || value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(name + " must be a Duration > 0 (the time a connection is"
-          + " held per request), but was " + value);
+      throw new IllegalArgumentException(
+          name
+              + " must be a Duration > 0 (the time a connection is"
+              + " held per request), but was "
+              + value);
     }
     return value;
   }
@@ -33,15 +36,18 @@ final class Checks {
   static double bufferFraction(double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException(
-          "bufferFraction must be a finite number >= 0 (0.2 means 20 % headroom), but was " + value);
+          "bufferFraction must be a finite number >= 0 (0.2 means 20 % headroom), but was "
+              + value);
     }
     return value + 0.0; // -0.0 becomes 0.0
   }
 
   static double targetWaitProbability(double value) {
     if (!(value > 0 && value < 1)) {
-      throw new IllegalArgumentException("targetWaitProbability must be > 0 and < 1 (0.01 means"
-          + " at most 1 % of checkouts wait), but was " + value);
+      throw new IllegalArgumentException(
+          "targetWaitProbability must be > 0 and < 1 (0.01 means"
+              + " at most 1 % of checkouts wait), but was "
+              + value);
     }
     return value;
   }
@@ -55,18 +61,24 @@ final class Checks {
 
   static double offeredLoad(double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("offeredLoad must be a finite number >= 0 (rate x"
-          + " latency, in connections), but was " + value);
+      throw new IllegalArgumentException(
+          "offeredLoad must be a finite number >= 0 (rate x"
+              + " latency, in connections), but was "
+              + value);
     }
     return value;
   }
 
-  /** @return the value's shortest decimal form ({@link Double#toString}) as an exact decimal */
+  /**
+   * @return the value's shortest decimal form ({@link Double#toString}) as an exact decimal
+   */
   static BigDecimal decimal(double value) {
     return new BigDecimal(Double.toString(value));
   }
 
-  /** @return the value to 6 significant digits, plain below 10^12, else in E notation */
+  /**
+   * @return the value to 6 significant digits, plain below 10^12, else in E notation
+   */
   static String show(BigDecimal value) {
     BigDecimal rounded = value.round(new java.math.MathContext(6)).stripTrailingZeros();
     return rounded.abs().compareTo(BigDecimal.TEN.pow(12)) < 0
@@ -74,20 +86,24 @@ final class Checks {
         : rounded.toString();
   }
 
-  /** @return the duration in seconds, exactly */
+  /**
+   * @return the duration in seconds, exactly
+   */
   static BigDecimal seconds(Duration value) {
     return BigDecimal.valueOf(value.getSeconds()).add(BigDecimal.valueOf(value.getNano(), 9));
   }
 
-  /** @return rate x latency, exactly, from the decimal forms of the arguments */
+  /**
+   * @return rate x latency, exactly, from the decimal forms of the arguments
+   */
   static BigDecimal offeredLoad(double ratePerSecond, Duration latency) {
     return decimal(ratePerSecond).multiply(seconds(latency));
   }
 
   /**
    * @param seconds a finite number >= 0
-   * @return the duration nearest to the given seconds; beyond {@link Duration}'s range (about
-   *     292 billion years) the longest Duration
+   * @return the duration nearest to the given seconds; beyond {@link Duration}'s range (about 292
+   *     billion years) the longest Duration
    */
   static Duration durationOfSeconds(double seconds) {
     if (seconds < 9e9) {

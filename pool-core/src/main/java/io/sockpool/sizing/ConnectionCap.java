@@ -1,10 +1,10 @@
 package io.sockpool.sizing;
 
 /**
- * A server-side connection limit (for example Redis {@code maxclients}, PostgreSQL
- * {@code max_connections}) shared evenly by several application instances, each running one
- * pool to that server: each instance may hold at most {@code floor(serverMaxConnections /
- * instances)} connections.
+ * A server-side connection limit (for example Redis {@code maxclients}, PostgreSQL {@code
+ * max_connections}) shared evenly by several application instances, each running one pool to that
+ * server: each instance may hold at most {@code floor(serverMaxConnections / instances)}
+ * connections.
  *
  * <p>Immutable and thread-safe.
  */
@@ -33,24 +33,33 @@ public final class ConnectionCap {
       throw new IllegalArgumentException("instances must be >= 1, but was " + instances);
     }
     if (instances > serverMaxConnections) {
-      throw new IllegalArgumentException("instances must be <= serverMaxConnections ("
-          + serverMaxConnections + ") so that each instance may hold at least one connection,"
-          + " but was " + instances);
+      throw new IllegalArgumentException(
+          "instances must be <= serverMaxConnections ("
+              + serverMaxConnections
+              + ") so that each instance may hold at least one connection,"
+              + " but was "
+              + instances);
     }
     return new ConnectionCap(serverMaxConnections, instances);
   }
 
-  /** @return the server's limit, all clients together */
+  /**
+   * @return the server's limit, all clients together
+   */
   public int serverMaxConnections() {
     return serverMaxConnections;
   }
 
-  /** @return the application instances sharing the limit */
+  /**
+   * @return the application instances sharing the limit
+   */
   public int instances() {
     return instances;
   }
 
-  /** @return {@code floor(serverMaxConnections / instances)}, at least 1 */
+  /**
+   * @return {@code floor(serverMaxConnections / instances)}, at least 1
+   */
   public int perInstanceMax() {
     return serverMaxConnections / instances;
   }
@@ -65,8 +74,13 @@ public final class ConnectionCap {
 
   @Override
   public String toString() {
-    return "ConnectionCap{serverMaxConnections=" + serverMaxConnections + ", instances="
-        + instances + ", perInstanceMax=" + perInstanceMax() + "}";
+    return "ConnectionCap{serverMaxConnections="
+        + serverMaxConnections
+        + ", instances="
+        + instances
+        + ", perInstanceMax="
+        + perInstanceMax()
+        + "}";
   }
 
   @Override

@@ -5,19 +5,19 @@ import java.time.Duration;
 
 /**
  * The M/M/c queueing model of a pool (Erlang C): Poisson arrivals of checkouts, exponentially
- * distributed hold times, {@code c} connections, waiting checkouts served first come first
- * served, no checkout timeout.
+ * distributed hold times, {@code c} connections, waiting checkouts served first come first served,
+ * no checkout timeout.
  *
  * <p>With offered load {@code a = rate x holdTime} (in connections), the Erlang B blocking
  * probability follows the recursion {@code B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1))} and the
- * probability of waiting is {@code C(c, a) = c B(c) / (c - a (1 - B(c)))} for {@code c > a}.
- * The recursion stays within [0, 1] at every step, so it is accurate for any size up to
- * {@value Checks#MAX_CONNECTIONS}, where the textbook formula with {@code a^c / c!} overflows
- * a double beyond {@code c} of about 170.
+ * probability of waiting is {@code C(c, a) = c B(c) / (c - a (1 - B(c)))} for {@code c > a}. The
+ * recursion stays within [0, 1] at every step, so it is accurate for any size up to {@value
+ * Checks#MAX_CONNECTIONS}, where the textbook formula with {@code a^c / c!} overflows a double
+ * beyond {@code c} of about 170.
  *
- * <p>The model's assumptions matter: a peer with a near-constant service time waits less than
- * M/M/c predicts (the model is then conservative); bursts of arrivals larger than Poisson wait
- * more. docs/sizing.md compares the model against the real pool.
+ * <p>The model's assumptions matter: a peer with a near-constant service time waits less than M/M/c
+ * predicts (the model is then conservative); bursts of arrivals larger than Poisson wait more.
+ * docs/sizing.md compares the model against the real pool.
  *
  * <p>Stateless; every method is a pure computation taking time proportional to the size.
  */
@@ -25,8 +25,8 @@ public final class ErlangC {
   private ErlangC() {}
 
   /**
-   * Erlang B: the probability that an arrival finds all {@code connections} busy in a loss
-   * system (one where it would be turned away instead of waiting).
+   * Erlang B: the probability that an arrival finds all {@code connections} busy in a loss system
+   * (one where it would be turned away instead of waiting).
    *
    * @param offeredLoad {@code a = rate x holdTime}, a finite number >= 0
    * @param connections {@code c}, 0 to {@value Checks#MAX_CONNECTIONS}
@@ -36,8 +36,8 @@ public final class ErlangC {
   public static double erlangB(double offeredLoad, int connections) {
     Checks.offeredLoad(offeredLoad);
     if (connections < 0 || connections > Checks.MAX_CONNECTIONS) {
-      throw new IllegalArgumentException("connections must be in 0.." + Checks.MAX_CONNECTIONS
-          + ", but was " + connections);
+      throw new IllegalArgumentException(
+          "connections must be in 0.." + Checks.MAX_CONNECTIONS + ", but was " + connections);
     }
     double b = 1.0;
     for (int k = 1; k <= connections; k++) {
@@ -50,20 +50,22 @@ public final class ErlangC {
    * Erlang C: the probability that a checkout has to wait, for a stable size.
    *
    * @param offeredLoad {@code a = rate x holdTime}, a finite number >= 0
-   * @param connections {@code c}, more than {@code offeredLoad}, at most
-   *     {@value Checks#MAX_CONNECTIONS}
+   * @param connections {@code c}, more than {@code offeredLoad}, at most {@value
+   *     Checks#MAX_CONNECTIONS}
    * @return C(c, a), in [0, 1)
-   * @throws IllegalArgumentException if an argument is out of range, including
-   *     {@code connections <= offeredLoad} (an unstable size, which has no wait probability; use
-   *     {@link #evaluate(double, Duration, int)} to get a result that says so instead)
+   * @throws IllegalArgumentException if an argument is out of range, including {@code connections
+   *     <= offeredLoad} (an unstable size, which has no wait probability; use {@link
+   *     #evaluate(double, Duration, int)} to get a result that says so instead)
    */
   public static double erlangC(double offeredLoad, int connections) {
     Checks.offeredLoad(offeredLoad);
     Checks.connections(connections);
     if (connections <= offeredLoad) {
-      throw new IllegalArgumentException("connections must be more than offeredLoad " + offeredLoad
-          + " (otherwise the queue is unstable and has no wait probability), but was "
-          + connections);
+      throw new IllegalArgumentException(
+          "connections must be more than offeredLoad "
+              + offeredLoad
+              + " (otherwise the queue is unstable and has no wait probability), but was "
+              + connections);
     }
     return fromB(erlangB(offeredLoad, connections), offeredLoad, connections);
   }
@@ -83,8 +85,8 @@ public final class ErlangC {
     Checks.latency("holdTime", holdTime);
     Checks.connections(connections);
     if (connections > Checks.MAX_CONNECTIONS) {
-      throw new IllegalArgumentException("connections must be <= " + Checks.MAX_CONNECTIONS
-          + ", but was " + connections);
+      throw new IllegalArgumentException(
+          "connections must be <= " + Checks.MAX_CONNECTIONS + ", but was " + connections);
     }
     double a = Checks.offeredLoad(ratePerSecond, holdTime).doubleValue();
     return estimate(ratePerSecond, holdTime, a, connections);
@@ -98,11 +100,11 @@ public final class ErlangC {
    * @param targetWaitProbability the most acceptable probability that a checkout waits, > 0 and
    *     &lt; 1 (0.01: at most 1 % of checkouts wait)
    * @return the estimate for that size (always stable)
-   * @throws IllegalArgumentException if an argument is out of range, or if the size needed is
-   *     more than {@value Checks#MAX_CONNECTIONS}
+   * @throws IllegalArgumentException if an argument is out of range, or if the size needed is more
+   *     than {@value Checks#MAX_CONNECTIONS}
    */
-  public static QueueEstimate smallestSize(double ratePerSecond, Duration holdTime,
-      double targetWaitProbability) {
+  public static QueueEstimate smallestSize(
+      double ratePerSecond, Duration holdTime, double targetWaitProbability) {
     Checks.ratePerSecond(ratePerSecond);
     Checks.latency("holdTime", holdTime);
     Checks.targetWaitProbability(targetWaitProbability);
@@ -111,12 +113,19 @@ public final class ErlangC {
   }
 
   /** The search, for an exact offered load (the sizing request passes its buffered load). */
-  static QueueEstimate smallestSize(double ratePerSecond, Duration holdTime, BigDecimal load,
-      double targetWaitProbability) {
+  static QueueEstimate smallestSize(
+      double ratePerSecond, Duration holdTime, BigDecimal load, double targetWaitProbability) {
     if (load.compareTo(BigDecimal.valueOf(Checks.MAX_CONNECTIONS)) >= 0) {
-      throw new IllegalArgumentException("offered load (rate x latency) must be below "
-          + Checks.MAX_CONNECTIONS + " connections, but was " + Checks.show(load)
-          + " (ratePerSecond " + ratePerSecond + ", latency " + holdTime + ")");
+      throw new IllegalArgumentException(
+          "offered load (rate x latency) must be below "
+              + Checks.MAX_CONNECTIONS
+              + " connections, but was "
+              + Checks.show(load)
+              + " (ratePerSecond "
+              + ratePerSecond
+              + ", latency "
+              + holdTime
+              + ")");
     }
     double a = load.doubleValue();
     double b = 1.0;
@@ -127,19 +136,24 @@ public final class ErlangC {
         return new QueueEstimate(ratePerSecond, holdTime, c, a, fromB(b, a, c));
       }
     }
-    throw new IllegalArgumentException("no pool size up to " + Checks.MAX_CONNECTIONS
-        + " brings the wait probability down to targetWaitProbability " + targetWaitProbability
-        + " for an offered load of " + a + " connections");
+    throw new IllegalArgumentException(
+        "no pool size up to "
+            + Checks.MAX_CONNECTIONS
+            + " brings the wait probability down to targetWaitProbability "
+            + targetWaitProbability
+            + " for an offered load of "
+            + a
+            + " connections");
   }
 
   /** The estimate for a given double offered load (used for the buffered design load). */
-  static QueueEstimate estimate(double ratePerSecond, Duration holdTime, double a,
-      int connections) {
+  static QueueEstimate estimate(
+      double ratePerSecond, Duration holdTime, double a, int connections) {
     if (connections <= a) {
       return new QueueEstimate(ratePerSecond, holdTime, connections, a, Double.NaN);
     }
-    return new QueueEstimate(ratePerSecond, holdTime, connections, a,
-        fromB(erlangB(a, connections), a, connections));
+    return new QueueEstimate(
+        ratePerSecond, holdTime, connections, a, fromB(erlangB(a, connections), a, connections));
   }
 
   private static double next(double b, double a, int k) {

@@ -9,17 +9,16 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * A running pool's own sizing answer for one endpoint, from its measured traffic
- * ({@link io.sockpool.SocketPool#sizing(Endpoint)}): the arrival rate and mean hold time over
- * the window, the share of checkouts that waited, what Erlang C ({@link ErlangC}) predicts for
- * that share at the pool's current size, and the smallest size that keeps it at or below a
- * target, capped by what the pool may open for the endpoint.
+ * A running pool's own sizing answer for one endpoint, from its measured traffic ({@link
+ * io.sockpool.SocketPool#sizing(Endpoint)}): the arrival rate and mean hold time over the window,
+ * the share of checkouts that waited, what Erlang C ({@link ErlangC}) predicts for that share at
+ * the pool's current size, and the smallest size that keeps it at or below a target, capped by what
+ * the pool may open for the endpoint.
  *
- * <p>The current size is {@code maxPerEndpoint}: the pool opens connections on demand up to
- * it, and a checkout waits only when all of them are out. The cap is
- * {@code min(maxPerEndpoint, maxTotal)}; when the size needed is above it,
- * {@link #capBinds()} is true and {@link #warning()} says which limit to raise. Note that
- * {@code maxTotal} is shared by every endpoint.
+ * <p>The current size is {@code maxPerEndpoint}: the pool opens connections on demand up to it, and
+ * a checkout waits only when all of them are out. The cap is {@code min(maxPerEndpoint, maxTotal)};
+ * when the size needed is above it, {@link #capBinds()} is true and {@link #warning()} says which
+ * limit to raise. Note that {@code maxTotal} is shared by every endpoint.
  *
  * <p>Immutable and thread-safe.
  */
@@ -36,8 +35,8 @@ public final class LiveSizing {
   private final int needed; // -1: nothing measured, or no size up to the model's limit
   private final String warning; // null: none
 
-  private LiveSizing(Endpoint endpoint, TrafficSample sample, int currentSize, int maxTotal,
-      double target) {
+  private LiveSizing(
+      Endpoint endpoint, TrafficSample sample, int currentSize, int maxTotal, double target) {
     this.endpoint = endpoint;
     this.sample = sample;
     this.currentSize = currentSize;
@@ -66,14 +65,18 @@ public final class LiveSizing {
    * @return the sizing
    * @throws IllegalArgumentException if a value is out of range
    */
-  public static LiveSizing of(Endpoint endpoint, TrafficSample sample, int maxPerEndpoint,
-      int maxTotal, double targetWaitProbability) {
+  public static LiveSizing of(
+      Endpoint endpoint,
+      TrafficSample sample,
+      int maxPerEndpoint,
+      int maxTotal,
+      double targetWaitProbability) {
     Objects.requireNonNull(endpoint, "endpoint must not be null");
     Objects.requireNonNull(sample, "sample must not be null");
     Checks.connections(maxPerEndpoint);
     if (maxTotal < maxPerEndpoint) {
-      throw new IllegalArgumentException("maxTotal must be >= maxPerEndpoint (" + maxPerEndpoint
-          + "), but was " + maxTotal);
+      throw new IllegalArgumentException(
+          "maxTotal must be >= maxPerEndpoint (" + maxPerEndpoint + "), but was " + maxTotal);
     }
     Checks.targetWaitProbability(targetWaitProbability);
     return new LiveSizing(endpoint, sample, maxPerEndpoint, maxTotal, targetWaitProbability);
@@ -89,19 +92,32 @@ public final class LiveSizing {
 
   private String warningFor() {
     if (atCurrentSize != null && needed < 0) {
-      return "the measured load of " + fmt(atCurrentSize.offeredLoad())
+      return "the measured load of "
+          + fmt(atCurrentSize.offeredLoad())
           + " connections is beyond the model's range";
     }
     if (!capBinds()) {
       return null;
     }
-    String limit = needed > maxTotal
-        ? "maxPerEndpoint " + currentSize + " (and maxTotal " + maxTotal + ", shared by all endpoints)"
-        : "maxPerEndpoint " + currentSize;
-    return String.format(Locale.ROOT, "%s needs %d connections for at most %s %% of checkouts"
-        + " waiting (%s/s x %s us mean hold), but %s caps it at %d: raise it, or expect %s",
-        endpoint, needed, fmt(targetWaitProbability * 100), fmt(sample.ratePerSecond()),
-        fmt(sample.meanHold().orElseThrow().toNanos() / 1000.0), limit, cap(),
+    String limit =
+        needed > maxTotal
+            ? "maxPerEndpoint "
+                + currentSize
+                + " (and maxTotal "
+                + maxTotal
+                + ", shared by all endpoints)"
+            : "maxPerEndpoint " + currentSize;
+    return String.format(
+        Locale.ROOT,
+        "%s needs %d connections for at most %s %% of checkouts"
+            + " waiting (%s/s x %s us mean hold), but %s caps it at %d: raise it, or expect %s",
+        endpoint,
+        needed,
+        fmt(targetWaitProbability * 100),
+        fmt(sample.ratePerSecond()),
+        fmt(sample.meanHold().orElseThrow().toNanos() / 1000.0),
+        limit,
+        cap(),
         atCurrentSize.stable()
             ? "about " + fmt(atCurrentSize.waitProbability() * 100) + " % of checkouts to wait"
             : "the queue of waiting checkouts to grow without bound (unstable)");
@@ -111,45 +127,59 @@ public final class LiveSizing {
     return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.3g", v);
   }
 
-  /** @return the peer */
+  /**
+   * @return the peer
+   */
   public Endpoint endpoint() {
     return endpoint;
   }
 
-  /** @return the measurement behind this answer */
+  /**
+   * @return the measurement behind this answer
+   */
   public TrafficSample sample() {
     return sample;
   }
 
-  /** @return the measured arrival rate, checkouts per second (0 when nothing was measured) */
+  /**
+   * @return the measured arrival rate, checkouts per second (0 when nothing was measured)
+   */
   public double ratePerSecond() {
     return sample.ratePerSecond();
   }
 
-  /** @return the measured mean hold time, if any connection came back in the window */
+  /**
+   * @return the measured mean hold time, if any connection came back in the window
+   */
   public Optional<Duration> meanHold() {
     return sample.meanHold();
   }
 
-  /** @return the measured share of checkouts that waited, if there were checkouts */
+  /**
+   * @return the measured share of checkouts that waited, if there were checkouts
+   */
   public OptionalDouble measuredWaitProbability() {
     return sample.waitedShare();
   }
 
-  /** @return the pool's current size for the endpoint ({@code maxPerEndpoint}) */
+  /**
+   * @return the pool's current size for the endpoint ({@code maxPerEndpoint})
+   */
   public int currentSize() {
     return currentSize;
   }
 
-  /** @return the most connections the pool may open for the endpoint ({@code maxPerEndpoint}) */
+  /**
+   * @return the most connections the pool may open for the endpoint ({@code maxPerEndpoint})
+   */
   public int cap() {
     return currentSize;
   }
 
   /**
-   * @return what the model predicts at the current size for the measured rate and hold time,
-   *     if both were measured; {@link QueueEstimate#stable()} is false when the measured load
-   *     is at or above the current size
+   * @return what the model predicts at the current size for the measured rate and hold time, if
+   *     both were measured; {@link QueueEstimate#stable()} is false when the measured load is at or
+   *     above the current size
    */
   public Optional<QueueEstimate> atCurrentSize() {
     return Optional.ofNullable(atCurrentSize);
@@ -164,40 +194,66 @@ public final class LiveSizing {
         : OptionalDouble.of(atCurrentSize.waitProbability());
   }
 
-  /** @return the target share of waiting checkouts the recommendation is for */
+  /**
+   * @return the target share of waiting checkouts the recommendation is for
+   */
   public double targetWaitProbability() {
     return targetWaitProbability;
   }
 
-  /** @return the smallest size meeting the target, uncapped, if the traffic was measured */
+  /**
+   * @return the smallest size meeting the target, uncapped, if the traffic was measured
+   */
   public OptionalInt neededConnections() {
     return needed < 0 ? OptionalInt.empty() : OptionalInt.of(needed);
   }
 
-  /** @return {@link #neededConnections()} capped at {@link #cap()} */
+  /**
+   * @return {@link #neededConnections()} capped at {@link #cap()}
+   */
   public OptionalInt recommendedConnections() {
     return needed < 0 ? OptionalInt.empty() : OptionalInt.of(Math.min(needed, cap()));
   }
 
-  /** @return whether the size needed is above what the pool may open */
+  /**
+   * @return whether the size needed is above what the pool may open
+   */
   public boolean capBinds() {
     return needed > cap();
   }
 
-  /** @return why the recommendation cannot be followed as it is, if it cannot */
+  /**
+   * @return why the recommendation cannot be followed as it is, if it cannot
+   */
   public Optional<String> warning() {
     return Optional.ofNullable(warning);
   }
 
   @Override
   public String toString() {
-    return "LiveSizing{endpoint=" + endpoint + ", span=" + sample.span() + ", checkouts="
-        + sample.checkouts() + ", ratePerSecond=" + fmt(ratePerSecond()) + ", meanHoldMicros="
-        + meanHold().map(h -> fmt(h.toNanos() / 1000.0)).orElse("-") + ", measuredWait="
-        + show(measuredWaitProbability()) + ", predictedWait=" + show(predictedWaitProbability())
-        + ", currentSize=" + currentSize + ", target=" + targetWaitProbability + ", recommended="
-        + (needed < 0 ? "-" : String.valueOf(Math.min(needed, cap()))) + ", needed="
-        + (needed < 0 ? "-" : String.valueOf(needed)) + (warning == null ? "" : ", warning=" + warning)
+    return "LiveSizing{endpoint="
+        + endpoint
+        + ", span="
+        + sample.span()
+        + ", checkouts="
+        + sample.checkouts()
+        + ", ratePerSecond="
+        + fmt(ratePerSecond())
+        + ", meanHoldMicros="
+        + meanHold().map(h -> fmt(h.toNanos() / 1000.0)).orElse("-")
+        + ", measuredWait="
+        + show(measuredWaitProbability())
+        + ", predictedWait="
+        + show(predictedWaitProbability())
+        + ", currentSize="
+        + currentSize
+        + ", target="
+        + targetWaitProbability
+        + ", recommended="
+        + (needed < 0 ? "-" : String.valueOf(Math.min(needed, cap())))
+        + ", needed="
+        + (needed < 0 ? "-" : String.valueOf(needed))
+        + (warning == null ? "" : ", warning=" + warning)
         + "}";
   }
 

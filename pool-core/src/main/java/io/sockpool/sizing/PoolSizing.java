@@ -34,23 +34,27 @@ public final class PoolSizing {
    * @param latency the mean time a request holds a connection, > 0
    * @param bufferFraction headroom as a fraction, a finite number >= 0 (0.2 = 20 %)
    * @return the recommendation and its parts
-   * @throws IllegalArgumentException if an argument is out of range (the message names it and
-   *     says what is allowed), or if the size would be {@value Checks#MAX_CONNECTIONS} or more
+   * @throws IllegalArgumentException if an argument is out of range (the message names it and says
+   *     what is allowed), or if the size would be {@value Checks#MAX_CONNECTIONS} or more
    */
-  public static SizingRecommendation recommend(double ratePerSecond, Duration latency,
-      double bufferFraction) {
-    return recommend(SizingRequest.builder().ratePerSecond(ratePerSecond).latency(latency)
-        .bufferFraction(bufferFraction).build());
+  public static SizingRecommendation recommend(
+      double ratePerSecond, Duration latency, double bufferFraction) {
+    return recommend(
+        SizingRequest.builder()
+            .ratePerSecond(ratePerSecond)
+            .latency(latency)
+            .bufferFraction(bufferFraction)
+            .build());
   }
 
   /**
-   * Sizes by the rule of thumb, or with a wait-probability target by the queueing model, and
-   * checks the result against the request's cap.
+   * Sizes by the rule of thumb, or with a wait-probability target by the queueing model, and checks
+   * the result against the request's cap.
    *
    * @param request what to size for, not null
    * @return the recommendation and its parts
-   * @throws IllegalArgumentException if the request is null, or if the queueing model would
-   *     need more than {@value Checks#MAX_CONNECTIONS} connections
+   * @throws IllegalArgumentException if the request is null, or if the queueing model would need
+   *     more than {@value Checks#MAX_CONNECTIONS} connections
    */
   public static SizingRecommendation recommend(SizingRequest request) {
     if (request == null) {

@@ -8,13 +8,13 @@ import java.util.Optional;
  * A recommended pool size and how it was reached. Immutable and thread-safe; made by {@link
  * PoolSizing#recommend(SizingRequest)}.
  *
- * <p>The parts of the rule of thumb are always reported: {@link #baseConcurrency()} (Little's
- * law, {@code L = rate x latency}), {@link #buffer()} ({@code L x bufferFraction}) and {@link
+ * <p>The parts of the rule of thumb are always reported: {@link #baseConcurrency()} (Little's law,
+ * {@code L = rate x latency}), {@link #buffer()} ({@code L x bufferFraction}) and {@link
  * #ruleOfThumbConnections()} ({@code ceil(L + buffer)}). With a wait-probability target the
- * recommendation comes from the queueing model instead ({@link #model()} is {@link
- * Model#ERLANG_C}) and {@link #queueEstimate()} holds its prediction. A cap that the
- * recommendation exceeds is reported through {@link #exceedsCap()} and {@link #warning()}; the
- * recommendation itself is never lowered to fit.
+ * recommendation comes from the queueing model instead ({@link #model()} is {@link Model#ERLANG_C})
+ * and {@link #queueEstimate()} holds its prediction. A cap that the recommendation exceeds is
+ * reported through {@link #exceedsCap()} and {@link #warning()}; the recommendation itself is never
+ * lowered to fit.
  */
 public final class SizingRecommendation {
   /** Which model chose {@link #connections()}. */
@@ -45,11 +45,16 @@ public final class SizingRecommendation {
         request.exactDesignLoad().setScale(0, RoundingMode.CEILING).intValueExact();
     if (request.targetWaitProbability().isPresent()) {
       this.model = Model.ERLANG_C;
-      this.queueEstimate = ErlangC.smallestSize(request.designRatePerSecond(), request.latency(),
-          request.exactDesignLoad(), request.targetWaitProbability().getAsDouble());
+      this.queueEstimate =
+          ErlangC.smallestSize(
+              request.designRatePerSecond(),
+              request.latency(),
+              request.exactDesignLoad(),
+              request.targetWaitProbability().getAsDouble());
       this.connections = queueEstimate.connections();
-      this.queueEstimateAtNominalRate = ErlangC.estimate(request.ratePerSecond(),
-          request.latency(), baseConcurrency, connections);
+      this.queueEstimateAtNominalRate =
+          ErlangC.estimate(
+              request.ratePerSecond(), request.latency(), baseConcurrency, connections);
     } else {
       this.model = Model.RULE_OF_THUMB;
       this.queueEstimate = null;
@@ -58,17 +63,23 @@ public final class SizingRecommendation {
     }
   }
 
-  /** @return what was asked for */
+  /**
+   * @return what was asked for
+   */
   public SizingRequest request() {
     return request;
   }
 
-  /** @return the model that chose {@link #connections()} */
+  /**
+   * @return the model that chose {@link #connections()}
+   */
   public Model model() {
     return model;
   }
 
-  /** @return the recommended pool size (per instance), >= 1 */
+  /**
+   * @return the recommended pool size (per instance), >= 1
+   */
   public int connections() {
     return connections;
   }
@@ -81,17 +92,23 @@ public final class SizingRecommendation {
     return baseConcurrency;
   }
 
-  /** @return the headroom {@code baseConcurrency x bufferFraction}, in connections */
+  /**
+   * @return the headroom {@code baseConcurrency x bufferFraction}, in connections
+   */
   public double buffer() {
     return buffer;
   }
 
-  /** @return {@code baseConcurrency + buffer}: the load the pool is sized for, in connections */
+  /**
+   * @return {@code baseConcurrency + buffer}: the load the pool is sized for, in connections
+   */
   public double designLoad() {
     return designLoad;
   }
 
-  /** @return {@code ceil(designLoad)}, at least 1: the rule of thumb's size */
+  /**
+   * @return {@code ceil(designLoad)}, at least 1: the rule of thumb's size
+   */
   public int ruleOfThumbConnections() {
     return ruleOfThumbConnections;
   }
@@ -113,47 +130,71 @@ public final class SizingRecommendation {
     return Optional.ofNullable(queueEstimateAtNominalRate);
   }
 
-  /** @return the cap the recommendation was checked against, if any */
+  /**
+   * @return the cap the recommendation was checked against, if any
+   */
   public Optional<ConnectionCap> cap() {
     return request.cap();
   }
 
-  /** @return whether a cap was given and {@link #connections()} is above its per-instance max */
+  /**
+   * @return whether a cap was given and {@link #connections()} is above its per-instance max
+   */
   public boolean exceedsCap() {
     return request.cap().map(c -> c.isExceededBy(connections)).orElse(false);
   }
 
   /**
-   * @return when {@link #exceedsCap()}: a sentence with the numbers and what to change;
-   *     otherwise empty
+   * @return when {@link #exceedsCap()}: a sentence with the numbers and what to change; otherwise
+   *     empty
    */
   public Optional<String> warning() {
     if (!exceedsCap()) {
       return Optional.empty();
     }
     ConnectionCap cap = request.cap().orElseThrow();
-    return Optional.of(String.format(Locale.ROOT,
-        "the recommended %d connections per instance exceed the per-instance maximum of %d"
-            + " (serverMaxConnections %d / instances %d): at %d instances x %d connections the"
-            + " server would refuse connections; raise the server's limit, run fewer instances"
-            + " or shorten the time a connection is held",
-        connections, cap.perInstanceMax(), cap.serverMaxConnections(), cap.instances(),
-        cap.instances(), connections));
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "the recommended %d connections per instance exceed the per-instance maximum of %d"
+                + " (serverMaxConnections %d / instances %d): at %d instances x %d connections the"
+                + " server would refuse connections; raise the server's limit, run fewer instances"
+                + " or shorten the time a connection is held",
+            connections,
+            cap.perInstanceMax(),
+            cap.serverMaxConnections(),
+            cap.instances(),
+            cap.instances(),
+            connections));
   }
 
   @Override
   public String toString() {
-    StringBuilder s = new StringBuilder("SizingRecommendation{connections=").append(connections)
-        .append(", model=").append(model)
-        .append(", baseConcurrency=").append(baseConcurrency)
-        .append(", buffer=").append(buffer)
-        .append(", ruleOfThumbConnections=").append(ruleOfThumbConnections);
+    StringBuilder s =
+        new StringBuilder("SizingRecommendation{connections=")
+            .append(connections)
+            .append(", model=")
+            .append(model)
+            .append(", baseConcurrency=")
+            .append(baseConcurrency)
+            .append(", buffer=")
+            .append(buffer)
+            .append(", ruleOfThumbConnections=")
+            .append(ruleOfThumbConnections);
     if (queueEstimate != null) {
-      s.append(", waitProbability=").append(queueEstimate.waitProbability())
-          .append(", meanWaitMillis=").append(queueEstimate.meanWaitMillis());
+      s.append(", waitProbability=")
+          .append(queueEstimate.waitProbability())
+          .append(", meanWaitMillis=")
+          .append(queueEstimate.meanWaitMillis());
     }
-    request.cap().ifPresent(c -> s.append(", perInstanceMax=").append(c.perInstanceMax())
-        .append(", exceedsCap=").append(exceedsCap()));
+    request
+        .cap()
+        .ifPresent(
+            c ->
+                s.append(", perInstanceMax=")
+                    .append(c.perInstanceMax())
+                    .append(", exceedsCap=")
+                    .append(exceedsCap()));
     return s.append(", request=").append(request).append('}').toString();
   }
 }

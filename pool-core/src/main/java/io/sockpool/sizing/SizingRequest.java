@@ -7,13 +7,13 @@ import java.util.OptionalDouble;
 
 /**
  * What to size a pool for: the load, the headroom, and optionally a wait-probability target
- * (switching to the queueing model) and a server-side connection cap. Immutable and
- * thread-safe; made by {@link #builder()}, whose setters check each value at once.
+ * (switching to the queueing model) and a server-side connection cap. Immutable and thread-safe;
+ * made by {@link #builder()}, whose setters check each value at once.
  *
  * <p>The buffer is headroom on the load: the pool is sized for {@link #designRatePerSecond()}
- * {@code = ratePerSecond x (1 + bufferFraction)}. For the rule of thumb that is the same as
- * adding {@code bufferFraction} of the base concurrency to the pool; with a wait-probability
- * target, the target holds at the buffered rate (and is beaten at the nominal rate).
+ * {@code = ratePerSecond x (1 + bufferFraction)}. For the rule of thumb that is the same as adding
+ * {@code bufferFraction} of the base concurrency to the pool; with a wait-probability target, the
+ * target holds at the buffered rate (and is beaten at the nominal rate).
  */
 public final class SizingRequest {
   private final double ratePerSecond;
@@ -30,65 +30,93 @@ public final class SizingRequest {
     cap = b.cap;
   }
 
-  /** @return a builder; rate and latency are required, everything else optional */
+  /**
+   * @return a builder; rate and latency are required, everything else optional
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return the arrival rate of requests (checkouts), per second */
+  /**
+   * @return the arrival rate of requests (checkouts), per second
+   */
   public double ratePerSecond() {
     return ratePerSecond;
   }
 
-  /** @return the mean time a request holds a connection */
+  /**
+   * @return the mean time a request holds a connection
+   */
   public Duration latency() {
     return latency;
   }
 
-  /** @return the headroom on the load, as a fraction (0.2 = 20 %) */
+  /**
+   * @return the headroom on the load, as a fraction (0.2 = 20 %)
+   */
   public double bufferFraction() {
     return bufferFraction;
   }
 
-  /** @return the wait-probability target, if the queueing model was asked for */
+  /**
+   * @return the wait-probability target, if the queueing model was asked for
+   */
   public OptionalDouble targetWaitProbability() {
     return Double.isNaN(targetWaitProbability)
         ? OptionalDouble.empty()
         : OptionalDouble.of(targetWaitProbability);
   }
 
-  /** @return the server-side connection cap, if one was given */
+  /**
+   * @return the server-side connection cap, if one was given
+   */
   public Optional<ConnectionCap> cap() {
     return Optional.ofNullable(cap);
   }
 
-  /** @return {@code ratePerSecond x (1 + bufferFraction)}: the rate the pool is sized for */
+  /**
+   * @return {@code ratePerSecond x (1 + bufferFraction)}: the rate the pool is sized for
+   */
   public double designRatePerSecond() {
     return Checks.decimal(ratePerSecond)
-        .multiply(BigDecimal.ONE.add(Checks.decimal(bufferFraction))).doubleValue();
+        .multiply(BigDecimal.ONE.add(Checks.decimal(bufferFraction)))
+        .doubleValue();
   }
 
-  /** @return {@code ratePerSecond x latency}, exactly, from the decimal forms of the values */
+  /**
+   * @return {@code ratePerSecond x latency}, exactly, from the decimal forms of the values
+   */
   BigDecimal exactBaseConcurrency() {
     return Checks.offeredLoad(ratePerSecond, latency);
   }
 
-  /** @return {@code ratePerSecond x latency x bufferFraction}, exactly */
+  /**
+   * @return {@code ratePerSecond x latency x bufferFraction}, exactly
+   */
   BigDecimal exactBuffer() {
     return exactBaseConcurrency().multiply(Checks.decimal(bufferFraction));
   }
 
-  /** @return {@code ratePerSecond x latency x (1 + bufferFraction)}, exactly */
+  /**
+   * @return {@code ratePerSecond x latency x (1 + bufferFraction)}, exactly
+   */
   BigDecimal exactDesignLoad() {
     return exactBaseConcurrency().add(exactBuffer());
   }
 
   @Override
   public String toString() {
-    return "SizingRequest{ratePerSecond=" + ratePerSecond + ", latency=" + latency
-        + ", bufferFraction=" + bufferFraction + ", targetWaitProbability="
-        + (Double.isNaN(targetWaitProbability) ? "none" : targetWaitProbability) + ", cap="
-        + (cap == null ? "none" : cap) + "}";
+    return "SizingRequest{ratePerSecond="
+        + ratePerSecond
+        + ", latency="
+        + latency
+        + ", bufferFraction="
+        + bufferFraction
+        + ", targetWaitProbability="
+        + (Double.isNaN(targetWaitProbability) ? "none" : targetWaitProbability)
+        + ", cap="
+        + (cap == null ? "none" : cap)
+        + "}";
   }
 
   /** Builds a {@link SizingRequest}; each setter checks its value at once. Not thread-safe. */
@@ -123,8 +151,7 @@ public final class SizingRequest {
     }
 
     /**
-     * @param value headroom on the load as a fraction, a finite number >= 0 (0.2 = 20 %);
-     *     default 0
+     * @param value headroom on the load as a fraction, a finite number >= 0 (0.2 = 20 %); default 0
      * @return this builder
      * @throws IllegalArgumentException if the value is NaN, infinite or negative
      */
@@ -134,8 +161,8 @@ public final class SizingRequest {
     }
 
     /**
-     * Switches to the queueing model: the pool size becomes the smallest whose probability that
-     * a checkout waits is at most this, at the buffered rate. Default: none (rule of thumb).
+     * Switches to the queueing model: the pool size becomes the smallest whose probability that a
+     * checkout waits is at most this, at the buffered rate. Default: none (rule of thumb).
      *
      * @param value the target, > 0 and &lt; 1 (0.01 = at most 1 % of checkouts wait)
      * @return this builder
@@ -147,8 +174,8 @@ public final class SizingRequest {
     }
 
     /**
-     * Checks the recommendation against a server-side limit shared by several instances.
-     * Default: no cap.
+     * Checks the recommendation against a server-side limit shared by several instances. Default:
+     * no cap.
      *
      * @param serverMaxConnections the server's limit, all clients together, >= 1
      * @param instances application instances sharing it, 1 to serverMaxConnections
@@ -171,9 +198,9 @@ public final class SizingRequest {
 
     /**
      * @return the request
-     * @throws IllegalArgumentException if the rate or latency was not set, or if the buffered
-     *     load {@code ratePerSecond x latency x (1 + bufferFraction)} is
-     *     {@value Checks#MAX_CONNECTIONS} connections or more
+     * @throws IllegalArgumentException if the rate or latency was not set, or if the buffered load
+     *     {@code ratePerSecond x latency x (1 + bufferFraction)} is {@value Checks#MAX_CONNECTIONS}
+     *     connections or more
      */
     public SizingRequest build() {
       if (Double.isNaN(ratePerSecond)) {
@@ -188,10 +215,19 @@ public final class SizingRequest {
       SizingRequest request = new SizingRequest(this);
       BigDecimal load = request.exactDesignLoad();
       if (load.compareTo(BigDecimal.valueOf(Checks.MAX_CONNECTIONS)) >= 0) {
-        throw new IllegalArgumentException("ratePerSecond x latency x (1 + bufferFraction) must"
-            + " be below " + Checks.MAX_CONNECTIONS + " connections, but was "
-            + Checks.show(load) + " (ratePerSecond " + ratePerSecond
-            + ", latency " + latency + ", bufferFraction " + bufferFraction + ")");
+        throw new IllegalArgumentException(
+            "ratePerSecond x latency x (1 + bufferFraction) must"
+                + " be below "
+                + Checks.MAX_CONNECTIONS
+                + " connections, but was "
+                + Checks.show(load)
+                + " (ratePerSecond "
+                + ratePerSecond
+                + ", latency "
+                + latency
+                + ", bufferFraction "
+                + bufferFraction
+                + ")");
       }
       return request;
     }

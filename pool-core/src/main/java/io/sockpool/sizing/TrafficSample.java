@@ -14,7 +14,8 @@ import java.util.OptionalDouble;
  * @param returns connections that came back
  * @param held the total time those connections were held (checkout to return)
  */
-public record TrafficSample(Duration span, long checkouts, long waited, long returns, Duration held) {
+public record TrafficSample(
+    Duration span, long checkouts, long waited, long returns, Duration held) {
   /** Nothing measured. */
   public static final TrafficSample EMPTY =
       new TrafficSample(Duration.ZERO, 0, 0, 0, Duration.ZERO);
@@ -24,23 +25,35 @@ public record TrafficSample(Duration span, long checkouts, long waited, long ret
     Objects.requireNonNull(span, "span must not be null");
     Objects.requireNonNull(held, "held must not be null");
     if (span.isNegative() || held.isNegative() || checkouts < 0 || waited < 0 || returns < 0) {
-      throw new IllegalArgumentException("no value may be negative, but was span=" + span
-          + ", checkouts=" + checkouts + ", waited=" + waited + ", returns=" + returns
-          + ", held=" + held);
+      throw new IllegalArgumentException(
+          "no value may be negative, but was span="
+              + span
+              + ", checkouts="
+              + checkouts
+              + ", waited="
+              + waited
+              + ", returns="
+              + returns
+              + ", held="
+              + held);
     }
     if (waited > checkouts) {
-      throw new IllegalArgumentException("waited must be <= checkouts (" + checkouts
-          + "), but was " + waited);
+      throw new IllegalArgumentException(
+          "waited must be <= checkouts (" + checkouts + "), but was " + waited);
     }
   }
 
-  /** @return checkouts per second over the span; 0 when the span is empty */
+  /**
+   * @return checkouts per second over the span; 0 when the span is empty
+   */
   public double ratePerSecond() {
     long nanos = span.toNanos();
     return nanos <= 0 ? 0 : checkouts * 1e9 / nanos;
   }
 
-  /** @return the mean time a connection was held, if any came back (at least 1 ns) */
+  /**
+   * @return the mean time a connection was held, if any came back (at least 1 ns)
+   */
   public Optional<Duration> meanHold() {
     if (returns == 0) {
       return Optional.empty();
@@ -48,7 +61,9 @@ public record TrafficSample(Duration span, long checkouts, long waited, long ret
     return Optional.of(Duration.ofNanos(Math.max(1, held.toNanos() / returns)));
   }
 
-  /** @return the share of checkouts that waited, if there were any checkouts */
+  /**
+   * @return the share of checkouts that waited, if there were any checkouts
+   */
   public OptionalDouble waitedShare() {
     return checkouts == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) waited / checkouts);
   }

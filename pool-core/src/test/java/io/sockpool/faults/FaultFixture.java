@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
-import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.testkit.FakePeer;
@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One fault case's world: an upstream {@link FakePeer}, proxies in front of it on the
- * Toxiproxy (the embedded pool-testkit server, or the one named by TOXIPROXY_URL) and one pool.
- * {@link #assertNoLeaks()} closes it all in order and checks that nothing was left behind;
- * {@link #close()} tears down quietly after a failure.
+ * One fault case's world: an upstream {@link FakePeer}, proxies in front of it on the Toxiproxy
+ * (the embedded pool-testkit server, or the one named by TOXIPROXY_URL) and one pool. {@link
+ * #assertNoLeaks()} closes it all in order and checks that nothing was left behind; {@link
+ * #close()} tears down quietly after a failure.
  */
 final class FaultFixture implements AutoCloseable {
   private final ToxiproxyExtension toxiproxy;
@@ -70,7 +70,9 @@ final class FaultFixture implements AutoCloseable {
     return p;
   }
 
-  /** @return the endpoint a pool uses to reach {@code proxy} */
+  /**
+   * @return the endpoint a pool uses to reach {@code proxy}
+   */
   Endpoint endpoint(Proxy proxy) {
     return Endpoint.of(toxiproxy.host(), port(proxy));
   }
@@ -90,11 +92,11 @@ final class FaultFixture implements AutoCloseable {
   }
 
   /**
-   * Closes the pool, the proxies and the upstream, and asserts: the pool's stats balance
-   * (created == destroyed, nothing active or idle) in total and per endpoint; no socket of this
-   * process is still connected to a proxy; no thread named after the pool is alive; the
-   * upstream has no connection open; the open file descriptors are back to the baseline taken
-   * before anything was started.
+   * Closes the pool, the proxies and the upstream, and asserts: the pool's stats balance (created
+   * == destroyed, nothing active or idle) in total and per endpoint; no socket of this process is
+   * still connected to a proxy; no thread named after the pool is alive; the upstream has no
+   * connection open; the open file descriptors are back to the baseline taken before anything was
+   * started.
    */
   void assertNoLeaks() throws IOException, InterruptedException {
     finished = true;
@@ -103,13 +105,17 @@ final class FaultFixture implements AutoCloseable {
       EndpointStats s = pool.stats(endpoint(p));
       int sockets = LeakCheck.ownSocketsTo(port(p));
       if (sockets >= 0) {
-        assertEquals(s.created() - s.destroyedTotal(), sockets,
+        assertEquals(
+            s.created() - s.destroyedTotal(),
+            sockets,
             "sockets of this process connected to proxy " + p.getName() + " vs the pool's " + s);
       }
     }
     pool.close();
     EndpointStats total = pool.stats().total();
-    assertEquals(total.created(), total.destroyedTotal(),
+    assertEquals(
+        total.created(),
+        total.destroyedTotal(),
         "every connection created was destroyed after close: " + total);
     assertEquals(0, total.active(), "no connection active after close: " + total);
     assertEquals(0, total.idle(), "no connection idle after close: " + total);
@@ -118,8 +124,12 @@ final class FaultFixture implements AutoCloseable {
     }
     for (Proxy p : proxies) {
       int left = LeakCheck.ownSocketsTo(port(p));
-      assertTrue(left <= 0, left + " socket(s) of this process still connected to proxy "
-          + p.getName() + " after close");
+      assertTrue(
+          left <= 0,
+          left
+              + " socket(s) of this process still connected to proxy "
+              + p.getName()
+              + " after close");
     }
     List<String> threads = ProcessResources.threadsNamed(poolName + "-");
     assertTrue(threads.isEmpty(), "threads of pool " + poolName + " left after close: " + threads);
@@ -127,16 +137,31 @@ final class FaultFixture implements AutoCloseable {
     for (Proxy p : proxies) {
       p.delete();
     }
-    assertTrue(upstream.awaitOpenAtMost(0, Duration.ofSeconds(5)),
+    assertTrue(
+        upstream.awaitOpenAtMost(0, Duration.ofSeconds(5)),
         "the upstream still has " + upstream.open() + " connection(s) open after the pool closed");
     upstream.close();
     if (fdBaseline >= 0) {
       long fds = LeakCheck.awaitFdsAtMost(fdBaseline, Duration.ofSeconds(8));
-      assertTrue(fds <= fdBaseline, "open file descriptors " + fds + " > baseline " + fdBaseline
-          + ": before " + fdKindsBefore + ", after " + LeakCheck.fdKinds());
+      assertTrue(
+          fds <= fdBaseline,
+          "open file descriptors "
+              + fds
+              + " > baseline "
+              + fdBaseline
+              + ": before "
+              + fdKindsBefore
+              + ", after "
+              + LeakCheck.fdKinds());
     }
-    FaultKit.report(poolName, "leak check passed: created=%d destroyed=%d %s, fds %d <= baseline %d",
-        total.created(), total.destroyedTotal(), destroyedByReason(total), LeakCheck.openFds(), fdBaseline);
+    FaultKit.report(
+        poolName,
+        "leak check passed: created=%d destroyed=%d %s, fds %d <= baseline %d",
+        total.created(),
+        total.destroyedTotal(),
+        destroyedByReason(total),
+        LeakCheck.openFds(),
+        fdBaseline);
   }
 
   static String destroyedByReason(EndpointStats s) {

@@ -29,16 +29,15 @@ final class FaultKit {
   /** How long an open breaker stays open before it lets probes through. */
   static final Duration BREAKER_OPEN = Duration.ofSeconds(1);
 
-  private FaultKit() {
-  }
+  private FaultKit() {}
 
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
-   * The breaker of every fault pool: a count window of 4 calls, judged from 2 calls on, opens
-   * at 50 % failures, stays open {@link #BREAKER_OPEN}, lets 2 probes through half-open.
+   * The breaker of every fault pool: a count window of 4 calls, judged from 2 calls on, opens at 50
+   * % failures, stays open {@link #BREAKER_OPEN}, lets 2 probes through half-open.
    */
   static CircuitBreakerConfig breaker() {
     return CircuitBreakerConfig.custom()
@@ -52,8 +51,8 @@ final class FaultKit {
   }
 
   /**
-   * The base configuration of the fault pools: the PING validator with a 250 ms validation
-   * timeout, 1 s checkout deadline, 500 ms connect timeout, the {@link #breaker()}.
+   * The base configuration of the fault pools: the PING validator with a 250 ms validation timeout,
+   * 1 s checkout deadline, 500 ms connect timeout, the {@link #breaker()}.
    */
   static PoolConfig.Builder config() {
     return PoolConfig.builder()
@@ -85,8 +84,8 @@ final class FaultKit {
   /**
    * Sends {@code ECHO token} and reads exactly the reply to that token.
    *
-   * @throws CrossedReplyException if the bytes read are not this token's reply (another
-   *     borrower's late reply, or a reply cut short): data crossed between borrowers
+   * @throws CrossedReplyException if the bytes read are not this token's reply (another borrower's
+   *     late reply, or a reply cut short): data crossed between borrowers
    * @throws IOException if the connection failed or timed out
    */
   static void echo(Connection c, String token, Duration timeout) throws IOException {
@@ -96,8 +95,12 @@ final class FaultKit {
     ByteBuffer reply = ByteBuffer.allocate(expected.length);
     c.readFully(reply, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
     if (!Arrays.equals(expected, reply.array())) {
-      throw new CrossedReplyException("sent ECHO " + token + " but read '"
-          + printable(new String(reply.array(), StandardCharsets.US_ASCII)) + "'");
+      throw new CrossedReplyException(
+          "sent ECHO "
+              + token
+              + " but read '"
+              + printable(new String(reply.array(), StandardCharsets.US_ASCII))
+              + "'");
     }
     c.exchangeComplete();
   }

@@ -1,7 +1,7 @@
 package io.sockpool.faults;
 
-import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.SocketPool;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,14 +10,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Samples the pool's stats about once a millisecond while {@code running} and records every
- * sample that breaks a limit: per endpoint, connections held (created - destroyed) at most
- * maxPerEndpoint; in total, held connections at most maxTotal. Held is exact in a snapshot:
- * created is read before destroyed, so it never overstates. Two gauges are only recorded, not
- * checked, because they are no exact bound: active and idle are read one after the other (a
- * connection returned in between counts in both), and the waiting gauge includes callers that
- * are being turned away at that instant (it is incremented before the maxWaitersPerEndpoint
- * check and decremented on rejection).
+ * Samples the pool's stats about once a millisecond while {@code running} and records every sample
+ * that breaks a limit: per endpoint, connections held (created - destroyed) at most maxPerEndpoint;
+ * in total, held connections at most maxTotal. Held is exact in a snapshot: created is read before
+ * destroyed, so it never overstates. Two gauges are only recorded, not checked, because they are no
+ * exact bound: active and idle are read one after the other (a connection returned in between
+ * counts in both), and the waiting gauge includes callers that are being turned away at that
+ * instant (it is incremented before the maxWaitersPerEndpoint check and decremented on rejection).
  */
 final class InvariantSampler implements Runnable {
   private static final int MAX_RECORDED = 100;
@@ -34,7 +33,8 @@ final class InvariantSampler implements Runnable {
   private volatile long maxWaiting;
   private volatile long maxStallNanos;
 
-  InvariantSampler(SocketPool pool, List<Endpoint> endpoints, int maxPerEndpoint, AtomicBoolean running) {
+  InvariantSampler(
+      SocketPool pool, List<Endpoint> endpoints, int maxPerEndpoint, AtomicBoolean running) {
     this.pool = pool;
     this.endpoints = List.copyOf(endpoints);
     this.maxPerEndpoint = maxPerEndpoint;
@@ -95,7 +95,9 @@ final class InvariantSampler implements Runnable {
     return maxWaiting;
   }
 
-  /** @return the longest this thread woke up late from a 1 ms park (scheduling, GC) */
+  /**
+   * @return the longest this thread woke up late from a 1 ms park (scheduling, GC)
+   */
   long maxStallNanos() {
     return maxStallNanos;
   }

@@ -15,26 +15,31 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * What a fault test compares before and after: this process's open file descriptors (Linux
- * {@code /proc/self/fd}), its TCP sockets to a given port (matched through the socket inodes in
- * {@code /proc/net/tcp} and {@code tcp6}) and its live threads by name prefix. Where /proc is
- * missing the fd and socket checks report -1 and are skipped by the callers.
+ * What a fault test compares before and after: this process's open file descriptors (Linux {@code
+ * /proc/self/fd}), its TCP sockets to a given port (matched through the socket inodes in {@code
+ * /proc/net/tcp} and {@code tcp6}) and its live threads by name prefix. Where /proc is missing the
+ * fd and socket checks report -1 and are skipped by the callers.
  */
 final class LeakCheck {
-  private LeakCheck() {
-  }
+  private LeakCheck() {}
 
-  /** @return whether /proc/self/fd is there to count */
+  /**
+   * @return whether /proc/self/fd is there to count
+   */
   static boolean procAvailable() {
     return Files.isDirectory(Path.of("/proc/self/fd"));
   }
 
-  /** @return open file descriptors of this process, or -1 without /proc */
+  /**
+   * @return open file descriptors of this process, or -1 without /proc
+   */
   static long openFds() {
     return fdKinds().values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** @return open file descriptors by kind (socket, anon_inode:[eventpoll], pipe, file ...) */
+  /**
+   * @return open file descriptors by kind (socket, anon_inode:[eventpoll], pipe, file ...)
+   */
   static Map<String, Long> fdKinds() {
     Map<String, Long> kinds = new TreeMap<>();
     if (!procAvailable()) {
@@ -50,10 +55,12 @@ final class LeakCheck {
         } catch (IOException e) {
           continue;
         }
-        String kind = target.startsWith("socket:") ? "socket"
-            : target.startsWith("pipe:") ? "pipe"
-            : target.startsWith("anon_inode:") ? target
-            : "file";
+        String kind =
+            target.startsWith("socket:")
+                ? "socket"
+                : target.startsWith("pipe:")
+                    ? "pipe"
+                    : target.startsWith("anon_inode:") ? target : "file";
         kinds.merge(kind, 1L, Long::sum);
       }
     } catch (IOException e) {
@@ -63,8 +70,8 @@ final class LeakCheck {
   }
 
   /**
-   * Counts this process's TCP sockets (not listeners) whose remote port is {@code port}: for
-   * a proxy's listen port, the pool's client connections to it.
+   * Counts this process's TCP sockets (not listeners) whose remote port is {@code port}: for a
+   * proxy's listen port, the pool's client connections to it.
    *
    * @return the count, or -1 without /proc
    */

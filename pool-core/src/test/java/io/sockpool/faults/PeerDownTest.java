@@ -33,20 +33,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The peer dies (proxy disabled: open connections closed, new connects refused) and comes back. */
 class PeerDownTest {
-  @RegisterExtension
-  static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
+  @RegisterExtension static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
 
   private static final int IDLE = 4;
   private static final int FAST_FAIL_SAMPLES = 200;
 
   @Test
   @Timeout(30)
-  void deadPeerIsNeverHandedOutFailsFastOnceOpenAndServesAgainAfterTheWaitDuration(ToxiproxyClient client)
-      throws Exception {
+  void deadPeerIsNeverHandedOutFailsFastOnceOpenAndServesAgainAfterTheWaitDuration(
+      ToxiproxyClient client) throws Exception {
     try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, "faults-peer-down")) {
       Proxy proxy = f.proxy("peer-down");
       Endpoint ep = f.endpoint(proxy);
-      SocketPool pool = f.pool(FaultKit.config().maxPerEndpoint(IDLE).validationWindow(Duration.ZERO));
+      SocketPool pool =
+          f.pool(FaultKit.config().maxPerEndpoint(IDLE).validationWindow(Duration.ZERO));
 
       assertEquals(IDLE, pool.warmUp(ep, IDLE), "warm-up opens every connection");
       assertEquals(IDLE, pool.stats(ep).idle());
@@ -61,14 +61,16 @@ class PeerDownTest {
       List<String> failures = new ArrayList<>();
       EndpointUnavailableException open = null;
       while (open == null) {
-        assertTrue(++attempts <= 10, "the breaker opened within 10 checkouts; failures: " + failures);
+        assertTrue(
+            ++attempts <= 10, "the breaker opened within 10 checkouts; failures: " + failures);
         long start = System.nanoTime();
         try (PooledConnection c = pool.checkout(ep, Duration.ofSeconds(1))) {
           fail("checkout " + attempts + " handed out a connection to a dead peer: " + c);
         } catch (EndpointUnavailableException e) {
           open = e;
         } catch (CheckoutException e) {
-          assertTrue(e.getCause() instanceof ConnectException, "a refused connect is the cause: " + e);
+          assertTrue(
+              e.getCause() instanceof ConnectException, "a refused connect is the cause: " + e);
           assertTrue(millisSince(start) < 1000 + MARGIN.toMillis(), "within the deadline: " + e);
           failures.add(e.getClass().getSimpleName() + " after " + millisSince(start) + " ms");
         }
@@ -76,12 +78,16 @@ class PeerDownTest {
       long openAfterMillis = millisSince(downAt);
       CircuitBreaker breaker = pool.circuitBreakers().circuitBreaker(ep.toString());
       assertEquals(CircuitBreaker.State.OPEN, breaker.getState());
-      assertEquals(IDLE, pool.stats(ep).destroyed(DestroyReason.VALIDATION),
+      assertEquals(
+          IDLE,
+          pool.stats(ep).destroyed(DestroyReason.VALIDATION),
           "each dead idle connection was noticed and destroyed: " + pool.stats(ep));
       assertEquals(0, pool.stats(ep).checkouts(), "no checkout succeeded while the peer was down");
-      assertTrue(open.getMessage().contains(ep.toString()) && open.getMessage().contains("unavailable"),
+      assertTrue(
+          open.getMessage().contains(ep.toString()) && open.getMessage().contains("unavailable"),
           "the exception names the endpoint and says it is unavailable: " + open.getMessage());
-      assertTrue(open.retryAfter().isAfter(Instant.now()), "it says when the next probe is allowed");
+      assertTrue(
+          open.retryAfter().isAfter(Instant.now()), "it says when the next probe is allowed");
 
       // While open: fail at once, no network.
       List<Long> nanos = new ArrayList<>();
@@ -100,9 +106,18 @@ class PeerDownTest {
       long under10ms = nanos.stream().filter(n -> n < TimeUnit.MILLISECONDS.toNanos(10)).count();
       // 10 ms is the bound. On 2 shared cores a thread can lose its core for longer
       // than that now and then, so 99 % must make it and none may take 100 ms.
-      assertTrue(under10ms >= FAST_FAIL_SAMPLES * 99 / 100, under10ms + " of " + FAST_FAIL_SAMPLES
-          + " checkouts failed in under 10 ms (p50 " + millis(p50) + " ms, max " + millis(max) + " ms)");
-      assertTrue(max < TimeUnit.MILLISECONDS.toNanos(100), "slowest fast failure " + millis(max) + " ms");
+      assertTrue(
+          under10ms >= FAST_FAIL_SAMPLES * 99 / 100,
+          under10ms
+              + " of "
+              + FAST_FAIL_SAMPLES
+              + " checkouts failed in under 10 ms (p50 "
+              + millis(p50)
+              + " ms, max "
+              + millis(max)
+              + " ms)");
+      assertTrue(
+          max < TimeUnit.MILLISECONDS.toNanos(100), "slowest fast failure " + millis(max) + " ms");
 
       // The peer comes back: served within the breaker's wait duration + 1 s.
       proxy.enable();
@@ -116,13 +131,18 @@ class PeerDownTest {
           retries++;
           FaultKit.backOffUntil(e.retryAfter());
         }
-        assertTrue(millisSince(upAt) < BREAKER_OPEN.toMillis() + 1000 + MARGIN.toMillis(),
+        assertTrue(
+            millisSince(upAt) < BREAKER_OPEN.toMillis() + 1000 + MARGIN.toMillis(),
             "served again within the breaker's wait duration + 1 s (+ margin)");
       }
       long servedAfterMillis = millisSince(upAt);
-      assertTrue(servedAfterMillis < BREAKER_OPEN.toMillis() + 1000,
-          "served " + servedAfterMillis + " ms after the peer came back; bound: breaker wait "
-              + BREAKER_OPEN.toMillis() + " ms + 1 s");
+      assertTrue(
+          servedAfterMillis < BREAKER_OPEN.toMillis() + 1000,
+          "served "
+              + servedAfterMillis
+              + " ms after the peer came back; bound: breaker wait "
+              + BREAKER_OPEN.toMillis()
+              + " ms + 1 s");
       for (int i = 0; i < 3; i++) {
         try (PooledConnection c = pool.checkout(ep, Duration.ofSeconds(1))) {
           ping(c, Duration.ofSeconds(1));
@@ -130,13 +150,28 @@ class PeerDownTest {
       }
       assertEquals(CircuitBreaker.State.CLOSED, breaker.getState(), "the breaker closed again");
 
-      report("peer-down", "breaker open %d ms after the peer died, after %d failed checkouts %s; "
-          + "%d idle connections destroyed (VALIDATION), 0 handed out", openAfterMillis, attempts - 1,
-          failures, IDLE);
-      report("peer-down", "open breaker: %d checkouts, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %d under 10 ms",
-          FAST_FAIL_SAMPLES, millis(p50), millis(p99), millis(max), under10ms);
-      report("peer-down", "served %d ms after the peer came back (breaker wait %d ms, %d rejected retries)",
-          servedAfterMillis, BREAKER_OPEN.toMillis(), retries);
+      report(
+          "peer-down",
+          "breaker open %d ms after the peer died, after %d failed checkouts %s; "
+              + "%d idle connections destroyed (VALIDATION), 0 handed out",
+          openAfterMillis,
+          attempts - 1,
+          failures,
+          IDLE);
+      report(
+          "peer-down",
+          "open breaker: %d checkouts, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %d under 10 ms",
+          FAST_FAIL_SAMPLES,
+          millis(p50),
+          millis(p99),
+          millis(max),
+          under10ms);
+      report(
+          "peer-down",
+          "served %d ms after the peer came back (breaker wait %d ms, %d rejected retries)",
+          servedAfterMillis,
+          BREAKER_OPEN.toMillis(),
+          retries);
       f.assertNoLeaks();
     }
   }

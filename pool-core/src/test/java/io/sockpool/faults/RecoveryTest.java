@@ -12,8 +12,8 @@ import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.CheckoutException;
-import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
@@ -38,36 +38,49 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * 64 callers want connections while the peer is down; when it comes back, all of them are
- * served and the pool never holds more than maxPerEndpoint connections (no connect storm).
+ * 64 callers want connections while the peer is down; when it comes back, all of them are served
+ * and the pool never holds more than maxPerEndpoint connections (no connect storm).
  */
 class RecoveryTest {
-  @RegisterExtension
-  static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
+  @RegisterExtension static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
 
   private static final int THREADS = 64;
   private static final int MAX_PER_ENDPOINT = 8;
   private static final Duration DEADLINE = Duration.ofSeconds(1);
+
   /** How long each served caller holds its connection: 64 callers share 8 connections. */
   private static final long HOLD_MILLIS = 10;
-  /** How long the peer stays down after every caller has failed once: longer than the breaker's wait. */
+
+  /**
+   * How long the peer stays down after every caller has failed once: longer than the breaker's
+   * wait.
+   */
   private static final Duration OUTAGE = BREAKER_OPEN.multipliedBy(3).dividedBy(2);
 
   @Test
   @Timeout(60)
-  void allWaitingCallersAreServedOnRecoveryWithoutOpeningMoreThanMaxPerEndpoint(ToxiproxyClient client)
-      throws Exception {
+  void allWaitingCallersAreServedOnRecoveryWithoutOpeningMoreThanMaxPerEndpoint(
+      ToxiproxyClient client) throws Exception {
     try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, "faults-recovery")) {
       FakePeer peer = f.upstream();
       Proxy proxy = f.proxy("recovery");
       Endpoint ep = f.endpoint(proxy);
-      SocketPool pool = f.pool(FaultKit.config().maxPerEndpoint(MAX_PER_ENDPOINT).checkoutTimeout(DEADLINE));
+      SocketPool pool =
+          f.pool(FaultKit.config().maxPerEndpoint(MAX_PER_ENDPOINT).checkoutTimeout(DEADLINE));
       CircuitBreaker breaker = pool.circuitBreakers().circuitBreaker(ep.toString());
 
       long t0 = System.nanoTime();
       ConcurrentLinkedQueue<String> transitions = new ConcurrentLinkedQueue<>();
-      breaker.getEventPublisher().onStateTransition(e -> transitions.add(
-          String.format(java.util.Locale.ROOT, "%s at %.0f ms", e.getStateTransition(), millis(System.nanoTime() - t0))));
+      breaker
+          .getEventPublisher()
+          .onStateTransition(
+              e ->
+                  transitions.add(
+                      String.format(
+                          java.util.Locale.ROOT,
+                          "%s at %.0f ms",
+                          e.getStateTransition(),
+                          millis(System.nanoTime() - t0))));
       assertEquals(MAX_PER_ENDPOINT, pool.warmUp(ep, MAX_PER_ENDPOINT), "the pool starts full");
       proxy.disable(); // the peer goes down: connections closed, connects refused
       assertTrue(peer.awaitOpenAtMost(0, Duration.ofSeconds(5)));
@@ -77,14 +90,17 @@ class RecoveryTest {
       AtomicBoolean sampling = new AtomicBoolean(true);
       AtomicLong maxHeld = new AtomicLong();
       LongAdder samples = new LongAdder();
-      Thread sampler = new Thread(() -> {
-        while (sampling.get()) {
-          EndpointStats s = pool.stats(ep);
-          maxHeld.accumulateAndGet(s.created() - s.destroyedTotal(), Math::max);
-          samples.increment();
-          LockSupport.parkNanos(200_000);
-        }
-      }, "recovery-sampler");
+      Thread sampler =
+          new Thread(
+              () -> {
+                while (sampling.get()) {
+                  EndpointStats s = pool.stats(ep);
+                  maxHeld.accumulateAndGet(s.created() - s.destroyedTotal(), Math::max);
+                  samples.increment();
+                  LockSupport.parkNanos(200_000);
+                }
+              },
+              "recovery-sampler");
       sampler.start();
 
       CountDownLatch allRefused = new CountDownLatch(THREADS);
@@ -99,48 +115,61 @@ class RecoveryTest {
       long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       for (int i = 0; i < THREADS; i++) {
         int id = i;
-        Thread t = new Thread(() -> {
-          boolean refusedOnce = false;
-          while (System.nanoTime() - giveUp < 0) {
-            long start = System.nanoTime();
-            attempts.incrementAndGet();
-            try (PooledConnection c = pool.checkout(ep, DEADLINE)) {
-              ping(c, Duration.ofSeconds(2));
-              servedAt[id] = System.nanoTime();
-              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
-              break;
-            } catch (EndpointUnavailableException e) {
-              failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
-              FaultKit.backOffUntil(e.retryAfter());
-            } catch (CheckoutException e) {
-              failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
-              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(10, 50)));
-            } catch (Throwable e) {
-              unexpected.add(e);
-              break;
-            } finally {
-              slowestAttempt.accumulateAndGet(System.nanoTime() - start, Math::max);
-              if (!refusedOnce && servedAt[id] == 0) {
-                refusedOnce = true;
-                allRefused.countDown();
-              }
-            }
-          }
-          allServed.countDown();
-        }, "recovery-caller-" + i);
+        Thread t =
+            new Thread(
+                () -> {
+                  boolean refusedOnce = false;
+                  while (System.nanoTime() - giveUp < 0) {
+                    long start = System.nanoTime();
+                    attempts.incrementAndGet();
+                    try (PooledConnection c = pool.checkout(ep, DEADLINE)) {
+                      ping(c, Duration.ofSeconds(2));
+                      servedAt[id] = System.nanoTime();
+                      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HOLD_MILLIS));
+                      break;
+                    } catch (EndpointUnavailableException e) {
+                      failures
+                          .computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
+                          .increment();
+                      FaultKit.backOffUntil(e.retryAfter());
+                    } catch (CheckoutException e) {
+                      failures
+                          .computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
+                          .increment();
+                      LockSupport.parkNanos(
+                          TimeUnit.MILLISECONDS.toNanos(
+                              ThreadLocalRandom.current().nextLong(10, 50)));
+                    } catch (Throwable e) {
+                      unexpected.add(e);
+                      break;
+                    } finally {
+                      slowestAttempt.accumulateAndGet(System.nanoTime() - start, Math::max);
+                      if (!refusedOnce && servedAt[id] == 0) {
+                        refusedOnce = true;
+                        allRefused.countDown();
+                      }
+                    }
+                  }
+                  allServed.countDown();
+                },
+                "recovery-caller-" + i);
         workers.add(t);
         t.start();
       }
 
-      assertTrue(allRefused.await(20, TimeUnit.SECONDS), "all 64 callers tried while the peer was down");
+      assertTrue(
+          allRefused.await(20, TimeUnit.SECONDS), "all 64 callers tried while the peer was down");
       // The outage outlasts the breaker's wait: its half-open probes fail and it opens again.
       Thread.sleep(OUTAGE.toMillis()); // the outage's length is the point of this pause
-      assertEquals(CircuitBreaker.State.OPEN, breaker.getState(), "the breaker is open during the outage");
+      assertEquals(
+          CircuitBreaker.State.OPEN, breaker.getState(), "the breaker is open during the outage");
       long outageAttempts = attempts.get();
       int acceptedBefore = peer.accepted();
       proxy.enable();
       enabledAt.set(System.nanoTime());
-      transitions.add(String.format(java.util.Locale.ROOT, "peer back at %.0f ms", millis(enabledAt.get() - t0)));
+      transitions.add(
+          String.format(
+              java.util.Locale.ROOT, "peer back at %.0f ms", millis(enabledAt.get() - t0)));
 
       assertTrue(allServed.await(30, TimeUnit.SECONDS), "every caller finished");
       for (Thread t : workers) {
@@ -160,26 +189,52 @@ class RecoveryTest {
       }
       long bound = BREAKER_OPEN.toMillis() + 1000 + MARGIN.toMillis();
       report("recovery", "breaker: %s", transitions);
-      assertTrue(lastServed < TimeUnit.MILLISECONDS.toNanos(bound), "all 64 served "
-          + millis(lastServed) + " ms after recovery; bound " + bound + " ms");
-      assertTrue(slowestAttempt.get() < DEADLINE.plus(MARGIN).toNanos(),
-          "slowest checkout attempt " + millis(slowestAttempt.get()) + " ms, deadline " + DEADLINE.toMillis());
+      assertTrue(
+          lastServed < TimeUnit.MILLISECONDS.toNanos(bound),
+          "all 64 served " + millis(lastServed) + " ms after recovery; bound " + bound + " ms");
+      assertTrue(
+          slowestAttempt.get() < DEADLINE.plus(MARGIN).toNanos(),
+          "slowest checkout attempt "
+              + millis(slowestAttempt.get())
+              + " ms, deadline "
+              + DEADLINE.toMillis());
 
       int acceptedOnRecovery = peer.accepted() - acceptedBefore;
-      assertTrue(maxHeld.get() <= MAX_PER_ENDPOINT, "pool held " + maxHeld + " connections at once");
-      assertTrue(peer.peakOpen() <= MAX_PER_ENDPOINT, "the peer saw " + peer.peakOpen() + " connections at once");
-      assertTrue(acceptedOnRecovery <= MAX_PER_ENDPOINT, "no connect storm: the peer accepted "
-          + acceptedOnRecovery + " connections on recovery");
+      assertTrue(
+          maxHeld.get() <= MAX_PER_ENDPOINT, "pool held " + maxHeld + " connections at once");
+      assertTrue(
+          peer.peakOpen() <= MAX_PER_ENDPOINT,
+          "the peer saw " + peer.peakOpen() + " connections at once");
+      assertTrue(
+          acceptedOnRecovery <= MAX_PER_ENDPOINT,
+          "no connect storm: the peer accepted " + acceptedOnRecovery + " connections on recovery");
       assertEquals(CircuitBreaker.State.CLOSED, breaker.getState());
 
-      report("recovery", "%d callers, %d checkout attempts before the peer came back, %d in all; failed attempts by type %s",
-          THREADS, outageAttempts, attempts.get(), failures);
-      report("recovery", "after the peer came back: first caller served after %.0f ms, all %d after %.0f ms "
-          + "(breaker wait %d ms); slowest single checkout %.0f ms", millis(firstServed), THREADS,
-          millis(lastServed), BREAKER_OPEN.toMillis(), millis(slowestAttempt.get()));
-      report("recovery", "max connections held (created - destroyed, %d samples) %d; peer: peak open %d, "
-          + "accepted on recovery %d (maxPerEndpoint %d)", samples.sum(), maxHeld.get(), peer.peakOpen(),
-          acceptedOnRecovery, MAX_PER_ENDPOINT);
+      report(
+          "recovery",
+          "%d callers, %d checkout attempts before the peer came back, %d in all; failed attempts by type %s",
+          THREADS,
+          outageAttempts,
+          attempts.get(),
+          failures);
+      report(
+          "recovery",
+          "after the peer came back: first caller served after %.0f ms, all %d after %.0f ms "
+              + "(breaker wait %d ms); slowest single checkout %.0f ms",
+          millis(firstServed),
+          THREADS,
+          millis(lastServed),
+          BREAKER_OPEN.toMillis(),
+          millis(slowestAttempt.get()));
+      report(
+          "recovery",
+          "max connections held (created - destroyed, %d samples) %d; peer: peak open %d, "
+              + "accepted on recovery %d (maxPerEndpoint %d)",
+          samples.sum(),
+          maxHeld.get(),
+          peer.peakOpen(),
+          acceptedOnRecovery,
+          MAX_PER_ENDPOINT);
       f.assertNoLeaks();
     }
   }

@@ -12,9 +12,9 @@ import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import io.sockpool.Connection;
-import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
@@ -34,8 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Replies that arrive in pieces (slicer) or cut short (limit_data). */
 class ReplyShapeTest {
-  @RegisterExtension
-  static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
+  @RegisterExtension static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
 
   /** The pool's PING validator, counting how many reads each validation needed. */
   static final class CountingValidator implements Validator {
@@ -44,40 +43,42 @@ class ReplyShapeTest {
     @Override
     public void validate(Connection connection, Duration timeout) throws IOException {
       AtomicInteger reads = new AtomicInteger();
-      FaultKit.PING_PONG.validate(new Connection() {
-        @Override
-        public Endpoint endpoint() {
-          return connection.endpoint();
-        }
+      FaultKit.PING_PONG.validate(
+          new Connection() {
+            @Override
+            public Endpoint endpoint() {
+              return connection.endpoint();
+            }
 
-        @Override
-        public SocketChannel channel() {
-          return connection.channel();
-        }
+            @Override
+            public SocketChannel channel() {
+              return connection.channel();
+            }
 
-        @Override
-        public void write(ByteBuffer src, Duration t) throws IOException {
-          connection.write(src, t);
-        }
+            @Override
+            public void write(ByteBuffer src, Duration t) throws IOException {
+              connection.write(src, t);
+            }
 
-        @Override
-        public void exchangeComplete() {
-          connection.exchangeComplete();
-        }
+            @Override
+            public void exchangeComplete() {
+              connection.exchangeComplete();
+            }
 
-        @Override
-        public int read(ByteBuffer dst, Duration t) throws IOException {
-          int n = connection.read(dst, t);
-          reads.incrementAndGet();
-          return n;
-        }
+            @Override
+            public int read(ByteBuffer dst, Duration t) throws IOException {
+              int n = connection.read(dst, t);
+              reads.incrementAndGet();
+              return n;
+            }
 
-        @Override
-        public void readFully(ByteBuffer dst, Duration t) throws IOException {
-          connection.readFully(dst, t);
-          reads.incrementAndGet();
-        }
-      }, timeout);
+            @Override
+            public void readFully(ByteBuffer dst, Duration t) throws IOException {
+              connection.readFully(dst, t);
+              reads.incrementAndGet();
+            }
+          },
+          timeout);
       readsPerValidation.add(reads.get());
     }
   }
@@ -90,10 +91,12 @@ class ReplyShapeTest {
       Proxy proxy = f.proxy("slicer");
       Endpoint ep = f.endpoint(proxy);
       CountingValidator validator = new CountingValidator();
-      SocketPool pool = f.pool(FaultKit.config()
-          .validator(validator)
-          .validationTimeout(Duration.ofSeconds(1))
-          .validationWindow(Duration.ZERO));
+      SocketPool pool =
+          f.pool(
+              FaultKit.config()
+                  .validator(validator)
+                  .validationTimeout(Duration.ofSeconds(1))
+                  .validationWindow(Duration.ZERO));
       assertEquals(1, pool.warmUp(ep, 1));
       // One-byte pieces, 20 ms apart: "+PONG\r\n" arrives in 7 pieces over ~140 ms.
       proxy.toxics().slicer("slicer", ToxicDirection.DOWNSTREAM, 1, 20_000);
@@ -111,17 +114,21 @@ class ReplyShapeTest {
       assertEquals(0, s.destroyedTotal(), "no connection was destroyed: " + s);
       assertEquals(1, s.created(), "the one connection served every borrow: " + s);
       assertEquals(rounds, s.checkouts());
-      report("slicer", "%d validations with the reply in 1-byte pieces 20 ms apart succeeded; reads per "
-          + "validation %s; 0 destroyed, 1 connection reused", rounds, validator.readsPerValidation);
+      report(
+          "slicer",
+          "%d validations with the reply in 1-byte pieces 20 ms apart succeeded; reads per "
+              + "validation %s; 0 destroyed, 1 connection reused",
+          rounds,
+          validator.readsPerValidation);
       f.assertNoLeaks();
     }
   }
 
   /**
-   * limit_data lets 10 reply bytes through per connection, then closes it: the first
-   * "+PONG\r\n" (7 bytes) passes, the second is cut after 3 bytes. Seen by a holder the
-   * connection is destroyed as BROKEN; seen by the validator on borrow, as VALIDATION, and the
-   * checkout goes on with a new connection.
+   * limit_data lets 10 reply bytes through per connection, then closes it: the first "+PONG\r\n" (7
+   * bytes) passes, the second is cut after 3 bytes. Seen by a holder the connection is destroyed as
+   * BROKEN; seen by the validator on borrow, as VALIDATION, and the checkout goes on with a new
+   * connection.
    */
   @Test
   @Timeout(30)
@@ -154,7 +161,8 @@ class ReplyShapeTest {
       try (PooledConnection c = pool.checkout(ep)) {
         assertNotSame(gone.get(1), c.channel(), "the cut connection was not handed out");
         s = pool.stats(ep);
-        assertEquals(1, s.destroyed(DestroyReason.VALIDATION), "the idle one failed validation: " + s);
+        assertEquals(
+            1, s.destroyed(DestroyReason.VALIDATION), "the idle one failed validation: " + s);
         c.invalidate(); // 3 bytes left on this one: done with it
       }
       for (SocketChannel ch : gone) {
@@ -163,9 +171,12 @@ class ReplyShapeTest {
       s = pool.stats(ep);
       assertEquals(3, s.created(), s.toString());
       assertEquals(3, s.destroyedTotal(), s.toString());
-      report("limit-data", "10-byte limit: holder saw EOF after 3 bytes -> BROKEN; validator saw EOF -> "
-          + "VALIDATION and the checkout was served by a new connection; created=%d destroyed=%s",
-          s.created(), FaultFixture.destroyedByReason(s));
+      report(
+          "limit-data",
+          "10-byte limit: holder saw EOF after 3 bytes -> BROKEN; validator saw EOF -> "
+              + "VALIDATION and the checkout was served by a new connection; created=%d destroyed=%s",
+          s.created(),
+          FaultFixture.destroyedByReason(s));
       f.assertNoLeaks();
     }
   }

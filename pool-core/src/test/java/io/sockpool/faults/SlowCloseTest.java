@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
-import io.sockpool.EndpointStats;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.testkit.ToxiproxyExtension;
@@ -27,12 +27,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * slow_close: the peer closes its connections (a server idle timeout or restart) but the close
- * reaches the pool only after a delay. Until then the idle connections look alive to the
- * cheap probe, yet nobody answers on them.
+ * reaches the pool only after a delay. Until then the idle connections look alive to the cheap
+ * probe, yet nobody answers on them.
  */
 class SlowCloseTest {
-  @RegisterExtension
-  static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
+  @RegisterExtension static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
 
   private static final long CLOSE_DELAY_MILLIS = 1500;
   private static final int IDLE = 2;
@@ -51,7 +50,8 @@ class SlowCloseTest {
 
       long closedAt = System.nanoTime();
       f.upstream().closeAll();
-      assertTrue(f.upstream().awaitOpenAtMost(0, Duration.ofSeconds(5)), "the peer closed its side");
+      assertTrue(
+          f.upstream().awaitOpenAtMost(0, Duration.ofSeconds(5)), "the peer closed its side");
 
       long start = System.nanoTime();
       SocketChannel served;
@@ -61,25 +61,45 @@ class SlowCloseTest {
         ping(c, Duration.ofSeconds(1));
         long sinceClose = millisSince(closedAt);
         EndpointStats s = pool.stats(ep);
-        assertEquals(IDLE, s.destroyed(DestroyReason.VALIDATION),
+        assertEquals(
+            IDLE,
+            s.destroyed(DestroyReason.VALIDATION),
             "both half-closed idle connections failed validation: " + s);
         assertEquals(IDLE + 1, s.created(), "the checkout was served by a new connection: " + s);
-        assertTrue(checkoutMillis < DEADLINE.toMillis() + MARGIN.toMillis(), "served after "
-            + checkoutMillis + " ms, deadline " + DEADLINE.toMillis() + " ms");
-        assertTrue(sinceClose < CLOSE_DELAY_MILLIS, "served " + sinceClose + " ms after the peer closed: "
-            + "the delayed close must not have arrived yet, or this case tested nothing");
-        report("slow-close", "peer closed, close delayed %d ms: checkout noticed both idle connections "
-            + "(validation timeout), destroyed them and served a new one after %d ms (%d ms after the "
-            + "peer closed, before the delayed close arrived)", CLOSE_DELAY_MILLIS, checkoutMillis, sinceClose);
+        assertTrue(
+            checkoutMillis < DEADLINE.toMillis() + MARGIN.toMillis(),
+            "served after " + checkoutMillis + " ms, deadline " + DEADLINE.toMillis() + " ms");
+        assertTrue(
+            sinceClose < CLOSE_DELAY_MILLIS,
+            "served "
+                + sinceClose
+                + " ms after the peer closed: "
+                + "the delayed close must not have arrived yet, or this case tested nothing");
+        report(
+            "slow-close",
+            "peer closed, close delayed %d ms: checkout noticed both idle connections "
+                + "(validation timeout), destroyed them and served a new one after %d ms (%d ms after the "
+                + "peer closed, before the delayed close arrived)",
+            CLOSE_DELAY_MILLIS,
+            checkoutMillis,
+            sinceClose);
 
         // Destroying a connection never waits for the peer's (slow) close.
         long t = System.nanoTime();
         c.invalidate();
         long invalidateNanos = System.nanoTime() - t;
         assertFalse(served.isOpen(), "closed at once");
-        assertTrue(invalidateNanos < TimeUnit.MILLISECONDS.toNanos(200),
-            "invalidate took " + millis(invalidateNanos) + " ms with a " + CLOSE_DELAY_MILLIS + " ms slow close");
-        report("slow-close", "invalidate() returned after %.2f ms, socket closed at once", millis(invalidateNanos));
+        assertTrue(
+            invalidateNanos < TimeUnit.MILLISECONDS.toNanos(200),
+            "invalidate took "
+                + millis(invalidateNanos)
+                + " ms with a "
+                + CLOSE_DELAY_MILLIS
+                + " ms slow close");
+        report(
+            "slow-close",
+            "invalidate() returned after %.2f ms, socket closed at once",
+            millis(invalidateNanos));
       }
       EndpointStats s = pool.stats(ep);
       assertEquals(s.created(), s.destroyedTotal(), "nothing left: " + s);

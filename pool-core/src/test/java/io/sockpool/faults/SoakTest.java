@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import io.sockpool.CheckoutException;
-import io.sockpool.EndpointStats;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PoolExhaustedException;
 import io.sockpool.PooledConnection;
@@ -41,31 +41,37 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * 64 threads check out, use, return and invalidate connections at random for
- * {@link #DURATION} while {@link ToxicChaos} adds and removes faults on one of two endpoints.
- * Every checkout returns within its deadline (+ margin) a working connection or a
- * {@link CheckoutException}; no borrower ever reads another's reply; a connection handed out
- * while no fault was active (or had been for {@link #GRACE}) works; the pool never holds more
- * than its limits; afterwards it heals and nothing leaks.
+ * 64 threads check out, use, return and invalidate connections at random for {@link #DURATION}
+ * while {@link ToxicChaos} adds and removes faults on one of two endpoints. Every checkout returns
+ * within its deadline (+ margin) a working connection or a {@link CheckoutException}; no borrower
+ * ever reads another's reply; a connection handed out while no fault was active (or had been for
+ * {@link #GRACE}) works; the pool never holds more than its limits; afterwards it heals and nothing
+ * leaks.
  */
 class SoakTest {
-  @RegisterExtension
-  static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
+  @RegisterExtension static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
 
   /** The issue asks for 30 s. */
   static final Duration DURATION = Duration.ofSeconds(30);
+
   static final int THREADS = 64;
   static final int MAX_PER_ENDPOINT = 8;
   static final int MAX_WAITERS = 40;
-  /** After a fault ends, connections it damaged may still be closing; then the pool must be clean. */
-  static final Duration GRACE = Duration.ofMillis(500);
+
   /**
-   * Checkouts may return this much after their deadline: 64 threads on 2 shared cores, where
-   * this test's own sampler thread was seen waking up 650 ms late (see docs/faults.md).
+   * After a fault ends, connections it damaged may still be closing; then the pool must be clean.
+   */
+  static final Duration GRACE = Duration.ofMillis(500);
+
+  /**
+   * Checkouts may return this much after their deadline: 64 threads on 2 shared cores, where this
+   * test's own sampler thread was seen waking up 650 ms late (see docs/faults.md).
    */
   static final Duration SOAK_MARGIN = Duration.ofSeconds(3);
+
   /** The long read timeout: an exchange on a healthy connection finishes well within it. */
   static final Duration PATIENT = Duration.ofSeconds(3);
+
   static final Duration IMPATIENT = Duration.ofMillis(150);
 
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
@@ -87,17 +93,19 @@ class SoakTest {
       Proxy calmProxy = f.proxy("soak-calm");
       Endpoint chaos = f.endpoint(chaosProxy);
       Endpoint calm = f.endpoint(calmProxy);
-      SocketPool pool = f.pool(FaultKit.config()
-          .maxPerEndpoint(MAX_PER_ENDPOINT)
-          .maxTotal(2 * MAX_PER_ENDPOINT)
-          .minIdlePerEndpoint(2)
-          .maxWaitersPerEndpoint(MAX_WAITERS)
-          .checkoutTimeout(Duration.ofMillis(500))
-          .validationTimeout(Duration.ofMillis(150))
-          .validationWindow(Duration.ofMillis(100))
-          .backgroundValidation(true)
-          .evictionInterval(Duration.ofMillis(200))
-          .idleTimeout(Duration.ofSeconds(5)));
+      SocketPool pool =
+          f.pool(
+              FaultKit.config()
+                  .maxPerEndpoint(MAX_PER_ENDPOINT)
+                  .maxTotal(2 * MAX_PER_ENDPOINT)
+                  .minIdlePerEndpoint(2)
+                  .maxWaitersPerEndpoint(MAX_WAITERS)
+                  .checkoutTimeout(Duration.ofMillis(500))
+                  .validationTimeout(Duration.ofMillis(150))
+                  .validationWindow(Duration.ofMillis(100))
+                  .backgroundValidation(true)
+                  .evictionInterval(Duration.ofMillis(200))
+                  .idleTimeout(Duration.ofSeconds(5)));
       pool.warmUp(chaos);
       pool.warmUp(calm);
 
@@ -105,7 +113,8 @@ class SoakTest {
       ToxicChaos monkey = new ToxicChaos(chaosProxy, seed, end);
       Thread monkeyThread = new Thread(monkey, "soak-chaos");
       AtomicBoolean sampling = new AtomicBoolean(true);
-      InvariantSampler sampler = new InvariantSampler(pool, List.of(chaos, calm), MAX_PER_ENDPOINT, sampling);
+      InvariantSampler sampler =
+          new InvariantSampler(pool, List.of(chaos, calm), MAX_PER_ENDPOINT, sampling);
       Thread samplerThread = new Thread(sampler, "soak-sampler");
       List<Thread> workers = new ArrayList<>();
       for (int i = 0; i < THREADS; i++) {
@@ -124,21 +133,44 @@ class SoakTest {
       samplerThread.join(5_000);
       assertNull(monkey.failure(), "driving the Toxiproxy failed: " + monkey.failure());
 
-      report("soak", "seed %d, %d threads for %d s, faults applied %s", seed, THREADS, DURATION.toSeconds(),
+      report(
+          "soak",
+          "seed %d, %d threads for %d s, faults applied %s",
+          seed,
+          THREADS,
+          DURATION.toSeconds(),
           monkey.applied());
       report("soak", "outcomes %s", new java.util.TreeMap<>(outcomes));
-      report("soak", "%d successful exchanges judged strictly (endpoint without faults, or no fault within %d ms), "
-          + "%d strict failures, %d crossed replies; max checkout overrun past its deadline %.0f ms, "
-          + "%d checkouts more than 250 ms late, e.g. %s", strictExchanges.sum(), GRACE.toMillis(),
-          strictFailures.sum(), crossedReplies.sum(), millis(maxOverrunNanos.get()), lateCheckouts.sum(), late);
-      report("soak", "%d invariant samples: max held per endpoint %d (limit %d), max held in total %d (limit %d), "
-          + "max waiting gauge %d (limit %d); the sampler thread itself woke up to %.0f ms late (CPU, GC)",
-          sampler.samples(), sampler.maxHeld(), MAX_PER_ENDPOINT, sampler.maxTotal(), 2 * MAX_PER_ENDPOINT,
-          sampler.maxWaiting(), MAX_WAITERS, millis(sampler.maxStallNanos()));
+      report(
+          "soak",
+          "%d successful exchanges judged strictly (endpoint without faults, or no fault within %d ms), "
+              + "%d strict failures, %d crossed replies; max checkout overrun past its deadline %.0f ms, "
+              + "%d checkouts more than 250 ms late, e.g. %s",
+          strictExchanges.sum(),
+          GRACE.toMillis(),
+          strictFailures.sum(),
+          crossedReplies.sum(),
+          millis(maxOverrunNanos.get()),
+          lateCheckouts.sum(),
+          late);
+      report(
+          "soak",
+          "%d invariant samples: max held per endpoint %d (limit %d), max held in total %d (limit %d), "
+              + "max waiting gauge %d (limit %d); the sampler thread itself woke up to %.0f ms late (CPU, GC)",
+          sampler.samples(),
+          sampler.maxHeld(),
+          MAX_PER_ENDPOINT,
+          sampler.maxTotal(),
+          2 * MAX_PER_ENDPOINT,
+          sampler.maxWaiting(),
+          MAX_WAITERS,
+          millis(sampler.maxStallNanos()));
       List<String> v = new ArrayList<>(violations);
       v.addAll(sampler.violations());
-      assertTrue(v.isEmpty(), v.size() + " violation(s), first: " + v.subList(0, Math.min(10, v.size())));
-      assertTrue(strictExchanges.sum() > 1000, "enough exchanges ran outside faults: " + strictExchanges);
+      assertTrue(
+          v.isEmpty(), v.size() + " violation(s), first: " + v.subList(0, Math.min(10, v.size())));
+      assertTrue(
+          strictExchanges.sum() > 1000, "enough exchanges ran outside faults: " + strictExchanges);
 
       // Heal: no fault left; the chaos endpoint serves within the breaker's wait + 1 s.
       chaosProxy.enable(); // a no-op unless the last fault was the peer going down
@@ -153,12 +185,20 @@ class SoakTest {
       }
       for (EndpointStats s : pool.stats().byEndpoint().values()) {
         assertEquals(0, s.active(), "nothing checked out: " + s);
-        assertEquals(s.created() - s.destroyedTotal(), s.idle(), "every open connection is idle: " + s);
+        assertEquals(
+            s.created() - s.destroyedTotal(), s.idle(), "every open connection is idle: " + s);
       }
       EndpointStats total = pool.stats().total();
-      report("soak", "served again %d ms after the faults stopped; pool totals: created %d, checkouts %d, "
-          + "timeouts %d, rejected %d, destroyed %s", healed, total.created(), total.checkouts(), total.timeouts(),
-          total.rejected(), FaultFixture.destroyedByReason(total));
+      report(
+          "soak",
+          "served again %d ms after the faults stopped; pool totals: created %d, checkouts %d, "
+              + "timeouts %d, rejected %d, destroyed %s",
+          healed,
+          total.created(),
+          total.checkouts(),
+          total.timeouts(),
+          total.rejected(),
+          FaultFixture.destroyedByReason(total));
       f.assertNoLeaks();
     }
   }
@@ -177,7 +217,8 @@ class SoakTest {
     }
   }
 
-  private void work(SocketPool pool, Endpoint chaos, Endpoint calm, ToxicChaos monkey, Random r, long end) {
+  private void work(
+      SocketPool pool, Endpoint chaos, Endpoint calm, ToxicChaos monkey, Random r, long end) {
     while (System.nanoTime() - end < 0) {
       Endpoint ep = r.nextInt(4) == 0 ? calm : chaos;
       long epoch = monkey.epoch();
@@ -188,10 +229,13 @@ class SoakTest {
       Duration readTimeout = r.nextBoolean() ? PATIENT : IMPATIENT;
       try {
         if (op < 15) {
-          String got = pool.executeIdempotent(ep, c -> {
-            echo(c, token, PATIENT);
-            return token;
-          });
+          String got =
+              pool.executeIdempotent(
+                  ep,
+                  c -> {
+                    echo(c, token, PATIENT);
+                    return token;
+                  });
           assertSame(token, got);
           count("executeIdempotent ok");
           judged(ep == calm || quiet && monkey.epoch() == epoch);
@@ -246,20 +290,36 @@ class SoakTest {
     }
   }
 
-  /** Records how far past its deadline a checkout returned; past {@link #SOAK_MARGIN} is a violation. */
+  /**
+   * Records how far past its deadline a checkout returned; past {@link #SOAK_MARGIN} is a
+   * violation.
+   */
   private void overran(long start, Duration deadline, String endpoint, String outcome) {
     long overrun = System.nanoTime() - start - deadline.toNanos();
     maxOverrunNanos.accumulateAndGet(overrun, Math::max);
     if (overrun > TimeUnit.MILLISECONDS.toNanos(250)) {
       lateCheckouts.increment();
       if (late.size() < 20) {
-        late.add(String.format(java.util.Locale.ROOT, "%s endpoint, deadline %d ms, overrun %.0f ms, %s",
-            endpoint, deadline.toMillis(), millis(overrun), outcome));
+        late.add(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s endpoint, deadline %d ms, overrun %.0f ms, %s",
+                endpoint,
+                deadline.toMillis(),
+                millis(overrun),
+                outcome));
       }
     }
     if (overrun > SOAK_MARGIN.toNanos()) {
-      violations.add("checkout of the " + endpoint + " endpoint returned " + millis(overrun)
-          + " ms past its deadline of " + deadline.toMillis() + " ms: " + outcome);
+      violations.add(
+          "checkout of the "
+              + endpoint
+              + " endpoint returned "
+              + millis(overrun)
+              + " ms past its deadline of "
+              + deadline.toMillis()
+              + " ms: "
+              + outcome);
     }
   }
 

@@ -12,13 +12,13 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Adds and removes faults on one proxy at random, on its own thread: one or two toxics at a
- * time (latency, blackhole, timeout, reset_peer, slicer, limit_data, slow_close, bandwidth) or
- * the proxy disabled, each for 150..1200 ms, with quiet gaps of 300..1000 ms between.
+ * Adds and removes faults on one proxy at random, on its own thread: one or two toxics at a time
+ * (latency, blackhole, timeout, reset_peer, slicer, limit_data, slow_close, bandwidth) or the proxy
+ * disabled, each for 150..1200 ms, with quiet gaps of 300..1000 ms between.
  *
  * <p>It keeps a fault timeline for the soak's checks: {@link #epoch()} changes whenever a fault
- * starts or ends, and {@link #quietSince()} tells since when no fault has been active (or
- * {@link Long#MAX_VALUE} while one is).
+ * starts or ends, and {@link #quietSince()} tells since when no fault has been active (or {@link
+ * Long#MAX_VALUE} while one is).
  */
 final class ToxicChaos implements Runnable {
   private final Proxy proxy;
@@ -40,24 +40,39 @@ final class ToxicChaos implements Runnable {
     void run() throws IOException;
   }
 
-  private static final String[] NAMES = {"latency-down", "latency-up", "blackhole-down", "blackhole-up",
-      "timeout-300ms", "reset-peer", "slicer", "limit-data", "slow-close", "bandwidth", "peer-down"};
+  private static final String[] NAMES = {
+    "latency-down",
+    "latency-up",
+    "blackhole-down",
+    "blackhole-up",
+    "timeout-300ms",
+    "reset-peer",
+    "slicer",
+    "limit-data",
+    "slow-close",
+    "bandwidth",
+    "peer-down"
+  };
 
   private static final Fault[] FAULTS = {
-      (p, r) -> remover(p.toxics().latency("latency-down", ToxicDirection.DOWNSTREAM, 50 + r.nextInt(950))),
-      (p, r) -> remover(p.toxics().latency("latency-up", ToxicDirection.UPSTREAM, 50 + r.nextInt(950))),
-      (p, r) -> remover(p.toxics().timeout("blackhole-down", ToxicDirection.DOWNSTREAM, 0)),
-      (p, r) -> remover(p.toxics().timeout("blackhole-up", ToxicDirection.UPSTREAM, 0)),
-      (p, r) -> remover(p.toxics().timeout("timeout-300ms", ToxicDirection.DOWNSTREAM, 300)),
-      (p, r) -> remover(p.toxics().resetPeer("reset-peer", ToxicDirection.DOWNSTREAM, 0)),
-      (p, r) -> remover(p.toxics().slicer("slicer", ToxicDirection.DOWNSTREAM, 1 + r.nextInt(3), 5_000)),
-      (p, r) -> remover(p.toxics().limitData("limit-data", ToxicDirection.DOWNSTREAM, 10 + r.nextInt(90))),
-      (p, r) -> remover(p.toxics().slowClose("slow-close", ToxicDirection.DOWNSTREAM, 500)),
-      (p, r) -> remover(p.toxics().bandwidth("bandwidth", ToxicDirection.DOWNSTREAM, 1)),
-      (p, r) -> {
-        p.disable();
-        return p::enable;
-      },
+    (p, r) ->
+        remover(p.toxics().latency("latency-down", ToxicDirection.DOWNSTREAM, 50 + r.nextInt(950))),
+    (p, r) ->
+        remover(p.toxics().latency("latency-up", ToxicDirection.UPSTREAM, 50 + r.nextInt(950))),
+    (p, r) -> remover(p.toxics().timeout("blackhole-down", ToxicDirection.DOWNSTREAM, 0)),
+    (p, r) -> remover(p.toxics().timeout("blackhole-up", ToxicDirection.UPSTREAM, 0)),
+    (p, r) -> remover(p.toxics().timeout("timeout-300ms", ToxicDirection.DOWNSTREAM, 300)),
+    (p, r) -> remover(p.toxics().resetPeer("reset-peer", ToxicDirection.DOWNSTREAM, 0)),
+    (p, r) ->
+        remover(p.toxics().slicer("slicer", ToxicDirection.DOWNSTREAM, 1 + r.nextInt(3), 5_000)),
+    (p, r) ->
+        remover(p.toxics().limitData("limit-data", ToxicDirection.DOWNSTREAM, 10 + r.nextInt(90))),
+    (p, r) -> remover(p.toxics().slowClose("slow-close", ToxicDirection.DOWNSTREAM, 500)),
+    (p, r) -> remover(p.toxics().bandwidth("bandwidth", ToxicDirection.DOWNSTREAM, 1)),
+    (p, r) -> {
+      p.disable();
+      return p::enable;
+    },
   };
 
   private static Undo remover(Toxic t) {
@@ -70,22 +85,30 @@ final class ToxicChaos implements Runnable {
     this.endNanos = endNanos;
   }
 
-  /** @return a number that changes whenever a fault starts or ends */
+  /**
+   * @return a number that changes whenever a fault starts or ends
+   */
   long epoch() {
     return epoch.get();
   }
 
-  /** @return since when ({@link System#nanoTime()}) no fault has been active; MAX_VALUE during one */
+  /**
+   * @return since when ({@link System#nanoTime()}) no fault has been active; MAX_VALUE during one
+   */
   long quietSince() {
     return quietSince;
   }
 
-  /** @return how often each fault was applied */
+  /**
+   * @return how often each fault was applied
+   */
   Map<String, Integer> applied() {
     return applied;
   }
 
-  /** @return what went wrong talking to the Toxiproxy, if anything */
+  /**
+   * @return what went wrong talking to the Toxiproxy, if anything
+   */
   Throwable failure() {
     return failure;
   }

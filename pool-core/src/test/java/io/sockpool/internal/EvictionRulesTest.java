@@ -31,7 +31,8 @@ class EvictionRulesTest {
     EvictionRules rules = new EvictionRules(1000 * MS, () -> 0L);
     PooledChannel ch = channel(0, 60_000 * MS);
     assertNull(rules.expired(ch, 999 * MS));
-    assertEquals(DestroyReason.IDLE, rules.expired(ch, 1000 * MS), "idle for exactly idleTimeout: gone");
+    assertEquals(
+        DestroyReason.IDLE, rules.expired(ch, 1000 * MS), "idle for exactly idleTimeout: gone");
     ch.touch(900 * MS);
     assertNull(rules.expired(ch, 1899 * MS));
     assertEquals(DestroyReason.IDLE, rules.expired(ch, 1900 * MS));
@@ -69,9 +70,12 @@ class EvictionRulesTest {
   void connectionsOpenedTogetherGetDifferentLifetimesWithinTheJitter() throws Exception {
     long lifetime = 60_000 * MS;
     long jitter = 10_000 * MS;
-    SocketConnector connector = new SocketConnector(
-        new Names(io.sockpool.PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
-        SocketOptions.defaults(), lifetime, jitter);
+    SocketConnector connector =
+        new SocketConnector(
+            new Names(io.sockpool.PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
+            SocketOptions.defaults(),
+            lifetime,
+            jitter);
     Set<Long> offsets = new HashSet<>();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Endpoint e = Endpoint.of("127.0.0.1", server.getLocalPort());

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 class TrafficRecorderTest {
   private static final long SECOND = 1_000_000_000L;
   private final AtomicLong clock = new AtomicLong(1000 * SECOND);
-  private final TrafficRecorder recorder = new TrafficRecorder(Duration.ofSeconds(10), 10, clock::get);
+  private final TrafficRecorder recorder =
+      new TrafficRecorder(Duration.ofSeconds(10), 10, clock::get);
   private final Endpoint a = Endpoint.of("a", 1);
   private final Endpoint b = Endpoint.of("b", 2);
 
@@ -52,7 +53,9 @@ class TrafficRecorderTest {
     TrafficSample s = recorder.sample(a);
     assertEquals(1, s.checkouts());
     assertEquals(0, s.waited());
-    assertEquals(Duration.ofMillis(9500), s.span(),
+    assertEquals(
+        Duration.ofMillis(9500),
+        s.span(),
         "once the endpoint is older than the window: nine whole buckets and the current half");
   }
 
@@ -87,10 +90,17 @@ class TrafficRecorderTest {
 
   @Test
   void rejectsAWindowShorterThanItsBuckets() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new TrafficRecorder(Duration.ofNanos(5), 10, clock::get));
-    assertEquals("window must be at least 10 ns (one per bucket), but was PT0.000000005S", e.getMessage());
-    assertEquals("buckets must be >= 1, but was 0", assertThrows(IllegalArgumentException.class,
-        () -> new TrafficRecorder(Duration.ofSeconds(1), 0, clock::get)).getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TrafficRecorder(Duration.ofNanos(5), 10, clock::get));
+    assertEquals(
+        "window must be at least 10 ns (one per bucket), but was PT0.000000005S", e.getMessage());
+    assertEquals(
+        "buckets must be >= 1, but was 0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TrafficRecorder(Duration.ofSeconds(1), 0, clock::get))
+            .getMessage());
   }
 }

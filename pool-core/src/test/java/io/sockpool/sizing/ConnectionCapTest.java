@@ -33,12 +33,15 @@ class ConnectionCapTest {
 
   @Test
   void invalidValuesAreRejectedNamingThem() {
-    assertEquals("serverMaxConnections must be >= 1, but was 0",
+    assertEquals(
+        "serverMaxConnections must be >= 1, but was 0",
         assertThrows(IllegalArgumentException.class, () -> ConnectionCap.of(0, 1)).getMessage());
-    assertEquals("instances must be >= 1, but was -3",
+    assertEquals(
+        "instances must be >= 1, but was -3",
         assertThrows(IllegalArgumentException.class, () -> ConnectionCap.of(100, -3)).getMessage());
-    assertEquals("instances must be <= serverMaxConnections (30) so that each instance may hold"
-        + " at least one connection, but was 40",
+    assertEquals(
+        "instances must be <= serverMaxConnections (30) so that each instance may hold"
+            + " at least one connection, but was 40",
         assertThrows(IllegalArgumentException.class, () -> ConnectionCap.of(30, 40)).getMessage());
   }
 

@@ -121,10 +121,12 @@ class ErlangCTest {
       for (double target : new double[] {0.5, 0.1, 0.01, 0.001, 1e-6}) {
         QueueEstimate q = ErlangC.smallestSize(a, Duration.ofSeconds(1), target);
         assertTrue(q.waitProbability() <= target, "a=" + a + " target=" + target);
-        QueueEstimate smaller = ErlangC.evaluate(a, Duration.ofSeconds(1), q.connections() - 1 == 0
-            ? 1 : q.connections() - 1);
+        QueueEstimate smaller =
+            ErlangC.evaluate(
+                a, Duration.ofSeconds(1), q.connections() - 1 == 0 ? 1 : q.connections() - 1);
         if (q.connections() > 1) {
-          assertTrue(!smaller.stable() || smaller.waitProbability() > target,
+          assertTrue(
+              !smaller.stable() || smaller.waitProbability() > target,
               "a=" + a + " target=" + target + " c=" + q.connections());
         }
       }
@@ -150,18 +152,22 @@ class ErlangCTest {
       assertFalse(q.stable());
       assertTrue(q.utilization() >= 1);
       IllegalStateException e = assertThrows(IllegalStateException.class, q::waitProbability);
-      assertEquals(c + " connections are unstable for an offered load of 10.0 (rate 1000.0/s x"
-          + " hold time PT0.01S): the pool cannot keep up and the wait grows without bound; a"
-          + " stable pool needs more than 10.0 connections", e.getMessage());
+      assertEquals(
+          c
+              + " connections are unstable for an offered load of 10.0 (rate 1000.0/s x"
+              + " hold time PT0.01S): the pool cannot keep up and the wait grows without bound; a"
+              + " stable pool needs more than 10.0 connections",
+          e.getMessage());
       assertEquals(e.getMessage(), q.unstableMessage());
       assertThrows(IllegalStateException.class, q::meanWait);
       assertThrows(IllegalStateException.class, q::meanWaitMillis);
-      assertThrows(IllegalStateException.class,
-          () -> q.probabilityOfWaitingLongerThan(Duration.ZERO));
+      assertThrows(
+          IllegalStateException.class, () -> q.probabilityOfWaitingLongerThan(Duration.ZERO));
       assertTrue(q.toString().contains("unstable"), q.toString());
-      IllegalArgumentException low = assertThrows(IllegalArgumentException.class,
-          () -> ErlangC.erlangC(10, c));
-      assertTrue(low.getMessage().startsWith("connections must be more than offeredLoad 10.0"),
+      IllegalArgumentException low =
+          assertThrows(IllegalArgumentException.class, () -> ErlangC.erlangC(10, c));
+      assertTrue(
+          low.getMessage().startsWith("connections must be more than offeredLoad 10.0"),
           low.getMessage());
     }
     QueueEstimate justAbove = ErlangC.evaluate(1000, Duration.ofMillis(10), 11);
@@ -175,11 +181,12 @@ class ErlangCTest {
     QueueEstimate q = ErlangC.evaluate(2, Duration.ofSeconds(1), 3); // C = 4/9, c - a = 1
 
     assertEquals(4.0 / 9, q.probabilityOfWaitingLongerThan(Duration.ZERO), 1e-12);
-    assertEquals(4.0 / 9 * Math.exp(-0.5), q.probabilityOfWaitingLongerThan(Duration.ofMillis(500)),
-        1e-12);
-    assertEquals(4.0 / 9 * Math.exp(-3), q.probabilityOfWaitingLongerThan(Duration.ofSeconds(3)),
-        1e-12);
-    assertThrows(IllegalArgumentException.class,
+    assertEquals(
+        4.0 / 9 * Math.exp(-0.5), q.probabilityOfWaitingLongerThan(Duration.ofMillis(500)), 1e-12);
+    assertEquals(
+        4.0 / 9 * Math.exp(-3), q.probabilityOfWaitingLongerThan(Duration.ofSeconds(3)), 1e-12);
+    assertThrows(
+        IllegalArgumentException.class,
         () -> q.probabilityOfWaitingLongerThan(Duration.ofMillis(-1)));
     assertThrows(IllegalArgumentException.class, () -> q.probabilityOfWaitingLongerThan(null));
   }
@@ -194,27 +201,39 @@ class ErlangCTest {
 
   @Test
   void invalidArgumentsAreRejectedNamingThem() {
-    assertMessage("ratePerSecond must be a finite number > 0 (requests per second), but was NaN",
+    assertMessage(
+        "ratePerSecond must be a finite number > 0 (requests per second), but was NaN",
         () -> ErlangC.evaluate(Double.NaN, Duration.ofMillis(1), 3));
-    assertMessage("holdTime must be a Duration > 0 (the time a connection is held per request),"
-        + " but was PT0S", () -> ErlangC.evaluate(5, Duration.ZERO, 3));
-    assertMessage("connections must be >= 1, but was 0",
-        () -> ErlangC.evaluate(5, Duration.ofMillis(1), 0));
-    assertMessage("connections must be <= 10000000, but was 10000001",
+    assertMessage(
+        "holdTime must be a Duration > 0 (the time a connection is held per request),"
+            + " but was PT0S",
+        () -> ErlangC.evaluate(5, Duration.ZERO, 3));
+    assertMessage(
+        "connections must be >= 1, but was 0", () -> ErlangC.evaluate(5, Duration.ofMillis(1), 0));
+    assertMessage(
+        "connections must be <= 10000000, but was 10000001",
         () -> ErlangC.evaluate(5, Duration.ofMillis(1), 10_000_001));
-    assertMessage("targetWaitProbability must be > 0 and < 1 (0.01 means at most 1 % of checkouts"
-        + " wait), but was 0.0", () -> ErlangC.smallestSize(5, Duration.ofMillis(1), 0));
-    assertMessage("offeredLoad must be a finite number >= 0 (rate x latency, in connections), but"
-        + " was -1.0", () -> ErlangC.erlangB(-1, 3));
-    assertMessage("offeredLoad must be a finite number >= 0 (rate x latency, in connections), but"
-        + " was Infinity", () -> ErlangC.erlangC(Double.POSITIVE_INFINITY, 3));
+    assertMessage(
+        "targetWaitProbability must be > 0 and < 1 (0.01 means at most 1 % of checkouts"
+            + " wait), but was 0.0",
+        () -> ErlangC.smallestSize(5, Duration.ofMillis(1), 0));
+    assertMessage(
+        "offeredLoad must be a finite number >= 0 (rate x latency, in connections), but"
+            + " was -1.0",
+        () -> ErlangC.erlangB(-1, 3));
+    assertMessage(
+        "offeredLoad must be a finite number >= 0 (rate x latency, in connections), but"
+            + " was Infinity",
+        () -> ErlangC.erlangC(Double.POSITIVE_INFINITY, 3));
     assertMessage("connections must be in 0..10000000, but was -1", () -> ErlangC.erlangB(1, -1));
-    assertMessage("offered load (rate x latency) must be below 10000000 connections, but was"
-        + " 20000000 (ratePerSecond 2.0E9, latency PT0.01S)",
+    assertMessage(
+        "offered load (rate x latency) must be below 10000000 connections, but was"
+            + " 20000000 (ratePerSecond 2.0E9, latency PT0.01S)",
         () -> ErlangC.smallestSize(2e9, Duration.ofMillis(10), 0.01));
   }
 
-  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+  private static void assertMessage(
+      String expected, org.junit.jupiter.api.function.Executable call) {
     assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
   }
 
@@ -228,8 +247,8 @@ class ErlangCTest {
       sum = sum.add(term, mc);
       term = term.multiply(a, mc).divide(BigDecimal.valueOf(k + 1), mc);
     }
-    BigDecimal top = term.multiply(BigDecimal.valueOf(c), mc)
-        .divide(BigDecimal.valueOf(c).subtract(a, mc), mc);
+    BigDecimal top =
+        term.multiply(BigDecimal.valueOf(c), mc).divide(BigDecimal.valueOf(c).subtract(a, mc), mc);
     return top.divide(sum.add(top, mc), mc).doubleValue();
   }
 }

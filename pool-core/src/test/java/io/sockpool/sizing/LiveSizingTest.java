@@ -33,11 +33,13 @@ class LiveSizingTest {
   @Test
   void recommendsTheSmallestSizeMeetingTheTarget() {
     LiveSizing s = LiveSizing.of(E, fiveErlangs(), 16, 64, 0.01);
-    assertEquals(12, s.recommendedConnections().getAsInt(), "docs/sizing.md: 5 Erlangs need 12 for 1 %");
+    assertEquals(
+        12, s.recommendedConnections().getAsInt(), "docs/sizing.md: 5 Erlangs need 12 for 1 %");
     assertEquals(12, s.neededConnections().getAsInt());
     assertFalse(s.capBinds());
     assertTrue(s.warning().isEmpty());
-    assertEquals(10, LiveSizing.of(E, fiveErlangs(), 16, 64, 0.05).recommendedConnections().getAsInt());
+    assertEquals(
+        10, LiveSizing.of(E, fiveErlangs(), 16, 64, 0.05).recommendedConnections().getAsInt());
   }
 
   @Test
@@ -46,9 +48,10 @@ class LiveSizingTest {
     assertEquals(12, s.neededConnections().getAsInt());
     assertEquals(8, s.recommendedConnections().getAsInt());
     assertTrue(s.capBinds());
-    assertEquals("redis:6379 needs 12 connections for at most 1.00 % of checkouts waiting"
-        + " (1000/s x 5000 us mean hold), but maxPerEndpoint 8 (and maxTotal 8, shared by all"
-        + " endpoints) caps it at 8: raise it, or expect about 16.7 % of checkouts to wait",
+    assertEquals(
+        "redis:6379 needs 12 connections for at most 1.00 % of checkouts waiting"
+            + " (1000/s x 5000 us mean hold), but maxPerEndpoint 8 (and maxTotal 8, shared by all"
+            + " endpoints) caps it at 8: raise it, or expect about 16.7 % of checkouts to wait",
         s.warning().orElseThrow());
   }
 
@@ -57,7 +60,10 @@ class LiveSizingTest {
     LiveSizing s = LiveSizing.of(E, fiveErlangs(), 4, 64, 0.01);
     assertFalse(s.atCurrentSize().orElseThrow().stable());
     assertTrue(s.predictedWaitProbability().isEmpty());
-    assertTrue(s.warning().orElseThrow().endsWith("the queue of waiting checkouts to grow without bound (unstable)"),
+    assertTrue(
+        s.warning()
+            .orElseThrow()
+            .endsWith("the queue of waiting checkouts to grow without bound (unstable)"),
         s.warning().orElseThrow());
   }
 
@@ -73,12 +79,22 @@ class LiveSizingTest {
 
   @Test
   void rejectsInvalidArguments() {
-    assertEquals("targetWaitProbability must be > 0 and < 1 (0.01 means at most 1 % of checkouts wait),"
-        + " but was 1.0", assertThrows(IllegalArgumentException.class,
-            () -> LiveSizing.of(E, fiveErlangs(), 8, 64, 1.0)).getMessage());
-    assertEquals("maxTotal must be >= maxPerEndpoint (8), but was 4", assertThrows(
-        IllegalArgumentException.class, () -> LiveSizing.of(E, fiveErlangs(), 8, 4, 0.01)).getMessage());
-    assertEquals("waited must be <= checkouts (1), but was 2", assertThrows(IllegalArgumentException.class,
-        () -> new TrafficSample(Duration.ofSeconds(1), 1, 2, 0, Duration.ZERO)).getMessage());
+    assertEquals(
+        "targetWaitProbability must be > 0 and < 1 (0.01 means at most 1 % of checkouts wait),"
+            + " but was 1.0",
+        assertThrows(
+                IllegalArgumentException.class, () -> LiveSizing.of(E, fiveErlangs(), 8, 64, 1.0))
+            .getMessage());
+    assertEquals(
+        "maxTotal must be >= maxPerEndpoint (8), but was 4",
+        assertThrows(
+                IllegalArgumentException.class, () -> LiveSizing.of(E, fiveErlangs(), 8, 4, 0.01))
+            .getMessage());
+    assertEquals(
+        "waited must be <= checkouts (1), but was 2",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TrafficSample(Duration.ofSeconds(1), 1, 2, 0, Duration.ZERO))
+            .getMessage());
   }
 }

@@ -36,22 +36,23 @@ class PoolSizingTest {
   // connection too many.
   @ParameterizedTest(name = "{0}/s x {1} ms x (1 + {2}) -> {3}")
   @CsvSource({
-      "1000, 10, 0.2, 12",
-      "300, 40, 0.25, 15",
-      "100, 30, 0.1, 4",     // 3.3
-      "700, 3, 0, 3",        // 2.1
-      "10, 100, 0.1, 2",     // 1.1
-      "3, 1000, 0.1, 4",     // 3.3
-      "110, 100, 0, 11",
-      "0.3, 10000, 0, 3",
-      "50000, 2, 0.3, 130",
-      "300, 70, 0, 21",
-      "3000, 30, 0.1, 99",
-      "1500, 70, 0.2, 126",
-      "600, 70, 0.5, 63",
+    "1000, 10, 0.2, 12",
+    "300, 40, 0.25, 15",
+    "100, 30, 0.1, 4", // 3.3
+    "700, 3, 0, 3", // 2.1
+    "10, 100, 0.1, 2", // 1.1
+    "3, 1000, 0.1, 4", // 3.3
+    "110, 100, 0, 11",
+    "0.3, 10000, 0, 3",
+    "50000, 2, 0.3, 130",
+    "300, 70, 0, 21",
+    "3000, 30, 0.1, 99",
+    "1500, 70, 0.2, 126",
+    "600, 70, 0.5, 63",
   })
   void ruleOfThumbRoundsTheExactProductUp(double rate, long millis, double buffer, int expected) {
-    assertEquals(expected, PoolSizing.recommend(rate, Duration.ofMillis(millis), buffer).connections());
+    assertEquals(
+        expected, PoolSizing.recommend(rate, Duration.ofMillis(millis), buffer).connections());
   }
 
   @Test
@@ -74,7 +75,8 @@ class PoolSizingTest {
 
   @Test
   void bufferDefaultsToZero() {
-    SizingRequest request = SizingRequest.builder().ratePerSecond(250).latency(Duration.ofMillis(20)).build();
+    SizingRequest request =
+        SizingRequest.builder().ratePerSecond(250).latency(Duration.ofMillis(20)).build();
 
     assertEquals(0.0, request.bufferFraction(), 0.0);
     assertEquals(5, PoolSizing.recommend(request).connections());
@@ -99,8 +101,12 @@ class PoolSizingTest {
 
   @Test
   void negativeZeroBufferIsZero() {
-    SizingRequest r = SizingRequest.builder().ratePerSecond(1).latency(Duration.ofSeconds(1))
-        .bufferFraction(-0.0).build();
+    SizingRequest r =
+        SizingRequest.builder()
+            .ratePerSecond(1)
+            .latency(Duration.ofSeconds(1))
+            .bufferFraction(-0.0)
+            .build();
 
     assertEquals("0.0", Double.toString(r.bufferFraction()));
   }
@@ -108,49 +114,66 @@ class PoolSizingTest {
   @ParameterizedTest(name = "rate {0}")
   @CsvSource({"0", "-1", "-0.0", "NaN", "Infinity", "-Infinity"})
   void invalidRateIsRejectedNamingTheFieldTheValueAndWhatIsAllowed(double rate) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PoolSizing.recommend(rate, Duration.ofMillis(10), 0.2));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PoolSizing.recommend(rate, Duration.ofMillis(10), 0.2));
 
-    assertEquals("ratePerSecond must be a finite number > 0 (requests per second), but was "
-        + rate, e.getMessage());
+    assertEquals(
+        "ratePerSecond must be a finite number > 0 (requests per second), but was " + rate,
+        e.getMessage());
   }
 
   @Test
   void zeroNegativeOrMissingLatencyIsRejected() {
     for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(-10), null}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> PoolSizing.recommend(1000, d, 0.2));
-      assertEquals("latency must be a Duration > 0 (the time a connection is held per request),"
-          + " but was " + d, e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> PoolSizing.recommend(1000, d, 0.2));
+      assertEquals(
+          "latency must be a Duration > 0 (the time a connection is held per request),"
+              + " but was "
+              + d,
+          e.getMessage());
     }
   }
 
   @ParameterizedTest(name = "buffer {0}")
   @CsvSource({"-0.01", "-1", "NaN", "Infinity", "-Infinity"})
   void invalidBufferIsRejected(double buffer) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PoolSizing.recommend(1000, Duration.ofMillis(10), buffer));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PoolSizing.recommend(1000, Duration.ofMillis(10), buffer));
 
-    assertEquals("bufferFraction must be a finite number >= 0 (0.2 means 20 % headroom), but was "
-        + buffer, e.getMessage());
+    assertEquals(
+        "bufferFraction must be a finite number >= 0 (0.2 means 20 % headroom), but was " + buffer,
+        e.getMessage());
   }
 
   @ParameterizedTest(name = "target {0}")
   @CsvSource({"0", "1", "-0.5", "1.5", "NaN", "Infinity"})
   void invalidTargetWaitProbabilityIsRejected(double target) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SizingRequest.builder().targetWaitProbability(target));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SizingRequest.builder().targetWaitProbability(target));
 
-    assertEquals("targetWaitProbability must be > 0 and < 1 (0.01 means at most 1 % of checkouts"
-        + " wait), but was " + target, e.getMessage());
+    assertEquals(
+        "targetWaitProbability must be > 0 and < 1 (0.01 means at most 1 % of checkouts"
+            + " wait), but was "
+            + target,
+        e.getMessage());
   }
 
   @Test
   void missingRateOrLatencyIsRejectedAtBuild() {
-    IllegalArgumentException noRate = assertThrows(IllegalArgumentException.class,
-        () -> SizingRequest.builder().latency(Duration.ofMillis(1)).build());
-    IllegalArgumentException noLatency = assertThrows(IllegalArgumentException.class,
-        () -> SizingRequest.builder().ratePerSecond(5).build());
+    IllegalArgumentException noRate =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SizingRequest.builder().latency(Duration.ofMillis(1)).build());
+    IllegalArgumentException noLatency =
+        assertThrows(
+            IllegalArgumentException.class, () -> SizingRequest.builder().ratePerSecond(5).build());
 
     assertTrue(noRate.getMessage().startsWith("ratePerSecond is required"), noRate.getMessage());
     assertTrue(noLatency.getMessage().startsWith("latency is required"), noLatency.getMessage());
@@ -158,20 +181,27 @@ class PoolSizingTest {
 
   @Test
   void aLoadBeyondAnyPoolIsRejectedWithTheNumbers() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PoolSizing.recommend(1e9, Duration.ofSeconds(20), 0.5));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PoolSizing.recommend(1e9, Duration.ofSeconds(20), 0.5));
 
-    assertEquals("ratePerSecond x latency x (1 + bufferFraction) must be below 10000000"
-        + " connections, but was 30000000000 (ratePerSecond 1.0E9, latency PT20S,"
-        + " bufferFraction 0.5)", e.getMessage());
+    assertEquals(
+        "ratePerSecond x latency x (1 + bufferFraction) must be below 10000000"
+            + " connections, but was 30000000000 (ratePerSecond 1.0E9, latency PT20S,"
+            + " bufferFraction 0.5)",
+        e.getMessage());
   }
 
   @Test
   void theLargestValuesStillGiveAClearMessage() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PoolSizing.recommend(Double.MAX_VALUE, Duration.ofSeconds(Long.MAX_VALUE), 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PoolSizing.recommend(Double.MAX_VALUE, Duration.ofSeconds(Long.MAX_VALUE), 0));
 
-    assertTrue(e.getMessage().contains("must be below 10000000 connections, but was 1.65808E+327"),
+    assertTrue(
+        e.getMessage().contains("must be below 10000000 connections, but was 1.65808E+327"),
         e.getMessage());
   }
 
@@ -182,8 +212,14 @@ class PoolSizingTest {
 
   @Test
   void targetSwitchesToTheQueueingModelAtTheBufferedRate() {
-    SizingRecommendation r = PoolSizing.recommend(SizingRequest.builder().ratePerSecond(1000)
-        .latency(Duration.ofMillis(10)).bufferFraction(0.20).targetWaitProbability(0.01).build());
+    SizingRecommendation r =
+        PoolSizing.recommend(
+            SizingRequest.builder()
+                .ratePerSecond(1000)
+                .latency(Duration.ofMillis(10))
+                .bufferFraction(0.20)
+                .targetWaitProbability(0.01)
+                .build());
 
     // Sized for 1200/s x 10 ms = 12 Erlangs: C(21, 12) = 0.01289 > 1 %, C(22, 12) = 0.006635
     // (checked against the factorial formula in ErlangCTest).
@@ -204,17 +240,29 @@ class PoolSizingTest {
 
   @Test
   void withoutBufferTheQueueingModelGivesTheSmallestSizeMeetingTheTarget() {
-    SizingRecommendation r = PoolSizing.recommend(SizingRequest.builder().ratePerSecond(1000)
-        .latency(Duration.ofMillis(5)).targetWaitProbability(0.01).build());
+    SizingRecommendation r =
+        PoolSizing.recommend(
+            SizingRequest.builder()
+                .ratePerSecond(1000)
+                .latency(Duration.ofMillis(5))
+                .targetWaitProbability(0.01)
+                .build());
 
-    assertEquals(ErlangC.smallestSize(1000, Duration.ofMillis(5), 0.01).connections(), r.connections());
+    assertEquals(
+        ErlangC.smallestSize(1000, Duration.ofMillis(5), 0.01).connections(), r.connections());
     assertEquals(12, r.connections());
   }
 
   @Test
   void capWithinLimitGivesNoWarning() {
-    SizingRecommendation r = PoolSizing.recommend(SizingRequest.builder().ratePerSecond(1000)
-        .latency(Duration.ofMillis(10)).bufferFraction(0.2).cap(10_000, 40).build());
+    SizingRecommendation r =
+        PoolSizing.recommend(
+            SizingRequest.builder()
+                .ratePerSecond(1000)
+                .latency(Duration.ofMillis(10))
+                .bufferFraction(0.2)
+                .cap(10_000, 40)
+                .build());
 
     assertEquals(250, r.cap().orElseThrow().perInstanceMax());
     assertFalse(r.exceedsCap());
@@ -224,21 +272,34 @@ class PoolSizingTest {
   @Test
   void recommendationAboveTheCapIsKeptAndWarnedAbout() {
     // 30,000/s x 10 ms x 1.2 = 360 > 10000 / 40 = 250
-    SizingRecommendation r = PoolSizing.recommend(SizingRequest.builder().ratePerSecond(30_000)
-        .latency(Duration.ofMillis(10)).bufferFraction(0.2).cap(10_000, 40).build());
+    SizingRecommendation r =
+        PoolSizing.recommend(
+            SizingRequest.builder()
+                .ratePerSecond(30_000)
+                .latency(Duration.ofMillis(10))
+                .bufferFraction(0.2)
+                .cap(10_000, 40)
+                .build());
 
     assertEquals(360, r.connections());
     assertTrue(r.exceedsCap());
-    assertEquals("the recommended 360 connections per instance exceed the per-instance maximum"
-        + " of 250 (serverMaxConnections 10000 / instances 40): at 40 instances x 360 connections"
-        + " the server would refuse connections; raise the server's limit, run fewer instances"
-        + " or shorten the time a connection is held", r.warning().orElseThrow());
+    assertEquals(
+        "the recommended 360 connections per instance exceed the per-instance maximum"
+            + " of 250 (serverMaxConnections 10000 / instances 40): at 40 instances x 360 connections"
+            + " the server would refuse connections; raise the server's limit, run fewer instances"
+            + " or shorten the time a connection is held",
+        r.warning().orElseThrow());
   }
 
   @Test
   void recommendationEqualToTheCapIsWithinIt() {
-    SizingRecommendation r = PoolSizing.recommend(SizingRequest.builder().ratePerSecond(25_000)
-        .latency(Duration.ofMillis(10)).cap(10_000, 40).build());
+    SizingRecommendation r =
+        PoolSizing.recommend(
+            SizingRequest.builder()
+                .ratePerSecond(25_000)
+                .latency(Duration.ofMillis(10))
+                .cap(10_000, 40)
+                .build());
 
     assertEquals(250, r.connections());
     assertFalse(r.exceedsCap());
@@ -246,9 +307,16 @@ class PoolSizingTest {
 
   @Test
   void toStringShowsTheNumbers() {
-    String s = PoolSizing.recommend(SizingRequest.builder().ratePerSecond(1000)
-        .latency(Duration.ofMillis(10)).bufferFraction(0.2).targetWaitProbability(0.01)
-        .cap(10_000, 40).build()).toString();
+    String s =
+        PoolSizing.recommend(
+                SizingRequest.builder()
+                    .ratePerSecond(1000)
+                    .latency(Duration.ofMillis(10))
+                    .bufferFraction(0.2)
+                    .targetWaitProbability(0.01)
+                    .cap(10_000, 40)
+                    .build())
+            .toString();
 
     assertTrue(s.contains("connections=22"), s);
     assertTrue(s.contains("baseConcurrency=10.0"), s);

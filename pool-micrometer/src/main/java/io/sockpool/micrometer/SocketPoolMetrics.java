@@ -15,11 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Micrometer metrics for one {@link SocketPool}: connections by state, limits, checkout,
- * creation and usage timers, timed-out and refused checkouts, destroyed connections by reason,
- * live sizing, and each endpoint's circuit breaker through resilience4j-micrometer
- * ({@code resilience4j.circuitbreaker.*}, tagged {@code name=<host:port>} and
- * {@code pool}). Names: {@link MeterNames}.
+ * Micrometer metrics for one {@link SocketPool}: connections by state, limits, checkout, creation
+ * and usage timers, timed-out and refused checkouts, destroyed connections by reason, live sizing,
+ * and each endpoint's circuit breaker through resilience4j-micrometer ({@code
+ * resilience4j.circuitbreaker.*}, tagged {@code name=<host:port>} and {@code pool}). Names: {@link
+ * MeterNames}.
  *
  * <pre>{@code
  * SocketPoolMetrics metrics = new SocketPoolMetrics(pool);
@@ -27,13 +27,13 @@ import java.util.concurrent.TimeUnit;
  * // ... metrics.close() (or closing the pool) removes every meter it registered
  * }</pre>
  *
- * <p>Every meter is tagged {@code pool} (the pool's name) and {@code endpoint}
- * ({@code host:port}), plus any extra tags given. Endpoints the pool already knows get meters
- * at bind time; endpoints it adds later get them when it adds them (or at their first event);
- * an endpoint the pool forgets ({@link PoolListener#endpointRemoved}) loses its meters, and so
- * do all endpoints when the pool closes. The timers and counters hear the pool's events from
- * the moment of binding; the gauges and counters read {@link SocketPool#stats(Endpoint)} and
- * {@link SocketPool#sizing(Endpoint)} when the registry polls them.
+ * <p>Every meter is tagged {@code pool} (the pool's name) and {@code endpoint} ({@code host:port}),
+ * plus any extra tags given. Endpoints the pool already knows get meters at bind time; endpoints it
+ * adds later get them when it adds them (or at their first event); an endpoint the pool forgets
+ * ({@link PoolListener#endpointRemoved}) loses its meters, and so do all endpoints when the pool
+ * closes. The timers and counters hear the pool's events from the moment of binding; the gauges and
+ * counters read {@link SocketPool#stats(Endpoint)} and {@link SocketPool#sizing(Endpoint)} when the
+ * registry polls them.
  *
  * <p>Bind it to one registry (to feed several, bind it to a {@code CompositeMeterRegistry}).
  * Thread-safe.
@@ -56,24 +56,27 @@ public final class SocketPoolMetrics implements MeterBinder, AutoCloseable {
 
   /**
    * @param pool the pool to measure
-   * @param extraTags tags added to every meter (e.g. {@code service}); not {@code pool} or
-   *     {@code endpoint}
+   * @param extraTags tags added to every meter (e.g. {@code service}); not {@code pool} or {@code
+   *     endpoint}
    */
   public SocketPoolMetrics(SocketPool pool, Iterable<Tag> extraTags) {
     this.pool = Objects.requireNonNull(pool, "pool must not be null");
     Tags extra = Tags.of(Objects.requireNonNull(extraTags, "extraTags must not be null"));
     for (Tag t : extra) {
       if (t.getKey().equals("pool") || t.getKey().equals("endpoint")) {
-        throw new IllegalArgumentException("extraTags must not contain the key '" + t.getKey()
-            + "' (set by the binder), but had " + t);
+        throw new IllegalArgumentException(
+            "extraTags must not contain the key '"
+                + t.getKey()
+                + "' (set by the binder), but had "
+                + t);
       }
     }
     this.poolTags = extra.and("pool", pool.config().poolName());
   }
 
   /**
-   * Registers the meters of every endpoint the pool knows now, and from then on of every
-   * endpoint it adds.
+   * Registers the meters of every endpoint the pool knows now, and from then on of every endpoint
+   * it adds.
    *
    * @param registry the registry
    * @throws IllegalStateException if already bound, or closed
@@ -82,11 +85,16 @@ public final class SocketPoolMetrics implements MeterBinder, AutoCloseable {
   public synchronized void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry must not be null");
     if (closed) {
-      throw new IllegalStateException("metrics of pool '" + pool.config().poolName() + "' are closed");
+      throw new IllegalStateException(
+          "metrics of pool '" + pool.config().poolName() + "' are closed");
     }
     if (this.registry != null) {
-      throw new IllegalStateException("metrics of pool '" + pool.config().poolName()
-          + "' are already bound to " + this.registry + "; use a CompositeMeterRegistry to feed several");
+      throw new IllegalStateException(
+          "metrics of pool '"
+              + pool.config().poolName()
+              + "' are already bound to "
+              + this.registry
+              + "; use a CompositeMeterRegistry to feed several");
     }
     this.registry = registry;
     this.breakers = new TaggedCircuitBreakerMetricsPublisher(registry);

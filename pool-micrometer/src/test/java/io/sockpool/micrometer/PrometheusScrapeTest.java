@@ -26,8 +26,8 @@ class PrometheusScrapeTest {
   void scrapeShowsThePoolInPrometheusNamesAndTags() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (EchoServer server = EchoServer.start();
-        SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("orders")
-            .maxPerEndpoint(4).build());
+        SocketPool pool =
+            SocketPool.create(PoolConfig.builder().poolName("orders").maxPerEndpoint(4).build());
         SocketPoolMetrics metrics = new SocketPoolMetrics(pool)) {
       metrics.bindTo(registry);
       Endpoint e = Endpoint.of("127.0.0.1", server.port());
@@ -59,9 +59,17 @@ class PrometheusScrapeTest {
       contains(scrape, "sockpool_connections_destroyed_total{" + tags + ",reason=\"broken\"} 1");
       contains(scrape, "sockpool_connections_opened_total{" + tags + "} 2");
       contains(scrape, "sockpool_sizing_arrival_rate{" + tags + "} ");
-      contains(scrape, "resilience4j_circuitbreaker_state{name=\"" + e + "\",pool=\"orders\",state=\"closed\"} 1");
-      assertTrue(Pattern.compile("(?m)^sockpool_sizing_hold_seconds\\{" + Pattern.quote(tags)
-          + "\\} [0-9.E-]+$").matcher(scrape).find(), "mean hold in seconds:\n" + scrape);
+      contains(
+          scrape,
+          "resilience4j_circuitbreaker_state{name=\""
+              + e
+              + "\",pool=\"orders\",state=\"closed\"} 1");
+      assertTrue(
+          Pattern.compile(
+                  "(?m)^sockpool_sizing_hold_seconds\\{" + Pattern.quote(tags) + "\\} [0-9.E-]+$")
+              .matcher(scrape)
+              .find(),
+          "mean hold in seconds:\n" + scrape);
     } finally {
       registry.close();
     }

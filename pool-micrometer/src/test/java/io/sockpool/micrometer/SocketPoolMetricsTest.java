@@ -64,8 +64,12 @@ class SocketPoolMetricsTest {
   }
 
   private double counter(String name, String pool, Endpoint e, String... tags) {
-    return registry.get(name).tags("pool", pool, "endpoint", e.toString()).tags(tags)
-        .functionCounter().count();
+    return registry
+        .get(name)
+        .tags("pool", pool, "endpoint", e.toString())
+        .tags(tags)
+        .functionCounter()
+        .count();
   }
 
   private Timer timer(String name, String pool, Endpoint e) {
@@ -73,7 +77,8 @@ class SocketPoolMetricsTest {
   }
 
   private List<Meter> metersOf(String pool) {
-    return registry.getMeters().stream().filter(m -> pool.equals(m.getId().getTag("pool")))
+    return registry.getMeters().stream()
+        .filter(m -> pool.equals(m.getId().getTag("pool")))
         .collect(Collectors.toList());
   }
 
@@ -118,35 +123,47 @@ class SocketPoolMetricsTest {
       assertEquals(1, timer(MeterNames.ACQUIRE, "p1", echo).count());
       Timer usage = timer(MeterNames.USAGE, "p1", echo);
       assertEquals(1, usage.count());
-      assertTrue(usage.totalTime(TimeUnit.NANOSECONDS) >= outer,
-          "held at least as long as the echo took: " + usage.totalTime(TimeUnit.NANOSECONDS) + " ns");
+      assertTrue(
+          usage.totalTime(TimeUnit.NANOSECONDS) >= outer,
+          "held at least as long as the echo took: "
+              + usage.totalTime(TimeUnit.NANOSECONDS)
+              + " ns");
       assertEquals(1, gauge(MeterNames.SIZING_RATE, "p1", echo) > 0 ? 1 : 0, "live sizing saw it");
     }
   }
 
   @Test
   void countsTimeoutsRejectionsPendingCallersAndDestroyedConnections() throws Exception {
-    PoolConfig cfg = config("p2").maxPerEndpoint(1).maxTotal(1).minIdlePerEndpoint(0)
-        .maxWaitersPerEndpoint(1).build();
-    try (SocketPool pool = SocketPool.create(cfg); SocketPoolMetrics metrics = new SocketPoolMetrics(pool)) {
+    PoolConfig cfg =
+        config("p2")
+            .maxPerEndpoint(1)
+            .maxTotal(1)
+            .minIdlePerEndpoint(0)
+            .maxWaitersPerEndpoint(1)
+            .build();
+    try (SocketPool pool = SocketPool.create(cfg);
+        SocketPoolMetrics metrics = new SocketPoolMetrics(pool)) {
       metrics.bindTo(registry);
       PooledConnection held = pool.checkout(echo);
       CountDownLatch started = new CountDownLatch(1);
       AtomicBoolean timedOut = new AtomicBoolean();
-      Thread waiter = new Thread(() -> {
-        started.countDown();
-        try {
-          pool.checkout(echo, Duration.ofMillis(300)).close();
-        } catch (CheckoutTimeoutException expected) {
-          timedOut.set(true);
-        } catch (CheckoutException other) {
-          throw new AssertionError(other);
-        }
-      });
+      Thread waiter =
+          new Thread(
+              () -> {
+                started.countDown();
+                try {
+                  pool.checkout(echo, Duration.ofMillis(300)).close();
+                } catch (CheckoutTimeoutException expected) {
+                  timedOut.set(true);
+                } catch (CheckoutException other) {
+                  throw new AssertionError(other);
+                }
+              });
       waiter.start();
       started.await();
       await(() -> gauge(MeterNames.PENDING, "p2", echo), 1);
-      assertThrows(PoolExhaustedException.class, () -> pool.checkout(echo), "one waiter is the bound");
+      assertThrows(
+          PoolExhaustedException.class, () -> pool.checkout(echo), "one waiter is the bound");
       waiter.join();
       assertTrue(timedOut.get());
       assertEquals(0, gauge(MeterNames.PENDING, "p2", echo));
@@ -172,9 +189,16 @@ class SocketPoolMetricsTest {
         echoOnce(c);
       }
       assertEquals(1, timer(MeterNames.ACQUIRE, "p3", other).count());
-      assertEquals("billing", registry.get(MeterNames.ACTIVE).tags("endpoint", other.toString())
-          .gauge().getId().getTag("service"));
-      assertTrue(registry.find(MeterNames.ACTIVE).tags("endpoint", echo.toString()).meters().isEmpty());
+      assertEquals(
+          "billing",
+          registry
+              .get(MeterNames.ACTIVE)
+              .tags("endpoint", other.toString())
+              .gauge()
+              .getId()
+              .getTag("service"));
+      assertTrue(
+          registry.find(MeterNames.ACTIVE).tags("endpoint", echo.toString()).meters().isEmpty());
     }
   }
 
@@ -184,8 +208,10 @@ class SocketPoolMetricsTest {
       SocketPoolMetrics metrics = new SocketPoolMetrics(pool);
       metrics.bindTo(registry);
       pool.checkout(echo).close();
-      assertTrue(metersOf("p4").size() > 20, "pool meters and breaker meters: " + metersOf("p4").size());
-      assertTrue(metersOf("p4").stream().anyMatch(m -> m.getId().getName().startsWith("resilience4j.")));
+      assertTrue(
+          metersOf("p4").size() > 20, "pool meters and breaker meters: " + metersOf("p4").size());
+      assertTrue(
+          metersOf("p4").stream().anyMatch(m -> m.getId().getName().startsWith("resilience4j.")));
       metrics.close();
       assertEquals(List.of(), metersOf("p4"));
       pool.checkout(echo).close(); // the pool goes on, unmeasured
@@ -213,9 +239,13 @@ class SocketPoolMetricsTest {
       deadPort = s.getLocalPort();
     }
     Endpoint dead = Endpoint.of("127.0.0.1", deadPort);
-    CircuitBreakerConfig breaker = CircuitBreakerConfig.custom().slidingWindowSize(2)
-        .minimumNumberOfCalls(2).failureRateThreshold(50).waitDurationInOpenState(Duration.ofMinutes(1))
-        .build();
+    CircuitBreakerConfig breaker =
+        CircuitBreakerConfig.custom()
+            .slidingWindowSize(2)
+            .minimumNumberOfCalls(2)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofMinutes(1))
+            .build();
     try (SocketPool a = SocketPool.create(config("pa").circuitBreakerConfig(breaker).build());
         SocketPool b = SocketPool.create(config("pb").circuitBreakerConfig(breaker).build());
         SocketPoolMetrics ma = new SocketPoolMetrics(a);
@@ -230,15 +260,25 @@ class SocketPoolMetricsTest {
       assertEquals(0, breakerState("pa", dead, "closed"));
       assertEquals(1, breakerState("pb", dead, "closed"), "the same endpoint in another pool");
       assertEquals(0, breakerState("pb", dead, "open"));
-      assertEquals(1.0, registry.get("resilience4j.circuitbreaker.failure.rate")
-          .tags("pool", "pa", "name", dead.toString()).gauge().value() / 100, 1e-9);
+      assertEquals(
+          1.0,
+          registry
+                  .get("resilience4j.circuitbreaker.failure.rate")
+                  .tags("pool", "pa", "name", dead.toString())
+                  .gauge()
+                  .value()
+              / 100,
+          1e-9);
     }
     assertNull(registry.find("resilience4j.circuitbreaker.state").meter(), "all removed on close");
   }
 
   private double breakerState(String pool, Endpoint e, String state) {
-    return registry.get("resilience4j.circuitbreaker.state")
-        .tags("pool", pool, "name", e.toString(), "state", state).gauge().value();
+    return registry
+        .get("resilience4j.circuitbreaker.state")
+        .tags("pool", pool, "name", e.toString(), "state", state)
+        .gauge()
+        .value();
   }
 
   @Test
@@ -246,15 +286,17 @@ class SocketPoolMetricsTest {
     try (SocketPool pool = SocketPool.create(config("p6").build());
         SocketPoolMetrics metrics = new SocketPoolMetrics(pool)) {
       AtomicBoolean heard = new AtomicBoolean();
-      pool.addListener(new PoolListener() {
-        @Override
-        public void connected(Endpoint endpoint, long connectNanos) {
-          heard.set(true);
-        }
-      });
+      pool.addListener(
+          new PoolListener() {
+            @Override
+            public void connected(Endpoint endpoint, long connectNanos) {
+              heard.set(true);
+            }
+          });
       metrics.bindTo(registry);
       assertEquals(2, pool.warmUp(echo, 2));
-      Assumptions.assumeTrue(heard.get(), "this engine does not report connects (PoolListener.connected)");
+      Assumptions.assumeTrue(
+          heard.get(), "this engine does not report connects (PoolListener.connected)");
       assertEquals(2, timer(MeterNames.CREATION, "p6", echo).count());
       assertTrue(timer(MeterNames.CREATION, "p6", echo).max(TimeUnit.NANOSECONDS) > 0);
     }
@@ -263,10 +305,14 @@ class SocketPoolMetricsTest {
   @Test
   void rejectsTagsTheBinderSetsItself() {
     try (SocketPool pool = SocketPool.create(config("p7").build())) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new SocketPoolMetrics(pool, Tags.of("endpoint", "x")));
-      assertEquals("extraTags must not contain the key 'endpoint' (set by the binder), but had"
-          + " tag(endpoint=x)", e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new SocketPoolMetrics(pool, Tags.of("endpoint", "x")));
+      assertEquals(
+          "extraTags must not contain the key 'endpoint' (set by the binder), but had"
+              + " tag(endpoint=x)",
+          e.getMessage());
     }
   }
 }

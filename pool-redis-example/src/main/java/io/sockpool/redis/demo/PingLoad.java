@@ -3,8 +3,8 @@ package io.sockpool.redis.demo;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointStats;
 import io.sockpool.SocketPool;
-import io.sockpool.sizing.LiveSizing;
 import io.sockpool.redis.RedisClient;
+import io.sockpool.sizing.LiveSizing;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,11 +45,19 @@ final class PingLoad {
     final long elapsedNanos;
     final Histogram latencyNanos;
     final EndpointStats pool;
+
     /** The pool's own live sizing at the end of the run ({@link SocketPool#sizing}). */
     final LiveSizing sizing;
 
-    Result(long ops, long errors, Map<String, Long> errorsByType, String firstError, long elapsedNanos,
-        Histogram latencyNanos, EndpointStats pool, LiveSizing sizing) {
+    Result(
+        long ops,
+        long errors,
+        Map<String, Long> errorsByType,
+        String firstError,
+        long elapsedNanos,
+        Histogram latencyNanos,
+        EndpointStats pool,
+        LiveSizing sizing) {
       this.ops = ops;
       this.errors = errors;
       this.errorsByType = errorsByType;
@@ -154,7 +162,14 @@ final class PingLoad {
     total.add(recorder.getIntervalHistogram(interval));
     Map<String, Long> types = new TreeMap<>();
     byType.forEach((k, v) -> types.put(k, v.sum()));
-    return new Result(ops.sum(), errors.sum(), types, firstError.get(), elapsed, total, pool.stats(endpoint),
+    return new Result(
+        ops.sum(),
+        errors.sum(),
+        types,
+        firstError.get(),
+        elapsed,
+        total,
+        pool.stats(endpoint),
         pool.sizing(endpoint));
   }
 

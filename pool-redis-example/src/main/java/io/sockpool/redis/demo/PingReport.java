@@ -18,8 +18,8 @@ final class PingReport {
   private final ClientKiller killer;
 
   /**
-   * @param maxClients the server's client limit, if known: the pool size was already kept under
-   *     it, so the live sizing's cap (the pool size) is the tighter one
+   * @param maxClients the server's client limit, if known: the pool size was already kept under it,
+   *     so the live sizing's cap (the pool size) is the tighter one
    */
   PingReport(PingLoad.Result result, int poolSize, OptionalInt maxClients, ClientKiller killer) {
     this.result = result;
@@ -72,18 +72,33 @@ final class PingReport {
     }
     if (sizing.recommendedConnections().isPresent()) {
       LiveSizing z = sizing;
-      out.printf(Locale.ROOT, "  sizing          live, last %d s: %,.0f checkouts/s x %,d us mean hold = %.2f busy"
+      out.printf(
+          Locale.ROOT,
+          "  sizing          live, last %d s: %,.0f checkouts/s x %,d us mean hold = %.2f busy"
               + " connections; %.1f %% waited (Erlang C: %s at %d) -> recommended pool size %d (used: %d)"
               + " for <= %.0f %% waiting%n",
-          z.sample().span().toSeconds(), z.ratePerSecond(), z.meanHold().orElseThrow().toNanos() / 1000,
-          z.atCurrentSize().orElseThrow().offeredLoad(), z.measuredWaitProbability().orElse(0) * 100,
+          z.sample().span().toSeconds(),
+          z.ratePerSecond(),
+          z.meanHold().orElseThrow().toNanos() / 1000,
+          z.atCurrentSize().orElseThrow().offeredLoad(),
+          z.measuredWaitProbability().orElse(0) * 100,
           z.predictedWaitProbability().isPresent()
-              ? String.format(Locale.ROOT, "%.1f %%", z.predictedWaitProbability().getAsDouble() * 100)
+              ? String.format(
+                  Locale.ROOT, "%.1f %%", z.predictedWaitProbability().getAsDouble() * 100)
               : "unstable",
-          z.currentSize(), z.recommendedConnections().getAsInt(), poolSize, z.targetWaitProbability() * 100);
-      z.warning().ifPresent(w -> out.println("  sizing warning  " + w + " (note: this demo is a closed"
-          + " loop, whose callers never need more connections than there are callers; Erlang C assumes"
-          + " random arrivals)"));
+          z.currentSize(),
+          z.recommendedConnections().getAsInt(),
+          poolSize,
+          z.targetWaitProbability() * 100);
+      z.warning()
+          .ifPresent(
+              w ->
+                  out.println(
+                      "  sizing warning  "
+                          + w
+                          + " (note: this demo is a closed"
+                          + " loop, whose callers never need more connections than there are callers; Erlang C assumes"
+                          + " random arrivals)"));
     } else {
       out.printf(
           "  sizing          no recommendation: no successful request to measure (used: %d)%n",
@@ -103,17 +118,33 @@ final class PingReport {
     m.put("p999Micros", micros(99.9));
     m.put("maxMicros", PingLoad.micros(result.latencyNanos.getMaxValue()));
     m.put("poolSize", poolSize);
-    m.put("recommendedPoolSize", sizing.recommendedConnections().isPresent()
-        ? (Object) sizing.recommendedConnections().getAsInt() : null);
-    m.put("neededPoolSize", sizing.neededConnections().isPresent()
-        ? (Object) sizing.neededConnections().getAsInt() : null);
-    m.put("baseConcurrency", sizing.atCurrentSize()
-        .map(q -> (Object) (Math.round(q.offeredLoad() * 100) / 100.0)).orElse(null));
+    m.put(
+        "recommendedPoolSize",
+        sizing.recommendedConnections().isPresent()
+            ? (Object) sizing.recommendedConnections().getAsInt()
+            : null);
+    m.put(
+        "neededPoolSize",
+        sizing.neededConnections().isPresent()
+            ? (Object) sizing.neededConnections().getAsInt()
+            : null);
+    m.put(
+        "baseConcurrency",
+        sizing
+            .atCurrentSize()
+            .map(q -> (Object) (Math.round(q.offeredLoad() * 100) / 100.0))
+            .orElse(null));
     m.put("meanHoldMicros", sizing.meanHold().map(h -> (Object) (h.toNanos() / 1000)).orElse(null));
-    m.put("measuredWaitShare", sizing.measuredWaitProbability().isPresent()
-        ? (Object) sizing.measuredWaitProbability().getAsDouble() : null);
-    m.put("predictedWaitShare", sizing.predictedWaitProbability().isPresent()
-        ? (Object) sizing.predictedWaitProbability().getAsDouble() : null);
+    m.put(
+        "measuredWaitShare",
+        sizing.measuredWaitProbability().isPresent()
+            ? (Object) sizing.measuredWaitProbability().getAsDouble()
+            : null);
+    m.put(
+        "predictedWaitShare",
+        sizing.predictedWaitProbability().isPresent()
+            ? (Object) sizing.predictedWaitProbability().getAsDouble()
+            : null);
     m.put("created", s.created());
     m.put("destroyed", s.destroyedTotal());
     Map<String, Object> reasons = new LinkedHashMap<>();

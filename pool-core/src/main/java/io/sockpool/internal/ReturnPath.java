@@ -1,0 +1,125 @@
+package io.sockpool.internal;
+
+import io.sockpool.DestroyReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The return path: a clean connection goes to the longest waiter or the idle set, anything else is
+ * destroyed. {@link #verdict} is the one place that says what "clean" means. What the pool can
+ * know: the holder's own I/O errors and timeouts (broken), a request written without the reply
+ * declared complete ({@link io.sockpool.Connection#exchangeComplete}), bytes already waiting or a
+ * close already received (the probe: one non-blocking read), and the lifetime. What it cannot know:
+ * the rest of a reply that has not arrived yet, which is why an undeclared exchange is never
+ * reused.
+ */
+final class ReturnPath {
+  private static final Logger LOG = LoggerFactory.getLogger(ReturnPath.class);
+
+  private final KeyedChannelPool owner;
+
+  ReturnPath(KeyedChannelPool owner) {
+    this.owner = owner;
+  }
+
+  /** Keeps the connection only if it is clean. Idempotent per lease. */
+  void giveBack(Lease lease) {
+    if (!lease.finish()) {
+      return;
+    }
+    PooledChannel ch = lease.pooledChannel();
+    long now = System.nanoTime();
+    owner.listeners().returned(ch.endpoint(), now - lease.checkoutNanos());
+    DestroyReason reason = verdict(ch, owner.isClosed(), now);
+    ch.lease(null);
+    if (reason != null) {
+      if (reason == DestroyReason.DIRTY) {
+        LOG.debug("connection to {} returned with unread bytes: destroyed", ch.endpoint());
+      }
+      owner.destroyActive(ch, reason);
+      return;
+    }
+    ch.touch(now);
+    EndpointState st = ch.state();
+    st.lastActiveNanos = now;
+    if (!st.waiters.handOff(ch)) {
+      returnIdle(st, ch);
+    }
+  }
+
+  /** Destroys the connection of the lease. Idempotent per lease. */
+  void invalidate(Lease lease) {
+    if (!lease.finish()) {
+      return;
+    }
+    PooledChannel ch = lease.pooledChannel();
+    owner.listeners().returned(ch.endpoint(), System.nanoTime() - lease.checkoutNanos());
+    ch.lease(null);
+    owner.destroyActive(ch, DestroyReason.BROKEN);
+  }
+
+  /** Gives back what was handed to a waiter that left without it. */
+  void giveBackHanded(EndpointState st, Object handed) {
+    if (handed == Waiters.Waiter.SLOT) {
+      owner.admission().release(st);
+    } else if (handed instanceof PooledChannel) {
+      PooledChannel ch = (PooledChannel) handed;
+      if (owner.isClosed()) {
+        owner.destroyActive(ch, DestroyReason.CLOSED);
+      } else if (!st.waiters.handOff(ch)) {
+        returnIdle(st, ch);
+      }
+    }
+  }
+
+  /**
+   * Puts a clean connection into the idle set, then looks at the waiters once more: one may have
+   * joined after the hand-off found nobody, and it looks at the idle set only once.
+   */
+  private void returnIdle(EndpointState st, PooledChannel ch) {
+    try {
+      owner.commons().returnObject(st.endpoint, ch);
+    } catch (IllegalStateException e) {
+      owner.destroyActive(ch, DestroyReason.CLOSED);
+      return;
+    }
+    for (int round = 0; round < 4 && st.waiters.size() > 0; round++) {
+      PooledChannel idle = owner.takeIdle(st);
+      if (idle == null) {
+        return;
+      }
+      if (!st.waiters.handOff(idle)) {
+        owner.commons().returnObject(st.endpoint, idle);
+      }
+    }
+  }
+
+  /**
+   * @param ch the connection coming back, still leased
+   * @param poolClosed whether the pool is closed
+   * @param nowNanos the current {@link System#nanoTime()}
+   * @return why it must be destroyed, or null to keep it
+   */
+  static DestroyReason verdict(PooledChannel ch, boolean poolClosed, long nowNanos) {
+    if (ch.isBroken()) {
+      return DestroyReason.BROKEN;
+    }
+    if (ch.exchangeOpen()) {
+      return DestroyReason.INCOMPLETE_EXCHANGE;
+    }
+    if (poolClosed) {
+      return DestroyReason.CLOSED;
+    }
+    if (ch.isRetired()) {
+      return DestroyReason.RETIRED;
+    }
+    switch (ch.probe()) {
+      case ALIVE:
+        return nowNanos - ch.expiresNanos() >= 0 ? DestroyReason.LIFETIME : null;
+      case UNREAD_BYTES:
+        return DestroyReason.DIRTY;
+      default:
+        return DestroyReason.VALIDATION;
+    }
+  }
+}
