@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.testkit.FakePeerExtension;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -25,10 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Regression tests for the checkout engine's promises, against real sockets: one reply never
@@ -37,18 +37,9 @@ import org.junit.jupiter.api.Timeout;
  * 3bf9c33; the numbers in the comments are the observations of issue 10.)
  */
 @Timeout(30)
+@ExtendWith(FakePeerExtension.class)
 class EngineAttributionTest {
-  private FakePeer peer;
-
-  @BeforeEach
-  void start() throws IOException {
-    peer = new FakePeer();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    peer.close();
-  }
+  private FakePeer peer; // started before each test, closed after it
 
   private static PoolConfig.Builder config() {
     return PoolConfig.builder()

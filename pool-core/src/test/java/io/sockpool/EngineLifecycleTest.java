@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.testkit.FakePeerExtension;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -30,10 +31,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Regression tests for the engine's lifecycle promises against real sockets: close is atomic and
@@ -41,18 +41,9 @@ import org.junit.jupiter.api.Timeout;
  * memory, and {@code executeIdempotent} keeps one deadline and the first failure.
  */
 @Timeout(60)
+@ExtendWith(FakePeerExtension.class)
 class EngineLifecycleTest {
-  private FakePeer peer;
-
-  @BeforeEach
-  void start() throws IOException {
-    peer = new FakePeer();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    peer.close();
-  }
+  private FakePeer peer; // started before each test, closed after it
 
   private static PoolConfig.Builder config() {
     return PoolConfig.builder()

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,10 +69,14 @@ class ProcessResourcesTest {
     try (FakePeer peer = FakePeer.echo();
         Socket s = new Socket(peer.host(), peer.port())) {
       assertTrue(s.isConnected());
-      // the listener, our end and the peer's end
+      // the listener, our end and the peer's end (accepted on the peer's own thread, so wait)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (ProcessResources.openSockets() < before + 3 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
       assertTrue(
           ProcessResources.openSockets() >= before + 3,
-          "sockets " + ProcessResources.openSockets());
+          "sockets " + ProcessResources.openSockets() + ", before " + before);
     }
     assertTrue(ProcessResources.openFds() >= ProcessResources.openSockets());
   }
