@@ -30,7 +30,14 @@ public enum ClientKind {
       return new SockpoolClient(redis, poolSize, timeout, true);
     }
   },
-  /** Jedis {@code JedisPool} with the same pool size. */
+  /** The project's {@code RedisClient.ping()} on sockpool with a PING validator. */
+  REDIS_CLIENT("redisclient") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new RedisClientClient(redis, poolSize, timeout);
+    }
+  },
+  /** Jedis {@code JedisPool} with the same pool size, Jedis' own {@code ping()}. */
   JEDIS_POOL("jedispool") {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {

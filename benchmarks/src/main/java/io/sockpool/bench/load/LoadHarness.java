@@ -87,33 +87,37 @@ public final class LoadHarness {
               : "redis at " + options.redis().get();
       log.printf(
           Locale.ROOT,
-          "%s; %d cores; %s per point after %s warm-up; pool size %d%n",
+          "%s; %d cores; %s per point after %s warm-up; points (threads/pool) %s%n",
           target,
           Runtime.getRuntime().availableProcessors(),
           pretty(options.duration()),
           pretty(options.warmup()),
-          options.poolSize());
+          options.points());
+      log.println(
+          options.pin()
+              ? Pinning.pin(redis.getPort())
+              : "not pinned (add --pin to pin the load JVM and redis-server to separate cores)");
       Map<String, List<Sample>> samples = new LinkedHashMap<>();
       for (int round = 1; round <= options.rounds(); round++) {
         if (options.rounds() > 1) {
           log.printf(Locale.ROOT, "round %d of %d%n", round, options.rounds());
         }
-        for (int threads : options.threads()) {
-          for (ClientKind kind : options.clients()) {
-            Sample s = runPoint(kind, threads, redis, options, log);
-            samples.computeIfAbsent(kind.cliName() + "@" + threads, k -> new ArrayList<>()).add(s);
+        for (LoadPoint point : options.points()) {
+          for (ClientKind kind : runs(options, point)) {
+            Sample s = runPoint(kind, point, redis, options, log);
+            samples.computeIfAbsent(kind.cliName() + "@" + point, k -> new ArrayList<>()).add(s);
           }
         }
       }
       List<PointResult> results = new ArrayList<>();
-      for (int threads : options.threads()) {
-        for (ClientKind kind : options.clients()) {
+      for (LoadPoint point : options.points()) {
+        for (ClientKind kind : runs(options, point)) {
           results.add(
               PointResult.of(
                   kind.cliName(),
-                  threads,
-                  options.poolSize(),
-                  samples.get(kind.cliName() + "@" + threads)));
+                  point.threads(),
+                  point.poolSize(),
+                  samples.get(kind.cliName() + "@" + point)));
         }
       }
       String table = ResultTable.format(results);
@@ -126,14 +130,14 @@ public final class LoadHarness {
           results,
           String.format(
               Locale.ROOT,
-              "%s per point%s, pool size %d, %s, %d cores",
+              "%s per point%s, threads/pool, %s, %d cores%s",
               pretty(options.duration()),
               options.rounds() > 1
                   ? " (dot: median of " + options.rounds() + " rounds, whisker: min-max)"
                   : "",
-              options.poolSize(),
               target,
-              Runtime.getRuntime().availableProcessors()),
+              Runtime.getRuntime().availableProcessors(),
+              options.pin() ? ", pinned" : ""),
           png);
       log.println("wrote " + csv + " and " + png);
       return new Report(List.copyOf(results), csv, png, table);
@@ -144,14 +148,29 @@ public final class LoadHarness {
     }
   }
 
+  /**
+   * The clients to run at a point: all of them, except the dedicated channel per thread at a
+   * contended point (it has no pool, so it would repeat the uncontended point).
+   */
+  private static List<ClientKind> runs(LoadOptions options, LoadPoint point) {
+    return options.clients().stream()
+        .filter(k -> !(point.contended() && k == ClientKind.DEDICATED))
+        .toList();
+  }
+
   private static Sample runPoint(
-      ClientKind kind, int threads, InetSocketAddress redis, LoadOptions options, PrintStream log)
+      ClientKind kind,
+      LoadPoint point,
+      InetSocketAddress redis,
+      LoadOptions options,
+      PrintStream log)
       throws IOException, InterruptedException {
-    log.printf(Locale.ROOT, "  %-18s %3d threads ... ", kind.cliName(), threads);
+    int threads = point.threads();
+    log.printf(Locale.ROOT, "  %-18s %7s ... ", kind.cliName(), point.label());
     log.flush();
     Sample s;
     String diagnostics;
-    try (PingClient client = kind.create(redis, options.poolSize(), options.timeout())) {
+    try (PingClient client = kind.create(redis, point.poolSize(), options.timeout())) {
       s =
           LoadRunner.run(
               kind.cliName(),

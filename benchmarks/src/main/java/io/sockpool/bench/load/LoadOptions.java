@@ -15,42 +15,47 @@ import java.util.Optional;
  *
  * @param duration measured time per point (client x thread count); > 0
  * @param warmup unmeasured time before each point; >= 0
- * @param threads thread counts, each >= 1, in the order given
+ * @param points thread counts with their pool sizes, in the order given, no duplicates
  * @param clients clients to run, in the order given, no duplicates
  * @param rounds how often every point is measured (the table reports the median); >= 1
- * @param poolSize connections per pool (JedisPool, sockpool); >= 1
+ * @param poolSize pool size of the points given as a plain thread count; >= 1
  * @param timeout connect, checkout and command timeout of every client; > 0
  * @param redis an external Redis; empty means start the embedded one
  * @param out directory for the CSV and the PNG; created if missing
+ * @param pin pin the load JVM and redis-server to separate cores (see {@link Pinning})
  */
 public record LoadOptions(
     Duration duration,
     Duration warmup,
-    List<Integer> threads,
+    List<LoadPoint> points,
     List<ClientKind> clients,
     int rounds,
     int poolSize,
     Duration timeout,
     Optional<Endpoint> redis,
-    Path out) {
+    Path out,
+    boolean pin) {
 
   /** Help text printed for {@code --help} and after a usage error. */
   public static final String USAGE =
       String.join(
           "\n",
-          "usage: LoadHarness [--duration 10s] [--warmup 2s] [--threads 1,8,64] [--clients "
+          "usage: LoadHarness [--duration 10s] [--warmup 2s] [--threads 1/1,8/8,64/64,64/16] [--clients "
               + ClientKind.allNames()
               + "]",
-          "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results]",
+          "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results] [--pin]",
           "  --duration   measured time per client and thread count (a number with us, ms, s or m: 500ms, 1.5s, 1m); default 10s",
           "  --warmup     unmeasured time before each measurement; default 2s",
-          "  --threads    comma-separated thread counts, each >= 1; default 1,8,64",
+          "  --threads    comma-separated points, THREADS/POOL (pool size) or THREADS (pool size --pool-size);",
+          "               default 1/1,8/8,64/64,64/16",
           "  --clients    comma-separated, from: " + ClientKind.allNames() + "; default all",
           "  --rounds     measure every point this many times, interleaved; the table shows the median; default 1",
-          "  --pool-size  connections per pool (JedisPool, sockpool); default 16",
+          "  --pool-size  pool size of points given as a plain thread count; default 16",
           "  --timeout    connect/checkout/command timeout of every client; default 2s",
           "  --redis      use this Redis instead of starting the embedded redis-server",
-          "  --out        directory for results.csv and throughput.png; default load-results");
+          "  --out        directory for results.csv and throughput.png; default load-results",
+          "  --pin        pin the load JVM to core 0 and the embedded redis-server to core 1 (taskset),",
+          "               where the machine has 2 cores or more; prints what was pinned");
 
   /** Checks the values; see the record components for what is allowed. */
   public LoadOptions {
@@ -59,18 +64,12 @@ public record LoadOptions(
       throw new IllegalArgumentException("--warmup must be >= 0, but was " + warmup);
     }
     positive("--timeout", timeout);
-    if (threads.isEmpty()) {
+    if (points.isEmpty()) {
       throw new IllegalArgumentException(
           "--threads must name at least one thread count, but was empty");
     }
-    for (int t : threads) {
-      if (t < 1 || t > 4096) {
-        throw new IllegalArgumentException("--threads values must be in 1..4096, but one was " + t);
-      }
-    }
-    if (threads.stream().distinct().count() != threads.size()) {
-      throw new IllegalArgumentException(
-          "--threads must not repeat a thread count, but was " + threads);
+    if (points.stream().distinct().count() != points.size()) {
+      throw new IllegalArgumentException("--threads must not repeat a point, but was " + points);
     }
     if (rounds < 1 || rounds > 100) {
       throw new IllegalArgumentException("--rounds must be in 1..100, but was " + rounds);
@@ -86,12 +85,13 @@ public record LoadOptions(
     if (poolSize < 1) {
       throw new IllegalArgumentException("--pool-size must be >= 1, but was " + poolSize);
     }
-    threads = List.copyOf(threads);
+    points = List.copyOf(points);
     clients = List.copyOf(clients);
   }
 
   /**
-   * @return the defaults: 10 s, 2 s warm-up, 1/8/64 threads, every client, 1 round, pool 16
+   * @return the defaults: 10 s, 2 s warm-up, points 1/1, 8/8, 64/64 and 64/16, every client, 1
+   *     round, not pinned
    */
   public static LoadOptions defaults() {
     return parse(new String[0]);
@@ -107,15 +107,20 @@ public record LoadOptions(
   public static LoadOptions parse(String[] args) {
     Duration duration = Duration.ofSeconds(10);
     Duration warmup = Duration.ofSeconds(2);
-    List<Integer> threads = List.of(1, 8, 64);
+    String threads = "1/1,8/8,64/64,64/16";
     List<ClientKind> clients = Arrays.asList(ClientKind.values());
     int rounds = 1;
     int poolSize = 16;
     Duration timeout = Duration.ofSeconds(2);
     Optional<Endpoint> redis = Optional.empty();
     Path out = Path.of("load-results");
+    boolean pin = false;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
+      if (flag.equals("--pin")) {
+        pin = true;
+        continue;
+      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(
             flag.startsWith("--") ? flag + " needs a value" : "unexpected argument '" + flag + "'");
@@ -125,7 +130,7 @@ public record LoadOptions(
         case "--duration" -> duration = duration(flag, value);
         case "--warmup" -> warmup = duration(flag, value);
         case "--timeout" -> timeout = duration(flag, value);
-        case "--threads" -> threads = ints(flag, value);
+        case "--threads" -> threads = value;
         case "--clients" -> clients = clients(value);
         case "--rounds" -> rounds = integer(flag, value);
         case "--pool-size" -> poolSize = integer(flag, value);
@@ -135,7 +140,16 @@ public record LoadOptions(
       }
     }
     return new LoadOptions(
-        duration, warmup, threads, clients, rounds, poolSize, timeout, redis, out);
+        duration,
+        warmup,
+        points(threads, poolSize),
+        clients,
+        rounds,
+        poolSize,
+        timeout,
+        redis,
+        out,
+        pin);
   }
 
   /**
@@ -160,10 +174,10 @@ public record LoadOptions(
     }
   }
 
-  private static List<Integer> ints(String flag, String text) {
-    List<Integer> values = new ArrayList<>();
+  private static List<LoadPoint> points(String text, int defaultPool) {
+    List<LoadPoint> values = new ArrayList<>();
     for (String part : text.split(",", -1)) {
-      values.add(integer(flag, part));
+      values.add(LoadPoint.parse(part, defaultPool));
     }
     return values;
   }

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import javax.imageio.ImageIO;
 
 /**
@@ -69,9 +68,15 @@ final class ThroughputChart {
     return image;
   }
 
+  /** The x position of a result: threads/pool as in the table. */
+  private static String label(PointResult r) {
+    return r.threads() + "/" + r.poolSize();
+  }
+
   private static void draw(Graphics2D g, List<PointResult> results, String subtitle) {
-    List<Integer> threads =
-        new ArrayList<>(new TreeSet<>(results.stream().map(PointResult::threads).toList()));
+    List<String> threads =
+        new ArrayList<>(
+            new java.util.LinkedHashSet<>(results.stream().map(ThroughputChart::label).toList()));
     Map<String, List<PointResult>> byClient = new LinkedHashMap<>();
     for (PointResult r : results) {
       byClient.computeIfAbsent(r.client(), k -> new ArrayList<>()).add(r);
@@ -111,11 +116,11 @@ final class ThroughputChart {
       g.setColor(Color.GRAY);
       g.drawLine(x, TOP + plotH, x, TOP + plotH + 5);
       g.setColor(Color.DARK_GRAY);
-      String label = Integer.toString(threads.get(i));
+      String label = threads.get(i);
       g.drawString(label, x - fm.stringWidth(label) / 2, TOP + plotH + 20);
     }
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    String xTitle = "load threads";
+    String xTitle = "load threads / pool size";
     g.drawString(
         xTitle, LEFT + plotW / 2 - g.getFontMetrics().stringWidth(xTitle) / 2, HEIGHT - 22);
     Graphics2D rotated = (Graphics2D) g.create();
@@ -138,7 +143,7 @@ final class ThroughputChart {
       }
       Stroke stroke = e.getKey().equals(ClientKind.DEDICATED.cliName()) ? dashed : line;
       List<PointResult> points = new ArrayList<>(e.getValue());
-      points.sort((a, b) -> Integer.compare(a.threads(), b.threads()));
+      points.sort((a, b) -> Integer.compare(threads.indexOf(label(a)), threads.indexOf(label(b))));
       // dodge each client a few pixels sideways so the min-max whiskers of the rounds do not
       // overlap
       double dodge = (seriesIndex - (byClient.size() - 1) / 2.0) * 5;
@@ -146,7 +151,7 @@ final class ThroughputChart {
       Path2D path = new Path2D.Double();
       for (int i = 0; i < points.size(); i++) {
         PointResult p = points.get(i);
-        double x = xOf(threads.indexOf(p.threads()), threads.size(), plotW) + dodge;
+        double x = xOf(threads.indexOf(label(p)), threads.size(), plotW) + dodge;
         double y = yOf(p.opsPerSecond(), top, plotH);
         if (i == 0) {
           path.moveTo(x, y);
@@ -159,7 +164,7 @@ final class ThroughputChart {
       g.draw(path);
       g.setStroke(new BasicStroke(1.2f));
       for (PointResult p : points) {
-        double x = xOf(threads.indexOf(p.threads()), threads.size(), plotW) + dodge;
+        double x = xOf(threads.indexOf(label(p)), threads.size(), plotW) + dodge;
         if (p.rounds() > 1) {
           double lo = yOf(p.opsPerSecondMin(), top, plotH);
           double hi = yOf(p.opsPerSecondMax(), top, plotH);

@@ -36,7 +36,7 @@ class LoadHarnessSmokeTest {
     LoadHarness.Report report =
         LoadHarness.run(options, new PrintStream(console, true, StandardCharsets.UTF_8));
 
-    assertEquals(ClientKind.values().length * 2, report.results().size(), report.table());
+    assertEquals(ClientKind.values().length * 2 - 1, report.results().size(), report.table());
     for (PointResult r : report.results()) {
       assertTrue(
           r.ops() > 0,
@@ -48,8 +48,11 @@ class LoadHarnessSmokeTest {
           "percentiles out of order for " + r);
       assertTrue(r.cpuMicrosPerOp().orElseThrow() > 0, "no CPU time per PING for " + r);
     }
-    PointResult dedicated8 = find(report, "dedicated", 8);
-    assertEquals(1.0, Ratios.toDedicated(dedicated8, report.results()).orElseThrow(), 1e-9);
+    PointResult dedicated1 = find(report, "dedicated", 1);
+    assertEquals(1.0, Ratios.toDedicated(dedicated1, report.results()).orElseThrow(), 1e-9);
+    PointResult contended = find(report, "sockpool", 8);
+    assertTrue(Ratios.toDedicated(contended, report.results()).isEmpty(), "8 on 4 connections");
+    assertTrue(Ratios.toJedisPool(contended, report.results()).isPresent(), report.table());
     PointResult connect1 = find(report, "connect", 1);
     assertTrue(
         connect1.timeWaitAfter().orElseThrow() > connect1.timeWaitBefore().orElseThrow(),
@@ -100,18 +103,22 @@ class LoadHarnessSmokeTest {
     assertEquals(List.of(), ProcessResources.threadsNamed("load-"), "load threads still alive");
   }
 
-  /** Every client at 1 and 8 threads, one round, pool size 4, against the embedded Redis. */
+  /**
+   * Every client at 1 and 8 threads with pool size 4 (8 threads on 4 connections: the contended
+   * point, where the dedicated client does not run), one round, against the embedded Redis.
+   */
   private static LoadOptions everyClient(Duration measured, Duration warmup, Path out) {
     return new LoadOptions(
         measured,
         warmup,
-        List.of(1, 8),
+        List.of(new LoadPoint(1, 4), new LoadPoint(8, 4)),
         Arrays.asList(ClientKind.values()),
         1,
         4,
         Duration.ofSeconds(2),
         Optional.empty(),
-        out);
+        out,
+        false);
   }
 
   private static PointResult find(LoadHarness.Report report, String client, int threads) {

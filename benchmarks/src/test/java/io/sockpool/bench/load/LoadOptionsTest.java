@@ -1,6 +1,7 @@
 package io.sockpool.bench.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,14 +16,18 @@ import org.junit.jupiter.api.Timeout;
 class LoadOptionsTest {
 
   @Test
-  void defaultsRunEveryClientAtOneEightAndSixtyFourThreadsForTenSeconds() {
+  void defaultsRunEveryClientAtTheFourStandardPointsForTenSeconds() {
     LoadOptions o = LoadOptions.defaults();
     assertEquals(Duration.ofSeconds(10), o.duration());
-    assertEquals(List.of(1, 8, 64), o.threads());
+    assertEquals(
+        List.of(
+            new LoadPoint(1, 1), new LoadPoint(8, 8), new LoadPoint(64, 64), new LoadPoint(64, 16)),
+        o.points());
     assertEquals(List.of(ClientKind.values()), o.clients());
     assertEquals(16, o.poolSize());
     assertEquals(1, o.rounds());
     assertTrue(o.redis().isEmpty());
+    assertFalse(o.pin());
   }
 
   @Test
@@ -35,7 +40,7 @@ class LoadOptionsTest {
               "--warmup",
               "1s",
               "--threads",
-              "2,4",
+              "2,4/1",
               "--clients",
               "Lettuce,dedicated",
               "--rounds",
@@ -47,11 +52,13 @@ class LoadOptionsTest {
               "--redis",
               "db.example:6380",
               "--out",
-              "x/y"
+              "x/y",
+              "--pin"
             });
     assertEquals(Duration.ofMillis(500), o.duration());
     assertEquals(Duration.ofSeconds(1), o.warmup());
-    assertEquals(List.of(2, 4), o.threads());
+    assertEquals(List.of(new LoadPoint(2, 8), new LoadPoint(4, 1)), o.points());
+    assertTrue(o.pin());
     assertEquals(List.of(ClientKind.LETTUCE, ClientKind.DEDICATED), o.clients());
     assertEquals(3, o.rounds());
     assertEquals(8, o.poolSize());
@@ -64,7 +71,12 @@ class LoadOptionsTest {
   void rejectsBadValuesSayingWhatIsAllowed() {
     assertMessage("--threads values must be in 1..4096, but one was 0", "--threads", "1,0");
     assertMessage("--threads must be an integer, but was 'x'", "--threads", "x");
-    assertMessage("--threads must not repeat a thread count, but was [1, 1]", "--threads", "1,1");
+    assertMessage("--threads must not repeat a point, but was [1/16, 1/16]", "--threads", "1,1/16");
+    assertMessage(
+        "--threads entries must be THREADS or THREADS/POOL, but one was '1/2/3'",
+        "--threads",
+        "1/2/3");
+    assertMessage("--pool-size must be >= 1, but was 0", "--threads", "8/0");
     assertMessage(
         "unknown client 'redisson'; allowed: " + ClientKind.allNames(), "--clients", "redisson");
     assertMessage("--pool-size must be >= 1, but was 0", "--pool-size", "0");
