@@ -35,6 +35,7 @@ class VirtualThreadsTest {
   void tenThousandVirtualThreadsOnSixteenConnectionsAreAllServedInArrivalOrder() throws Exception {
     assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21 or newer");
     AtomicLong pinned = new AtomicLong();
+    ExecutorService executor = newVirtualThreadPerTaskExecutor();
     try (RecordingStream jfr = new RecordingStream();
         SocketPool pool =
             SocketPool.create(
@@ -43,7 +44,7 @@ class VirtualThreadsTest {
                     .maxPerEndpoint(16)
                     .checkoutTimeout(Duration.ofSeconds(60))
                     .build());
-        ExecutorService executor = newVirtualThreadPerTaskExecutor()) {
+        AutoCloseable stopExecutor = () -> shutdownAndWait(executor)) {
       jfr.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO);
       jfr.onEvent("jdk.VirtualThreadPinned", e -> pinned.incrementAndGet());
       jfr.startAsync();
@@ -76,6 +77,14 @@ class VirtualThreadsTest {
           pool.stats(peer.endpoint()).created() <= 16, pool.stats(peer.endpoint()).toString());
     }
     assertEquals(0, pinned.get(), "virtual threads pinned to their carrier");
+  }
+
+  /** What {@code ExecutorService.close()} does on JDK 19+; the test compiles for JDK 17. */
+  private static void shutdownAndWait(ExecutorService executor) throws InterruptedException {
+    executor.shutdown();
+    if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+      executor.shutdownNow();
+    }
   }
 
   private static ExecutorService newVirtualThreadPerTaskExecutor() throws IOException {
