@@ -21,6 +21,7 @@ public final class PoolConfig {
   private final Duration connectTimeout;
   private final Duration validationTimeout;
   private final Duration validationWindow;
+  private final Duration fairnessWindow;
   private final boolean backgroundValidation;
   private final Duration idleTimeout;
   private final Duration serverIdleTimeout;
@@ -47,6 +48,7 @@ public final class PoolConfig {
     connectTimeout = b.connectTimeout;
     validationTimeout = b.validationTimeout;
     validationWindow = b.validationWindow;
+    fairnessWindow = b.fairnessWindow;
     backgroundValidation = b.backgroundValidation;
     idleTimeout = b.idleTimeout;
     serverIdleTimeout = b.serverIdleTimeout;
@@ -85,6 +87,7 @@ public final class PoolConfig {
     b.connectTimeout = connectTimeout;
     b.validationTimeout = validationTimeout;
     b.validationWindow = validationWindow;
+    b.fairnessWindow = fairnessWindow;
     b.backgroundValidation = backgroundValidation;
     b.idleTimeout = idleTimeout;
     b.serverIdleTimeout = serverIdleTimeout;
@@ -164,6 +167,14 @@ public final class PoolConfig {
    */
   public Duration validationWindow() {
     return validationWindow;
+  }
+
+  /**
+   * @return how long a waiting caller may be overtaken by callers that arrive after it (bounded
+   *     barging); {@link Duration#ZERO} is strict arrival order
+   */
+  public Duration fairnessWindow() {
+    return fairnessWindow;
   }
 
   /**
@@ -294,6 +305,8 @@ public final class PoolConfig {
         + validationTimeout
         + ", validationWindow="
         + validationWindow
+        + ", fairnessWindow="
+        + fairnessWindow
         + ", backgroundValidation="
         + backgroundValidation
         + ", idleTimeout="
@@ -347,6 +360,7 @@ public final class PoolConfig {
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration validationTimeout = Duration.ofMillis(500);
     private Duration validationWindow = Duration.ofMillis(500);
+    private Duration fairnessWindow = Duration.ofMillis(20);
     private boolean backgroundValidation = false;
     private Duration idleTimeout = Duration.ofMinutes(1);
     private Duration serverIdleTimeout = null;
@@ -455,6 +469,25 @@ public final class PoolConfig {
      */
     public Builder validationWindow(Duration value) {
       this.validationWindow = nonNegative("validationWindow", value);
+      return this;
+    }
+
+    /**
+     * Bounded barging. While the longest-waiting caller of an endpoint has waited less than this, a
+     * returned connection goes back to the idle set, where the thread that returned it (or any
+     * caller) may take it again at once, and callers that arrive meanwhile may take idle
+     * connections ahead of the waiting ones; once it has waited this long, every connection that
+     * comes back is handed to the waiting callers in arrival order. A waiting caller also looks at
+     * the idle set itself when its window ends, so it is never left parked beside an idle
+     * connection. Costs throughput to shorten (a hand-off wakes a parked thread: a context switch
+     * per checkout under contention).
+     *
+     * @param value default 20 ms; >= 0 ({@link Duration#ZERO}: strict arrival order, every return
+     *     handed to the longest waiter)
+     * @return this builder
+     */
+    public Builder fairnessWindow(Duration value) {
+      this.fairnessWindow = nonNegative("fairnessWindow", value);
       return this;
     }
 

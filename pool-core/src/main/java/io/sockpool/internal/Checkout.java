@@ -58,6 +58,7 @@ final class Checkout {
     if (!breaker.tryAcquirePermission()) {
       throw failures.unavailable(st, start);
     }
+    pool.affinity().checkingOut(start);
     boolean served = false;
     try {
       PooledChannel ch = obtain();
@@ -72,7 +73,10 @@ final class Checkout {
   private PooledChannel obtain() throws CheckoutException {
     while (true) {
       checkStillWanted();
-      PooledChannel ch = st.waiters.size() == 0 ? pool.takeIdle(st) : null;
+      PooledChannel ch =
+          st.waiters.mayBarge(System.nanoTime(), pool.fairnessWindowNanos())
+              ? pool.takeIdle(st)
+              : null;
       if (ch == null) {
         Result room = pool.admission().tryReserve(st);
         if (room == Result.RETIRED) {
@@ -134,14 +138,54 @@ final class Checkout {
       if (pool.admission().tryReserve(st) == Result.RESERVED) {
         return open();
       }
-      Object handed = st.waiters.park(w, deadline);
-      if (handed == Waiter.SLOT) {
-        return open();
-      }
-      return handed == Waiter.NOTHING ? null : (PooledChannel) handed;
+      Object handed = parkThroughWindow(w);
+      return handed == null ? lookAgainAfterWindow(w) : taken(handed);
     } finally {
       pool.returns().giveBackHanded(st, st.waiters.leave(w));
     }
+  }
+
+  /**
+   * Parks until the end of this caller's fairness window (returns may go to the idle set meanwhile,
+   * where later callers may take them), then, with nothing handed, returns null so that the caller
+   * looks at the idle set itself. Without a window (or with the deadline inside it), parks until
+   * the deadline.
+   *
+   * @return what was handed ({@link Waiter#NOTHING} if nothing), or null at the end of the window
+   */
+  private Object parkThroughWindow(Waiter w) {
+    long window = pool.fairnessWindowNanos();
+    long dueAt = w.since + window;
+    if (window == 0 || dueAt - deadline >= 0) {
+      return st.waiters.park(w, deadline);
+    }
+    Object handed = st.waiters.park(w, dueAt);
+    return handed == Waiter.NOTHING && System.nanoTime() - dueAt >= 0 ? null : handed;
+  }
+
+  /**
+   * This caller's window is over: take what sits idle (a connection returned while nobody had
+   * waited the window), else park in turn until handed something or the deadline; from now on every
+   * return comes to the queue.
+   */
+  private PooledChannel lookAgainAfterWindow(Waiter w) throws CheckoutException {
+    checkStillWanted();
+    PooledChannel ch = pool.takeIdle(st);
+    if (ch != null || st.retired()) {
+      return ch;
+    }
+    if (pool.admission().tryReserve(st) == Result.RESERVED) {
+      return open();
+    }
+    return taken(st.waiters.park(w, deadline));
+  }
+
+  /** What a waiter was handed, put to use: a connection, or a slot to open one with. */
+  private PooledChannel taken(Object handed) throws CheckoutException {
+    if (handed == Waiter.SLOT) {
+      return open();
+    }
+    return handed == Waiter.NOTHING ? null : (PooledChannel) handed;
   }
 
   /** Opens a connection with the slot this checkout holds; the slot goes back on failure. */

@@ -36,6 +36,8 @@ public final class KeyedChannelPool {
   private final Maintenance maintenance;
   private final CheckoutFailures failures;
   private final long validationWindowNanos;
+  private final long fairnessWindowNanos;
+  private final ThreadLocal<Affinity> affinity = ThreadLocal.withInitial(Affinity::new);
   private final boolean traceCheckouts;
   private volatile boolean closed;
   private final Shutdown shutdown;
@@ -51,6 +53,7 @@ public final class KeyedChannelPool {
     this.admission = new Admission(config.maxTotal(), config.maxPerEndpoint());
     this.rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
     this.validationWindowNanos = config.validationWindow().toNanos();
+    this.fairnessWindowNanos = config.fairnessWindow().toNanos();
     this.traceCheckouts = config.leakDetectionThreshold().isPresent();
     this.names = new Names(config, new AddressDrain(this), Names.LOOKUP_TIMEOUT);
     this.connector =
@@ -146,6 +149,17 @@ public final class KeyedChannelPool {
 
   long validationWindowNanos() {
     return validationWindowNanos;
+  }
+
+  long fairnessWindowNanos() {
+    return fairnessWindowNanos;
+  }
+
+  /**
+   * @return the current thread's {@link Affinity} for this pool
+   */
+  Affinity affinity() {
+    return affinity.get();
   }
 
   ChannelFactory factory() {

@@ -5,13 +5,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The return path: a clean connection goes to the longest waiter or the idle set, anything else is
- * destroyed. {@link #verdict} is the one place that says what "clean" means. What the pool can
- * know: the holder's own I/O errors and timeouts (broken), a request written without the reply
- * declared complete ({@link io.sockpool.Connection#exchangeComplete}), bytes already waiting or a
- * close already received (the probe: one non-blocking read), and the lifetime. What it cannot know:
- * the rest of a reply that has not arrived yet, which is why an undeclared exchange is never
- * reused.
+ * The return path: a clean connection goes to the longest waiter (once it has waited the fairness
+ * window) or the idle set, anything else is destroyed. {@link #verdict} is the one place that says
+ * what "clean" means. What the pool can know: the holder's own I/O errors and timeouts (broken), a
+ * request written without the reply declared complete ({@link
+ * io.sockpool.Connection#exchangeComplete}), bytes already waiting or a close already received (the
+ * probe: one non-blocking read), and the lifetime. What it cannot know: the rest of a reply that
+ * has not arrived yet, which is why an undeclared exchange is never reused.
  */
 final class ReturnPath {
   private static final Logger LOG = LoggerFactory.getLogger(ReturnPath.class);
@@ -42,8 +42,11 @@ final class ReturnPath {
     ch.touch(now);
     EndpointState st = ch.state();
     st.lastActiveNanos = now;
-    if (!st.waiters.handOff(ch)) {
-      returnIdle(st, ch);
+    // a thread that comes straight back keeps its connection (via the idle set) until a waiter
+    // has waited the fairness window; any other return goes to the longest waiter at once
+    long window = owner.affinity().returning(now) ? owner.fairnessWindowNanos() : 0;
+    if (!st.waiters.handOffIfDue(ch, now, window)) {
+      returnIdle(st, ch, window);
     }
   }
 
@@ -67,23 +70,24 @@ final class ReturnPath {
       if (owner.isClosed()) {
         owner.destroyActive(ch, DestroyReason.CLOSED);
       } else if (!st.waiters.handOff(ch)) {
-        returnIdle(st, ch);
+        returnIdle(st, ch, 0);
       }
     }
   }
 
   /**
    * Puts a clean connection into the idle set, then looks at the waiters once more: one may have
-   * joined after the hand-off found nobody, and it looks at the idle set only once.
+   * joined, or become due (waited {@code window}), after the hand-off declined, and a due waiter
+   * that already looked at the idle set parks until handed something.
    */
-  private void returnIdle(EndpointState st, PooledChannel ch) {
+  private void returnIdle(EndpointState st, PooledChannel ch, long window) {
     try {
       owner.commons().returnObject(st.endpoint, ch);
     } catch (IllegalStateException e) {
       owner.destroyActive(ch, DestroyReason.CLOSED);
       return;
     }
-    for (int round = 0; round < 4 && st.waiters.size() > 0; round++) {
+    for (int round = 0; round < 4 && st.waiters.due(System.nanoTime(), window); round++) {
       PooledChannel idle = owner.takeIdle(st);
       if (idle == null) {
         return;

@@ -7,6 +7,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The callers parked for one endpoint, in arrival order, and the direct hand-off to them.
  *
+ * <p>Bounded barging: while the longest-waiting caller has waited less than the pool's fairness
+ * window, a returned connection is not handed over ({@link #handOffIfDue} declines) and callers may
+ * take idle connections ahead of the queue ({@link #mayBarge}); once it has waited that long, every
+ * connection that comes back goes to the queue in order. With a window of zero the queue is strict
+ * arrival order.
+ *
  * <p>A caller {@linkplain #join joins} once and {@linkplain #leave leaves} once, in one
  * try/finally; in between it {@linkplain #park parks} until it is handed something, nudged,
  * interrupted or out of time. What a returning or destroying thread has for the endpoint goes to
@@ -20,6 +26,7 @@ final class Waiters {
   private final ReentrantLock lock = new ReentrantLock();
   private final Waiter head = new Waiter(null, 0); // sentinel of a circular doubly linked list
   private volatile int size;
+  private volatile long headSince; // when the longest waiter joined; meaningful while size > 0
 
   Waiters() {
     head.next = head;
@@ -51,7 +58,9 @@ final class Waiters {
       w.next = head;
       head.prev.next = w;
       head.prev = w;
-      size++;
+      if (size++ == 0) {
+        headSince = w.since;
+      }
       return w;
     } finally {
       lock.unlock();
@@ -98,6 +107,33 @@ final class Waiters {
       }
       LockSupport.parkNanos(this, left);
     }
+  }
+
+  /**
+   * @param nowNanos the current {@link System#nanoTime()}
+   * @param windowNanos the fairness window
+   * @return whether a caller may take an idle connection now: nobody waits, or the longest waiter
+   *     has waited less than the window
+   */
+  boolean mayBarge(long nowNanos, long windowNanos) {
+    return size == 0 || nowNanos - headSince < windowNanos;
+  }
+
+  /**
+   * @return whether someone waits, and the longest waiter has waited the window or longer
+   */
+  boolean due(long nowNanos, long windowNanos) {
+    return size > 0 && nowNanos - headSince >= windowNanos;
+  }
+
+  /**
+   * Hands a clean connection to the longest-waiting caller if it has waited the fairness window or
+   * longer.
+   *
+   * @return false if nobody waits that long; the caller keeps the connection
+   */
+  boolean handOffIfDue(PooledChannel channel, long nowNanos, long windowNanos) {
+    return due(nowNanos, windowNanos) && give(channel);
   }
 
   /**
@@ -193,6 +229,9 @@ final class Waiters {
     w.next = null;
     w.prev = null;
     size--;
+    if (head.next != head) {
+      headSince = head.next.since;
+    }
   }
 
   static long millis(long nanos) {
