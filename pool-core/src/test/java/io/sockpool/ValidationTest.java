@@ -23,6 +23,8 @@ class ValidationTest {
 
   @Test
   void connectionsThePeerClosedWhileIdleAreNeverHandedOut() throws Exception {
+    // warm-up connections nobody has used yet are always probed on borrow (as are connections
+    // idle past the validation window; within it, see idleWithinTheWindowIsNotProbed...)
     PoolConfig config = PoolConfig.builder().maxPerEndpoint(4).validator(Validator.NONE).build();
     try (SocketPool pool = SocketPool.create(config)) {
       assertEquals(4, pool.warmUp(peer.endpoint(), 4));
@@ -38,6 +40,63 @@ class ValidationTest {
       EndpointStats s = pool.stats(peer.endpoint());
       assertEquals(4, s.destroyed(DestroyReason.VALIDATION), s.toString());
       assertEquals(0, s.timeouts());
+    }
+  }
+
+  @Test
+  void aUsedConnectionIdlePastTheWindowIsProbedAndNeverHandedOutClosed() throws Exception {
+    PoolConfig config =
+        PoolConfig.builder()
+            .maxPerEndpoint(1)
+            .validator(Validator.NONE)
+            .validationWindow(Duration.ofMillis(50))
+            .build();
+    try (SocketPool pool = SocketPool.create(config)) {
+      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        ping(c);
+      }
+      peer.closeAll();
+      waitUntil(() -> peer.openConnections() == 0);
+      Thread.sleep(70); // the FIN is in our socket, and the window has passed
+      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        ping(c); // a new connection: the closed one was probed and destroyed
+      }
+      EndpointStats s = pool.stats(peer.endpoint());
+      assertEquals(1, s.destroyed(DestroyReason.VALIDATION), s.toString());
+      assertEquals(2, s.created(), s.toString());
+    }
+  }
+
+  @Test
+  void idleWithinTheWindowIsNotProbedAndACloseFailsTheExchangeRetryably() throws Exception {
+    PoolConfig config =
+        PoolConfig.builder()
+            .maxPerEndpoint(1)
+            .validator(Validator.NONE)
+            .validationWindow(Duration.ofSeconds(30))
+            .build();
+    try (SocketPool pool = SocketPool.create(config)) {
+      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        ping(c);
+      }
+      peer.closeAll();
+      waitUntil(() -> peer.openConnections() == 0);
+      Thread.sleep(20); // the FIN is in our socket now
+      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        assertThrows(java.io.IOException.class, () -> ping(c)); // handed out: no probe
+        assertTrue(io.sockpool.internal.KeyedChannelPool.diedBeforeReply(c), "retryable");
+      }
+      assertEquals(
+          "pong",
+          pool.executeIdempotent(
+              peer.endpoint(),
+              c -> {
+                ping(c);
+                return "pong";
+              }));
+      EndpointStats s = pool.stats(peer.endpoint());
+      assertEquals(1, s.destroyed(DestroyReason.BROKEN), s.toString());
+      assertEquals(0, s.destroyed(DestroyReason.VALIDATION), s.toString());
     }
   }
 

@@ -237,7 +237,12 @@ final class Checkout {
     boolean fresh = ch.openedForCheckout();
     long now = System.nanoTime();
     if (!fresh) {
-      DestroyReason reason = pool.rules().check(ch, now);
+      // returned by a holder within the validation window: the time rules only, no probe (a
+      // close that arrived meanwhile fails the next exchange before any reply byte: retryable)
+      DestroyReason reason =
+          ch.returnedClean() && now - ch.lastUsedNanos() < pool.validationWindowNanos()
+              ? pool.rules().expired(ch, now)
+              : pool.rules().check(ch, now);
       if (reason != null) {
         pool.destroyActive(ch, reason);
         return null;

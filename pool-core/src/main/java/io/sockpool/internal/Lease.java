@@ -90,7 +90,9 @@ final class Lease implements PooledConnection {
 
   @Override
   public SocketChannel channel() {
-    return live().channel();
+    PooledChannel c = live();
+    c.rawAccess(); // reads the pool cannot see: probe on return
+    return c.channel();
   }
 
   @Override

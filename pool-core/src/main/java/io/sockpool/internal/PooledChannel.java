@@ -49,6 +49,8 @@ public final class PooledChannel implements Connection {
   private EndpointState state;
   private boolean expectReply;
   private boolean unanswered;
+  private boolean unreadPossible;
+  private volatile boolean returnedClean;
 
   PooledChannel(
       Endpoint endpoint,
@@ -193,6 +195,34 @@ public final class PooledChannel implements Connection {
     bytesReadInLease = 0;
     expectReply = false;
     unanswered = false;
+    unreadPossible = false;
+  }
+
+  /**
+   * @return whether bytes may be waiting unread: since checkout, a request was written and no later
+   *     read found the socket drained (a read that did not fill its buffer took everything there
+   *     was), a read filled its buffer (more may follow), or the holder used the raw channel
+   */
+  boolean mayHaveUnread() {
+    return unreadPossible;
+  }
+
+  /**
+   * @return whether a holder has returned it clean at least once (a connection only opened, by
+   *     warm-up or min-idle, has not: it is always probed on borrow)
+   */
+  boolean returnedClean() {
+    return returnedClean;
+  }
+
+  /** Notes that a holder returned it clean and it was kept. */
+  void markReturnedClean() {
+    returnedClean = true;
+  }
+
+  /** The holder took the raw {@link SocketChannel}: the pool no longer knows what was read. */
+  void rawAccess() {
+    unreadPossible = true;
   }
 
   /**
@@ -244,6 +274,7 @@ public final class PooledChannel implements Connection {
       }
       expectReply = true;
       unanswered = true;
+      unreadPossible = true;
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;
@@ -280,6 +311,7 @@ public final class PooledChannel implements Connection {
         throw new EOFException("peer " + endpoint + " closed the connection");
       }
       bytesReadInLease += n;
+      unreadPossible = !dst.hasRemaining(); // a read that filled its buffer may have left more
       return n;
     } catch (IOException | RuntimeException e) {
       failed(e);

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
  * what "clean" means. What the pool can know: the holder's own I/O errors and timeouts (broken), a
  * request written without the reply declared complete ({@link
  * io.sockpool.Connection#exchangeComplete}), bytes already waiting or a close already received (the
- * probe: one non-blocking read), and the lifetime. What it cannot know: the rest of a reply that
- * has not arrived yet, which is why an undeclared exchange is never reused.
+ * probe: one non-blocking read, skipped when the holder's last read found the socket drained), and
+ * the lifetime. What it cannot know: the rest of a reply that has not arrived yet, which is why an
+ * undeclared exchange is never reused.
  */
 final class ReturnPath {
   private static final Logger LOG = LoggerFactory.getLogger(ReturnPath.class);
@@ -40,6 +41,7 @@ final class ReturnPath {
       return;
     }
     ch.touch(now);
+    ch.markReturnedClean();
     EndpointState st = ch.state();
     st.lastActiveNanos = now;
     // a thread that comes straight back keeps its connection (via the idle set) until a waiter
@@ -117,9 +119,15 @@ final class ReturnPath {
     if (ch.isRetired()) {
       return DestroyReason.RETIRED;
     }
+    if (nowNanos - ch.expiresNanos() >= 0) {
+      return DestroyReason.LIFETIME;
+    }
+    if (!ch.mayHaveUnread()) {
+      return null; // the last read drained the socket, or there was no exchange: no probe
+    }
     switch (ch.probe()) {
       case ALIVE:
-        return nowNanos - ch.expiresNanos() >= 0 ? DestroyReason.LIFETIME : null;
+        return null;
       case UNREAD_BYTES:
         return DestroyReason.DIRTY;
       default:
