@@ -16,6 +16,7 @@ final class Affinity {
 
   private long lastReturnNanos;
   private boolean quick;
+  private PooledChannel kept;
 
   /** Notes a checkout starting at {@code nowNanos}. */
   void checkingOut(long nowNanos) {
@@ -31,5 +32,23 @@ final class Affinity {
   boolean returning(long nowNanos) {
     lastReturnNanos = nowNanos;
     return quick;
+  }
+
+  /**
+   * Remembers the connection this thread keeps hot ({@link HotSlots}).
+   *
+   * @return the one it kept before, if any (maybe taken by someone else since)
+   */
+  PooledChannel keep(PooledChannel ch) {
+    PooledChannel before = kept;
+    kept = ch;
+    return before;
+  }
+
+  /**
+   * @return the connection this thread last kept hot, if any (maybe taken by someone else since)
+   */
+  PooledChannel kept() {
+    return kept;
   }
 }

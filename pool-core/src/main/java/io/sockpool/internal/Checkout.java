@@ -58,7 +58,6 @@ final class Checkout {
     if (!breaker.tryAcquirePermission()) {
       throw failures.unavailable(st, start);
     }
-    pool.affinity().checkingOut(start);
     boolean served = false;
     try {
       PooledChannel ch = obtain();

@@ -30,6 +30,10 @@ final class EndpointState {
   final AtomicInteger open = new AtomicInteger();
 
   final AtomicInteger connecting = new AtomicInteger();
+
+  /** Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2. */
+  final AtomicInteger hot = new AtomicInteger();
+
   final AtomicBoolean heldBackGlobally = new AtomicBoolean();
   final AtomicBoolean replenishing = new AtomicBoolean();
   final Set<PooledChannel> channels = ConcurrentHashMap.newKeySet();

@@ -42,6 +42,7 @@ public final class KeyedChannelPool {
   private volatile boolean closed;
   private final Shutdown shutdown;
   private final ReturnPath returns;
+  private final HotSlots hot;
   private final Names names;
 
   /**
@@ -80,6 +81,7 @@ public final class KeyedChannelPool {
     this.maintenance = new Maintenance(this, config);
     this.shutdown = new Shutdown(this);
     this.returns = new ReturnPath(this);
+    this.hot = new HotSlots(this);
   }
 
   /**
@@ -178,6 +180,10 @@ public final class KeyedChannelPool {
     return returns;
   }
 
+  HotSlots hot() {
+    return hot;
+  }
+
   void markClosed() {
     closed = true;
   }
@@ -202,13 +208,24 @@ public final class KeyedChannelPool {
    */
   public PooledConnection checkout(Endpoint endpoint, Duration timeout) throws CheckoutException {
     ensureOpen("is closed");
-    return new Checkout(this, state(endpoint), timeout).run();
+    EndpointState st = state(endpoint);
+    long start = System.nanoTime();
+    Affinity aff = affinity.get();
+    aff.checkingOut(start);
+    Lease lease = hot.serveOwn(aff, st, start);
+    return lease != null ? lease : new Checkout(this, st, timeout).run();
   }
 
   /**
-   * @return an idle connection of the endpoint, never a new one; null if none
+   * @return an idle connection of the endpoint (a hot one first, see {@link HotSlots}), never a new
+   *     one; null if none
    */
   PooledChannel takeIdle(EndpointState st) {
+    PooledChannel ch = hot.steal(st);
+    return ch != null ? ch : takeCommonsIdle(st);
+  }
+
+  private PooledChannel takeCommonsIdle(EndpointState st) {
     try {
       return pool.borrowObject(st.endpoint);
     } catch (ChannelFactory.NoIdle | IllegalStateException none) {
@@ -302,7 +319,8 @@ public final class KeyedChannelPool {
     if (st == null) {
       return 0;
     }
-    int closedNow = 0;
+    // hot ones are taken and closed directly (every caller retires what it evicts here)
+    int closedNow = hot.destroy(st, which, DestroyReason.RETIRED);
     for (PooledChannel ch : st.channels) {
       org.apache.commons.pool2.PooledObject<PooledChannel> p = ch.pooledObject();
       if (p == null || !which.test(ch) || !p.startEvictionTest()) {
@@ -347,12 +365,23 @@ public final class KeyedChannelPool {
     return connection instanceof Lease && ((Lease) connection).pooledChannel().diedBeforeReply();
   }
 
+  /**
+   * @return connections checked out (commons-pool2's allocated ones, less the hot ones)
+   */
   int active(Endpoint endpoint) {
-    return pool.getNumActive(endpoint);
+    return pool.getNumActive(endpoint) - hotCount(endpoint);
   }
 
+  /**
+   * @return idle connections (commons-pool2's idle ones, and the hot ones)
+   */
   int idle(Endpoint endpoint) {
-    return pool.getNumIdle(endpoint);
+    return pool.getNumIdle(endpoint) + hotCount(endpoint);
+  }
+
+  private int hotCount(Endpoint endpoint) {
+    EndpointState st = endpoints.find(endpoint);
+    return st == null ? 0 : st.hot.get();
   }
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */

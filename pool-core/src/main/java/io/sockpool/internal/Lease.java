@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One checkout of a {@link PooledChannel}: what the borrower holds. A new lease per checkout, so a
@@ -16,7 +15,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Lease implements PooledConnection {
   private final KeyedChannelPool pool;
   private final PooledChannel channel;
-  private final AtomicBoolean done = new AtomicBoolean();
+  private static final java.lang.invoke.VarHandle DONE;
+
+  static {
+    try {
+      DONE =
+          java.lang.invoke.MethodHandles.lookup().findVarHandle(Lease.class, "done", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @SuppressWarnings("unused") // through DONE: no AtomicBoolean, one object per checkout
+  private volatile boolean done;
+
   private final long checkoutNanos;
   private final String holder;
   private final Throwable checkoutTrace;
@@ -68,11 +80,11 @@ final class Lease implements PooledConnection {
    * @return true for the first of close()/invalidate()
    */
   boolean finish() {
-    return done.compareAndSet(false, true);
+    return DONE.compareAndSet(this, false, true);
   }
 
   private PooledChannel live() {
-    if (done.get()) {
+    if (done) {
       throw new IllegalStateException(
           "connection to "
               + channel.endpoint()
@@ -131,7 +143,7 @@ final class Lease implements PooledConnection {
         + channel.endpoint()
         + ", pool="
         + pool.name()
-        + (done.get() ? ", returned" : ", held by " + holder)
+        + (done ? ", returned" : ", held by " + holder)
         + "}";
   }
 }

@@ -78,6 +78,10 @@ final class Maintenance {
       if (owner.isClosed()) {
         return;
       }
+      long cooled = System.nanoTime();
+      for (EndpointState st : owner.endpoints().all()) {
+        owner.hot().cool(st, cooled); // into commons-pool2, where eviction applies
+      }
       owner.commons().evict();
       long now = System.nanoTime();
       owner.names().refreshDue(now); // starts due re-resolutions; never waits for DNS

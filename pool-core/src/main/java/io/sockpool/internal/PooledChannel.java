@@ -52,6 +52,21 @@ public final class PooledChannel implements Connection {
   private boolean unreadPossible;
   private volatile boolean returnedClean;
 
+  @SuppressWarnings("unused") // through HOT
+  private volatile int hot;
+
+  private static final java.lang.invoke.VarHandle HOT;
+
+  static {
+    try {
+      HOT =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(PooledChannel.class, "hot", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   PooledChannel(
       Endpoint endpoint,
       SocketChannel channel,
@@ -213,6 +228,25 @@ public final class PooledChannel implements Connection {
    */
   boolean returnedClean() {
     return returnedClean;
+  }
+
+  /** Marks it hot: idle, kept for the thread that returned it ({@link HotSlots}). */
+  void makeHot() {
+    HOT.setVolatile(this, 1);
+  }
+
+  /**
+   * @return whether it is hot now
+   */
+  boolean isHot() {
+    return (int) HOT.getVolatile(this) == 1;
+  }
+
+  /**
+   * @return true if it was hot and this call took it (exactly one caller wins)
+   */
+  boolean tryTakeHot() {
+    return (int) HOT.getVolatile(this) == 1 && HOT.compareAndSet(this, 1, 0);
   }
 
   /** Notes that a holder returned it clean and it was kept. */

@@ -44,11 +44,18 @@ final class ReturnPath {
     ch.markReturnedClean();
     EndpointState st = ch.state();
     st.lastActiveNanos = now;
-    // a thread that comes straight back keeps its connection (via the idle set) until a waiter
-    // has waited the fairness window; any other return goes to the longest waiter at once
-    long window = owner.affinity().returning(now) ? owner.fairnessWindowNanos() : 0;
-    if (!st.waiters.handOffIfDue(ch, now, window)) {
-      returnIdle(st, ch, window);
+    // a thread that comes straight back keeps its connection hot until a waiter has waited the
+    // fairness window; any other return goes to the longest waiter at once, or the idle set
+    Affinity aff = owner.affinity();
+    boolean quick = aff.returning(now);
+    long window = quick ? owner.fairnessWindowNanos() : 0;
+    if (st.waiters.handOffIfDue(ch, now, window)) {
+      return;
+    }
+    if (quick) {
+      owner.hot().keep(aff, st, ch, window);
+    } else {
+      returnIdle(st, ch, 0);
     }
   }
 

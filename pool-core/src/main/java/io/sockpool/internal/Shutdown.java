@@ -50,6 +50,9 @@ final class Shutdown {
         st.waiters.nudgeAll();
       }
       owner.commons().clear();
+      for (EndpointState st : owner.endpoints().all()) {
+        owner.hot().destroy(st, ch -> true, DestroyReason.CLOSED); // idle too, though allocated
+      }
       awaitReturned(System.nanoTime() + owner.config().closeGracePeriod().toNanos());
       forceClose();
       owner.commons().close();
