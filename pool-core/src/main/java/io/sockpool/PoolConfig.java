@@ -360,7 +360,7 @@ public final class PoolConfig {
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration validationTimeout = Duration.ofMillis(500);
     private Duration validationWindow = Duration.ofMillis(500);
-    private Duration fairnessWindow = Duration.ofMillis(20);
+    private Duration fairnessWindow = Duration.ofMillis(100);
     private boolean backgroundValidation = false;
     private Duration idleTimeout = Duration.ofMinutes(1);
     private Duration serverIdleTimeout = null;
@@ -482,7 +482,10 @@ public final class PoolConfig {
      * connection. Costs throughput to shorten (a hand-off wakes a parked thread: a context switch
      * per checkout under contention).
      *
-     * @param value default 20 ms; >= 0 ({@link Duration#ZERO}: strict arrival order, every return
+     * <p>A waiter's window is never more than half of what was left of its checkout deadline when
+     * it started waiting, so a short deadline is not used up by callers going ahead.
+     *
+     * @param value default 100 ms; >= 0 ({@link Duration#ZERO}: strict arrival order, every return
      *     handed to the longest waiter)
      * @return this builder
      */

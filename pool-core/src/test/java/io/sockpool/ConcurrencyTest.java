@@ -140,10 +140,10 @@ class ConcurrencyTest {
       long starved = java.util.Arrays.stream(perThread).filter(n -> n == 0).count();
       assertEquals(0, starved, "every caller is served in turn, none starves");
       // bounded barging: callers that return and come straight back keep their connection only
-      // until a waiter has waited the fairness window (20 ms); then returns go to the queue. So
-      // every thread gets a share, and no checkout waits much longer than window + queue.
+      // until a waiter has waited the fairness window (100 ms by default); then returns go to the
+      // queue. So every thread gets a share, and no checkout waits much longer than window + queue.
       long fewest = java.util.Arrays.stream(perThread).min().orElse(0);
-      assertTrue(fewest >= 10, "a caller was served only " + fewest + " times in 2 s");
+      assertTrue(fewest >= 3, "a caller was served only " + fewest + " times in 2 s");
       assertTrue(s.waitMax().toMillis() < 500, "longest wait " + s.waitMax().toMillis() + " ms");
       assertEquals(16, s.created(), "no connection was reclaimed and reopened: " + s);
     }

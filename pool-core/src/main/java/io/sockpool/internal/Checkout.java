@@ -72,10 +72,7 @@ final class Checkout {
   private PooledChannel obtain() throws CheckoutException {
     while (true) {
       checkStillWanted();
-      PooledChannel ch =
-          st.waiters.mayBarge(System.nanoTime(), pool.fairnessWindowNanos())
-              ? pool.takeIdle(st)
-              : null;
+      PooledChannel ch = st.waiters.mayBarge(System.nanoTime()) ? pool.takeIdle(st) : null;
       if (ch == null) {
         Result room = pool.admission().tryReserve(st);
         if (room == Result.RETIRED) {
@@ -116,7 +113,12 @@ final class Checkout {
     if (why == Result.GLOBAL_FULL) {
       pool.admission().heldBackGlobally(st);
     }
-    Waiter w = st.waiters.join(System.nanoTime(), pool.config().maxWaitersPerEndpoint());
+    long now = System.nanoTime();
+    // the window, but never more than half of what is left of the deadline: a short checkout
+    // timeout is not used up by callers going ahead
+    long window = Math.min(pool.fairnessWindowNanos(), (deadline - now) / 2);
+    Waiter w =
+        st.waiters.join(now, now + Math.max(0, window), pool.config().maxWaitersPerEndpoint());
     if (w == null) {
       throw failures.exhausted(
           st,
@@ -153,9 +155,8 @@ final class Checkout {
    * @return what was handed ({@link Waiter#NOTHING} if nothing), or null at the end of the window
    */
   private Object parkThroughWindow(Waiter w) {
-    long window = pool.fairnessWindowNanos();
-    long dueAt = w.since + window;
-    if (window == 0 || dueAt - deadline >= 0) {
+    long dueAt = w.dueAt;
+    if (dueAt - w.since <= 0) {
       return st.waiters.park(w, deadline);
     }
     Object handed = st.waiters.park(w, dueAt);
@@ -239,7 +240,9 @@ final class Checkout {
       // returned by a holder within the validation window: the time rules only, no probe (a
       // close that arrived meanwhile fails the next exchange before any reply byte: retryable)
       DestroyReason reason =
-          ch.returnedClean() && now - ch.lastUsedNanos() < pool.validationWindowNanos()
+          ch.returnedClean()
+                  && now - ch.lastUsedNanos() < pool.validationWindowNanos()
+                  && st.trustsRecentUse(now)
               ? pool.rules().expired(ch, now)
               : pool.rules().check(ch, now);
       if (reason != null) {

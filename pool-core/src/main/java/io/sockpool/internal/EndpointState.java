@@ -45,6 +45,13 @@ final class EndpointState {
   final WaitHistogram waits = new WaitHistogram();
   volatile Throwable lastFailure;
 
+  /**
+   * Until when every reused connection is probed on borrow, however recently used: set when an
+   * exchange died before any reply byte (the peer closed connections: maybe all of them, as a
+   * restart or CLIENT KILL does).
+   */
+  volatile long probeAllUntil;
+
   /** Last checkout, return or connect; the idle clock for forgetting the endpoint. */
   volatile long lastActiveNanos;
 
@@ -54,6 +61,7 @@ final class EndpointState {
     this.endpoint = endpoint;
     this.breaker = breaker;
     this.lastActiveNanos = nowNanos;
+    this.probeAllUntil = nowNanos;
     breaker
         .getEventPublisher()
         .onStateTransition(
@@ -99,6 +107,13 @@ final class EndpointState {
    */
   long openedAtMillis() {
     return openedAtMillis;
+  }
+
+  /**
+   * @return whether a reused connection may skip the probe now (no exchange died recently)
+   */
+  boolean trustsRecentUse(long nowNanos) {
+    return nowNanos - probeAllUntil >= 0;
   }
 
   void countDestroyed(DestroyReason reason) {

@@ -33,7 +33,7 @@ final class HotSlots {
    * before goes to commons-pool2's idle set. If the pool closed meanwhile, or a waiter became due,
    * the connection is taken back and closed or handed over.
    */
-  void keep(Affinity aff, EndpointState st, PooledChannel ch, long windowNanos) {
+  void keep(Affinity aff, EndpointState st, PooledChannel ch) {
     PooledChannel before = aff.keep(ch);
     ch.makeHot();
     st.hot.incrementAndGet();
@@ -42,7 +42,7 @@ final class HotSlots {
     }
     // a waiter that became due after the return declined a hand-off, or a close that scanned the
     // hot connections before this one was hot, would otherwise miss it
-    if ((owner.isClosed() || st.waiters.due(System.nanoTime(), windowNanos)) && take(ch)) {
+    if ((owner.isClosed() || st.waiters.due(System.nanoTime(), false)) && take(ch)) {
       owner.returns().giveBackHanded(st, ch);
     }
   }
@@ -63,8 +63,9 @@ final class HotSlots {
     }
     if (Thread.currentThread().isInterrupted()
         || start - ch.lastUsedNanos() >= owner.validationWindowNanos()
+        || !st.trustsRecentUse(start)
         || st.breaker.getState() != CircuitBreaker.State.CLOSED
-        || !st.waiters.mayBarge(start, owner.fairnessWindowNanos())) {
+        || !st.waiters.mayBarge(start)) {
       owner.returns().giveBackHanded(st, ch);
       return null;
     }

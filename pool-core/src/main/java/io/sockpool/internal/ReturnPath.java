@@ -32,6 +32,9 @@ final class ReturnPath {
     long now = System.nanoTime();
     owner.listeners().returned(ch.endpoint(), now - lease.checkoutNanos());
     DestroyReason reason = verdict(ch, owner.isClosed(), now);
+    if (reason == DestroyReason.BROKEN) {
+      distrustIfPeerClosed(ch, now);
+    }
     ch.lease(null);
     if (reason != null) {
       if (reason == DestroyReason.DIRTY) {
@@ -48,14 +51,13 @@ final class ReturnPath {
     // fairness window; any other return goes to the longest waiter at once, or the idle set
     Affinity aff = owner.affinity();
     boolean quick = aff.returning(now);
-    long window = quick ? owner.fairnessWindowNanos() : 0;
-    if (st.waiters.handOffIfDue(ch, now, window)) {
+    if (st.waiters.handOffIfDue(ch, now, !quick)) {
       return;
     }
     if (quick) {
-      owner.hot().keep(aff, st, ch, window);
+      owner.hot().keep(aff, st, ch);
     } else {
-      returnIdle(st, ch, 0);
+      returnIdle(st, ch, true);
     }
   }
 
@@ -65,9 +67,23 @@ final class ReturnPath {
       return;
     }
     PooledChannel ch = lease.pooledChannel();
-    owner.listeners().returned(ch.endpoint(), System.nanoTime() - lease.checkoutNanos());
+    long now = System.nanoTime();
+    owner.listeners().returned(ch.endpoint(), now - lease.checkoutNanos());
+    distrustIfPeerClosed(ch, now);
     ch.lease(null);
     owner.destroyActive(ch, DestroyReason.BROKEN);
+  }
+
+  /**
+   * An exchange that died before any reply byte means the peer closed the connection while it sat
+   * idle, and maybe its other connections too (a restart, CLIENT KILL): for the next validation
+   * window every reused connection of the endpoint is probed on borrow, so a retry does not meet
+   * another dead one.
+   */
+  private void distrustIfPeerClosed(PooledChannel ch, long now) {
+    if (ch.diedBeforeReply()) {
+      ch.state().probeAllUntil = now + owner.validationWindowNanos();
+    }
   }
 
   /** Gives back what was handed to a waiter that left without it. */
@@ -79,24 +95,24 @@ final class ReturnPath {
       if (owner.isClosed()) {
         owner.destroyActive(ch, DestroyReason.CLOSED);
       } else if (!st.waiters.handOff(ch)) {
-        returnIdle(st, ch, 0);
+        returnIdle(st, ch, true);
       }
     }
   }
 
   /**
    * Puts a clean connection into the idle set, then looks at the waiters once more: one may have
-   * joined, or become due (waited {@code window}), after the hand-off declined, and a due waiter
-   * that already looked at the idle set parks until handed something.
+   * joined ({@code anyWaiter}), or become due, after the hand-off declined, and a due waiter that
+   * already looked at the idle set parks until handed something.
    */
-  private void returnIdle(EndpointState st, PooledChannel ch, long window) {
+  private void returnIdle(EndpointState st, PooledChannel ch, boolean anyWaiter) {
     try {
       owner.commons().returnObject(st.endpoint, ch);
     } catch (IllegalStateException e) {
       owner.destroyActive(ch, DestroyReason.CLOSED);
       return;
     }
-    for (int round = 0; round < 4 && st.waiters.due(System.nanoTime(), window); round++) {
+    for (int round = 0; round < 4 && st.waiters.due(System.nanoTime(), anyWaiter); round++) {
       PooledChannel idle = owner.takeIdle(st);
       if (idle == null) {
         return;

@@ -24,9 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Waiters {
   private final ReentrantLock lock = new ReentrantLock();
-  private final Waiter head = new Waiter(null, 0); // sentinel of a circular doubly linked list
+  private final Waiter head = new Waiter(null, 0, 0); // sentinel of a circular doubly linked list
   private volatile int size;
-  private volatile long headSince; // when the longest waiter joined; meaningful while size > 0
+  private volatile long headDueAt; // when the longest waiter is due; meaningful while size > 0
 
   Waiters() {
     head.next = head;
@@ -44,11 +44,12 @@ final class Waiters {
    * Adds the current thread at the end of the queue.
    *
    * @param nowNanos when the caller started waiting
+   * @param dueAtNanos when its fairness window ends: from then on it may not be overtaken
    * @param max the most callers allowed to wait
    * @return its node, or null if {@code max} callers already wait
    */
-  Waiter join(long nowNanos, int max) {
-    Waiter w = new Waiter(Thread.currentThread(), nowNanos);
+  Waiter join(long nowNanos, long dueAtNanos, int max) {
+    Waiter w = new Waiter(Thread.currentThread(), nowNanos, dueAtNanos);
     lock.lock();
     try {
       if (size >= max) {
@@ -59,7 +60,7 @@ final class Waiters {
       head.prev.next = w;
       head.prev = w;
       if (size++ == 0) {
-        headSince = w.since;
+        headDueAt = w.dueAt;
       }
       return w;
     } finally {
@@ -111,29 +112,30 @@ final class Waiters {
 
   /**
    * @param nowNanos the current {@link System#nanoTime()}
-   * @param windowNanos the fairness window
    * @return whether a caller may take an idle connection now: nobody waits, or the longest waiter
-   *     has waited less than the window
+   *     is still inside its fairness window
    */
-  boolean mayBarge(long nowNanos, long windowNanos) {
-    return size == 0 || nowNanos - headSince < windowNanos;
+  boolean mayBarge(long nowNanos) {
+    return size == 0 || nowNanos - headDueAt < 0;
   }
 
   /**
-   * @return whether someone waits, and the longest waiter has waited the window or longer
+   * @param nowNanos the current {@link System#nanoTime()}
+   * @param anyWaiter count every waiter as due, whatever its window
+   * @return whether someone waits who is due: its fairness window is over (or {@code anyWaiter})
    */
-  boolean due(long nowNanos, long windowNanos) {
-    return size > 0 && nowNanos - headSince >= windowNanos;
+  boolean due(long nowNanos, boolean anyWaiter) {
+    return size > 0 && (anyWaiter || nowNanos - headDueAt >= 0);
   }
 
   /**
-   * Hands a clean connection to the longest-waiting caller if it has waited the fairness window or
-   * longer.
+   * Hands a clean connection to the longest-waiting caller if it is due.
    *
-   * @return false if nobody waits that long; the caller keeps the connection
+   * @param anyWaiter hand it to the longest waiter even inside its fairness window
+   * @return false if nobody due waits; the caller keeps the connection
    */
-  boolean handOffIfDue(PooledChannel channel, long nowNanos, long windowNanos) {
-    return due(nowNanos, windowNanos) && give(channel);
+  boolean handOffIfDue(PooledChannel channel, long nowNanos, boolean anyWaiter) {
+    return due(nowNanos, anyWaiter) && give(channel);
   }
 
   /**
@@ -230,7 +232,7 @@ final class Waiters {
     w.prev = null;
     size--;
     if (head.next != head) {
-      headSince = head.next.since;
+      headDueAt = head.next.dueAt;
     }
   }
 
@@ -248,14 +250,16 @@ final class Waiters {
 
     final Thread thread;
     final long since;
+    final long dueAt;
     Waiter next;
     Waiter prev;
     volatile Object handed = NOTHING;
     volatile boolean nudged;
 
-    Waiter(Thread thread, long since) {
+    Waiter(Thread thread, long since, long dueAt) {
       this.thread = thread;
       this.since = since;
+      this.dueAt = dueAt;
     }
   }
 }
