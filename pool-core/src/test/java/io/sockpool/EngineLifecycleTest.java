@@ -295,6 +295,7 @@ class EngineLifecycleTest {
                   peer.endpoint(),
                   c -> {
                     attempts.incrementAndGet();
+                    awaitAccepted(1); // closeAll closes only accepted connections
                     peer.closeAll();
                     sleep(250); // past the one checkout timeout: no second attempt
                     ping(c);
@@ -340,6 +341,14 @@ class EngineLifecycleTest {
     }
   }
 
+  private void awaitAccepted(int n) {
+    try {
+      waitFor(() -> peer.openConnections() == n);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
@@ -361,6 +370,7 @@ class EngineLifecycleTest {
       assertEquals(2, pool.warmUp(peer.endpoint(), 2));
       CircuitBreaker b = pool.circuitBreakers().circuitBreaker(peer.endpoint().toString());
       int before = b.getMetrics().getNumberOfBufferedCalls();
+      waitFor(() -> peer.openConnections() == 2); // accepted: closeAll closes only those
       peer.closeAll(); // both idle connections are dead; the checkout opens a third
       waitFor(() -> peer.openConnections() == 0);
       try (PooledConnection c = pool.checkout(peer.endpoint())) {
