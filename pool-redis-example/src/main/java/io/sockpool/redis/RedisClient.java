@@ -29,6 +29,9 @@ import java.util.Optional;
  * </ul>
  */
 public final class RedisClient {
+  /** PING, encoded once: every call writes a duplicate (its own position). */
+  private static final ByteBuffer PING = RespEncoder.command("PING").asReadOnlyBuffer();
+
   private final SocketPool pool;
   private final Endpoint endpoint;
   private final Duration commandTimeout;
@@ -62,7 +65,10 @@ public final class RedisClient {
    * @throws IOException see the class comment
    */
   public void ping() throws IOException {
-    call(true, Expect.PONG, "PING");
+    RespValue reply = exchange(true, Expect.PONG, PING.duplicate(), "PING");
+    if (reply instanceof RespValue.ErrorReply e) {
+      throw new RedisServerException("PING", e.message(), endpoint.toString());
+    }
   }
 
   /**
@@ -171,8 +177,11 @@ public final class RedisClient {
   }
 
   private RespValue exchange(boolean idempotent, Expect expect, String... args) throws IOException {
-    ByteBuffer request = RespEncoder.command(args);
-    String name = args[0];
+    return exchange(idempotent, expect, RespEncoder.command(args), args[0]);
+  }
+
+  private RespValue exchange(boolean idempotent, Expect expect, ByteBuffer request, String name)
+      throws IOException {
     SocketPool.Operation<RespValue> operation =
         connection -> {
           RespValue reply =

@@ -15,6 +15,14 @@ import java.time.Duration;
 public final class RespExchange {
   private static final int BUFFER_BYTES = 8192;
 
+  /**
+   * One read buffer per thread, reused by every reply (the decoder copies what it keeps), so a
+   * reply does not allocate and zero 8 KB; a reply whose header outgrows it gets a bigger one for
+   * that reply only.
+   */
+  private static final ThreadLocal<ByteBuffer> READ_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(BUFFER_BYTES));
+
   private RespExchange() {}
 
   /**
@@ -54,7 +62,7 @@ public final class RespExchange {
       Connection connection, String commandName, Duration timeout, long deadlineNanos)
       throws IOException {
     RespDecoder decoder = new RespDecoder();
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    ByteBuffer buffer = READ_BUFFER.get().clear();
     long received = 0;
     while (true) {
       long left = deadlineNanos - System.nanoTime();
