@@ -1,6 +1,5 @@
 package io.sockpool.bench.jmh;
 
-import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -30,18 +29,30 @@ public class BarePoolState {
   @Param({"4", "16"})
   public int poolSize;
 
-  GenericKeyedObjectPool<InetSocketAddress, SocketChannel> pool;
-  InetSocketAddress key;
-  private FakePeer server;
+  /** Endpoints (keys 127.0.0.1, 127.0.0.2, ...); each borrow picks one at random. */
+  @Param({"1"})
+  public int endpoints;
 
-  /** Starts the peer and fills the pool. */
+  GenericKeyedObjectPool<InetSocketAddress, SocketChannel> pool;
+  InetSocketAddress[] keys;
+  private SilentListener server;
+
+  /**
+   * @return the key for the next borrow: the only one, or one at random
+   */
+  InetSocketAddress next() {
+    return endpoints == 1
+        ? keys[0]
+        : keys[java.util.concurrent.ThreadLocalRandom.current().nextInt(endpoints)];
+  }
+
+  /** Starts the peer and fills the pool: poolSize connections to every endpoint. */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    server = FakePeer.silent();
-    key = server.address();
+    server = new SilentListener();
     GenericKeyedObjectPoolConfig<SocketChannel> config = new GenericKeyedObjectPoolConfig<>();
     config.setMaxTotalPerKey(poolSize);
-    config.setMaxTotal(poolSize);
+    config.setMaxTotal(poolSize * endpoints);
     config.setMaxIdlePerKey(poolSize);
     config.setMinIdlePerKey(0);
     config.setMaxWait(Duration.ofSeconds(2));
@@ -52,8 +63,12 @@ public class BarePoolState {
     config.setTestWhileIdle(false);
     config.setJmxEnabled(false);
     pool = new GenericKeyedObjectPool<>(new ChannelFactory(), config);
-    for (int i = 0; i < poolSize; i++) {
-      pool.addObject(key);
+    keys = new InetSocketAddress[endpoints];
+    for (int k = 0; k < endpoints; k++) {
+      keys[k] = server.address(k);
+      for (int i = 0; i < poolSize; i++) {
+        pool.addObject(keys[k]);
+      }
     }
   }
 

@@ -4,7 +4,6 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
-import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.time.Duration;
 import org.openjdk.jmh.annotations.Level;
@@ -15,11 +14,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A {@link SocketPool} to one loopback endpoint that accepts and stays silent, with the same sizes
- * and wait as {@link BarePoolState}: maxTotal = maxPerEndpoint = poolSize, 2 s checkout timeout,
- * {@link Validator#NONE}, warmed up to poolSize connections before measuring. Everything else is
- * sockpool's default (circuit breaker, liveness probe on borrow and return, statistics, the 1 s
- * maintenance thread).
+ * A {@link SocketPool} to one or more loopback endpoints that accept and stay silent, with the same
+ * sizes and wait as {@link BarePoolState}: maxTotal = maxPerEndpoint = poolSize, 2 s checkout
+ * timeout, {@link Validator#NONE}, warmed up to poolSize connections before measuring. Everything
+ * else is sockpool's default (circuit breaker, liveness probe on borrow and return, statistics, the
+ * 1 s maintenance thread).
  */
 @State(Scope.Benchmark)
 public class SockpoolState {
@@ -27,29 +26,45 @@ public class SockpoolState {
   @Param({"4", "16"})
   public int poolSize;
 
-  SocketPool pool;
-  Endpoint endpoint;
-  private FakePeer server;
+  /** Endpoints (127.0.0.1, 127.0.0.2, ...); each checkout picks one at random. */
+  @Param({"1"})
+  public int endpoints;
 
-  /** Starts the peer, creates and warms the pool. */
+  SocketPool pool;
+  Endpoint[] all;
+  private SilentListener server;
+
+  /** Starts the peer, creates and warms the pool: poolSize connections to every endpoint. */
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    server = FakePeer.silent();
-    endpoint = Endpoint.of(server.address().getHostString(), server.port());
+    server = new SilentListener();
     pool =
         SocketPool.create(
             PoolConfig.builder()
                 .poolName("jmh-sockpool")
-                .maxTotal(poolSize)
+                .maxTotal(poolSize * endpoints)
                 .maxPerEndpoint(poolSize)
                 .checkoutTimeout(Duration.ofSeconds(2))
                 .validator(Validator.NONE)
                 .build());
-    int opened = pool.warmUp(endpoint, poolSize);
-    if (opened != poolSize) {
-      throw new IllegalStateException(
-          "warmUp opened " + opened + " of " + poolSize + " connections");
+    all = new Endpoint[endpoints];
+    for (int i = 0; i < endpoints; i++) {
+      all[i] = Endpoint.of(server.address(i).getHostString(), server.port());
+      int opened = pool.warmUp(all[i], poolSize);
+      if (opened != poolSize) {
+        throw new IllegalStateException(
+            "warmUp opened " + opened + " of " + poolSize + " connections to " + all[i]);
+      }
     }
+  }
+
+  /**
+   * @return the endpoint for the next checkout: the only one, or one at random
+   */
+  Endpoint next() {
+    return endpoints == 1
+        ? all[0]
+        : all[java.util.concurrent.ThreadLocalRandom.current().nextInt(endpoints)];
   }
 
   /** Closes the pool and the peer. */

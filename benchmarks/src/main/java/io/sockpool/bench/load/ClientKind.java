@@ -20,21 +20,21 @@ public enum ClientKind {
   SOCKPOOL("sockpool") {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
-      return new SockpoolClient(redis, poolSize, timeout, false);
+      return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.RAW);
     }
   },
   /** sockpool with a PING validator on borrow after the default 500 ms idle window. */
   SOCKPOOL_VALIDATE("sockpool-validate") {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
-      return new SockpoolClient(redis, poolSize, timeout, true);
+      return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.RAW_VALIDATE);
     }
   },
   /** The project's {@code RedisClient.ping()} on sockpool with a PING validator. */
   REDIS_CLIENT("redisclient") {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
-      return new RedisClientClient(redis, poolSize, timeout);
+      return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.REDIS_CLIENT);
     }
   },
   /** Jedis {@code JedisPool} with the same pool size, Jedis' own {@code ping()}. */

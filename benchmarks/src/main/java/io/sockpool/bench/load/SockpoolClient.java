@@ -5,6 +5,8 @@ import io.sockpool.PoolConfig;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
+import io.sockpool.redis.RedisClient;
+import io.sockpool.redis.RedisPingValidator;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
@@ -15,33 +17,56 @@ import java.util.Optional;
  * sockpool: each PING checks a connection out of a {@link SocketPool}, writes the request and reads
  * the 7-byte reply through the pool's timed {@code Connection} I/O, and returns it. maxTotal and
  * maxPerEndpoint are the harness' pool size; the checkout, connect and I/O timeouts are the
- * harness' timeout. With {@code validate}, the pool runs a RESP PING validator on borrow for
- * connections idle longer than the default validation window (500 ms); without, it uses {@link
- * Validator#NONE} (only the pool's cheap liveness probe).
+ * harness' timeout. With {@link Mode#RAW_VALIDATE}, the pool runs a RESP PING validator on borrow
+ * for connections idle longer than the default validation window (500 ms); with {@link Mode#RAW},
+ * it uses {@link Validator#NONE} (only the pool's cheap liveness probe). {@link Mode#REDIS_CLIENT}
+ * is the project's RESP client on the pool.
  */
 final class SockpoolClient implements PingClient {
+  /** How the client uses the pool. */
+  enum Mode {
+    /** Hand-written RESP bytes through the pool's I/O helpers, no validator. */
+    RAW,
+    /** The same, with a RESP PING validator after the idle window. */
+    RAW_VALIDATE,
+    /**
+     * The project's {@link RedisClient#ping()} (executeIdempotent, the RESP codec) on a pool with a
+     * {@link RedisPingValidator}, as its documentation configures it.
+     */
+    REDIS_CLIENT
+  }
+
   private final SocketPool pool;
   private final Endpoint endpoint;
   private final Duration timeout;
+  private final RedisClient client;
 
-  SockpoolClient(InetSocketAddress redis, int poolSize, Duration timeout, boolean validate) {
+  SockpoolClient(InetSocketAddress redis, int poolSize, Duration timeout, Mode mode) {
     this.endpoint = Endpoint.of(redis.getHostString(), redis.getPort());
     this.timeout = timeout;
     this.pool =
         SocketPool.create(
             PoolConfig.builder()
-                .poolName(validate ? "bench-sockpool-validate" : "bench-sockpool")
+                .poolName("bench-" + mode.name().toLowerCase(java.util.Locale.ROOT))
                 .maxTotal(poolSize)
                 .maxPerEndpoint(poolSize)
                 .checkoutTimeout(timeout)
                 .connectTimeout(timeout)
                 .validator(
-                    validate ? Validator.expect(RespPing.REQUEST, RespPing.REPLY) : Validator.NONE)
+                    switch (mode) {
+                      case RAW -> Validator.NONE;
+                      case RAW_VALIDATE -> Validator.expect(RespPing.REQUEST, RespPing.REPLY);
+                      case REDIS_CLIENT -> new RedisPingValidator();
+                    })
                 .build());
+    this.client = mode == Mode.REDIS_CLIENT ? new RedisClient(pool, endpoint, timeout) : null;
   }
 
   @Override
   public Worker newWorker() {
+    if (client != null) {
+      return client::ping;
+    }
     ByteBuffer request = RespPing.requestBuffer();
     ByteBuffer reply = RespPing.replyBuffer();
     return () -> {
