@@ -45,19 +45,9 @@ class ValidationTest {
 
   @Test
   void aUsedConnectionIdlePastTheWindowIsProbedAndNeverHandedOutClosed() throws Exception {
-    PoolConfig config =
-        PoolConfig.builder()
-            .maxPerEndpoint(1)
-            .validator(Validator.NONE)
-            .validationWindow(Duration.ofMillis(50))
-            .build();
-    try (SocketPool pool = SocketPool.create(config)) {
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
-        ping(c);
-      }
-      peer.closeAll();
-      waitUntil(() -> peer.openConnections() == 0);
-      Thread.sleep(70); // the FIN is in our socket, and the window has passed
+    try (SocketPool pool = oneConnection(Duration.ofMillis(50))) {
+      usedOnceThenClosedByThePeer(pool);
+      Thread.sleep(50); // and the window has passed
       try (PooledConnection c = pool.checkout(peer.endpoint())) {
         ping(c); // a new connection: the closed one was probed and destroyed
       }
@@ -69,19 +59,8 @@ class ValidationTest {
 
   @Test
   void idleWithinTheWindowIsNotProbedAndACloseFailsTheExchangeRetryably() throws Exception {
-    PoolConfig config =
-        PoolConfig.builder()
-            .maxPerEndpoint(1)
-            .validator(Validator.NONE)
-            .validationWindow(Duration.ofSeconds(30))
-            .build();
-    try (SocketPool pool = SocketPool.create(config)) {
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
-        ping(c);
-      }
-      peer.closeAll();
-      waitUntil(() -> peer.openConnections() == 0);
-      Thread.sleep(20); // the FIN is in our socket now
+    try (SocketPool pool = oneConnection(Duration.ofSeconds(30))) {
+      usedOnceThenClosedByThePeer(pool);
       try (PooledConnection c = pool.checkout(peer.endpoint())) {
         assertThrows(java.io.IOException.class, () -> ping(c)); // handed out: no probe
         assertTrue(io.sockpool.internal.KeyedChannelPool.diedBeforeReply(c), "retryable");
@@ -98,6 +77,25 @@ class ValidationTest {
       assertEquals(1, s.destroyed(DestroyReason.BROKEN), s.toString());
       assertEquals(0, s.destroyed(DestroyReason.VALIDATION), s.toString());
     }
+  }
+
+  private static SocketPool oneConnection(Duration validationWindow) {
+    return SocketPool.create(
+        PoolConfig.builder()
+            .maxPerEndpoint(1)
+            .validator(Validator.NONE)
+            .validationWindow(validationWindow)
+            .build());
+  }
+
+  /** One exchange, the connection back in the pool, then the peer closes it; the FIN is here. */
+  private void usedOnceThenClosedByThePeer(SocketPool pool) throws Exception {
+    try (PooledConnection c = pool.checkout(peer.endpoint())) {
+      ping(c);
+    }
+    peer.closeAll();
+    waitUntil(() -> peer.openConnections() == 0);
+    Thread.sleep(20); // the FIN is in our socket now
   }
 
   @Test
