@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Checkout on virtual threads: 10,000 of them against a pool of 16, all served, near arrival order,
- * and no virtual thread pinned to its carrier while waiting (checkout never blocks in a monitor).
- * Needs JDK 21+: on JDK 17 it is skipped, and {@code mvn verify} runs pool-core's tests a second
- * time on the machine's second JDK (see pool-core's pom).
+ * Checkout on virtual threads: 10,000 of them against a pool of 16, all served, 99 % of them within
+ * 256 places of arrival order, and no virtual thread pinned to its carrier while waiting (checkout
+ * never blocks in a monitor). Needs JDK 21+: on JDK 17 it is skipped, and {@code mvn verify} runs
+ * pool-core's tests a second time on the machine's second JDK (see pool-core's pom).
  */
 @Timeout(120)
 @ExtendWith(FakePeerExtension.class)
@@ -52,6 +52,7 @@ class VirtualThreadsTest {
       AtomicInteger arrivals = new AtomicInteger();
       AtomicInteger served = new AtomicInteger();
       AtomicInteger maxDisplacement = new AtomicInteger();
+      AtomicInteger farOff = new AtomicInteger();
       List<Future<?>> tasks = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         tasks.add(
@@ -60,7 +61,11 @@ class VirtualThreadsTest {
                   int arrived = arrivals.getAndIncrement(); // no blocking until checkout parks
                   try (PooledConnection c = pool.checkout(peer.endpoint())) {
                     int turn = served.getAndIncrement();
-                    maxDisplacement.accumulateAndGet(Math.abs(turn - arrived), Math::max);
+                    int displacement = Math.abs(turn - arrived);
+                    maxDisplacement.accumulateAndGet(displacement, Math::max);
+                    if (displacement > 256) {
+                      farOff.incrementAndGet();
+                    }
                     Thread.sleep(0, 100_000);
                   }
                   return null;
@@ -70,9 +75,18 @@ class VirtualThreadsTest {
         t.get(60, TimeUnit.SECONDS);
       }
       assertEquals(n, served.get());
+      // Virtual threads never come straight back for a second checkout, so every return goes to
+      // the longest waiter: arrival order, up to the 16 connections in flight. A few tasks may
+      // still be far off: the OS can deschedule a carrier between a task's arrival and its join
+      // (on a loaded 2-core machine, for tens of ms, while the other carrier runs hundreds of
+      // tasks); at 8752e26 the strict maximum failed that way ("served up to 9251 places away",
+      // load average 20). So: 99 % of the tasks within 256 places.
       assertTrue(
-          maxDisplacement.get() <= 256,
-          "served up to " + maxDisplacement.get() + " places away from arrival order");
+          farOff.get() <= n / 100,
+          farOff.get()
+              + " tasks served more than 256 places away from arrival order (max "
+              + maxDisplacement.get()
+              + ")");
       assertTrue(
           pool.stats(peer.endpoint()).created() <= 16, pool.stats(peer.endpoint()).toString());
     }
