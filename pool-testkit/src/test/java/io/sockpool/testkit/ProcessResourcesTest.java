@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,18 +62,31 @@ class ProcessResourcesTest {
 
   @Test
   void openSocketsCountsThisProcesssSockets() throws Exception {
-    long before = ProcessResources.openSockets();
-    if (before < 0) {
+    if (ProcessResources.openSockets() < 0) {
       return; // no /proc here
     }
-    try (FakePeer peer = FakePeer.echo();
-        Socket s = new Socket(peer.host(), peer.port())) {
-      assertTrue(s.isConnected());
-      // the listener, our end and the peer's end
-      assertTrue(
-          ProcessResources.openSockets() >= before + 3,
-          "sockets " + ProcessResources.openSockets());
+    List<Socket> clients = new ArrayList<>();
+    long held;
+    try (FakePeer peer = FakePeer.echo()) {
+      for (int i = 0; i < 5; i++) {
+        clients.add(new Socket(peer.host(), peer.port()));
+      }
+      ProcessResources.awaitAtMost(
+          () -> 5 - peer.open(), 0, Duration.ofSeconds(5)); // accepts are async
+      assertEquals(5, peer.open(), "the peer accepted every connection");
+      held = ProcessResources.openSockets();
+      // the listener, 5 client ends and 5 peer ends, whatever else this JVM holds
+      assertTrue(held >= 11, "sockets while 5 connections are open: " + held);
+      assertTrue(ProcessResources.openFds() >= held);
+    } finally {
+      for (Socket s : clients) {
+        s.close();
+      }
     }
-    assertTrue(ProcessResources.openFds() >= ProcessResources.openSockets());
+    long after =
+        ProcessResources.awaitAtMost(
+            ProcessResources::openSockets, held - 11, Duration.ofSeconds(5));
+    assertTrue(
+        after <= held - 11, "sockets after closing them: " + after + ", while open: " + held);
   }
 }
