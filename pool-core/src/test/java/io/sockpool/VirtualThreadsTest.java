@@ -42,8 +42,9 @@ class VirtualThreadsTest {
                     .poolName("virtual")
                     .maxPerEndpoint(16)
                     .checkoutTimeout(Duration.ofSeconds(60))
-                    .build());
-        ExecutorService executor = newVirtualThreadPerTaskExecutor()) {
+                    .build())) {
+      // ExecutorService is AutoCloseable only from JDK 19; the tests compile with --release 17
+      ExecutorService executor = newVirtualThreadPerTaskExecutor();
       jfr.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO);
       jfr.onEvent("jdk.VirtualThreadPinned", e -> pinned.incrementAndGet());
       jfr.startAsync();
@@ -74,6 +75,8 @@ class VirtualThreadsTest {
           "served up to " + maxDisplacement.get() + " places away from arrival order");
       assertTrue(
           pool.stats(peer.endpoint()).created() <= 16, pool.stats(peer.endpoint()).toString());
+      executor.shutdown();
+      assertTrue(executor.awaitTermination(60, TimeUnit.SECONDS));
     }
     assertEquals(0, pinned.get(), "virtual threads pinned to their carrier");
   }
