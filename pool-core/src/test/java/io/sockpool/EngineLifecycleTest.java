@@ -361,6 +361,7 @@ class EngineLifecycleTest {
       assertEquals(2, pool.warmUp(peer.endpoint(), 2));
       CircuitBreaker b = pool.circuitBreakers().circuitBreaker(peer.endpoint().toString());
       int before = b.getMetrics().getNumberOfBufferedCalls();
+      waitFor(() -> peer.openConnections() == 2); // the peer's acceptor has both: it can close them
       peer.closeAll(); // both idle connections are dead; the checkout opens a third
       waitFor(() -> peer.openConnections() == 0);
       try (PooledConnection c = pool.checkout(peer.endpoint())) {
