@@ -317,6 +317,10 @@ class EngineLifecycleTest {
                   peer.endpoint(),
                   c -> {
                     attempts.incrementAndGet();
+                    long accepted = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (peer.openConnections() < 1 && System.nanoTime() < accepted) {
+                      sleep(1); // the peer's acceptor has it: closeAll closes it
+                    }
                     peer.closeAll();
                     sleep(250); // past the one checkout timeout: no second attempt
                     ping(c);
