@@ -198,9 +198,13 @@ class EngineLifecycleTest {
     return sum;
   }
 
-  /** 8: endpoints used once and then idle are forgotten, breakers included. */
+  /**
+   * 8: endpoints used once and then idle are forgotten, breakers and address books included, and
+   * the live heap returns to within 1 MB of where it was (measured: under 20 KB after 10,000
+   * endpoints; 478 bytes an endpoint while the address books were kept).
+   */
   @Test
-  @Timeout(120)
+  @Timeout(180)
   void endpointsUsedOnceAreForgottenAndMemoryReturns() throws Exception {
     try (ServerSocketChannel server = ServerSocketChannel.open()) {
       server.bind(new InetSocketAddress("0.0.0.0", 0), 4096);
@@ -226,34 +230,44 @@ class EngineLifecycleTest {
                   .poolName("churn")
                   .maxTotal(64)
                   .maxPerEndpoint(1)
+                  .connectTimeout(Duration.ofSeconds(5)) // a loaded machine is no failure here
                   .idleTimeout(Duration.ofMillis(200))
                   .evictionInterval(Duration.ofMillis(50))
                   .build())) {
-        churn(pool, port, 200); // warm the code paths and the JIT before measuring
-        waitFor(() -> pool.stats().byEndpoint().isEmpty());
+        churn(pool, port, 0, 200); // warm the code paths, the JIT and the maps' tables
+        waitForLong(() -> pool.stats().byEndpoint().isEmpty());
+        closeAll(accepted);
         long before = usedHeapAfterGc();
-        churn(pool, port, 10_000);
+        churn(pool, port, 200, 10_000);
         waitForLong(() -> pool.stats().byEndpoint().isEmpty());
         assertEquals(0, pool.circuitBreakers().getAllCircuitBreakers().size());
         assertEquals(10_200, pool.stats().total().checkouts(), "totals keep forgotten endpoints");
-        for (SocketChannel ch : accepted) {
-          ch.close();
-        }
-        accepted.clear();
+        closeAll(accepted);
         long grown = usedHeapAfterGc() - before;
-        // Issue 10 asks for < 1 MB; measured here: about 5 MB (about 500 bytes an endpoint),
-        // the cause not yet found (the states, breakers and commons-pool2 keys are gone). The
-        // bound below catches a regression to per-endpoint state (6.7 KB each before).
-        assertTrue(grown < 10_000_000, "heap grew by " + grown + " bytes after 10,000 endpoints");
+        assertTrue(grown < 1_000_000, "heap grew by " + grown + " bytes after 10,000 endpoints");
       }
     }
   }
 
-  private static void churn(SocketPool pool, int port, int endpoints) throws IOException {
-    for (int i = 0; i < endpoints; i++) {
+  /** Endpoints 127.0.x.y:port, numbered from {@code first}: each used for one checkout. */
+  private static void churn(SocketPool pool, int port, int first, int endpoints)
+      throws IOException {
+    for (int i = first; i < first + endpoints; i++) {
       Endpoint e = Endpoint.of("127.0." + (1 + i / 250) + "." + (1 + i % 250), port);
-      pool.checkout(e, Duration.ofSeconds(2)).close();
+      pool.checkout(e, Duration.ofSeconds(10)).close();
     }
+  }
+
+  /**
+   * Closes the peer's side of the connections. A method of its own: a loop over the list in the
+   * test's frame could leave its iterator, and with it every channel, in a dead local slot that the
+   * GC still counts as live.
+   */
+  private static void closeAll(List<SocketChannel> accepted) throws IOException {
+    for (SocketChannel ch : accepted) {
+      ch.close();
+    }
+    accepted.clear();
   }
 
   private static void waitForLong(java.util.function.BooleanSupplier condition)
@@ -265,10 +279,14 @@ class EngineLifecycleTest {
     }
   }
 
-  /** The live heap: what the heap pools held right after the last of a few full GCs. */
+  /**
+   * The live heap: what the heap pools held right after a full GC, the least of full GCs repeated
+   * until two in a row agree within 64 KB (at most 10).
+   */
   private static long usedHeapAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
+    long least = Long.MAX_VALUE;
+    long last = -1;
+    for (int i = 0; i < 10; i++) {
       System.gc();
       Thread.sleep(50);
       long sum = 0;
@@ -277,9 +295,13 @@ class EngineLifecycleTest {
           sum += p.getCollectionUsage().getUsed();
         }
       }
-      used = Math.min(used, sum);
+      least = Math.min(least, sum);
+      if (last >= 0 && Math.abs(sum - last) < 65_536) {
+        break;
+      }
+      last = sum;
     }
-    return used;
+    return least;
   }
 
   /** 10: the retry of executeIdempotent shares the first checkout's deadline. */
@@ -295,7 +317,10 @@ class EngineLifecycleTest {
                   peer.endpoint(),
                   c -> {
                     attempts.incrementAndGet();
-                    awaitAccepted(1); // closeAll closes only accepted connections
+                    long accepted = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (peer.openConnections() < 1 && System.nanoTime() < accepted) {
+                      sleep(1); // the peer's acceptor has it: closeAll closes it
+                    }
                     peer.closeAll();
                     sleep(250); // past the one checkout timeout: no second attempt
                     ping(c);
@@ -341,14 +366,6 @@ class EngineLifecycleTest {
     }
   }
 
-  private void awaitAccepted(int n) {
-    try {
-      waitFor(() -> peer.openConnections() == n);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
@@ -370,7 +387,7 @@ class EngineLifecycleTest {
       assertEquals(2, pool.warmUp(peer.endpoint(), 2));
       CircuitBreaker b = pool.circuitBreakers().circuitBreaker(peer.endpoint().toString());
       int before = b.getMetrics().getNumberOfBufferedCalls();
-      waitFor(() -> peer.openConnections() == 2); // accepted: closeAll closes only those
+      waitFor(() -> peer.openConnections() == 2); // the peer's acceptor has both: it can close them
       peer.closeAll(); // both idle connections are dead; the checkout opens a third
       waitFor(() -> peer.openConnections() == 0);
       try (PooledConnection c = pool.checkout(peer.endpoint())) {

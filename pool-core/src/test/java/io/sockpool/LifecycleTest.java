@@ -93,6 +93,9 @@ class LifecycleTest {
     for (PooledConnection c : held) {
       c.close(); // returning after close is harmless
     }
+    // a connector thread may finish an instant after close() returns: wait (bounded) for it
+    ProcessResources.awaitAtMost(
+        () -> ProcessResources.threadsNamed("fdcheck").size(), 0, Duration.ofSeconds(5));
     assertEquals(List.of(), ProcessResources.threadsNamed("fdcheck"), "no pool thread left");
     waitUntil(() -> peer.openConnections() == 0);
     if (fdsBefore >= 0) {

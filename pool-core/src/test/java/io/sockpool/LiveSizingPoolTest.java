@@ -7,14 +7,11 @@ import io.sockpool.sizing.LiveSizing;
 import io.sockpool.sizing.TrafficSample;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -55,8 +52,7 @@ class LiveSizingPoolTest {
    * The measured share of waiting checkouts against Erlang C's prediction, as docs/sizing.md does
    * offline: Poisson arrivals at 400/s, exponential service of mean 5 ms (offered load 2) on 5
    * connections, where Erlang C predicts C(5, 2) = 0.060 (the prediction the test checks uses the
-   * measured rate and hold time, which include the client's own overhead). Needs an engine that
-   * reports {@code waited} in {@link PoolListener#checkedOut}; skipped where it does not.
+   * measured rate and hold time, which include the client's own overhead).
    */
   @Test
   @Timeout(60)
@@ -70,10 +66,6 @@ class LiveSizingPoolTest {
                     .checkoutTimeout(Duration.ofSeconds(5))
                     .build())) {
       Endpoint e = peer.endpoint();
-      Assumptions.assumeTrue(
-          reportsWaits(pool, e),
-          "this engine never reports a waited checkout"
-              + " (PoolListener.checkedOut waited=false), so the measured share is always 0");
       pool.warmUp(e, 5);
       assertEquals(5, pool.stats(e).idle(), "warm: no checkout connects");
       SizingRun run = new SizingRun(pool, e, 400, TimeUnit.MILLISECONDS.toNanos(5));
@@ -85,49 +77,6 @@ class LiveSizingPoolTest {
       assertTrue(s.sample().checkouts() > 2000, s.toString());
       assertEquals(predicted, measured, 0.05, s.toString());
       assertEquals(400, s.ratePerSecond(), 40, s.toString());
-    }
-  }
-
-  /** Whether a caller parked behind another caller's connection is reported as waited. */
-  private static boolean reportsWaits(SocketPool pool, Endpoint e) throws Exception {
-    AtomicBoolean waited = new AtomicBoolean();
-    PoolListener probe =
-        new PoolListener() {
-          @Override
-          public void checkedOut(Endpoint endpoint, long elapsedNanos, boolean w) {
-            waited.compareAndSet(false, w);
-          }
-        };
-    pool.addListener(probe);
-    try {
-      CountDownLatch parked = new CountDownLatch(1);
-      int size = pool.config().maxPerEndpoint();
-      PooledConnection[] held = new PooledConnection[size];
-      for (int i = 0; i < size; i++) {
-        held[i] = pool.checkout(e);
-      }
-      Thread waiter =
-          new Thread(
-              () -> {
-                parked.countDown();
-                try (PooledConnection c = pool.checkout(e)) {
-                  c.exchangeComplete();
-                } catch (Exception ignored) {
-                  // reported by the assertion below through 'waited'
-                }
-              });
-      waiter.start();
-      parked.await();
-      while (pool.stats(e).waiting() == 0 && waiter.isAlive()) {
-        LockSupport.parkNanos(100_000);
-      }
-      for (PooledConnection c : held) {
-        c.close();
-      }
-      waiter.join();
-      return waited.get();
-    } finally {
-      pool.removeListener(probe);
     }
   }
 

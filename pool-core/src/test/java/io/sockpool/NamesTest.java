@@ -364,6 +364,59 @@ class NamesTest {
     assertEquals(1, table.calls.get(), "one lookup for the life of the pool");
   }
 
+  /**
+   * A host name idle past the idle timeout is forgotten and stays forgotten: its address book goes
+   * with it, and the maintenance pass's sweep over the books does not bring the endpoint back.
+   */
+  @Test
+  void anIdleHostNameIsForgottenWithItsAddressesAndStaysForgotten() throws Exception {
+    AddressPeer a = closeLater(AddressPeer.start("127.0.0.2", 0));
+    Table table = new Table();
+    table.answer.set(List.of(a.ip()));
+    SocketPool pool =
+        closeLater(
+            SocketPool.create(
+                PoolConfig.builder()
+                    .poolName("names-forget")
+                    .addressResolver(table)
+                    .reresolveInterval(INTERVAL)
+                    .evictionInterval(EVICTION)
+                    .idleTimeout(Duration.ofMillis(200))
+                    .build()));
+    AtomicInteger added = new AtomicInteger();
+    AtomicInteger removed = new AtomicInteger();
+    pool.addListener(
+        new PoolListener() {
+          @Override
+          public void endpointAdded(Endpoint endpoint) {
+            added.incrementAndGet();
+          }
+
+          @Override
+          public void endpointRemoved(Endpoint endpoint) {
+            removed.incrementAndGet();
+          }
+        });
+    Endpoint service = Endpoint.of("forget.test", a.port());
+    try (PooledConnection c = pool.checkout(service)) {
+      assertEquals(a.ip(), AddressPeer.exchange(c));
+    }
+    awaitTrue(() -> removed.get() == 1, "the idle endpoint forgotten");
+    Thread.sleep(EVICTION.toMillis() * 6); // several maintenance passes
+    assertEquals(1, added.get(), "endpointAdded");
+    assertEquals(1, removed.get(), "endpointRemoved");
+    assertTrue(pool.stats().byEndpoint().isEmpty(), pool.stats().byEndpoint().toString());
+    assertEquals(List.of(), pool.addresses(service));
+    assertEquals(0, pool.circuitBreakers().getAllCircuitBreakers().size());
+    int lookups = table.calls.get();
+    Thread.sleep(INTERVAL.toMillis() * 2);
+    assertEquals(lookups, table.calls.get(), "no re-resolution of a forgotten name");
+    try (PooledConnection c = pool.checkout(service)) {
+      assertEquals(a.ip(), AddressPeer.exchange(c), "a new checkout resolves it again");
+    }
+    assertEquals(2, added.get());
+  }
+
   private static void awaitTrue(BooleanSupplier condition, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

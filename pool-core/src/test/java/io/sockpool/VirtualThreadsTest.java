@@ -15,16 +15,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import jdk.jfr.consumer.RecordingStream;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Checkout on virtual threads: 10,000 of them against a pool of 16, all served, 99 % of them within
- * 256 places of arrival order, and no virtual thread pinned to its carrier while waiting (checkout
- * never blocks in a monitor). Needs JDK 21+: on JDK 17 it is skipped, and {@code mvn verify} runs
- * pool-core's tests a second time on the machine's second JDK (see pool-core's pom).
+ * Checkout on virtual threads: 10,000 of them against a pool of 16, all served, near arrival order,
+ * and no virtual thread pinned to its carrier while waiting (checkout never blocks in a monitor).
+ * Needs JDK 21+: on JDK 17 it is skipped, and {@code mvn verify} runs pool-core's tests a second
+ * time on the machine's second JDK (see pool-core's pom).
  */
 @Timeout(120)
 @ExtendWith(FakePeerExtension.class)
@@ -35,69 +35,96 @@ class VirtualThreadsTest {
   void tenThousandVirtualThreadsOnSixteenConnectionsAreAllServedInArrivalOrder() throws Exception {
     assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21 or newer");
     AtomicLong pinned = new AtomicLong();
-    ExecutorService executor = newVirtualThreadPerTaskExecutor();
-    try (RecordingStream jfr = new RecordingStream();
+    try (AutoCloseable jfr = countPinnedEvents(pinned);
         SocketPool pool =
             SocketPool.create(
                 PoolConfig.builder()
                     .poolName("virtual")
                     .maxPerEndpoint(16)
                     .checkoutTimeout(Duration.ofSeconds(60))
-                    .build());
-        AutoCloseable stopExecutor = () -> shutdownAndWait(executor)) {
-      jfr.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO);
-      jfr.onEvent("jdk.VirtualThreadPinned", e -> pinned.incrementAndGet());
-      jfr.startAsync();
+                    .build())) {
+      ExecutorService executor = newVirtualThreadPerTaskExecutor();
       int n = 10_000;
-      AtomicInteger arrivals = new AtomicInteger();
+      List<PooledConnection> held = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        held.add(pool.checkout(peer.endpoint()));
+      }
+      int[] servedAs = new int[n];
       AtomicInteger served = new AtomicInteger();
-      AtomicInteger maxDisplacement = new AtomicInteger();
-      AtomicInteger farOff = new AtomicInteger();
       List<Future<?>> tasks = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
+        int arrived = i;
         tasks.add(
             executor.submit(
                 () -> {
-                  int arrived = arrivals.getAndIncrement(); // no blocking until checkout parks
                   try (PooledConnection c = pool.checkout(peer.endpoint())) {
-                    int turn = served.getAndIncrement();
-                    int displacement = Math.abs(turn - arrived);
-                    maxDisplacement.accumulateAndGet(displacement, Math::max);
-                    if (displacement > 256) {
-                      farOff.incrementAndGet();
-                    }
-                    Thread.sleep(0, 100_000);
+                    servedAs[arrived] = served.getAndIncrement();
+                    Thread.yield(); // held across a scheduling point, like an exchange
                   }
                   return null;
                 }));
+        awaitWaiting(pool, i + 1); // arrival order is start order: each one is queued in turn
       }
+      // returned from a virtual thread too: the woken callers then queue on the carriers' own
+      // (FIFO) work queues, not behind them in the scheduler's external submission queue
+      executor
+          .submit(
+              () -> {
+                held.forEach(PooledConnection::close);
+                return null;
+              })
+          .get(10, TimeUnit.SECONDS);
       for (Future<?> t : tasks) {
         t.get(60, TimeUnit.SECONDS);
       }
       assertEquals(n, served.get());
-      // Virtual threads never come straight back for a second checkout, so every return goes to
-      // the longest waiter: arrival order, up to the 16 connections in flight. A few tasks may
-      // still be far off: the OS can deschedule a carrier between a task's arrival and its join
-      // (on a loaded 2-core machine, for tens of ms, while the other carrier runs hundreds of
-      // tasks); at 8752e26 the strict maximum failed that way ("served up to 9251 places away",
-      // load average 20). So: 99 % of the tasks within 256 places.
-      assertTrue(
-          farOff.get() <= n / 100,
-          farOff.get()
-              + " tasks served more than 256 places away from arrival order (max "
-              + maxDisplacement.get()
-              + ")");
+      // The pool hands over in arrival order; when each woken caller then runs is up to the
+      // virtual-thread scheduler (two carriers, work stealing, timers), which reorders a little.
+      // So: almost every caller is served within a few places of its arrival, none far from it.
+      int[] displacement = new int[n];
+      for (int i = 0; i < n; i++) {
+        displacement[i] = Math.abs(servedAs[i] - i);
+      }
+      java.util.Arrays.sort(displacement);
+      String seen =
+          "displacement from arrival order: p50 "
+              + displacement[n / 2]
+              + ", p99 "
+              + displacement[n * 99 / 100]
+              + ", max "
+              + displacement[n - 1];
+      System.out.println(seen);
+      assertTrue(displacement[n * 99 / 100] <= 64, seen);
+      assertTrue(displacement[n - 1] <= n / 4, seen);
       assertTrue(
           pool.stats(peer.endpoint()).created() <= 16, pool.stats(peer.endpoint()).toString());
     }
     assertEquals(0, pinned.get(), "virtual threads pinned to their carrier");
   }
 
-  /** What {@code ExecutorService.close()} does on JDK 19+; the test compiles for JDK 17. */
-  private static void shutdownAndWait(ExecutorService executor) throws InterruptedException {
-    executor.shutdown();
-    if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-      executor.shutdownNow();
+  /**
+   * Streams JFR's {@code jdk.VirtualThreadPinned} events (every pinning, threshold 0) into a
+   * counter. Through reflection: the tests compile patched into module io.sockpool, which does not
+   * read jdk.jfr; they run on the class path, where it is readable.
+   */
+  private static AutoCloseable countPinnedEvents(AtomicLong pinned) throws Exception {
+    Class<?> type = Class.forName("jdk.jfr.consumer.RecordingStream");
+    AutoCloseable stream = (AutoCloseable) type.getConstructor().newInstance();
+    Object settings =
+        type.getMethod("enable", String.class).invoke(stream, "jdk.VirtualThreadPinned");
+    settings.getClass().getMethod("withThreshold", Duration.class).invoke(settings, Duration.ZERO);
+    Consumer<Object> count = e -> pinned.incrementAndGet();
+    type.getMethod("onEvent", String.class, Consumer.class)
+        .invoke(stream, "jdk.VirtualThreadPinned", count);
+    type.getMethod("startAsync").invoke(stream);
+    return stream;
+  }
+
+  private void awaitWaiting(SocketPool pool, int waiting) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pool.stats(peer.endpoint()).waiting() < waiting) {
+      assertTrue(System.nanoTime() < end, "caller " + waiting + " never queued");
+      Thread.onSpinWait();
     }
   }
 

@@ -26,9 +26,12 @@ final class AddressDrain {
     if (pool.isClosed()) {
       return;
     }
-    int retired = retireStale(book);
+    EndpointState st = pool.endpoints().find(endpoint);
+    if (st == null) {
+      return; // forgotten meanwhile: no connection to retire, no breaker to probe
+    }
+    int retired = retireStale(st, book);
     int closed = pool.evictIdle(endpoint, PooledChannel::isRetired);
-    EndpointState st = pool.state(endpoint);
     boolean probe = st.breaker.getState() == CircuitBreaker.State.OPEN;
     if (probe) {
       st.breaker.transitionToHalfOpenState();
@@ -47,7 +50,8 @@ final class AddressDrain {
 
   /** Retires what a change missed (a connect under way during the change); quiet. */
   void sweep(AddressBook book) {
-    if (retireStale(book) > 0) {
+    EndpointState st = pool.endpoints().find(book.endpoint());
+    if (st != null && retireStale(st, book) > 0) {
       pool.evictIdle(book.endpoint(), PooledChannel::isRetired);
     }
   }
@@ -55,8 +59,7 @@ final class AddressDrain {
   /**
    * @return how many connections were newly retired
    */
-  private int retireStale(AddressBook book) {
-    EndpointState st = pool.state(book.endpoint());
+  private int retireStale(EndpointState st, AddressBook book) {
     int n = 0;
     for (PooledChannel ch : st.channels) {
       if (!ch.isRetired() && !book.isCurrent(ch.remoteAddress())) {

@@ -9,13 +9,19 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The endpoints the pool knows, each with its {@link EndpointState} and breaker, and their
- * lifecycle: a state is created on first use and forgotten (its breaker removed from the registry)
- * once it has had no connection, connect or waiter for longer than the idle timeout, so endpoint
- * churn does not grow memory. The counters of forgotten endpoints are kept in the totals.
+ * lifecycle: a state is created on first use and forgotten (its breaker removed from the registry,
+ * its address book from {@link Names}) once it has had no connection, connect or waiter for longer
+ * than the idle timeout, so endpoint churn does not grow memory. The counters of forgotten
+ * endpoints are kept in the totals.
+ *
+ * <p>Creating and forgetting an endpoint's state run under the map's lock for that endpoint, so a
+ * state created while the old one is being forgotten never gets a breaker or an address book that
+ * the forgetting then removes.
  */
 final class EndpointRegistry {
   private final ConcurrentHashMap<Endpoint, EndpointState> states = new ConcurrentHashMap<>();
   private final CircuitBreakerRegistry breakers;
+  private final Names names;
   private final Listeners listeners;
   final LongAdder forgottenCreated = new LongAdder();
   final LongAdder forgottenCheckouts = new LongAdder();
@@ -23,8 +29,9 @@ final class EndpointRegistry {
   final LongAdder forgottenRejected = new LongAdder();
   final LongAdder[] forgottenDestroyed = new LongAdder[DestroyReason.values().length];
 
-  EndpointRegistry(CircuitBreakerRegistry breakers, Listeners listeners) {
+  EndpointRegistry(CircuitBreakerRegistry breakers, Names names, Listeners listeners) {
     this.breakers = breakers;
+    this.names = names;
     this.listeners = listeners;
     for (int i = 0; i < forgottenDestroyed.length; i++) {
       forgottenDestroyed[i] = new LongAdder();
@@ -39,23 +46,27 @@ final class EndpointRegistry {
    * @return the endpoint's state, created if the pool does not know it yet
    */
   EndpointState state(Endpoint endpoint) {
-    while (true) {
-      EndpointState st = states.get(endpoint);
-      if (st != null && !st.retired()) {
-        return st;
-      }
-      EndpointState created =
-          new EndpointState(
-              endpoint, breakers.circuitBreaker(endpoint.toString()), System.nanoTime());
-      boolean won =
-          st == null
-              ? states.putIfAbsent(endpoint, created) == null
-              : states.replace(endpoint, st, created);
-      if (won) {
-        listeners.endpointAdded(endpoint);
-        return created;
-      }
+    EndpointState st = states.get(endpoint);
+    if (st != null && !st.retired()) {
+      return st;
     }
+    boolean[] added = new boolean[1];
+    st =
+        states.compute(
+            endpoint,
+            (e, current) -> {
+              if (current != null && !current.retired()) {
+                return current;
+              }
+              // a retired state still here is being forgotten: its replacement keeps the
+              // breaker and the address book, and listeners heard of no removal
+              added[0] = current == null;
+              return new EndpointState(e, breakers.circuitBreaker(e.toString()), System.nanoTime());
+            });
+    if (added[0]) {
+      listeners.endpointAdded(endpoint);
+    }
+    return st;
   }
 
   /**
@@ -94,10 +105,19 @@ final class EndpointRegistry {
   }
 
   private void forget(EndpointState st) {
-    if (!states.remove(st.endpoint, st)) {
-      return;
-    }
-    breakers.remove(st.endpoint.toString());
+    boolean[] removed = new boolean[1];
+    states.computeIfPresent(
+        st.endpoint,
+        (e, current) -> {
+          if (current != st) {
+            return current; // replaced by a new state, which keeps the breaker and addresses
+          }
+          breakers.remove(e.toString());
+          names.forget(e);
+          removed[0] = true;
+          return null;
+        });
+    // out of the map either way: its counters move to the totals
     forgottenCreated.add(st.created.sum());
     forgottenCheckouts.add(st.checkouts.sum());
     forgottenTimeouts.add(st.timeouts.sum());
@@ -105,6 +125,8 @@ final class EndpointRegistry {
     for (int i = 0; i < forgottenDestroyed.length; i++) {
       forgottenDestroyed[i].add(st.destroyed[i].sum());
     }
-    listeners.endpointRemoved(st.endpoint);
+    if (removed[0]) {
+      listeners.endpointRemoved(st.endpoint);
+    }
   }
 }

@@ -76,6 +76,7 @@ public final class KeyedChannelPool {
                 .withCircuitBreakerConfig(config.circuitBreakerConfig())
                 .withTags(java.util.Map.of("pool", config.poolName()))
                 .build(),
+            names,
             listeners);
     this.failures = new CheckoutFailures(this, config, listeners);
     this.maintenance = new Maintenance(this, config);

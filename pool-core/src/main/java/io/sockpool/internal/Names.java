@@ -93,6 +93,14 @@ final class Names {
   }
 
   /**
+   * The pool forgot the endpoint: its address book goes too (a later connect makes a new one).
+   * Called with no connect under way for the endpoint.
+   */
+  void forget(Endpoint endpoint) {
+    books.remove(endpoint);
+  }
+
+  /**
    * @return whether names are re-resolved at all (the interval is not zero)
    */
   boolean reresolves() {

@@ -131,6 +131,9 @@ final class FaultFixture implements AutoCloseable {
               + p.getName()
               + " after close");
     }
+    // pool threads may end an instant after close() returns: wait (bounded) for them
+    ProcessResources.awaitAtMost(
+        () -> ProcessResources.threadsNamed(poolName + "-").size(), 0, Duration.ofSeconds(5));
     List<String> threads = ProcessResources.threadsNamed(poolName + "-");
     assertTrue(threads.isEmpty(), "threads of pool " + poolName + " left after close: " + threads);
 

@@ -8,7 +8,7 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
-import io.sockpool.testkit.EchoServer;
+import io.sockpool.testkit.FakePeer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ class PrometheusScrapeTest {
   @Test
   void scrapeShowsThePoolInPrometheusNamesAndTags() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (EchoServer server = EchoServer.start();
+    try (FakePeer server = FakePeer.echo();
         SocketPool pool =
             SocketPool.create(PoolConfig.builder().poolName("orders").maxPerEndpoint(4).build());
         SocketPoolMetrics metrics = new SocketPoolMetrics(pool)) {

@@ -280,6 +280,15 @@ public class FakePeer implements AutoCloseable {
     } catch (IOException ignored) {
       // closed either way
     }
+    // The JDK defers closing a listener while a thread is blocked in accept() on it, and until
+    // then the kernel still completes connects: wait for the accept loop to end.
+    if (Thread.currentThread() != acceptor) {
+      try {
+        acceptor.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void acceptLoop() {

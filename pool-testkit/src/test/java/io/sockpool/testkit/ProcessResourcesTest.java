@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,22 +62,35 @@ class ProcessResourcesTest {
 
   @Test
   void openSocketsCountsThisProcesssSockets() throws Exception {
-    long before = ProcessResources.openSockets();
-    if (before < 0) {
+    if (ProcessResources.openSockets() < 0) {
       return; // no /proc here
     }
-    try (FakePeer peer = FakePeer.echo();
-        Socket s = new Socket(peer.host(), peer.port())) {
-      assertTrue(s.isConnected());
-      // the listener, our end and the peer's end (accepted on the peer's own thread, so wait)
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (ProcessResources.openSockets() < before + 3 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
+    try (FakePeer peer = FakePeer.echo()) {
+      // the JDK opens a JVM-wide socket on first use: connect once before taking the baseline
+      new Socket(peer.host(), peer.port()).close();
+      assertTrue(peer.awaitOpenAtMost(0, Duration.ofSeconds(5)));
+      long baseline =
+          ProcessResources.awaitStable(
+              ProcessResources::openSockets, Duration.ofMillis(200), Duration.ofSeconds(5));
+      List<Socket> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < 5; i++) {
+          clients.add(new Socket(peer.host(), peer.port()));
+        }
+        // accepts are asynchronous: wait until the peer holds its 5 ends too
+        ProcessResources.awaitAtMost(() -> 5 - peer.open(), 0, Duration.ofSeconds(5));
+        long held = ProcessResources.openSockets();
+        assertTrue(held >= baseline + 10, "while open: " + held + ", baseline " + baseline);
+        assertTrue(ProcessResources.openFds() >= held);
+      } finally {
+        for (Socket s : clients) {
+          s.close();
+        }
       }
-      assertTrue(
-          ProcessResources.openSockets() >= before + 3,
-          "sockets " + ProcessResources.openSockets() + ", before " + before);
+      long after =
+          ProcessResources.awaitAtMost(
+              ProcessResources::openSockets, baseline, Duration.ofSeconds(5));
+      assertTrue(after <= baseline, "after closing: " + after + ", baseline " + baseline);
     }
-    assertTrue(ProcessResources.openFds() >= ProcessResources.openSockets());
   }
 }

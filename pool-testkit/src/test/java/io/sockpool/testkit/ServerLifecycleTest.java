@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ class ServerLifecycleTest {
       server.close();
       server.close();
       for (Socket s : clients) {
-        assertEquals(0, readToEof(s.getInputStream()).length, "every proxied connection is closed");
+        assertClosedByPeer(s);
       }
       assertThrows(ConnectException.class, () -> connect(p.getListen()).close());
       assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", apiPort).close());
@@ -140,6 +141,20 @@ class ServerLifecycleTest {
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The peer closed the connection: EOF with nothing more to read, or a reset (a socket closed with
+   * received bytes it had not read yet sends a RST instead of a FIN, and whether the proxy had read
+   * the client's last bytes is a matter of timing).
+   */
+  private static void assertClosedByPeer(Socket s) throws IOException {
+    try {
+      assertEquals(0, readToEof(s.getInputStream()).length, "every proxied connection is closed");
+    } catch (SocketException reset) {
+      assertTrue(
+          String.valueOf(reset.getMessage()).contains("reset"), "closed by a reset: " + reset);
     }
   }
 }
