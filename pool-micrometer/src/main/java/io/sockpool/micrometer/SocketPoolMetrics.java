@@ -42,6 +42,13 @@ public final class SocketPoolMetrics implements MeterBinder, AutoCloseable {
   private final SocketPool pool;
   private final Tags poolTags;
   private final Map<Endpoint, EndpointMeters> endpoints = new ConcurrentHashMap<>();
+
+  /**
+   * The breakers whose meters this binder published, kept here: when the pool forgets an endpoint
+   * or closes, the breaker leaves the registry before listeners hear {@code endpointRemoved}.
+   */
+  private final Map<Endpoint, CircuitBreaker> published = new ConcurrentHashMap<>();
+
   private final Events events = new Events();
   private MeterRegistry registry; // guarded by this
   private TaggedCircuitBreakerMetricsPublisher breakers; // guarded by this
@@ -131,7 +138,13 @@ public final class SocketPoolMetrics implements MeterBinder, AutoCloseable {
     if (m == null) {
       m = new EndpointMeters(registry, pool, e, poolTags);
       endpoints.put(e, m);
-      pool.circuitBreakers().find(e.toString()).ifPresent(breakers::publishMetrics);
+      pool.circuitBreakers()
+          .find(e.toString())
+          .ifPresent(
+              b -> {
+                breakers.publishMetrics(b);
+                published.put(e, b);
+              });
     }
     return m;
   }
@@ -140,7 +153,10 @@ public final class SocketPoolMetrics implements MeterBinder, AutoCloseable {
     EndpointMeters m = endpoints.remove(e);
     if (m != null) {
       m.remove();
-      pool.circuitBreakers().find(e.toString()).ifPresent(this::removeBreaker);
+    }
+    CircuitBreaker b = published.remove(e);
+    if (b != null) {
+      removeBreaker(b);
     }
   }
 
