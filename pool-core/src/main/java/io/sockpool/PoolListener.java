@@ -26,7 +26,8 @@ public interface PoolListener {
    * A checked-out connection came back (returned or invalidated).
    *
    * @param endpoint the peer
-   * @param heldNanos how long it was checked out
+   * @param heldNanos how long it was checked out: from its checkout or, for a connection handed
+   *     over to a parked caller, from the hand-over (the caller's wake-up counts as occupancy)
    */
   default void returned(Endpoint endpoint, long heldNanos) {}
 

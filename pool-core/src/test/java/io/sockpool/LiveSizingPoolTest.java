@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -71,6 +72,13 @@ class LiveSizingPoolTest {
       SizingRun run = new SizingRun(pool, e, 400, TimeUnit.MILLISECONDS.toNanos(5));
       run.go(Duration.ofSeconds(7)); // the first seconds count too: the pool is warm
       assertEquals(0, run.failures.get(), "no checkout failed");
+      // Erlang C holds for Poisson arrivals: a generator starved of CPU (a loaded machine)
+      // releases them in bursts, and then the model's premise, not the pool, is what fails.
+      Assumptions.assumeTrue(
+          run.meanLatenessMicros() < 300,
+          "arrivals were released "
+              + run.meanLatenessMicros()
+              + " us late on average: not Poisson");
       LiveSizing s = pool.sizing(e);
       double measured = s.measuredWaitProbability().getAsDouble();
       double predicted = s.predictedWaitProbability().getAsDouble();
@@ -87,12 +95,21 @@ class LiveSizingPoolTest {
     final double ratePerSecond;
     final long meanServiceNanos;
     final AtomicInteger failures = new AtomicInteger();
+    long lateNanos;
+    long arrivals;
 
     SizingRun(SocketPool pool, Endpoint endpoint, double ratePerSecond, long meanServiceNanos) {
       this.pool = pool;
       this.endpoint = endpoint;
       this.ratePerSecond = ratePerSecond;
       this.meanServiceNanos = meanServiceNanos;
+    }
+
+    /**
+     * @return how late, on average, the generator released an arrival (CPU starvation)
+     */
+    long meanLatenessMicros() {
+      return arrivals == 0 ? 0 : lateNanos / arrivals / 1000;
     }
 
     void go(Duration duration) throws InterruptedException {
@@ -108,6 +125,8 @@ class LiveSizingPoolTest {
           for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
             LockSupport.parkNanos(left);
           }
+          lateNanos += System.nanoTime() - next;
+          arrivals++;
           workers.execute(
               () -> {
                 try (PooledConnection c = pool.checkout(endpoint)) {

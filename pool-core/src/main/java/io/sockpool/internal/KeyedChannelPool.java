@@ -265,9 +265,12 @@ public final class KeyedChannelPool {
   /** Leases a checked connection to the caller and counts the checkout. */
   Lease serve(EndpointState st, PooledChannel ch, long start, boolean waited) {
     long now = System.nanoTime();
+    // A connection handed to a parked caller is that caller's from the hand-over (its last use),
+    // not from when the caller got to run: the wake-up is part of its occupancy (live sizing).
+    long since = waited ? Math.max(start, Math.min(now, ch.lastUsedNanos())) : now;
     ch.touch(now);
     ch.openedForCheckout(false);
-    Lease lease = new Lease(this, ch, now, traceCheckouts);
+    Lease lease = new Lease(this, ch, since, traceCheckouts);
     ch.lease(lease);
     st.lastActiveNanos = now;
     st.checkouts.increment();
