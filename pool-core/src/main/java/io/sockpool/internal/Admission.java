@@ -90,8 +90,4 @@ final class Admission {
   int total() {
     return total.get();
   }
-
-  int maxTotal() {
-    return maxTotal;
-  }
 }

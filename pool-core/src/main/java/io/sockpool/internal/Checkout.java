@@ -32,6 +32,7 @@ final class Checkout {
   private final long start;
   private final long deadline;
   private final long timeoutMillis;
+  private final Duration timeout;
   private EndpointState st;
   private Throwable lastFailure;
   private boolean peerFailed;
@@ -48,6 +49,7 @@ final class Checkout {
     this.start = System.nanoTime();
     this.deadline = start + timeout.toNanos();
     this.timeoutMillis = timeout.toMillis();
+    this.timeout = timeout;
   }
 
   /** Runs the checkout; see {@link io.sockpool.SocketPool#checkout(Endpoint, Duration)}. */
@@ -215,16 +217,10 @@ final class Checkout {
       if (!callersDeadline) {
         blamePeer(e);
       }
-      return failures.timeout(
-          st,
-          start,
-          waited,
-          CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)),
-          e);
+      return failures.timeout(st, start, waited, CheckoutFailures.connectSummary(e, timeout), e);
     }
     blamePeer(e);
-    return failures.failed(
-        st, start, CheckoutFailures.connectSummary(e, Duration.ofMillis(timeoutMillis)), e);
+    return failures.failed(st, start, CheckoutFailures.connectSummary(e, timeout), e);
   }
 
   /**

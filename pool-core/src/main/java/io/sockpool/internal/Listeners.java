@@ -42,10 +42,6 @@ public final class Listeners {
     return list.remove(listener);
   }
 
-  boolean isEmpty() {
-    return list.isEmpty();
-  }
-
   void checkedOut(Endpoint e, long elapsedNanos, boolean waited) {
     for (PoolListener l : list) {
       try {

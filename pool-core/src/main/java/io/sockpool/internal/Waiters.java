@@ -209,22 +209,6 @@ final class Waiters {
     }
   }
 
-  /**
-   * @return how long the longest-waiting caller has waited, 0 if none
-   */
-  long longestWaitNanos(long nowNanos) {
-    if (size == 0) {
-      return 0;
-    }
-    lock.lock();
-    try {
-      Waiter w = head.next;
-      return w == head ? 0 : nowNanos - w.since;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private void unlink(Waiter w) {
     w.prev.next = w.next;
     w.next.prev = w.prev;
