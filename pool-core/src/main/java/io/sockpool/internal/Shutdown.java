@@ -55,8 +55,10 @@ final class Shutdown {
       }
       awaitReturned(System.nanoTime() + owner.config().closeGracePeriod().toNanos());
       forceClose();
+      owner.watchdog().stop(); // nothing is in I/O any more: every connection is closed
       owner.commons().close();
       owner.maintenance().awaitStopped();
+      awaitWatchdog();
       owner.names().close();
       owner.endpoints().closed(); // listeners hear endpointRemoved; the stats stay readable
     } finally {
@@ -65,6 +67,14 @@ final class Shutdown {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  private void awaitWatchdog() {
+    try {
+      owner.watchdog().awaitStopped(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // restored by the caller's finally as well
     }
   }
 

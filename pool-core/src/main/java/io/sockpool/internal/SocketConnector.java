@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Opens a connection: takes the endpoint's addresses from its {@link AddressBook} (resolving the
  * name within the deadline if need be), applies the socket options and connects without blocking
  * past a deadline (a non-blocking connect finished under a selector, so a peer that never answers
- * the SYN costs at most the deadline), trying the next address on failure.
+ * the SYN costs at most the deadline), trying the next address on failure. The connected channel is
+ * then put in blocking mode for {@link ChannelIo}.
  */
 final class SocketConnector {
   private static final Logger LOG = LoggerFactory.getLogger(SocketConnector.class);
@@ -36,14 +37,21 @@ final class SocketConnector {
   private final SocketOptions options;
   private final long maxLifetimeNanos;
   private final long jitterNanos;
+  private final Watchdog watchdog;
 
   /** Connects under way, for {@link #abortPending()}. */
   private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
 
   private volatile boolean aborting;
 
-  SocketConnector(Names names, SocketOptions options, long maxLifetimeNanos, long jitterNanos) {
+  SocketConnector(
+      Names names,
+      SocketOptions options,
+      long maxLifetimeNanos,
+      long jitterNanos,
+      Watchdog watchdog) {
     this.names = names;
+    this.watchdog = watchdog;
     this.options = options;
     this.maxLifetimeNanos = maxLifetimeNanos;
     this.jitterNanos = jitterNanos;
@@ -58,7 +66,7 @@ final class SocketConnector {
    *
    * @param endpoint where to connect
    * @param deadlineNanos {@link System#nanoTime()} by which the connect must be done
-   * @return the connected channel, non-blocking, with its selector
+   * @return the connection, its channel in blocking mode, its deadlines kept by the watchdog
    * @throws io.sockpool.NameResolutionTimeoutException if the name did not resolve in time
    * @throws UnknownHostException if the name does not resolve
    * @throws SocketTimeoutException if the deadline passed while connecting
@@ -172,12 +180,17 @@ final class SocketConnector {
           }
         }
       }
-      key.interestOps(0);
+      selector.close(); // deregisters the channel, which may then block
+      channel.configureBlocking(true);
       long now = System.nanoTime();
       long jitter = jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0;
       PooledChannel pooled =
           new PooledChannel(
-              endpoint, address, channel, selector, key, now, now + maxLifetimeNanos - jitter);
+              endpoint,
+              address,
+              new ChannelIo(endpoint, channel, watchdog),
+              now,
+              now + maxLifetimeNanos - jitter);
       ok = true;
       return pooled;
     } catch (ConnectException e) {

@@ -23,7 +23,7 @@ class EvictionRulesTest {
   private static final Endpoint E = Endpoint.of("127.0.0.1", 1);
 
   private static PooledChannel channel(long created, long expires) {
-    return new PooledChannel(E, null, null, null, created, expires);
+    return new PooledChannel(E, null, null, created, expires);
   }
 
   @Test
@@ -75,7 +75,8 @@ class EvictionRulesTest {
             new Names(io.sockpool.PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
             SocketOptions.defaults(),
             lifetime,
-            jitter);
+            jitter,
+            new Watchdog("test-watchdog"));
     Set<Long> offsets = new HashSet<>();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Endpoint e = Endpoint.of("127.0.0.1", server.getLocalPort());

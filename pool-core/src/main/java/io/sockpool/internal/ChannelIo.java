@@ -1,0 +1,322 @@
+package io.sockpool.internal;
+
+import io.sockpool.Endpoint;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Timed I/O on one connection, with a real deadline per call.
+ *
+ * <p>The channel is in <b>blocking</b> mode: a read is one {@code read} system call that sleeps in
+ * the kernel until the reply is there, as on a dedicated socket (a non-blocking read under a {@link
+ * Selector} costs a failed {@code read}, an {@code epoll_wait} and the selector's bookkeeping per
+ * reply). The deadline is kept by the pool's {@link Watchdog}: before the call the connection
+ * publishes it ({@link #arm}), after the call it takes it back ({@link #disarm}); if the deadline
+ * passes first, the watchdog takes it ({@link #expire}) and closes the channel, which ends the
+ * blocked call. Exactly one side wins the deadline (a compare-and-set), so a call that completed is
+ * never reported as timed out, and a call the watchdog ended always is.
+ *
+ * <p>A holder that takes the raw channel ({@link #nonBlocking()}) gets it in non-blocking mode, as
+ * {@link io.sockpool.Connection#channel()} promises; from then on this connection waits under its
+ * own {@link Selector}, opened on first use, for the rest of its life.
+ *
+ * <p>Used by one thread at a time, except {@link #expire} (the watchdog) and {@link #abort} (a
+ * closing pool).
+ */
+final class ChannelIo {
+  /** {@link #deadline} when no call is under way. */
+  private static final long IDLE = Long.MIN_VALUE;
+
+  /** {@link #deadline} after the watchdog ended a call. */
+  private static final long EXPIRED = Long.MIN_VALUE + 1;
+
+  private static final VarHandle DEADLINE;
+
+  static {
+    try {
+      DEADLINE = MethodHandles.lookup().findVarHandle(ChannelIo.class, "deadline", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Endpoint endpoint;
+  private final SocketChannel channel;
+  private final Watchdog watchdog;
+  private final InputStream unread; // the socket adaptor's stream: available() is FIONREAD
+  private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(1);
+
+  @SuppressWarnings("unused") // through DEADLINE
+  private volatile long deadline = IDLE;
+
+  private boolean blocking = true;
+  private Selector selector; // non-blocking mode only
+  private SelectionKey key;
+
+  /**
+   * @param endpoint for messages
+   * @param channel connected, in blocking mode, registered with no selector
+   * @param watchdog keeps the deadlines
+   */
+  ChannelIo(Endpoint endpoint, SocketChannel channel, Watchdog watchdog) throws IOException {
+    this.endpoint = endpoint;
+    this.channel = channel;
+    this.watchdog = watchdog;
+    this.unread = channel.socket().getInputStream();
+    watchdog.register(this);
+  }
+
+  SocketChannel channel() {
+    return channel;
+  }
+
+  /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
+  void write(ByteBuffer src, long deadlineNanos) throws IOException {
+    if (!blocking) {
+      while (src.hasRemaining()) {
+        if (channel.write(src) == 0) {
+          await(SelectionKey.OP_WRITE, deadlineNanos, "write");
+        }
+      }
+      return;
+    }
+    long start = arm(deadlineNanos, "write");
+    try {
+      while (src.hasRemaining()) {
+        channel.write(src);
+      }
+    } catch (IOException e) {
+      throw failure(e, deadlineNanos, start, "write");
+    } catch (RuntimeException e) {
+      disarm(deadlineNanos);
+      throw e;
+    }
+    if (!disarm(deadlineNanos)) {
+      throw timedOut("write", start, null);
+    }
+  }
+
+  /**
+   * Reads at least one byte before {@code deadlineNanos}.
+   *
+   * @return the number of bytes read, or -1 at end of stream
+   */
+  int read(ByteBuffer dst, long deadlineNanos) throws IOException {
+    if (!blocking) {
+      int n = channel.read(dst);
+      while (n == 0) {
+        await(SelectionKey.OP_READ, deadlineNanos, "read");
+        n = channel.read(dst);
+      }
+      return n;
+    }
+    long start = arm(deadlineNanos, "read");
+    int n;
+    try {
+      n = channel.read(dst);
+    } catch (IOException e) {
+      throw failure(e, deadlineNanos, start, "read");
+    } catch (RuntimeException e) {
+      disarm(deadlineNanos);
+      throw e;
+    }
+    if (!disarm(deadlineNanos)) {
+      throw timedOut("read", start, null); // the watchdog closed it as the reply came in
+    }
+    return n;
+  }
+
+  /**
+   * Publishes the deadline of the call about to block.
+   *
+   * @return the time the call started
+   */
+  private long arm(long deadlineNanos, String what) throws SocketTimeoutException {
+    long now = System.nanoTime();
+    if (deadlineNanos - now <= 0) {
+      throw new SocketTimeoutException(
+          what + " on " + endpoint + " timed out: the deadline passed before it started");
+    }
+    DEADLINE.setVolatile(this, deadlineNanos);
+    watchdog.armed(deadlineNanos);
+    return now;
+  }
+
+  /**
+   * @return true if the call took its deadline back, false if the watchdog had taken it (and closed
+   *     the channel)
+   */
+  private boolean disarm(long deadlineNanos) {
+    return DEADLINE.compareAndSet(this, deadlineNanos, IDLE);
+  }
+
+  private IOException failure(IOException e, long deadlineNanos, long start, String what) {
+    if (!disarm(deadlineNanos)) {
+      return timedOut(what, start, e);
+    }
+    if (e instanceof ClosedByInterruptException) {
+      InterruptedIOException i =
+          new InterruptedIOException(
+              what
+                  + " on "
+                  + endpoint
+                  + " interrupted after "
+                  + Waiters.millis(System.nanoTime() - start)
+                  + " ms");
+      i.initCause(e);
+      return i;
+    }
+    return e;
+  }
+
+  private SocketTimeoutException timedOut(String what, long start, IOException cause) {
+    SocketTimeoutException e =
+        new SocketTimeoutException(
+            what
+                + " on "
+                + endpoint
+                + " timed out after "
+                + Waiters.millis(System.nanoTime() - start)
+                + " ms");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  /**
+   * @return the deadline of the call under way, or {@link Long#MIN_VALUE} if none (for the
+   *     watchdog)
+   */
+  long pendingDeadline() {
+    long d = (long) DEADLINE.getVolatile(this);
+    return d == EXPIRED ? IDLE : d;
+  }
+
+  /**
+   * Ends the call whose deadline {@code seen} passed, if it is still under way: the watchdog's
+   * side.
+   *
+   * @return whether it was still under way (and the channel is now closed)
+   */
+  boolean expire(long seen) {
+    if (seen == IDLE || !DEADLINE.compareAndSet(this, seen, EXPIRED)) {
+      return false;
+    }
+    abort();
+    return true;
+  }
+
+  /** Switches to non-blocking mode for good (the holder takes the raw channel). */
+  void nonBlocking() throws IOException {
+    if (blocking) {
+      channel.configureBlocking(false);
+      blocking = false;
+    }
+  }
+
+  private void await(int op, long deadlineNanos, String what) throws IOException {
+    long left = deadlineNanos - System.nanoTime();
+    if (left <= 0) {
+      throw new SocketTimeoutException(what + " on " + endpoint + " timed out");
+    }
+    if (selector == null) {
+      selector = Selector.open();
+      key = channel.register(selector, 0);
+    }
+    key.interestOps(op);
+    selector.select(Math.max(1, (left + 999_999) / 1_000_000));
+    selector.selectedKeys().clear();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException(what + " on " + endpoint + " interrupted");
+    }
+    if (!channel.isOpen()) {
+      throw new ClosedChannelException();
+    }
+  }
+
+  /**
+   * The liveness check of an idle connection: one non-blocking read, no round trip (in blocking
+   * mode the channel is switched to non-blocking around it). Notices a FIN or RST the peer already
+   * sent and bytes nobody asked for; a byte read here is consumed, which is fine: a connection that
+   * had one is destroyed.
+   */
+  PooledChannel.Probe probe() {
+    try {
+      if (blocking) {
+        channel.configureBlocking(false);
+      }
+      try {
+        probeBuffer.clear();
+        int n = channel.read(probeBuffer);
+        if (n == 0) {
+          return PooledChannel.Probe.ALIVE;
+        }
+        return n < 0 ? PooledChannel.Probe.PEER_CLOSED : PooledChannel.Probe.UNREAD_BYTES;
+      } finally {
+        if (blocking) {
+          channel.configureBlocking(true);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return PooledChannel.Probe.FAILED;
+    }
+  }
+
+  /**
+   * The check on return for bytes the holder left unread: one {@code ioctl(FIONREAD)}, which reads
+   * nothing and works in either mode. (A FIN is not seen here: the next exchange sees it.)
+   */
+  PooledChannel.Probe unreadCheck() {
+    try {
+      return unread.available() > 0 ? PooledChannel.Probe.UNREAD_BYTES : PooledChannel.Probe.ALIVE;
+    } catch (IOException | RuntimeException e) {
+      return PooledChannel.Probe.FAILED;
+    }
+  }
+
+  /** Closes the selector, if any, and the channel. Never throws. */
+  void closeQuietly() {
+    watchdog.deregister(this);
+    if (selector != null) {
+      try {
+        selector.close();
+      } catch (IOException | RuntimeException ignored) {
+        // closing anyway
+      }
+    }
+    abort();
+  }
+
+  /**
+   * Closes the channel from another thread: a holder blocked in a read or write wakes with an
+   * exception. Never throws.
+   */
+  void abort() {
+    try {
+      channel.close();
+    } catch (IOException | RuntimeException ignored) {
+      // closing anyway
+    }
+    Selector s = selector;
+    if (s != null) {
+      s.wakeup();
+    }
+  }
+
+  /** An {@link EOFException} that names the peer. */
+  EOFException endOfStream() {
+    return new EOFException("peer " + endpoint + " closed the connection");
+  }
+}

@@ -1,0 +1,233 @@
+package io.sockpool.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockpool.Endpoint;
+import io.sockpool.PoolConfig;
+import io.sockpool.SocketOptions;
+import io.sockpool.testkit.FakePeer;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Blocking I/O with deadlines kept by the {@link Watchdog}, on real sockets. The watchdog's thread
+ * is not started here: the test calls {@link Watchdog#scan} itself with the time it chooses, so
+ * every race is decided by the test, not by the scheduler.
+ */
+@Timeout(20)
+class WatchdogTest {
+  private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final Watchdog watchdog = new Watchdog("test-watchdog");
+  private FakePeer peer;
+  private PooledChannel ch;
+
+  private PooledChannel connect(FakePeer to) throws IOException {
+    peer = to;
+    SocketConnector connector =
+        new SocketConnector(
+            new Names(PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
+            SocketOptions.defaults(),
+            60_000 * MS,
+            0,
+            watchdog);
+    ch = connector.connect(Endpoint.of(peer.host(), peer.port()), System.nanoTime() + 2000 * MS);
+    return ch;
+  }
+
+  @AfterEach
+  void close() {
+    if (ch != null) {
+      ch.closeQuietly();
+    }
+    if (peer != null) {
+      peer.close();
+    }
+  }
+
+  private static ByteBuffer ascii(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Waits until the call under way on {@code c} has published its deadline. */
+  private static long awaitArmed(PooledChannel c, ChannelIo io) throws InterruptedException {
+    long d;
+    while ((d = io.pendingDeadline()) == Long.MIN_VALUE) {
+      Thread.sleep(1);
+    }
+    return d;
+  }
+
+  @Test
+  void aReadPastItsDeadlineIsEndedByTheWatchdogAndReportedAsATimeout() throws Exception {
+    PooledChannel c = connect(FakePeer.silent());
+    long deadline = System.nanoTime() + 60_000 * MS; // only the scan below can end it
+    CompletableFuture<Integer> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return c.read(ByteBuffer.allocate(16), deadline);
+              } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    long armed = awaitArmed(c, c.io());
+    assertEquals(deadline, armed);
+    assertEquals(deadline, watchdog.scan(deadline - 1), "before its deadline the call is left");
+    assertFalse(read.isDone());
+
+    watchdog.scan(deadline); // the deadline has come
+
+    Throwable e = assertThrows(Exception.class, read::join).getCause();
+    assertInstanceOf(SocketTimeoutException.class, e, String.valueOf(e));
+    assertTrue(
+        e.getMessage().contains("read on " + c.endpoint() + " timed out after"), e.toString());
+    assertFalse(c.channel().isOpen(), "the watchdog closed it");
+    assertTrue(c.isBroken(), "a timed-out connection is never reused");
+    assertFalse(c.diedBeforeReply(), "a timeout is not the peer's close: no retry elsewhere");
+    assertEquals(1, watchdog.expiredCount());
+  }
+
+  @Test
+  void aCallThatCompletedIsNeverEndedOrReportedAsTimedOut() throws Exception {
+    PooledChannel c = connect(FakePeer.echo());
+    long deadline = System.nanoTime() + 60_000 * MS;
+    c.write(ascii("hello"), deadline);
+    ByteBuffer reply = ByteBuffer.allocate(5);
+    while (reply.hasRemaining()) {
+      c.read(reply, deadline);
+    }
+
+    watchdog.scan(deadline + 1_000 * MS); // long after: nothing is under way
+
+    assertEquals(0, watchdog.expiredCount());
+    assertTrue(c.channel().isOpen());
+    c.write(ascii("again"), System.nanoTime() + 2_000 * MS);
+    assertEquals(5, c.read(ByteBuffer.allocate(5), System.nanoTime() + 2_000 * MS));
+  }
+
+  @Test
+  void anInterruptDuringABlockingReadIsReportedAsAnInterruptNotAsThePeersClose() throws Exception {
+    PooledChannel c = connect(FakePeer.silent());
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                c.read(ByteBuffer.allocate(16), System.nanoTime() + 60_000 * MS);
+                failure.complete(null);
+              } catch (IOException | RuntimeException e) {
+                failure.complete(e);
+              }
+            });
+    reader.start();
+    awaitArmed(c, c.io());
+    reader.interrupt();
+
+    Throwable e = failure.get(5, TimeUnit.SECONDS);
+    assertInstanceOf(InterruptedIOException.class, e, String.valueOf(e));
+    assertFalse(e instanceof SocketTimeoutException, "not a timeout");
+    assertFalse(c.diedBeforeReply(), "an interrupt must not look like a peer that closed");
+    assertTrue(c.isBroken());
+    assertEquals(0, watchdog.expiredCount());
+  }
+
+  @Test
+  void theRawChannelIsNonBlockingAndTheHelpersStillKeepTheirDeadline() throws Exception {
+    PooledChannel c = connect(FakePeer.silent());
+    assertFalse(c.channel().isBlocking(), "Connection.channel() promises non-blocking mode");
+    assertEquals(0, c.channel().read(ByteBuffer.allocate(4)), "a raw read does not block");
+    long start = System.nanoTime();
+
+    assertThrows(
+        SocketTimeoutException.class,
+        () -> c.read(ByteBuffer.allocate(16), System.nanoTime() + 100 * MS));
+
+    long took = (System.nanoTime() - start) / MS;
+    assertTrue(took >= 95 && took < 2_000, "timed out after " + took + " ms, deadline 100 ms");
+  }
+
+  @Test
+  void theProbeOfABlockingChannelSeesThePeersCloseAndLeavesTheChannelBlocking() throws Exception {
+    PooledChannel c = connect(FakePeer.echo());
+    assertEquals(PooledChannel.Probe.ALIVE, c.probe());
+    assertTrue(c.io().channel().isBlocking(), "back in blocking mode after the probe");
+
+    assertTrue(peer.awaitOpenAtMost(1, java.time.Duration.ofSeconds(5)));
+    long accepted = System.nanoTime() + 5_000 * MS;
+    while (peer.open() < 1 && System.nanoTime() < accepted) {
+      Thread.sleep(1); // the peer's accept loop has not taken it yet
+    }
+    peer.closeAll();
+    long until = System.nanoTime() + 5_000 * MS;
+    while (c.probe() == PooledChannel.Probe.ALIVE && System.nanoTime() < until) {
+      Thread.sleep(5); // the FIN travels over loopback
+    }
+
+    assertEquals(PooledChannel.Probe.PEER_CLOSED, c.probe());
+  }
+
+  @Test
+  void bytesLeftUnreadAreFoundOnReturnWithoutReadingThem() throws Exception {
+    PooledChannel c = connect(FakePeer.echo());
+    long deadline = System.nanoTime() + 2_000 * MS;
+    c.write(ascii("0123456789"), deadline);
+    ByteBuffer half = ByteBuffer.allocate(5);
+    while (half.hasRemaining()) {
+      c.read(half, deadline);
+    }
+    long until = System.nanoTime() + 5_000 * MS;
+    while (c.unreadCheck() == PooledChannel.Probe.ALIVE && System.nanoTime() < until) {
+      Thread.sleep(1); // the rest of the echo may still be on its way
+    }
+
+    assertEquals(PooledChannel.Probe.UNREAD_BYTES, c.unreadCheck());
+    ByteBuffer rest = ByteBuffer.allocate(5);
+    assertEquals(5, c.read(rest, deadline), "the check consumed nothing");
+  }
+
+  @Test
+  void steadyTrafficWithOneTimeoutWakesTheWatchdogOnlyOnceAndTimeoutsStillFire() throws Exception {
+    watchdog.start();
+    try {
+      PooledChannel c = connect(FakePeer.echo());
+      ByteBuffer reply = ByteBuffer.allocate(4);
+      for (int i = 0; i < 2_000; i++) {
+        long deadline = System.nanoTime() + 2_000 * MS;
+        c.write(ascii("ping"), deadline);
+        reply.clear();
+        while (reply.hasRemaining()) {
+          c.read(reply, deadline);
+        }
+      }
+      assertTrue(
+          watchdog.wakeUps() <= 2,
+          "2,000 calls with a 2 s timeout woke the watchdog " + watchdog.wakeUps() + " times");
+
+      peer.stall(true);
+      c.write(ascii("ping"), System.nanoTime() + 2_000 * MS);
+      long start = System.nanoTime();
+      assertThrows(
+          SocketTimeoutException.class,
+          () -> c.read(ByteBuffer.allocate(4), System.nanoTime() + 150 * MS));
+      long took = (System.nanoTime() - start) / MS;
+      assertTrue(took >= 145 && took < 2_000, "timed out after " + took + " ms, deadline 150 ms");
+    } finally {
+      watchdog.stop();
+      watchdog.awaitStopped(2_000);
+    }
+    assertFalse(watchdog.isAlive(), "the watchdog thread ends on stop");
+  }
+}
