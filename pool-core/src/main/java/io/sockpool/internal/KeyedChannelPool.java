@@ -77,7 +77,8 @@ public final class KeyedChannelPool {
                 .withTags(java.util.Map.of("pool", config.poolName()))
                 .build(),
             names,
-            listeners);
+            listeners,
+            HotSlots.slotsFor(config.maxPerEndpoint()));
     this.failures = new CheckoutFailures(this, config, listeners);
     this.maintenance = new Maintenance(this, config);
     this.shutdown = new Shutdown(this);
@@ -213,7 +214,7 @@ public final class KeyedChannelPool {
     long start = System.nanoTime();
     Affinity aff = affinity.get();
     aff.checkingOut(start);
-    Lease lease = hot.serveOwn(aff, st, start);
+    Lease lease = hot.serve(aff, st, start);
     return lease != null ? lease : new Checkout(this, st, timeout).run();
   }
 
@@ -385,7 +386,7 @@ public final class KeyedChannelPool {
 
   private int hotCount(Endpoint endpoint) {
     EndpointState st = endpoints.find(endpoint);
-    return st == null ? 0 : st.hot.get();
+    return st == null ? 0 : HotSlots.count(st);
   }
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */

@@ -55,7 +55,7 @@ final class ReturnPath {
       return;
     }
     if (quick) {
-      owner.hot().keep(aff, st, ch);
+      owner.hot().keep(aff, st, ch, now);
     } else {
       returnIdle(st, ch, true);
     }
