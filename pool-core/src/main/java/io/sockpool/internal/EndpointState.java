@@ -53,6 +53,12 @@ final class EndpointState {
    */
   volatile long probeAllUntil;
 
+  /**
+   * The endpoint's window in the pool's {@link TrafficRecorder}, cached so that recording a
+   * checkout or a return needs no map lookup; null until the first.
+   */
+  Object traffic;
+
   /** Last checkout, return or connect; the idle clock for forgetting the endpoint. */
   volatile long lastActiveNanos;
 

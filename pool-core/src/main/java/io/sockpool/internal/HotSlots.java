@@ -103,7 +103,7 @@ final class HotSlots {
       owner.destroyActive(ch, reason);
       return null;
     }
-    return owner.serve(st, ch, start, false);
+    return owner.serve(st, ch, start, start, false); // no wait to time: one clock read
   }
 
   /**

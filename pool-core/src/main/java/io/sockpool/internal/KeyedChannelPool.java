@@ -265,7 +265,14 @@ public final class KeyedChannelPool {
 
   /** Leases a checked connection to the caller and counts the checkout. */
   Lease serve(EndpointState st, PooledChannel ch, long start, boolean waited) {
-    long now = System.nanoTime();
+    return serve(st, ch, start, System.nanoTime(), waited);
+  }
+
+  /**
+   * {@link #serve(EndpointState, PooledChannel, long, boolean)} with the current time given (the
+   * fast path reads the clock once per checkout).
+   */
+  Lease serve(EndpointState st, PooledChannel ch, long start, long now, boolean waited) {
     // A connection handed to a parked caller is that caller's from the hand-over (its last use),
     // not from when the caller got to run: the wake-up is part of its occupancy (live sizing).
     long since = waited ? Math.max(start, Math.min(now, ch.lastUsedNanos())) : now;
@@ -280,7 +287,7 @@ public final class KeyedChannelPool {
       returns.giveBack(lease);
       ensureOpen("was closed during the checkout");
     }
-    listeners.checkedOut(st.endpoint, now - start, waited);
+    listeners.checkedOut(st, now, now - start, waited);
     return lease;
   }
 
