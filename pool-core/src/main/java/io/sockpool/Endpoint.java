@@ -16,10 +16,12 @@ import java.util.Locale;
 public final class Endpoint {
   private final String host;
   private final int port;
+  private final int hash; // the pool looks endpoints up on every checkout: no String to touch
 
   private Endpoint(String host, int port) {
     this.host = host;
     this.port = port;
+    this.hash = 31 * host.hashCode() + port;
   }
 
   /**
@@ -111,12 +113,12 @@ public final class Endpoint {
       return false;
     }
     Endpoint other = (Endpoint) o;
-    return port == other.port && host.equals(other.host);
+    return hash == other.hash && port == other.port && host.equals(other.host);
   }
 
   @Override
   public int hashCode() {
-    return 31 * host.hashCode() + port;
+    return hash;
   }
 
   /**

@@ -44,7 +44,7 @@ public final class SocketPool implements AutoCloseable {
   private SocketPool(PoolConfig config) {
     this.delegate = new KeyedChannelPool(config);
     this.traffic = new TrafficRecorder(SIZING_WINDOW, SIZING_BUCKETS, System::nanoTime);
-    delegate.listeners().add(traffic);
+    delegate.listeners().traffic(traffic);
     ObjectName name = null;
     if (config.jmxEnabled()) {
       try {

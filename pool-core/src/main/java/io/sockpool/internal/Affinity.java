@@ -16,7 +16,12 @@ final class Affinity {
 
   private long lastReturnNanos;
   private boolean quick;
-  private PooledChannel kept;
+
+  /**
+   * The hot slot ({@link HotSlots}) this thread last kept a connection in: it looks there first, so
+   * threads that come back to the same endpoint mostly touch slots of their own.
+   */
+  int slot;
 
   /** Notes a checkout starting at {@code nowNanos}. */
   void checkingOut(long nowNanos) {
@@ -32,23 +37,5 @@ final class Affinity {
   boolean returning(long nowNanos) {
     lastReturnNanos = nowNanos;
     return quick;
-  }
-
-  /**
-   * Remembers the connection this thread keeps hot ({@link HotSlots}).
-   *
-   * @return the one it kept before, if any (maybe taken by someone else since)
-   */
-  PooledChannel keep(PooledChannel ch) {
-    PooledChannel before = kept;
-    kept = ch;
-    return before;
-  }
-
-  /**
-   * @return the connection this thread last kept hot, if any (maybe taken by someone else since)
-   */
-  PooledChannel kept() {
-    return kept;
   }
 }

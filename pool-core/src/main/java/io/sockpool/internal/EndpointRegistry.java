@@ -23,14 +23,17 @@ final class EndpointRegistry {
   private final CircuitBreakerRegistry breakers;
   private final Names names;
   private final Listeners listeners;
+  private final int hotSlots;
   final LongAdder forgottenCreated = new LongAdder();
   final LongAdder forgottenCheckouts = new LongAdder();
   final LongAdder forgottenTimeouts = new LongAdder();
   final LongAdder forgottenRejected = new LongAdder();
   final LongAdder[] forgottenDestroyed = new LongAdder[DestroyReason.values().length];
 
-  EndpointRegistry(CircuitBreakerRegistry breakers, Names names, Listeners listeners) {
+  EndpointRegistry(
+      CircuitBreakerRegistry breakers, Names names, Listeners listeners, int hotSlots) {
     this.breakers = breakers;
+    this.hotSlots = hotSlots;
     this.names = names;
     this.listeners = listeners;
     for (int i = 0; i < forgottenDestroyed.length; i++) {
@@ -61,7 +64,8 @@ final class EndpointRegistry {
               // a retired state still here is being forgotten: its replacement keeps the
               // breaker and the address book, and listeners heard of no removal
               added[0] = current == null;
-              return new EndpointState(e, breakers.circuitBreaker(e.toString()), System.nanoTime());
+              return new EndpointState(
+                  e, breakers.circuitBreaker(e.toString()), hotSlots, System.nanoTime());
             });
     if (added[0]) {
       listeners.endpointAdded(endpoint);

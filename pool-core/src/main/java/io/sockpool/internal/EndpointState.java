@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -31,8 +32,8 @@ final class EndpointState {
 
   final AtomicInteger connecting = new AtomicInteger();
 
-  /** Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2. */
-  final AtomicInteger hot = new AtomicInteger();
+  /** Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2; null = free. */
+  final AtomicReferenceArray<PooledChannel> hotSlots;
 
   final AtomicBoolean heldBackGlobally = new AtomicBoolean();
   final AtomicBoolean replenishing = new AtomicBoolean();
@@ -52,13 +53,20 @@ final class EndpointState {
    */
   volatile long probeAllUntil;
 
+  /**
+   * The endpoint's window in the pool's {@link TrafficRecorder}, cached so that recording a
+   * checkout or a return needs no map lookup; null until the first.
+   */
+  Object traffic;
+
   /** Last checkout, return or connect; the idle clock for forgetting the endpoint. */
   volatile long lastActiveNanos;
 
   private volatile long openedAtMillis;
 
-  EndpointState(Endpoint endpoint, CircuitBreaker breaker, long nowNanos) {
+  EndpointState(Endpoint endpoint, CircuitBreaker breaker, int hotSlots, long nowNanos) {
     this.endpoint = endpoint;
+    this.hotSlots = new AtomicReferenceArray<>(hotSlots);
     this.breaker = breaker;
     this.lastActiveNanos = nowNanos;
     this.probeAllUntil = nowNanos;

@@ -2,25 +2,36 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 
 /**
- * The thread-affine fast path (after HikariCP's {@code ConcurrentBag}): a connection returned clean
- * by a thread that comes straight back for the next one stays <em>hot</em> instead of going into
- * commons-pool2's idle set. It stays allocated in commons-pool2, its thread's {@link Affinity}
- * remembers it, and its next checkout by that thread is one compare-and-set, with no commons-pool2
- * call, no lock and no allocation besides the {@link Lease}.
+ * The fast path (after HikariCP's {@code ConcurrentBag}): a connection returned clean by a thread
+ * that comes straight back for the next one stays <em>hot</em> instead of going into
+ * commons-pool2's idle set. It stays allocated in commons-pool2 and sits in one of its endpoint's
+ * hot slots ({@link EndpointState#hotSlots}, at most {@link #MAX_SLOTS}); the next checkout of that
+ * endpoint, by any thread, takes it with one compare-and-set: no commons-pool2 call, no lock, no
+ * breaker permission and no allocation besides the {@link Lease}. The slots are per endpoint, not
+ * per thread, so the fast path holds with any number of endpoints (a thread that spreads its
+ * checkouts over 1,000 endpoints finds each endpoint's connection where it left it); each thread
+ * remembers the slot it used last ({@link Affinity#slot}) and looks there first, so threads that
+ * return to the same endpoint mostly touch a slot of their own.
  *
  * <p>A hot connection is still idle for everyone else: any checkout that finds no idle connection
  * in commons-pool2 takes (steals) a hot one before it connects or waits, and so does a waiter whose
- * fairness window ends. The per-connection state ({@link PooledChannel#tryTakeHot()}) makes every
- * take exclusive. The maintenance pass moves connections that nobody took back within {@link
+ * fairness window ends. A connection is marked hot ({@link PooledChannel#makeHot()}) before it is
+ * published in a slot, and only whoever clears the slot takes it ({@link
+ * PooledChannel#tryTakeHot()}), so every take is exclusive and a hot connection is always in
+ * exactly one slot. The maintenance pass moves connections that nobody took back within {@link
  * #COOL_NANOS} into commons-pool2, where eviction, idle timeout and lifetime apply as to any idle
  * connection; close, retirement and address drains take and close hot ones directly.
  */
 final class HotSlots {
   /** A hot connection untouched this long goes to commons-pool2 at the next maintenance pass. */
   static final long COOL_NANOS = 1_000_000;
+
+  /** At most this many hot connections per endpoint; more returns go to commons-pool2. */
+  static final int MAX_SLOTS = 64;
 
   private final KeyedChannelPool owner;
 
@@ -29,36 +40,54 @@ final class HotSlots {
   }
 
   /**
-   * Keeps a clean, returned connection hot for the current thread. Any connection the thread kept
-   * before goes to commons-pool2's idle set. If the pool closed meanwhile, or a waiter became due,
-   * the connection is taken back and closed or handed over.
+   * @return the number of hot slots for an endpoint with this capacity
    */
-  void keep(Affinity aff, EndpointState st, PooledChannel ch) {
-    PooledChannel before = aff.keep(ch);
-    ch.makeHot();
-    st.hot.incrementAndGet();
-    if (before != null && before != ch && take(before)) {
-      owner.returns().giveBackHanded(before.state(), before);
+  static int slotsFor(int maxPerEndpoint) {
+    return Math.min(maxPerEndpoint, MAX_SLOTS);
+  }
+
+  /**
+   * Keeps a clean, returned connection hot in one of its endpoint's slots (the thread's last one if
+   * free). With every slot taken it goes to commons-pool2's idle set. If the pool closed meanwhile,
+   * or a waiter became due, the connection is taken back and closed or handed over.
+   *
+   * @param nowNanos when the connection was returned
+   */
+  void keep(Affinity aff, EndpointState st, PooledChannel ch, long nowNanos) {
+    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
+    int n = slots.length();
+    int first = aff.slot < n ? aff.slot : 0;
+    ch.makeHot(); // before it is published: whoever clears the slot finds it hot
+    int i = first;
+    while (!slots.compareAndSet(i, null, ch)) {
+      i = i + 1 == n ? 0 : i + 1;
+      if (i == first) { // every slot taken
+        ch.tryTakeHot();
+        owner.returns().giveBackHanded(st, ch);
+        return;
+      }
     }
+    aff.slot = i;
     // a waiter that became due after the return declined a hand-off, or a close that scanned the
-    // hot connections before this one was hot, would otherwise miss it
-    if ((owner.isClosed() || st.waiters.due(System.nanoTime(), false)) && take(ch)) {
+    // slots before this one was published, would otherwise miss it
+    if ((owner.isClosed() || st.waiters.due(nowNanos, false)) && take(slots, i, ch)) {
       owner.returns().giveBackHanded(st, ch);
     }
   }
 
   /**
-   * The fast path of a checkout: serves the connection this thread kept hot for the endpoint, if
-   * nobody took it meanwhile, it was used within the validation window (no probe, no validator),
-   * the breaker is CLOSED (no permission to take: a reused connection records no outcome) and no
-   * waiter has waited its fairness window. Otherwise a connection it took goes to the longest
-   * waiter or the idle set (or is destroyed by the time rules), and the full checkout runs.
+   * The fast path of a checkout: serves a hot connection of the endpoint (the one in this thread's
+   * last slot first), if there is one, it was used within the validation window (no probe, no
+   * validator), the breaker is CLOSED (no permission to take: a reused connection records no
+   * outcome) and no waiter has waited its fairness window. Otherwise a connection it took goes to
+   * the longest waiter or the idle set (or is destroyed by the time rules), and the full checkout
+   * runs.
    *
    * @return the lease, or null to run the full checkout
    */
-  Lease serveOwn(Affinity aff, EndpointState st, long start) {
-    PooledChannel ch = aff.kept();
-    if (ch == null || ch.state() != st || !take(ch)) {
+  Lease serve(Affinity aff, EndpointState st, long start) {
+    PooledChannel ch = take(st, aff.slot);
+    if (ch == null) {
       return null;
     }
     if (Thread.currentThread().isInterrupted()
@@ -74,31 +103,22 @@ final class HotSlots {
       owner.destroyActive(ch, reason);
       return null;
     }
-    return owner.serve(st, ch, start, false);
+    return owner.serve(st, ch, start, start, false); // no wait to time: one clock read
   }
 
   /**
    * @return any hot connection of the endpoint, now taken; null if none
    */
   PooledChannel steal(EndpointState st) {
-    if (st.hot.get() == 0) {
-      return null;
-    }
-    for (PooledChannel ch : st.channels) {
-      if (take(ch)) {
-        return ch;
-      }
-    }
-    return null;
+    return take(st, 0);
   }
 
   /** Moves hot connections nobody took back within {@link #COOL_NANOS} into commons-pool2. */
   void cool(EndpointState st, long nowNanos) {
-    if (st.hot.get() == 0) {
-      return;
-    }
-    for (PooledChannel ch : st.channels) {
-      if (ch.isHot() && nowNanos - ch.lastUsedNanos() > COOL_NANOS && take(ch)) {
+    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
+    for (int i = 0; i < slots.length(); i++) {
+      PooledChannel ch = slots.get(i);
+      if (ch != null && nowNanos - ch.lastUsedNanos() > COOL_NANOS && take(slots, i, ch)) {
         owner.returns().giveBackHanded(st, ch);
       }
     }
@@ -110,9 +130,11 @@ final class HotSlots {
    * @return how many were destroyed
    */
   int destroy(EndpointState st, Predicate<PooledChannel> which, DestroyReason reason) {
+    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
     int n = 0;
-    for (PooledChannel ch : st.channels) {
-      if (ch.isHot() && which.test(ch) && take(ch)) {
+    for (int i = 0; i < slots.length(); i++) {
+      PooledChannel ch = slots.get(i);
+      if (ch != null && which.test(ch) && take(slots, i, ch)) {
         owner.destroyActive(ch, reason);
         n++;
       }
@@ -120,11 +142,44 @@ final class HotSlots {
     return n;
   }
 
-  private static boolean take(PooledChannel ch) {
-    if (!ch.tryTakeHot()) {
+  /**
+   * @return how many connections of the endpoint are hot now
+   */
+  static int count(EndpointState st) {
+    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
+    int n = 0;
+    for (int i = 0; i < slots.length(); i++) {
+      if (slots.get(i) != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Takes the hot connection in slot {@code from}, else the first one found after it. */
+  private static PooledChannel take(EndpointState st, int from) {
+    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
+    int n = slots.length();
+    int first = from < n ? from : 0;
+    int i = first;
+    do {
+      PooledChannel ch = slots.get(i);
+      if (ch != null && take(slots, i, ch)) {
+        return ch;
+      }
+      i = i + 1 == n ? 0 : i + 1;
+    } while (i != first);
+    return null;
+  }
+
+  private static boolean take(AtomicReferenceArray<PooledChannel> slots, int i, PooledChannel ch) {
+    if (!slots.compareAndSet(i, ch, null)) {
       return false;
     }
-    ch.state().hot.decrementAndGet();
+    if (!ch.tryTakeHot()) { // cannot happen: marked hot before published, taken only from here
+      throw new IllegalStateException(
+          "hot slot " + i + " of " + slots.length() + " held a connection that was not hot: " + ch);
+    }
     return true;
   }
 }

@@ -80,7 +80,8 @@ public final class KeyedChannelPool {
                 .withTags(java.util.Map.of("pool", config.poolName()))
                 .build(),
             names,
-            listeners);
+            listeners,
+            HotSlots.slotsFor(config.maxPerEndpoint()));
     this.failures = new CheckoutFailures(this, config, listeners);
     this.maintenance = new Maintenance(this, config);
     this.shutdown = new Shutdown(this);
@@ -221,7 +222,7 @@ public final class KeyedChannelPool {
     long start = System.nanoTime();
     Affinity aff = affinity.get();
     aff.checkingOut(start);
-    Lease lease = hot.serveOwn(aff, st, start);
+    Lease lease = hot.serve(aff, st, start);
     return lease != null ? lease : new Checkout(this, st, timeout).run();
   }
 
@@ -272,7 +273,14 @@ public final class KeyedChannelPool {
 
   /** Leases a checked connection to the caller and counts the checkout. */
   Lease serve(EndpointState st, PooledChannel ch, long start, boolean waited) {
-    long now = System.nanoTime();
+    return serve(st, ch, start, System.nanoTime(), waited);
+  }
+
+  /**
+   * {@link #serve(EndpointState, PooledChannel, long, boolean)} with the current time given (the
+   * fast path reads the clock once per checkout).
+   */
+  Lease serve(EndpointState st, PooledChannel ch, long start, long now, boolean waited) {
     // A connection handed to a parked caller is that caller's from the hand-over (its last use),
     // not from when the caller got to run: the wake-up is part of its occupancy (live sizing).
     long since = waited ? Math.max(start, Math.min(now, ch.lastUsedNanos())) : now;
@@ -287,7 +295,7 @@ public final class KeyedChannelPool {
       returns.giveBack(lease);
       ensureOpen("was closed during the checkout");
     }
-    listeners.checkedOut(st.endpoint, now - start, waited);
+    listeners.checkedOut(st, now, now - start, waited);
     return lease;
   }
 
@@ -393,7 +401,7 @@ public final class KeyedChannelPool {
 
   private int hotCount(Endpoint endpoint) {
     EndpointState st = endpoints.find(endpoint);
-    return st == null ? 0 : st.hot.get();
+    return st == null ? 0 : HotSlots.count(st);
   }
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */

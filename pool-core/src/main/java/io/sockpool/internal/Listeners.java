@@ -23,6 +23,7 @@ public final class Listeners {
   private final CopyOnWriteArrayList<PoolListener> list = new CopyOnWriteArrayList<>();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final String poolName;
+  private TrafficRecorder traffic; // set once, before the first checkout
 
   Listeners(String poolName) {
     this.poolName = poolName;
@@ -36,26 +37,54 @@ public final class Listeners {
   }
 
   /**
+   * Sets the pool's own traffic recorder (live sizing), called first on every checkout and return
+   * with the endpoint's state and the pool's clock reading, so that it needs no map lookup and no
+   * clock read of its own; it still hears {@code endpointRemoved} as a listener. Call once, before
+   * the first checkout.
+   *
+   * @param recorder the recorder
+   */
+  public void traffic(TrafficRecorder recorder) {
+    if (traffic != null) {
+      throw new IllegalStateException("the traffic recorder of pool '" + poolName + "' is set");
+    }
+    traffic = Objects.requireNonNull(recorder, "recorder must not be null");
+    add(recorder);
+  }
+
+  /**
    * @param listener to remove @return whether it was there
    */
   public boolean remove(PoolListener listener) {
     return list.remove(listener);
   }
 
-  void checkedOut(Endpoint e, long elapsedNanos, boolean waited) {
+  void checkedOut(EndpointState st, long nowNanos, long elapsedNanos, boolean waited) {
+    if (traffic != null) {
+      traffic.checkedOut(st, nowNanos, waited);
+    }
     for (PoolListener l : list) {
+      if (l == traffic) {
+        continue;
+      }
       try {
-        l.checkedOut(e, elapsedNanos, waited);
+        l.checkedOut(st.endpoint, elapsedNanos, waited);
       } catch (RuntimeException x) {
         failed(l, "checkedOut", x);
       }
     }
   }
 
-  void returned(Endpoint e, long heldNanos) {
+  void returned(EndpointState st, long nowNanos, long heldNanos) {
+    if (traffic != null) {
+      traffic.returned(st, nowNanos, heldNanos);
+    }
     for (PoolListener l : list) {
+      if (l == traffic) {
+        continue;
+      }
       try {
-        l.returned(e, heldNanos);
+        l.returned(st.endpoint, heldNanos);
       } catch (RuntimeException x) {
         failed(l, "returned", x);
       }

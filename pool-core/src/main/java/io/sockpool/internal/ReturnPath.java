@@ -30,7 +30,7 @@ final class ReturnPath {
     }
     PooledChannel ch = lease.pooledChannel();
     long now = System.nanoTime();
-    owner.listeners().returned(ch.endpoint(), now - lease.checkoutNanos());
+    owner.listeners().returned(ch.state(), now, now - lease.checkoutNanos());
     DestroyReason reason = verdict(ch, owner.isClosed(), now);
     if (reason == DestroyReason.BROKEN) {
       distrustIfPeerClosed(ch, now);
@@ -55,7 +55,7 @@ final class ReturnPath {
       return;
     }
     if (quick) {
-      owner.hot().keep(aff, st, ch);
+      owner.hot().keep(aff, st, ch, now);
     } else {
       returnIdle(st, ch, true);
     }
@@ -68,7 +68,7 @@ final class ReturnPath {
     }
     PooledChannel ch = lease.pooledChannel();
     long now = System.nanoTime();
-    owner.listeners().returned(ch.endpoint(), now - lease.checkoutNanos());
+    owner.listeners().returned(ch.state(), now, now - lease.checkoutNanos());
     distrustIfPeerClosed(ch, now);
     ch.lease(null);
     owner.destroyActive(ch, DestroyReason.BROKEN);

@@ -68,6 +68,28 @@ public final class TrafficRecorder implements PoolListener {
     b.heldNanos.add(heldNanos);
   }
 
+  /**
+   * {@link #checkedOut(Endpoint, long, boolean)} from the pool itself: the endpoint's window is
+   * cached in its state (no map lookup) and the time is the pool's own clock reading.
+   */
+  void checkedOut(EndpointState st, long nowNanos, boolean waited) {
+    Bucket b = window(st, nowNanos).current(nowNanos);
+    b.checkouts.increment();
+    if (waited) {
+      b.waited.increment();
+    }
+  }
+
+  /**
+   * {@link #returned(Endpoint, long)} from the pool itself; see {@link #checkedOut(EndpointState,
+   * long, boolean)}.
+   */
+  void returned(EndpointState st, long nowNanos, long heldNanos) {
+    Bucket b = window(st, nowNanos).current(nowNanos);
+    b.returns.increment();
+    b.heldNanos.add(heldNanos);
+  }
+
   @Override
   public void endpointRemoved(Endpoint endpoint) {
     windows.remove(endpoint);
@@ -87,6 +109,16 @@ public final class TrafficRecorder implements PoolListener {
     return w.sample(nanoClock.getAsLong());
   }
 
+  private Window window(EndpointState st, long now) {
+    Object cached = st.traffic;
+    if (cached instanceof Window && ((Window) cached).recorder() == this) {
+      return (Window) cached;
+    }
+    Window w = window(st.endpoint, now);
+    st.traffic = w; // immutable references only (final fields): safe to publish without a fence
+    return w;
+  }
+
   private Window window(Endpoint endpoint, long now) {
     Window w = windows.get(endpoint);
     return w != null ? w : windows.computeIfAbsent(endpoint, e -> new Window(now));
@@ -95,6 +127,10 @@ public final class TrafficRecorder implements PoolListener {
   private final class Window {
     private final long firstSeenNanos;
     private final Bucket[] ring = new Bucket[bucketCount];
+
+    TrafficRecorder recorder() {
+      return TrafficRecorder.this;
+    }
 
     Window(long now) {
       this.firstSeenNanos = now;

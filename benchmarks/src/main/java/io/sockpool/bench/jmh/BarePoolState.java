@@ -19,9 +19,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A bare commons-pool2 {@link GenericKeyedObjectPool} of pre-connected {@link SocketChannel}s to
- * one loopback endpoint, set up as sockpool is in {@link SockpoolState}: the same maximum sizes,
- * the same 2 s borrow wait, LIFO, no test on borrow/return/idle, no evictor, filled to its size
- * before measuring.
+ * one or more loopback endpoints, set up as sockpool is in {@link SockpoolState}: the same maximum
+ * sizes, the same 2 s borrow wait, LIFO, no test on borrow/return/idle, no evictor, no capacity
+ * reuse on return (sockpool turns it off too), filled to its size before measuring; the endpoints
+ * are drawn from the same {@link KeySequence}.
  */
 @State(Scope.Benchmark)
 public class BarePoolState {
@@ -38,12 +39,11 @@ public class BarePoolState {
   private SilentListener server;
 
   /**
-   * @return the key for the next borrow: the only one, or one at random
+   * @param seq the thread's sequence of endpoint draws
+   * @return the key for the next borrow: the next in the sequence
    */
-  InetSocketAddress next() {
-    return endpoints == 1
-        ? keys[0]
-        : keys[java.util.concurrent.ThreadLocalRandom.current().nextInt(endpoints)];
+  InetSocketAddress next(KeySequence seq) {
+    return keys[seq.next(endpoints)];
   }
 
   /** Starts the peer and fills the pool: poolSize connections to every endpoint. */
@@ -63,6 +63,9 @@ public class BarePoolState {
     config.setTestWhileIdle(false);
     config.setJmxEnabled(false);
     pool = new GenericKeyedObjectPool<>(new ChannelFactory(), config);
+    // as sockpool does: otherwise, at maxTotal, every return scans every key for a waiter
+    // (O(endpoints) per return), work sockpool does not do
+    pool.setReuseCapacityOnReturn(false);
     keys = new InetSocketAddress[endpoints];
     for (int k = 0; k < endpoints; k++) {
       keys[k] = server.address(k);

@@ -14,10 +14,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The price of a checkout plus return with no I/O, one endpoint (or {@code -p endpoints=1000}, each
- * checkout to one at random): sockpool against the bare commons-pool2 pool it is built on, same
- * sizes. Thread count comes from {@code -t} (or {@link PoolBenchRunner}, which runs 1, 4 and 16);
- * with more threads than connections the time includes waiting for a connection, for both pools
- * alike.
+ * checkout to one at random, the same {@link KeySequence} for both): sockpool against the bare
+ * commons-pool2 pool it is built on, same sizes. Thread count comes from {@code -t} (or {@link
+ * PoolBenchRunner}, which runs 1, 4 and 16); with more threads than connections the time includes
+ * waiting for a connection, for both pools alike.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -30,8 +30,8 @@ public class CheckoutReturnBench {
 
   /** borrowObject + returnObject on the bare commons-pool2 pool. */
   @Benchmark
-  public SocketChannel bareCommonsPool2(BarePoolState s) throws Exception {
-    java.net.InetSocketAddress key = s.next();
+  public SocketChannel bareCommonsPool2(BarePoolState s, KeySequence keys) throws Exception {
+    java.net.InetSocketAddress key = s.next(keys);
     SocketChannel c = s.pool.borrowObject(key);
     s.pool.returnObject(key, c);
     return c;
@@ -39,8 +39,8 @@ public class CheckoutReturnBench {
 
   /** checkout + close on sockpool. */
   @Benchmark
-  public PooledConnection sockpool(SockpoolState s) throws CheckoutException {
-    PooledConnection c = s.pool.checkout(s.next());
+  public PooledConnection sockpool(SockpoolState s, KeySequence keys) throws CheckoutException {
+    PooledConnection c = s.pool.checkout(s.next(keys));
     c.close();
     return c;
   }

@@ -59,12 +59,11 @@ public class SockpoolState {
   }
 
   /**
-   * @return the endpoint for the next checkout: the only one, or one at random
+   * @param keys the thread's sequence of endpoint draws
+   * @return the endpoint for the next checkout: the next in the sequence
    */
-  Endpoint next() {
-    return endpoints == 1
-        ? all[0]
-        : all[java.util.concurrent.ThreadLocalRandom.current().nextInt(endpoints)];
+  Endpoint next(KeySequence keys) {
+    return all[keys.next(endpoints)];
   }
 
   /** Closes the pool and the peer. */
