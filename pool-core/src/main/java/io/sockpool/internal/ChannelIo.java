@@ -61,7 +61,7 @@ final class ChannelIo {
   private volatile long deadline = IDLE;
 
   private boolean blocking = true;
-  private Selector selector; // non-blocking mode only
+  private volatile Selector selector; // non-blocking mode only; read by abort() from other threads
   private SelectionKey key;
 
   /**
