@@ -50,7 +50,7 @@ final class EndpointRegistry {
    */
   EndpointState state(Endpoint endpoint) {
     EndpointState st = states.get(endpoint);
-    if (st != null && !st.retired()) {
+    if (st != null && !st.retiring()) { // a field of the state: no second object to load
       return st;
     }
     boolean[] added = new boolean[1];
@@ -123,7 +123,7 @@ final class EndpointRegistry {
         });
     // out of the map either way: its counters move to the totals
     forgottenCreated.add(st.created.sum());
-    forgottenCheckouts.add(st.checkouts.sum());
+    forgottenCheckouts.add(st.checkouts());
     forgottenTimeouts.add(st.timeouts.sum());
     forgottenRejected.add(st.rejected.sum());
     for (int i = 0; i < forgottenDestroyed.length; i++) {

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,18 +31,24 @@ final class EndpointState {
 
   final AtomicInteger connecting = new AtomicInteger();
 
-  /** Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2; null = free. */
-  final AtomicReferenceArray<PooledChannel> hotSlots;
+  /**
+   * Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2; null = free. A plain
+   * array accessed through {@link HotSlots}' VarHandle (one object fewer to load than an {@code
+   * AtomicReferenceArray}).
+   */
+  final PooledChannel[] hotSlots;
 
   final AtomicBoolean heldBackGlobally = new AtomicBoolean();
   final AtomicBoolean replenishing = new AtomicBoolean();
   final Set<PooledChannel> channels = ConcurrentHashMap.newKeySet();
   final LongAdder created = new LongAdder();
   final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
-  final LongAdder checkouts = new LongAdder();
   final LongAdder timeouts = new LongAdder();
   final LongAdder rejected = new LongAdder();
+
+  /** Checkout waits; its count is the checkout count ({@link #checkouts()}). */
   final WaitHistogram waits = new WaitHistogram();
+
   volatile Throwable lastFailure;
 
   /**
@@ -64,9 +69,15 @@ final class EndpointState {
 
   private volatile long openedAtMillis;
 
+  /**
+   * Set before {@link #tryRetire} flips {@link #open} and cleared if it does not: the lookup's
+   * check ({@link #retiring()}) reads this field of the state instead of the {@link #open} object.
+   */
+  private volatile boolean retiring;
+
   EndpointState(Endpoint endpoint, CircuitBreaker breaker, int hotSlots, long nowNanos) {
     this.endpoint = endpoint;
-    this.hotSlots = new AtomicReferenceArray<>(hotSlots);
+    this.hotSlots = new PooledChannel[hotSlots];
     this.breaker = breaker;
     this.lastActiveNanos = nowNanos;
     this.probeAllUntil = nowNanos;
@@ -92,15 +103,35 @@ final class EndpointState {
   boolean tryRetire(long idleSinceNanos) {
     if (lastActiveNanos - idleSinceNanos > 0
         || waiters.size() > 0
-        || breaker.getState() != CircuitBreaker.State.CLOSED
-        || !open.compareAndSet(0, RETIRED)) {
+        || breaker.getState() != CircuitBreaker.State.CLOSED) {
+      return false;
+    }
+    retiring = true; // before the flip: a lookup that still sees false ran before it
+    if (!open.compareAndSet(0, RETIRED)) {
+      retiring = retired(); // another caller may have retired it meanwhile
       return false;
     }
     if (waiters.size() > 0) { // joined between the check and the flip: keep it
       open.set(0);
+      retiring = false;
       return false;
     }
     return true;
+  }
+
+  /**
+   * @return false if the state is not retired and was not being retired when read; true if it is
+   *     retired or may be (the caller then checks under the registry's lock)
+   */
+  boolean retiring() {
+    return retiring;
+  }
+
+  /**
+   * @return checkouts served so far (each records its wait once)
+   */
+  long checkouts() {
+    return waits.count();
   }
 
   /**

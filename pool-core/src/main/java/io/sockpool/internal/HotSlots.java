@@ -2,7 +2,8 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Predicate;
 
 /**
@@ -33,6 +34,9 @@ final class HotSlots {
   /** At most this many hot connections per endpoint; more returns go to commons-pool2. */
   static final int MAX_SLOTS = 64;
 
+  /** Volatile and compare-and-set access to the elements of {@link EndpointState#hotSlots}. */
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(PooledChannel[].class);
+
   private final KeyedChannelPool owner;
 
   HotSlots(KeyedChannelPool owner) {
@@ -54,12 +58,12 @@ final class HotSlots {
    * @param nowNanos when the connection was returned
    */
   void keep(Affinity aff, EndpointState st, PooledChannel ch, long nowNanos) {
-    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
-    int n = slots.length();
+    PooledChannel[] slots = st.hotSlots;
+    int n = slots.length;
     int first = aff.slot < n ? aff.slot : 0;
     ch.makeHot(); // before it is published: whoever clears the slot finds it hot
     int i = first;
-    while (!slots.compareAndSet(i, null, ch)) {
+    while (!SLOT.compareAndSet(slots, i, null, ch)) {
       i = i + 1 == n ? 0 : i + 1;
       if (i == first) { // every slot taken
         ch.tryTakeHot();
@@ -115,9 +119,9 @@ final class HotSlots {
 
   /** Moves hot connections nobody took back within {@link #COOL_NANOS} into commons-pool2. */
   void cool(EndpointState st, long nowNanos) {
-    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
-    for (int i = 0; i < slots.length(); i++) {
-      PooledChannel ch = slots.get(i);
+    PooledChannel[] slots = st.hotSlots;
+    for (int i = 0; i < slots.length; i++) {
+      PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
       if (ch != null && nowNanos - ch.lastUsedNanos() > COOL_NANOS && take(slots, i, ch)) {
         owner.returns().giveBackHanded(st, ch);
       }
@@ -130,10 +134,10 @@ final class HotSlots {
    * @return how many were destroyed
    */
   int destroy(EndpointState st, Predicate<PooledChannel> which, DestroyReason reason) {
-    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots;
     int n = 0;
-    for (int i = 0; i < slots.length(); i++) {
-      PooledChannel ch = slots.get(i);
+    for (int i = 0; i < slots.length; i++) {
+      PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
       if (ch != null && which.test(ch) && take(slots, i, ch)) {
         owner.destroyActive(ch, reason);
         n++;
@@ -146,10 +150,10 @@ final class HotSlots {
    * @return how many connections of the endpoint are hot now
    */
   static int count(EndpointState st) {
-    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots;
     int n = 0;
-    for (int i = 0; i < slots.length(); i++) {
-      if (slots.get(i) != null) {
+    for (int i = 0; i < slots.length; i++) {
+      if ((PooledChannel) SLOT.getVolatile(slots, i) != null) {
         n++;
       }
     }
@@ -158,12 +162,12 @@ final class HotSlots {
 
   /** Takes the hot connection in slot {@code from}, else the first one found after it. */
   private static PooledChannel take(EndpointState st, int from) {
-    AtomicReferenceArray<PooledChannel> slots = st.hotSlots;
-    int n = slots.length();
+    PooledChannel[] slots = st.hotSlots;
+    int n = slots.length;
     int first = from < n ? from : 0;
     int i = first;
     do {
-      PooledChannel ch = slots.get(i);
+      PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
       if (ch != null && take(slots, i, ch)) {
         return ch;
       }
@@ -172,13 +176,13 @@ final class HotSlots {
     return null;
   }
 
-  private static boolean take(AtomicReferenceArray<PooledChannel> slots, int i, PooledChannel ch) {
-    if (!slots.compareAndSet(i, ch, null)) {
+  private static boolean take(PooledChannel[] slots, int i, PooledChannel ch) {
+    if (!SLOT.compareAndSet(slots, i, ch, null)) {
       return false;
     }
     if (!ch.tryTakeHot()) { // cannot happen: marked hot before published, taken only from here
       throw new IllegalStateException(
-          "hot slot " + i + " of " + slots.length() + " held a connection that was not hot: " + ch);
+          "hot slot " + i + " of " + slots.length + " held a connection that was not hot: " + ch);
     }
     return true;
   }

@@ -289,8 +289,12 @@ public final class KeyedChannelPool {
     Lease lease = new Lease(this, ch, since, traceCheckouts);
     ch.lease(lease);
     st.lastActiveNanos = now;
-    st.checkouts.increment();
-    st.waits.record(now - start);
+    long waitedNanos = now - start;
+    if (waitedNanos <= 0) {
+      st.waits.recordNoWait(); // the fast path: also the checkout count (EndpointState#checkouts)
+    } else {
+      st.waits.record(waitedNanos);
+    }
     if (closed) { // close() ran meanwhile: it waits for this one or closes it
       returns.giveBack(lease);
       ensureOpen("was closed during the checkout");

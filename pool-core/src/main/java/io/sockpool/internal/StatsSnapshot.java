@@ -77,7 +77,7 @@ final class StatsSnapshot {
         st.connecting.get(),
         created,
         destroyed,
-        st.checkouts.sum(),
+        st.checkouts(),
         st.timeouts.sum(),
         st.rejected.sum(),
         st.waits.max(),

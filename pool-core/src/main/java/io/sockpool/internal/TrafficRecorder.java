@@ -3,6 +3,8 @@ package io.sockpool.internal;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolListener;
 import io.sockpool.sizing.TrafficSample;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,9 +17,9 @@ import java.util.function.LongSupplier;
  *
  * <p>The window is a ring of buckets, each covering {@code window / buckets}; a bucket is reset
  * when the clock enters it again one turn later. Recording a checkout or a return is a map lookup,
- * a clock read and one or two {@link LongAdder} increments: no lock (except once per bucket turn),
- * no allocation. Counts that race with a bucket's reset may land in the new turn; at a bucket
- * length of seconds that error is far below the window's own noise.
+ * a clock read and one or two compare-and-sets on the bucket's fields (see {@link Bucket}): no lock
+ * (except once per bucket turn), no allocation. Counts that race with a bucket's reset may land in
+ * the new turn; at a bucket length of seconds that error is far below the window's own noise.
  */
 public final class TrafficRecorder implements PoolListener {
   private final LongSupplier nanoClock;
@@ -54,9 +56,9 @@ public final class TrafficRecorder implements PoolListener {
   public void checkedOut(Endpoint endpoint, long elapsedNanos, boolean waited) {
     long now = nanoClock.getAsLong();
     Bucket b = window(endpoint, now).current(now);
-    b.checkouts.increment();
+    b.add(Bucket.CHECKOUTS, 1);
     if (waited) {
-      b.waited.increment();
+      b.add(Bucket.WAITED, 1);
     }
   }
 
@@ -64,8 +66,8 @@ public final class TrafficRecorder implements PoolListener {
   public void returned(Endpoint endpoint, long heldNanos) {
     long now = nanoClock.getAsLong();
     Bucket b = window(endpoint, now).current(now);
-    b.returns.increment();
-    b.heldNanos.add(heldNanos);
+    b.add(Bucket.RETURNS, 1);
+    b.add(Bucket.HELD, heldNanos);
   }
 
   /**
@@ -74,9 +76,9 @@ public final class TrafficRecorder implements PoolListener {
    */
   void checkedOut(EndpointState st, long nowNanos, boolean waited) {
     Bucket b = window(st, nowNanos).current(nowNanos);
-    b.checkouts.increment();
+    b.add(Bucket.CHECKOUTS, 1);
     if (waited) {
-      b.waited.increment();
+      b.add(Bucket.WAITED, 1);
     }
   }
 
@@ -86,8 +88,8 @@ public final class TrafficRecorder implements PoolListener {
    */
   void returned(EndpointState st, long nowNanos, long heldNanos) {
     Bucket b = window(st, nowNanos).current(nowNanos);
-    b.returns.increment();
-    b.heldNanos.add(heldNanos);
+    b.add(Bucket.RETURNS, 1);
+    b.add(Bucket.HELD, heldNanos);
   }
 
   @Override
@@ -158,10 +160,10 @@ public final class TrafficRecorder implements PoolListener {
       for (Bucket b : ring) {
         long t = b.turn;
         if (t >= oldest && t <= turn) {
-          checkouts += b.checkouts.sum();
-          waited += b.waited.sum();
-          returns += b.returns.sum();
-          held += b.heldNanos.sum();
+          checkouts += b.sum(Bucket.CHECKOUTS);
+          waited += b.sum(Bucket.WAITED);
+          returns += b.sum(Bucket.RETURNS);
+          held += b.sum(Bucket.HELD);
         }
       }
       long start = Math.max(firstSeenNanos, oldest * bucketNanos);
@@ -174,19 +176,108 @@ public final class TrafficRecorder implements PoolListener {
     }
   }
 
+  /**
+   * One slice of the window. The four counts are fields of the bucket, added to with one
+   * compare-and-set each (one object per checkout and return, where four {@link LongAdder}s were up
+   * to four more cache lines for an endpoint last touched long ago); the first compare-and-set that
+   * loses a race moves the bucket's counting to {@link LongAdder}s for the rest of its life, as a
+   * {@link LongAdder} moves from its base to its cells.
+   */
   private static final class Bucket {
+    private static final int CHECKOUTS = 0;
+    private static final int WAITED = 1;
+    private static final int RETURNS = 2;
+    private static final int HELD = 3;
+    private static final int COUNTS = 4;
+    // one static final VarHandle per field (constants to the JIT; an array element would not be)
+    private static final VarHandle CHECKOUTS_FIELD = field("checkouts");
+    private static final VarHandle WAITED_FIELD = field("waited");
+    private static final VarHandle RETURNS_FIELD = field("returns");
+    private static final VarHandle HELD_FIELD = field("heldNanos");
+
+    private static VarHandle field(String name) {
+      try {
+        return MethodHandles.lookup().findVarHandle(Bucket.class, name, long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private static VarHandle field(int which) {
+      switch (which) {
+        case CHECKOUTS:
+          return CHECKOUTS_FIELD;
+        case WAITED:
+          return WAITED_FIELD;
+        case RETURNS:
+          return RETURNS_FIELD;
+        case HELD:
+          return HELD_FIELD;
+        default:
+          throw new IllegalArgumentException("no count " + which + "; there are " + COUNTS);
+      }
+    }
+
     volatile long turn = Long.MIN_VALUE;
-    final LongAdder checkouts = new LongAdder();
-    final LongAdder waited = new LongAdder();
-    final LongAdder returns = new LongAdder();
-    final LongAdder heldNanos = new LongAdder();
+
+    @SuppressWarnings("unused") // through its VarHandle
+    private volatile long checkouts;
+
+    @SuppressWarnings("unused") // through its VarHandle
+    private volatile long waited;
+
+    @SuppressWarnings("unused") // through its VarHandle
+    private volatile long returns;
+
+    @SuppressWarnings("unused") // through its VarHandle
+    private volatile long heldNanos;
+
+    /**
+     * The counts once a compare-and-set lost a race, indexed by count ({@link #CHECKOUTS}, ...);
+     * null until then.
+     */
+    private volatile LongAdder[] contended;
+
+    void add(int which, long x) {
+      LongAdder[] spill = contended;
+      if (spill == null) {
+        VarHandle field = field(which); // a constant once inlined
+        long v = (long) field.getVolatile(this);
+        if (field.compareAndSet(this, v, v + x)) {
+          return;
+        }
+        spill = spill();
+      }
+      spill[which].add(x);
+    }
+
+    long sum(int which) {
+      LongAdder[] spill = contended;
+      return (long) field(which).getVolatile(this) + (spill == null ? 0 : spill[which].sum());
+    }
+
+    private synchronized LongAdder[] spill() {
+      if (contended == null) {
+        LongAdder[] adders = new LongAdder[COUNTS];
+        for (int i = 0; i < adders.length; i++) {
+          adders[i] = new LongAdder();
+        }
+        contended = adders;
+      }
+      return contended;
+    }
 
     synchronized void enter(long newTurn) {
       if (turn < newTurn) {
-        checkouts.reset();
-        waited.reset();
-        returns.reset();
-        heldNanos.reset();
+        for (int i = 0; i < COUNTS; i++) {
+          field(i).setVolatile(this, 0L);
+        }
+        LongAdder[] spill = contended;
+        if (spill != null) {
+          for (LongAdder adder : spill) {
+            adder.reset();
+          }
+        }
         turn = newTurn;
       }
     }

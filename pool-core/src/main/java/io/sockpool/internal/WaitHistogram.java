@@ -8,8 +8,33 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Lock-free histogram of checkout wait times: log-scale buckets (8 per power of two, so a
  * percentile is good to about 10 %), plus exact count, sum and max.
+ *
+ * <p>Checkouts that did not wait at all (the fast path, {@link #recordNoWait()}) are one count in a
+ * field of this object ({@link #noWaits}), read as waits of 1 ns: one compare-and-set on a line the
+ * checkout already loaded, instead of a bucket, two adders and the maximum (five objects, each a
+ * likely cache miss for an endpoint touched 1,000 checkouts ago). A compare-and-set that loses a
+ * race moves that count to a {@link LongAdder} for good, as {@link LongAdder} itself does.
  */
 final class WaitHistogram {
+  private static final java.lang.invoke.VarHandle NO_WAITS;
+
+  static {
+    try {
+      NO_WAITS =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(WaitHistogram.class, "noWaits", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Waits of zero while uncontended (see the class comment). */
+  @SuppressWarnings("unused") // through NO_WAITS
+  private volatile long noWaits;
+
+  /** Waits of zero once a compare-and-set on {@link #noWaits} lost a race; null until then. */
+  private volatile LongAdder contendedNoWaits;
+
   private static final int SUB_BUCKETS = 8;
   private static final int BUCKETS = 64 * SUB_BUCKETS;
 
@@ -24,6 +49,34 @@ final class WaitHistogram {
     count.increment();
     sum.add(v);
     max.accumulate(v);
+  }
+
+  /** Records a checkout that did not wait (its wait counts as 1 ns, as in {@link #record}). */
+  void recordNoWait() {
+    LongAdder spill = contendedNoWaits;
+    if (spill == null) {
+      long v = noWaits;
+      if (NO_WAITS.compareAndSet(this, v, v + 1)) {
+        return;
+      }
+      spill = spill();
+    }
+    spill.increment();
+  }
+
+  private synchronized LongAdder spill() {
+    if (contendedNoWaits == null) {
+      contendedNoWaits = new LongAdder();
+    }
+    return contendedNoWaits;
+  }
+
+  /**
+   * @return waits recorded by {@link #recordNoWait()}
+   */
+  private long noWaitCount() {
+    LongAdder spill = contendedNoWaits;
+    return noWaits + (spill == null ? 0 : spill.sum());
   }
 
   static int index(long v) {
@@ -44,29 +97,36 @@ final class WaitHistogram {
   }
 
   long count() {
-    return count.sum();
+    return count.sum() + noWaitCount();
   }
 
   Duration mean() {
-    long c = count.sum();
-    return c == 0 ? Duration.ZERO : Duration.ofNanos(sum.sum() / c);
+    long zeros = noWaitCount();
+    long c = count.sum() + zeros;
+    return c == 0 ? Duration.ZERO : Duration.ofNanos((sum.sum() + zeros) / c);
   }
 
   Duration max() {
-    return Duration.ofNanos(max.get());
+    return Duration.ofNanos(maxNanos(noWaitCount()));
+  }
+
+  private long maxNanos(long zeros) {
+    return Math.max(max.get(), zeros > 0 ? 1 : 0);
   }
 
   Duration percentile(double p) {
-    long c = count.sum();
+    long zeros = noWaitCount();
+    long c = count.sum() + zeros;
     if (c == 0) {
       return Duration.ZERO;
     }
     long rank = (long) Math.ceil(c * p);
     long seen = 0;
+    int zeroBucket = index(1);
     for (int i = 0; i < BUCKETS; i++) {
-      seen += buckets.get(i);
+      seen += buckets.get(i) + (i == zeroBucket ? zeros : 0);
       if (seen >= rank) {
-        return Duration.ofNanos(Math.min(upperBound(i), max.get()));
+        return Duration.ofNanos(Math.min(upperBound(i), maxNanos(zeros)));
       }
     }
     return max();
@@ -79,8 +139,12 @@ final class WaitHistogram {
         total.buckets.addAndGet(i, b);
       }
     }
-    total.count.add(count.sum());
-    total.sum.add(sum.sum());
-    total.max.accumulate(max.get());
+    long zeros = noWaitCount();
+    if (zeros != 0) {
+      total.buckets.addAndGet(index(1), zeros);
+    }
+    total.count.add(count.sum() + zeros);
+    total.sum.add(sum.sum() + zeros);
+    total.max.accumulate(maxNanos(zeros));
   }
 }

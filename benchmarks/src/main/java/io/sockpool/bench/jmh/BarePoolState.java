@@ -21,17 +21,21 @@ import org.openjdk.jmh.annotations.TearDown;
  * A bare commons-pool2 {@link GenericKeyedObjectPool} of pre-connected {@link SocketChannel}s to
  * one or more loopback endpoints, set up as sockpool is in {@link SockpoolState}: the same maximum
  * sizes, the same 2 s borrow wait, LIFO, no test on borrow/return/idle, no evictor, no capacity
- * reuse on return (sockpool turns it off too), filled to its size before measuring; the endpoints
- * are drawn from the same {@link KeySequence}.
+ * reuse on return (sockpool turns it off too), filled to poolSize connections per endpoint before
+ * measuring (the count is printed and checked); the endpoints are drawn from the same {@link
+ * KeySequence}.
  */
 @State(Scope.Benchmark)
 public class BarePoolState {
-  /** Connections per endpoint and in total. */
-  @Param({"4", "16"})
+  /** Connections per endpoint (maxTotalPerKey; maxTotal is poolSize x endpoints). */
+  @Param({"10"})
   public int poolSize;
 
-  /** Endpoints (keys 127.0.0.1, 127.0.0.2, ...); each borrow picks one at random. */
-  @Param({"1"})
+  /**
+   * Endpoints (keys 127.0.0.1, 127.0.0.2, ...); each borrow picks one from the {@link KeySequence}.
+   * Issue 14's setup is 1,000 x 10 = 10,000 pooled connections.
+   */
+  @Param({"1", "1000"})
   public int endpoints;
 
   GenericKeyedObjectPool<InetSocketAddress, SocketChannel> pool;
@@ -72,6 +76,23 @@ public class BarePoolState {
       for (int i = 0; i < poolSize; i++) {
         pool.addObject(keys[k]);
       }
+    }
+    int pooled = pool.getNumIdle() + pool.getNumActive();
+    System.out.println(
+        "bare commons-pool2: "
+            + endpoints
+            + " endpoints x "
+            + poolSize
+            + ": idle "
+            + pool.getNumIdle()
+            + " + active "
+            + pool.getNumActive()
+            + " = "
+            + pooled
+            + " pooled connections");
+    if (pooled != poolSize * endpoints) {
+      throw new IllegalStateException(
+          "expected " + poolSize * endpoints + " pooled connections, but the pool has " + pooled);
     }
   }
 

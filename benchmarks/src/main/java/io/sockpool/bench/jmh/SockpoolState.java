@@ -1,6 +1,7 @@
 package io.sockpool.bench.jmh;
 
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
@@ -16,18 +17,21 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A {@link SocketPool} to one or more loopback endpoints that accept and stay silent, with the same
  * sizes and wait as {@link BarePoolState}: maxTotal = maxPerEndpoint = poolSize, 2 s checkout
- * timeout, {@link Validator#NONE}, warmed up to poolSize connections before measuring. Everything
- * else is sockpool's default (circuit breaker, liveness probe on borrow and return, statistics, the
- * 1 s maintenance thread).
+ * timeout, {@link Validator#NONE}, warmed up to poolSize connections per endpoint before measuring
+ * (the count is printed and checked). Everything else is sockpool's default (circuit breaker,
+ * liveness probe on borrow and return, statistics, the 1 s maintenance thread).
  */
 @State(Scope.Benchmark)
 public class SockpoolState {
-  /** Connections per endpoint and in total. */
-  @Param({"4", "16"})
+  /** Connections per endpoint (maxPerEndpoint; maxTotal is poolSize x endpoints). */
+  @Param({"10"})
   public int poolSize;
 
-  /** Endpoints (127.0.0.1, 127.0.0.2, ...); each checkout picks one at random. */
-  @Param({"1"})
+  /**
+   * Endpoints (127.0.0.1, 127.0.0.2, ...); each checkout picks one from the {@link KeySequence}.
+   * Issue 14's setup is 1,000 x 10 = 10,000 pooled connections.
+   */
+  @Param({"1", "1000"})
   public int endpoints;
 
   SocketPool pool;
@@ -55,6 +59,24 @@ public class SockpoolState {
         throw new IllegalStateException(
             "warmUp opened " + opened + " of " + poolSize + " connections to " + all[i]);
       }
+    }
+    EndpointStats total = pool.stats().total();
+    int pooled = total.idle() + total.active();
+    System.out.println(
+        "sockpool: "
+            + endpoints
+            + " endpoints x "
+            + poolSize
+            + ": idle "
+            + total.idle()
+            + " + active "
+            + total.active()
+            + " = "
+            + pooled
+            + " pooled connections");
+    if (pooled != poolSize * endpoints) {
+      throw new IllegalStateException(
+          "expected " + poolSize * endpoints + " pooled connections, but the pool has " + pooled);
     }
   }
 
