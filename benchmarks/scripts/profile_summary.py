@@ -22,6 +22,7 @@ Categories (a stack goes to the first rule that matches, scanning from the leaf 
 import collections
 import os
 import re
+import statistics
 import sys
 
 # low-level activities, matched leaf-first; the first frame matching any of them decides
@@ -184,14 +185,32 @@ def summary(path, top):
 
 
 def table(paths):
-    head = "| client | thr/pool | CPU µs/op | " + " | ".join(CATEGORIES) + " | of pool: park/unpark | samples |"
-    print(head)
-    print("|" + "---|" * (head.count("|") - 1))
+    """One row per client and point; rounds of the same client and point are pooled (samples
+    added, CPU µs/op the median of the rounds')."""
+    groups = {}
     for path in paths:
         stacks, meta = load(path)
-        total = sum(n for _, n in stacks) or 1
-        cpu = float(meta["cpu_us_per_op"]) if meta.get("cpu_us_per_op") else None
-        cat, handoff = categories(stacks)
+        key = (meta.get("point", "?"), meta.get("client", path))
+        g = groups.setdefault(key, {"stacks": [], "cpu": [], "rounds": 0})
+        g["stacks"].extend(stacks)
+        if meta.get("cpu_us_per_op"):
+            g["cpu"].append(float(meta["cpu_us_per_op"]))
+        g["rounds"] += 1
+    head = (
+        "| thr/pool | client | rounds | CPU µs/op | "
+        + " | ".join(CATEGORIES)
+        + " | of pool: park/unpark | samples |"
+    )
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    order = {"dedicated": 0, "jedispool": 1, "sockpool": 2, "sockpool-validate": 3, "redisclient": 4}
+    for (point, client), g in sorted(
+        groups.items(),
+        key=lambda kv: ((int(kv[0][0].split("/")[0]), -int(kv[0][0].split("/")[1])) if "/" in kv[0][0] else (0, 0), order.get(kv[0][1], 9)),
+    ):
+        total = sum(n for _, n in g["stacks"]) or 1
+        cpu = statistics.median(g["cpu"]) if g["cpu"] else None
+        cat, handoff = categories(g["stacks"])
 
         def cell(n):
             share = n / total
@@ -199,9 +218,7 @@ def table(paths):
 
         cells = [cell(cat[c]) for c in CATEGORIES] + [cell(handoff)]
         print(
-            f"| {meta.get('client', path)} | {meta.get('point', '?')} | {meta.get('cpu_us_per_op', '?')} | "
-            + " | ".join(cells)
-            + f" | {total} |"
+            f"| {point} | {client} | {g['rounds']} | {cpu:.2f} | " + " | ".join(cells) + f" | {total} |"
         )
 
 
