@@ -1,12 +1,13 @@
 #!/bin/bash
-# Profiles ONE load-harness point for ONE client: async-profiler runs inside the load JVM for the
+# Profiles ONE load-harness point for ONE client (10 s after 3 s of warm-up): async-profiler runs inside the load JVM for the
 # measured window only (LoadHarness --profile), then profile_summary.py prints the top frames, the
 # time under the key frames and the per-category split (% and µs per PING).
 #
 # usage: profile_point.sh CLIENT THREADS/POOL [--pin] [more harness flags...]
 #   e.g. benchmarks/scripts/profile_point.sh sockpool 8/8 --pin
-#        PROFILE_EVENT=itimer benchmarks/scripts/profile_point.sh jedispool 64/16 --duration 10s
-# env:   PROFILE_EVENT  async-profiler options (default itimer,interval=200us: CPU time, user frames; cpu,interval=1ms adds
+#        PROFILE_EVENT=cpu,interval=1ms benchmarks/scripts/profile_point.sh jedispool 64/16 --duration 10s
+# env:   PROFILE_EVENT  async-profiler options (default itimer: process CPU time at the kernel tick,
+#                       user frames only; cpu,interval=1ms adds
 #                       kernel frames (needs kernel.perf_event_paranoid <= 1) but costs far more,
 #                       see docs/benchmarks.md "Profiling")
 #        OUT            output directory (default benchmarks/target/profiles/CLIENT-THREADSxPOOL)
@@ -33,12 +34,12 @@ if [ ! -f "$ap_jar" ]; then
   mvn -B -q -N dependency:copy -Dartifact=tools.profiler:async-profiler:$ap_version \
     -DoutputDirectory="$root/benchmarks/target/profiler"
 fi
-event=${PROFILE_EVENT:-itimer,interval=200us}
+event=${PROFILE_EVENT:-itimer}
 label="$client-${point//\//x}"
 out=${OUT:-benchmarks/target/profiles/$label}
 mkdir -p "$out"
 echo "profiling $client at $point ($event), load $(cut -d' ' -f1-3 /proc/loadavg), perf_event_paranoid $(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo ?)"
 java -cp "$jar:$ap_jar" io.sockpool.bench.load.LoadHarness \
-  --duration 5s --warmup 2s --rounds 1 --clients "$client" --threads "$point" \
+  --duration 10s --warmup 3s --rounds 1 --clients "$client" --threads "$point" \
   --profile "$event" --out "$out" "$@" | grep -v '^wrote '
 benchmarks/scripts/profile_summary.py "$out/profile-$label-r1.collapsed" | tee "$out/summary.txt"
