@@ -157,7 +157,12 @@ public record LoadOptions(
         case "--redis" -> redis = Optional.of(Endpoint.parse(value));
         case "--out" -> out = Path.of(value);
         case "--profile" -> profile = Optional.of(value.strip());
-        case "--fairness-window" -> fairnessWindow = Optional.of(duration(flag, value));
+        case "--fairness-window" ->
+            fairnessWindow =
+                Optional.of(
+                    value.strip().matches("0+(us|ms|s|m)?")
+                        ? Duration.ZERO
+                        : duration(flag, value));
         default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
       }
     }
