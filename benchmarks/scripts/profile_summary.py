@@ -158,6 +158,8 @@ def summary(path, top):
         f" {meta.get('profiler', '')}; {total} samples; ops {meta.get('ops', '?')};"
         f" CPU µs/op {meta.get('cpu_us_per_op', '?')}; p99 µs {meta.get('p99_us', '?')}"
     )
+    if meta.get("latency_us"):
+        print(f"   latency µs {meta['latency_us']}")
     if total == 0:
         print("   no samples")
         return

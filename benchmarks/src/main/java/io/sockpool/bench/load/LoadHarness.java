@@ -216,7 +216,8 @@ public final class LoadHarness {
               "seconds=" + s.measured().toNanos() / 1e9,
               "cpu_us_per_op="
                   + s.cpuMicrosPerOp().map(c -> String.format(Locale.ROOT, "%.3f", c)).orElse(""),
-              "p99_us=" + s.latencies().getValueAtPercentile(99) / 1000.0));
+              "p99_us=" + s.latencies().getValueAtPercentile(99) / 1000.0,
+              "latency_us=" + quantiles(s)));
     }
     log.printf(
         Locale.ROOT,
@@ -225,6 +226,21 @@ public final class LoadHarness {
         s.errors() > 0 ? ", " + s.errors() + " errors" : "",
         diagnostics);
     return s;
+  }
+
+  /** Latency quantiles for the profile's meta file, {@code p50:…,p90:…}, in microseconds. */
+  private static String quantiles(Sample s) {
+    StringBuilder b = new StringBuilder();
+    for (double q : new double[] {50, 90, 95, 98, 99, 99.5, 99.8, 99.9, 100}) {
+      b.append(b.length() == 0 ? "" : ",")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "p%s:%.1f",
+                  q == (long) q ? Long.toString((long) q) : q,
+                  s.latencies().getValueAtPercentile(q) / 1000.0));
+    }
+    return b.toString();
   }
 
   private static String pretty(java.time.Duration d) {
