@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The clients the harness can drive, by the name used in {@code --clients}. */
@@ -20,21 +21,50 @@ public enum ClientKind {
   SOCKPOOL("sockpool") {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
-      return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.RAW);
+      return create(redis, poolSize, timeout, Optional.empty());
+    }
+
+    @Override
+    PingClient create(
+        InetSocketAddress redis,
+        int poolSize,
+        Duration timeout,
+        Optional<Duration> fairnessWindow) {
+      return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.RAW, fairnessWindow);
     }
   },
   /** sockpool with a PING validator on borrow after the default 500 ms idle window. */
   SOCKPOOL_VALIDATE("sockpool-validate") {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
-      return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.RAW_VALIDATE);
+      return create(redis, poolSize, timeout, Optional.empty());
+    }
+
+    @Override
+    PingClient create(
+        InetSocketAddress redis,
+        int poolSize,
+        Duration timeout,
+        Optional<Duration> fairnessWindow) {
+      return new SockpoolClient(
+          redis, poolSize, timeout, SockpoolClient.Mode.RAW_VALIDATE, fairnessWindow);
     }
   },
   /** The project's {@code RedisClient.ping()} on sockpool with a PING validator. */
   REDIS_CLIENT("redisclient") {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
-      return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.REDIS_CLIENT);
+      return create(redis, poolSize, timeout, Optional.empty());
+    }
+
+    @Override
+    PingClient create(
+        InetSocketAddress redis,
+        int poolSize,
+        Duration timeout,
+        Optional<Duration> fairnessWindow) {
+      return new SockpoolClient(
+          redis, poolSize, timeout, SockpoolClient.Mode.REDIS_CLIENT, fairnessWindow);
     }
   },
   /** Jedis {@code JedisPool} with the same pool size, Jedis' own {@code ping()}. */
@@ -83,6 +113,18 @@ public enum ClientKind {
    */
   abstract PingClient create(InetSocketAddress redis, int poolSize, Duration timeout)
       throws IOException;
+
+  /**
+   * Creates the client for one measured point, with a sockpool fairness window.
+   *
+   * @param fairnessWindow {@code PoolConfig.fairnessWindow} for the sockpool clients (the others
+   *     ignore it); empty for the pool's default
+   */
+  PingClient create(
+      InetSocketAddress redis, int poolSize, Duration timeout, Optional<Duration> fairnessWindow)
+      throws IOException {
+    return create(redis, poolSize, timeout);
+  }
 
   /**
    * Looks a client up by its command-line name.

@@ -97,6 +97,18 @@ public final class LoadHarness {
           options.pin()
               ? Pinning.pin(redis.getPort())
               : "not pinned (add --pin to pin the load JVM and redis-server to separate cores)");
+      options
+          .fairnessWindow()
+          .ifPresent(w -> log.println("sockpool clients: fairnessWindow " + w.toMillis() + " ms"));
+      WindowProfiler profiler =
+          options.profile().isPresent() ? WindowProfiler.load(options.profile().get()) : null;
+      if (profiler != null) {
+        log.println(
+            "profiling every measured window with async-profiler ("
+                + profiler.event()
+                + "), collapsed stacks in "
+                + options.out());
+      }
       Map<String, List<Sample>> samples = new LinkedHashMap<>();
       for (int round = 1; round <= options.rounds(); round++) {
         if (options.rounds() > 1) {
@@ -104,7 +116,11 @@ public final class LoadHarness {
         }
         for (LoadPoint point : options.points()) {
           for (ClientKind kind : runs(options, point)) {
-            Sample s = runPoint(kind, point, redis, options, log);
+            Path profileFile =
+                profiler == null
+                    ? null
+                    : WindowProfiler.fileFor(options.out(), kind.cliName(), point, round);
+            Sample s = runPoint(kind, point, redis, options, log, profiler, profileFile);
             samples.computeIfAbsent(kind.cliName() + "@" + point, k -> new ArrayList<>()).add(s);
           }
         }
@@ -163,14 +179,17 @@ public final class LoadHarness {
       LoadPoint point,
       InetSocketAddress redis,
       LoadOptions options,
-      PrintStream log)
+      PrintStream log,
+      WindowProfiler profiler,
+      Path profileFile)
       throws IOException, InterruptedException {
     int threads = point.threads();
     log.printf(Locale.ROOT, "  %-18s %7s ... ", kind.cliName(), point.label());
     log.flush();
     Sample s;
     String diagnostics;
-    try (PingClient client = kind.create(redis, point.poolSize(), options.timeout())) {
+    try (PingClient client =
+        kind.create(redis, point.poolSize(), options.timeout(), options.fairnessWindow())) {
       s =
           LoadRunner.run(
               kind.cliName(),
@@ -178,11 +197,27 @@ public final class LoadHarness {
               threads,
               options.warmup(),
               options.duration(),
-              redis.getPort());
+              redis.getPort(),
+              profiler);
       diagnostics = client.diagnostics().map(d -> "  " + d).orElse("");
     } catch (IOException | RuntimeException e) {
       throw new IOException(
           kind.cliName() + " at " + threads + " threads failed: " + e.getMessage(), e);
+    }
+    if (profiler != null) {
+      profiler.write(
+          profileFile,
+          List.of(
+              "client=" + kind.cliName(),
+              "point=" + point.label(),
+              "profiler=" + profiler.event(),
+              "pinned=" + options.pin(),
+              "ops=" + s.ops(),
+              "seconds=" + s.measured().toNanos() / 1e9,
+              "cpu_us_per_op="
+                  + s.cpuMicrosPerOp().map(c -> String.format(Locale.ROOT, "%.3f", c)).orElse(""),
+              "p99_us=" + s.latencies().getValueAtPercentile(99) / 1000.0,
+              "latency_us=" + quantiles(s)));
     }
     log.printf(
         Locale.ROOT,
@@ -191,6 +226,21 @@ public final class LoadHarness {
         s.errors() > 0 ? ", " + s.errors() + " errors" : "",
         diagnostics);
     return s;
+  }
+
+  /** Latency quantiles for the profile's meta file, {@code p50:…,p90:…}, in microseconds. */
+  private static String quantiles(Sample s) {
+    StringBuilder b = new StringBuilder();
+    for (double q : new double[] {50, 90, 95, 98, 99, 99.5, 99.8, 99.9, 100}) {
+      b.append(b.length() == 0 ? "" : ",")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "p%s:%.1f",
+                  q == (long) q ? Long.toString((long) q) : q,
+                  s.latencies().getValueAtPercentile(q) / 1000.0));
+    }
+    return b.toString();
   }
 
   private static String pretty(java.time.Duration d) {

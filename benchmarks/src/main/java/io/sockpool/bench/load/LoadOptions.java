@@ -23,6 +23,10 @@ import java.util.Optional;
  * @param redis an external Redis; empty means start the embedded one
  * @param out directory for the CSV and the PNG; created if missing
  * @param pin pin the load JVM and redis-server to separate cores (see {@link Pinning})
+ * @param profile async-profiler sampling options (e.g. {@code cpu}) for every measured window;
+ *     empty for no profiling (see {@link WindowProfiler})
+ * @param fairnessWindow the sockpool clients' {@code PoolConfig.fairnessWindow}; empty for the
+ *     pool's default
  */
 public record LoadOptions(
     Duration duration,
@@ -34,7 +38,9 @@ public record LoadOptions(
     Duration timeout,
     Optional<Endpoint> redis,
     Path out,
-    boolean pin) {
+    boolean pin,
+    Optional<String> profile,
+    Optional<Duration> fairnessWindow) {
 
   /** Help text printed for {@code --help} and after a usage error. */
   public static final String USAGE =
@@ -44,6 +50,7 @@ public record LoadOptions(
               + ClientKind.allNames()
               + "]",
           "                   [--rounds 1] [--pool-size 16] [--timeout 2s] [--redis host:port] [--out load-results] [--pin]",
+          "                   [--profile cpu] [--fairness-window 100ms]",
           "  --duration   measured time per client and thread count (a number with us, ms, s or m: 500ms, 1.5s, 1m); default 10s",
           "  --warmup     unmeasured time before each measurement; default 2s",
           "  --threads    comma-separated points, THREADS/POOL (pool size) or THREADS (pool size --pool-size);",
@@ -55,7 +62,11 @@ public record LoadOptions(
           "  --redis      use this Redis instead of starting the embedded redis-server",
           "  --out        directory for results.csv and throughput.png; default load-results",
           "  --pin        pin the load JVM to core 0 and the embedded redis-server to core 1 (taskset),",
-          "               where the machine has 2 cores or more; prints what was pinned");
+          "               where the machine has 2 cores or more; prints what was pinned",
+          "  --profile    run async-profiler (must be on the class path: benchmarks/scripts/profile_point.sh)",
+          "               during every measured window with these options (cpu, itimer, wall, cpu,interval=500us)",
+          "               and write --out/profile-CLIENT-THREADSxPOOL-rROUND.collapsed (+ .meta); default off",
+          "  --fairness-window  PoolConfig.fairnessWindow of the sockpool clients (0ms allowed); default the pool's");
 
   /** Checks the values; see the record components for what is allowed. */
   public LoadOptions {
@@ -64,6 +75,13 @@ public record LoadOptions(
       throw new IllegalArgumentException("--warmup must be >= 0, but was " + warmup);
     }
     positive("--timeout", timeout);
+    if (fairnessWindow.isPresent() && fairnessWindow.get().isNegative()) {
+      throw new IllegalArgumentException(
+          "--fairness-window must be >= 0, but was " + fairnessWindow.get());
+    }
+    if (profile.isPresent() && profile.get().isBlank()) {
+      throw new IllegalArgumentException("--profile needs sampling options, e.g. cpu, but was ''");
+    }
     if (points.isEmpty()) {
       throw new IllegalArgumentException(
           "--threads must name at least one thread count, but was empty");
@@ -115,6 +133,8 @@ public record LoadOptions(
     Optional<Endpoint> redis = Optional.empty();
     Path out = Path.of("load-results");
     boolean pin = false;
+    Optional<String> profile = Optional.empty();
+    Optional<Duration> fairnessWindow = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--pin")) {
@@ -136,6 +156,13 @@ public record LoadOptions(
         case "--pool-size" -> poolSize = integer(flag, value);
         case "--redis" -> redis = Optional.of(Endpoint.parse(value));
         case "--out" -> out = Path.of(value);
+        case "--profile" -> profile = Optional.of(value.strip());
+        case "--fairness-window" ->
+            fairnessWindow =
+                Optional.of(
+                    value.strip().matches("0+(us|ms|s|m)?")
+                        ? Duration.ZERO
+                        : duration(flag, value));
         default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
       }
     }
@@ -149,7 +176,9 @@ public record LoadOptions(
         timeout,
         redis,
         out,
-        pin);
+        pin,
+        profile,
+        fairnessWindow);
   }
 
   /**

@@ -25,6 +25,24 @@ final class LoadRunner {
   static Sample run(
       String name, PingClient client, int threads, Duration warmup, Duration measure, int redisPort)
       throws IOException, InterruptedException {
+    return run(name, client, threads, warmup, measure, redisPort, null);
+  }
+
+  /**
+   * Runs one point.
+   *
+   * @param profiler started when the measured window opens and stopped when it closes (its samples
+   *     are written by the caller); null for none
+   */
+  static Sample run(
+      String name,
+      PingClient client,
+      int threads,
+      Duration warmup,
+      Duration measure,
+      int redisPort,
+      WindowProfiler profiler)
+      throws IOException, InterruptedException {
     List<PingClient.Worker> workers = new ArrayList<>(threads);
     try {
       for (int i = 0; i < threads; i++) {
@@ -63,9 +81,15 @@ final class LoadRunner {
       window[1] = window[0] + measure.toNanos();
       go.countDown();
       sleepUntil(window[0]);
+      if (profiler != null) {
+        profiler.start();
+      }
       Optional<Long> cpuStart = ProcessCpu.nanos();
       sleepUntil(window[1]);
       Optional<Long> cpuEnd = ProcessCpu.nanos();
+      if (profiler != null) {
+        profiler.stop();
+      }
       Optional<Duration> cpu =
           cpuStart.isPresent() && cpuEnd.isPresent()
               ? Optional.of(Duration.ofNanos(cpuEnd.get() - cpuStart.get()))

@@ -41,12 +41,19 @@ final class SockpoolClient implements PingClient {
   private final Duration timeout;
   private final RedisClient client;
 
-  SockpoolClient(InetSocketAddress redis, int poolSize, Duration timeout, Mode mode) {
+  SockpoolClient(
+      InetSocketAddress redis,
+      int poolSize,
+      Duration timeout,
+      Mode mode,
+      Optional<Duration> fairnessWindow) {
     this.endpoint = Endpoint.of(redis.getHostString(), redis.getPort());
     this.timeout = timeout;
+    PoolConfig.Builder config = PoolConfig.builder();
+    fairnessWindow.ifPresent(config::fairnessWindow);
     this.pool =
         SocketPool.create(
-            PoolConfig.builder()
+            config
                 .poolName("bench-" + mode.name().toLowerCase(java.util.Locale.ROOT))
                 .maxTotal(poolSize)
                 .maxPerEndpoint(poolSize)

@@ -118,7 +118,9 @@ class LoadHarnessSmokeTest {
         Duration.ofSeconds(2),
         Optional.empty(),
         out,
-        false);
+        false,
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static PointResult find(LoadHarness.Report report, String client, int threads) {

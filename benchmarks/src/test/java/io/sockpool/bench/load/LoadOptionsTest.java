@@ -28,6 +28,25 @@ class LoadOptionsTest {
     assertEquals(1, o.rounds());
     assertTrue(o.redis().isEmpty());
     assertFalse(o.pin());
+    assertTrue(o.profile().isEmpty());
+    assertTrue(o.fairnessWindow().isEmpty());
+  }
+
+  @Test
+  void profileAndFairnessWindowAreParsedAndChecked() {
+    LoadOptions o =
+        LoadOptions.parse(
+            new String[] {"--profile", "itimer,interval=1ms", "--fairness-window", "20ms"});
+    assertEquals("itimer,interval=1ms", o.profile().orElseThrow());
+    assertEquals(Duration.ofMillis(20), o.fairnessWindow().orElseThrow());
+    assertEquals(
+        Duration.ZERO,
+        LoadOptions.parse(new String[] {"--fairness-window", "0ms"}).fairnessWindow().get());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LoadOptions.parse(new String[] {"--profile", " "}));
+    assertTrue(e.getMessage().contains("--profile"), e.getMessage());
   }
 
   @Test
