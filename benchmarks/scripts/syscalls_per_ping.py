@@ -4,7 +4,7 @@
 usage: syscalls_per_ping.py STRACE_LOG
 
 Record with one load thread and one client, e.g.
-  strace -f -e trace=read,write,epoll_wait,epoll_ctl,poll,futex,execve -o /tmp/st.txt \\
+  strace -f -e trace=read,readv,write,epoll_wait,epoll_ctl,poll,futex,execve -o /tmp/st.txt \\
       java -cp benchmarks/target/benchmarks.jar io.sockpool.bench.load.LoadHarness \\
       --duration 2s --warmup 500ms --threads 1 --clients sockpool --out /tmp/st-out
 PINGs are counted on the server side: reads by the redis-server process (found by its execve)

@@ -112,6 +112,12 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
       if (ch.isBroken()) {
         throw new IOException("the initializer left the connection to " + endpoint + " broken");
       }
+      if (ch.hasReadAhead()) {
+        throw new IOException(
+            "the peer "
+                + endpoint
+                + " sent more than the initializer read (at least 1 byte left unread)");
+      }
       ch.lease(null); // the initializer's exchange is over: start clean
       ensureNotClosing(endpoint);
     } catch (IOException | RuntimeException | Error e) {
@@ -187,7 +193,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     try {
       validator.validate(channel, Duration.ofNanos(validationTimeoutNanos));
       channel.exchangeComplete(); // a validator that returned has read its reply
-      if (!channel.isBroken()) {
+      if (!channel.isBroken() && !channel.hasReadAhead()) {
         return true;
       }
       channel.destroyReason(DestroyReason.VALIDATION);

@@ -56,6 +56,10 @@ final class ChannelIo {
   private final Watchdog watchdog;
   private final InputStream unread; // the socket adaptor's stream: available() is FIONREAD
   private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(1);
+  private final ByteBuffer spare = ByteBuffer.allocateDirect(1);
+  private final ByteBuffer[] scatter = {null, spare};
+  private int readAhead = -1; // a byte the last read took beyond the caller's buffer, or -1
+  private boolean drained;
 
   @SuppressWarnings("unused") // through DEADLINE
   private volatile long deadline = IDLE;
@@ -113,18 +117,24 @@ final class ChannelIo {
    * @return the number of bytes read, or -1 at end of stream
    */
   int read(ByteBuffer dst, long deadlineNanos) throws IOException {
+    if (readAhead >= 0) {
+      dst.put((byte) readAhead);
+      readAhead = -1;
+      drained = false; // more may have followed it
+      return 1;
+    }
     if (!blocking) {
-      int n = channel.read(dst);
+      int n = scatterRead(dst);
       while (n == 0) {
         await(SelectionKey.OP_READ, deadlineNanos, "read");
-        n = channel.read(dst);
+        n = scatterRead(dst);
       }
       return n;
     }
     long start = arm(deadlineNanos, "read");
     int n;
     try {
-      n = channel.read(dst);
+      n = scatterRead(dst);
     } catch (IOException e) {
       throw failure(e, deadlineNanos, start, "read");
     } catch (RuntimeException e) {
@@ -135,6 +145,43 @@ final class ChannelIo {
       throw timedOut("read", start, null); // the watchdog closed it as the reply came in
     }
     return n;
+  }
+
+  /**
+   * One {@code readv} into the caller's buffer and a 1-byte spare behind it: if the spare gets a
+   * byte, the socket held more than the caller asked for, which the return path must know (a dirty
+   * connection) without a system call of its own. The byte is kept and is what the next read
+   * returns.
+   */
+  private int scatterRead(ByteBuffer dst) throws IOException {
+    scatter[0] = dst;
+    long n;
+    try {
+      n = channel.read(scatter);
+    } finally {
+      scatter[0] = null; // keep no reference to the caller's buffer
+    }
+    if (spare.position() > 0) {
+      readAhead = spare.get(0) & 0xff;
+      spare.clear();
+      n--;
+    }
+    drained = readAhead < 0; // readv stopped short of the spare: it took all there was
+    return (int) n;
+  }
+
+  /**
+   * @return whether the last read took everything the socket held (it did not reach the spare)
+   */
+  boolean drained() {
+    return drained;
+  }
+
+  /**
+   * @return whether the last read took a byte beyond the caller's buffer that nobody has read yet
+   */
+  boolean hasReadAhead() {
+    return readAhead >= 0;
   }
 
   /**
@@ -218,8 +265,19 @@ final class ChannelIo {
     return true;
   }
 
-  /** Switches to non-blocking mode for good (the holder takes the raw channel). */
+  /**
+   * Switches to non-blocking mode for good (the holder takes the raw channel).
+   *
+   * @throws IllegalStateException if a byte read ahead is still unread: raw reads would miss it
+   */
   void nonBlocking() throws IOException {
+    if (readAhead >= 0) {
+      throw new IllegalStateException(
+          "the reply on "
+              + endpoint
+              + " had 1 byte more than the last read()'s buffer could take, and it is still"
+              + " unread: read it with read() before using the raw channel");
+    }
     if (blocking) {
       channel.configureBlocking(false);
       blocking = false;

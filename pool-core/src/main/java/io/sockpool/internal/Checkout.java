@@ -255,6 +255,10 @@ final class Checkout {
       if (ch.isBroken()) {
         throw new IOException("the validator left the connection broken");
       }
+      if (ch.hasReadAhead()) {
+        throw new IOException(
+            "the peer sent more than the validator read (at least 1 byte left unread)");
+      }
       ch.exchangeComplete(); // a validator that returned has read its reply
       peerAnswered = true;
       return ch;

@@ -205,11 +205,20 @@ public final class PooledChannel implements Connection {
 
   /**
    * @return whether bytes may be waiting unread: since checkout, a request was written and no later
-   *     read found the socket drained (a read that did not fill its buffer took everything there
-   *     was), a read filled its buffer (more may follow), or the holder used the raw channel
+   *     read found the socket drained (every read also offers the socket a spare byte behind the
+   *     caller's buffer: one that leaves it empty took everything there was), or the holder used
+   *     the raw channel
    */
   boolean mayHaveUnread() {
     return unreadPossible;
+  }
+
+  /**
+   * @return whether a read took a byte beyond its caller's buffer that nobody has read since: the
+   *     peer sent more than was read, so the connection is dirty (known without a system call)
+   */
+  boolean hasReadAhead() {
+    return io != null && io.hasReadAhead();
   }
 
   /**
@@ -318,7 +327,7 @@ public final class PooledChannel implements Connection {
         throw io.endOfStream();
       }
       bytesReadInLease += n;
-      unreadPossible = !dst.hasRemaining(); // a read that filled its buffer may have left more
+      unreadPossible = !io.drained(); // the read reached its spare byte: more was there
       return n;
     } catch (IOException | RuntimeException e) {
       failed(e);

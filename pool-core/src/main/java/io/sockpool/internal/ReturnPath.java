@@ -145,6 +145,9 @@ final class ReturnPath {
     if (nowNanos - ch.expiresNanos() >= 0) {
       return DestroyReason.LIFETIME;
     }
+    if (ch.hasReadAhead()) {
+      return DestroyReason.DIRTY; // the peer sent more than the holder read: no system call
+    }
     if (!ch.mayHaveUnread()) {
       return null; // the last read drained the socket, or there was no exchange: no probe
     }

@@ -1,0 +1,120 @@
+package io.sockpool.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
+import io.sockpool.PoolConfig;
+import io.sockpool.SocketOptions;
+import io.sockpool.testkit.FakePeer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every read offers the socket one spare byte behind the caller's buffer, so the return path knows
+ * without a system call of its own whether a holder that read exactly the reply's length left
+ * anything behind. Real sockets against an echo peer.
+ */
+@Timeout(20)
+class ReadAheadTest {
+  private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final Watchdog watchdog = new Watchdog("test-watchdog");
+  private FakePeer peer;
+  private PooledChannel ch;
+
+  private PooledChannel connectToEcho() throws IOException {
+    peer = FakePeer.echo();
+    SocketConnector connector =
+        new SocketConnector(
+            new Names(PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
+            SocketOptions.defaults(),
+            60_000 * MS,
+            0,
+            watchdog);
+    ch = connector.connect(Endpoint.of(peer.host(), peer.port()), System.nanoTime() + 2000 * MS);
+    ch.lease(null);
+    return ch;
+  }
+
+  @AfterEach
+  void close() {
+    if (ch != null) {
+      ch.closeQuietly();
+    }
+    if (peer != null) {
+      peer.close();
+    }
+  }
+
+  private static ByteBuffer ascii(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Sends {@code text} and waits until the whole echo sits in the socket, unread. */
+  private void echoAndWait(PooledChannel c, String text) throws IOException, InterruptedException {
+    c.write(ascii(text), System.nanoTime() + 2_000 * MS);
+    long until = System.nanoTime() + 5_000 * MS;
+    while (c.io().channel().socket().getInputStream().available() < text.length()
+        && System.nanoTime() < until) {
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void aHolderThatReadExactlyTheReplyLeavesNothingToCheckOnReturn() throws Exception {
+    PooledChannel c = connectToEcho();
+    echoAndWait(c, "+PONG\r\n");
+    c.readFully(ByteBuffer.allocate(7), Duration.ofSeconds(2)); // exactly the reply's length
+    c.exchangeComplete();
+
+    assertFalse(c.hasReadAhead());
+    assertFalse(c.mayHaveUnread(), "the read left its spare byte empty: the socket is drained");
+    assertNull(ReturnPath.verdict(c, false, System.nanoTime()), "clean, no probe needed");
+  }
+
+  @Test
+  void bytesBeyondTheHoldersBufferMarkItDirtyAndReachItsNextReadInOrder() throws Exception {
+    PooledChannel c = connectToEcho();
+    echoAndWait(c, "0123456789");
+    ByteBuffer first = ByteBuffer.allocate(5);
+    c.readFully(first, Duration.ofSeconds(2));
+    c.exchangeComplete();
+
+    assertTrue(c.hasReadAhead(), "the spare byte caught the 6th byte");
+    assertEquals(
+        DestroyReason.DIRTY,
+        ReturnPath.verdict(c, false, System.nanoTime()),
+        "a return now would be dirty, known without a system call");
+
+    ByteBuffer rest = ByteBuffer.allocate(5);
+    c.readFully(rest, Duration.ofSeconds(2));
+    assertEquals("01234", new String(first.array(), StandardCharsets.US_ASCII));
+    assertEquals("56789", new String(rest.array(), StandardCharsets.US_ASCII), "nothing lost");
+    assertFalse(c.hasReadAhead());
+    assertNull(ReturnPath.verdict(c, false, System.nanoTime()));
+  }
+
+  @Test
+  void theRawChannelIsRefusedWhileAByteReadAheadIsUnread() throws Exception {
+    PooledChannel c = connectToEcho();
+    echoAndWait(c, "abc");
+    c.readFully(ByteBuffer.allocate(2), Duration.ofSeconds(2));
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, c::channel);
+    assertTrue(e.getMessage().contains("1 byte"), e.getMessage());
+
+    c.readFully(ByteBuffer.allocate(1), Duration.ofSeconds(2));
+    assertFalse(c.channel().isBlocking(), "once read, the raw channel is handed out");
+  }
+}
