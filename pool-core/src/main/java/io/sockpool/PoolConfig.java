@@ -360,7 +360,7 @@ public final class PoolConfig {
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration validationTimeout = Duration.ofMillis(500);
     private Duration validationWindow = Duration.ofMillis(500);
-    private Duration fairnessWindow = Duration.ofMillis(100);
+    private Duration fairnessWindow = Duration.ofMillis(250);
     private boolean backgroundValidation = false;
     private Duration idleTimeout = Duration.ofMinutes(1);
     private Duration serverIdleTimeout = null;
@@ -485,7 +485,7 @@ public final class PoolConfig {
      * <p>A waiter's window is never more than half of what was left of its checkout deadline when
      * it started waiting, so a short deadline is not used up by callers going ahead.
      *
-     * @param value default 100 ms; >= 0 ({@link Duration#ZERO}: strict arrival order, every return
+     * @param value default 250 ms; >= 0 ({@link Duration#ZERO}: strict arrival order, every return
      *     handed to the longest waiter)
      * @return this builder
      */

@@ -77,6 +77,9 @@ class ConcurrencyTest {
       }
       monitor.get(20, TimeUnit.SECONDS);
       workers.shutdown();
+      // the evictor (every 50 ms) may be moving a hot connection to the idle set right now, which
+      // counts as active for that moment; a connection really left checked out never comes back
+      ValidationTest.waitUntil(() -> pool.stats(e).active() == 0);
       EndpointStats s = pool.stats(e);
       assertTrue(errors.isEmpty(), "errors: " + errors.size() + ", first: " + errors.peek());
       assertTrue(maxOpen.get() <= 8, "open connections peaked at " + maxOpen.get());
@@ -140,7 +143,7 @@ class ConcurrencyTest {
       long starved = java.util.Arrays.stream(perThread).filter(n -> n == 0).count();
       assertEquals(0, starved, "every caller is served in turn, none starves");
       // bounded barging: callers that return and come straight back keep their connection only
-      // until a waiter has waited the fairness window (100 ms by default); then returns go to the
+      // until a waiter has waited the fairness window (250 ms by default); then returns go to the
       // queue. So every thread gets a share, and no checkout waits much longer than window + queue.
       long fewest = java.util.Arrays.stream(perThread).min().orElse(0);
       assertTrue(fewest >= 3, "a caller was served only " + fewest + " times in 2 s");
