@@ -117,4 +117,29 @@ class ReadAheadTest {
     c.readFully(ByteBuffer.allocate(1), Duration.ofSeconds(2));
     assertFalse(c.channel().isBlocking(), "once read, the raw channel is handed out");
   }
+
+  @Test
+  void aPlainReadThatFillsItsBufferIsCheckedOnReturnAndTheNextReadOffersTheSpare()
+      throws Exception {
+    PooledChannel c = connectToEcho();
+    echoAndWait(c, "+PONG\r\n");
+    c.read(ByteBuffer.allocate(64), System.nanoTime() + 2_000 * MS); // room: plain reads from now
+    assertFalse(c.mayHaveUnread(), "a read that stopped short of its buffer took everything");
+
+    echoAndWait(c, "0123456789");
+    ByteBuffer exact = ByteBuffer.allocate(5); // a plain read fills it: more may be there
+    c.read(exact, System.nanoTime() + 2_000 * MS);
+    c.exchangeComplete();
+    assertTrue(c.mayHaveUnread(), "unknown after a plain read that filled its buffer");
+    assertFalse(c.hasReadAhead(), "a plain read has no spare");
+    assertEquals(
+        DestroyReason.DIRTY,
+        ReturnPath.verdict(c, false, System.nanoTime()),
+        "the return's FIONREAD finds the other 5 bytes");
+
+    ByteBuffer next = ByteBuffer.allocate(4); // this read offers the spare again
+    c.readFully(next, Duration.ofSeconds(2));
+    assertTrue(c.hasReadAhead(), "the spare caught the 10th byte");
+    assertEquals("5678", new String(next.array(), StandardCharsets.US_ASCII));
+  }
 }
