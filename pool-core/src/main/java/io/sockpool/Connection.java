@@ -8,11 +8,13 @@ import java.time.Duration;
 /**
  * An open TCP connection to one {@link Endpoint}, with timed I/O.
  *
- * <p>The underlying {@link SocketChannel} is connected and in <b>non-blocking</b> mode; the helpers
- * here wait with a deadline, so no call blocks longer than the timeout it is given (the JDK's
- * blocking channel reads ignore {@code SO_TIMEOUT}). Any exception thrown by a helper marks the
- * connection broken: it will be destroyed when it goes back to the pool, because the peer may still
- * send the rest of an answer that the next borrower must never see.
+ * <p>The helpers here ({@link #read}, {@link #readFully}, {@link #write}) each have a real
+ * deadline: no call blocks longer than the timeout it is given. Each is one blocking system call,
+ * as on a dedicated socket, whose deadline the pool's {@code <pool>-watchdog} thread keeps (the
+ * JDK's blocking channel reads ignore {@code SO_TIMEOUT}); a call past its deadline ends with a
+ * {@link java.net.SocketTimeoutException} and the connection is closed. Any exception thrown by a
+ * helper marks the connection broken: it will be destroyed when it goes back to the pool, because
+ * the peer may still send the rest of an answer that the next borrower must never see.
  *
  * <p>This view is what {@link Validator}s and {@link ConnectionInitializer}s receive. A borrower
  * holds a {@link PooledConnection}. A connection is used by one thread at a time.
@@ -25,12 +27,15 @@ public interface Connection {
   Endpoint endpoint();
 
   /**
-   * The raw channel, for code that wants to drive I/O itself. It is non-blocking; do not change its
-   * blocking mode, register it elsewhere or close it. If raw I/O fails, call {@link
-   * PooledConnection#invalidate()}.
+   * The raw channel, for code that wants to drive I/O itself. It is switched to non-blocking mode
+   * on this call and stays so for the connection's life (the helpers then wait under a selector);
+   * do not change its blocking mode, register it elsewhere or close it. If raw I/O fails, call
+   * {@link PooledConnection#invalidate()}.
    *
    * @return the connected channel
-   * @throws IllegalStateException if the connection was already returned to the pool
+   * @throws IllegalStateException if the connection was already returned to the pool, or a byte
+   *     that a helper read ahead of its caller's buffer is still unread (read it with {@link #read}
+   *     first)
    */
   SocketChannel channel();
 
