@@ -109,15 +109,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
                 + " ms: no time left for the initializer");
       }
       initializer.initialize(ch, Duration.ofNanos(left));
-      if (ch.isBroken()) {
-        throw new IOException("the initializer left the connection to " + endpoint + " broken");
-      }
-      if (ch.hasReadAhead()) {
-        throw new IOException(
-            "the peer "
-                + endpoint
-                + " sent more than the initializer read (at least 1 byte left unread)");
-      }
+      ch.checkHookLeftItClean("the initializer");
       ch.lease(null); // the initializer's exchange is over: start clean
       ensureNotClosing(endpoint);
     } catch (IOException | RuntimeException | Error e) {
@@ -193,11 +185,8 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     try {
       validator.validate(channel, Duration.ofNanos(validationTimeoutNanos));
       channel.exchangeComplete(); // a validator that returned has read its reply
-      if (!channel.isBroken() && !channel.hasReadAhead()) {
-        return true;
-      }
-      channel.destroyReason(DestroyReason.VALIDATION);
-      return false;
+      channel.checkHookLeftItClean("the validator");
+      return true;
     } catch (IOException | RuntimeException | Error e) {
       LOG.debug("background validation of {} failed: {}", endpoint, e.toString());
       channel.destroyReason(DestroyReason.VALIDATION);

@@ -252,13 +252,7 @@ final class Checkout {
     long budget = Math.min(pool.config().validationTimeout().toNanos(), deadline - now);
     try {
       pool.config().validator().validate(ch, Duration.ofNanos(Math.max(1, budget)));
-      if (ch.isBroken()) {
-        throw new IOException("the validator left the connection broken");
-      }
-      if (ch.hasReadAhead()) {
-        throw new IOException(
-            "the peer sent more than the validator read (at least 1 byte left unread)");
-      }
+      ch.checkHookLeftItClean("the validator");
       ch.exchangeComplete(); // a validator that returned has read its reply
       peerAnswered = true;
       return ch;

@@ -205,9 +205,9 @@ public final class PooledChannel implements Connection {
 
   /**
    * @return whether bytes may be waiting unread: since checkout, a request was written and no later
-   *     read found the socket drained (every read also offers the socket a spare byte behind the
-   *     caller's buffer: one that leaves it empty took everything there was), or the holder used
-   *     the raw channel
+   *     read found the socket drained (a read that stopped short of its buffer, or left its spare
+   *     byte empty, took everything there was; {@link ChannelIo}), or the holder used the raw
+   *     channel
    */
   boolean mayHaveUnread() {
     return unreadPossible;
@@ -218,7 +218,28 @@ public final class PooledChannel implements Connection {
    *     peer sent more than was read, so the connection is dirty (known without a system call)
    */
   boolean hasReadAhead() {
-    return io != null && io.hasReadAhead();
+    return io.hasReadAhead();
+  }
+
+  /**
+   * Checks that a hook's exchange (an initializer's, a validator's) left the connection fit for a
+   * holder: not broken, and no byte of the peer's read ahead and unread.
+   *
+   * @param hook what ran, for the message ("the validator")
+   * @throws IOException if it is not
+   */
+  void checkHookLeftItClean(String hook) throws IOException {
+    if (broken) {
+      throw new IOException(hook + " left the connection to " + endpoint + " broken");
+    }
+    if (hasReadAhead()) {
+      throw new IOException(
+          "the peer "
+              + endpoint
+              + " sent more than "
+              + hook
+              + " read (at least 1 byte left unread)");
+    }
   }
 
   /**

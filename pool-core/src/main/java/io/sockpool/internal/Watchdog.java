@@ -116,13 +116,6 @@ final class Watchdog implements Runnable {
     return expired;
   }
 
-  /**
-   * @return the connections it watches
-   */
-  int watched() {
-    return channels.size();
-  }
-
   /** Stops the thread; calls still under way keep their deadlines no more. */
   void stop() {
     stopped = true;
