@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
-import io.sockpool.SocketOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
@@ -71,12 +70,7 @@ class EvictionRulesTest {
     long lifetime = 60_000 * MS;
     long jitter = 10_000 * MS;
     SocketConnector connector =
-        new SocketConnector(
-            new Names(io.sockpool.PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
-            SocketOptions.defaults(),
-            lifetime,
-            jitter,
-            new Watchdog("test-watchdog"));
+        ChannelFixture.connector(new Watchdog("test-watchdog"), lifetime, jitter);
     Set<Long> offsets = new HashSet<>();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Endpoint e = Endpoint.of("127.0.0.1", server.getLocalPort());

@@ -1,5 +1,6 @@
 package io.sockpool.internal;
 
+import static io.sockpool.internal.ChannelFixture.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,15 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.DestroyReason;
-import io.sockpool.Endpoint;
-import io.sockpool.PoolConfig;
-import io.sockpool.SocketOptions;
 import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,42 +20,18 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Every read offers the socket one spare byte behind the caller's buffer, so the return path knows
  * without a system call of its own whether a holder that read exactly the reply's length left
- * anything behind. Real sockets against an echo peer.
+ * anything behind. Real sockets against an echo fixture.peer.
  */
 @Timeout(20)
 class ReadAheadTest {
-  private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long MS = ChannelFixture.MS;
 
-  private final Watchdog watchdog = new Watchdog("test-watchdog");
-  private FakePeer peer;
-  private PooledChannel ch;
-
-  private PooledChannel connectToEcho() throws IOException {
-    peer = FakePeer.echo();
-    SocketConnector connector =
-        new SocketConnector(
-            new Names(PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
-            SocketOptions.defaults(),
-            60_000 * MS,
-            0,
-            watchdog);
-    ch = connector.connect(Endpoint.of(peer.host(), peer.port()), System.nanoTime() + 2000 * MS);
-    ch.lease(null);
-    return ch;
-  }
+  private final ChannelFixture fixture = new ChannelFixture();
+  private final Watchdog watchdog = fixture.watchdog;
 
   @AfterEach
   void close() {
-    if (ch != null) {
-      ch.closeQuietly();
-    }
-    if (peer != null) {
-      peer.close();
-    }
-  }
-
-  private static ByteBuffer ascii(String s) {
-    return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    fixture.close();
   }
 
   /** Sends {@code text} and waits until the whole echo sits in the socket, unread. */
@@ -73,7 +46,7 @@ class ReadAheadTest {
 
   @Test
   void aHolderThatReadExactlyTheReplyLeavesNothingToCheckOnReturn() throws Exception {
-    PooledChannel c = connectToEcho();
+    PooledChannel c = fixture.connect(FakePeer.echo());
     echoAndWait(c, "+PONG\r\n");
     c.readFully(ByteBuffer.allocate(7), Duration.ofSeconds(2)); // exactly the reply's length
     c.exchangeComplete();
@@ -85,7 +58,7 @@ class ReadAheadTest {
 
   @Test
   void bytesBeyondTheHoldersBufferMarkItDirtyAndReachItsNextReadInOrder() throws Exception {
-    PooledChannel c = connectToEcho();
+    PooledChannel c = fixture.connect(FakePeer.echo());
     echoAndWait(c, "0123456789");
     ByteBuffer first = ByteBuffer.allocate(5);
     c.readFully(first, Duration.ofSeconds(2));
@@ -107,7 +80,7 @@ class ReadAheadTest {
 
   @Test
   void theRawChannelIsRefusedWhileAByteReadAheadIsUnread() throws Exception {
-    PooledChannel c = connectToEcho();
+    PooledChannel c = fixture.connect(FakePeer.echo());
     echoAndWait(c, "abc");
     c.readFully(ByteBuffer.allocate(2), Duration.ofSeconds(2));
 
@@ -121,7 +94,7 @@ class ReadAheadTest {
   @Test
   void aPlainReadThatFillsItsBufferIsCheckedOnReturnAndTheNextReadOffersTheSpare()
       throws Exception {
-    PooledChannel c = connectToEcho();
+    PooledChannel c = fixture.connect(FakePeer.echo());
     echoAndWait(c, "+PONG\r\n");
     c.read(ByteBuffer.allocate(64), System.nanoTime() + 2_000 * MS); // room: plain reads from now
     assertFalse(c.mayHaveUnread(), "a read that stopped short of its buffer took everything");

@@ -1,14 +1,12 @@
 package io.sockpool.internal;
 
+import static io.sockpool.internal.ChannelFixture.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockpool.Endpoint;
-import io.sockpool.PoolConfig;
-import io.sockpool.SocketOptions;
 import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -28,37 +26,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(20)
 class WatchdogTest {
-  private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long MS = ChannelFixture.MS;
 
-  private final Watchdog watchdog = new Watchdog("test-watchdog");
-  private FakePeer peer;
-  private PooledChannel ch;
-
-  private PooledChannel connect(FakePeer to) throws IOException {
-    peer = to;
-    SocketConnector connector =
-        new SocketConnector(
-            new Names(PoolConfig.builder().build(), null, Names.LOOKUP_TIMEOUT),
-            SocketOptions.defaults(),
-            60_000 * MS,
-            0,
-            watchdog);
-    ch = connector.connect(Endpoint.of(peer.host(), peer.port()), System.nanoTime() + 2000 * MS);
-    return ch;
-  }
+  private final ChannelFixture fixture = new ChannelFixture();
+  private final Watchdog watchdog = fixture.watchdog;
 
   @AfterEach
   void close() {
-    if (ch != null) {
-      ch.closeQuietly();
-    }
-    if (peer != null) {
-      peer.close();
-    }
-  }
-
-  private static ByteBuffer ascii(String s) {
-    return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    fixture.close();
   }
 
   /** Waits until the call under way on {@code c} has published its deadline. */
@@ -72,7 +47,7 @@ class WatchdogTest {
 
   @Test
   void aReadPastItsDeadlineIsEndedByTheWatchdogAndReportedAsATimeout() throws Exception {
-    PooledChannel c = connect(FakePeer.silent());
+    PooledChannel c = fixture.connect(FakePeer.silent());
     long deadline = System.nanoTime() + 60_000 * MS; // only the scan below can end it
     CompletableFuture<Integer> read =
         CompletableFuture.supplyAsync(
@@ -102,7 +77,7 @@ class WatchdogTest {
 
   @Test
   void aCallThatCompletedIsNeverEndedOrReportedAsTimedOut() throws Exception {
-    PooledChannel c = connect(FakePeer.echo());
+    PooledChannel c = fixture.connect(FakePeer.echo());
     long deadline = System.nanoTime() + 60_000 * MS;
     c.write(ascii("hello"), deadline);
     ByteBuffer reply = ByteBuffer.allocate(5);
@@ -120,7 +95,7 @@ class WatchdogTest {
 
   @Test
   void anInterruptDuringABlockingReadIsReportedAsAnInterruptNotAsThePeersClose() throws Exception {
-    PooledChannel c = connect(FakePeer.silent());
+    PooledChannel c = fixture.connect(FakePeer.silent());
     CompletableFuture<Throwable> failure = new CompletableFuture<>();
     Thread reader =
         new Thread(
@@ -146,7 +121,7 @@ class WatchdogTest {
 
   @Test
   void theRawChannelIsNonBlockingAndTheHelpersStillKeepTheirDeadline() throws Exception {
-    PooledChannel c = connect(FakePeer.silent());
+    PooledChannel c = fixture.connect(FakePeer.silent());
     assertFalse(c.channel().isBlocking(), "Connection.channel() promises non-blocking mode");
     assertEquals(0, c.channel().read(ByteBuffer.allocate(4)), "a raw read does not block");
     long start = System.nanoTime();
@@ -161,16 +136,16 @@ class WatchdogTest {
 
   @Test
   void theProbeOfABlockingChannelSeesThePeersCloseAndLeavesTheChannelBlocking() throws Exception {
-    PooledChannel c = connect(FakePeer.echo());
+    PooledChannel c = fixture.connect(FakePeer.echo());
     assertEquals(PooledChannel.Probe.ALIVE, c.probe());
     assertTrue(c.io().channel().isBlocking(), "back in blocking mode after the probe");
 
-    assertTrue(peer.awaitOpenAtMost(1, java.time.Duration.ofSeconds(5)));
+    assertTrue(fixture.peer.awaitOpenAtMost(1, java.time.Duration.ofSeconds(5)));
     long accepted = System.nanoTime() + 5_000 * MS;
-    while (peer.open() < 1 && System.nanoTime() < accepted) {
+    while (fixture.peer.open() < 1 && System.nanoTime() < accepted) {
       Thread.sleep(1); // the peer's accept loop has not taken it yet
     }
-    peer.closeAll();
+    fixture.peer.closeAll();
     long until = System.nanoTime() + 5_000 * MS;
     while (c.probe() == PooledChannel.Probe.ALIVE && System.nanoTime() < until) {
       Thread.sleep(5); // the FIN travels over loopback
@@ -181,7 +156,7 @@ class WatchdogTest {
 
   @Test
   void bytesLeftUnreadAreFoundOnReturnWithoutReadingThem() throws Exception {
-    PooledChannel c = connect(FakePeer.echo());
+    PooledChannel c = fixture.connect(FakePeer.echo());
     long deadline = System.nanoTime() + 2_000 * MS;
     c.write(ascii("0123456789"), deadline);
     ByteBuffer half = ByteBuffer.allocate(5);
@@ -205,7 +180,7 @@ class WatchdogTest {
   void steadyTrafficWithOneTimeoutWakesTheWatchdogOnlyOnceAndTimeoutsStillFire() throws Exception {
     watchdog.start();
     try {
-      PooledChannel c = connect(FakePeer.echo());
+      PooledChannel c = fixture.connect(FakePeer.echo());
       ByteBuffer reply = ByteBuffer.allocate(4);
       for (int i = 0; i < 2_000; i++) {
         long deadline = System.nanoTime() + 2_000 * MS;
@@ -219,7 +194,7 @@ class WatchdogTest {
           watchdog.wakeUps() <= 2,
           "2,000 calls with a 2 s timeout woke the watchdog " + watchdog.wakeUps() + " times");
 
-      peer.stall(true);
+      fixture.peer.stall(true);
       c.write(ascii("ping"), System.nanoTime() + 2_000 * MS);
       long start = System.nanoTime();
       assertThrows(
