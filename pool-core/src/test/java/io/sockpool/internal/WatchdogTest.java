@@ -208,4 +208,48 @@ class WatchdogTest {
     }
     assertFalse(watchdog.isAlive(), "the watchdog thread ends on stop");
   }
+
+  @Test
+  void aShorterDeadlineThanTheOneTheWatchdogSleepsTowardsWakesIt() throws Exception {
+    watchdog.start();
+    try {
+      PooledChannel slow = fixture.connect(FakePeer.silent());
+      CompletableFuture<Throwable> longCall = new CompletableFuture<>();
+      Thread holder =
+          new Thread(
+              () -> {
+                try {
+                  slow.read(ByteBuffer.allocate(4), System.nanoTime() + 60_000 * MS);
+                  longCall.complete(null);
+                } catch (IOException e) {
+                  longCall.complete(e);
+                }
+              });
+      holder.start();
+      awaitArmed(slow, slow.io()); // the watchdog now sleeps towards this call's 60 s deadline
+      // a connection of the same watchdog (its own peer), with a 150 ms deadline
+      PooledChannel quick =
+          ChannelFixture.connector(watchdog, 60_000 * MS, 0)
+              .connect(
+                  io.sockpool.Endpoint.of(fixture.peer.host(), fixture.peer.port()),
+                  System.nanoTime() + 2_000 * MS);
+      try {
+        quick.lease(null);
+        long start = System.nanoTime();
+        assertThrows(
+            SocketTimeoutException.class,
+            () -> quick.read(ByteBuffer.allocate(4), System.nanoTime() + 150 * MS));
+        long took = (System.nanoTime() - start) / MS;
+        assertTrue(took >= 145 && took < 5_000, "timed out after " + took + " ms, deadline 150 ms");
+        assertFalse(longCall.isDone(), "the 60 s call is still under way");
+      } finally {
+        quick.closeQuietly();
+        slow.closeQuietly();
+        holder.join(5_000);
+      }
+    } finally {
+      watchdog.stop();
+      watchdog.awaitStopped(2_000);
+    }
+  }
 }
