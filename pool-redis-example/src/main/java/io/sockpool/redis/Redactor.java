@@ -18,11 +18,12 @@ import java.util.List;
  * and, where the peer's text ends, any tail that begins one of them (the peer may have cut the
  * secret).
  *
- * <p>Holds copies of the secrets: {@link #close()} wipes them. Not thread-safe.
+ * <p>Holds copies of the secrets; the forms are made only when something is rendered (an exchange
+ * that goes well costs one copy of each secret). {@link #close()} wipes them all. Not thread-safe.
  */
 final class Redactor implements AutoCloseable {
   /** No secrets: renders everything. */
-  static final Redactor NONE = new Redactor(List.of());
+  static final Redactor NONE = new Redactor(new ArrayList<>());
 
   /** What a hidden run is rendered as. */
   static final String MARK = "<redacted>";
@@ -30,10 +31,11 @@ final class Redactor implements AutoCloseable {
   /** The shortest piece of a secret that is hidden wherever it occurs. */
   static final int MIN_PIECE = 4;
 
-  private final List<byte[]> forms;
+  private final List<byte[]> secrets;
+  private final List<byte[]> forms = new ArrayList<>();
 
-  private Redactor(List<byte[]> forms) {
-    this.forms = forms;
+  private Redactor(List<byte[]> secrets) {
+    this.secrets = secrets;
   }
 
   /**
@@ -41,13 +43,13 @@ final class Redactor implements AutoCloseable {
    * @return a redactor hiding them
    */
   static Redactor of(List<byte[]> secrets) {
-    List<byte[]> forms = new ArrayList<>();
+    List<byte[]> copies = new ArrayList<>();
     for (byte[] s : secrets) {
       if (s != null && s.length > 0) {
-        addForms(forms, s);
+        copies.add(s.clone());
       }
     }
-    return forms.isEmpty() ? NONE : new Redactor(forms);
+    return copies.isEmpty() ? NONE : new Redactor(copies);
   }
 
   /**
@@ -63,7 +65,7 @@ final class Redactor implements AutoCloseable {
   }
 
   boolean isEmpty() {
-    return forms.isEmpty();
+    return secrets.isEmpty();
   }
 
   /**
@@ -74,6 +76,11 @@ final class Redactor implements AutoCloseable {
    * @return for each of the {@code len} bytes, whether to hide it; null if none is to be hidden
    */
   boolean[] hidden(byte[] bytes, int off, int len, boolean endOfText) {
+    if (forms.isEmpty()) {
+      for (byte[] secret : secrets) {
+        addForms(forms, secret);
+      }
+    }
     boolean[] hide = null;
     for (byte[] form : forms) {
       int min = Math.min(MIN_PIECE, form.length);
@@ -134,15 +141,11 @@ final class Redactor implements AutoCloseable {
     }
     for (byte[] form :
         List.of(
-            secret.clone(),
-            crlfAsSpace,
-            reencoded,
-            ascii(lower),
-            ascii(upper),
-            ascii(own),
-            ascii(repr))) {
+            secret, crlfAsSpace, reencoded, ascii(lower), ascii(upper), ascii(own), ascii(repr))) {
       if (forms.stream().noneMatch(f -> Arrays.equals(f, form))) {
         forms.add(form);
+      } else if (form != secret) {
+        Arrays.fill(form, (byte) 0);
       }
     }
     wipe(lower, upper, own, repr);
@@ -190,11 +193,11 @@ final class Redactor implements AutoCloseable {
   /** Wipes the copies of the secrets. The redactor hides nothing afterwards. */
   @Override
   public void close() {
-    for (byte[] form : forms) {
-      Arrays.fill(form, (byte) 0);
-    }
-    if (this != NONE) {
-      forms.clear();
+    for (List<byte[]> list : List.of(secrets, forms)) {
+      for (byte[] b : list) {
+        Arrays.fill(b, (byte) 0);
+      }
+      list.clear();
     }
   }
 }

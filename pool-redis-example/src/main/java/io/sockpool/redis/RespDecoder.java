@@ -225,7 +225,7 @@ public final class RespDecoder {
               + ": a RESP2 value starts with one of + - : $ *",
           offset);
     }
-    int lineEnd = findCrLf(src, start + 1);
+    int lineEnd = RespLines.findCrLf(src, start + 1, offset, secrets);
     if (lineEnd < 0) {
       return null;
     }
@@ -249,15 +249,16 @@ public final class RespDecoder {
         return new RespValue.ErrorReply(text(src, from, length));
       case ':':
         return new RespValue.RespInteger(
-            RespNumbers.parse(src, from, length, lineOffset, secrets, "integer"));
+            RespLines.parseLong(src, from, length, lineOffset, secrets, "integer"));
       case '$':
         return startBulk(
-            RespNumbers.parse(src, from, length, lineOffset, secrets, "bulk string length"),
+            RespLines.parseLong(src, from, length, lineOffset, secrets, "bulk string length"),
             lineOffset,
             src);
       default:
         return startArray(
-            RespNumbers.parse(src, from, length, lineOffset, secrets, "array length"), lineOffset);
+            RespLines.parseLong(src, from, length, lineOffset, secrets, "array length"),
+            lineOffset);
     }
   }
 
@@ -369,44 +370,6 @@ public final class RespDecoder {
     }
     open.push(new PendingArray((int) length));
     return null;
-  }
-
-  /**
-   * @return the index of the CR of the first CRLF at or after {@code from}, or -1 if the line is
-   *     not complete yet
-   */
-  private int findCrLf(ByteBuffer src, int from) throws RespProtocolException {
-    int limit = src.limit();
-    for (int i = from; i < limit; i++) {
-      byte b = src.get(i);
-      if (b == '\r') {
-        if (i + 1 == limit) {
-          return -1;
-        }
-        byte next = src.get(i + 1);
-        if (next != '\n') {
-          long at = offset + (i + 1 - src.position());
-          throw new RespProtocolException(
-              "expected LF after CR at offset "
-                  + at
-                  + ", but got "
-                  + Printable.ofByte(next, secrets),
-              at);
-        }
-        return i;
-      }
-      if (b == '\n') {
-        long at = offset + (i - src.position());
-        throw new RespProtocolException(
-            "unexpected LF without CR at offset " + at + ": RESP2 lines end with CRLF", at);
-      }
-      if (i - from >= MAX_LINE_BYTES) {
-        long at = offset + (i - src.position());
-        throw new RespProtocolException(
-            "line longer than " + MAX_LINE_BYTES + " bytes without CRLF at offset " + at, at);
-      }
-    }
-    return -1;
   }
 
   private static final class PendingArray {

@@ -2,9 +2,61 @@ package io.sockpool.redis;
 
 import java.nio.ByteBuffer;
 
-/** The numbers of RESP2 header lines: signed decimal 64-bit, no sign but '-', no blanks. */
-final class RespNumbers {
-  private RespNumbers() {}
+/**
+ * RESP2 lines: where a line ends (CRLF, nothing else) and the numbers of header lines (signed
+ * decimal 64-bit, no sign but '-', no blanks).
+ */
+final class RespLines {
+  private RespLines() {}
+
+  /**
+   * @param src the buffer; the reply's current byte is at its position
+   * @param from where to start looking
+   * @param offset the offset of the buffer's position from the start of the reply, for messages
+   * @param secrets what messages must not show
+   * @return the index of the CR of the first CRLF at or after {@code from}, or -1 if the line is
+   *     not complete yet
+   * @throws RespProtocolException on a CR without LF, an LF without CR, or a line over {@link
+   *     RespDecoder#MAX_LINE_BYTES}
+   */
+  static int findCrLf(ByteBuffer src, int from, long offset, Redactor secrets)
+      throws RespProtocolException {
+    int limit = src.limit();
+    for (int i = from; i < limit; i++) {
+      byte b = src.get(i);
+      if (b == '\r') {
+        if (i + 1 == limit) {
+          return -1;
+        }
+        byte next = src.get(i + 1);
+        if (next != '\n') {
+          long at = offset + (i + 1 - src.position());
+          throw new RespProtocolException(
+              "expected LF after CR at offset "
+                  + at
+                  + ", but got "
+                  + Printable.ofByte(next, secrets),
+              at);
+        }
+        return i;
+      }
+      if (b == '\n') {
+        long at = offset + (i - src.position());
+        throw new RespProtocolException(
+            "unexpected LF without CR at offset " + at + ": RESP2 lines end with CRLF", at);
+      }
+      if (i - from >= RespDecoder.MAX_LINE_BYTES) {
+        long at = offset + (i - src.position());
+        throw new RespProtocolException(
+            "line longer than "
+                + RespDecoder.MAX_LINE_BYTES
+                + " bytes without CRLF at offset "
+                + at,
+            at);
+      }
+    }
+    return -1;
+  }
 
   /**
    * @param src the buffer holding the line
@@ -16,7 +68,7 @@ final class RespNumbers {
    * @return the number
    * @throws RespProtocolException if the line is not such a number
    */
-  static long parse(
+  static long parseLong(
       ByteBuffer src, int from, int length, long lineOffset, Redactor secrets, String what)
       throws RespProtocolException {
     if (length == 0 || length > 20) {
