@@ -8,6 +8,7 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
+import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.Responder;
@@ -143,6 +144,28 @@ class HostileReplyTest {
     }
     pool = null;
     peer = null;
+  }
+
+  @Test
+  void aLimitBreachOnACheckedOutConnectionKeepsItFromThePool() throws Exception {
+    clientOf(Responder.always("$2000\r\n" + "w".repeat(100)), Duration.ofSeconds(5));
+    Endpoint endpoint = Endpoint.of(peer.host(), peer.port());
+    try (PooledConnection c = pool.checkout(endpoint)) {
+      RespLimitException e =
+          assertThrows(
+              RespLimitException.class,
+              () ->
+                  RespExchange.call(
+                      c,
+                      RespEncoder.command("GET", "k"),
+                      "GET",
+                      Duration.ofSeconds(5),
+                      RespLimits.defaults().withMaxBulkBytes(1999)));
+      assertEquals(2000, e.announced());
+    } // returned without a complete exchange: the 100 bytes after the header are still unread
+    EndpointStats s = pool.stats().total();
+    assertEquals(1, s.destroyedTotal(), s.toString());
+    assertEquals(0, s.idle(), s.toString());
   }
 
   @Test
