@@ -119,7 +119,9 @@ public sealed interface RespValue
       this.bytes = bytes == null ? null : bytes.clone();
     }
 
-    private BulkString(byte[] owned, boolean unused) {
+    /** The decoder's path: {@code owned} is never written again by anyone, so no copy. */
+    private BulkString(byte[] owned, boolean noCopy) {
+      assert noCopy;
       this.bytes = owned;
     }
 
