@@ -119,7 +119,7 @@ final class Checkout {
     // the window, but never more than half of what is left of the deadline: a short checkout
     // timeout is not used up by callers going ahead
     long window = Math.min(pool.fairnessWindowNanos(), (deadline - now) / 2);
-    Waiter w =
+    Waiter<PooledChannel> w =
         st.waiters.join(now, now + Math.max(0, window), pool.config().maxWaitersPerEndpoint());
     if (w == null) {
       throw failures.exhausted(
@@ -141,7 +141,7 @@ final class Checkout {
       if (pool.admission().tryReserve(st) == Result.RESERVED) {
         return open();
       }
-      Object handed = parkThroughWindow(w);
+      Handoff<PooledChannel> handed = parkThroughWindow(w);
       return handed == null ? lookAgainAfterWindow(w) : taken(handed);
     } finally {
       pool.returns().giveBackHanded(st, st.waiters.leave(w));
@@ -154,15 +154,18 @@ final class Checkout {
    * looks at the idle set itself. Without a window (or with the deadline inside it), parks until
    * the deadline.
    *
-   * @return what was handed ({@link Waiter#NOTHING} if nothing), or null at the end of the window
+   * @return what was handed ({@link Handoff#nothing()} if nothing), or null at the end of the
+   *     window
    */
-  private Object parkThroughWindow(Waiter w) {
+  private Handoff<PooledChannel> parkThroughWindow(Waiter<PooledChannel> w) {
     long dueAt = w.dueAt;
     if (dueAt - w.since <= 0) {
       return st.waiters.park(w, deadline);
     }
-    Object handed = st.waiters.park(w, dueAt);
-    return handed == Waiter.NOTHING && System.nanoTime() - dueAt >= 0 ? null : handed;
+    Handoff<PooledChannel> handed = st.waiters.park(w, dueAt);
+    return handed == Handoff.<PooledChannel>nothing() && System.nanoTime() - dueAt >= 0
+        ? null
+        : handed;
   }
 
   /**
@@ -170,7 +173,7 @@ final class Checkout {
    * waited the window), else park in turn until handed something or the deadline; from now on every
    * return comes to the queue.
    */
-  private PooledChannel lookAgainAfterWindow(Waiter w) throws CheckoutException {
+  private PooledChannel lookAgainAfterWindow(Waiter<PooledChannel> w) throws CheckoutException {
     checkStillWanted();
     PooledChannel ch = pool.takeIdle(st);
     if (ch != null || st.retired()) {
@@ -183,11 +186,11 @@ final class Checkout {
   }
 
   /** What a waiter was handed, put to use: a connection, or a slot to open one with. */
-  private PooledChannel taken(Object handed) throws CheckoutException {
-    if (handed == Waiter.SLOT) {
-      return open();
+  private PooledChannel taken(Handoff<PooledChannel> handed) throws CheckoutException {
+    if (handed instanceof Handoff.Channel<PooledChannel> given) {
+      return given.channel();
     }
-    return handed == Waiter.NOTHING ? null : (PooledChannel) handed;
+    return handed == Handoff.<PooledChannel>slot() ? open() : null;
   }
 
   /** Opens a connection with the slot this checkout holds; the slot goes back on failure. */

@@ -24,7 +24,7 @@ final class EndpointState {
 
   final Endpoint endpoint;
   final CircuitBreaker breaker;
-  final Waiters waiters = new Waiters();
+  final Waiters<PooledChannel> waiters = new Waiters<>();
 
   /** Connections open or connecting (reservations); negative once retired. */
   final AtomicInteger open = new AtomicInteger();

@@ -67,7 +67,7 @@ final class HotSlots {
       i = i + 1 == n ? 0 : i + 1;
       if (i == first) { // every slot taken
         ch.tryTakeHot();
-        owner.returns().giveBackHanded(st, ch);
+        owner.returns().passOn(st, ch);
         return;
       }
     }
@@ -75,7 +75,7 @@ final class HotSlots {
     // a waiter that became due after the return declined a hand-off, or a close that scanned the
     // slots before this one was published, would otherwise miss it
     if ((owner.isClosed() || st.waiters.due(nowNanos, false)) && take(slots, i, ch)) {
-      owner.returns().giveBackHanded(st, ch);
+      owner.returns().passOn(st, ch);
     }
   }
 
@@ -99,7 +99,7 @@ final class HotSlots {
         || !st.trustsRecentUse(start)
         || st.breaker.getState() != CircuitBreaker.State.CLOSED
         || !st.waiters.mayBarge(start)) {
-      owner.returns().giveBackHanded(st, ch);
+      owner.returns().passOn(st, ch);
       return null;
     }
     DestroyReason reason = owner.rules().expired(ch, start);
@@ -123,7 +123,7 @@ final class HotSlots {
     for (int i = 0; i < slots.length; i++) {
       PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
       if (ch != null && nowNanos - ch.lastUsedNanos() > COOL_NANOS && take(slots, i, ch)) {
-        owner.returns().giveBackHanded(st, ch);
+        owner.returns().passOn(st, ch);
       }
     }
   }

@@ -226,7 +226,7 @@ final class Maintenance {
     if (st.waiters.size() > 0) {
       PooledChannel idle = owner.takeIdle(st);
       if (idle != null) {
-        owner.returns().giveBackHanded(st, idle);
+        owner.returns().passOn(st, idle);
       }
     }
     return true;

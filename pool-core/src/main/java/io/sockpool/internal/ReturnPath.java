@@ -57,7 +57,7 @@ final class ReturnPath {
     if (quick) {
       owner.hot().keep(aff, st, ch, now);
     } else {
-      returnIdle(st, ch, true);
+      returnIdle(st, ch);
     }
   }
 
@@ -87,32 +87,39 @@ final class ReturnPath {
   }
 
   /** Gives back what was handed to a waiter that left without it. */
-  void giveBackHanded(EndpointState st, Object handed) {
-    if (handed == Waiters.Waiter.SLOT) {
+  void giveBackHanded(EndpointState st, Handoff<PooledChannel> handed) {
+    if (handed == Handoff.<PooledChannel>slot()) {
       owner.admission().release(st);
-    } else if (handed instanceof PooledChannel) {
-      PooledChannel ch = (PooledChannel) handed;
-      if (owner.isClosed()) {
-        owner.destroyActive(ch, DestroyReason.CLOSED);
-      } else if (!st.waiters.handOff(ch)) {
-        returnIdle(st, ch, true);
-      }
+    } else if (handed instanceof Handoff.Channel<PooledChannel> given) {
+      passOn(st, given.channel());
+    }
+  }
+
+  /**
+   * Passes on a clean connection nobody holds (a hot one taken back, one a waiter left without): to
+   * the longest waiter, else to the idle set; destroyed if the pool is closed.
+   */
+  void passOn(EndpointState st, PooledChannel ch) {
+    if (owner.isClosed()) {
+      owner.destroyActive(ch, DestroyReason.CLOSED);
+    } else if (!st.waiters.handOff(ch)) {
+      returnIdle(st, ch);
     }
   }
 
   /**
    * Puts a clean connection into the idle set, then looks at the waiters once more: one may have
-   * joined ({@code anyWaiter}), or become due, after the hand-off declined, and a due waiter that
-   * already looked at the idle set parks until handed something.
+   * joined, or become due, after the hand-off declined, and a waiter that already looked at the
+   * idle set parks until handed something.
    */
-  private void returnIdle(EndpointState st, PooledChannel ch, boolean anyWaiter) {
+  private void returnIdle(EndpointState st, PooledChannel ch) {
     try {
       owner.commons().returnObject(st.endpoint, ch);
     } catch (IllegalStateException e) {
       owner.destroyActive(ch, DestroyReason.CLOSED);
       return;
     }
-    for (int round = 0; round < 4 && st.waiters.due(System.nanoTime(), anyWaiter); round++) {
+    for (int round = 0; round < 4 && st.waiters.size() > 0; round++) {
       PooledChannel idle = owner.takeIdle(st);
       if (idle == null) {
         return;
