@@ -2,6 +2,8 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.resolve.AddressBook;
+import io.sockpool.internal.resolve.AddressChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * the old addresses goes to half-open, so the first checkouts probe the new ones instead of waiting
  * out the open state.
  */
-final class AddressDrain {
+final class AddressDrain implements AddressChanges {
   private static final Logger LOG = LoggerFactory.getLogger(AddressDrain.class);
 
   private final KeyedChannelPool pool;
@@ -20,8 +22,8 @@ final class AddressDrain {
     this.pool = pool;
   }
 
-  /** The book's addresses changed (called in the thread that ended the lookup). */
-  void changed(AddressBook book, AddressBook.Snapshot before) {
+  @Override
+  public void changed(AddressBook book, AddressBook.Snapshot before) {
     Endpoint endpoint = book.endpoint();
     if (pool.isClosed()) {
       return;
@@ -41,15 +43,16 @@ final class AddressDrain {
         "addresses of {} changed from {} to {}: closed {} idle connection(s) to old addresses, "
             + "{} more on return{}",
         endpoint,
-        before.addresses,
-        now == null ? "?" : now.addresses,
+        before.addresses(),
+        now == null ? "?" : now.addresses(),
         closed,
         Math.max(0, retired - closed),
         probe ? "; circuit breaker OPEN -> HALF_OPEN" : "");
   }
 
-  /** Retires what a change missed (a connect under way during the change); quiet. */
-  void sweep(AddressBook book) {
+  /** Quiet: no log line. */
+  @Override
+  public void sweep(AddressBook book) {
     EndpointState st = pool.endpoints().find(book.endpoint());
     if (st != null && retireStale(st, book) > 0) {
       pool.evictIdle(book.endpoint(), PooledChannel::isRetired);

@@ -5,6 +5,9 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.Validator;
+import io.sockpool.internal.io.Probe;
+import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.queue.Admission;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -105,7 +108,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
             "connect to "
                 + endpoint
                 + " used the whole "
-                + Waiters.millis(deadline - start)
+                + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - start)
                 + " ms: no time left for the initializer");
       }
       initializer.initialize(ch, Duration.ofNanos(left));
@@ -178,7 +181,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
   @Override
   public boolean validateObject(Endpoint endpoint, PooledObject<PooledChannel> p) {
     PooledChannel channel = p.getObject();
-    if (channel.probe() != PooledChannel.Probe.ALIVE) {
+    if (channel.probe() != Probe.ALIVE) {
       channel.destroyReason(DestroyReason.VALIDATION);
       return false;
     }

@@ -5,8 +5,9 @@ import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.Validator;
-import io.sockpool.internal.Admission.Result;
-import io.sockpool.internal.Waiters.Waiter;
+import io.sockpool.internal.queue.Admission.Result;
+import io.sockpool.internal.queue.Handoff;
+import io.sockpool.internal.queue.Waiters.Waiter;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -158,8 +159,8 @@ final class Checkout {
    *     window
    */
   private Handoff<PooledChannel> parkThroughWindow(Waiter<PooledChannel> w) {
-    long dueAt = w.dueAt;
-    if (dueAt - w.since <= 0) {
+    long dueAt = w.dueAt();
+    if (dueAt - w.since() <= 0) {
       return st.waiters.park(w, deadline);
     }
     Handoff<PooledChannel> handed = st.waiters.park(w, dueAt);

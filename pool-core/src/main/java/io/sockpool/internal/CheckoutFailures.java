@@ -7,6 +7,7 @@ import io.sockpool.CheckoutTimeoutException;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolExhaustedException;
+import io.sockpool.internal.metrics.Listeners;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -136,7 +137,7 @@ final class CheckoutFailures {
       sb.append(n == 0 ? "" : ", ")
           .append(l.holder())
           .append(" (")
-          .append(Waiters.millis(now - l.checkoutNanos()))
+          .append(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(now - l.checkoutNanos()))
           .append(" ms)");
       n++;
     }

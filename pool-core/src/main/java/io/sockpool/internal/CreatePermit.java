@@ -1,5 +1,7 @@
 package io.sockpool.internal;
 
+import io.sockpool.internal.queue.Admission;
+
 /**
  * The permission, per thread, for commons-pool2 to call {@link ChannelFactory#makeObject}: sockpool
  * admits every connect itself ({@link Admission}), so a borrow meant to take an idle connection

@@ -3,6 +3,8 @@ package io.sockpool.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.resolve.Names;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;

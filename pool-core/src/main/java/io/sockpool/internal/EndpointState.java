@@ -3,6 +3,11 @@ package io.sockpool.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.metrics.Metered;
+import io.sockpool.internal.metrics.TrafficRecorder;
+import io.sockpool.internal.metrics.WaitHistogram;
+import io.sockpool.internal.queue.Admission;
+import io.sockpool.internal.queue.Waiters;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout. Retiring flips {@link #open} to a negative value in one step, so a caller still holding
  * the old state fails to reserve or join and looks the endpoint up again.
  */
-final class EndpointState {
+final class EndpointState implements Admission.Account, Metered {
   private static final int RETIRED = Integer.MIN_VALUE / 2;
 
   final Endpoint endpoint;
@@ -62,7 +67,7 @@ final class EndpointState {
    * The endpoint's window in the pool's {@link TrafficRecorder}, cached so that recording a
    * checkout or a return needs no map lookup; null until the first.
    */
-  Object traffic;
+  private TrafficRecorder.Window traffic;
 
   /** Last checkout, return or connect; the idle clock for forgetting the endpoint. */
   volatile long lastActiveNanos;
@@ -157,5 +162,35 @@ final class EndpointState {
 
   void countDestroyed(DestroyReason reason) {
     destroyed[reason.ordinal()].increment();
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public AtomicInteger reservations() {
+    return open;
+  }
+
+  @Override
+  public Waiters<PooledChannel> waiters() {
+    return waiters;
+  }
+
+  @Override
+  public AtomicBoolean heldBackGlobally() {
+    return heldBackGlobally;
+  }
+
+  @Override
+  public TrafficRecorder.Window trafficWindow() {
+    return traffic;
+  }
+
+  @Override
+  public void trafficWindow(TrafficRecorder.Window window) {
+    traffic = window;
   }
 }

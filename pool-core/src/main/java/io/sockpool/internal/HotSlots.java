@@ -2,6 +2,7 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
+import io.sockpool.internal.queue.Affinity;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Predicate;
@@ -15,7 +16,7 @@ import java.util.function.Predicate;
  * breaker permission and no allocation besides the {@link Lease}. The slots are per endpoint, not
  * per thread, so the fast path holds with any number of endpoints (a thread that spreads its
  * checkouts over 1,000 endpoints finds each endpoint's connection where it left it); each thread
- * remembers the slot it used last ({@link Affinity#slot}) and looks there first, so threads that
+ * remembers the slot it used last ({@link Affinity#slot()}) and looks there first, so threads that
  * return to the same endpoint mostly touch a slot of their own.
  *
  * <p>A hot connection is still idle for everyone else: any checkout that finds no idle connection
@@ -60,7 +61,7 @@ final class HotSlots {
   void keep(Affinity aff, EndpointState st, PooledChannel ch, long nowNanos) {
     PooledChannel[] slots = st.hotSlots;
     int n = slots.length;
-    int first = aff.slot < n ? aff.slot : 0;
+    int first = aff.slot() < n ? aff.slot() : 0;
     ch.makeHot(); // before it is published: whoever clears the slot finds it hot
     int i = first;
     while (!SLOT.compareAndSet(slots, i, null, ch)) {
@@ -71,7 +72,7 @@ final class HotSlots {
         return;
       }
     }
-    aff.slot = i;
+    aff.slot(i);
     // a waiter that became due after the return declined a hand-off, or a close that scanned the
     // slots before this one was published, would otherwise miss it
     if ((owner.isClosed() || st.waiters.due(nowNanos, false)) && take(slots, i, ch)) {
@@ -90,7 +91,7 @@ final class HotSlots {
    * @return the lease, or null to run the full checkout
    */
   Lease serve(Affinity aff, EndpointState st, long start) {
-    PooledChannel ch = take(st, aff.slot);
+    PooledChannel ch = take(st, aff.slot());
     if (ch == null) {
       return null;
     }

@@ -8,6 +8,12 @@ import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
+import io.sockpool.internal.io.Watchdog;
+import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.queue.Admission;
+import io.sockpool.internal.queue.Affinity;
+import io.sockpool.internal.queue.Waiters;
+import io.sockpool.internal.resolve.Names;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
@@ -140,7 +146,14 @@ public final class KeyedChannelPool {
    */
   public java.util.List<io.sockpool.AddressStats> addresses(Endpoint endpoint) {
     EndpointState st = endpoints.find(endpoint);
-    return st == null ? java.util.List.of() : names.stats(endpoint, st.channels);
+    if (st == null) {
+      return java.util.List.of();
+    }
+    java.util.List<java.net.InetSocketAddress> connected = new java.util.ArrayList<>();
+    for (PooledChannel ch : st.channels) {
+      connected.add(ch.remoteAddress());
+    }
+    return names.stats(endpoint, connected);
   }
 
   Admission admission() {

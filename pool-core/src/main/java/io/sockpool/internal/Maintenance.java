@@ -2,6 +2,7 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.PoolConfig;
+import io.sockpool.internal.queue.Admission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -108,8 +109,8 @@ final class Maintenance {
             config.poolName(),
             st.endpoint,
             lease.holder(),
-            Waiters.millis(now - lease.checkoutNanos()),
-            Waiters.millis(leakNanos),
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(now - lease.checkoutNanos()),
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(leakNanos),
             lease.checkoutTrace());
       }
     }

@@ -3,6 +3,8 @@ package io.sockpool.internal;
 import io.sockpool.Connection;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.io.ChannelIo;
+import io.sockpool.internal.io.Probe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,14 +17,6 @@ import java.time.Duration;
  * by one thread at a time (the holder, the initializer or validator, or the evictor while idle).
  */
 public final class PooledChannel implements Connection {
-  /** Outcome of {@link #probe()}: the cheap liveness check. */
-  enum Probe {
-    ALIVE,
-    PEER_CLOSED,
-    UNREAD_BYTES,
-    FAILED
-  }
-
   private final Endpoint endpoint;
   private final InetSocketAddress remoteAddress;
   private final ChannelIo io;

@@ -1,6 +1,8 @@
 package io.sockpool.internal;
 
 import io.sockpool.DestroyReason;
+import io.sockpool.internal.queue.Affinity;
+import io.sockpool.internal.queue.Handoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

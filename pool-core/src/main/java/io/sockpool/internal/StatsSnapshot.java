@@ -4,6 +4,7 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointStats;
 import io.sockpool.PoolStats;
+import io.sockpool.internal.metrics.WaitHistogram;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

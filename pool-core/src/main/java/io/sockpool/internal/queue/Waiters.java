@@ -1,6 +1,5 @@
-package io.sockpool.internal;
+package io.sockpool.internal.queue;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,14 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * @param <C> the type of the connections handed over
  */
-final class Waiters<C> {
+public final class Waiters<C> {
   private final ReentrantLock lock = new ReentrantLock();
   private final Waiter<C> head =
       new Waiter<>(null, 0, 0); // sentinel of a circular doubly linked list
   private volatile int size;
   private volatile long headDueAt; // when the longest waiter is due; meaningful while size > 0
 
-  Waiters() {
+  public Waiters() {
     head.next = head;
     head.prev = head;
   }
@@ -39,7 +38,7 @@ final class Waiters<C> {
   /**
    * @return how many callers are parked or about to park
    */
-  int size() {
+  public int size() {
     return size;
   }
 
@@ -51,7 +50,7 @@ final class Waiters<C> {
    * @param max the most callers allowed to wait
    * @return its node, or null if {@code max} callers already wait
    */
-  Waiter<C> join(long nowNanos, long dueAtNanos, int max) {
+  public Waiter<C> join(long nowNanos, long dueAtNanos, int max) {
     Waiter<C> w = new Waiter<>(Thread.currentThread(), nowNanos, dueAtNanos);
     lock.lock();
     try {
@@ -77,7 +76,7 @@ final class Waiters<C> {
    * @return what it was handed before it could leave ({@link Handoff#nothing()} if nothing); the
    *     caller owns it and must use or give it back
    */
-  Handoff<C> leave(Waiter<C> w) {
+  public Handoff<C> leave(Waiter<C> w) {
     lock.lock();
     try {
       if (w.next != null) {
@@ -97,7 +96,7 @@ final class Waiters<C> {
    *
    * @return what it was handed ({@link Handoff#nothing()} if nothing)
    */
-  Handoff<C> park(Waiter<C> w, long deadlineNanos) {
+  public Handoff<C> park(Waiter<C> w, long deadlineNanos) {
     final Handoff<C> nothing = Handoff.nothing();
     while (true) {
       Handoff<C> handed = w.handed;
@@ -119,7 +118,7 @@ final class Waiters<C> {
    * @return whether a caller may take an idle connection now: nobody waits, or the longest waiter
    *     is still inside its fairness window
    */
-  boolean mayBarge(long nowNanos) {
+  public boolean mayBarge(long nowNanos) {
     return size == 0 || nowNanos - headDueAt < 0;
   }
 
@@ -128,7 +127,7 @@ final class Waiters<C> {
    * @param anyWaiter count every waiter as due, whatever its window
    * @return whether someone waits who is due: its fairness window is over (or {@code anyWaiter})
    */
-  boolean due(long nowNanos, boolean anyWaiter) {
+  public boolean due(long nowNanos, boolean anyWaiter) {
     return size > 0 && (anyWaiter || nowNanos - headDueAt >= 0);
   }
 
@@ -138,7 +137,7 @@ final class Waiters<C> {
    * @param anyWaiter hand it to the longest waiter even inside its fairness window
    * @return false if nobody due waits; the caller keeps the connection
    */
-  boolean handOffIfDue(C channel, long nowNanos, boolean anyWaiter) {
+  public boolean handOffIfDue(C channel, long nowNanos, boolean anyWaiter) {
     return due(nowNanos, anyWaiter) && give(new Handoff.Channel<>(channel));
   }
 
@@ -147,7 +146,7 @@ final class Waiters<C> {
    *
    * @return false if nobody waits; the caller keeps the connection
    */
-  boolean handOff(C channel) {
+  public boolean handOff(C channel) {
     return give(new Handoff.Channel<>(channel));
   }
 
@@ -157,7 +156,7 @@ final class Waiters<C> {
    *
    * @return false if nobody waits; the caller must release the reservation
    */
-  boolean handOffSlot() {
+  public boolean handOffSlot() {
     return give(Handoff.slot());
   }
 
@@ -182,7 +181,7 @@ final class Waiters<C> {
   }
 
   /** Wakes the longest-waiting caller to look again (capacity freed elsewhere, pool closing). */
-  void nudgeFirst() {
+  public void nudgeFirst() {
     if (size == 0) {
       return;
     }
@@ -201,7 +200,7 @@ final class Waiters<C> {
   }
 
   /** Wakes every waiting caller to look again (pool closing). */
-  void nudgeAll() {
+  public void nudgeAll() {
     lock.lock();
     try {
       for (Waiter<C> w = head.next; w != head; w = w.next) {
@@ -224,28 +223,38 @@ final class Waiters<C> {
     }
   }
 
-  static long millis(long nanos) {
-    return TimeUnit.NANOSECONDS.toMillis(nanos);
-  }
-
   /**
    * One parked caller. Links are guarded by the lock; {@link #handed} is published by it.
    *
    * @param <C> the type of the connections handed over
    */
-  static final class Waiter<C> {
+  public static final class Waiter<C> {
     final Thread thread;
-    final long since;
-    final long dueAt;
+    private final long since;
+    private final long dueAt;
     Waiter<C> next;
     Waiter<C> prev;
     volatile Handoff<C> handed = Handoff.nothing();
     volatile boolean nudged;
 
-    Waiter(Thread thread, long since, long dueAt) {
+    public Waiter(Thread thread, long since, long dueAt) {
       this.thread = thread;
       this.since = since;
       this.dueAt = dueAt;
+    }
+
+    /**
+     * @return when the caller started waiting ({@link System#nanoTime()})
+     */
+    public long since() {
+      return since;
+    }
+
+    /**
+     * @return when its fairness window ends ({@link System#nanoTime()})
+     */
+    public long dueAt() {
+      return dueAt;
     }
   }
 }

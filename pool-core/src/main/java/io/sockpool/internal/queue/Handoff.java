@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.queue;
 
 /**
  * What a parked caller was handed by {@link Waiters}: {@linkplain #nothing() nothing} (yet), a
@@ -15,7 +15,7 @@ public sealed interface Handoff<C> permits Handoff.Nothing, Handoff.Slot, Handof
    * @return the hand-off that carries nothing (a shared instance)
    */
   @SuppressWarnings("unchecked") // carries no C: one instance serves every C
-  static <C> Handoff<C> nothing() {
+  public static <C> Handoff<C> nothing() {
     return (Handoff<C>) Nothing.INSTANCE;
   }
 
@@ -24,20 +24,20 @@ public sealed interface Handoff<C> permits Handoff.Nothing, Handoff.Slot, Handof
    * @return the hand-off of a slot (a shared instance)
    */
   @SuppressWarnings("unchecked") // carries no C: one instance serves every C
-  static <C> Handoff<C> slot() {
+  public static <C> Handoff<C> slot() {
     return (Handoff<C>) Slot.INSTANCE;
   }
 
   /** Nothing was handed over. */
   @SuppressWarnings("rawtypes")
-  enum Nothing implements Handoff {
+  public enum Nothing implements Handoff {
     /** The only instance. */
     INSTANCE
   }
 
   /** A reservation was handed over: the receiver opens a connection with it. */
   @SuppressWarnings("rawtypes")
-  enum Slot implements Handoff {
+  public enum Slot implements Handoff {
     /** The only instance. */
     INSTANCE
   }
@@ -48,5 +48,5 @@ public sealed interface Handoff<C> permits Handoff.Nothing, Handoff.Slot, Handof
    * @param channel the connection
    * @param <C> its type
    */
-  record Channel<C>(C channel) implements Handoff<C> {}
+  public record Channel<C>(C channel) implements Handoff<C> {}
 }
