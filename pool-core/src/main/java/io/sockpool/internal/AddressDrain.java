@@ -34,9 +34,9 @@ final class AddressDrain implements AddressChanges {
     }
     int retired = retireStale(st, book);
     int closed = pool.evictIdle(endpoint, PooledChannel::isRetired);
-    boolean probe = st.breaker.getState() == CircuitBreaker.State.OPEN;
+    boolean probe = st.breaker().getState() == CircuitBreaker.State.OPEN;
     if (probe) {
-      st.breaker.transitionToHalfOpenState();
+      st.breaker().transitionToHalfOpenState();
     }
     AddressBook.Snapshot now = book.snapshot();
     LOG.info(
@@ -64,7 +64,7 @@ final class AddressDrain implements AddressChanges {
    */
   private int retireStale(EndpointState st, AddressBook book) {
     int n = 0;
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       if (!ch.isRetired() && !book.isCurrent(ch.remoteAddress())) {
         ch.retire();
         n++;

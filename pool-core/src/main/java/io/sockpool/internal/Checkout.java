@@ -45,8 +45,8 @@ final class Checkout {
     this.pool = pool;
     this.failures = pool.failures();
     this.st = st;
-    this.endpoint = st.endpoint;
-    this.breaker = st.breaker;
+    this.endpoint = st.endpoint();
+    this.breaker = st.breaker();
     this.start = System.nanoTime();
     this.deadline = start + timeout.toNanos();
     this.timeoutMillis = timeout.toMillis();
@@ -75,7 +75,7 @@ final class Checkout {
   private PooledChannel obtain() throws CheckoutException {
     while (true) {
       checkStillWanted();
-      PooledChannel ch = st.waiters.mayBarge(System.nanoTime()) ? pool.takeIdle(st) : null;
+      PooledChannel ch = st.waiters().mayBarge(System.nanoTime()) ? pool.takeIdle(st) : null;
       if (ch == null) {
         Result room = pool.admission().tryReserve(st);
         if (room == Result.RETIRED) {
@@ -121,7 +121,7 @@ final class Checkout {
     // timeout is not used up by callers going ahead
     long window = Math.min(pool.fairnessWindowNanos(), (deadline - now) / 2);
     Waiter<PooledChannel> w =
-        st.waiters.join(now, now + Math.max(0, window), pool.config().maxWaitersPerEndpoint());
+        st.waiters().join(now, now + Math.max(0, window), pool.config().maxWaitersPerEndpoint());
     if (w == null) {
       throw failures.exhausted(
           st,
@@ -145,7 +145,7 @@ final class Checkout {
       Handoff<PooledChannel> handed = parkThroughWindow(w);
       return handed == null ? lookAgainAfterWindow(w) : taken(handed);
     } finally {
-      pool.returns().giveBackHanded(st, st.waiters.leave(w));
+      pool.returns().giveBackHanded(st, st.waiters().leave(w));
     }
   }
 
@@ -161,9 +161,9 @@ final class Checkout {
   private Handoff<PooledChannel> parkThroughWindow(Waiter<PooledChannel> w) {
     long dueAt = w.dueAt();
     if (dueAt - w.since() <= 0) {
-      return st.waiters.park(w, deadline);
+      return st.waiters().park(w, deadline);
     }
-    Handoff<PooledChannel> handed = st.waiters.park(w, dueAt);
+    Handoff<PooledChannel> handed = st.waiters().park(w, dueAt);
     return handed == Handoff.<PooledChannel>nothing() && System.nanoTime() - dueAt >= 0
         ? null
         : handed;
@@ -183,7 +183,7 @@ final class Checkout {
     if (pool.admission().tryReserve(st) == Result.RESERVED) {
       return open();
     }
-    return taken(st.waiters.park(w, deadline));
+    return taken(st.waiters().park(w, deadline));
   }
 
   /** What a waiter was handed, put to use: a connection, or a slot to open one with. */
@@ -316,7 +316,7 @@ final class Checkout {
   private void blamePeer(Throwable e) {
     peerFailed = true;
     lastFailure = e;
-    st.lastFailure = e;
+    st.peerFailed(e);
   }
 
   /** The one breaker outcome of this checkout. */

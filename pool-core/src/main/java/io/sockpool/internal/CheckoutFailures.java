@@ -33,12 +33,12 @@ final class CheckoutFailures {
    */
   CheckoutTimeoutException timeout(
       EndpointState st, long start, boolean waited, String what, Throwable cause) {
-    st.timeouts.increment();
+    st.countTimeout();
     return told(new CheckoutTimeoutException(what, state(st, start, waited ? 1 : 0), cause));
   }
 
   PoolExhaustedException exhausted(EndpointState st, long start, String what, Throwable cause) {
-    st.rejected.increment();
+    st.countRejected();
     return told(new PoolExhaustedException(what, state(st, start), cause));
   }
 
@@ -79,22 +79,22 @@ final class CheckoutFailures {
   }
 
   EndpointUnavailableException unavailable(EndpointState st, long start) {
-    st.rejected.increment();
+    st.countRejected();
     long waitMillis = config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
     Instant retryAfter =
-        st.breaker.getState() == CircuitBreaker.State.OPEN
+        st.breaker().getState() == CircuitBreaker.State.OPEN
             ? Instant.ofEpochMilli(st.openedAtMillis() + waitMillis)
             : Instant.now();
     return told(
         new EndpointUnavailableException(
             "endpoint unavailable: circuit breaker is "
-                + st.breaker.getState()
+                + st.breaker().getState()
                 + " after failures (failure rate "
-                + st.breaker.getMetrics().getFailureRate()
+                + st.breaker().getMetrics().getFailureRate()
                 + " %)",
             state(st, start),
             retryAfter,
-            st.lastFailure));
+            st.lastFailure()));
   }
 
   private <E extends CheckoutException> E told(E e) {
@@ -108,12 +108,12 @@ final class CheckoutFailures {
 
   private CheckoutState state(EndpointState st, long start, int alsoWaiting) {
     return new CheckoutState(
-        st.endpoint,
+        st.endpoint(),
         Duration.ofNanos(System.nanoTime() - start),
-        pool.active(st.endpoint),
-        pool.idle(st.endpoint),
-        st.waiters.size() + alsoWaiting,
-        st.connecting.get(),
+        pool.active(st.endpoint()),
+        pool.idle(st.endpoint()),
+        st.waiters().size() + alsoWaiting,
+        st.connecting(),
         config.maxPerEndpoint(),
         pool.admission().total(),
         config.maxTotal(),
@@ -125,7 +125,7 @@ final class CheckoutFailures {
     StringBuilder sb = new StringBuilder();
     long now = System.nanoTime();
     int n = 0;
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       Lease l = ch.lease();
       if (l == null) {
         continue;

@@ -59,7 +59,7 @@ final class HotSlots {
    * @param nowNanos when the connection was returned
    */
   void keep(Affinity aff, EndpointState st, PooledChannel ch, long nowNanos) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     int n = slots.length;
     int first = aff.slot() < n ? aff.slot() : 0;
     ch.makeHot(); // before it is published: whoever clears the slot finds it hot
@@ -75,7 +75,7 @@ final class HotSlots {
     aff.slot(i);
     // a waiter that became due after the return declined a hand-off, or a close that scanned the
     // slots before this one was published, would otherwise miss it
-    if ((owner.isClosed() || st.waiters.due(nowNanos, false)) && take(slots, i, ch)) {
+    if ((owner.isClosed() || st.waiters().due(nowNanos, false)) && take(slots, i, ch)) {
       owner.returns().passOn(st, ch);
     }
   }
@@ -98,8 +98,8 @@ final class HotSlots {
     if (Thread.currentThread().isInterrupted()
         || start - ch.lastUsedNanos() >= owner.validationWindowNanos()
         || !st.trustsRecentUse(start)
-        || st.breaker.getState() != CircuitBreaker.State.CLOSED
-        || !st.waiters.mayBarge(start)) {
+        || st.breaker().getState() != CircuitBreaker.State.CLOSED
+        || !st.waiters().mayBarge(start)) {
       owner.returns().passOn(st, ch);
       return null;
     }
@@ -120,7 +120,7 @@ final class HotSlots {
 
   /** Moves hot connections nobody took back within {@link #COOL_NANOS} into commons-pool2. */
   void cool(EndpointState st, long nowNanos) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     for (int i = 0; i < slots.length; i++) {
       PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
       if (ch != null && nowNanos - ch.lastUsedNanos() > COOL_NANOS && take(slots, i, ch)) {
@@ -135,7 +135,7 @@ final class HotSlots {
    * @return how many were destroyed
    */
   int destroy(EndpointState st, Predicate<PooledChannel> which, DestroyReason reason) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     int n = 0;
     for (int i = 0; i < slots.length; i++) {
       PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
@@ -151,7 +151,7 @@ final class HotSlots {
    * @return how many connections of the endpoint are hot now
    */
   static int count(EndpointState st) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     int n = 0;
     for (int i = 0; i < slots.length; i++) {
       if ((PooledChannel) SLOT.getVolatile(slots, i) != null) {
@@ -163,7 +163,7 @@ final class HotSlots {
 
   /** Takes the hot connection in slot {@code from}, else the first one found after it. */
   private static PooledChannel take(EndpointState st, int from) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     int n = slots.length;
     int first = from < n ? from : 0;
     int i = first;

@@ -150,7 +150,7 @@ public final class KeyedChannelPool {
       return java.util.List.of();
     }
     java.util.List<java.net.InetSocketAddress> connected = new java.util.ArrayList<>();
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       connected.add(ch.remoteAddress());
     }
     return names.stats(endpoint, connected);
@@ -250,7 +250,7 @@ public final class KeyedChannelPool {
 
   private PooledChannel takeCommonsIdle(EndpointState st) {
     try {
-      return pool.borrowObject(st.endpoint);
+      return pool.borrowObject(st.endpoint());
     } catch (ChannelFactory.NoIdle | IllegalStateException none) {
       return null; // nothing idle, or commons-pool2 already closed
     } catch (Exception unexpected) {
@@ -268,7 +268,7 @@ public final class KeyedChannelPool {
     CreatePermit permit = CreatePermit.current().arm(st, deadlineNanos, true);
     boolean ok = false;
     try {
-      PooledChannel ch = pool.borrowObject(st.endpoint);
+      PooledChannel ch = pool.borrowObject(st.endpoint());
       ok = true;
       return ch;
     } catch (IOException | RuntimeException | ChannelFactory.HookError e) {
@@ -279,7 +279,7 @@ public final class KeyedChannelPool {
       if (permit.disarm() == null) {
         admission.release(st); // not used: failed, or an idle one was taken instead
       } else if (!ok) {
-        LOG.debug("connection to {} made but not handed out", st.endpoint);
+        LOG.debug("connection to {} made but not handed out", st.endpoint());
       }
     }
   }
@@ -301,12 +301,12 @@ public final class KeyedChannelPool {
     ch.openedForCheckout(false);
     Lease lease = new Lease(this, ch, since, traceCheckouts);
     ch.lease(lease);
-    st.lastActiveNanos = now;
+    st.active(now);
     long waitedNanos = now - start;
     if (waitedNanos <= 0) {
-      st.waits.recordNoWait(); // the fast path: also the checkout count (EndpointState#checkouts)
+      st.recordNoWait(); // the fast path: also the checkout count (EndpointState#checkouts)
     } else {
-      st.waits.record(waitedNanos);
+      st.recordWait(waitedNanos);
     }
     if (closed) { // close() ran meanwhile: it waits for this one or closes it
       returns.giveBack(lease);
@@ -339,7 +339,7 @@ public final class KeyedChannelPool {
     if (st == null) {
       return 0;
     }
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       ch.retire();
     }
     return evictIdle(endpoint, PooledChannel::isRetired);
@@ -358,7 +358,7 @@ public final class KeyedChannelPool {
     }
     // hot ones are taken and closed directly (every caller retires what it evicts here)
     int closedNow = hot.destroy(st, which, DestroyReason.RETIRED);
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       org.apache.commons.pool2.PooledObject<PooledChannel> p = ch.pooledObject();
       if (p == null || !which.test(ch) || !p.startEvictionTest()) {
         continue; // not idle (checked out, handed over, being tested by the evictor)

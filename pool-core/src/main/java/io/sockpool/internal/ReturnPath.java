@@ -48,12 +48,12 @@ final class ReturnPath {
     ch.touch(now);
     ch.markReturnedClean();
     EndpointState st = ch.state();
-    st.lastActiveNanos = now;
+    st.active(now);
     // a thread that comes straight back keeps its connection hot until a waiter has waited the
     // fairness window; any other return goes to the longest waiter at once, or the idle set
     Affinity aff = owner.affinity();
     boolean quick = aff.returning(now);
-    if (st.waiters.handOffIfDue(ch, now, !quick)) {
+    if (st.waiters().handOffIfDue(ch, now, !quick)) {
       return;
     }
     if (quick) {
@@ -84,7 +84,7 @@ final class ReturnPath {
    */
   private void distrustIfPeerClosed(PooledChannel ch, long now) {
     if (ch.diedBeforeReply()) {
-      ch.state().probeAllUntil = now + owner.validationWindowNanos();
+      ch.state().distrustRecentUseUntil(now + owner.validationWindowNanos());
     }
   }
 
@@ -104,7 +104,7 @@ final class ReturnPath {
   void passOn(EndpointState st, PooledChannel ch) {
     if (owner.isClosed()) {
       owner.destroyActive(ch, DestroyReason.CLOSED);
-    } else if (!st.waiters.handOff(ch)) {
+    } else if (!st.waiters().handOff(ch)) {
       returnIdle(st, ch);
     }
   }
@@ -116,18 +116,18 @@ final class ReturnPath {
    */
   private void returnIdle(EndpointState st, PooledChannel ch) {
     try {
-      owner.commons().returnObject(st.endpoint, ch);
+      owner.commons().returnObject(st.endpoint(), ch);
     } catch (IllegalStateException e) {
       owner.destroyActive(ch, DestroyReason.CLOSED);
       return;
     }
-    for (int round = 0; round < 4 && st.waiters.size() > 0; round++) {
+    for (int round = 0; round < 4 && st.waiters().size() > 0; round++) {
       PooledChannel idle = owner.takeIdle(st);
       if (idle == null) {
         return;
       }
-      if (!st.waiters.handOff(idle)) {
-        owner.commons().returnObject(st.endpoint, idle);
+      if (!st.waiters().handOff(idle)) {
+        owner.commons().returnObject(st.endpoint(), idle);
       }
     }
   }
