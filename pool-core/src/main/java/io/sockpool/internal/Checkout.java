@@ -64,7 +64,7 @@ final class Checkout {
     boolean served = false;
     try {
       PooledChannel ch = obtain();
-      Lease lease = pool.serve(st, ch, start, waited);
+      Lease lease = pool.leaseOut(st, ch, start, waited);
       served = true;
       return lease;
     } finally {

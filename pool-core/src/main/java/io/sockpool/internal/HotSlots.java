@@ -90,7 +90,7 @@ final class HotSlots {
    *
    * @return the lease, or null to run the full checkout
    */
-  Lease serve(Affinity aff, EndpointState st, long start) {
+  Lease checkoutHot(Affinity aff, EndpointState st, long start) {
     PooledChannel ch = take(st, aff.slot());
     if (ch == null) {
       return null;
@@ -108,7 +108,7 @@ final class HotSlots {
       owner.destroyActive(ch, reason);
       return null;
     }
-    return owner.serve(st, ch, start, start, false); // no wait to time: one clock read
+    return owner.leaseOut(st, ch, start, start, false); // no wait to time: one clock read
   }
 
   /**

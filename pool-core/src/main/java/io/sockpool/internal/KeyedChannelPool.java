@@ -235,7 +235,7 @@ public final class KeyedChannelPool {
     long start = System.nanoTime();
     Affinity aff = affinity.get();
     aff.checkingOut(start);
-    Lease lease = hot.serve(aff, st, start);
+    Lease lease = hot.checkoutHot(aff, st, start);
     return lease != null ? lease : new Checkout(this, st, timeout).run();
   }
 
@@ -285,21 +285,21 @@ public final class KeyedChannelPool {
   }
 
   /** Leases a checked connection to the caller and counts the checkout. */
-  Lease serve(EndpointState st, PooledChannel ch, long start, boolean waited) {
-    return serve(st, ch, start, System.nanoTime(), waited);
+  Lease leaseOut(EndpointState st, PooledChannel ch, long start, boolean waited) {
+    return leaseOut(st, ch, start, System.nanoTime(), waited);
   }
 
   /**
-   * {@link #serve(EndpointState, PooledChannel, long, boolean)} with the current time given (the
+   * {@link #leaseOut(EndpointState, PooledChannel, long, boolean)} with the current time given (the
    * fast path reads the clock once per checkout).
    */
-  Lease serve(EndpointState st, PooledChannel ch, long start, long now, boolean waited) {
+  Lease leaseOut(EndpointState st, PooledChannel ch, long start, long now, boolean waited) {
     // A connection handed to a parked caller is that caller's from the hand-over (its last use),
     // not from when the caller got to run: the wake-up is part of its occupancy (live sizing).
     long since = waited ? Math.max(start, Math.min(now, ch.lastUsedNanos())) : now;
     ch.touch(now);
     ch.openedForCheckout(false);
-    Lease lease = new Lease(this, ch, since, traceCheckouts);
+    Lease lease = new Lease(returns, ch, since, traceCheckouts);
     ch.lease(lease);
     st.active(now);
     long waitedNanos = now - start;
@@ -382,7 +382,7 @@ public final class KeyedChannelPool {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    if (!(connection instanceof Lease) || ((Lease) connection).pool() != this) {
+    if (!(connection instanceof Lease) || ((Lease) connection).returns() != returns) {
       throw new IllegalStateException(
           "connection "
               + connection

@@ -34,8 +34,8 @@ public final class PooledChannel implements Connection {
   private volatile DestroyReason destroyReason;
   private volatile Lease lease;
   private EndpointState state;
-  private boolean unanswered;
-  private boolean unreadPossible;
+  private boolean exchangeOpen;
+  private boolean mayHaveUnread;
   private volatile boolean returnedClean;
 
   @SuppressWarnings("unused") // through HOT
@@ -78,7 +78,7 @@ public final class PooledChannel implements Connection {
    */
   @Override
   public SocketChannel channel() {
-    unreadPossible = true;
+    mayHaveUnread = true;
     try {
       io.nonBlocking();
     } catch (IOException e) {
@@ -193,8 +193,8 @@ public final class PooledChannel implements Connection {
     lease = value;
     died = false;
     bytesReadInLease = 0;
-    unanswered = false;
-    unreadPossible = false;
+    exchangeOpen = false;
+    mayHaveUnread = false;
   }
 
   /**
@@ -204,7 +204,7 @@ public final class PooledChannel implements Connection {
    *     channel
    */
   boolean mayHaveUnread() {
-    return unreadPossible;
+    return mayHaveUnread;
   }
 
   /**
@@ -297,22 +297,22 @@ public final class PooledChannel implements Connection {
 
   @Override
   public void exchangeComplete() {
-    unanswered = false;
+    exchangeOpen = false;
   }
 
   /**
    * @return whether a request was written since checkout without a call to exchangeComplete
    */
   boolean exchangeOpen() {
-    return unanswered;
+    return exchangeOpen;
   }
 
   /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
     try {
       io.write(src, deadlineNanos);
-      unanswered = true;
-      unreadPossible = true;
+      exchangeOpen = true;
+      mayHaveUnread = true;
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;
@@ -342,7 +342,7 @@ public final class PooledChannel implements Connection {
         throw io.endOfStream();
       }
       bytesReadInLease += n;
-      unreadPossible = !io.drained(); // the read reached its spare byte: more was there
+      mayHaveUnread = !io.drained(); // the read reached its spare byte: more was there
       return n;
     } catch (IOException | RuntimeException e) {
       failed(e);

@@ -25,6 +25,13 @@ final class ReturnPath {
     this.owner = owner;
   }
 
+  /**
+   * @return the name of the pool this path returns to (for messages)
+   */
+  String poolName() {
+    return owner.name();
+  }
+
   /** Keeps the connection only if it is clean. Idempotent per lease. */
   void giveBack(Lease lease) {
     if (!lease.finish()) {
