@@ -4,6 +4,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.Endpoint;
 import io.sockpool.internal.resolve.AddressBook;
 import io.sockpool.internal.resolve.AddressChanges;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,24 +19,39 @@ import org.slf4j.LoggerFactory;
 final class AddressDrain implements AddressChanges {
   private static final Logger LOG = LoggerFactory.getLogger(AddressDrain.class);
 
-  private final KeyedChannelPool pool;
+  /** Closes an endpoint's idle connections that match, now; returns how many. */
+  interface IdleCloser {
+    int closeIdle(Endpoint endpoint, Predicate<PooledChannel> which);
+  }
 
-  AddressDrain(KeyedChannelPool pool) {
-    this.pool = pool;
+  private final BooleanSupplier poolClosed;
+  private final Function<Endpoint, EndpointState> states;
+  private final IdleCloser idle;
+
+  /**
+   * @param poolClosed whether the pool is closed (then nothing is drained)
+   * @param states the endpoint's state if the pool knows it, else null
+   * @param idle closes idle connections now
+   */
+  AddressDrain(
+      BooleanSupplier poolClosed, Function<Endpoint, EndpointState> states, IdleCloser idle) {
+    this.poolClosed = poolClosed;
+    this.states = states;
+    this.idle = idle;
   }
 
   @Override
   public void changed(AddressBook book, AddressBook.Snapshot before) {
     Endpoint endpoint = book.endpoint();
-    if (pool.isClosed()) {
+    if (poolClosed.getAsBoolean()) {
       return;
     }
-    EndpointState st = pool.endpoints().find(endpoint);
+    EndpointState st = states.apply(endpoint);
     if (st == null) {
       return; // forgotten meanwhile: no connection to retire, no breaker to probe
     }
     int retired = retireStale(st, book);
-    int closed = pool.evictIdle(endpoint, PooledChannel::isRetired);
+    int closed = idle.closeIdle(endpoint, PooledChannel::isRetired);
     boolean probe = st.breaker().getState() == CircuitBreaker.State.OPEN;
     if (probe) {
       st.breaker().transitionToHalfOpenState();
@@ -53,9 +71,9 @@ final class AddressDrain implements AddressChanges {
   /** Quiet: no log line. */
   @Override
   public void sweep(AddressBook book) {
-    EndpointState st = pool.endpoints().find(book.endpoint());
+    EndpointState st = states.apply(book.endpoint());
     if (st != null && retireStale(st, book) > 0) {
-      pool.evictIdle(book.endpoint(), PooledChannel::isRetired);
+      idle.closeIdle(book.endpoint(), PooledChannel::isRetired);
     }
   }
 

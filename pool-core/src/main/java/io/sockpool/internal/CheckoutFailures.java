@@ -4,12 +4,15 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.CheckoutException;
 import io.sockpool.CheckoutState;
 import io.sockpool.CheckoutTimeoutException;
+import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolExhaustedException;
 import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.queue.Admission;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.ToIntFunction;
 
 /**
  * Builds every checkout exception, in one place: the message, the endpoint's state at the moment of
@@ -17,12 +20,26 @@ import java.time.Instant;
  * notification.
  */
 final class CheckoutFailures {
-  private final KeyedChannelPool pool;
+  private final ToIntFunction<Endpoint> active;
+  private final ToIntFunction<Endpoint> idle;
+  private final Admission admission;
   private final PoolConfig config;
   private final Listeners listeners;
 
-  CheckoutFailures(KeyedChannelPool pool, PoolConfig config, Listeners listeners) {
-    this.pool = pool;
+  /**
+   * @param active connections of an endpoint checked out now
+   * @param idle idle connections of an endpoint now
+   * @param admission the capacity counts
+   */
+  CheckoutFailures(
+      ToIntFunction<Endpoint> active,
+      ToIntFunction<Endpoint> idle,
+      Admission admission,
+      PoolConfig config,
+      Listeners listeners) {
+    this.active = active;
+    this.idle = idle;
+    this.admission = admission;
     this.config = config;
     this.listeners = listeners;
   }
@@ -110,12 +127,12 @@ final class CheckoutFailures {
     return new CheckoutState(
         st.endpoint(),
         Duration.ofNanos(System.nanoTime() - start),
-        pool.active(st.endpoint()),
-        pool.idle(st.endpoint()),
+        active.applyAsInt(st.endpoint()),
+        idle.applyAsInt(st.endpoint()),
         st.waiters().size() + alsoWaiting,
         st.connecting(),
         config.maxPerEndpoint(),
-        pool.admission().total(),
+        admission.total(),
         config.maxTotal(),
         holders(st));
   }

@@ -63,7 +63,11 @@ public final class KeyedChannelPool {
     this.validationWindowNanos = config.validationWindow().toNanos();
     this.fairnessWindowNanos = config.fairnessWindow().toNanos();
     this.traceCheckouts = config.leakDetectionThreshold().isPresent();
-    this.names = new Names(config, new AddressDrain(this), Names.LOOKUP_TIMEOUT);
+    this.names =
+        new Names(
+            config,
+            new AddressDrain(this::isClosed, this::knownState, this::evictIdle),
+            Names.LOOKUP_TIMEOUT);
     this.watchdog = new Watchdog(config.poolName() + "-watchdog");
     this.connector =
         new SocketConnector(
@@ -88,7 +92,7 @@ public final class KeyedChannelPool {
             names,
             listeners,
             HotSlots.slotsFor(config.maxPerEndpoint()));
-    this.failures = new CheckoutFailures(this, config, listeners);
+    this.failures = new CheckoutFailures(this::active, this::idle, admission, config, listeners);
     this.maintenance = new Maintenance(this, config);
     this.shutdown = new Shutdown(this);
     this.returns = new ReturnPath(this);
@@ -126,6 +130,11 @@ public final class KeyedChannelPool {
 
   EndpointState state(Endpoint endpoint) {
     return endpoints.state(endpoint);
+  }
+
+  /** The endpoint's state if the pool knows it, else null (never creates one). */
+  private EndpointState knownState(Endpoint endpoint) {
+    return endpoints.find(endpoint);
   }
 
   EndpointRegistry endpoints() {
