@@ -2,8 +2,8 @@ package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
-import io.sockpool.internal.PoolMXBeanImpl;
-import io.sockpool.internal.TrafficRecorder;
+import io.sockpool.internal.metrics.PoolMXBeanImpl;
+import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.sizing.LiveSizing;
 import java.io.IOException;
 import java.time.Duration;
