@@ -59,7 +59,13 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     this.listeners = listeners;
   }
 
-  /** commons-pool2 without limits or waiting: sockpool admits and waits itself. */
+  /**
+   * commons-pool2 without limits or waiting: sockpool admits and waits itself. With {@code
+   * blockWhenExhausted} off no borrower ever waits inside commons-pool2, so its capacity reuse (a
+   * create for another key's waiters on return, invalidate or eviction) never finds a waiter and
+   * never runs a connect on a returning thread; that holds on 2.12 (Spring Boot's managed version)
+   * as on 2.13, so nothing here needs 2.13's switches for it.
+   */
   static GenericKeyedObjectPoolConfig<PooledChannel> commonsConfig(PoolConfig config) {
     GenericKeyedObjectPoolConfig<PooledChannel> c = new GenericKeyedObjectPoolConfig<>();
     c.setMaxTotal(-1);

@@ -68,8 +68,6 @@ public final class KeyedChannelPool {
             watchdog);
     this.factory = new ChannelFactory(connector, config, admission, listeners);
     this.pool = new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));
-    pool.setReuseCapacityOnReturn(false);
-    pool.setReuseCapacityOnMaintenance(false);
     pool.setEvictionPolicy(rules);
     // tagged with the pool's name, so that resilience4j-micrometer's meters of two pools that
     // talk to the same endpoint (same breaker name) stay apart
