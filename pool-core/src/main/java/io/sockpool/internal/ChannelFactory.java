@@ -119,6 +119,8 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
       ch.lease(null); // the initializer's exchange is over: start clean
       ensureNotClosing(endpoint);
     } catch (IOException | RuntimeException | Error e) {
+      listeners.connectFailed(
+          endpoint, ch == null ? null : ch.remoteAddress(), System.nanoTime() - start, e);
       if (ch != null) {
         st.channels.remove(ch);
         ch.closeQuietly();
@@ -136,7 +138,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     ch.openedForCheckout(permit.forCheckout());
     ch.inPool(true);
     permit.created(ch);
-    listeners.connected(endpoint, now - start);
+    listeners.connected(endpoint, ch.remoteAddress(), now - start);
     PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
     ch.pooledObject(pooled); // for KeyedChannelPool.evictIdle
     return pooled;
