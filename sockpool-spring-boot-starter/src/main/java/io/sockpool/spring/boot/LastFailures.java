@@ -45,6 +45,9 @@ final class LastFailures implements PoolListener {
 
   @Override
   public void checkoutFailed(CheckoutException failure) {
+    if (failure.endpoint() == null) {
+      return; // not tied to an endpoint: nothing to show per endpoint
+    }
     failures.put(
         failure.endpoint(),
         new Failure(
