@@ -4,7 +4,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
 import io.sockpool.internal.PoolMXBeanImpl;
 import io.sockpool.internal.TrafficRecorder;
-import io.sockpool.jfr.CheckoutEvent;
 import io.sockpool.jfr.JfrEvents;
 import io.sockpool.sizing.LiveSizing;
 import java.io.IOException;
@@ -106,7 +105,7 @@ public final class SocketPool implements AutoCloseable {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
     }
-    CheckoutEvent event = JfrEvents.beginCheckout();
+    Object event = JfrEvents.beginCheckout(); // null unless JFR records io.sockpool.Checkout
     if (event == null) {
       return delegate.checkout(endpoint, timeout);
     }

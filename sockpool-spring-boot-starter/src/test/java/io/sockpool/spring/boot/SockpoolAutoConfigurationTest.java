@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -110,6 +111,26 @@ class SockpoolAutoConfigurationTest {
               assertThat(ctx).hasSingleBean(SocketPool.class);
               assertThat(ctx.getBean(SocketPool.class).config().poolName()).isEqualTo("own");
               assertThat(ctx.getBean(SocketPools.class).created()).doesNotContainKey("default");
+            });
+  }
+
+  @Test
+  void theHealthIndicatorIsLeftOutWhenDisabledOrWithoutTheActuator() {
+    runner.run(ctx -> assertThat(ctx).hasSingleBean(SockpoolHealthIndicator.class));
+    runner
+        .withPropertyValues("management.health.sockpool.enabled=false")
+        .run(
+            ctx -> {
+              assertThat(ctx).doesNotHaveBean(SockpoolHealthIndicator.class);
+              assertThat(ctx).hasSingleBean(SocketPool.class);
+            });
+    runner
+        .withClassLoader(
+            new FilteredClassLoader(org.springframework.boot.actuate.health.HealthIndicator.class))
+        .run(
+            ctx -> {
+              assertThat(ctx).doesNotHaveBean(SockpoolHealthIndicator.class);
+              assertThat(ctx).hasSingleBean(SocketPool.class);
             });
   }
 
