@@ -14,6 +14,8 @@ module io.sockpool {
   requires org.slf4j;
   // ExtendedSocketOptions: per-socket TCP keepalive
   requires jdk.net;
+  // the io.sockpool.* JFR events (package io.sockpool.jfr, not exported)
+  requires jdk.jfr;
 
   exports io.sockpool;
   exports io.sockpool.sizing;

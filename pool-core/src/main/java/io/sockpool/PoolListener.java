@@ -1,5 +1,7 @@
 package io.sockpool;
 
+import java.net.InetSocketAddress;
+
 /**
  * Hears what a {@link SocketPool} does, for metrics and live sizing. Register one with {@link
  * SocketPool#addListener(PoolListener)}.
@@ -38,6 +40,30 @@ public interface PoolListener {
    * @param connectNanos how long that took
    */
   default void connected(Endpoint endpoint, long connectNanos) {}
+
+  /**
+   * A new connection was opened, with the address it went to; what the pool calls. By default it
+   * calls {@link #connected(Endpoint, long)}: override one or the other.
+   *
+   * @param endpoint the peer
+   * @param address the address the connection went to
+   * @param connectNanos how long the connect plus initializer took
+   */
+  default void connected(Endpoint endpoint, InetSocketAddress address, long connectNanos) {
+    connected(endpoint, connectNanos);
+  }
+
+  /**
+   * Opening a new connection failed: the connect (refused, timed out, unknown host) or the
+   * initializer on the new connection.
+   *
+   * @param endpoint the peer
+   * @param address the address the connection went to, or null if the connect itself failed
+   * @param elapsedNanos how long the attempt took
+   * @param failure what failed
+   */
+  default void connectFailed(
+      Endpoint endpoint, InetSocketAddress address, long elapsedNanos, Throwable failure) {}
 
   /**
    * A connection was closed.

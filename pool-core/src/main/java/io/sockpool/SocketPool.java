@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
 import io.sockpool.internal.metrics.PoolMXBeanImpl;
 import io.sockpool.internal.metrics.TrafficRecorder;
+import io.sockpool.jfr.JfrEvents;
 import io.sockpool.sizing.LiveSizing;
 import java.io.IOException;
 import java.time.Duration;
@@ -54,6 +55,7 @@ public final class SocketPool implements AutoCloseable {
     this.delegate = new KeyedChannelPool(config);
     this.traffic = new TrafficRecorder(SIZING_WINDOW, SIZING_BUCKETS, System::nanoTime);
     delegate.listeners().traffic(traffic);
+    JfrEvents.install(config.poolName(), delegate.listeners()::add, delegate.breakers());
     ObjectName name = null;
     if (config.jmxEnabled()) {
       try {
@@ -112,7 +114,21 @@ public final class SocketPool implements AutoCloseable {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
     }
-    return delegate.checkout(endpoint, timeout);
+    Object event = JfrEvents.beginCheckout(); // null unless JFR records io.sockpool.Checkout
+    if (event == null) {
+      return delegate.checkout(endpoint, timeout);
+    }
+    String outcome = "failed";
+    try {
+      PooledConnection c = delegate.checkout(endpoint, timeout);
+      outcome = "ok";
+      return c;
+    } catch (CheckoutException | RuntimeException e) {
+      outcome = e.getClass().getSimpleName();
+      throw e;
+    } finally {
+      JfrEvents.endCheckout(event, delegate.config().poolName(), endpoint, outcome);
+    }
   }
 
   /**

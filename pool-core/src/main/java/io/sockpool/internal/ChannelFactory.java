@@ -62,7 +62,13 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     this.listeners = listeners;
   }
 
-  /** commons-pool2 without limits or waiting: sockpool admits and waits itself. */
+  /**
+   * commons-pool2 without limits or waiting: sockpool admits and waits itself. With {@code
+   * blockWhenExhausted} off no borrower ever waits inside commons-pool2, so its capacity reuse (a
+   * create for another key's waiters on return, invalidate or eviction) never finds a waiter and
+   * never runs a connect on a returning thread; that holds on 2.12 (Spring Boot's managed version)
+   * as on 2.13, so nothing here needs 2.13's switches for it.
+   */
   static GenericKeyedObjectPoolConfig<PooledChannel> commonsConfig(PoolConfig config) {
     GenericKeyedObjectPoolConfig<PooledChannel> c = new GenericKeyedObjectPoolConfig<>();
     c.setMaxTotal(-1);
@@ -116,6 +122,8 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
       ch.lease(null); // the initializer's exchange is over: start clean
       ensureNotClosing(endpoint);
     } catch (IOException | RuntimeException | Error e) {
+      listeners.connectFailed(
+          endpoint, ch == null ? null : ch.remoteAddress(), System.nanoTime() - start, e);
       if (ch != null) {
         st.untracked(ch);
         ch.closeQuietly();
@@ -133,7 +141,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     ch.openedForCheckout(permit.forCheckout());
     ch.inPool(true);
     permit.created(ch);
-    listeners.connected(endpoint, now - start);
+    listeners.connected(endpoint, ch.remoteAddress(), now - start);
     PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
     ch.pooledObject(pooled); // for Connections.evictIdle
     return pooled;

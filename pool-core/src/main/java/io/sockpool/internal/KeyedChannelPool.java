@@ -69,8 +69,6 @@ public final class KeyedChannelPool {
     ChannelFactory factory = new ChannelFactory(connector, config, admission, listeners);
     GenericKeyedObjectPool<Endpoint, PooledChannel> pool =
         new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));
-    pool.setReuseCapacityOnReturn(false);
-    pool.setReuseCapacityOnMaintenance(false);
     pool.setEvictionPolicy(rules);
     // tagged with the pool's name, so that resilience4j-micrometer's meters of two pools that
     // talk to the same endpoint (same breaker name) stay apart

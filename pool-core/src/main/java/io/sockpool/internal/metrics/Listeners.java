@@ -4,6 +4,7 @@ import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolListener;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,8 +92,12 @@ public final class Listeners {
     }
   }
 
-  public void connected(Endpoint e, long connectNanos) {
-    each("connected", l -> l.connected(e, connectNanos));
+  public void connected(Endpoint e, InetSocketAddress address, long connectNanos) {
+    each("connected", l -> l.connected(e, address, connectNanos));
+  }
+
+  public void connectFailed(Endpoint e, InetSocketAddress address, long elapsedNanos, Throwable failure) {
+    each("connectFailed", l -> l.connectFailed(e, address, elapsedNanos, failure));
   }
 
   public void destroyed(Endpoint e, DestroyReason reason) {
