@@ -14,7 +14,7 @@ module io.sockpool {
   requires org.slf4j;
   // ExtendedSocketOptions: per-socket TCP keepalive
   requires jdk.net;
-  // the io.sockpool.* JFR events (package io.sockpool.jfr, not exported)
+  // the io.sockpool.* JFR events (package io.sockpool.internal.jfr, not exported)
   requires jdk.jfr;
 
   exports io.sockpool;

@@ -96,7 +96,8 @@ public final class Listeners {
     each("connected", l -> l.connected(e, address, connectNanos));
   }
 
-  public void connectFailed(Endpoint e, InetSocketAddress address, long elapsedNanos, Throwable failure) {
+  public void connectFailed(
+      Endpoint e, InetSocketAddress address, long elapsedNanos, Throwable failure) {
     each("connectFailed", l -> l.connectFailed(e, address, elapsedNanos, failure));
   }
 

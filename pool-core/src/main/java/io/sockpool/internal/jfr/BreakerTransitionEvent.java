@@ -1,4 +1,4 @@
-package io.sockpool.jfr;
+package io.sockpool.internal.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Enabled;

@@ -1,4 +1,4 @@
-package io.sockpool.jfr;
+package io.sockpool.internal.jfr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.sockpool.jfr;
+package io.sockpool.internal.jfr;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

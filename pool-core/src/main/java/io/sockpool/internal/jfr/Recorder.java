@@ -1,4 +1,4 @@
-package io.sockpool.jfr;
+package io.sockpool.internal.jfr;
 
 import io.sockpool.Endpoint;
 import java.net.InetSocketAddress;
