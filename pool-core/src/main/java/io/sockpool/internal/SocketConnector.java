@@ -2,7 +2,7 @@ package io.sockpool.internal;
 
 import io.sockpool.Endpoint;
 import io.sockpool.SocketOptions;
-import io.sockpool.internal.io.ChannelIo;
+import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.internal.resolve.AddressBook;
 import io.sockpool.internal.resolve.Names;
@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * name within the deadline if need be), applies the socket options and connects without blocking
  * past a deadline (a non-blocking connect finished under a selector, so a peer that never answers
  * the SYN costs at most the deadline), trying the next address on failure. The connected channel is
- * then put in blocking mode for {@link ChannelIo}.
+ * then put in blocking mode and handed to the {@link TransportFactory}, which makes the
+ * connection's transport within the same deadline (a TLS transport's handshake runs there).
  */
 final class SocketConnector {
   private static final Logger LOG = LoggerFactory.getLogger(SocketConnector.class);
@@ -41,7 +42,7 @@ final class SocketConnector {
   private final SocketOptions options;
   private final long maxLifetimeNanos;
   private final long jitterNanos;
-  private final Watchdog watchdog;
+  private final TransportFactory transports;
 
   /** Connects under way, for {@link #abortPending()}. */
   private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
@@ -54,8 +55,21 @@ final class SocketConnector {
       long maxLifetimeNanos,
       long jitterNanos,
       Watchdog watchdog) {
+    this(names, options, maxLifetimeNanos, jitterNanos, TransportFactory.plaintext(watchdog));
+  }
+
+  /**
+   * @param transports makes each new connection's transport, after the TCP connect and within its
+   *     deadline
+   */
+  SocketConnector(
+      Names names,
+      SocketOptions options,
+      long maxLifetimeNanos,
+      long jitterNanos,
+      TransportFactory transports) {
     this.names = names;
-    this.watchdog = watchdog;
+    this.transports = transports;
     this.options = options;
     this.maxLifetimeNanos = maxLifetimeNanos;
     this.jitterNanos = jitterNanos;
@@ -70,7 +84,7 @@ final class SocketConnector {
    *
    * @param endpoint where to connect
    * @param deadlineNanos {@link System#nanoTime()} by which the connect must be done
-   * @return the connection, its channel in blocking mode, its deadlines kept by the watchdog
+   * @return the connection, with the transport the factory made for it
    * @throws io.sockpool.NameResolutionTimeoutException if the name did not resolve in time
    * @throws UnknownHostException if the name does not resolve
    * @throws SocketTimeoutException if the deadline passed while connecting
@@ -192,7 +206,7 @@ final class SocketConnector {
           new PooledChannel(
               endpoint,
               address,
-              new ChannelIo(endpoint, channel, watchdog),
+              transports.open(endpoint, channel, deadlineNanos),
               now,
               now + maxLifetimeNanos - jitter);
       ok = true;
