@@ -3,7 +3,6 @@ package io.sockpool.internal;
 import io.sockpool.Endpoint;
 import io.sockpool.SocketOptions;
 import io.sockpool.internal.io.TransportFactory;
-import io.sockpool.internal.io.Watchdog;
 import io.sockpool.internal.resolve.AddressBook;
 import io.sockpool.internal.resolve.Names;
 import java.io.IOException;
@@ -48,15 +47,6 @@ final class SocketConnector {
   private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
 
   private volatile boolean aborting;
-
-  SocketConnector(
-      Names names,
-      SocketOptions options,
-      long maxLifetimeNanos,
-      long jitterNanos,
-      Watchdog watchdog) {
-    this(names, options, maxLifetimeNanos, jitterNanos, TransportFactory.plaintext(watchdog));
-  }
 
   /**
    * @param transports makes each new connection's transport, after the TCP connect and within its
