@@ -193,6 +193,21 @@ class ReplyIsolationTest {
   }
 
   @Test
+  void anOperationOfExecuteThatWroteAfterItsLastReadDestroysTheConnection() throws Exception {
+    Endpoint ep = start();
+    peer.answerAfter(Duration.ofMillis(200)); // the reply arrives after the return
+    pool.execute(
+        ep,
+        c -> {
+          c.write(ByteBuffer.wrap(ascii("ECHO first\r\n")), TWO_SECONDS);
+          return null; // execute declares the exchange complete: not trusted, nothing was read
+        });
+
+    assertEquals("+second\r\n", pool.execute(ep, c -> echo(c, "second")));
+    assertEquals(1, pool.stats(ep).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
+  }
+
+  @Test
   void aRequestDeclaredToHaveNoReplyKeepsTheConnection() throws Exception {
     Endpoint ep =
         start(
