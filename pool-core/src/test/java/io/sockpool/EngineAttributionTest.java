@@ -65,6 +65,7 @@ class EngineAttributionTest {
           ping(next);
           Thread.sleep(40); // a crossed reply would be the next 7 bytes
           assertEquals(0, next.channel().read(ByteBuffer.allocate(16)), "round " + round);
+          next.exchangeComplete(); // the raw read found nothing: declared, kept
         }
       }
       assertEquals(10, pool.stats(peer.endpoint()).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
@@ -313,6 +314,7 @@ class EngineAttributionTest {
     try (SocketPool pool = SocketPool.create(config().build())) {
       PooledConnection a = pool.checkout(peer.endpoint());
       java.nio.channels.SocketChannel raw = a.channel();
+      a.exchangeComplete(); // channel() counts as raw I/O: declared, so the connection is kept
       a.close();
       try (PooledConnection b = pool.checkout(peer.endpoint())) {
         assertSame(raw, b.channel());

@@ -7,6 +7,7 @@ import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
+import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.internal.metrics.Listeners;
 import io.sockpool.internal.queue.Admission;
@@ -65,7 +66,7 @@ public final class KeyedChannelPool {
             config.socketOptions(),
             config.maxLifetime().toNanos(),
             config.maxLifetimeJitter().toNanos(),
-            watchdog);
+            TransportFactory.plaintext(watchdog)); // the seam where a TLS transport plugs in
     ChannelFactory factory = new ChannelFactory(connector, config, admission, listeners);
     GenericKeyedObjectPool<Endpoint, PooledChannel> pool =
         new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));

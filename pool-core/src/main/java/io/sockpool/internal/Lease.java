@@ -108,7 +108,7 @@ final class Lease implements PooledConnection {
 
   @Override
   public SocketChannel channel() {
-    return live().channel(); // non-blocking from now on; the return checks for unread bytes
+    return live().channel(); // raw mode from now on; counts as an open exchange until declared
   }
 
   @Override
@@ -129,6 +129,11 @@ final class Lease implements PooledConnection {
   @Override
   public void exchangeComplete() {
     live().exchangeComplete();
+  }
+
+  @Override
+  public void requestHasNoReply() {
+    live().requestHasNoReply();
   }
 
   @Override

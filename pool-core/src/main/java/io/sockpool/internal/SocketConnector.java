@@ -2,8 +2,7 @@ package io.sockpool.internal;
 
 import io.sockpool.Endpoint;
 import io.sockpool.SocketOptions;
-import io.sockpool.internal.io.ChannelIo;
-import io.sockpool.internal.io.Watchdog;
+import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.resolve.AddressBook;
 import io.sockpool.internal.resolve.Names;
 import java.io.IOException;
@@ -32,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * name within the deadline if need be), applies the socket options and connects without blocking
  * past a deadline (a non-blocking connect finished under a selector, so a peer that never answers
  * the SYN costs at most the deadline), trying the next address on failure. The connected channel is
- * then put in blocking mode for {@link ChannelIo}.
+ * then put in blocking mode and handed to the {@link TransportFactory}, which makes the
+ * connection's transport within the same deadline (a TLS transport's handshake runs there).
  */
 final class SocketConnector {
   private static final Logger LOG = LoggerFactory.getLogger(SocketConnector.class);
@@ -41,21 +41,25 @@ final class SocketConnector {
   private final SocketOptions options;
   private final long maxLifetimeNanos;
   private final long jitterNanos;
-  private final Watchdog watchdog;
+  private final TransportFactory transports;
 
   /** Connects under way, for {@link #abortPending()}. */
   private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
 
   private volatile boolean aborting;
 
+  /**
+   * @param transports makes each new connection's transport, after the TCP connect and within its
+   *     deadline
+   */
   SocketConnector(
       Names names,
       SocketOptions options,
       long maxLifetimeNanos,
       long jitterNanos,
-      Watchdog watchdog) {
+      TransportFactory transports) {
     this.names = names;
-    this.watchdog = watchdog;
+    this.transports = transports;
     this.options = options;
     this.maxLifetimeNanos = maxLifetimeNanos;
     this.jitterNanos = jitterNanos;
@@ -70,7 +74,7 @@ final class SocketConnector {
    *
    * @param endpoint where to connect
    * @param deadlineNanos {@link System#nanoTime()} by which the connect must be done
-   * @return the connection, its channel in blocking mode, its deadlines kept by the watchdog
+   * @return the connection, with the transport the factory made for it
    * @throws io.sockpool.NameResolutionTimeoutException if the name did not resolve in time
    * @throws UnknownHostException if the name does not resolve
    * @throws SocketTimeoutException if the deadline passed while connecting
@@ -192,7 +196,7 @@ final class SocketConnector {
           new PooledChannel(
               endpoint,
               address,
-              new ChannelIo(endpoint, channel, watchdog),
+              transports.open(endpoint, channel, deadlineNanos),
               now,
               now + maxLifetimeNanos - jitter);
       ok = true;

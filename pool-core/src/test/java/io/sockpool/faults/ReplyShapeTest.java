@@ -66,6 +66,11 @@ class ReplyShapeTest {
             }
 
             @Override
+            public void requestHasNoReply() {
+              connection.requestHasNoReply();
+            }
+
+            @Override
             public int read(ByteBuffer dst, Duration t) throws IOException {
               int n = connection.read(dst, t);
               reads.incrementAndGet();

@@ -137,6 +137,7 @@ class RespOverPoolTest {
     // the first connection is new and trusted; once it idles, the borrow-time PING runs
     try (PooledConnection c = pool.checkout(endpoint)) {
       assertTrue(c.channel().isConnected());
+      c.exchangeComplete(); // channel() is the raw-mode switch: declared, so the connection is kept
     }
     CheckoutException e =
         assertThrows(CheckoutException.class, () -> pool.checkout(endpoint).close());
