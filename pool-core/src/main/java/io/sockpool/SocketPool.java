@@ -2,6 +2,7 @@ package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
+import io.sockpool.internal.Operations;
 import io.sockpool.internal.metrics.PoolMXBeanImpl;
 import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.sizing.LiveSizing;
@@ -159,6 +160,16 @@ public final class SocketPool implements AutoCloseable {
    * Runs {@code operation} on a pooled connection and returns the connection (or destroys it if the
    * operation threw).
    *
+   * <p>When the operation returns normally, the exchange is declared complete ({@link
+   * Connection#exchangeComplete()}) if the operation read after its last write: then the connection
+   * is reused. An operation that wrote a request and returned without reading a byte of its reply
+   * leaves the exchange open, and the connection is destroyed ({@link
+   * DestroyReason#INCOMPLETE_EXCHANGE}) rather than handing that reply to the next borrower; a
+   * request that has no reply is declared by the operation itself, with {@code exchangeComplete()}.
+   * An operation that reads only part of a reply leaves bytes the return path finds ({@link
+   * DestroyReason#DIRTY}) when they have arrived; reading each reply in full is the operation's
+   * part.
+   *
    * @param endpoint the peer
    * @param operation the exchange
    * @param <T> the result type
@@ -172,13 +183,13 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Like {@link #execute}, for an operation that is safe to run twice: if the connection's timed
-   * I/O failed because the peer had already closed or reset it (EOF, reset, broken pipe) before any
-   * reply byte arrived, the operation runs once more on another connection. Timeouts, failures
-   * after part of a reply, and exceptions the operation throws itself are not retried. Both
-   * checkouts together share one {@link PoolConfig#checkoutTimeout()}: the second gets what the
-   * first left. If the second attempt fails, the first failure is attached to its exception as
-   * suppressed.
+   * Like {@link #execute} (including when the exchange counts as complete), for an operation that
+   * is safe to run twice: if the connection's timed I/O failed because the peer had already closed
+   * or reset it (EOF, reset, broken pipe) before any reply byte arrived, the operation runs once
+   * more on another connection. Timeouts, failures after part of a reply, and exceptions the
+   * operation throws itself are not retried. Both checkouts together share one {@link
+   * PoolConfig#checkoutTimeout()}: the second gets what the first left. If the second attempt
+   * fails, the first failure is attached to its exception as suppressed.
    *
    * @param endpoint the peer
    * @param operation the exchange; must be idempotent
@@ -194,7 +205,7 @@ public final class SocketPool implements AutoCloseable {
     IOException first;
     try {
       T result = operation.apply(c);
-      c.exchangeComplete();
+      Operations.returnedNormally(c);
       c.close();
       return result;
     } catch (IOException e) {
@@ -224,7 +235,7 @@ public final class SocketPool implements AutoCloseable {
     boolean ok = false;
     try {
       T result = operation.apply(c);
-      c.exchangeComplete();
+      Operations.returnedNormally(c);
       ok = true;
       return result;
     } finally {

@@ -7,6 +7,7 @@ import io.sockpool.internal.io.ChannelIo;
 import io.sockpool.internal.io.Probe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class PooledChannel implements Connection {
   private boolean exchangeOpen;
   private boolean mayHaveUnread;
   private volatile boolean returnedClean;
+  private final ReplyWatch replies = new ReplyWatch();
 
   @SuppressWarnings("unused") // through HOT
   private volatile int hot;
@@ -183,6 +185,14 @@ public final class PooledChannel implements Connection {
 
   void state(EndpointState value) {
     state = value;
+    replies.endpoint(value.roundTrip());
+  }
+
+  /**
+   * @return what the peer did with this connection's requests (breaker evidence, round trips)
+   */
+  ReplyWatch replies() {
+    return replies;
   }
 
   Lease lease() {
@@ -195,6 +205,7 @@ public final class PooledChannel implements Connection {
     bytesReadInLease = 0;
     exchangeOpen = false;
     mayHaveUnread = false;
+    replies.newLease();
   }
 
   /**
@@ -311,6 +322,7 @@ public final class PooledChannel implements Connection {
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
     try {
       io.write(src, deadlineNanos);
+      replies.wrote();
       exchangeOpen = true;
       mayHaveUnread = true;
     } catch (IOException | RuntimeException e) {
@@ -343,7 +355,11 @@ public final class PooledChannel implements Connection {
       }
       bytesReadInLease += n;
       mayHaveUnread = !io.drained(); // the read reached its spare byte: more was there
+      replies.read(n);
       return n;
+    } catch (SocketTimeoutException e) {
+      failed(e);
+      throw replies.timedOut(e, endpoint);
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;
