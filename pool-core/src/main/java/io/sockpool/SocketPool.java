@@ -3,6 +3,7 @@ package io.sockpool;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
 import io.sockpool.internal.Operations;
+import io.sockpool.internal.metrics.PoolEventLog;
 import io.sockpool.internal.metrics.PoolMXBeanImpl;
 import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.sizing.LiveSizing;
@@ -55,6 +56,9 @@ public final class SocketPool implements AutoCloseable {
     this.delegate = new KeyedChannelPool(config);
     this.traffic = new TrafficRecorder(SIZING_WINDOW, SIZING_BUCKETS, System::nanoTime);
     delegate.listeners().traffic(traffic);
+    PoolEventLog events = new PoolEventLog(config.poolName(), System::nanoTime);
+    delegate.listeners().add(events); // destroys that a user must hear of, at WARN
+    events.watch(delegate.breakers()); // breaker transitions, at WARN / INFO
     ObjectName name = null;
     if (config.jmxEnabled()) {
       try {
