@@ -125,8 +125,7 @@ public final class SocketPool implements AutoCloseable {
    * it at that many idle connections from then on.
    *
    * @param endpoint the peer
-   * @return how many connections were opened (failures are logged at DEBUG and feed the endpoint's
-   *     circuit breaker)
+   * @return how many connections were opened; see {@link #warmUp(Endpoint, int)} for failures
    */
   public int warmUp(Endpoint endpoint) {
     return warmUp(endpoint, delegate.config().minIdlePerEndpoint());
@@ -136,6 +135,20 @@ public final class SocketPool implements AutoCloseable {
    * Opens up to {@code count} connections to the endpoint in parallel, within the limits, each
    * bounded by the connect timeout. Blocks until they are done, at most about twice the connect
    * timeout.
+   *
+   * <p>A connect that fails (refused, timed out, unknown host) is not thrown: the return value is
+   * smaller, the pool logs one WARN per call with how many were opened and the last failure, and
+   * each failed connect counts as a failure on the endpoint's circuit breaker (enough of them open
+   * it). Fewer are opened without any failure when {@code count} is above what the limits leave
+   * ({@link PoolConfig#maxPerEndpoint()} counts the connections already open, {@link
+   * PoolConfig#maxTotal()} those of every endpoint). Compare the result with what you asked for:
+   *
+   * <pre>{@code
+   * int opened = pool.warmUp(redis, 4);
+   * if (opened < 4) {
+   *   // start anyway (checkouts connect on demand), or fail the service's readiness check
+   * }
+   * }</pre>
    *
    * @param endpoint the peer
    * @param count how many to open; >= 0

@@ -122,4 +122,18 @@ class PoolLoggingTest {
           info.toString());
     }
   }
+
+  @Test
+  void aWarmUpThatOpensNothingIsWarnedWithTheCause() throws Exception {
+    Endpoint e = Endpoint.of("127.0.0.1", FakePeer.closedPort());
+    try (SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
+      assertEquals(0, pool.warmUp(e, 2));
+      List<String> warned = log.messages(LogCapture.WARN, e.toString());
+      assertTrue(
+          warned.stream().anyMatch(w -> w.contains("warm-up") && w.contains("0 of 2")),
+          warned.toString());
+      assertTrue(
+          warned.stream().anyMatch(w -> w.contains("Connection refused")), warned.toString());
+    }
+  }
 }

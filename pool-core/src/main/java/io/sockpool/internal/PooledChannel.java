@@ -359,7 +359,7 @@ public final class PooledChannel implements Connection {
       return n;
     } catch (SocketTimeoutException e) {
       failed(e);
-      throw replies.timedOut(e, endpoint);
+      throw replies.timedOut(e, endpoint, deadlineNanos);
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;

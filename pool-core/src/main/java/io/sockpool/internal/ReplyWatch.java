@@ -25,6 +25,19 @@ final class ReplyWatch {
   private int replies;
   private boolean repliedInLease;
   private long noAnswerNanos;
+  private Owed owed = Owed.OUTCOME;
+
+  /** What the connection still owes its endpoint's breaker. */
+  enum Owed {
+    /** Nothing: an exchange on it got an answer, or the outcome was recorded. */
+    NOTHING,
+    /** The outcome of its first exchange (it was only connected: the handshake is the kernel's). */
+    OUTCOME,
+    /**
+     * That outcome, and the breaker permission of the checkout that served it is waiting for it.
+     */
+    PERMISSION
+  }
 
   /**
    * @param endpointRoundTrip the estimate of the endpoint this connection belongs to
@@ -73,15 +86,21 @@ final class ReplyWatch {
    * exception the caller gets: the same message with what is known about the reply, and without the
    * close that ended the blocked call as a cause (that close is the timeout itself).
    *
+   * <p>The wait that counts is up to the read's deadline, not up to when the timeout was noticed:
+   * on a busy machine the timeout may fire late, and the peer is judged by the time it was given.
+   *
    * @param e the timeout of the timed I/O layer
    * @param endpoint for the message
+   * @param deadlineNanos the read's deadline
    * @return the exception to throw
    */
-  SocketTimeoutException timedOut(SocketTimeoutException e, Endpoint endpoint) {
+  SocketTimeoutException timedOut(SocketTimeoutException e, Endpoint endpoint, long deadlineNanos) {
     String what;
     if (awaiting) {
-      long waited = System.nanoTime() - wroteAtNanos;
-      noAnswerNanos = Math.max(noAnswerNanos, waited);
+      long now = System.nanoTime();
+      long waited = now - wroteAtNanos;
+      long given = (now - deadlineNanos > 0 ? deadlineNanos : now) - wroteAtNanos;
+      noAnswerNanos = Math.max(noAnswerNanos, given);
       what =
           ": no byte of the reply "
               + TimeUnit.NANOSECONDS.toMillis(waited)
@@ -94,6 +113,36 @@ final class ReplyWatch {
     SocketTimeoutException t = new SocketTimeoutException(e.getMessage() + what);
     t.setStackTrace(e.getStackTrace());
     return t;
+  }
+
+  /**
+   * @return what the connection owes its endpoint's breaker
+   */
+  Owed owed() {
+    return owed;
+  }
+
+  /**
+   * @param value what it owes from now on
+   */
+  void owed(Owed value) {
+    owed = value;
+  }
+
+  /**
+   * @return whether any reply byte ever arrived on the connection (an initializer's, a validator's,
+   *     a holder's)
+   */
+  boolean everReplied() {
+    return replies > 0;
+  }
+
+  /**
+   * @return whether, in this lease, a read timed out with no reply byte at all since the request
+   *     (however short the wait)
+   */
+  boolean silentInLease() {
+    return noAnswerNanos > 0;
   }
 
   /**
