@@ -174,11 +174,21 @@ class HungPeerBreakerTest {
         assertEquals("+PONG\r\n", call(IO)); // the endpoint's normal: about 20 ms
       }
     }
+    // On a busy machine a 5 ms deadline may be noticed late, after the 20 ms reply arrived: then
+    // the call or checkout succeeds, which is fine; what must never happen is a breaker failure.
     Duration impatient = Duration.ofMillis(5);
     for (int i = 0; i < 3 * MINIMUM_CALLS; i++) {
-      assertThrows(SocketTimeoutException.class, () -> call(impatient));
+      try {
+        call(impatient);
+      } catch (SocketTimeoutException usually) {
+        // the caller's own deadline
+      }
       assertEquals(1, pool.warmUp(endpoint(), 1)); // an idle connection, PINGed on borrow
-      assertThrows(CheckoutTimeoutException.class, () -> pool.checkout(endpoint(), impatient));
+      try (PooledConnection served = pool.checkout(endpoint(), impatient)) {
+        served.endpoint(); // returned at once, nothing exchanged
+      } catch (CheckoutTimeoutException usually) {
+        // the validation the idle connection needs takes 20 ms
+      }
     }
     assertEquals(CircuitBreaker.State.CLOSED, breaker().getState());
     assertEquals(

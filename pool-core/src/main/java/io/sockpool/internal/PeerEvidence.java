@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>A connection that was only connected still owes the outcome of its first exchange ({@link
  *       ReplyWatch.Owed}); a checkout that served it without a round trip of its own passed its
  *       permission on to that exchange. A reply (or a lease with no exchange) is a success; no
- *       answer, or the peer closing the new connection before any reply byte, a failure; a caller
- *       that gave up sooner than the bound leaves it owed (and the permission released).
+ *       answer a failure; a caller that gave up sooner than the bound, or a connection that died
+ *       before any reply byte, leaves it owed (and the permission released).
  * </ul>
  */
 final class PeerEvidence {
@@ -40,32 +40,32 @@ final class PeerEvidence {
     EndpointState st = ch.state();
     CircuitBreaker breaker = st.breaker();
     boolean permission = owed == ReplyWatch.Owed.PERMISSION;
-    if (noAnswer || (owed != ReplyWatch.Owed.NOTHING && ch.diedBeforeReply())) {
-      IOException cause = failure(ch, noAnswer);
+    if (noAnswer) {
+      IOException cause = noAnswer(ch);
       st.peerFailed(cause);
       breaker.onError(heldNanos, TimeUnit.NANOSECONDS, cause); // with or without a permission
       w.owed(ReplyWatch.Owed.NOTHING);
-    } else if (w.silentInLease()) { // the caller gave up sooner than the peer normally answers
+    } else if (w.silentInLease() || ch.diedBeforeReply()) {
+      // the caller gave up sooner than the peer normally answers, or the connection died before
+      // a reply (a killed connection, retried elsewhere): no verdict on the peer yet
       if (permission) {
         breaker.releasePermission();
       }
       w.owed(ReplyWatch.Owed.OUTCOME);
-    } else if (owed != ReplyWatch.Owed.NOTHING) {
+    } else {
       breaker.onSuccess(heldNanos, TimeUnit.NANOSECONDS);
       w.owed(ReplyWatch.Owed.NOTHING);
     }
   }
 
-  private static IOException failure(PooledChannel ch, boolean noAnswer) {
+  private static IOException noAnswer(PooledChannel ch) {
     return new IOException(
-        noAnswer
-            ? "peer "
-                + ch.endpoint()
-                + " sent no byte of a reply within "
-                + TimeUnit.NANOSECONDS.toMillis(ch.replies().roundTrip().noAnswerBoundNanos())
-                + " ms (it normally answers in "
-                + ch.replies().roundTrip()
-                + ")"
-            : "peer " + ch.endpoint() + " closed a new connection before its first reply");
+        "peer "
+            + ch.endpoint()
+            + " sent no byte of a reply within "
+            + TimeUnit.NANOSECONDS.toMillis(ch.replies().roundTrip().noAnswerBoundNanos())
+            + " ms (it normally answers in "
+            + ch.replies().roundTrip()
+            + ")");
   }
 }
