@@ -2,7 +2,9 @@ package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
+import io.sockpool.internal.Operations;
 import io.sockpool.internal.jfr.JfrEvents;
+import io.sockpool.internal.metrics.PoolEventLog;
 import io.sockpool.internal.metrics.PoolMXBeanImpl;
 import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.sizing.LiveSizing;
@@ -56,6 +58,9 @@ public final class SocketPool implements AutoCloseable {
     this.traffic = new TrafficRecorder(SIZING_WINDOW, SIZING_BUCKETS, System::nanoTime);
     delegate.listeners().traffic(traffic);
     JfrEvents.install(config.poolName(), delegate.listeners()::add, delegate.breakers());
+    PoolEventLog events = new PoolEventLog(config.poolName(), System::nanoTime);
+    delegate.listeners().add(events); // destroys that a user must hear of, at WARN
+    events.watch(delegate.breakers()); // breaker transitions, at WARN / INFO
     ObjectName name = null;
     if (config.jmxEnabled()) {
       try {
@@ -136,8 +141,7 @@ public final class SocketPool implements AutoCloseable {
    * it at that many idle connections from then on.
    *
    * @param endpoint the peer
-   * @return how many connections were opened (failures are logged at DEBUG and feed the endpoint's
-   *     circuit breaker)
+   * @return how many connections were opened; see {@link #warmUp(Endpoint, int)} for failures
    */
   public int warmUp(Endpoint endpoint) {
     return warmUp(endpoint, delegate.config().minIdlePerEndpoint());
@@ -147,6 +151,20 @@ public final class SocketPool implements AutoCloseable {
    * Opens up to {@code count} connections to the endpoint in parallel, within the limits, each
    * bounded by the connect timeout. Blocks until they are done, at most about twice the connect
    * timeout.
+   *
+   * <p>A connect that fails (refused, timed out, unknown host) is not thrown: the return value is
+   * smaller, the pool logs one WARN per call with how many were opened and the last failure, and
+   * each failed connect counts as a failure on the endpoint's circuit breaker (enough of them open
+   * it). Fewer are opened without any failure when {@code count} is above what the limits leave
+   * ({@link PoolConfig#maxPerEndpoint()} counts the connections already open, {@link
+   * PoolConfig#maxTotal()} those of every endpoint). Compare the result with what you asked for:
+   *
+   * <pre>{@code
+   * int opened = pool.warmUp(redis, 4);
+   * if (opened < 4) {
+   *   // start anyway (checkouts connect on demand), or fail the service's readiness check
+   * }
+   * }</pre>
    *
    * @param endpoint the peer
    * @param count how many to open; >= 0
@@ -175,6 +193,16 @@ public final class SocketPool implements AutoCloseable {
    * Runs {@code operation} on a pooled connection and returns the connection (or destroys it if the
    * operation threw).
    *
+   * <p>When the operation returns normally, the exchange is declared complete ({@link
+   * Connection#exchangeComplete()}) if the operation read after its last write: then the connection
+   * is reused. An operation that wrote a request and returned without reading a byte of its reply
+   * leaves the exchange open, and the connection is destroyed ({@link
+   * DestroyReason#INCOMPLETE_EXCHANGE}) rather than handing that reply to the next borrower; a
+   * request that has no reply is declared by the operation itself, with {@code exchangeComplete()}.
+   * An operation that reads only part of a reply leaves bytes the return path finds ({@link
+   * DestroyReason#DIRTY}) when they have arrived; reading each reply in full is the operation's
+   * part.
+   *
    * @param endpoint the peer
    * @param operation the exchange
    * @param <T> the result type
@@ -188,13 +216,13 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
-   * Like {@link #execute}, for an operation that is safe to run twice: if the connection's timed
-   * I/O failed because the peer had already closed or reset it (EOF, reset, broken pipe) before any
-   * reply byte arrived, the operation runs once more on another connection. Timeouts, failures
-   * after part of a reply, and exceptions the operation throws itself are not retried. Both
-   * checkouts together share one {@link PoolConfig#checkoutTimeout()}: the second gets what the
-   * first left. If the second attempt fails, the first failure is attached to its exception as
-   * suppressed.
+   * Like {@link #execute} (including when the exchange counts as complete), for an operation that
+   * is safe to run twice: if the connection's timed I/O failed because the peer had already closed
+   * or reset it (EOF, reset, broken pipe) before any reply byte arrived, the operation runs once
+   * more on another connection. Timeouts, failures after part of a reply, and exceptions the
+   * operation throws itself are not retried. Both checkouts together share one {@link
+   * PoolConfig#checkoutTimeout()}: the second gets what the first left. If the second attempt
+   * fails, the first failure is attached to its exception as suppressed.
    *
    * @param endpoint the peer
    * @param operation the exchange; must be idempotent
@@ -210,7 +238,7 @@ public final class SocketPool implements AutoCloseable {
     IOException first;
     try {
       T result = operation.apply(c);
-      c.exchangeComplete();
+      Operations.returnedNormally(c);
       c.close();
       return result;
     } catch (IOException e) {
@@ -240,7 +268,7 @@ public final class SocketPool implements AutoCloseable {
     boolean ok = false;
     try {
       T result = operation.apply(c);
-      c.exchangeComplete();
+      Operations.returnedNormally(c);
       ok = true;
       return result;
     } finally {

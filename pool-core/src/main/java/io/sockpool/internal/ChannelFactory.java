@@ -119,6 +119,9 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
       }
       initializer.initialize(ch, Duration.ofNanos(left));
       ch.checkHookLeftItClean("the initializer");
+      if (ch.replies().everReplied()) {
+        ch.replies().owed(ReplyWatch.Owed.NOTHING); // the initializer's exchange was answered
+      }
       ch.lease(null); // the initializer's exchange is over: start clean
       ensureNotClosing(endpoint);
     } catch (IOException | RuntimeException | Error e) {

@@ -96,11 +96,11 @@ final class Checkout {
     if (!breaker.tryAcquirePermission()) {
       throw failures.unavailable(st, start);
     }
-    boolean served = false;
+    PooledChannel served = null;
     try {
       PooledChannel ch = obtain();
       Lease lease = ctx.leases().leaseOut(st, ch, start, waited);
-      served = true;
+      served = ch;
       return lease;
     } finally {
       recordOutcome(served);
@@ -231,7 +231,9 @@ final class Checkout {
     long begin = System.nanoTime();
     try {
       PooledChannel ch = connections.connect(st, deadline);
-      peerAnswered |= ch.openedForCheckout();
+      // connected, and answered if an initializer got a reply; if not, the handshake alone proves
+      // nothing (a hung server's kernel completes it): the first exchange decides
+      peerAnswered |= ch.openedForCheckout() && ch.replies().owed() == ReplyWatch.Owed.NOTHING;
       return ch;
     } catch (ChannelFactory.HookError e) {
       throw e.error();
@@ -290,6 +292,7 @@ final class Checkout {
       ctx.validator().validate(ch, Duration.ofNanos(Math.max(1, budget)));
       ch.checkHookLeftItClean("the validator");
       ch.exchangeComplete(); // a validator that returned has read its reply
+      ch.replies().owed(ReplyWatch.Owed.NOTHING); // answered: the outcome is this checkout's
       peerAnswered = true;
       return ch;
     } catch (IOException e) {
@@ -320,7 +323,11 @@ final class Checkout {
       connections.destroyActive(ch, DestroyReason.ABANDONED);
       throw failures.interrupted(st, start, e);
     }
-    if (e instanceof SocketTimeoutException && budget < ctx.validationTimeoutNanos()) {
+    // A validation cut short by the caller's deadline is the caller's, unless the peer sent no
+    // byte for longer than it normally takes to answer (RoundTrip): then it is not answering.
+    if (e instanceof SocketTimeoutException
+        && budget < ctx.validationTimeoutNanos()
+        && !ch.replies().noAnswerInLease()) {
       connections.destroyActive(ch, DestroyReason.ABANDONED); // our deadline, not the peer's fault
       throw failures.timeout(
           st,
@@ -350,12 +357,26 @@ final class Checkout {
     st.peerFailed(e);
   }
 
-  /** The one breaker outcome of this checkout. */
-  private void recordOutcome(boolean served) {
+  /**
+   * The one breaker outcome of this checkout. A connection served without a round trip of this
+   * checkout that still owes the outcome of its first exchange (only connected so far) takes the
+   * permission along: that exchange decides ({@link PeerEvidence}).
+   *
+   * @param served the connection served, or null if the checkout failed
+   */
+  private void recordOutcome(PooledChannel served) {
     long took = System.nanoTime() - start;
-    if (!served && peerFailed) {
-      breaker.onError(took, TimeUnit.NANOSECONDS, lastFailure);
-    } else if (served && (peerAnswered || peerFailed)) {
+    if (served == null) {
+      if (peerFailed) {
+        breaker.onError(took, TimeUnit.NANOSECONDS, lastFailure);
+      } else {
+        breaker.releasePermission();
+      }
+    } else if (peerAnswered) {
+      breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+    } else if (served.replies().owed() != ReplyWatch.Owed.NOTHING) {
+      served.replies().owed(ReplyWatch.Owed.PERMISSION);
+    } else if (peerFailed) {
       breaker.onSuccess(took, TimeUnit.NANOSECONDS);
     } else {
       breaker.releasePermission();

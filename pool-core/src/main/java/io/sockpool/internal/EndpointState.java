@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.internal.metrics.Metered;
+import io.sockpool.internal.metrics.RoundTrip;
 import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.internal.metrics.WaitHistogram;
 import io.sockpool.internal.queue.Admission;
@@ -55,6 +56,9 @@ final class EndpointState implements Admission.Account, Metered {
   private final WaitHistogram waits = new WaitHistogram();
 
   private volatile Throwable lastFailure;
+
+  /** What the endpoint normally takes to answer: the yardstick for "no answer". */
+  private final RoundTrip roundTrip = new RoundTrip();
 
   /**
    * Until when every reused connection is probed on borrow, however recently used: set when an
@@ -308,6 +312,13 @@ final class EndpointState implements Admission.Account, Metered {
    */
   WaitHistogram waits() {
     return waits;
+  }
+
+  /**
+   * @return the endpoint's round-trip estimate
+   */
+  RoundTrip roundTrip() {
+    return roundTrip;
   }
 
   /** Remembers the peer's latest failure (shown in failures and stats). */

@@ -186,6 +186,7 @@ final class Maintenance {
    */
   int warmUp(EndpointState st, int count) {
     int n = Math.min(count, config.maxPerEndpoint());
+    Throwable failedBefore = st.lastFailure();
     List<Future<Boolean>> tasks = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       tasks.add(connectors.submit(() -> openAhead(st)));
@@ -203,6 +204,17 @@ final class Maintenance {
       } catch (ExecutionException | TimeoutException e) {
         LOG.debug("warm-up of {} did not open a connection: {}", st.endpoint(), e.toString());
       }
+    }
+    Throwable failed = st.lastFailure();
+    if (opened < n && failed != failedBefore && !lifecycle.isClosed()) {
+      LOG.warn(
+          "pool '{}': warm-up of {} opened {} of {} connections; each failed connect counts"
+              + " against its circuit breaker; last failure: {}",
+          config.poolName(),
+          st.endpoint(),
+          opened,
+          n,
+          failed.toString());
     }
     return opened;
   }
@@ -251,8 +263,7 @@ final class Maintenance {
       }
       return false;
     }
-    permit.disarm();
-    st.breaker().onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    permit.disarm(); // no breaker success yet: the connection owes its first exchange's outcome
     if (st.waiters().size() > 0) {
       PooledChannel idle = connections.takeIdle(st);
       if (idle != null) {

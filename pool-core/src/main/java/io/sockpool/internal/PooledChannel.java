@@ -7,6 +7,7 @@ import io.sockpool.internal.io.Probe;
 import io.sockpool.internal.io.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -40,6 +41,7 @@ public final class PooledChannel implements Connection {
   private boolean rawChannelOut;
   private boolean mayHaveUnread;
   private volatile boolean returnedClean;
+  private final ReplyWatch replies = new ReplyWatch();
 
   @SuppressWarnings("unused") // through HOT
   private volatile int hot;
@@ -196,6 +198,14 @@ public final class PooledChannel implements Connection {
 
   void state(EndpointState value) {
     state = value;
+    replies.endpoint(value.roundTrip());
+  }
+
+  /**
+   * @return what the peer did with this connection's requests (breaker evidence, round trips)
+   */
+  ReplyWatch replies() {
+    return replies;
   }
 
   Lease lease() {
@@ -210,6 +220,7 @@ public final class PooledChannel implements Connection {
     readSinceWrite = false;
     rawChannelOut = false;
     mayHaveUnread = false;
+    replies.newLease();
   }
 
   /**
@@ -347,6 +358,7 @@ public final class PooledChannel implements Connection {
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
     try {
       transport.write(src, deadlineNanos);
+      replies.wrote();
       exchangeOpen = true;
       readSinceWrite = false;
       mayHaveUnread = true;
@@ -381,7 +393,11 @@ public final class PooledChannel implements Connection {
       bytesReadInLease += n;
       readSinceWrite = true;
       mayHaveUnread = !transport.drained(); // the read reached its spare byte: more was there
+      replies.read(n);
       return n;
+    } catch (SocketTimeoutException e) {
+      failed(e);
+      throw replies.timedOut(e, endpoint, deadlineNanos);
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;

@@ -64,6 +64,7 @@ final class ReturnPath {
     PooledChannel ch = lease.pooledChannel();
     long now = System.nanoTime();
     listeners.returned(ch.state(), now, now - lease.checkoutNanos());
+    PeerEvidence.leaseEnded(ch, now - lease.checkoutNanos());
     DestroyReason reason = verdict(ch, lifecycle.isClosed(), now);
     if (reason == DestroyReason.BROKEN) {
       distrustIfPeerClosed(ch, now);
@@ -102,6 +103,7 @@ final class ReturnPath {
     PooledChannel ch = lease.pooledChannel();
     long now = System.nanoTime();
     listeners.returned(ch.state(), now, now - lease.checkoutNanos());
+    PeerEvidence.leaseEnded(ch, now - lease.checkoutNanos());
     distrustIfPeerClosed(ch, now);
     ch.lease(null);
     connections.destroyActive(ch, DestroyReason.BROKEN);
