@@ -23,7 +23,7 @@ class EndpointAndConfigTest {
     rejects("port must be in 1..65535, but was 65536", () -> Endpoint.of("localhost", 65536));
     rejects("host must not be blank, but was ' '", () -> Endpoint.of(" ", 80));
     rejects("host must not be blank, but was null", () -> Endpoint.of(null, 80));
-    rejects("endpoint must be host:port, but was 'localhost'", () -> Endpoint.parse("localhost"));
+    rejects("but was 'localhost' (no port)", () -> Endpoint.parse("localhost"));
     rejects("port must be a number in 1..65535, but was 'x'", () -> Endpoint.parse("h:x"));
   }
 
