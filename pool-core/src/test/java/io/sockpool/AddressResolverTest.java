@@ -120,8 +120,9 @@ class AddressResolverTest {
             IllegalArgumentException.class,
             () -> PoolConfig.builder().reresolveInterval(Duration.ofSeconds(-1)));
     assertEquals("reresolveInterval must be >= 0, but was PT-1S", negative.getMessage());
-    NullPointerException none =
-        assertThrows(NullPointerException.class, () -> PoolConfig.builder().addressResolver(null));
+    IllegalArgumentException none =
+        assertThrows(
+            IllegalArgumentException.class, () -> PoolConfig.builder().addressResolver(null));
     assertTrue(none.getMessage().contains("AddressResolver.system()"));
   }
 }
