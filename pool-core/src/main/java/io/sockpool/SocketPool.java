@@ -10,7 +10,6 @@ import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.sizing.LiveSizing;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Objects;
 import javax.management.ObjectName;
 
 /**
@@ -83,7 +82,7 @@ public final class SocketPool implements AutoCloseable {
    *     pool's name is already registered
    */
   public static SocketPool create(PoolConfig config) {
-    return new SocketPool(Objects.requireNonNull(config, "config must not be null"));
+    return new SocketPool(Args.notNull(config, "config"));
   }
 
   /**
@@ -115,8 +114,9 @@ public final class SocketPool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    */
   public PooledConnection checkout(Endpoint endpoint, Duration timeout) throws CheckoutException {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
-    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+    Args.notNull(endpoint, "endpoint");
+    Args.notNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
     }
     Object event = JfrEvents.beginCheckout(); // null unless JFR records io.sockpool.Checkout
@@ -171,7 +171,7 @@ public final class SocketPool implements AutoCloseable {
    * @return how many were opened
    */
   public int warmUp(Endpoint endpoint, int count) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, but was " + count);
     }
@@ -186,7 +186,7 @@ public final class SocketPool implements AutoCloseable {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    delegate.release(connection);
+    delegate.release(Args.notNull(connection, "connection"));
   }
 
   /**
@@ -211,6 +211,7 @@ public final class SocketPool implements AutoCloseable {
    * @throws IOException what the operation threw
    */
   public <T> T execute(Endpoint endpoint, Operation<T> operation) throws IOException {
+    Args.notNull(operation, "operation");
     PooledConnection c = checkout(endpoint);
     return runOn(c, operation);
   }
@@ -232,6 +233,8 @@ public final class SocketPool implements AutoCloseable {
    * @throws IOException what the (second) attempt threw
    */
   public <T> T executeIdempotent(Endpoint endpoint, Operation<T> operation) throws IOException {
+    Args.notNull(endpoint, "endpoint");
+    Args.notNull(operation, "operation");
     Duration timeout = delegate.config().checkoutTimeout();
     long deadline = System.nanoTime() + timeout.toNanos();
     PooledConnection c = checkout(endpoint, timeout);
@@ -292,7 +295,7 @@ public final class SocketPool implements AutoCloseable {
    * @return a snapshot for that endpoint (all zero if it was never used)
    */
   public EndpointStats stats(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     EndpointStats s = delegate.stats(endpoint);
     return s != null ? s : EndpointStats.empty(endpoint);
   }
@@ -307,7 +310,7 @@ public final class SocketPool implements AutoCloseable {
    * @return its addresses; empty if the pool has not resolved it yet
    */
   public java.util.List<AddressStats> addresses(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     return delegate.addresses(endpoint);
   }
 
@@ -320,7 +323,7 @@ public final class SocketPool implements AutoCloseable {
    * @return how many idle connections were closed now
    */
   public int evict(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     return delegate.evict(endpoint);
   }
 
@@ -352,7 +355,7 @@ public final class SocketPool implements AutoCloseable {
    * @throws IllegalArgumentException if the target is outside (0, 1)
    */
   public LiveSizing sizing(Endpoint endpoint, double targetWaitProbability) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     PoolConfig c = delegate.config();
     return LiveSizing.of(
         endpoint,
@@ -370,7 +373,7 @@ public final class SocketPool implements AutoCloseable {
    * @param listener the listener
    */
   public void addListener(PoolListener listener) {
-    delegate.listeners().add(listener);
+    delegate.listeners().add(Args.notNull(listener, "listener"));
   }
 
   /**
@@ -378,7 +381,7 @@ public final class SocketPool implements AutoCloseable {
    * @return whether it was registered
    */
   public boolean removeListener(PoolListener listener) {
-    return delegate.listeners().remove(listener);
+    return delegate.listeners().remove(Args.notNull(listener, "listener"));
   }
 
   /**

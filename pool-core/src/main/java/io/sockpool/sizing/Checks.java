@@ -33,11 +33,21 @@ final class Checks {
     return value;
   }
 
+  /** The largest buffer: 100 % headroom, twice the measured load. */
+  static final double MAX_BUFFER_FRACTION = 1.0;
+
   static double bufferFraction(double value) {
-    if (!(value >= 0) || Double.isInfinite(value)) {
+    if (!(value >= 0 && value <= MAX_BUFFER_FRACTION)) {
+      String hint =
+          value > MAX_BUFFER_FRACTION && value <= 100
+              ? " (a percentage? " + value + " % is " + value / 100 + ")"
+              : "";
       throw new IllegalArgumentException(
-          "bufferFraction must be a finite number >= 0 (0.2 means 20 % headroom), but was "
-              + value);
+          "bufferFraction must be a fraction from 0.0 to "
+              + MAX_BUFFER_FRACTION
+              + " (0.2 means 20 % headroom), but was "
+              + value
+              + hint);
     }
     return value + 0.0; // -0.0 becomes 0.0
   }

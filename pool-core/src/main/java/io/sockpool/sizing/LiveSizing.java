@@ -3,7 +3,6 @@ package io.sockpool.sizing;
 import io.sockpool.Endpoint;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -71,8 +70,10 @@ public final class LiveSizing {
       int maxPerEndpoint,
       int maxTotal,
       double targetWaitProbability) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
-    Objects.requireNonNull(sample, "sample must not be null");
+    if (endpoint == null || sample == null) {
+      throw new IllegalArgumentException(
+          (endpoint == null ? "endpoint" : "sample") + " must not be null");
+    }
     Checks.connections(maxPerEndpoint);
     if (maxTotal < maxPerEndpoint) {
       throw new IllegalArgumentException(

@@ -112,7 +112,11 @@ class LoadOptionsTest {
     assertEquals(
         Duration.ofMillis(1500), LoadOptions.parse(new String[] {"--duration", "1.5s"}).duration());
     assertMessage("--rounds must be in 1..100, but was 0", "--rounds", "0");
-    assertMessage("endpoint must be host:port, but was 'localhost'", "--redis", "localhost");
+    assertMessage(
+        "endpoint must be host:port, or [IPv6 literal]:port (e.g. redis.internal:6379,"
+            + " [::1]:6379), but was 'localhost' (no port)",
+        "--redis",
+        "localhost");
     assertMessage("unknown flag '--thread'", "--thread", "8");
     assertMessage("--out needs a value", "--out");
   }

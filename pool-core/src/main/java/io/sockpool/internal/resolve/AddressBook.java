@@ -20,7 +20,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The addresses of one endpoint: the resolver's last answer, when it came, and a generation that
@@ -36,8 +35,6 @@ public final class AddressBook {
 
   /** An address whose connect failed is tried after the others for this long. */
   private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   /** One answer: the addresses in the resolver's order, and when it came. */
   public static final class Snapshot {
@@ -89,18 +86,10 @@ public final class AddressBook {
     this.endpoint = endpoint;
     this.lookups = lookups;
     this.listener = listener;
-    this.literal = isLiteral(endpoint.host());
-    if (literal) {
-      current =
-          new Snapshot(
-              List.of(new InetSocketAddress(endpoint.host(), endpoint.port())),
-              System.nanoTime(),
-              0);
+    this.literal = endpoint.ipLiteral().isPresent();
+    if (literal) { // parsed by Endpoint.of: no lookup here
+      current = new Snapshot(List.of(endpoint.resolve()), System.nanoTime(), 0);
     }
-  }
-
-  public static boolean isLiteral(String host) {
-    return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
   }
 
   public Endpoint endpoint() {

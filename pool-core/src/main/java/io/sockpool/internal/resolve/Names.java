@@ -113,7 +113,9 @@ public final class Names {
       threads.execute(
           () -> {
             try {
-              answer.complete(resolver.resolve(host, lookupTimeout));
+              answer.complete(
+                  ResolvedAddresses.validate(
+                      host, resolver, resolver.resolve(host, lookupTimeout)));
             } catch (Exception | Error e) {
               answer.completeExceptionally(e);
             }

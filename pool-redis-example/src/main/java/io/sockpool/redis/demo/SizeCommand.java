@@ -45,7 +45,7 @@ public final class SizeCommand {
           "  --rate <n>                       requests per second, a number > 0 (e.g. 1000)",
           "  --latency <time>                 time a connection is held per request, > 0, with a",
           "                                   unit: us, ms or s, or m for minutes (e.g. 10ms, 250us, 1.5s)",
-          "  --buffer <percent|fraction>      headroom on the load, >= 0: 20% or 0.2 (default 0)",
+          "  --buffer <percent|fraction>      headroom on the load, 0..100%: 20% or 0.2 (default 0)",
           "  --target-wait-probability <p>    use the queueing model (M/M/c, Erlang C): the smallest",
           "                                   size where at most this share of checkouts wait, at",
           "                                   the buffered rate; 0 < p < 1: 0.01 or 1%",

@@ -207,8 +207,8 @@ class SizeCommandTest {
         json("--rate=1000", "--latency=10ms", "--buffer=20%", "--json"),
         json("--rate", "1000", "--latency", "10ms", "--buffer", "0.2", "--json"));
     assertEquals(
-        25.0,
-        json("--rate", "1000", "--latency", "10ms", "--buffer", "150%", "--json")
+        20.0,
+        json("--rate", "1000", "--latency", "10ms", "--buffer", "100%", "--json")
             .get("connections"));
   }
 
@@ -251,8 +251,9 @@ class SizeCommandTest {
         "--rate 1000 --latency 0.0001us| --latency must be at least 1 ns",
         "--rate 1000 --latency 1e12s| --latency must be at most 292 years",
         "--rate 1000 --latency 10ms --buffer 20| --buffer '20' is ambiguous: write a percentage (20%) or a fraction from 0 to 1 (0.2 = 20%)",
-        "--rate 1000 --latency 10ms --buffer -5%| --buffer '-5%': bufferFraction must be a finite number >= 0",
-        "--rate 1000 --latency 10ms --buffer -0.1| --buffer '-0.1': bufferFraction must be a finite number >= 0",
+        "--rate 1000 --latency 10ms --buffer -5%| --buffer '-5%': bufferFraction must be a fraction from 0.0 to 1.0",
+        "--rate 1000 --latency 10ms --buffer -0.1| --buffer '-0.1': bufferFraction must be a fraction from 0.0 to 1.0",
+        "--rate 1000 --latency 10ms --buffer 150%| --buffer '150%': bufferFraction must be a fraction from 0.0 to 1.0 (0.2 means 20 % headroom), but was 1.5",
         "--rate 1000 --latency 10ms --buffer lots| --buffer must be a percentage such as 20% or a fraction such as 0.2, but was 'lots'",
         "--rate 1000 --latency 10ms --target-wait-probability 0| --target-wait-probability '0': targetWaitProbability must be > 0 and < 1",
         "--rate 1000 --latency 10ms --target-wait-probability 100%| --target-wait-probability '100%': targetWaitProbability must be > 0 and < 1",
