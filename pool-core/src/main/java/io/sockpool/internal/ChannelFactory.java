@@ -132,10 +132,13 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     st.countCreated();
     ch.openedForCheckout(permit.forCheckout());
     ch.inPool(true);
-    permit.created(ch);
-    listeners.connected(endpoint, now - start);
     PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
-    ch.pooledObject(pooled); // for KeyedChannelPool.evictIdle
+    // not published to the channel yet: commons-pool2 registers the object only after this
+    // returns, and a wrapper in its initial IDLE state would let KeyedChannelPool.evictIdle claim
+    // and invalidate a connection commons-pool2 does not know yet. The permit publishes it when
+    // the borrow or addObject that made it has returned.
+    permit.created(ch, pooled);
+    listeners.connected(endpoint, now - start);
     return pooled;
   }
 
