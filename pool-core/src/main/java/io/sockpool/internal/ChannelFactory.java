@@ -134,7 +134,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     ch.inPool(true);
     PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
     // not published to the channel yet: commons-pool2 registers the object only after this
-    // returns, and a wrapper in its initial IDLE state would let KeyedChannelPool.evictIdle claim
+    // returns, and a wrapper in its initial IDLE state would let Connections.evictIdle claim
     // and invalidate a connection commons-pool2 does not know yet. The permit publishes it when
     // the borrow or addObject that made it has returned.
     permit.created(ch, pooled);

@@ -56,7 +56,7 @@ final class CreatePermit {
    * borrow or {@code addObject} that may have made a connection has returned: commons-pool2 has
    * registered the connection by then, and only then is its wrapper published to it ({@link
    * PooledChannel#pooledObject}), which makes an idle one visible to {@link
-   * KeyedChannelPool#evictIdle}.
+   * Connections#evictIdle}.
    */
   PooledChannel disarm() {
     armed = false;
