@@ -87,7 +87,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
 
   @Override
   public PooledObject<PooledChannel> makeObject(Endpoint endpoint)
-      throws IOException, NoIdle, HookError {
+      throws IOException, NoIdle, HookError, InitializerThrew {
     CreatePermit permit = CreatePermit.current();
     if (!permit.armed()) {
       throw NoIdle.INSTANCE;
@@ -111,11 +111,15 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
                 + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - start)
                 + " ms: no time left for the initializer");
       }
-      initializer.initialize(ch, Duration.ofNanos(left));
+      try {
+        initializer.initialize(ch, Duration.ofNanos(left));
+      } catch (RuntimeException e) {
+        throw new InitializerThrew(e); // told apart from any other failure to open a connection
+      }
       ch.checkHookLeftItClean("the initializer");
       ch.lease(null); // the initializer's exchange is over: start clean
       ensureNotClosing(endpoint);
-    } catch (IOException | RuntimeException | Error e) {
+    } catch (IOException | InitializerThrew | RuntimeException | Error e) {
       if (ch != null) {
         st.untracked(ch);
         ch.closeQuietly();
@@ -217,6 +221,18 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
 
     private NoIdle() {
       super("no idle connection (a borrow that may not connect)", null, false, false);
+    }
+  }
+
+  /**
+   * A {@link RuntimeException} thrown by the {@link ConnectionInitializer}, carried through
+   * commons-pool2 and unwrapped, so that only a failure of the initializer is reported as one.
+   */
+  static final class InitializerThrew extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InitializerThrew(RuntimeException failure) {
+      super(failure.toString(), failure, false, false);
     }
   }
 

@@ -55,8 +55,7 @@ final class CreatePermit {
    * Withdraws the permission; returns the connection made under it, if any. Call it only once the
    * borrow or {@code addObject} that may have made a connection has returned: commons-pool2 has
    * registered the connection by then, and only then is its wrapper published to it ({@link
-   * PooledChannel#pooledObject}), which makes an idle one visible to {@link
-   * Connections#evictIdle}.
+   * PooledChannel#pooledObject}), which makes an idle one visible to {@link Connections#evictIdle}.
    */
   PooledChannel disarm() {
     armed = false;
