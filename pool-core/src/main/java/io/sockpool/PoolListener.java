@@ -8,8 +8,11 @@ import java.net.InetSocketAddress;
  *
  * <p>Methods are called synchronously on the thread that did the work (a caller in checkout or
  * return, or one of the pool's own threads), outside any lock of the pool. They must be fast, must
- * not block and must not call back into the pool's checkout; whatever they throw is caught and
- * logged at WARN (once per listener and method), never passed to the caller. Times are in
+ * not block and must not call back into the pool's checkout. Whatever they throw, {@link Error}s
+ * included, is caught and never passed to the caller, and the pool finishes what it was doing (no
+ * connection is lost to a listener): exceptions and linkage errors (a {@code NoSuchMethodError}
+ * from a metrics library of another version) are logged at WARN once per listener and method, a
+ * {@link VirtualMachineError} such as {@code OutOfMemoryError} at ERROR every time. Times are in
  * nanoseconds so that the hot path allocates nothing.
  */
 public interface PoolListener {

@@ -93,7 +93,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
 
   @Override
   public PooledObject<PooledChannel> makeObject(Endpoint endpoint)
-      throws IOException, NoIdle, HookError {
+      throws IOException, NoIdle, HookError, InitializerThrew {
     CreatePermit permit = CreatePermit.current();
     if (!permit.armed()) {
       throw NoIdle.INSTANCE;
@@ -117,16 +117,23 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
                 + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - start)
                 + " ms: no time left for the initializer");
       }
-      initializer.initialize(ch, Duration.ofNanos(left));
+      try {
+        initializer.initialize(ch, Duration.ofNanos(left));
+      } catch (RuntimeException e) {
+        throw new InitializerThrew(e); // told apart from any other failure to open a connection
+      }
       ch.checkHookLeftItClean("the initializer");
       if (ch.replies().everReplied()) {
         ch.replies().owed(ReplyWatch.Owed.NOTHING); // the initializer's exchange was answered
       }
       ch.lease(null); // the initializer's exchange is over: start clean
       ensureNotClosing(endpoint);
-    } catch (IOException | RuntimeException | Error e) {
+    } catch (IOException | InitializerThrew | RuntimeException | Error e) {
       listeners.connectFailed(
-          endpoint, ch == null ? null : ch.remoteAddress(), System.nanoTime() - start, e);
+          endpoint,
+          ch == null ? null : ch.remoteAddress(),
+          System.nanoTime() - start,
+          e instanceof InitializerThrew ? e.getCause() : e);
       if (ch != null) {
         st.untracked(ch);
         ch.closeQuietly();
@@ -143,10 +150,13 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     st.countCreated();
     ch.openedForCheckout(permit.forCheckout());
     ch.inPool(true);
-    permit.created(ch);
-    listeners.connected(endpoint, ch.remoteAddress(), now - start);
     PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
-    ch.pooledObject(pooled); // for Connections.evictIdle
+    // not published to the channel yet: commons-pool2 registers the object only after this
+    // returns, and a wrapper in its initial IDLE state would let Connections.evictIdle claim
+    // and invalidate a connection commons-pool2 does not know yet. The permit publishes it when
+    // the borrow or addObject that made it has returned.
+    permit.created(ch, pooled);
+    listeners.connected(endpoint, ch.remoteAddress(), now - start);
     return pooled;
   }
 
@@ -225,6 +235,18 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
 
     private NoIdle() {
       super("no idle connection (a borrow that may not connect)", null, false, false);
+    }
+  }
+
+  /**
+   * A {@link RuntimeException} thrown by the {@link ConnectionInitializer}, carried through
+   * commons-pool2 and unwrapped, so that only a failure of the initializer is reported as one.
+   */
+  static final class InitializerThrew extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InitializerThrew(RuntimeException failure) {
+      super(failure.toString(), failure, false, false);
     }
   }
 

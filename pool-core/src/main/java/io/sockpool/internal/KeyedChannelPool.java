@@ -95,8 +95,8 @@ public final class KeyedChannelPool {
             endpoints,
             connections,
             admission,
-            new CheckoutFailures(
-                connections::active, connections::idle, admission, config, listeners),
+            new IdleReclaim(endpoints, connections),
+            new CheckoutFailures(admission, config, listeners),
             leases,
             rules,
             config.validator(),

@@ -112,16 +112,25 @@ final class Maintenance {
       for (EndpointState st : endpoints.all()) {
         hot.cool(st, cooled); // into commons-pool2, where eviction applies
       }
-      connections.evictIdle();
+      step("eviction", connections::evictIdle); // a failure here must not stop the rest
       long now = System.nanoTime();
       names.refreshDue(now); // starts due re-resolutions; never waits for DNS
       for (EndpointState st : endpoints.all()) {
-        detectLeaks(st, now);
-        replenish(st);
+        step("leak detection", () -> detectLeaks(st, now));
+        step("min-idle", () -> replenish(st));
       }
       endpoints.forgetIdle(now - config.idleTimeout().toNanos());
-    } catch (Exception | Error e) {
+    } catch (Throwable e) { // the evictor survives anything: the next pass runs as usual
       LOG.warn("maintenance of pool '{}' failed: {}", config.poolName(), e.toString(), e);
+    }
+  }
+
+  /** Runs one step of a maintenance pass; whatever it throws is logged, and the pass goes on. */
+  private void step(String what, Runnable step) {
+    try {
+      step.run();
+    } catch (Throwable e) { // an Error from a hook or a listener included
+      LOG.warn("{} in pool '{}' failed: {}", what, config.poolName(), e.toString(), e);
     }
   }
 
@@ -163,6 +172,8 @@ final class Maintenance {
                   && openAhead(st)) {
                 // one more idle connection; waiters were handed it if any
               }
+            } catch (Throwable e) { // the connector thread survives; the next pass retries
+              LOG.warn("min-idle refill of {} failed: {}", st.endpoint(), e.toString(), e);
             } finally {
               st.replenishingDone();
             }
@@ -237,6 +248,28 @@ final class Maintenance {
   }
 
   /**
+   * A connect ahead of demand failed: only the peer's failure counts against its breaker, not a
+   * closed pool, a local shortage (descriptors, buffers, memory) or a hook's {@link Error}.
+   */
+  private void failedAhead(EndpointState st, Throwable e, long start) {
+    if (lifecycle.isClosed() || e instanceof IllegalStateException) {
+      return;
+    }
+    if (e instanceof LocalResourceException
+        || e instanceof Error
+        || e instanceof ChannelFactory.HookError) {
+      LOG.warn(
+          "could not open a connection to {} ahead of demand (not the peer's fault): {}",
+          st.endpoint(),
+          e.toString());
+      return;
+    }
+    st.breaker().onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
+    st.peerFailed(e);
+    LOG.debug("could not open a connection to {} ahead of demand: {}", st.endpoint(), e.toString());
+  }
+
+  /**
    * Opens one connection into the idle set ahead of demand, bounded by the connect timeout, in this
    * thread. Counts its outcome on the breaker.
    *
@@ -249,18 +282,17 @@ final class Maintenance {
     long start = System.nanoTime();
     CreatePermit permit =
         CreatePermit.current().arm(st, start + config.connectTimeout().toNanos(), false);
-    Exception e = connections.addIdle(st);
+    Throwable e;
+    try {
+      e = connections.addIdle(st);
+    } catch (Throwable unexpected) { // an Error outside the hooks: the slot still goes back
+      e = unexpected;
+    }
     if (e != null) {
       if (permit.disarm() == null) {
         admission.release(st);
       }
-      if (!lifecycle.isClosed() && !(e instanceof IllegalStateException)) {
-        st.breaker()
-            .onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-        st.peerFailed(e);
-        LOG.debug(
-            "could not open a connection to {} ahead of demand: {}", st.endpoint(), e.toString());
-      }
+      failedAhead(st, e, start);
       return false;
     }
     permit.disarm(); // no breaker success yet: the connection owes its first exchange's outcome

@@ -89,7 +89,9 @@ final class ReturnPath {
       return;
     }
     if (quick) {
-      hot.keep(aff, st, ch, now);
+      if (!connections.closedForOthers(st, ch)) {
+        hot.keep(aff, st, ch, now);
+      }
     } else {
       connections.returnIdle(st, ch);
     }

@@ -110,8 +110,10 @@ final class SocketConnector {
             LOG.debug("connected to {} at {} after: {}", endpoint, address, failures);
           }
           return channel;
-        } catch (java.io.InterruptedIOException | java.nio.channels.ClosedByInterruptException e) {
-          throw e;
+        } catch (java.io.InterruptedIOException
+            | java.nio.channels.ClosedByInterruptException
+            | LocalResourceException e) {
+          throw e; // neither the address's fault: no other address, no re-resolution
         } catch (IOException e) {
           last = e;
           failures.add(address.getAddress().getHostAddress() + ": " + e.getMessage());
@@ -155,19 +157,23 @@ final class SocketConnector {
   private PooledChannel connectTo(
       Endpoint endpoint, InetSocketAddress address, long deadlineNanos, long start)
       throws IOException {
-    SocketChannel channel = SocketChannel.open();
+    SocketChannel channel = open(endpoint);
     Selector selector = null;
     boolean ok = false;
     try {
-      applyOptions(channel);
-      channel.configureBlocking(false);
-      selector = Selector.open();
+      try {
+        applyOptions(channel);
+        channel.configureBlocking(false);
+        selector = Selector.open();
+      } catch (IOException e) { // nothing has reached the peer yet: local
+        throw new LocalResourceException(endpoint, "setting up the socket", e);
+      }
       pending.put(channel, selector);
       if (aborting) {
         throw new java.nio.channels.ClosedChannelException();
       }
       SelectionKey key = channel.register(selector, 0);
-      if (!channel.connect(address)) {
+      if (!startConnect(endpoint, channel, address)) {
         key.interestOps(SelectionKey.OP_CONNECT);
         while (!channel.finishConnect()) {
           long left = deadlineNanos - System.nanoTime();
@@ -226,6 +232,28 @@ final class SocketConnector {
         }
         channel.close();
       }
+    }
+  }
+
+  /** Opens a socket; a failure here (EMFILE, ENOBUFS) is local. */
+  private static SocketChannel open(Endpoint endpoint) throws LocalResourceException {
+    try {
+      return SocketChannel.open();
+    } catch (IOException e) {
+      throw new LocalResourceException(endpoint, "opening a socket", e);
+    }
+  }
+
+  /** Starts a non-blocking connect; a local shortage (no buffers, no port) is told apart. */
+  private static boolean startConnect(
+      Endpoint endpoint, SocketChannel channel, InetSocketAddress address) throws IOException {
+    try {
+      return channel.connect(address);
+    } catch (IOException e) {
+      if (LocalResourceException.isLocal(e)) {
+        throw new LocalResourceException(endpoint, "connect", e);
+      }
+      throw e;
     }
   }
 
