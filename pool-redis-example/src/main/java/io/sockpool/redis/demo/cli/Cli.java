@@ -101,6 +101,7 @@ public final class Cli {
     CommandLine cl = command instanceof CommandLine c ? c : new CommandLine(command);
     // after the subcommands are added: registerConverter reaches the subcommands added so far
     cl.registerConverter(Duration.class, Quantities::duration);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
 
