@@ -72,9 +72,7 @@ public final class DirectRedisConnection implements AutoCloseable {
     }
   }
 
-  /**
-   * @return the server this connection talks to
-   */
+  /** Returns the server this connection talks to. */
   public Endpoint endpoint() {
     return endpoint;
   }
@@ -90,7 +88,7 @@ public final class DirectRedisConnection implements AutoCloseable {
    */
   public RespValue call(String... args) throws IOException {
     ByteBuffer request = RespEncoder.command(args);
-    out.write(request.array(), 0, request.limit());
+    out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
     out.flush();
     decoder.reset();
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -52,9 +52,7 @@ public final class RedisClient {
     this.commandTimeout = commandTimeout;
   }
 
-  /**
-   * @return the server this client talks to
-   */
+  /** Returns the server this client talks to. */
   public Endpoint endpoint() {
     return endpoint;
   }
@@ -212,21 +210,14 @@ public final class RedisClient {
       if (this == ANY || reply instanceof RespValue.ErrorReply) {
         return;
       }
-      boolean fits;
-      switch (this) {
-        case PONG:
-          fits = reply instanceof RespValue.SimpleString s && s.value().equals("PONG");
-          break;
-        case OK:
-          fits = reply instanceof RespValue.SimpleString s && s.value().equals("OK");
-          break;
-        case BULK:
-          fits = reply instanceof RespValue.BulkString;
-          break;
-        default:
-          fits = reply instanceof RespValue.RespInteger;
-          break;
-      }
+
+      boolean fits =
+          switch (this) {
+            case PONG -> reply instanceof RespValue.SimpleString s && s.value().equals("PONG");
+            case OK -> reply instanceof RespValue.SimpleString s && s.value().equals("OK");
+            case BULK -> reply instanceof RespValue.BulkString;
+            default -> reply instanceof RespValue.RespInteger;
+          };
       if (!fits) {
         throw new RespProtocolException(
             command
@@ -241,16 +232,12 @@ public final class RedisClient {
     }
 
     private String describe() {
-      switch (this) {
-        case PONG:
-          return "+PONG";
-        case OK:
-          return "+OK";
-        case BULK:
-          return "a bulk string";
-        default:
-          return "an integer";
-      }
+      return switch (this) {
+        case PONG -> "+PONG";
+        case OK -> "+OK";
+        case BULK -> "a bulk string";
+        default -> "an integer";
+      };
     }
   }
 }

@@ -69,9 +69,7 @@ public final class RespDecoder {
     failed = false;
   }
 
-  /**
-   * @return bytes consumed since the start of the current reply
-   */
+  /** Returns bytes consumed since the start of the current reply. */
   public long offset() {
     return offset;
   }
@@ -212,18 +210,13 @@ public final class RespDecoder {
     src.position(lineEnd + 2);
     long lineOffset = offset + 1;
     offset += line.length + 3;
-    switch (type) {
-      case '+':
-        return new RespValue.SimpleString(new String(line, StandardCharsets.UTF_8));
-      case '-':
-        return new RespValue.ErrorReply(new String(line, StandardCharsets.UTF_8));
-      case ':':
-        return new RespValue.RespInteger(parseLong(line, lineOffset, "integer"));
-      case '$':
-        return startBulk(parseLong(line, lineOffset, "bulk string length"), lineOffset);
-      default:
-        return startArray(parseLong(line, lineOffset, "array length"), lineOffset);
-    }
+    return switch (type) {
+      case '+' -> new RespValue.SimpleString(new String(line, StandardCharsets.UTF_8));
+      case '-' -> new RespValue.ErrorReply(new String(line, StandardCharsets.UTF_8));
+      case ':' -> new RespValue.RespInteger(parseLong(line, lineOffset, "integer"));
+      case '$' -> startBulk(parseLong(line, lineOffset, "bulk string length"), lineOffset);
+      default -> startArray(parseLong(line, lineOffset, "array length"), lineOffset);
+    };
   }
 
   private RespValue startBulk(long length, long lineOffset) throws RespProtocolException {

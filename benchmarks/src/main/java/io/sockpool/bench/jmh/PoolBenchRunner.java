@@ -20,7 +20,6 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,8 +49,6 @@ public final class PoolBenchRunner implements Callable<Integer> {
           new Ratio("validateEveryBorrow", "noValidation"));
 
   @Spec private CommandSpec spec;
-
-  @Mixin private Cli.Help help;
 
   @Option(
       names = "--threads",
@@ -119,9 +116,7 @@ public final class PoolBenchRunner implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * @return the method name of a result's benchmark
-   */
+  /** Returns the method name of a result's benchmark. */
   static String method(RunResult r) {
     String b = r.getParams().getBenchmark();
     return b.substring(b.lastIndexOf('.') + 1);

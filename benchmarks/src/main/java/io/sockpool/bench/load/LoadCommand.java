@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,8 +28,6 @@ import picocli.CommandLine.Spec;
     footer = "Durations: " + Quantities.DURATION_SYNTAX + ".%n")
 final class LoadCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
-
-  @Mixin private Cli.Help help;
 
   @Option(
       names = "--duration",

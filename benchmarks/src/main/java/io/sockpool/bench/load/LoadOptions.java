@@ -79,8 +79,8 @@ public record LoadOptions(
   }
 
   /**
-   * @return the defaults: 10 s, 2 s warm-up, points 1/1, 8/8, 64/64 and 64/16, every client, 1
-   *     round, not pinned
+   * Returns the defaults: 10 s, 2 s warm-up, points 1/1, 8/8, 64/64 and 64/16, every client, 1
+   * round, not pinned.
    */
   public static LoadOptions defaults() {
     return parse();

@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -43,7 +43,10 @@ final class ThroughputChart {
   private ThroughputChart() {}
 
   static void write(List<PointResult> results, String subtitle, Path file) throws IOException {
-    BitmapEncoder.saveBitmap(chart(results, subtitle), file.toString(), BitmapFormat.PNG);
+    if (!ImageIO.write(
+        BitmapEncoder.getBufferedImage(chart(results, subtitle)), "png", file.toFile())) {
+      throw new IOException("no PNG writer available in this JDK for " + file);
+    }
   }
 
   static XYChart chart(List<PointResult> results, String subtitle) {
@@ -69,7 +72,7 @@ final class ThroughputChart {
     // clients): a tick within 0.08 of a point gets its label, the rest none
     chart
         .getStyler()
-        .setxAxisTickLabelsFormattingFunction(
+        .setXAxisTickLabelsFormattingFunction(
             x -> {
               long i = Math.round(x);
               return Math.abs(x - i) < 0.08 && i >= 0 && i < points.size()

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,8 +24,6 @@ import picocli.CommandLine.Spec;
     footer = "Durations: " + Quantities.DURATION_SYNTAX + ".%n")
 final class SizingCheckCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
-
-  @Mixin private Cli.Help help;
 
   @Option(
       names = "--rate",

@@ -22,7 +22,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -188,7 +187,7 @@ public final class SizingModelCheck {
     LongAdder checkoutNanos = new LongAdder();
     LongAdder holdNanos = new LongAdder();
     LongAdder failures = new LongAdder();
-    AtomicLong starved = new AtomicLong();
+    long starved = 0;
     long thresholdNanos = plan.threshold().toNanos();
     long arrivals = 0;
     double window;
@@ -227,7 +226,7 @@ public final class SizingModelCheck {
           arrivals++;
         }
         if (workers.getActiveCount() >= plan.threads()) {
-          starved.incrementAndGet();
+          starved++;
         }
         workers.execute(
             () -> {
@@ -275,7 +274,7 @@ public final class SizingModelCheck {
         waitedOver.sum(),
         checkoutNanos.sum() / 1e6 / n,
         failures.sum(),
-        starved.get(),
+        starved,
         predicted,
         plan.threshold());
   }
@@ -362,7 +361,7 @@ public final class SizingModelCheck {
 
   private static String loadAverage() {
     try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ", -1);
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException | RuntimeException e) {
       return "unknown";

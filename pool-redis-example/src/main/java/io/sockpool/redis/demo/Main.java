@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -22,8 +21,6 @@ import picocli.CommandLine.Spec;
     footer = "Run a command with --help for its options.%n")
 public final class Main implements Callable<Integer> {
   @Spec private CommandSpec spec;
-
-  @Mixin private Cli.Help help;
 
   private Main() {}
 

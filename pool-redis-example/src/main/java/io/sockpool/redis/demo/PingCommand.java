@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,8 +44,6 @@ public final class PingCommand implements Callable<Integer> {
   private static final Duration MAX_IDLE = Duration.ofSeconds(60);
 
   @Spec private CommandSpec spec;
-
-  @Mixin private Cli.Help help;
 
   @Option(
       names = "--redis",
@@ -227,7 +224,7 @@ public final class PingCommand implements Callable<Integer> {
       config.serverIdleTimeout(server).idleTimeout(idle);
       out.println(
           "server: timeout "
-              + server.getSeconds()
+              + server.toSeconds()
               + " s: the pool closes connections idle for "
               + idle.toMillis()
               + " ms, before the server does");
@@ -236,7 +233,7 @@ public final class PingCommand implements Callable<Integer> {
           "server: timeout "
               + (target.serverTimeoutSeconds.isPresent() ? "0 (never)" : "unknown")
               + ": the pool closes connections idle for "
-              + MAX_IDLE.getSeconds()
+              + MAX_IDLE.toSeconds()
               + " s");
       config.idleTimeout(MAX_IDLE);
     }

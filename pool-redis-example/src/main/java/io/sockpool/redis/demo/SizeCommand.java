@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -57,8 +56,6 @@ public final class SizeCommand implements Callable<Integer> {
   private static final String INSTANCES = "--instances";
 
   @Spec private CommandSpec spec;
-
-  @Mixin private Cli.Help help;
 
   @Option(
       names = RATE,
@@ -325,8 +322,8 @@ public final class SizeCommand implements Callable<Integer> {
   }
 
   /**
-   * @return the number to 6 significant digits, without trailing zeros; E notation only when very
-   *     small or very large
+   * Returns the number to 6 significant digits, without trailing zeros; E notation only when very
+   * small or very large.
    */
   static String num(double value) {
     BigDecimal d = BigDecimal.valueOf(value).round(new MathContext(6)).stripTrailingZeros();
@@ -342,9 +339,7 @@ public final class SizeCommand implements Callable<Integer> {
         + "%";
   }
 
-  /**
-   * @return the duration in the largest of s, ms, us that keeps it exact, else in ns
-   */
+  /** Returns the duration in the largest of s, ms, us that keeps it exact, else in ns. */
   static String duration(Duration d) {
     long nanos = d.toNanos();
     if (nanos % 1_000_000_000L == 0) {

@@ -28,16 +28,15 @@ public final class Cli {
 
   private Cli() {}
 
-  /** {@code -h}/{@code --help} for a command: {@code @Mixin Cli.Help help;}. */
-  public static final class Help {
+  /** {@code -h}/{@code --help}: {@link #execute} and {@link #parse} give it to every command. */
+  static final class Help {
+    // picocli sets it and prints the usage; the field itself is never read
+    @SuppressWarnings("UnusedVariable")
     @Option(
         names = {"-h", "--help"},
         usageHelp = true,
         description = "print this help and exit")
     private boolean help;
-
-    /** Picocli instantiates it. */
-    public Help() {}
   }
 
   /**
@@ -99,10 +98,16 @@ public final class Cli {
 
   private static CommandLine commandLine(Object command) {
     CommandLine cl = command instanceof CommandLine c ? c : new CommandLine(command);
+    addHelp(cl);
     // after the subcommands are added: registerConverter reaches the subcommands added so far
     cl.registerConverter(Duration.class, Quantities::duration);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
+  }
+
+  private static void addHelp(CommandLine cl) {
+    cl.addMixin("help", new Help());
+    cl.getSubcommands().values().forEach(Cli::addHelp);
   }
 
   /** The message on one line; for an unknown option or command, with what is allowed. */

@@ -34,6 +34,8 @@ public final class Quantities {
   private Quantities() {}
 
   /**
+   * Reads a decimal number.
+   *
    * @param text a decimal number such as {@code 1000}, {@code 2.5} or {@code 1e3}
    * @return the number
    * @throws TypeConversionException if the text is not a decimal number
@@ -47,6 +49,8 @@ public final class Quantities {
   }
 
   /**
+   * Reads a duration.
+   *
    * @param text a number and a unit: {@code 250us} (or {@code 250µs}), {@code 10ms}, {@code 1.5s},
    *     {@code 2m}
    * @return the duration, rounded to the nearest nanosecond
@@ -83,6 +87,8 @@ public final class Quantities {
   }
 
   /**
+   * Reads a fraction.
+   *
    * @param text a percentage ({@code 20%}, any size) or a fraction from 0 to 1 ({@code 0.2}); a
    *     bare number above 1 is refused as ambiguous ({@code 20} could mean 20 % or 2000 %)
    * @return the fraction (20% gives 0.2); its sign and range beyond that are the caller's to check
@@ -112,6 +118,8 @@ public final class Quantities {
   }
 
   /**
+   * Reads a count.
+   *
    * @param text a whole number of digits, such as {@code 10000}
    * @return the number
    * @throws TypeConversionException if the text is not a whole number from 0 to 2147483647
@@ -125,6 +133,8 @@ public final class Quantities {
   }
 
   /**
+   * Reads an endpoint.
+   *
    * @param text {@code host:port}
    * @return the endpoint
    * @throws TypeConversionException if the text is not a host and a port in 1..65535
