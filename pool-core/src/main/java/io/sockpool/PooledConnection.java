@@ -8,8 +8,9 @@ package io.sockpool;
  * {@link IllegalStateException}.
  *
  * <p>On return the pool destroys the connection instead of keeping it when its holder saw an I/O
- * error or a timeout through the timed helpers, or when the peer sent bytes that nobody read: one
- * borrower's data never reaches another.
+ * error or a timeout through the timed helpers, when the peer sent bytes that nobody read, or when
+ * the holder wrote and did not call {@link #exchangeComplete()} afterwards: one borrower's data
+ * never reaches another. The {@link SocketPool} class comment has an example.
  */
 public interface PooledConnection extends Connection, AutoCloseable {
 

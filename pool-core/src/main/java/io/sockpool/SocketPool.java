@@ -2,8 +2,8 @@ package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
-import io.sockpool.internal.PoolMXBeanImpl;
-import io.sockpool.internal.TrafficRecorder;
+import io.sockpool.internal.metrics.PoolMXBeanImpl;
+import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.sizing.LiveSizing;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,10 +20,19 @@ import javax.management.ObjectName;
  *   Endpoint redis = Endpoint.of("localhost", 6379);
  *   try (PooledConnection c = pool.checkout(redis, Duration.ofMillis(300))) {
  *     c.write(ByteBuffer.wrap("PING\r\n".getBytes(US_ASCII)), Duration.ofMillis(100));
- *     c.read(reply, Duration.ofMillis(100));
+ *     ByteBuffer reply = ByteBuffer.allocate(7); // "+PONG\r\n"
+ *     c.readFully(reply, Duration.ofMillis(100));
+ *     String pong = new String(reply.array(), US_ASCII);
+ *     c.exchangeComplete(); // the whole reply was read: the connection may be reused
  *   }
  * }
  * }</pre>
+ *
+ * <p>Call {@link Connection#exchangeComplete()} once every reply has been read in full, or use
+ * {@link #execute} / {@link #executeIdempotent}, which call it when the operation returns. A
+ * connection that wrote and goes back without it is destroyed ({@link
+ * DestroyReason#INCOMPLETE_EXCHANGE}), so the next checkout opens a new one: the pool still works,
+ * but reconnects on every checkout. {@link #stats(Endpoint)} counts those destroys.
  *
  * <p>A checkout's timeout is one deadline over waiting for an idle connection, connecting a new one
  * and validating it; see {@link #checkout(Endpoint, Duration)}. Connections are validated on borrow

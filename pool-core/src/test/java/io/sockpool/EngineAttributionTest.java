@@ -33,8 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Regression tests for the checkout engine's promises, against real sockets: one reply never
  * reaches another borrower, one deadline over everything, failures are blamed on the peer only when
- * the peer failed, and hooks that throw Errors give their slot back. (Each was seen broken at
- * 3bf9c33; the numbers in the comments are the observations of issue 10.)
+ * the peer failed, and hooks that throw Errors give their slot back. The numbers in the comments
+ * are what an engine without these guarantees did under the same test.
  */
 @Timeout(30)
 @ExtendWith(FakePeerExtension.class)
@@ -52,7 +52,7 @@ class EngineAttributionTest {
     return pool.circuitBreakers().circuitBreaker(peer.endpoint().toString());
   }
 
-  /** 1: a holder that wrote and left before the reply (20 ms later) never crosses it over. */
+  /** A holder that wrote and left before the reply (20 ms later) never crosses it over. */
   @Test
   void aReplyArrivingAfterItsHolderLeftNeverReachesTheNextBorrower() throws Exception {
     peer.answerAfter(Duration.ofMillis(20));
@@ -76,7 +76,7 @@ class EngineAttributionTest {
     }
   }
 
-  /** 3: an interrupted caller fails alone: no connection destroyed, breaker untouched. */
+  /** An interrupted caller fails alone: no connection destroyed, breaker untouched. */
   @Test
   void anInterruptedCallerFailsAloneAndTheNextCallerIsServed() throws Exception {
     try (SocketPool pool =
@@ -106,7 +106,7 @@ class EngineAttributionTest {
     }
   }
 
-  /** 3: an interrupt during a connect (SYN never answered) is not a peer failure. */
+  /** An interrupt during a connect (SYN never answered) is not a peer failure. */
   @Test
   void anInterruptDuringAConnectDoesNotCountAgainstTheBreaker() throws Exception {
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -141,7 +141,7 @@ class EngineAttributionTest {
     }
   }
 
-  /** 4: a deadline shorter than a healthy PING is the caller's problem, not the peer's. */
+  /** A deadline shorter than a healthy PING is the caller's problem, not the peer's. */
   @Test
   void aCallersShortDeadlineDoesNotDestroyHealthyConnectionsOrOpenTheBreaker() throws Exception {
     peer.answerAfter(Duration.ofMillis(20));
@@ -171,7 +171,7 @@ class EngineAttributionTest {
     }
   }
 
-  /** 7: an Error from the initializer reaches the caller unwrapped and frees the slot. */
+  /** An Error from the initializer reaches the caller unwrapped and frees the slot. */
   @Test
   void anErrorFromTheInitializerReachesTheCallerAndFreesItsSlot() throws Exception {
     AtomicInteger calls = new AtomicInteger();
@@ -191,7 +191,7 @@ class EngineAttributionTest {
     }
   }
 
-  /** 7: an Error from the validator destroys the connection, frees the slot, reaches the caller. */
+  /** An Error from the validator destroys the connection, frees the slot, reaches the caller. */
   @Test
   void anErrorFromTheValidatorDestroysTheConnectionAndFreesItsSlot() throws Exception {
     AtomicInteger calls = new AtomicInteger();
@@ -214,7 +214,7 @@ class EngineAttributionTest {
     }
   }
 
-  /** 2: losers of a race for the last idle connection wait in sockpool, not in commons-pool2. */
+  /** Losers of a race for the last idle connection wait in sockpool, not in commons-pool2. */
   @Test
   void callersRacingForTheLastIdleConnectionFailByTheirDeadlineWithoutSpinning() throws Exception {
     CountDownLatch release = new CountDownLatch(1);

@@ -52,7 +52,7 @@ class EngineLifecycleTest {
         .closeGracePeriod(Duration.ofMillis(300));
   }
 
-  /** 6: a connect in flight when close() runs is closed, and its caller fails. */
+  /** A connect in flight when close() runs is closed, and its caller fails. */
   @Test
   void aConnectInFlightWhenThePoolClosesIsAbortedAndItsCallerFails() throws Exception {
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -79,7 +79,7 @@ class EngineLifecycleTest {
     }
   }
 
-  /** 6: a min-idle connect that finishes after close() leaves no socket open. */
+  /** A min-idle connect that finishes after close() leaves no socket open. */
   @Test
   void aRefillFinishingAfterCloseLeavesNoSocketOpen() throws Exception {
     CountDownLatch inInitializer = new CountDownLatch(1);
@@ -109,7 +109,7 @@ class EngineLifecycleTest {
     assertEquals(0, peer.openConnections());
   }
 
-  /** 6: close() from an interrupted thread waits out the grace period without spinning. */
+  /** {@code close()} from an interrupted thread waits out the grace period without spinning. */
   @Test
   void closeFromAnInterruptedThreadDoesNotSpin() throws Exception {
     SocketPool pool = SocketPool.create(config().closeGracePeriod(Duration.ofMillis(500)).build());
@@ -128,7 +128,7 @@ class EngineLifecycleTest {
     held.close();
   }
 
-  /** 6: a second close() returns only after the first has finished. */
+  /** A second close() returns only after the first has finished. */
   @Test
   void concurrentClosesAllReturnAfterTheCloseHasFinished() throws Exception {
     SocketPool pool = SocketPool.create(config().build());
@@ -152,7 +152,7 @@ class EngineLifecycleTest {
     held.close();
   }
 
-  /** 9: waiters are served in arrival order, and parked waiters burn no CPU. */
+  /** Waiters are served in arrival order, and parked waiters burn no CPU. */
   @Test
   void waitersAreServedInArrivalOrderWithoutPolling() throws Exception {
     try (SocketPool pool = SocketPool.create(config().build())) {
@@ -304,7 +304,7 @@ class EngineLifecycleTest {
     return least;
   }
 
-  /** 10: the retry of executeIdempotent shares the first checkout's deadline. */
+  /** The retry of executeIdempotent shares the first checkout's deadline. */
   @Test
   void executeIdempotentDoesNotRetryPastTheCheckoutTimeout() throws Exception {
     try (SocketPool pool =
@@ -330,7 +330,7 @@ class EngineLifecycleTest {
     }
   }
 
-  /** 10: if the retry's checkout throws unchecked, the first failure is kept as suppressed. */
+  /** If the retry's checkout throws unchecked, the first failure is kept as suppressed. */
   @Test
   void executeIdempotentKeepsTheFirstFailureWhenTheRetryThrowsUnchecked() throws Exception {
     SocketPool pool = SocketPool.create(config().closeGracePeriod(Duration.ofMillis(50)).build());
@@ -374,7 +374,7 @@ class EngineLifecycleTest {
     }
   }
 
-  /** 10: one checkout records one breaker outcome, even after a failed validation. */
+  /** One checkout records one breaker outcome, even after a failed validation. */
   @Test
   void oneCheckoutRecordsOneBreakerOutcome() throws Exception {
     try (SocketPool pool =

@@ -33,8 +33,9 @@ final class TestSupport {
   }
 
   /**
-   * A listener whose accept queue is full: further connects get no SYN-ACK (fact 3 of
-   * jdk-and-pool2-facts). Close it to release the filler sockets.
+   * A listener whose accept queue is full: on Linux, further connects get no SYN-ACK and hang until
+   * their timeout (the listener never accepts, so the queue stays full). Close it to release the
+   * filler sockets.
    */
   static final class Blackhole implements AutoCloseable {
     final ServerSocket server;

@@ -2,6 +2,11 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.resolve.AddressBook;
+import io.sockpool.internal.resolve.AddressChanges;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,48 +16,64 @@ import org.slf4j.LoggerFactory;
  * the old addresses goes to half-open, so the first checkouts probe the new ones instead of waiting
  * out the open state.
  */
-final class AddressDrain {
+final class AddressDrain implements AddressChanges {
   private static final Logger LOG = LoggerFactory.getLogger(AddressDrain.class);
 
-  private final KeyedChannelPool pool;
-
-  AddressDrain(KeyedChannelPool pool) {
-    this.pool = pool;
+  /** Closes an endpoint's idle connections that match, now; returns how many. */
+  interface IdleCloser {
+    int closeIdle(Endpoint endpoint, Predicate<PooledChannel> which);
   }
 
-  /** The book's addresses changed (called in the thread that ended the lookup). */
-  void changed(AddressBook book, AddressBook.Snapshot before) {
+  private final BooleanSupplier poolClosed;
+  private final Function<Endpoint, EndpointState> states;
+  private final IdleCloser idle;
+
+  /**
+   * @param poolClosed whether the pool is closed (then nothing is drained)
+   * @param states the endpoint's state if the pool knows it, else null
+   * @param idle closes idle connections now
+   */
+  AddressDrain(
+      BooleanSupplier poolClosed, Function<Endpoint, EndpointState> states, IdleCloser idle) {
+    this.poolClosed = poolClosed;
+    this.states = states;
+    this.idle = idle;
+  }
+
+  @Override
+  public void changed(AddressBook book, AddressBook.Snapshot before) {
     Endpoint endpoint = book.endpoint();
-    if (pool.isClosed()) {
+    if (poolClosed.getAsBoolean()) {
       return;
     }
-    EndpointState st = pool.endpoints().find(endpoint);
+    EndpointState st = states.apply(endpoint);
     if (st == null) {
       return; // forgotten meanwhile: no connection to retire, no breaker to probe
     }
     int retired = retireStale(st, book);
-    int closed = pool.evictIdle(endpoint, PooledChannel::isRetired);
-    boolean probe = st.breaker.getState() == CircuitBreaker.State.OPEN;
+    int closed = idle.closeIdle(endpoint, PooledChannel::isRetired);
+    boolean probe = st.breaker().getState() == CircuitBreaker.State.OPEN;
     if (probe) {
-      st.breaker.transitionToHalfOpenState();
+      st.breaker().transitionToHalfOpenState();
     }
     AddressBook.Snapshot now = book.snapshot();
     LOG.info(
         "addresses of {} changed from {} to {}: closed {} idle connection(s) to old addresses, "
             + "{} more on return{}",
         endpoint,
-        before.addresses,
-        now == null ? "?" : now.addresses,
+        before.addresses(),
+        now == null ? "?" : now.addresses(),
         closed,
         Math.max(0, retired - closed),
         probe ? "; circuit breaker OPEN -> HALF_OPEN" : "");
   }
 
-  /** Retires what a change missed (a connect under way during the change); quiet. */
-  void sweep(AddressBook book) {
-    EndpointState st = pool.endpoints().find(book.endpoint());
+  /** Quiet: no log line. */
+  @Override
+  public void sweep(AddressBook book) {
+    EndpointState st = states.apply(book.endpoint());
     if (st != null && retireStale(st, book) > 0) {
-      pool.evictIdle(book.endpoint(), PooledChannel::isRetired);
+      idle.closeIdle(book.endpoint(), PooledChannel::isRetired);
     }
   }
 
@@ -61,7 +82,7 @@ final class AddressDrain {
    */
   private int retireStale(EndpointState st, AddressBook book) {
     int n = 0;
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       if (!ch.isRetired() && !book.isCurrent(ch.remoteAddress())) {
         ch.retire();
         n++;

@@ -5,6 +5,9 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.Validator;
+import io.sockpool.internal.io.Probe;
+import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.queue.Admission;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -92,12 +95,12 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     EndpointState st = permit.state();
     long start = System.nanoTime();
     long deadline = Math.min(permit.deadlineNanos() - start, connectTimeoutNanos) + start;
-    st.connecting.incrementAndGet();
+    st.connectStarted();
     PooledChannel ch = null;
     try {
       ch = connector.connect(endpoint, deadline);
       ch.state(st);
-      st.channels.add(ch);
+      st.tracked(ch);
       ensureNotClosing(endpoint);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
@@ -105,7 +108,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
             "connect to "
                 + endpoint
                 + " used the whole "
-                + Waiters.millis(deadline - start)
+                + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - start)
                 + " ms: no time left for the initializer");
       }
       initializer.initialize(ch, Duration.ofNanos(left));
@@ -114,7 +117,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
       ensureNotClosing(endpoint);
     } catch (IOException | RuntimeException | Error e) {
       if (ch != null) {
-        st.channels.remove(ch);
+        st.untracked(ch);
         ch.closeQuietly();
       }
       if (e instanceof Error) {
@@ -122,11 +125,11 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
       }
       throw e;
     } finally {
-      st.connecting.decrementAndGet();
+      st.connectEnded();
     }
     long now = System.nanoTime();
-    st.lastActiveNanos = now;
-    st.created.increment();
+    st.active(now);
+    st.countCreated();
     ch.openedForCheckout(permit.forCheckout());
     ch.inPool(true);
     permit.created(ch);
@@ -164,9 +167,9 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
    */
   void forget(PooledChannel channel) {
     EndpointState st = channel.state();
-    if (st != null && st.channels.remove(channel)) {
+    if (st != null && st.untracked(channel)) {
       DestroyReason reason = channel.destroyReason();
-      st.lastActiveNanos = System.nanoTime(); // "no connection for longer than..." starts now
+      st.active(System.nanoTime()); // "no connection for longer than..." starts now
       st.countDestroyed(reason);
       listeners.destroyed(channel.endpoint(), reason);
       LOG.debug("closed connection to {} ({})", channel.endpoint(), reason);
@@ -178,7 +181,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
   @Override
   public boolean validateObject(Endpoint endpoint, PooledObject<PooledChannel> p) {
     PooledChannel channel = p.getObject();
-    if (channel.probe() != PooledChannel.Probe.ALIVE) {
+    if (channel.probe() != Probe.ALIVE) {
       channel.destroyReason(DestroyReason.VALIDATION);
       return false;
     }

@@ -5,8 +5,9 @@ import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.Validator;
-import io.sockpool.internal.Admission.Result;
-import io.sockpool.internal.Waiters.Waiter;
+import io.sockpool.internal.queue.Admission.Result;
+import io.sockpool.internal.queue.Handoff;
+import io.sockpool.internal.queue.Waiters.Waiter;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -44,8 +45,8 @@ final class Checkout {
     this.pool = pool;
     this.failures = pool.failures();
     this.st = st;
-    this.endpoint = st.endpoint;
-    this.breaker = st.breaker;
+    this.endpoint = st.endpoint();
+    this.breaker = st.breaker();
     this.start = System.nanoTime();
     this.deadline = start + timeout.toNanos();
     this.timeoutMillis = timeout.toMillis();
@@ -63,7 +64,7 @@ final class Checkout {
     boolean served = false;
     try {
       PooledChannel ch = obtain();
-      Lease lease = pool.serve(st, ch, start, waited);
+      Lease lease = pool.leaseOut(st, ch, start, waited);
       served = true;
       return lease;
     } finally {
@@ -74,7 +75,7 @@ final class Checkout {
   private PooledChannel obtain() throws CheckoutException {
     while (true) {
       checkStillWanted();
-      PooledChannel ch = st.waiters.mayBarge(System.nanoTime()) ? pool.takeIdle(st) : null;
+      PooledChannel ch = st.waiters().mayBarge(System.nanoTime()) ? pool.takeIdle(st) : null;
       if (ch == null) {
         Result room = pool.admission().tryReserve(st);
         if (room == Result.RETIRED) {
@@ -119,8 +120,8 @@ final class Checkout {
     // the window, but never more than half of what is left of the deadline: a short checkout
     // timeout is not used up by callers going ahead
     long window = Math.min(pool.fairnessWindowNanos(), (deadline - now) / 2);
-    Waiter w =
-        st.waiters.join(now, now + Math.max(0, window), pool.config().maxWaitersPerEndpoint());
+    Waiter<PooledChannel> w =
+        st.waiters().join(now, now + Math.max(0, window), pool.config().maxWaitersPerEndpoint());
     if (w == null) {
       throw failures.exhausted(
           st,
@@ -141,10 +142,10 @@ final class Checkout {
       if (pool.admission().tryReserve(st) == Result.RESERVED) {
         return open();
       }
-      Object handed = parkThroughWindow(w);
+      Handoff<PooledChannel> handed = parkThroughWindow(w);
       return handed == null ? lookAgainAfterWindow(w) : taken(handed);
     } finally {
-      pool.returns().giveBackHanded(st, st.waiters.leave(w));
+      pool.returns().giveBackHanded(st, st.waiters().leave(w));
     }
   }
 
@@ -154,15 +155,18 @@ final class Checkout {
    * looks at the idle set itself. Without a window (or with the deadline inside it), parks until
    * the deadline.
    *
-   * @return what was handed ({@link Waiter#NOTHING} if nothing), or null at the end of the window
+   * @return what was handed ({@link Handoff#nothing()} if nothing), or null at the end of the
+   *     window
    */
-  private Object parkThroughWindow(Waiter w) {
-    long dueAt = w.dueAt;
-    if (dueAt - w.since <= 0) {
-      return st.waiters.park(w, deadline);
+  private Handoff<PooledChannel> parkThroughWindow(Waiter<PooledChannel> w) {
+    long dueAt = w.dueAt();
+    if (dueAt - w.since() <= 0) {
+      return st.waiters().park(w, deadline);
     }
-    Object handed = st.waiters.park(w, dueAt);
-    return handed == Waiter.NOTHING && System.nanoTime() - dueAt >= 0 ? null : handed;
+    Handoff<PooledChannel> handed = st.waiters().park(w, dueAt);
+    return handed == Handoff.<PooledChannel>nothing() && System.nanoTime() - dueAt >= 0
+        ? null
+        : handed;
   }
 
   /**
@@ -170,7 +174,7 @@ final class Checkout {
    * waited the window), else park in turn until handed something or the deadline; from now on every
    * return comes to the queue.
    */
-  private PooledChannel lookAgainAfterWindow(Waiter w) throws CheckoutException {
+  private PooledChannel lookAgainAfterWindow(Waiter<PooledChannel> w) throws CheckoutException {
     checkStillWanted();
     PooledChannel ch = pool.takeIdle(st);
     if (ch != null || st.retired()) {
@@ -179,15 +183,15 @@ final class Checkout {
     if (pool.admission().tryReserve(st) == Result.RESERVED) {
       return open();
     }
-    return taken(st.waiters.park(w, deadline));
+    return taken(st.waiters().park(w, deadline));
   }
 
   /** What a waiter was handed, put to use: a connection, or a slot to open one with. */
-  private PooledChannel taken(Object handed) throws CheckoutException {
-    if (handed == Waiter.SLOT) {
-      return open();
+  private PooledChannel taken(Handoff<PooledChannel> handed) throws CheckoutException {
+    if (handed instanceof Handoff.Channel<PooledChannel> given) {
+      return given.channel();
     }
-    return handed == Waiter.NOTHING ? null : (PooledChannel) handed;
+    return handed == Handoff.<PooledChannel>slot() ? open() : null;
   }
 
   /** Opens a connection with the slot this checkout holds; the slot goes back on failure. */
@@ -312,7 +316,7 @@ final class Checkout {
   private void blamePeer(Throwable e) {
     peerFailed = true;
     lastFailure = e;
-    st.lastFailure = e;
+    st.peerFailed(e);
   }
 
   /** The one breaker outcome of this checkout. */

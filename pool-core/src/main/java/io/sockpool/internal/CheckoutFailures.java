@@ -4,11 +4,15 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.CheckoutException;
 import io.sockpool.CheckoutState;
 import io.sockpool.CheckoutTimeoutException;
+import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolExhaustedException;
+import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.queue.Admission;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.ToIntFunction;
 
 /**
  * Builds every checkout exception, in one place: the message, the endpoint's state at the moment of
@@ -16,12 +20,26 @@ import java.time.Instant;
  * notification.
  */
 final class CheckoutFailures {
-  private final KeyedChannelPool pool;
+  private final ToIntFunction<Endpoint> active;
+  private final ToIntFunction<Endpoint> idle;
+  private final Admission admission;
   private final PoolConfig config;
   private final Listeners listeners;
 
-  CheckoutFailures(KeyedChannelPool pool, PoolConfig config, Listeners listeners) {
-    this.pool = pool;
+  /**
+   * @param active connections of an endpoint checked out now
+   * @param idle idle connections of an endpoint now
+   * @param admission the capacity counts
+   */
+  CheckoutFailures(
+      ToIntFunction<Endpoint> active,
+      ToIntFunction<Endpoint> idle,
+      Admission admission,
+      PoolConfig config,
+      Listeners listeners) {
+    this.active = active;
+    this.idle = idle;
+    this.admission = admission;
     this.config = config;
     this.listeners = listeners;
   }
@@ -32,12 +50,12 @@ final class CheckoutFailures {
    */
   CheckoutTimeoutException timeout(
       EndpointState st, long start, boolean waited, String what, Throwable cause) {
-    st.timeouts.increment();
+    st.countTimeout();
     return told(new CheckoutTimeoutException(what, state(st, start, waited ? 1 : 0), cause));
   }
 
   PoolExhaustedException exhausted(EndpointState st, long start, String what, Throwable cause) {
-    st.rejected.increment();
+    st.countRejected();
     return told(new PoolExhaustedException(what, state(st, start), cause));
   }
 
@@ -78,22 +96,22 @@ final class CheckoutFailures {
   }
 
   EndpointUnavailableException unavailable(EndpointState st, long start) {
-    st.rejected.increment();
+    st.countRejected();
     long waitMillis = config.circuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
     Instant retryAfter =
-        st.breaker.getState() == CircuitBreaker.State.OPEN
+        st.breaker().getState() == CircuitBreaker.State.OPEN
             ? Instant.ofEpochMilli(st.openedAtMillis() + waitMillis)
             : Instant.now();
     return told(
         new EndpointUnavailableException(
             "endpoint unavailable: circuit breaker is "
-                + st.breaker.getState()
+                + st.breaker().getState()
                 + " after failures (failure rate "
-                + st.breaker.getMetrics().getFailureRate()
+                + st.breaker().getMetrics().getFailureRate()
                 + " %)",
             state(st, start),
             retryAfter,
-            st.lastFailure));
+            st.lastFailure()));
   }
 
   private <E extends CheckoutException> E told(E e) {
@@ -107,14 +125,14 @@ final class CheckoutFailures {
 
   private CheckoutState state(EndpointState st, long start, int alsoWaiting) {
     return new CheckoutState(
-        st.endpoint,
+        st.endpoint(),
         Duration.ofNanos(System.nanoTime() - start),
-        pool.active(st.endpoint),
-        pool.idle(st.endpoint),
-        st.waiters.size() + alsoWaiting,
-        st.connecting.get(),
+        active.applyAsInt(st.endpoint()),
+        idle.applyAsInt(st.endpoint()),
+        st.waiters().size() + alsoWaiting,
+        st.connecting(),
         config.maxPerEndpoint(),
-        pool.admission().total(),
+        admission.total(),
         config.maxTotal(),
         holders(st));
   }
@@ -124,7 +142,7 @@ final class CheckoutFailures {
     StringBuilder sb = new StringBuilder();
     long now = System.nanoTime();
     int n = 0;
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       Lease l = ch.lease();
       if (l == null) {
         continue;
@@ -136,7 +154,7 @@ final class CheckoutFailures {
       sb.append(n == 0 ? "" : ", ")
           .append(l.holder())
           .append(" (")
-          .append(Waiters.millis(now - l.checkoutNanos()))
+          .append(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(now - l.checkoutNanos()))
           .append(" ms)");
       n++;
     }

@@ -1,11 +1,21 @@
 package io.sockpool.internal;
 
+import io.sockpool.internal.queue.Admission;
+
 /**
  * The permission, per thread, for commons-pool2 to call {@link ChannelFactory#makeObject}: sockpool
  * admits every connect itself ({@link Admission}), so a borrow meant to take an idle connection
  * must never open one. A thread arms the permit with a reserved slot and a deadline before a borrow
  * or {@code addObject} that may connect, and disarms it after; the factory refuses to connect when
  * it is not armed. One reused object per thread: nothing is allocated per checkout.
+ *
+ * <p>Why a per-thread side channel: commons-pool2 2.13 creates objects only through the factory's
+ * {@code makeObject(key)} (called from {@code borrowObject} and {@code addObject}, with the key as
+ * the only argument), has no borrow that takes an idle object or nothing, and no way to add an
+ * object made elsewhere. The permit is the one place that carries the caller's reservation and
+ * deadline into {@code makeObject}; the factory's refusal ({@link ChannelFactory.NoIdle}) is the
+ * one place that turns a borrow into "idle or nothing". Both stay inside the engine (only it
+ * touches commons-pool2).
  */
 final class CreatePermit {
   private static final ThreadLocal<CreatePermit> CURRENT =

@@ -3,6 +3,8 @@ package io.sockpool.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.resolve.Names;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -103,15 +105,15 @@ final class EndpointRegistry {
   /** The pool closed: the breakers go, the listeners hear of every endpoint, the stats stay. */
   void closed() {
     for (EndpointState st : states.values()) {
-      breakers.remove(st.endpoint.toString());
-      listeners.endpointRemoved(st.endpoint);
+      breakers.remove(st.endpoint().toString());
+      listeners.endpointRemoved(st.endpoint());
     }
   }
 
   private void forget(EndpointState st) {
     boolean[] removed = new boolean[1];
     states.computeIfPresent(
-        st.endpoint,
+        st.endpoint(),
         (e, current) -> {
           if (current != st) {
             return current; // replaced by a new state, which keeps the breaker and addresses
@@ -122,15 +124,15 @@ final class EndpointRegistry {
           return null;
         });
     // out of the map either way: its counters move to the totals
-    forgottenCreated.add(st.created.sum());
+    forgottenCreated.add(st.createdCount());
     forgottenCheckouts.add(st.checkouts());
-    forgottenTimeouts.add(st.timeouts.sum());
-    forgottenRejected.add(st.rejected.sum());
-    for (int i = 0; i < forgottenDestroyed.length; i++) {
-      forgottenDestroyed[i].add(st.destroyed[i].sum());
+    forgottenTimeouts.add(st.timeoutCount());
+    forgottenRejected.add(st.rejectedCount());
+    for (DestroyReason r : DestroyReason.values()) {
+      forgottenDestroyed[r.ordinal()].add(st.destroyedCount(r));
     }
     if (removed[0]) {
-      listeners.endpointRemoved(st.endpoint);
+      listeners.endpointRemoved(st.endpoint());
     }
   }
 }

@@ -3,6 +3,11 @@ package io.sockpool.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.metrics.Metered;
+import io.sockpool.internal.metrics.TrafficRecorder;
+import io.sockpool.internal.metrics.WaitHistogram;
+import io.sockpool.internal.queue.Admission;
+import io.sockpool.internal.queue.Waiters;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,53 +24,53 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout. Retiring flips {@link #open} to a negative value in one step, so a caller still holding
  * the old state fails to reserve or join and looks the endpoint up again.
  */
-final class EndpointState {
+final class EndpointState implements Admission.Account, Metered {
   private static final int RETIRED = Integer.MIN_VALUE / 2;
 
-  final Endpoint endpoint;
-  final CircuitBreaker breaker;
-  final Waiters waiters = new Waiters();
+  private final Endpoint endpoint;
+  private final CircuitBreaker breaker;
+  private final Waiters<PooledChannel> waiters = new Waiters<>();
 
   /** Connections open or connecting (reservations); negative once retired. */
-  final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger open = new AtomicInteger();
 
-  final AtomicInteger connecting = new AtomicInteger();
+  private final AtomicInteger connecting = new AtomicInteger();
 
   /**
    * Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2; null = free. A plain
    * array accessed through {@link HotSlots}' VarHandle (one object fewer to load than an {@code
    * AtomicReferenceArray}).
    */
-  final PooledChannel[] hotSlots;
+  private final PooledChannel[] hotSlots;
 
-  final AtomicBoolean heldBackGlobally = new AtomicBoolean();
-  final AtomicBoolean replenishing = new AtomicBoolean();
-  final Set<PooledChannel> channels = ConcurrentHashMap.newKeySet();
-  final LongAdder created = new LongAdder();
-  final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
-  final LongAdder timeouts = new LongAdder();
-  final LongAdder rejected = new LongAdder();
+  private final AtomicBoolean heldBackGlobally = new AtomicBoolean();
+  private final AtomicBoolean replenishing = new AtomicBoolean();
+  private final Set<PooledChannel> channels = ConcurrentHashMap.newKeySet();
+  private final LongAdder created = new LongAdder();
+  private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
+  private final LongAdder timeouts = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
 
   /** Checkout waits; its count is the checkout count ({@link #checkouts()}). */
-  final WaitHistogram waits = new WaitHistogram();
+  private final WaitHistogram waits = new WaitHistogram();
 
-  volatile Throwable lastFailure;
+  private volatile Throwable lastFailure;
 
   /**
    * Until when every reused connection is probed on borrow, however recently used: set when an
    * exchange died before any reply byte (the peer closed connections: maybe all of them, as a
    * restart or CLIENT KILL does).
    */
-  volatile long probeAllUntil;
+  private volatile long probeAllUntil;
 
   /**
    * The endpoint's window in the pool's {@link TrafficRecorder}, cached so that recording a
    * checkout or a return needs no map lookup; null until the first.
    */
-  Object traffic;
+  private TrafficRecorder.Window traffic;
 
   /** Last checkout, return or connect; the idle clock for forgetting the endpoint. */
-  volatile long lastActiveNanos;
+  private volatile long lastActiveNanos;
 
   private volatile long openedAtMillis;
 
@@ -157,5 +162,171 @@ final class EndpointState {
 
   void countDestroyed(DestroyReason reason) {
     destroyed[reason.ordinal()].increment();
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public AtomicInteger reservations() {
+    return open;
+  }
+
+  @Override
+  public Waiters<PooledChannel> waiters() {
+    return waiters;
+  }
+
+  @Override
+  public AtomicBoolean heldBackGlobally() {
+    return heldBackGlobally;
+  }
+
+  @Override
+  public TrafficRecorder.Window trafficWindow() {
+    return traffic;
+  }
+
+  @Override
+  public void trafficWindow(TrafficRecorder.Window window) {
+    traffic = window;
+  }
+
+  /**
+   * @return the endpoint's circuit breaker
+   */
+  CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /**
+   * @return the hot slots ({@link HotSlots}), accessed through its VarHandle
+   */
+  PooledChannel[] hotSlots() {
+    return hotSlots;
+  }
+
+  /** Notes a checkout, return or connect: the endpoint is in use. */
+  void active(long nowNanos) {
+    lastActiveNanos = nowNanos;
+  }
+
+  /** A connect starts (counted until {@link #connectEnded}). */
+  void connectStarted() {
+    connecting.incrementAndGet();
+  }
+
+  /** A connect ended, made or failed. */
+  void connectEnded() {
+    connecting.decrementAndGet();
+  }
+
+  /**
+   * @return connects under way
+   */
+  int connecting() {
+    return connecting.get();
+  }
+
+  /**
+   * @return true if this caller now runs the endpoint's replenishing (nobody else does)
+   */
+  boolean startReplenishing() {
+    return replenishing.compareAndSet(false, true);
+  }
+
+  /** The replenishing started by {@link #startReplenishing} is over. */
+  void replenishingDone() {
+    replenishing.set(false);
+  }
+
+  /** Tracks a live connection (leak detection, "held by", forced close, address counts). */
+  void tracked(PooledChannel ch) {
+    channels.add(ch);
+  }
+
+  /**
+   * Stops tracking a connection that is gone.
+   *
+   * @return true the first time (the one place that counts it destroyed)
+   */
+  boolean untracked(PooledChannel ch) {
+    return channels.remove(ch);
+  }
+
+  /**
+   * @return every live connection of the endpoint, a weakly consistent view
+   */
+  Iterable<PooledChannel> channels() {
+    return channels;
+  }
+
+  void countCreated() {
+    created.increment();
+  }
+
+  long createdCount() {
+    return created.sum();
+  }
+
+  long destroyedCount(DestroyReason reason) {
+    return destroyed[reason.ordinal()].sum();
+  }
+
+  /** Counts a checkout that ran out of time. */
+  void countTimeout() {
+    timeouts.increment();
+  }
+
+  long timeoutCount() {
+    return timeouts.sum();
+  }
+
+  /** Counts a checkout refused (breaker open, too many waiters). */
+  void countRejected() {
+    rejected.increment();
+  }
+
+  long rejectedCount() {
+    return rejected.sum();
+  }
+
+  /** Records a checkout served without waiting (the fast path; also the checkout count). */
+  void recordNoWait() {
+    waits.recordNoWait();
+  }
+
+  /** Records a checkout served after waiting {@code nanos}. */
+  void recordWait(long nanos) {
+    waits.record(nanos);
+  }
+
+  /**
+   * @return the checkout waits, to read
+   */
+  WaitHistogram waits() {
+    return waits;
+  }
+
+  /** Remembers the peer's latest failure (shown in failures and stats). */
+  void peerFailed(Throwable failure) {
+    lastFailure = failure;
+  }
+
+  /**
+   * @return the peer's latest failure, or null
+   */
+  Throwable lastFailure() {
+    return lastFailure;
+  }
+
+  /**
+   * Until {@code untilNanos}, every reused connection is probed on borrow (an exchange died before
+   * any reply byte: the peer may have closed all of them).
+   */
+  void distrustRecentUseUntil(long untilNanos) {
+    probeAllUntil = untilNanos;
   }
 }

@@ -2,6 +2,7 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
+import io.sockpool.internal.queue.Affinity;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Predicate;
@@ -15,7 +16,7 @@ import java.util.function.Predicate;
  * breaker permission and no allocation besides the {@link Lease}. The slots are per endpoint, not
  * per thread, so the fast path holds with any number of endpoints (a thread that spreads its
  * checkouts over 1,000 endpoints finds each endpoint's connection where it left it); each thread
- * remembers the slot it used last ({@link Affinity#slot}) and looks there first, so threads that
+ * remembers the slot it used last ({@link Affinity#slot()}) and looks there first, so threads that
  * return to the same endpoint mostly touch a slot of their own.
  *
  * <p>A hot connection is still idle for everyone else: any checkout that finds no idle connection
@@ -58,24 +59,24 @@ final class HotSlots {
    * @param nowNanos when the connection was returned
    */
   void keep(Affinity aff, EndpointState st, PooledChannel ch, long nowNanos) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     int n = slots.length;
-    int first = aff.slot < n ? aff.slot : 0;
+    int first = aff.slot() < n ? aff.slot() : 0;
     ch.makeHot(); // before it is published: whoever clears the slot finds it hot
     int i = first;
     while (!SLOT.compareAndSet(slots, i, null, ch)) {
       i = i + 1 == n ? 0 : i + 1;
       if (i == first) { // every slot taken
         ch.tryTakeHot();
-        owner.returns().giveBackHanded(st, ch);
+        owner.returns().passOn(st, ch);
         return;
       }
     }
-    aff.slot = i;
+    aff.slot(i);
     // a waiter that became due after the return declined a hand-off, or a close that scanned the
     // slots before this one was published, would otherwise miss it
-    if ((owner.isClosed() || st.waiters.due(nowNanos, false)) && take(slots, i, ch)) {
-      owner.returns().giveBackHanded(st, ch);
+    if ((owner.isClosed() || st.waiters().due(nowNanos, false)) && take(slots, i, ch)) {
+      owner.returns().passOn(st, ch);
     }
   }
 
@@ -89,17 +90,17 @@ final class HotSlots {
    *
    * @return the lease, or null to run the full checkout
    */
-  Lease serve(Affinity aff, EndpointState st, long start) {
-    PooledChannel ch = take(st, aff.slot);
+  Lease checkoutHot(Affinity aff, EndpointState st, long start) {
+    PooledChannel ch = take(st, aff.slot());
     if (ch == null) {
       return null;
     }
     if (Thread.currentThread().isInterrupted()
         || start - ch.lastUsedNanos() >= owner.validationWindowNanos()
         || !st.trustsRecentUse(start)
-        || st.breaker.getState() != CircuitBreaker.State.CLOSED
-        || !st.waiters.mayBarge(start)) {
-      owner.returns().giveBackHanded(st, ch);
+        || st.breaker().getState() != CircuitBreaker.State.CLOSED
+        || !st.waiters().mayBarge(start)) {
+      owner.returns().passOn(st, ch);
       return null;
     }
     DestroyReason reason = owner.rules().expired(ch, start);
@@ -107,7 +108,7 @@ final class HotSlots {
       owner.destroyActive(ch, reason);
       return null;
     }
-    return owner.serve(st, ch, start, start, false); // no wait to time: one clock read
+    return owner.leaseOut(st, ch, start, start, false); // no wait to time: one clock read
   }
 
   /**
@@ -119,11 +120,11 @@ final class HotSlots {
 
   /** Moves hot connections nobody took back within {@link #COOL_NANOS} into commons-pool2. */
   void cool(EndpointState st, long nowNanos) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     for (int i = 0; i < slots.length; i++) {
       PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
       if (ch != null && nowNanos - ch.lastUsedNanos() > COOL_NANOS && take(slots, i, ch)) {
-        owner.returns().giveBackHanded(st, ch);
+        owner.returns().passOn(st, ch);
       }
     }
   }
@@ -134,7 +135,7 @@ final class HotSlots {
    * @return how many were destroyed
    */
   int destroy(EndpointState st, Predicate<PooledChannel> which, DestroyReason reason) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     int n = 0;
     for (int i = 0; i < slots.length; i++) {
       PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
@@ -150,7 +151,7 @@ final class HotSlots {
    * @return how many connections of the endpoint are hot now
    */
   static int count(EndpointState st) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     int n = 0;
     for (int i = 0; i < slots.length; i++) {
       if ((PooledChannel) SLOT.getVolatile(slots, i) != null) {
@@ -162,7 +163,7 @@ final class HotSlots {
 
   /** Takes the hot connection in slot {@code from}, else the first one found after it. */
   private static PooledChannel take(EndpointState st, int from) {
-    PooledChannel[] slots = st.hotSlots;
+    PooledChannel[] slots = st.hotSlots();
     int n = slots.length;
     int first = from < n ? from : 0;
     int i = first;

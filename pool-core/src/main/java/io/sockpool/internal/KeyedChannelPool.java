@@ -8,6 +8,12 @@ import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
+import io.sockpool.internal.io.Watchdog;
+import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.queue.Admission;
+import io.sockpool.internal.queue.Affinity;
+import io.sockpool.internal.queue.Waiters;
+import io.sockpool.internal.resolve.Names;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
@@ -57,7 +63,11 @@ public final class KeyedChannelPool {
     this.validationWindowNanos = config.validationWindow().toNanos();
     this.fairnessWindowNanos = config.fairnessWindow().toNanos();
     this.traceCheckouts = config.leakDetectionThreshold().isPresent();
-    this.names = new Names(config, new AddressDrain(this), Names.LOOKUP_TIMEOUT);
+    this.names =
+        new Names(
+            config,
+            new AddressDrain(this::isClosed, this::knownState, this::evictIdle),
+            Names.LOOKUP_TIMEOUT);
     this.watchdog = new Watchdog(config.poolName() + "-watchdog");
     this.connector =
         new SocketConnector(
@@ -82,7 +92,7 @@ public final class KeyedChannelPool {
             names,
             listeners,
             HotSlots.slotsFor(config.maxPerEndpoint()));
-    this.failures = new CheckoutFailures(this, config, listeners);
+    this.failures = new CheckoutFailures(this::active, this::idle, admission, config, listeners);
     this.maintenance = new Maintenance(this, config);
     this.shutdown = new Shutdown(this);
     this.returns = new ReturnPath(this);
@@ -122,6 +132,11 @@ public final class KeyedChannelPool {
     return endpoints.state(endpoint);
   }
 
+  /** The endpoint's state if the pool knows it, else null (never creates one). */
+  private EndpointState knownState(Endpoint endpoint) {
+    return endpoints.find(endpoint);
+  }
+
   EndpointRegistry endpoints() {
     return endpoints;
   }
@@ -140,7 +155,14 @@ public final class KeyedChannelPool {
    */
   public java.util.List<io.sockpool.AddressStats> addresses(Endpoint endpoint) {
     EndpointState st = endpoints.find(endpoint);
-    return st == null ? java.util.List.of() : names.stats(endpoint, st.channels);
+    if (st == null) {
+      return java.util.List.of();
+    }
+    java.util.List<java.net.InetSocketAddress> connected = new java.util.ArrayList<>();
+    for (PooledChannel ch : st.channels()) {
+      connected.add(ch.remoteAddress());
+    }
+    return names.stats(endpoint, connected);
   }
 
   Admission admission() {
@@ -222,7 +244,7 @@ public final class KeyedChannelPool {
     long start = System.nanoTime();
     Affinity aff = affinity.get();
     aff.checkingOut(start);
-    Lease lease = hot.serve(aff, st, start);
+    Lease lease = hot.checkoutHot(aff, st, start);
     return lease != null ? lease : new Checkout(this, st, timeout).run();
   }
 
@@ -237,7 +259,7 @@ public final class KeyedChannelPool {
 
   private PooledChannel takeCommonsIdle(EndpointState st) {
     try {
-      return pool.borrowObject(st.endpoint);
+      return pool.borrowObject(st.endpoint());
     } catch (ChannelFactory.NoIdle | IllegalStateException none) {
       return null; // nothing idle, or commons-pool2 already closed
     } catch (Exception unexpected) {
@@ -255,7 +277,7 @@ public final class KeyedChannelPool {
     CreatePermit permit = CreatePermit.current().arm(st, deadlineNanos, true);
     boolean ok = false;
     try {
-      PooledChannel ch = pool.borrowObject(st.endpoint);
+      PooledChannel ch = pool.borrowObject(st.endpoint());
       ok = true;
       return ch;
     } catch (IOException | RuntimeException | ChannelFactory.HookError e) {
@@ -266,34 +288,34 @@ public final class KeyedChannelPool {
       if (permit.disarm() == null) {
         admission.release(st); // not used: failed, or an idle one was taken instead
       } else if (!ok) {
-        LOG.debug("connection to {} made but not handed out", st.endpoint);
+        LOG.debug("connection to {} made but not handed out", st.endpoint());
       }
     }
   }
 
   /** Leases a checked connection to the caller and counts the checkout. */
-  Lease serve(EndpointState st, PooledChannel ch, long start, boolean waited) {
-    return serve(st, ch, start, System.nanoTime(), waited);
+  Lease leaseOut(EndpointState st, PooledChannel ch, long start, boolean waited) {
+    return leaseOut(st, ch, start, System.nanoTime(), waited);
   }
 
   /**
-   * {@link #serve(EndpointState, PooledChannel, long, boolean)} with the current time given (the
+   * {@link #leaseOut(EndpointState, PooledChannel, long, boolean)} with the current time given (the
    * fast path reads the clock once per checkout).
    */
-  Lease serve(EndpointState st, PooledChannel ch, long start, long now, boolean waited) {
+  Lease leaseOut(EndpointState st, PooledChannel ch, long start, long now, boolean waited) {
     // A connection handed to a parked caller is that caller's from the hand-over (its last use),
     // not from when the caller got to run: the wake-up is part of its occupancy (live sizing).
     long since = waited ? Math.max(start, Math.min(now, ch.lastUsedNanos())) : now;
     ch.touch(now);
     ch.openedForCheckout(false);
-    Lease lease = new Lease(this, ch, since, traceCheckouts);
+    Lease lease = new Lease(returns, ch, since, traceCheckouts);
     ch.lease(lease);
-    st.lastActiveNanos = now;
+    st.active(now);
     long waitedNanos = now - start;
     if (waitedNanos <= 0) {
-      st.waits.recordNoWait(); // the fast path: also the checkout count (EndpointState#checkouts)
+      st.recordNoWait(); // the fast path: also the checkout count (EndpointState#checkouts)
     } else {
-      st.waits.record(waitedNanos);
+      st.recordWait(waitedNanos);
     }
     if (closed) { // close() ran meanwhile: it waits for this one or closes it
       returns.giveBack(lease);
@@ -326,7 +348,7 @@ public final class KeyedChannelPool {
     if (st == null) {
       return 0;
     }
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       ch.retire();
     }
     return evictIdle(endpoint, PooledChannel::isRetired);
@@ -345,7 +367,7 @@ public final class KeyedChannelPool {
     }
     // hot ones are taken and closed directly (every caller retires what it evicts here)
     int closedNow = hot.destroy(st, which, DestroyReason.RETIRED);
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       org.apache.commons.pool2.PooledObject<PooledChannel> p = ch.pooledObject();
       if (p == null || !which.test(ch) || !p.startEvictionTest()) {
         continue; // not idle (checked out, handed over, being tested by the evictor)
@@ -369,7 +391,7 @@ public final class KeyedChannelPool {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    if (!(connection instanceof Lease) || ((Lease) connection).pool() != this) {
+    if (!(connection instanceof Lease) || ((Lease) connection).returns() != returns) {
       throw new IllegalStateException(
           "connection "
               + connection

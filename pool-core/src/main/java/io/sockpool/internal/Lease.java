@@ -13,7 +13,7 @@ import java.time.Duration;
  * another borrower now holds.
  */
 final class Lease implements PooledConnection {
-  private final KeyedChannelPool pool;
+  private final ReturnPath returns;
   private final PooledChannel channel;
   private static final java.lang.invoke.VarHandle DONE;
 
@@ -34,8 +34,11 @@ final class Lease implements PooledConnection {
   private final Throwable checkoutTrace;
   private volatile boolean leakReported;
 
-  Lease(KeyedChannelPool pool, PooledChannel channel, long checkoutNanos, boolean captureTrace) {
-    this.pool = pool;
+  /**
+   * @param returns where the connection goes back (the pool's return path)
+   */
+  Lease(ReturnPath returns, PooledChannel channel, long checkoutNanos, boolean captureTrace) {
+    this.returns = returns;
     this.channel = channel;
     this.checkoutNanos = checkoutNanos;
     this.holder = Thread.currentThread().getName();
@@ -45,8 +48,11 @@ final class Lease implements PooledConnection {
             : null;
   }
 
-  KeyedChannelPool pool() {
-    return pool;
+  /**
+   * @return the return path of the pool it came from
+   */
+  ReturnPath returns() {
+    return returns;
   }
 
   PooledChannel pooledChannel() {
@@ -89,7 +95,7 @@ final class Lease implements PooledConnection {
           "connection to "
               + channel.endpoint()
               + " was already returned to pool '"
-              + pool.name()
+              + returns.poolName()
               + "'; check out a new one");
     }
     return channel;
@@ -127,12 +133,12 @@ final class Lease implements PooledConnection {
 
   @Override
   public void close() {
-    pool.returns().giveBack(this);
+    returns.giveBack(this);
   }
 
   @Override
   public void invalidate() {
-    pool.returns().invalidate(this);
+    returns.invalidate(this);
   }
 
   @Override
@@ -140,7 +146,7 @@ final class Lease implements PooledConnection {
     return "PooledConnection{"
         + channel.endpoint()
         + ", pool="
-        + pool.name()
+        + returns.poolName()
         + (done ? ", returned" : ", held by " + holder)
         + "}";
   }

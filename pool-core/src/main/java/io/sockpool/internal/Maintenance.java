@@ -2,6 +2,7 @@ package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.PoolConfig;
+import io.sockpool.internal.queue.Admission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -99,17 +100,17 @@ final class Maintenance {
     if (leakNanos == Long.MAX_VALUE) {
       return;
     }
-    for (PooledChannel ch : st.channels) {
+    for (PooledChannel ch : st.channels()) {
       Lease lease = ch.lease();
       if (lease != null && now - lease.checkoutNanos() > leakNanos && lease.markLeakReported()) {
         LOG.warn(
             "Possible connection leak in pool '{}': connection to {} held by thread '{}' for {} ms "
                 + "(leakDetectionThreshold {} ms); it was checked out here:",
             config.poolName(),
-            st.endpoint,
+            st.endpoint(),
             lease.holder(),
-            Waiters.millis(now - lease.checkoutNanos()),
-            Waiters.millis(leakNanos),
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(now - lease.checkoutNanos()),
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(leakNanos),
             lease.checkoutTrace());
       }
     }
@@ -117,10 +118,10 @@ final class Maintenance {
 
   private void replenish(EndpointState st) {
     int minIdle = config.minIdlePerEndpoint();
-    if (minIdle == 0 || st.breaker.getState() != CircuitBreaker.State.CLOSED || !needsMore(st)) {
+    if (minIdle == 0 || st.breaker().getState() != CircuitBreaker.State.CLOSED || !needsMore(st)) {
       return;
     }
-    if (!st.replenishing.compareAndSet(false, true)) {
+    if (!st.startReplenishing()) {
       return;
     }
     try {
@@ -129,23 +130,23 @@ final class Maintenance {
             try {
               while (!owner.isClosed()
                   && needsMore(st)
-                  && st.breaker.getState() == CircuitBreaker.State.CLOSED
+                  && st.breaker().getState() == CircuitBreaker.State.CLOSED
                   && openAhead(st)) {
                 // one more idle connection; waiters were handed it if any
               }
             } finally {
-              st.replenishing.set(false);
+              st.replenishingDone();
             }
           });
     } catch (java.util.concurrent.RejectedExecutionException closing) {
-      st.replenishing.set(false);
+      st.replenishingDone();
     }
   }
 
   private boolean needsMore(EndpointState st) {
-    int idle = owner.idle(st.endpoint);
+    int idle = owner.idle(st.endpoint());
     return idle < config.minIdlePerEndpoint()
-        && idle + owner.active(st.endpoint) < config.maxPerEndpoint();
+        && idle + owner.active(st.endpoint()) < config.maxPerEndpoint();
   }
 
   /**
@@ -171,7 +172,7 @@ final class Maintenance {
         Thread.currentThread().interrupt();
         break;
       } catch (ExecutionException | TimeoutException e) {
-        LOG.debug("warm-up of {} did not open a connection: {}", st.endpoint, e.toString());
+        LOG.debug("warm-up of {} did not open a connection: {}", st.endpoint(), e.toString());
       }
     }
     return opened;
@@ -208,25 +209,26 @@ final class Maintenance {
     CreatePermit permit =
         CreatePermit.current().arm(st, start + config.connectTimeout().toNanos(), false);
     try {
-      owner.commons().addObject(st.endpoint);
+      owner.commons().addObject(st.endpoint());
     } catch (Exception e) {
       if (permit.disarm() == null) {
         owner.admission().release(st);
       }
       if (!owner.isClosed() && !(e instanceof IllegalStateException)) {
-        st.breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-        st.lastFailure = e;
+        st.breaker()
+            .onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
+        st.peerFailed(e);
         LOG.debug(
-            "could not open a connection to {} ahead of demand: {}", st.endpoint, e.toString());
+            "could not open a connection to {} ahead of demand: {}", st.endpoint(), e.toString());
       }
       return false;
     }
     permit.disarm();
-    st.breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    if (st.waiters.size() > 0) {
+    st.breaker().onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (st.waiters().size() > 0) {
       PooledChannel idle = owner.takeIdle(st);
       if (idle != null) {
-        owner.returns().giveBackHanded(st, idle);
+        owner.returns().passOn(st, idle);
       }
     }
     return true;

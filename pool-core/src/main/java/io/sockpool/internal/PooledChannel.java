@@ -3,6 +3,8 @@ package io.sockpool.internal;
 import io.sockpool.Connection;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.io.ChannelIo;
+import io.sockpool.internal.io.Probe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,14 +17,6 @@ import java.time.Duration;
  * by one thread at a time (the holder, the initializer or validator, or the evictor while idle).
  */
 public final class PooledChannel implements Connection {
-  /** Outcome of {@link #probe()}: the cheap liveness check. */
-  enum Probe {
-    ALIVE,
-    PEER_CLOSED,
-    UNREAD_BYTES,
-    FAILED
-  }
-
   private final Endpoint endpoint;
   private final InetSocketAddress remoteAddress;
   private final ChannelIo io;
@@ -40,8 +34,8 @@ public final class PooledChannel implements Connection {
   private volatile DestroyReason destroyReason;
   private volatile Lease lease;
   private EndpointState state;
-  private boolean unanswered;
-  private boolean unreadPossible;
+  private boolean exchangeOpen;
+  private boolean mayHaveUnread;
   private volatile boolean returnedClean;
 
   @SuppressWarnings("unused") // through HOT
@@ -84,7 +78,7 @@ public final class PooledChannel implements Connection {
    */
   @Override
   public SocketChannel channel() {
-    unreadPossible = true;
+    mayHaveUnread = true;
     try {
       io.nonBlocking();
     } catch (IOException e) {
@@ -199,8 +193,8 @@ public final class PooledChannel implements Connection {
     lease = value;
     died = false;
     bytesReadInLease = 0;
-    unanswered = false;
-    unreadPossible = false;
+    exchangeOpen = false;
+    mayHaveUnread = false;
   }
 
   /**
@@ -210,7 +204,7 @@ public final class PooledChannel implements Connection {
    *     channel
    */
   boolean mayHaveUnread() {
-    return unreadPossible;
+    return mayHaveUnread;
   }
 
   /**
@@ -303,22 +297,22 @@ public final class PooledChannel implements Connection {
 
   @Override
   public void exchangeComplete() {
-    unanswered = false;
+    exchangeOpen = false;
   }
 
   /**
    * @return whether a request was written since checkout without a call to exchangeComplete
    */
   boolean exchangeOpen() {
-    return unanswered;
+    return exchangeOpen;
   }
 
   /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
     try {
       io.write(src, deadlineNanos);
-      unanswered = true;
-      unreadPossible = true;
+      exchangeOpen = true;
+      mayHaveUnread = true;
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;
@@ -348,7 +342,7 @@ public final class PooledChannel implements Connection {
         throw io.endOfStream();
       }
       bytesReadInLease += n;
-      unreadPossible = !io.drained(); // the read reached its spare byte: more was there
+      mayHaveUnread = !io.drained(); // the read reached its spare byte: more was there
       return n;
     } catch (IOException | RuntimeException e) {
       failed(e);

@@ -1,6 +1,8 @@
 package io.sockpool.internal;
 
 import io.sockpool.DestroyReason;
+import io.sockpool.internal.queue.Affinity;
+import io.sockpool.internal.queue.Handoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,13 @@ final class ReturnPath {
 
   ReturnPath(KeyedChannelPool owner) {
     this.owner = owner;
+  }
+
+  /**
+   * @return the name of the pool this path returns to (for messages)
+   */
+  String poolName() {
+    return owner.name();
   }
 
   /** Keeps the connection only if it is clean. Idempotent per lease. */
@@ -46,18 +55,18 @@ final class ReturnPath {
     ch.touch(now);
     ch.markReturnedClean();
     EndpointState st = ch.state();
-    st.lastActiveNanos = now;
+    st.active(now);
     // a thread that comes straight back keeps its connection hot until a waiter has waited the
     // fairness window; any other return goes to the longest waiter at once, or the idle set
     Affinity aff = owner.affinity();
     boolean quick = aff.returning(now);
-    if (st.waiters.handOffIfDue(ch, now, !quick)) {
+    if (st.waiters().handOffIfDue(ch, now, !quick)) {
       return;
     }
     if (quick) {
       owner.hot().keep(aff, st, ch, now);
     } else {
-      returnIdle(st, ch, true);
+      returnIdle(st, ch);
     }
   }
 
@@ -82,43 +91,50 @@ final class ReturnPath {
    */
   private void distrustIfPeerClosed(PooledChannel ch, long now) {
     if (ch.diedBeforeReply()) {
-      ch.state().probeAllUntil = now + owner.validationWindowNanos();
+      ch.state().distrustRecentUseUntil(now + owner.validationWindowNanos());
     }
   }
 
   /** Gives back what was handed to a waiter that left without it. */
-  void giveBackHanded(EndpointState st, Object handed) {
-    if (handed == Waiters.Waiter.SLOT) {
+  void giveBackHanded(EndpointState st, Handoff<PooledChannel> handed) {
+    if (handed == Handoff.<PooledChannel>slot()) {
       owner.admission().release(st);
-    } else if (handed instanceof PooledChannel) {
-      PooledChannel ch = (PooledChannel) handed;
-      if (owner.isClosed()) {
-        owner.destroyActive(ch, DestroyReason.CLOSED);
-      } else if (!st.waiters.handOff(ch)) {
-        returnIdle(st, ch, true);
-      }
+    } else if (handed instanceof Handoff.Channel<PooledChannel> given) {
+      passOn(st, given.channel());
+    }
+  }
+
+  /**
+   * Passes on a clean connection nobody holds (a hot one taken back, one a waiter left without): to
+   * the longest waiter, else to the idle set; destroyed if the pool is closed.
+   */
+  void passOn(EndpointState st, PooledChannel ch) {
+    if (owner.isClosed()) {
+      owner.destroyActive(ch, DestroyReason.CLOSED);
+    } else if (!st.waiters().handOff(ch)) {
+      returnIdle(st, ch);
     }
   }
 
   /**
    * Puts a clean connection into the idle set, then looks at the waiters once more: one may have
-   * joined ({@code anyWaiter}), or become due, after the hand-off declined, and a due waiter that
-   * already looked at the idle set parks until handed something.
+   * joined, or become due, after the hand-off declined, and a waiter that already looked at the
+   * idle set parks until handed something.
    */
-  private void returnIdle(EndpointState st, PooledChannel ch, boolean anyWaiter) {
+  private void returnIdle(EndpointState st, PooledChannel ch) {
     try {
-      owner.commons().returnObject(st.endpoint, ch);
+      owner.commons().returnObject(st.endpoint(), ch);
     } catch (IllegalStateException e) {
       owner.destroyActive(ch, DestroyReason.CLOSED);
       return;
     }
-    for (int round = 0; round < 4 && st.waiters.due(System.nanoTime(), anyWaiter); round++) {
+    for (int round = 0; round < 4 && st.waiters().size() > 0; round++) {
       PooledChannel idle = owner.takeIdle(st);
       if (idle == null) {
         return;
       }
-      if (!st.waiters.handOff(idle)) {
-        owner.commons().returnObject(st.endpoint, idle);
+      if (!st.waiters().handOff(idle)) {
+        owner.commons().returnObject(st.endpoint(), idle);
       }
     }
   }

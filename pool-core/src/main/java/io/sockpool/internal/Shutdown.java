@@ -47,7 +47,7 @@ final class Shutdown {
       owner.maintenance().stop();
       owner.connector().abortPending();
       for (EndpointState st : owner.endpoints().all()) {
-        st.waiters.nudgeAll();
+        st.waiters().nudgeAll();
       }
       owner.commons().clear();
       for (EndpointState st : owner.endpoints().all()) {
@@ -109,7 +109,7 @@ final class Shutdown {
   private void forceClose() {
     int forced = 0;
     for (EndpointState st : owner.endpoints().all()) {
-      for (PooledChannel ch : st.channels) {
+      for (PooledChannel ch : st.channels()) {
         ch.abort(); // wakes a holder blocked in a timed wait
         if (ch.inPool()) {
           owner.destroyActive(ch, DestroyReason.CLOSED);

@@ -2,6 +2,10 @@ package io.sockpool.internal;
 
 import io.sockpool.Endpoint;
 import io.sockpool.SocketOptions;
+import io.sockpool.internal.io.ChannelIo;
+import io.sockpool.internal.io.Watchdog;
+import io.sockpool.internal.resolve.AddressBook;
+import io.sockpool.internal.resolve.Names;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

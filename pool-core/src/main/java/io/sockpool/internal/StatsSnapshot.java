@@ -4,6 +4,7 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointStats;
 import io.sockpool.PoolStats;
+import io.sockpool.internal.metrics.WaitHistogram;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,8 +31,8 @@ final class StatsSnapshot {
     int connecting = 0;
     for (EndpointState st : reg.all()) {
       EndpointStats s = of(pool, st);
-      per.put(st.endpoint, s);
-      st.waits.addTo(allWaits);
+      per.put(st.endpoint(), s);
+      st.waits().addTo(allWaits);
       for (DestroyReason r : DestroyReason.values()) {
         allDestroyed.merge(r, s.destroyed(r), Long::sum);
       }
@@ -64,24 +65,24 @@ final class StatsSnapshot {
 
   static EndpointStats of(KeyedChannelPool pool, EndpointState st) {
     // created before destroyed: both only grow, so created - destroyed never overstates
-    long created = st.created.sum();
+    long created = st.createdCount();
     EnumMap<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
     for (DestroyReason r : DestroyReason.values()) {
-      destroyed.put(r, st.destroyed[r.ordinal()].sum());
+      destroyed.put(r, st.destroyedCount(r));
     }
     return new EndpointStats(
-        st.endpoint,
-        pool.active(st.endpoint),
-        pool.idle(st.endpoint),
-        st.waiters.size(),
-        st.connecting.get(),
+        st.endpoint(),
+        pool.active(st.endpoint()),
+        pool.idle(st.endpoint()),
+        st.waiters().size(),
+        st.connecting(),
         created,
         destroyed,
         st.checkouts(),
-        st.timeouts.sum(),
-        st.rejected.sum(),
-        st.waits.max(),
-        st.waits.mean(),
-        st.waits.percentile(0.99));
+        st.timeoutCount(),
+        st.rejectedCount(),
+        st.waits().max(),
+        st.waits().mean(),
+        st.waits().percentile(0.99));
   }
 }

@@ -3,6 +3,8 @@ package io.sockpool.internal;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketOptions;
+import io.sockpool.internal.io.Watchdog;
+import io.sockpool.internal.resolve.Names;
 import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.io.Watchdog;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.DestroyReason;
+import io.sockpool.internal.io.Watchdog;
 import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.internal.io.ChannelIo;
+import io.sockpool.internal.io.Probe;
+import io.sockpool.internal.io.Watchdog;
 import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -137,7 +140,7 @@ class WatchdogTest {
   @Test
   void theProbeOfABlockingChannelSeesThePeersCloseAndLeavesTheChannelBlocking() throws Exception {
     PooledChannel c = fixture.connect(FakePeer.echo());
-    assertEquals(PooledChannel.Probe.ALIVE, c.probe());
+    assertEquals(Probe.ALIVE, c.probe());
     assertTrue(c.io().channel().isBlocking(), "back in blocking mode after the probe");
 
     assertTrue(fixture.peer.awaitOpenAtMost(1, java.time.Duration.ofSeconds(5)));
@@ -147,11 +150,11 @@ class WatchdogTest {
     }
     fixture.peer.closeAll();
     long until = System.nanoTime() + 5_000 * MS;
-    while (c.probe() == PooledChannel.Probe.ALIVE && System.nanoTime() < until) {
+    while (c.probe() == Probe.ALIVE && System.nanoTime() < until) {
       Thread.sleep(5); // the FIN travels over loopback
     }
 
-    assertEquals(PooledChannel.Probe.PEER_CLOSED, c.probe());
+    assertEquals(Probe.PEER_CLOSED, c.probe());
   }
 
   @Test
@@ -164,11 +167,11 @@ class WatchdogTest {
       c.read(half, deadline);
     }
     long until = System.nanoTime() + 5_000 * MS;
-    while (c.unreadCheck() == PooledChannel.Probe.ALIVE && System.nanoTime() < until) {
+    while (c.unreadCheck() == Probe.ALIVE && System.nanoTime() < until) {
       Thread.sleep(1); // the rest of the echo may still be on its way
     }
 
-    assertEquals(PooledChannel.Probe.UNREAD_BYTES, c.unreadCheck());
+    assertEquals(Probe.UNREAD_BYTES, c.unreadCheck());
     ByteBuffer rest = ByteBuffer.allocate(5);
     while (rest.hasRemaining()) {
       c.read(rest, deadline);

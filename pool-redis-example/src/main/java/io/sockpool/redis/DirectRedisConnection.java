@@ -8,7 +8,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One plain, unpooled Redis connection for administrative side work: reading the server's {@code
@@ -72,61 +75,28 @@ public final class DirectRedisConnection implements AutoCloseable {
     }
   }
 
-  /** Returns the server this connection talks to. */
+  /**
+   * @return the server this connection talks to
+   */
   public Endpoint endpoint() {
     return endpoint;
   }
 
   /**
-   * Sends a command and returns its reply; an error reply is returned, not thrown.
+   * Sends a command and returns its reply; an error reply is returned, not thrown. The reply must
+   * be complete within the timeout however slowly it arrives, and within {@link
+   * RespLimits#defaults()}.
    *
    * @param args the command and its arguments (never log them: they may hold secrets)
    * @return the reply
    * @throws SocketTimeoutException if no complete reply came within the timeout
-   * @throws RespProtocolException if the server's bytes are not RESP2
+   * @throws RespProtocolException if the server's bytes are not RESP2 or over a limit (messages
+   *     never show the arguments)
    * @throws IOException if the connection failed
    */
   public RespValue call(String... args) throws IOException {
-    ByteBuffer request = RespEncoder.command(args);
-    out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
-    out.flush();
-    decoder.reset();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      RespValue reply = decoder.decode(pending);
-      if (reply != null) {
-        return reply;
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new SocketTimeoutException(
-            "no complete reply to "
-                + args[0]
-                + " from "
-                + endpoint
-                + " within "
-                + timeout.toMillis()
-                + " ms");
-      }
-      int n;
-      try {
-        n = in.read(chunk);
-      } catch (SocketTimeoutException e) {
-        throw new SocketTimeoutException(
-            "no complete reply to "
-                + args[0]
-                + " from "
-                + endpoint
-                + " within "
-                + timeout.toMillis()
-                + " ms");
-      }
-      if (n < 0) {
-        throw new java.io.EOFException(
-            endpoint + " closed the connection while " + args[0] + " waited for its reply");
-      }
-      ByteBuffer next = ByteBuffer.allocate(pending.remaining() + n);
-      next.put(pending).put(chunk, 0, n).flip();
-      pending = next;
+    try (Redactor secrets = argumentsOf(args)) {
+      return exchange(args, secrets);
     }
   }
 
@@ -135,15 +105,84 @@ public final class DirectRedisConnection implements AutoCloseable {
    *
    * @param args the command and its arguments
    * @return the reply
-   * @throws RedisServerException if the server answered with an error
+   * @throws RedisServerException if the server answered with an error (its text never shows the
+   *     arguments)
    * @throws IOException as {@link #call}
    */
   public RespValue callOk(String... args) throws IOException {
-    RespValue reply = call(args);
-    if (reply instanceof RespValue.ErrorReply e) {
-      throw new RedisServerException(commandLabel(args), e.message(), endpoint.toString());
+    try (Redactor secrets = argumentsOf(args)) {
+      RespValue reply = exchange(args, secrets);
+      if (reply instanceof RespValue.ErrorReply e) {
+        throw new RedisServerException(
+            commandLabel(args),
+            Printable.of(e.message(), secrets, Printable.MAX_ERROR_LINE),
+            endpoint.toString());
+      }
+      return reply;
     }
-    return reply;
+  }
+
+  private RespValue exchange(String[] args, Redactor secrets) throws IOException {
+    ByteBuffer request = RespEncoder.command(args);
+    out.write(request.array(), 0, request.limit());
+    out.flush();
+    decoder.reset(RespLimits.defaults(), secrets);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        RespValue reply = decoder.decode(pending);
+        if (reply != null) {
+          return reply;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw timedOut(args);
+        }
+        int n;
+        try {
+          socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          n = in.read(chunk);
+        } catch (SocketTimeoutException e) {
+          throw timedOut(args);
+        }
+        if (n < 0) {
+          throw new java.io.EOFException(
+              endpoint + " closed the connection while " + args[0] + " waited for its reply");
+        }
+        ByteBuffer next = ByteBuffer.allocate(pending.remaining() + n);
+        next.put(pending).put(chunk, 0, n).flip();
+        pending = next;
+      }
+    } finally {
+      decoder.reset(RespLimits.defaults(), Redactor.NONE);
+    }
+  }
+
+  private SocketTimeoutException timedOut(String[] args) {
+    return new SocketTimeoutException(
+        "no complete reply to "
+            + commandLabel(args)
+            + " from "
+            + endpoint
+            + " within "
+            + timeout.toMillis()
+            + " ms");
+  }
+
+  /**
+   * The arguments after the command's label, as secrets for messages (AUTH, CONFIG SET requirepass,
+   * ACL SETUSER carry passwords); those shorter than {@link Redactor#MIN_PIECE} are not worth
+   * hiding.
+   */
+  private static Redactor argumentsOf(String[] args) {
+    int first = commandLabel(args).indexOf(' ') < 0 ? 1 : 2;
+    List<String> secrets = new ArrayList<>();
+    for (int i = first; i < args.length; i++) {
+      if (args[i].length() >= Redactor.MIN_PIECE) {
+        secrets.add(args[i]);
+      }
+    }
+    return Redactor.ofText(secrets);
   }
 
   /**

@@ -29,14 +29,17 @@ import java.util.Optional;
  * </ul>
  */
 public final class RedisClient {
-  /** PING, encoded once: every call writes a duplicate (its own position). */
+  /** PING, encoded once: every attempt writes a duplicate (its own position). */
   private static final ByteBuffer PING = RespEncoder.command("PING").asReadOnlyBuffer();
 
   private final SocketPool pool;
   private final Endpoint endpoint;
   private final Duration commandTimeout;
+  private final RespLimits limits;
 
   /**
+   * A client reading replies within {@link RespLimits#defaults()}.
+   *
    * @param pool the pool (configure it with {@link RedisPingValidator} and, if needed, a {@link
    *     RedisInitializer})
    * @param endpoint the Redis server
@@ -44,6 +47,21 @@ public final class RedisClient {
    * @throws IllegalArgumentException if commandTimeout is not positive
    */
   public RedisClient(SocketPool pool, Endpoint endpoint, Duration commandTimeout) {
+    this(pool, endpoint, commandTimeout, RespLimits.defaults());
+  }
+
+  /**
+   * @param pool the pool (configure it with {@link RedisPingValidator} and, if needed, a {@link
+   *     RedisInitializer})
+   * @param endpoint the Redis server
+   * @param commandTimeout the most one command's write and reply may take, after checkout; positive
+   * @param limits what a reply may announce; a reply over a limit fails its command with {@link
+   *     RespLimitException} and destroys the connection
+   * @throws IllegalArgumentException if commandTimeout is not positive
+   */
+  public RedisClient(
+      SocketPool pool, Endpoint endpoint, Duration commandTimeout, RespLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits must not be null");
     this.pool = Objects.requireNonNull(pool, "pool must not be null");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint must not be null");
     if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
@@ -58,14 +76,21 @@ public final class RedisClient {
   }
 
   /**
+   * @return the limits replies are read within
+   */
+  public RespLimits limits() {
+    return limits;
+  }
+
+  /**
    * {@code PING}.
    *
    * @throws IOException see the class comment
    */
   public void ping() throws IOException {
-    RespValue reply = exchange(true, Expect.PONG, PING.duplicate(), "PING");
+    RespValue reply = exchange(true, Expect.PONG, PING, "PING");
     if (reply instanceof RespValue.ErrorReply e) {
-      throw new RedisServerException("PING", e.message(), endpoint.toString());
+      throw serverError("PING", e);
     }
   }
 
@@ -169,9 +194,16 @@ public final class RedisClient {
   private RespValue call(boolean idempotent, Expect expect, String... args) throws IOException {
     RespValue reply = exchange(idempotent, expect, args);
     if (reply instanceof RespValue.ErrorReply e) {
-      throw new RedisServerException(args[0], e.message(), endpoint.toString());
+      throw serverError(args[0], e);
     }
     return reply;
+  }
+
+  private RedisServerException serverError(String command, RespValue.ErrorReply e) {
+    return new RedisServerException(
+        command,
+        Printable.of(e.message(), Redactor.NONE, Printable.MAX_ERROR_LINE),
+        endpoint.toString());
   }
 
   private RespValue exchange(boolean idempotent, Expect expect, String... args) throws IOException {
@@ -183,7 +215,7 @@ public final class RedisClient {
     SocketPool.Operation<RespValue> operation =
         connection -> {
           RespValue reply =
-              RespExchange.call(connection, request.duplicate(), name, commandTimeout);
+              RespExchange.call(connection, request.duplicate(), name, commandTimeout, limits);
           expect.check(
               name, reply); // throws inside the operation, so the pool destroys the connection
           return reply;

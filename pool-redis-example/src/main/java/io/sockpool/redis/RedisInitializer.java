@@ -20,12 +20,15 @@ import org.slf4j.LoggerFactory;
  * pool gives (part of the checkout deadline). Immutable; made with {@link #builder()}.
  *
  * <p>The password is kept as a char array, turned into bytes only to be written and wiped
- * afterwards. It never appears in {@link #toString()}, in log lines or in exception messages; an
- * error text from the server is scrubbed of it too, in case a server echoes it.
+ * afterwards. It never appears in {@link #toString()}, in log lines or in exception messages. Every
+ * message quoting what the peer sent on a new connection (an error reply, a reply of the wrong type
+ * such as the command echoed back by something that is not Redis, garbage) is rendered through one
+ * function that first hides each piece of 4 or more bytes of the password and of the user name, in
+ * raw, escaped and CR/LF-mapped forms, then escapes and cuts; the user name is shown only where
+ * this class names it itself.
  */
 public final class RedisInitializer implements ConnectionInitializer {
   private static final Logger LOG = LoggerFactory.getLogger(RedisInitializer.class);
-  private static final String REDACTED = "<password>";
 
   private final String username;
   private final char[] password;
@@ -68,16 +71,33 @@ public final class RedisInitializer implements ConnectionInitializer {
   @Override
   public void initialize(Connection connection, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    if (password != null) {
-      expectOk(connection, "AUTH", authCommand(), timeout, deadline);
-      LOG.debug(
-          "AUTH accepted on {} for user {}",
-          connection.endpoint(),
-          username == null ? "default" : username);
+    try (Redactor secrets = secrets()) {
+      if (password != null) {
+        expectOk(connection, "AUTH", authCommand(), timeout, deadline, secrets);
+        LOG.debug(
+            "AUTH accepted on {} for user {}",
+            connection.endpoint(),
+            username == null ? "default" : username);
+      }
+      if (database != 0) {
+        ByteBuffer select = RespEncoder.command("SELECT", Integer.toString(database));
+        expectOk(connection, "SELECT " + database, select, timeout, deadline, secrets);
+      }
     }
-    if (database != 0) {
-      ByteBuffer select = RespEncoder.command("SELECT", Integer.toString(database));
-      expectOk(connection, "SELECT " + database, select, timeout, deadline);
+  }
+
+  /** What the peer's bytes must never show on this connection: the password and the user name. */
+  private Redactor secrets() {
+    if (password == null) {
+      return Redactor.NONE;
+    }
+    byte[] secret = toUtf8(password);
+    try {
+      return Redactor.of(
+          Arrays.asList(
+              secret, username == null ? null : username.getBytes(StandardCharsets.UTF_8)));
+    } finally {
+      Arrays.fill(secret, (byte) 0);
     }
   }
 
@@ -97,7 +117,12 @@ public final class RedisInitializer implements ConnectionInitializer {
   }
 
   private void expectOk(
-      Connection connection, String what, ByteBuffer request, Duration timeout, long deadline)
+      Connection connection,
+      String what,
+      ByteBuffer request,
+      Duration timeout,
+      long deadline,
+      Redactor secrets)
       throws IOException {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
@@ -122,11 +147,13 @@ public final class RedisInitializer implements ConnectionInitializer {
             (byte) 0);
       }
     }
-    reply = RespExchange.readReply(connection, what, timeout, deadline);
+    reply =
+        RespExchange.readReply(connection, what, timeout, deadline, RespLimits.defaults(), secrets);
     if (reply instanceof RespValue.ErrorReply error) {
       String context =
           connection.endpoint() + (username == null ? "" : " as user '" + username + "'");
-      throw new RedisServerException(what, scrub(error.message()), context);
+      throw new RedisServerException(
+          what, Printable.of(error.message(), secrets, Printable.MAX_ERROR_LINE), context);
     }
     if (!(reply instanceof RespValue.SimpleString s) || !s.value().equals("OK")) {
       throw new RespProtocolException(
@@ -136,37 +163,8 @@ public final class RedisInitializer implements ConnectionInitializer {
               + " expected +OK, but got "
               + reply.typeName()
               + " "
-              + scrub(reply.toString()));
+              + Printable.describe(reply, secrets));
     }
-  }
-
-  private String scrub(String text) {
-    if (password == null || password.length == 0) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    int i = 0;
-    while (i < text.length()) {
-      if (matchesPassword(text, i)) {
-        out.append(REDACTED);
-        i += password.length;
-      } else {
-        out.append(text.charAt(i++));
-      }
-    }
-    return out.toString();
-  }
-
-  private boolean matchesPassword(String text, int at) {
-    if (at + password.length > text.length()) {
-      return false;
-    }
-    for (int j = 0; j < password.length; j++) {
-      if (text.charAt(at + j) != password[j]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static byte[] toUtf8(char[] chars) {

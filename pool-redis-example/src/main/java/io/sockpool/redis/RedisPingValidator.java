@@ -33,7 +33,10 @@ public final class RedisPingValidator implements Validator {
   public void validate(Connection connection, Duration timeout) throws IOException {
     RespValue reply = RespExchange.call(connection, PING.duplicate(), "PING", timeout);
     if (reply instanceof RespValue.ErrorReply error) {
-      throw new RedisServerException("PING", error.message(), connection.endpoint().toString());
+      throw new RedisServerException(
+          "PING",
+          Printable.of(error.message(), Redactor.NONE, Printable.MAX_ERROR_LINE),
+          connection.endpoint().toString());
     }
     if (!(reply instanceof RespValue.SimpleString s) || !s.value().equals("PONG")) {
       throw new RespProtocolException(

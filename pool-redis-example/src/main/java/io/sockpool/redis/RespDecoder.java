@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * An incremental RESP2 decoder: feed it the bytes of one reply in as many pieces as they arrive,
@@ -14,62 +15,90 @@ import java.util.List;
  * <p>{@link #decode(ByteBuffer)} consumes what it can from the buffer (a bulk string's payload as
  * it comes, a header line only once its CRLF is in) and keeps partial state (open arrays, a
  * half-read bulk string) between calls, so a large reply in many small pieces costs linear time.
- * Bytes it did not consume (a header line without its CRLF yet, or bytes after a complete reply)
- * stay in the buffer: compact it, add more bytes, call again.
+ * Memory grows with the bytes that arrived, never with what a header announces: a bulk string's
+ * array starts at what is in the buffer (at least 4 KiB, at most the announced length) and doubles
+ * as more arrives; an array's list likewise. Bytes it did not consume (a header line without its
+ * CRLF yet, or bytes after a complete reply) stay in the buffer: compact it, add more bytes, call
+ * again.
  *
  * <p>Anything that is not RESP2 raises {@link RespProtocolException} naming the bad byte and its
- * offset from the start of the reply, as soon as the bad byte is seen. After an exception the
- * decoder is unusable until {@link #reset()}.
- *
- * <p>Limits (each rejected with a message naming it): a header or simple-string line of at most
- * {@link #MAX_LINE_BYTES} bytes, a bulk string of at most {@code maxBulkBytes} bytes, arrays nested
- * at most {@link #MAX_DEPTH} deep. Not thread-safe.
+ * offset from the start of the reply, as soon as the bad byte is seen. A header announcing more
+ * than the {@link RespLimits} allow raises {@link RespLimitException} when the header arrives.
+ * Header and simple-string lines are limited to {@link #MAX_LINE_BYTES}. After an exception the
+ * decoder is unusable until {@link #reset()}. Not thread-safe.
  */
 public final class RespDecoder {
   /** Longest header, simple string or error line, in bytes without the CRLF: 64 KiB. */
   public static final int MAX_LINE_BYTES = 64 * 1024;
 
-  /** Deepest nesting of arrays accepted. */
-  public static final int MAX_DEPTH = 64;
+  private static final int FIRST_BULK_CAPACITY = 4096;
+  private static final int FIRST_ARRAY_CAPACITY = 64;
+  private static final byte[] EMPTY = new byte[0];
+  private static final RespValue.SimpleString OK = new RespValue.SimpleString("OK");
+  private static final RespValue.SimpleString PONG = new RespValue.SimpleString("PONG");
 
-  /** Default bulk string limit: 512 MiB, the most Redis itself stores in one string. */
-  public static final int DEFAULT_MAX_BULK_BYTES = 512 * 1024 * 1024;
-
-  private final int maxBulkBytes;
-  private final Deque<PendingArray> open = new ArrayDeque<>();
+  private RespLimits limits;
+  private Redactor secrets = Redactor.NONE;
+  private ArrayDeque<PendingArray> open;
   private long offset;
   private byte[] bulk;
+  private int bulkLength;
   private int bulkFilled;
   private int bulkCrLfSeen;
   private boolean failed;
 
-  /** A decoder accepting bulk strings up to {@link #DEFAULT_MAX_BULK_BYTES}. */
+  /** A decoder with {@link RespLimits#defaults()}. */
   public RespDecoder() {
-    this(DEFAULT_MAX_BULK_BYTES);
+    this(RespLimits.defaults());
   }
 
   /**
-   * @param maxBulkBytes the longest bulk string accepted, in bytes; >= 0
-   * @throws IllegalArgumentException if maxBulkBytes is negative
+   * A decoder with the default limits except for bulk strings.
+   *
+   * @param maxBulkBytes the longest bulk string accepted, in bytes
+   * @throws IllegalArgumentException if maxBulkBytes is out of {@link RespLimits}' range
    */
   public RespDecoder(int maxBulkBytes) {
-    if (maxBulkBytes < 0) {
-      throw new IllegalArgumentException("maxBulkBytes must be >= 0, but was " + maxBulkBytes);
-    }
-    this.maxBulkBytes = maxBulkBytes;
+    this(RespLimits.defaults().withMaxBulkBytes(maxBulkBytes));
+  }
+
+  /**
+   * @param limits what a reply may announce
+   */
+  public RespDecoder(RespLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits must not be null");
+  }
+
+  /**
+   * @return the limits this decoder enforces
+   */
+  public RespLimits limits() {
+    return limits;
   }
 
   /** Forgets any partial reply and restarts offsets at 0, also after an exception. */
   public void reset() {
-    open.clear();
+    if (open != null) {
+      open.clear();
+    }
     offset = 0;
     bulk = null;
+    bulkLength = 0;
     bulkFilled = 0;
     bulkCrLfSeen = 0;
     failed = false;
   }
 
-  /** Returns bytes consumed since the start of the current reply. */
+  /** Resets, then enforces other limits and hides other secrets in messages. */
+  void reset(RespLimits newLimits, Redactor newSecrets) {
+    reset();
+    this.limits = newLimits;
+    this.secrets = newSecrets;
+  }
+
+  /**
+   * @return bytes consumed since the start of the current reply
+   */
   public long offset() {
     return offset;
   }
@@ -80,7 +109,8 @@ public final class RespDecoder {
    * @param src bytes received; its position advances past what was consumed
    * @return the complete reply, after which the next call starts a new reply at offset 0; or null
    *     if the reply needs more bytes
-   * @throws RespProtocolException if the bytes are not RESP2 or break a limit
+   * @throws RespLimitException if a header announces more than the limits allow
+   * @throws RespProtocolException if the bytes are not RESP2
    * @throws IllegalStateException if called after an exception without {@link #reset()}
    */
   public RespValue decode(ByteBuffer src) throws RespProtocolException {
@@ -96,6 +126,7 @@ public final class RespDecoder {
       return value;
     } catch (RespProtocolException e) {
       failed = true;
+      bulk = null; // let a large partial payload go at once
       throw e;
     }
   }
@@ -119,7 +150,7 @@ public final class RespDecoder {
         }
       }
       // a scalar or a completed array: attach it to the open arrays, innermost first
-      while (value != null && !open.isEmpty()) {
+      while (value != null && open != null && !open.isEmpty()) {
         PendingArray top = open.peek();
         top.elements.add(value);
         if (top.elements.size() < top.expected) {
@@ -136,12 +167,16 @@ public final class RespDecoder {
   }
 
   private RespValue continueBulk(ByteBuffer src) throws RespProtocolException {
-    if (bulkFilled < bulk.length) {
-      int n = Math.min(src.remaining(), bulk.length - bulkFilled);
+    if (bulkFilled < bulkLength) {
+      int n = Math.min(src.remaining(), bulkLength - bulkFilled);
+      if (bulkFilled + n > bulk.length) {
+        int capacity = (int) Math.min(bulkLength, Math.max(2L * bulk.length, bulkFilled + n));
+        bulk = Arrays.copyOf(bulk, capacity);
+      }
       src.get(bulk, bulkFilled, n);
       bulkFilled += n;
       offset += n;
-      if (bulkFilled < bulk.length) {
+      if (bulkFilled < bulkLength) {
         return null;
       }
     }
@@ -150,14 +185,14 @@ public final class RespDecoder {
         return null;
       }
       if (bulkCrLfSeen == 0) {
-        expectByte(src, (byte) '\r', "CR ending a bulk string of " + bulk.length + " bytes");
+        expectByte(src, (byte) '\r', "CR ending a bulk string of " + bulkLength + " bytes");
       } else {
         expectByte(
-            src, (byte) '\n', "LF after the CR ending a bulk string of " + bulk.length + " bytes");
+            src, (byte) '\n', "LF after the CR ending a bulk string of " + bulkLength + " bytes");
       }
       bulkCrLfSeen++;
     }
-    RespValue value = new RespValue.BulkString(bulk);
+    RespValue value = RespValue.BulkString.owning(bulk); // filled to exactly bulkLength
     bulk = null;
     bulkFilled = 0;
     bulkCrLfSeen = 0;
@@ -168,15 +203,7 @@ public final class RespDecoder {
     byte b = src.get(src.position());
     if (b != expected) {
       throw new RespProtocolException(
-          "expected "
-              + what
-              + " at offset "
-              + offset
-              + ", but got '"
-              + Printable.ofByte(b)
-              + "' (0x"
-              + String.format("%02x", b & 0xff)
-              + ")",
+          "expected " + what + " at offset " + offset + ", but got " + Printable.ofByte(b, secrets),
           offset);
     }
     src.position(src.position() + 1);
@@ -191,49 +218,110 @@ public final class RespDecoder {
     byte type = src.get(start);
     if (type != '+' && type != '-' && type != ':' && type != '$' && type != '*') {
       throw new RespProtocolException(
-          "unexpected byte '"
-              + Printable.ofByte(type)
-              + "' (0x"
-              + String.format("%02x", type & 0xff)
-              + ") at offset "
+          "unexpected byte "
+              + Printable.ofByte(type, secrets)
+              + " at offset "
               + offset
               + ": a RESP2 value starts with one of + - : $ *",
           offset);
     }
-    int lineEnd = findCrLf(src, start + 1);
+    int lineEnd = RespLines.findCrLf(src, start + 1, offset, secrets);
     if (lineEnd < 0) {
       return null;
     }
-    byte[] line = new byte[lineEnd - start - 1];
-    src.position(start + 1);
-    src.get(line);
-    src.position(lineEnd + 2);
+    int from = start + 1;
+    int length = lineEnd - from;
     long lineOffset = offset + 1;
-    offset += line.length + 3;
-    return switch (type) {
-      case '+' -> new RespValue.SimpleString(new String(line, StandardCharsets.UTF_8));
-      case '-' -> new RespValue.ErrorReply(new String(line, StandardCharsets.UTF_8));
-      case ':' -> new RespValue.RespInteger(parseLong(line, lineOffset, "integer"));
-      case '$' -> startBulk(parseLong(line, lineOffset, "bulk string length"), lineOffset);
-      default -> startArray(parseLong(line, lineOffset, "array length"), lineOffset);
-    };
+    if (offset + length + 3 > limits.maxReplyBytes()) {
+      throw new RespLimitException(
+          "a line of " + length + " bytes (a reply of at least " + (offset + length + 3) + ")",
+          lineOffset,
+          "maxReplyBytes",
+          limits.maxReplyBytes(),
+          offset + length + 3);
+    }
+    src.position(lineEnd + 2);
+    offset += length + 3;
+    switch (type) {
+      case '+':
+        return simpleString(src, from, length);
+      case '-':
+        return new RespValue.ErrorReply(text(src, from, length));
+      case ':':
+        return new RespValue.RespInteger(
+            RespLines.parseLong(src, from, length, lineOffset, secrets, "integer"));
+      case '$':
+        return startBulk(
+            RespLines.parseLong(src, from, length, lineOffset, secrets, "bulk string length"),
+            lineOffset,
+            src);
+      default:
+        return startArray(
+            RespLines.parseLong(src, from, length, lineOffset, secrets, "array length"),
+            lineOffset);
+    }
   }
 
-  private RespValue startBulk(long length, long lineOffset) throws RespProtocolException {
+  private static RespValue simpleString(ByteBuffer src, int from, int length) {
+    if (length == 4
+        && src.get(from) == 'P'
+        && src.get(from + 1) == 'O'
+        && src.get(from + 2) == 'N'
+        && src.get(from + 3) == 'G') {
+      return PONG;
+    }
+    if (length == 2 && src.get(from) == 'O' && src.get(from + 1) == 'K') {
+      return OK;
+    }
+    return new RespValue.SimpleString(text(src, from, length));
+  }
+
+  private static String text(ByteBuffer src, int from, int length) {
+    if (src.hasArray()) {
+      return new String(src.array(), src.arrayOffset() + from, length, StandardCharsets.UTF_8);
+    }
+    byte[] copy = new byte[length];
+    src.get(from, copy);
+    return new String(copy, StandardCharsets.UTF_8);
+  }
+
+  private RespValue startBulk(long length, long lineOffset, ByteBuffer src)
+      throws RespProtocolException {
     if (length == -1) {
       return RespValue.NULL_BULK;
     }
-    if (length < -1 || length > maxBulkBytes) {
+    if (length < -1) {
       throw new RespProtocolException(
           "bulk string length "
               + length
               + " at offset "
               + lineOffset
               + " is not allowed: it must be -1 (null) or 0.."
-              + maxBulkBytes,
+              + limits.maxBulkBytes(),
           lineOffset);
     }
-    bulk = new byte[(int) length];
+    if (length > limits.maxBulkBytes()) {
+      throw new RespLimitException(
+          "a bulk string of " + length + " bytes",
+          lineOffset,
+          "maxBulkBytes",
+          limits.maxBulkBytes(),
+          length);
+    }
+    long replyAtLeast = offset + length + 2;
+    if (replyAtLeast > limits.maxReplyBytes()) {
+      throw new RespLimitException(
+          "a bulk string of " + length + " bytes (a reply of at least " + replyAtLeast + ")",
+          lineOffset,
+          "maxReplyBytes",
+          limits.maxReplyBytes(),
+          replyAtLeast);
+    }
+    bulkLength = (int) length;
+    bulk =
+        length == 0
+            ? EMPTY
+            : new byte[(int) Math.min(length, Math.max(src.remaining(), FIRST_BULK_CAPACITY))];
     bulkFilled = 0;
     return null;
   }
@@ -242,133 +330,46 @@ public final class RespDecoder {
     if (length == -1) {
       return RespValue.NULL_ARRAY;
     }
-    if (length < -1 || length > Integer.MAX_VALUE - 8) {
+    if (length < -1) {
       throw new RespProtocolException(
           "array length "
               + length
               + " at offset "
               + lineOffset
               + " is not allowed: it must be -1 (null) or 0.."
-              + (Integer.MAX_VALUE - 8),
+              + limits.maxArrayElements(),
           lineOffset);
+    }
+    if (length > limits.maxArrayElements()) {
+      throw new RespLimitException(
+          "an array of " + length + " elements",
+          lineOffset,
+          "maxArrayElements",
+          limits.maxArrayElements(),
+          length);
     }
     if (length == 0) {
       return new RespValue.RespArray(List.of());
     }
-    if (open.size() >= MAX_DEPTH) {
-      throw new RespProtocolException(
-          "arrays nested deeper than " + MAX_DEPTH + " at offset " + lineOffset, lineOffset);
+    int depth = open == null ? 1 : open.size() + 1;
+    if (depth > limits.maxDepth()) {
+      throw new RespLimitException(
+          "an array nested " + depth + " deep", lineOffset, "maxDepth", limits.maxDepth(), depth);
+    }
+    long replyAtLeast = offset + 3 * length; // every element takes at least 3 bytes
+    if (replyAtLeast > limits.maxReplyBytes()) {
+      throw new RespLimitException(
+          "an array of " + length + " elements (a reply of at least " + replyAtLeast + " bytes)",
+          lineOffset,
+          "maxReplyBytes",
+          limits.maxReplyBytes(),
+          replyAtLeast);
+    }
+    if (open == null) {
+      open = new ArrayDeque<>();
     }
     open.push(new PendingArray((int) length));
     return null;
-  }
-
-  /**
-   * @return the index of the CR of the first CRLF at or after {@code from}, or -1 if the line is
-   *     not complete yet
-   */
-  private int findCrLf(ByteBuffer src, int from) throws RespProtocolException {
-    int limit = src.limit();
-    for (int i = from; i < limit; i++) {
-      byte b = src.get(i);
-      if (b == '\r') {
-        if (i + 1 == limit) {
-          return -1;
-        }
-        byte next = src.get(i + 1);
-        if (next != '\n') {
-          long at = offset + (i + 1 - src.position());
-          throw new RespProtocolException(
-              "expected LF after CR at offset "
-                  + at
-                  + ", but got '"
-                  + Printable.ofByte(next)
-                  + "' (0x"
-                  + String.format("%02x", next & 0xff)
-                  + ")",
-              at);
-        }
-        return i;
-      }
-      if (b == '\n') {
-        long at = offset + (i - src.position());
-        throw new RespProtocolException(
-            "unexpected LF without CR at offset " + at + ": RESP2 lines end with CRLF", at);
-      }
-      if (i - from >= MAX_LINE_BYTES) {
-        long at = offset + (i - src.position());
-        throw new RespProtocolException(
-            "line longer than " + MAX_LINE_BYTES + " bytes without CRLF at offset " + at, at);
-      }
-    }
-    return -1;
-  }
-
-  private static long parseLong(byte[] line, long lineOffset, String what)
-      throws RespProtocolException {
-    if (line.length == 0 || line.length > 20) {
-      throw new RespProtocolException(
-          what
-              + " at offset "
-              + lineOffset
-              + " must be a decimal "
-              + "64-bit number, but was '"
-              + Printable.of(line, line.length)
-              + "'",
-          lineOffset);
-    }
-    boolean negative = line[0] == '-';
-    int i = negative ? 1 : 0;
-    if (i == line.length) {
-      throw new RespProtocolException(
-          what + " at offset " + lineOffset + " must be a decimal 64-bit number, but was '-'",
-          lineOffset);
-    }
-    long value = 0;
-    for (; i < line.length; i++) {
-      int d = line[i] - '0';
-      if (d < 0 || d > 9) {
-        throw new RespProtocolException(
-            what
-                + " at offset "
-                + lineOffset
-                + " must be a decimal "
-                + "64-bit number, but has '"
-                + Printable.ofByte(line[i])
-                + "' at offset "
-                + (lineOffset + i)
-                + " in '"
-                + Printable.of(line, line.length)
-                + "'",
-            lineOffset + i);
-      }
-      // accumulate negatively so Long.MIN_VALUE fits
-      if (value < (Long.MIN_VALUE + d) / 10) {
-        throw new RespProtocolException(
-            what
-                + " at offset "
-                + lineOffset
-                + " does not fit in 64 bits: '"
-                + Printable.of(line, line.length)
-                + "'",
-            lineOffset);
-      }
-      value = value * 10 - d;
-    }
-    if (!negative) {
-      if (value == Long.MIN_VALUE) {
-        throw new RespProtocolException(
-            what
-                + " at offset "
-                + lineOffset
-                + " does not fit in 64 bits: '"
-                + Printable.of(line, line.length)
-                + "'",
-            lineOffset);
-      }
-      value = -value;
-    }
-    return value;
   }
 
   private static final class PendingArray {
@@ -377,7 +378,7 @@ public final class RespDecoder {
 
     PendingArray(int expected) {
       this.expected = expected;
-      this.elements = new ArrayList<>(Math.min(expected, 1024));
+      this.elements = new ArrayList<>(Math.min(expected, FIRST_ARRAY_CAPACITY));
     }
   }
 }

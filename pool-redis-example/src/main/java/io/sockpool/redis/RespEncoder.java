@@ -33,7 +33,7 @@ public final class RespEncoder {
       }
       raw[i] = args[i].getBytes(StandardCharsets.UTF_8);
     }
-    return command(List.of(raw));
+    return encode(raw);
   }
 
   /**
@@ -49,17 +49,24 @@ public final class RespEncoder {
       throw new IllegalArgumentException(
           "a command needs at least 1 argument (its name), but got 0");
     }
-    int size = 3 + digits(args.size());
+    return encode(args.toArray(new byte[0][]));
+  }
+
+  private static ByteBuffer encode(byte[][] args) {
+    int size = 3 + digits(args.length);
     for (byte[] a : args) {
       size += 5 + digits(a.length) + a.length;
     }
-    ByteBuffer out = ByteBuffer.allocate(size);
-    header(out, '*', args.size());
+    byte[] out = new byte[size];
+    int at = header(out, 0, '*', args.length);
     for (byte[] a : args) {
-      header(out, '$', a.length);
-      out.put(a).put((byte) '\r').put((byte) '\n');
+      at = header(out, at, '$', a.length);
+      System.arraycopy(a, 0, out, at, a.length);
+      at += a.length;
+      out[at++] = '\r';
+      out[at++] = '\n';
     }
-    return out.flip();
+    return ByteBuffer.wrap(out);
   }
 
   /**
@@ -120,14 +127,23 @@ public final class RespEncoder {
     out.write('\n');
   }
 
+  /** Decimal digits of a count, which is never negative. */
   private static int digits(int n) {
-    return Integer.toString(n).length();
+    int d = 1;
+    for (int rest = n / 10; rest > 0; rest /= 10) {
+      d++;
+    }
+    return d;
   }
 
-  private static void header(ByteBuffer out, char type, int n) {
-    out.put((byte) type)
-        .put(Integer.toString(n).getBytes(StandardCharsets.US_ASCII))
-        .put((byte) '\r')
-        .put((byte) '\n');
+  private static int header(byte[] out, int at, char type, int n) {
+    out[at++] = (byte) type;
+    int end = at + digits(n);
+    for (int i = end - 1, rest = n; i >= at; i--, rest /= 10) {
+      out[i] = (byte) ('0' + rest % 10);
+    }
+    out[end] = '\r';
+    out[end + 1] = '\n';
+    return end + 2;
   }
 }

@@ -16,17 +16,16 @@ public final class RespExchange {
   private static final int BUFFER_BYTES = 8192;
 
   /**
-   * One read buffer per thread, reused by every reply (the decoder copies what it keeps), so a
-   * reply does not allocate and zero 8 KB; a reply whose header outgrows it gets a bigger one for
-   * that reply only.
+   * One read buffer and decoder per thread, reused by every reply (the decoder copies what it
+   * keeps), so a reply allocates neither; a reply whose header outgrows the buffer gets a bigger
+   * one for that reply only.
    */
-  private static final ThreadLocal<ByteBuffer> READ_BUFFER =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocate(BUFFER_BYTES));
+  private static final ThreadLocal<Reader> READER = ThreadLocal.withInitial(Reader::new);
 
   private RespExchange() {}
 
   /**
-   * Sends {@code request} and reads one reply.
+   * Sends {@code request} and reads one reply within {@link RespLimits#defaults()}.
    *
    * @param connection the connection
    * @param request the encoded command (see {@link RespEncoder#command(String...)})
@@ -35,19 +34,44 @@ public final class RespExchange {
    * @param timeout the most the whole exchange may take; positive
    * @return the reply; an error reply is returned, not thrown
    * @throws SocketTimeoutException if the reply was not complete in time
+   * @throws RespLimitException if the reply announced more than the limits allow
    * @throws RespProtocolException if the peer sent something that is not one RESP2 reply
    * @throws IOException if the connection failed (EOF included)
    */
   public static RespValue call(
       Connection connection, ByteBuffer request, String commandName, Duration timeout)
       throws IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    connection.write(request, timeout);
-    return readReply(connection, commandName, timeout, deadline);
+    return call(connection, request, commandName, timeout, RespLimits.defaults());
   }
 
   /**
-   * Reads one reply, e.g. after a write done by the caller.
+   * Sends {@code request} and reads one reply.
+   *
+   * @param connection the connection
+   * @param request the encoded command
+   * @param commandName the command's name, for messages only
+   * @param timeout the most the whole exchange may take; positive
+   * @param limits what the reply may announce
+   * @return the reply; an error reply is returned, not thrown
+   * @throws SocketTimeoutException if the reply was not complete in time
+   * @throws RespLimitException if the reply announced more than the limits allow
+   * @throws RespProtocolException if the peer sent something that is not one RESP2 reply
+   * @throws IOException if the connection failed (EOF included)
+   */
+  public static RespValue call(
+      Connection connection,
+      ByteBuffer request,
+      String commandName,
+      Duration timeout,
+      RespLimits limits)
+      throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    connection.write(request, timeout);
+    return readReply(connection, commandName, timeout, deadline, limits, Redactor.NONE);
+  }
+
+  /**
+   * Reads one reply within {@link RespLimits#defaults()}, e.g. after a write done by the caller.
    *
    * @param connection the connection
    * @param commandName the command's name, for messages only
@@ -55,26 +79,80 @@ public final class RespExchange {
    * @param deadlineNanos the {@link System#nanoTime()} by which the reply must be complete
    * @return the reply
    * @throws SocketTimeoutException if the reply was not complete in time
+   * @throws RespLimitException if the reply announced more than the limits allow
    * @throws RespProtocolException if the peer sent something that is not one RESP2 reply
    * @throws IOException if the connection failed (EOF included)
    */
   public static RespValue readReply(
       Connection connection, String commandName, Duration timeout, long deadlineNanos)
       throws IOException {
-    RespDecoder decoder = new RespDecoder();
-    ByteBuffer buffer = READ_BUFFER.get().clear();
+    return readReply(
+        connection, commandName, timeout, deadlineNanos, RespLimits.defaults(), Redactor.NONE);
+  }
+
+  /**
+   * Reads one reply. Bytes are decoded as they arrive; the reply must be complete by the deadline
+   * however it trickles in.
+   *
+   * @param connection the connection
+   * @param commandName the command's name, for messages only
+   * @param timeout the whole budget, for messages
+   * @param deadlineNanos the {@link System#nanoTime()} by which the reply must be complete
+   * @param limits what the reply may announce
+   * @return the reply
+   * @throws SocketTimeoutException if the reply was not complete in time
+   * @throws RespLimitException if the reply announced more than the limits allow
+   * @throws RespProtocolException if the peer sent something that is not one RESP2 reply
+   * @throws IOException if the connection failed (EOF included)
+   */
+  public static RespValue readReply(
+      Connection connection,
+      String commandName,
+      Duration timeout,
+      long deadlineNanos,
+      RespLimits limits)
+      throws IOException {
+    return readReply(connection, commandName, timeout, deadlineNanos, limits, Redactor.NONE);
+  }
+
+  /** As above; messages about the peer's bytes hide {@code secrets}. */
+  static RespValue readReply(
+      Connection connection,
+      String commandName,
+      Duration timeout,
+      long deadlineNanos,
+      RespLimits limits,
+      Redactor secrets)
+      throws IOException {
+    Reader reader = READER.get();
+    if (reader.busy) {
+      reader = new Reader(); // not expected: a reply read inside another on one thread
+    }
+    reader.busy = true;
+    reader.decoder.reset(limits, secrets);
+    try {
+      return read(reader, connection, commandName, timeout, deadlineNanos, secrets);
+    } finally {
+      reader.decoder.reset(limits, Redactor.NONE); // drops a partial reply and the secrets
+      reader.busy = false;
+    }
+  }
+
+  private static RespValue read(
+      Reader reader,
+      Connection connection,
+      String commandName,
+      Duration timeout,
+      long deadlineNanos,
+      Redactor secrets)
+      throws IOException {
+    RespDecoder decoder = reader.decoder;
+    ByteBuffer buffer = reader.buffer.clear();
     long received = 0;
     while (true) {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
-        throw new SocketTimeoutException(
-            "no complete reply to "
-                + commandName
-                + " within "
-                + timeout.toMillis()
-                + " ms ("
-                + received
-                + " bytes received)");
+        throw timedOut(commandName, timeout, received, null);
       }
       if (!buffer.hasRemaining()) {
         // only a header line longer than the buffer gets here; the decoder bounds it
@@ -86,17 +164,7 @@ public final class RespExchange {
       try {
         received += connection.read(buffer, Duration.ofNanos(left));
       } catch (SocketTimeoutException e) {
-        SocketTimeoutException named =
-            new SocketTimeoutException(
-                "no complete reply to "
-                    + commandName
-                    + " within "
-                    + timeout.toMillis()
-                    + " ms ("
-                    + received
-                    + " bytes received)");
-        named.initCause(e);
-        throw named;
+        throw timedOut(commandName, timeout, received, e);
       }
       buffer.flip();
       RespValue reply = decoder.decode(buffer);
@@ -106,9 +174,9 @@ public final class RespExchange {
               buffer.remaining()
                   + " unexpected bytes after the reply to "
                   + commandName
-                  + ", starting with '"
-                  + Printable.ofByte(buffer.get(buffer.position()))
-                  + "' at offset "
+                  + ", starting with "
+                  + Printable.ofByte(buffer.get(buffer.position()), secrets)
+                  + " at offset "
                   + (received - buffer.remaining())
                   + ": one command gets one reply",
               received - buffer.remaining());
@@ -118,5 +186,29 @@ public final class RespExchange {
       }
       buffer.compact();
     }
+  }
+
+  private static SocketTimeoutException timedOut(
+      String commandName, Duration timeout, long received, SocketTimeoutException cause) {
+    SocketTimeoutException e =
+        new SocketTimeoutException(
+            "no complete reply to "
+                + commandName
+                + " within "
+                + timeout.toMillis()
+                + " ms ("
+                + received
+                + " bytes received)");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  /** What one thread reads replies with. */
+  private static final class Reader {
+    final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    final RespDecoder decoder = new RespDecoder();
+    boolean busy;
   }
 }

@@ -1,9 +1,7 @@
 package io.sockpool.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,7 +10,7 @@ import java.util.Objects;
  * implementations; a null bulk string and a null array are {@link BulkString} and {@link RespArray}
  * values whose {@code isNull()} is true. Values are immutable.
  *
- * <p>{@code toString()} shows the value in a short readable form for messages: strings are cut
+ * <p>{@link #toString()} shows the value in a short readable form for messages: strings are cut
  * after 64 characters and non-printable bytes are escaped.
  */
 public sealed interface RespValue
@@ -23,12 +21,14 @@ public sealed interface RespValue
         RespValue.RespArray {
 
   /** The RESP2 null bulk string ({@code $-1\r\n}). */
-  BulkString NULL_BULK = new BulkString(null);
+  BulkString NULL_BULK = BulkString.owning(null);
 
   /** The RESP2 null array ({@code *-1\r\n}). */
   RespArray NULL_ARRAY = new RespArray(null);
 
-  /** Returns a short name of the type, as used in messages ("simple string", "error", ...). */
+  /**
+   * @return a short name of the type, as used in messages ("simple string", "error", ...)
+   */
   String typeName();
 
   /**
@@ -51,7 +51,7 @@ public sealed interface RespValue
 
     @Override
     public String toString() {
-      return "+" + Printable.of(value);
+      return Printable.describe(this, Redactor.NONE);
     }
   }
 
@@ -70,7 +70,7 @@ public sealed interface RespValue
     }
 
     /**
-     * Returns the first word of the message, e.g. {@code ERR}, {@code NOAUTH}, {@code WRONGPASS}.
+     * @return the first word of the message, e.g. {@code ERR}, {@code NOAUTH}, {@code WRONGPASS}
      */
     public String code() {
       int space = message.indexOf(' ');
@@ -84,7 +84,7 @@ public sealed interface RespValue
 
     @Override
     public String toString() {
-      return "-" + Printable.of(message);
+      return Printable.describe(this, Redactor.NONE);
     }
   }
 
@@ -106,41 +106,68 @@ public sealed interface RespValue
   }
 
   /**
-   * A bulk string reply ({@code $3\r\nfoo\r\n}), binary safe, or the null bulk string.
-   *
-   * @param bytes the content (copied in and out), or null for the null bulk string
+   * A bulk string reply ({@code $3\r\nfoo\r\n}), binary safe, or the null bulk string. Equal by
+   * content.
    */
-  // equals, hashCode and toString are the content's, and the array is copied in and out
-  @SuppressWarnings("ArrayRecordComponent")
-  record BulkString(byte[] bytes) implements RespValue {
-    /** Copies the bytes. */
-    public BulkString {
-      bytes = bytes == null ? null : bytes.clone();
+  final class BulkString implements RespValue {
+    private final byte[] bytes;
+
+    /**
+     * @param bytes the content (copied), or null for the null bulk string
+     */
+    public BulkString(byte[] bytes) {
+      this.bytes = bytes == null ? null : bytes.clone();
+    }
+
+    /** The decoder's path: {@code owned} is never written again by anyone, so no copy. */
+    private BulkString(byte[] owned, boolean noCopy) {
+      assert noCopy;
+      this.bytes = owned;
+    }
+
+    /** Takes the array as it is, without a copy: for the decoder, which hands it over. */
+    static BulkString owning(byte[] bytes) {
+      return new BulkString(bytes, true);
     }
 
     /**
-     * Returns the bulk string.
-     *
      * @param text content, encoded as UTF-8
+     * @return the bulk string
      */
     public static BulkString of(String text) {
-      return new BulkString(text.getBytes(StandardCharsets.UTF_8));
+      return owning(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Returns a copy of the content, or null for the null bulk string. */
-    @Override
+    /**
+     * @return a copy of the content, or null for the null bulk string
+     */
     public byte[] bytes() {
       return bytes == null ? null : bytes.clone();
     }
 
-    /** Returns whether this is the null bulk string ({@code $-1}). */
+    /**
+     * @return the content's length in bytes, or -1 for the null bulk string
+     */
+    public int length() {
+      return bytes == null ? -1 : bytes.length;
+    }
+
+    /**
+     * @return whether this is the null bulk string ({@code $-1})
+     */
     public boolean isNull() {
       return bytes == null;
     }
 
-    /** Returns the content decoded as UTF-8, or null for the null bulk string. */
+    /**
+     * @return the content decoded as UTF-8, or null for the null bulk string
+     */
     public String asString() {
       return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    String render(Redactor secrets) {
+      return Printable.render(bytes, 0, bytes.length, secrets, Printable.MAX);
     }
 
     @Override
@@ -150,7 +177,7 @@ public sealed interface RespValue
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof BulkString bulkString && Arrays.equals(bytes, bulkString.bytes);
+      return o instanceof BulkString && Arrays.equals(bytes, ((BulkString) o).bytes);
     }
 
     @Override
@@ -160,7 +187,7 @@ public sealed interface RespValue
 
     @Override
     public String toString() {
-      return bytes == null ? "$-1" : "$" + bytes.length + " " + Printable.of(bytes, bytes.length);
+      return Printable.describe(this, Redactor.NONE);
     }
   }
 
@@ -170,17 +197,18 @@ public sealed interface RespValue
    * @param elements the elements (copied, unmodifiable), or null for the null array
    */
   record RespArray(List<RespValue> elements) implements RespValue {
-    /** Copies the list; no element may be null (use {@link #NULL_BULK}). */
+    /**
+     * Copies the list (unless it is already an unmodifiable {@link List#copyOf} list).
+     *
+     * @throws NullPointerException if an element is null (use {@link #NULL_BULK})
+     */
     public RespArray {
-      elements = elements == null ? null : Collections.unmodifiableList(new ArrayList<>(elements));
-      if (elements != null) {
-        for (RespValue v : elements) {
-          Objects.requireNonNull(v, "array element");
-        }
-      }
+      elements = elements == null ? null : List.copyOf(elements);
     }
 
-    /** Returns whether this is the null array ({@code *-1}). */
+    /**
+     * @return whether this is the null array ({@code *-1})
+     */
     public boolean isNull() {
       return elements == null;
     }
@@ -192,21 +220,7 @@ public sealed interface RespValue
 
     @Override
     public String toString() {
-      if (elements == null) {
-        return "*-1";
-      }
-      StringBuilder sb = new StringBuilder("*").append(elements.size()).append('[');
-      for (int i = 0; i < elements.size(); i++) {
-        if (i > 0) {
-          sb.append(", ");
-        }
-        if (i == 8) {
-          sb.append("...");
-          break;
-        }
-        sb.append(elements.get(i));
-      }
-      return sb.append(']').toString();
+      return Printable.describe(this, Redactor.NONE);
     }
   }
 }

@@ -126,6 +126,34 @@ class RedisClientTest {
   }
 
   @Test
+  void valueOverTheClientsLimitFailsThatCallOnlyAndItsConnectionIsDestroyed() throws Exception {
+    client.set(prefix + "a", "x".repeat(2000));
+    client.set(prefix + "b", "short");
+    RedisClient strict =
+        new RedisClient(
+            pool,
+            redis.endpoint(),
+            Duration.ofSeconds(2),
+            RespLimits.defaults().withMaxBulkBytes(1000));
+    RespLimitException e = assertThrows(RespLimitException.class, () -> strict.get(prefix + "a"));
+    assertEquals(
+        "a bulk string of 2000 bytes announced at offset 1 is over the limit maxBulkBytes = 1000"
+            + " (RespLimits)",
+        e.getMessage());
+    EndpointStats s = pool.stats().total();
+    assertEquals(1, s.destroyedTotal(), "the connection with the rest of the value on it: " + s);
+    assertEquals(Optional.of("short"), strict.get(prefix + "b"), "the next call is in step");
+    assertEquals(2000, client.get(prefix + "a").orElseThrow().length());
+  }
+
+  @Test
+  void valuesOfSeveralMegabytesRoundTrip() throws Exception {
+    String big = "0123456789abcdef".repeat(256 * 1024); // 4 MiB
+    client.set(prefix + "a", big);
+    assertEquals(Optional.of(big), client.get(prefix + "a"));
+  }
+
+  @Test
   void arrayRepliesComeBackWhole() throws Exception {
     client.set(prefix + "a", "1");
     RespValue reply = client.call(true, "MGET", prefix + "a", prefix + "missing");

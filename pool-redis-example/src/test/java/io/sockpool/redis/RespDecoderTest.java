@@ -165,7 +165,8 @@ class RespDecoderTest {
     assertTrue(
         e.getMessage()
             .contains(
-                "integer at offset 1 must be a decimal 64-bit number, but has 'a' at offset 3"),
+                "integer at offset 1 must be a decimal 64-bit number, but has 'a' (0x61) at offset"
+                    + " 3 in '12a4'"),
         e.getMessage());
   }
 
@@ -193,7 +194,8 @@ class RespDecoderTest {
   void crNotFollowedByLfIsRejected() {
     RespProtocolException e = garbage("+OK\rX");
     assertTrue(
-        e.getMessage().contains("expected LF after CR at offset 4, but got 'X'"), e.getMessage());
+        e.getMessage().contains("expected LF after CR at offset 4, but got 'X' (0x58)"),
+        e.getMessage());
   }
 
   @Test
@@ -227,9 +229,15 @@ class RespDecoderTest {
   @Test
   void bulkStringOverTheLimitIsRejectedBeforeAllocating() {
     RespDecoder decoder = new RespDecoder(1024);
-    RespProtocolException e =
-        assertThrows(RespProtocolException.class, () -> decoder.decode(bytes("$1025\r\n")));
-    assertTrue(e.getMessage().contains("must be -1 (null) or 0..1024"), e.getMessage());
+    RespLimitException e =
+        assertThrows(RespLimitException.class, () -> decoder.decode(bytes("$1025\r\n")));
+    assertEquals(
+        "a bulk string of 1025 bytes announced at offset 1 is over the limit maxBulkBytes = 1024"
+            + " (RespLimits)",
+        e.getMessage());
+    assertEquals("maxBulkBytes", e.limitName());
+    assertEquals(1024, e.limit());
+    assertEquals(1025, e.announced());
   }
 
   @Test
@@ -246,15 +254,20 @@ class RespDecoderTest {
 
   @Test
   void nestingDeeperThanTheLimitIsRejected() {
-    String deep = "*1\r\n".repeat(RespDecoder.MAX_DEPTH + 1) + ":1\r\n";
-    assertTrue(garbage(deep).getMessage().contains("arrays nested deeper than 64"));
+    String deep = "*1\r\n".repeat(RespLimits.DEFAULT_MAX_DEPTH + 1) + ":1\r\n";
+    assertTrue(
+        garbage(deep)
+            .getMessage()
+            .startsWith(
+                "an array nested 65 deep announced at offset 257 is over the limit maxDepth = 64"),
+        garbage(deep).getMessage());
   }
 
   @Test
   void nestingUpToTheLimitIsAccepted() throws Exception {
-    String deep = "*1\r\n".repeat(RespDecoder.MAX_DEPTH) + ":1\r\n";
+    String deep = "*1\r\n".repeat(RespLimits.DEFAULT_MAX_DEPTH) + ":1\r\n";
     RespValue v = new RespDecoder().decode(bytes(deep));
-    for (int i = 0; i < RespDecoder.MAX_DEPTH; i++) {
+    for (int i = 0; i < RespLimits.DEFAULT_MAX_DEPTH; i++) {
       v = ((RespValue.RespArray) v).elements().get(0);
     }
     assertEquals(new RespValue.RespInteger(1), v);

@@ -69,7 +69,7 @@ class RespOverPoolTest {
   }
 
   /** A RESP server's side: decodes each command and answers with what the script returns. */
-  private static Responder resp(Function<List<String>, byte[]> script) {
+  static Responder resp(Function<List<String>, byte[]> script) {
     RespDecoder decoder = new RespDecoder();
     ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
     return (data, length) -> {
@@ -203,7 +203,7 @@ class RespOverPoolTest {
     assertTrue(
         e.getMessage()
             .startsWith(
-                "7 unexpected bytes after the reply to PING, starting with '+' at offset 7"),
+                "7 unexpected bytes after the reply to PING, starting with '+' (0x2b) at offset 7"),
         e.getMessage());
     assertEquals(1, pool.stats().total().destroyed(DestroyReason.BROKEN));
   }

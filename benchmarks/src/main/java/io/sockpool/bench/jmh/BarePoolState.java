@@ -33,7 +33,7 @@ public class BarePoolState {
 
   /**
    * Endpoints (keys 127.0.0.1, 127.0.0.2, ...); each borrow picks one from the {@link KeySequence}.
-   * Issue 14's setup is 1,000 x 10 = 10,000 pooled connections.
+   * The large setup is 1,000 x 10 = 10,000 pooled connections.
    */
   @Param({"1", "1000"})
   public int endpoints;

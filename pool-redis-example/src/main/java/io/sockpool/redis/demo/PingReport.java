@@ -70,40 +70,68 @@ final class PingReport {
           result.errors,
           killer.failure() == null ? "" : " (killing stopped: " + killer.failure() + ")");
     }
-    if (sizing.recommendedConnections().isPresent()) {
-      LiveSizing z = sizing;
-      out.printf(
+    out.print(sizingLines(sizing, poolSize));
+  }
+
+  /**
+   * The sizing summary and, when the pool's cap binds, the warning. The summary names the same size
+   * as the warning: when Erlang C needs more connections than the cap allows, the summary says so
+   * instead of recommending the capped size as if it met the target.
+   */
+  static String sizingLines(LiveSizing z, int poolSize) {
+    if (z.neededConnections().isEmpty()) {
+      return String.format(
           Locale.ROOT,
-          "  sizing          live, last %d s: %,.0f checkouts/s x %,d us mean hold = %.2f busy"
-              + " connections; %.1f %% waited (Erlang C: %s at %d) -> recommended pool size %d (used: %d)"
-              + " for <= %.0f %% waiting%n",
-          z.sample().span().toSeconds(),
-          z.ratePerSecond(),
-          z.meanHold().orElseThrow().toNanos() / 1000,
-          z.atCurrentSize().orElseThrow().offeredLoad(),
-          z.measuredWaitProbability().orElse(0) * 100,
-          z.predictedWaitProbability().isPresent()
-              ? String.format(
-                  Locale.ROOT, "%.1f %%", z.predictedWaitProbability().getAsDouble() * 100)
-              : "unstable",
-          z.currentSize(),
-          z.recommendedConnections().getAsInt(),
-          poolSize,
-          z.targetWaitProbability() * 100);
-      z.warning()
-          .ifPresent(
-              w ->
-                  out.println(
-                      "  sizing warning  "
-                          + w
-                          + " (note: this demo is a closed"
-                          + " loop, whose callers never need more connections than there are callers; Erlang C assumes"
-                          + " random arrivals)"));
-    } else {
-      out.printf(
-          "  sizing          no recommendation: no successful request to measure (used: %d)%n",
+          "  sizing          no recommendation: %s (used: %d)%n",
+          z.warning().orElse("no successful request to measure"),
           poolSize);
     }
+    int needed = z.neededConnections().getAsInt();
+    String target =
+        String.format(Locale.ROOT, "<= %.0f %% waiting", z.targetWaitProbability() * 100);
+    String verdict =
+        z.capBinds()
+            ? String.format(
+                Locale.ROOT,
+                "needs %d connections for %s, above the cap of %d (used: %d)",
+                needed,
+                target,
+                z.cap(),
+                poolSize)
+            : String.format(
+                Locale.ROOT,
+                "recommended pool size %d (used: %d) for %s",
+                z.recommendedConnections().getAsInt(),
+                poolSize,
+                target);
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "  sizing          live, last %d s: %,.0f checkouts/s x %,d us mean hold = %.2f busy"
+                + " connections; %.1f %% waited (Erlang C: %s at %d) -> %s%n",
+            z.sample().span().toSeconds(),
+            z.ratePerSecond(),
+            z.meanHold().orElseThrow().toNanos() / 1000,
+            z.atCurrentSize().orElseThrow().offeredLoad(),
+            z.measuredWaitProbability().orElse(0) * 100,
+            z.predictedWaitProbability().isPresent()
+                ? String.format(
+                    Locale.ROOT, "%.1f %%", z.predictedWaitProbability().getAsDouble() * 100)
+                : "unstable",
+            z.currentSize(),
+            verdict));
+    z.warning()
+        .ifPresent(
+            w ->
+                text.append("  sizing warning  ")
+                    .append(w)
+                    .append(
+                        " (note: this demo is a closed loop, whose callers never need more"
+                            + " connections than there are callers; Erlang C assumes random"
+                            + " arrivals)")
+                    .append(System.lineSeparator()));
+    return text.toString();
   }
 
   String json() {

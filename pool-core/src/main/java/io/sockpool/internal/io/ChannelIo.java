@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.io;
 
 import io.sockpool.Endpoint;
 import java.io.EOFException;
@@ -14,6 +14,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Timed I/O on one connection, with a real deadline per call.
@@ -34,7 +35,7 @@ import java.nio.channels.SocketChannel;
  * <p>Used by one thread at a time, except {@link #expire} (the watchdog) and {@link #abort} (a
  * closing pool).
  */
-final class ChannelIo {
+public final class ChannelIo {
   /** {@link #deadline} when no call is under way. */
   private static final long IDLE = Long.MIN_VALUE;
 
@@ -74,7 +75,7 @@ final class ChannelIo {
    * @param channel connected, in blocking mode, registered with no selector
    * @param watchdog keeps the deadlines
    */
-  ChannelIo(Endpoint endpoint, SocketChannel channel, Watchdog watchdog) throws IOException {
+  public ChannelIo(Endpoint endpoint, SocketChannel channel, Watchdog watchdog) throws IOException {
     this.endpoint = endpoint;
     this.channel = channel;
     this.watchdog = watchdog;
@@ -82,12 +83,12 @@ final class ChannelIo {
     watchdog.register(this);
   }
 
-  SocketChannel channel() {
+  public SocketChannel channel() {
     return channel;
   }
 
   /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
-  void write(ByteBuffer src, long deadlineNanos) throws IOException {
+  public void write(ByteBuffer src, long deadlineNanos) throws IOException {
     if (!blocking) {
       while (src.hasRemaining()) {
         if (channel.write(src) == 0) {
@@ -117,7 +118,7 @@ final class ChannelIo {
    *
    * @return the number of bytes read, or -1 at end of stream
    */
-  int read(ByteBuffer dst, long deadlineNanos) throws IOException {
+  public int read(ByteBuffer dst, long deadlineNanos) throws IOException {
     if (readAhead >= 0) {
       dst.put((byte) readAhead);
       readAhead = -1;
@@ -185,14 +186,14 @@ final class ChannelIo {
   /**
    * @return whether the last read took everything the socket held (it did not reach the spare)
    */
-  boolean drained() {
+  public boolean drained() {
     return drained;
   }
 
   /**
    * @return whether the last read took a byte beyond the caller's buffer that nobody has read yet
    */
-  boolean hasReadAhead() {
+  public boolean hasReadAhead() {
     return readAhead >= 0;
   }
 
@@ -231,7 +232,7 @@ final class ChannelIo {
                   + " on "
                   + endpoint
                   + " interrupted after "
-                  + Waiters.millis(System.nanoTime() - start)
+                  + millis(System.nanoTime() - start)
                   + " ms");
       i.initCause(e);
       return i;
@@ -246,7 +247,7 @@ final class ChannelIo {
                 + " on "
                 + endpoint
                 + " timed out after "
-                + Waiters.millis(System.nanoTime() - start)
+                + millis(System.nanoTime() - start)
                 + " ms");
     if (cause != null) {
       e.initCause(cause);
@@ -258,7 +259,7 @@ final class ChannelIo {
    * @return the deadline of the call under way, or {@link Long#MIN_VALUE} if none (for the
    *     watchdog)
    */
-  long pendingDeadline() {
+  public long pendingDeadline() {
     long d = (long) DEADLINE.getVolatile(this);
     return d == EXPIRED ? IDLE : d;
   }
@@ -269,7 +270,7 @@ final class ChannelIo {
    *
    * @return whether it was still under way (and the channel is now closed)
    */
-  boolean expire(long seen) {
+  public boolean expire(long seen) {
     if (seen == IDLE || !DEADLINE.compareAndSet(this, seen, EXPIRED)) {
       return false;
     }
@@ -282,7 +283,7 @@ final class ChannelIo {
    *
    * @throws IllegalStateException if a byte read ahead is still unread: raw reads would miss it
    */
-  void nonBlocking() throws IOException {
+  public void nonBlocking() throws IOException {
     if (readAhead >= 0) {
       throw new IllegalStateException(
           "the reply on "
@@ -322,7 +323,7 @@ final class ChannelIo {
    * sent and bytes nobody asked for; a byte read here is consumed, which is fine: a connection that
    * had one is destroyed.
    */
-  PooledChannel.Probe probe() {
+  public Probe probe() {
     try {
       if (blocking) {
         channel.configureBlocking(false);
@@ -331,16 +332,16 @@ final class ChannelIo {
         probeBuffer.clear();
         int n = channel.read(probeBuffer);
         if (n == 0) {
-          return PooledChannel.Probe.ALIVE;
+          return Probe.ALIVE;
         }
-        return n < 0 ? PooledChannel.Probe.PEER_CLOSED : PooledChannel.Probe.UNREAD_BYTES;
+        return n < 0 ? Probe.PEER_CLOSED : Probe.UNREAD_BYTES;
       } finally {
         if (blocking) {
           channel.configureBlocking(true);
         }
       }
     } catch (IOException | RuntimeException e) {
-      return PooledChannel.Probe.FAILED;
+      return Probe.FAILED;
     }
   }
 
@@ -348,16 +349,16 @@ final class ChannelIo {
    * The check on return for bytes the holder left unread: one {@code ioctl(FIONREAD)}, which reads
    * nothing and works in either mode. (A FIN is not seen here: the next exchange sees it.)
    */
-  PooledChannel.Probe unreadCheck() {
+  public Probe unreadCheck() {
     try {
-      return unread.available() > 0 ? PooledChannel.Probe.UNREAD_BYTES : PooledChannel.Probe.ALIVE;
+      return unread.available() > 0 ? Probe.UNREAD_BYTES : Probe.ALIVE;
     } catch (IOException | RuntimeException e) {
-      return PooledChannel.Probe.FAILED;
+      return Probe.FAILED;
     }
   }
 
   /** Closes the selector, if any, and the channel. Never throws. */
-  void closeQuietly() {
+  public void closeQuietly() {
     watchdog.deregister(this);
     if (selector != null) {
       try {
@@ -373,7 +374,7 @@ final class ChannelIo {
    * Closes the channel from another thread: a holder blocked in a read or write wakes with an
    * exception. Never throws.
    */
-  void abort() {
+  public void abort() {
     try {
       channel.close();
     } catch (IOException | RuntimeException ignored) {
@@ -386,7 +387,11 @@ final class ChannelIo {
   }
 
   /** An {@link EOFException} that names the peer. */
-  EOFException endOfStream() {
+  public EOFException endOfStream() {
     return new EOFException("peer " + endpoint + " closed the connection");
+  }
+
+  private static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 }

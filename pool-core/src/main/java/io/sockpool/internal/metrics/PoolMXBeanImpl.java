@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.metrics;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.Endpoint;

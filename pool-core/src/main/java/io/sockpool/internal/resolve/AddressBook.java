@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.resolve;
 
 import io.sockpool.Endpoint;
 import io.sockpool.NameResolutionTimeoutException;
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * lets callers wait for one at most until their deadline. An endpoint given as an IP literal has
  * one fixed address and never looks anything up.
  */
-final class AddressBook {
+public final class AddressBook {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AddressBook.class);
   static final long SPACING_MILLIS = 50;
   private static final long SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(SPACING_MILLIS);
@@ -40,23 +40,30 @@ final class AddressBook {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   /** One answer: the addresses in the resolver's order, and when it came. */
-  static final class Snapshot {
+  public static final class Snapshot {
     final List<InetSocketAddress> addresses;
     final Set<InetSocketAddress> set;
     final long resolvedNanos;
     final long generation;
 
-    Snapshot(List<InetSocketAddress> addresses, long resolvedNanos, long generation) {
+    public Snapshot(List<InetSocketAddress> addresses, long resolvedNanos, long generation) {
       this.set = Set.copyOf(addresses);
       this.addresses = List.copyOf(new LinkedHashSet<>(addresses));
       this.resolvedNanos = resolvedNanos;
       this.generation = generation;
     }
+
+    /**
+     * @return the addresses, in connect order, without duplicates
+     */
+    public List<InetSocketAddress> addresses() {
+      return addresses;
+    }
   }
 
   /** Told when a lookup changed the set of addresses: (book, the previous snapshot). */
-  interface ChangeListener {
-    void changed(AddressBook book, Snapshot before);
+  public interface ChangeListener {
+    public void changed(AddressBook book, Snapshot before);
   }
 
   private final Endpoint endpoint;
@@ -75,7 +82,7 @@ final class AddressBook {
    * @param lookups starts a lookup of a host name; the future ends within the lookup timeout
    * @param listener told on each change of the address set (in the thread that ended the lookup)
    */
-  AddressBook(
+  public AddressBook(
       Endpoint endpoint,
       Function<String, CompletableFuture<List<InetAddress>>> lookups,
       ChangeListener listener) {
@@ -92,32 +99,32 @@ final class AddressBook {
     }
   }
 
-  static boolean isLiteral(String host) {
+  public static boolean isLiteral(String host) {
     return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
   }
 
-  Endpoint endpoint() {
+  public Endpoint endpoint() {
     return endpoint;
   }
 
   /**
    * @return whether the endpoint is a host name (re-resolved), not an IP literal
    */
-  boolean isName() {
+  public boolean isName() {
     return !literal;
   }
 
   /**
    * @return the last answer, or null before the first
    */
-  Snapshot snapshot() {
+  public Snapshot snapshot() {
     return current;
   }
 
   /**
    * @return the generation of the address set: 0 for the first answer, +1 per change
    */
-  long generation() {
+  public long generation() {
     Snapshot s = current;
     return s == null ? -1 : s.generation;
   }
@@ -125,7 +132,7 @@ final class AddressBook {
   /**
    * @return whether the address is in the current set (true before the first answer)
    */
-  boolean isCurrent(InetSocketAddress address) {
+  public boolean isCurrent(InetSocketAddress address) {
     Snapshot s = current;
     return s == null || address == null || s.set.contains(address);
   }
@@ -133,7 +140,7 @@ final class AddressBook {
   /**
    * @return whether a background re-resolution is due: the answer is older than the interval
    */
-  boolean due(long nowNanos, long intervalNanos) {
+  public boolean due(long nowNanos, long intervalNanos) {
     Snapshot s = current;
     return !literal
         && s != null
@@ -150,7 +157,7 @@ final class AddressBook {
    * @throws NameResolutionTimeoutException if the first answer did not come before the deadline
    * @throws UnknownHostException if the name does not resolve
    */
-  List<InetSocketAddress> connectOrder(long deadlineNanos) throws IOException {
+  public List<InetSocketAddress> connectOrder(long deadlineNanos) throws IOException {
     Snapshot s = current;
     if (s == null) {
       s = await(refresh(), deadlineNanos);
@@ -175,14 +182,14 @@ final class AddressBook {
    *
    * @param reresolve whether to look the name up again (in the background)
    */
-  void connectFailed(InetSocketAddress address, boolean reresolve) {
+  public void connectFailed(InetSocketAddress address, boolean reresolve) {
     suspectUntil.put(address, System.nanoTime() + SUSPECT_NANOS);
     if (reresolve && !literal) {
       refresh();
     }
   }
 
-  void connected(InetSocketAddress address) {
+  public void connected(InetSocketAddress address) {
     suspectUntil.remove(address);
   }
 
@@ -192,7 +199,7 @@ final class AddressBook {
    *
    * @return the new answer's addresses, or an empty list if there is none in time
    */
-  List<InetSocketAddress> reresolveAfterFailure(long deadlineNanos) {
+  public List<InetSocketAddress> reresolveAfterFailure(long deadlineNanos) {
     if (literal) {
       return List.of();
     }
@@ -214,7 +221,7 @@ final class AddressBook {
    * Starts a lookup unless one is under way (then returns that one) or the last ended less than the
    * spacing ago (then returns its outcome). Never blocks.
    */
-  synchronized CompletableFuture<Snapshot> refresh() {
+  public synchronized CompletableFuture<Snapshot> refresh() {
     if (literal) {
       return CompletableFuture.completedFuture(current);
     }
@@ -287,7 +294,7 @@ final class AddressBook {
   /**
    * @return the failure of the last lookup if it failed, else null
    */
-  Throwable lastFailure() {
+  public Throwable lastFailure() {
     return lastFailure;
   }
 

@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.io;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * sets {@link #wakeAt} to "far away" before it scans, so a call either is seen by the scan or sees
  * a wake-up time it must wake the watchdog for. When nothing is under way it parks until woken.
  */
-final class Watchdog implements Runnable {
+public final class Watchdog implements Runnable {
   /** {@link #wakeAt} while scanning: later than any deadline, so every new call wakes us. */
   private static final long FAR = Long.MAX_VALUE / 4;
 
@@ -35,22 +35,22 @@ final class Watchdog implements Runnable {
   /**
    * @param name the thread's name
    */
-  Watchdog(String name) {
+  public Watchdog(String name) {
     this.wakeAt = System.nanoTime() + FAR;
     this.thread = new Thread(this, name);
     thread.setDaemon(true);
   }
 
   /** Starts the thread. */
-  void start() {
+  public void start() {
     thread.start();
   }
 
-  void register(ChannelIo io) {
+  public void register(ChannelIo io) {
     channels.add(io);
   }
 
-  void deregister(ChannelIo io) {
+  public void deregister(ChannelIo io) {
     channels.remove(io);
   }
 
@@ -58,7 +58,7 @@ final class Watchdog implements Runnable {
    * Called by a connection right after it published {@code deadlineNanos}: wakes the watchdog if it
    * sleeps past that time.
    */
-  void armed(long deadlineNanos) {
+  public void armed(long deadlineNanos) {
     if (deadlineNanos - wakeAt < 0) {
       wakeUps.increment();
       LockSupport.unpark(thread);
@@ -68,7 +68,7 @@ final class Watchdog implements Runnable {
   /**
    * @return how many calls had to wake the watchdog (the rest cost no wake-up)
    */
-  long wakeUps() {
+  public long wakeUps() {
     return wakeUps.sum();
   }
 
@@ -91,7 +91,7 @@ final class Watchdog implements Runnable {
    *
    * @return the earliest deadline still pending, or now + {@link #FAR} if none
    */
-  long scan(long nowNanos) {
+  public long scan(long nowNanos) {
     long next = nowNanos + FAR;
     for (ChannelIo io : channels) {
       long d = io.pendingDeadline();
@@ -112,25 +112,25 @@ final class Watchdog implements Runnable {
   /**
    * @return how many calls it ended, for tests (read on the watchdog thread or after {@link #stop})
    */
-  long expiredCount() {
+  public long expiredCount() {
     return expired;
   }
 
   /** Stops the thread; calls still under way keep their deadlines no more. */
-  void stop() {
+  public void stop() {
     stopped = true;
     LockSupport.unpark(thread);
   }
 
   /** Waits up to {@code millis} for the thread to end. */
-  void awaitStopped(long millis) throws InterruptedException {
+  public void awaitStopped(long millis) throws InterruptedException {
     thread.join(millis);
   }
 
   /**
    * @return whether the thread is alive
    */
-  boolean isAlive() {
+  public boolean isAlive() {
     return thread.isAlive();
   }
 }

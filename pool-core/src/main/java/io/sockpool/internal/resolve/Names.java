@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.resolve;
 
 import io.sockpool.AddressResolver;
 import io.sockpool.AddressStats;
@@ -24,17 +24,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The pool's view of host names: one {@link AddressBook} per endpoint, the lookups (on the pool's
  * {@code <poolName>-resolver-N} daemon threads, never a caller's or the maintenance thread, each
  * given up after {@link #LOOKUP_TIMEOUT}), the background re-resolution schedule and, through
- * {@link AddressDrain}, what happens when a name's addresses change.
+ * {@link AddressChanges}, what happens when a name's addresses change.
  */
-final class Names {
+public final class Names {
   /** How long the pool waits for one lookup before it counts as failed. */
-  static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   private final AddressResolver resolver;
   private final Duration lookupTimeout;
   private final long intervalNanos;
   private final boolean never;
-  private final AddressDrain drain;
+  private final AddressChanges drain;
   private final ThreadPoolExecutor threads;
   private final ConcurrentHashMap<Endpoint, AddressBook> books = new ConcurrentHashMap<>();
 
@@ -43,7 +43,7 @@ final class Names {
    * @param drain retires connections to addresses that are no longer current
    * @param lookupTimeout how long one lookup may take
    */
-  Names(PoolConfig config, AddressDrain drain, Duration lookupTimeout) {
+  public Names(PoolConfig config, AddressChanges drain, Duration lookupTimeout) {
     this.resolver = config.addressResolver();
     this.lookupTimeout = lookupTimeout;
     this.never = config.reresolveInterval().isZero();
@@ -70,7 +70,7 @@ final class Names {
    * @return the background re-resolution interval: the configured one, or the resolver's answer TTL
    *     if that is shorter but not zero; zero = never
    */
-  static Duration effectiveInterval(Duration configured, AddressResolver resolver) {
+  public static Duration effectiveInterval(Duration configured, AddressResolver resolver) {
     if (configured.isZero()) {
       return Duration.ZERO;
     }
@@ -81,7 +81,7 @@ final class Names {
   /**
    * @return the endpoint's address book, made on first use
    */
-  AddressBook book(Endpoint endpoint) {
+  public AddressBook book(Endpoint endpoint) {
     AddressBook b = books.get(endpoint);
     return b != null
         ? b
@@ -96,14 +96,14 @@ final class Names {
    * The pool forgot the endpoint: its address book goes too (a later connect makes a new one).
    * Called with no connect under way for the endpoint.
    */
-  void forget(Endpoint endpoint) {
+  public void forget(Endpoint endpoint) {
     books.remove(endpoint);
   }
 
   /**
    * @return whether names are re-resolved at all (the interval is not zero)
    */
-  boolean reresolves() {
+  public boolean reresolves() {
     return !never;
   }
 
@@ -139,7 +139,7 @@ final class Names {
    *
    * @param nowNanos {@link System#nanoTime()}
    */
-  void refreshDue(long nowNanos) {
+  public void refreshDue(long nowNanos) {
     for (AddressBook b : books.values()) {
       if (!never && b.due(nowNanos, intervalNanos)) {
         b.refresh();
@@ -154,17 +154,17 @@ final class Names {
    * After a failed connect: look the name up again (in the background) unless names are never
    * re-resolved.
    */
-  void connectFailed(AddressBook book, InetSocketAddress address) {
+  public void connectFailed(AddressBook book, InetSocketAddress address) {
     book.connectFailed(address, !never);
   }
 
   /**
    * @param endpoint the endpoint
-   * @param channels its open connections
+   * @param connected the remote address of each of its open connections
    * @return the current addresses with their connection counts, then addresses no longer current
    *     that still have connections; empty if the endpoint was never resolved
    */
-  List<AddressStats> stats(Endpoint endpoint, Iterable<PooledChannel> channels) {
+  public List<AddressStats> stats(Endpoint endpoint, Iterable<InetSocketAddress> connected) {
     AddressBook b = books.get(endpoint);
     AddressBook.Snapshot s = b == null ? null : b.snapshot();
     if (s == null) {
@@ -174,9 +174,9 @@ final class Names {
     for (InetSocketAddress a : s.addresses) {
       counts.put(a, 0);
     }
-    for (PooledChannel ch : channels) {
-      if (ch.remoteAddress() != null) {
-        counts.merge(ch.remoteAddress(), 1, Integer::sum);
+    for (InetSocketAddress a : connected) {
+      if (a != null) {
+        counts.merge(a, 1, Integer::sum);
       }
     }
     List<AddressStats> out = new ArrayList<>(counts.size());
@@ -184,7 +184,7 @@ final class Names {
     return out;
   }
 
-  void close() {
+  public void close() {
     threads.shutdownNow();
   }
 }

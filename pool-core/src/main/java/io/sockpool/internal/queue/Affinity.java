@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.queue;
 
 /**
  * What the pool remembers about one thread: when it last returned a connection, and whether it came
@@ -10,7 +10,7 @@ package io.sockpool.internal;
  * waiting caller is not left parked beside an idle connection. One per thread and pool, created on
  * the thread's first checkout; nothing is allocated after that.
  */
-final class Affinity {
+public final class Affinity {
   /** A thread that checked out again within this time of its last return counts as quick. */
   static final long QUICK_NANOS = 100_000;
 
@@ -18,13 +18,30 @@ final class Affinity {
   private boolean quick;
 
   /**
-   * The hot slot ({@link HotSlots}) this thread last kept a connection in: it looks there first, so
-   * threads that come back to the same endpoint mostly touch slots of their own.
+   * The hot slot (the engine's per-endpoint slots of hot connections) this thread last kept a
+   * connection in: it looks there first, so threads that come back to the same endpoint mostly
+   * touch slots of their own.
    */
-  int slot;
+  private int slot;
+
+  /**
+   * @return the hot slot this thread last kept a connection in (0 at first)
+   */
+  public int slot() {
+    return slot;
+  }
+
+  /**
+   * Notes the hot slot this thread kept a connection in.
+   *
+   * @param index the slot
+   */
+  public void slot(int index) {
+    slot = index;
+  }
 
   /** Notes a checkout starting at {@code nowNanos}. */
-  void checkingOut(long nowNanos) {
+  public void checkingOut(long nowNanos) {
     quick = lastReturnNanos != 0 && nowNanos - lastReturnNanos < QUICK_NANOS;
   }
 
@@ -34,7 +51,7 @@ final class Affinity {
    * @return whether the thread came back quickly last time (and so will probably take this
    *     connection straight back)
    */
-  boolean returning(long nowNanos) {
+  public boolean returning(long nowNanos) {
     lastReturnNanos = nowNanos;
     return quick;
   }

@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.metrics;
 
 import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
@@ -25,7 +25,7 @@ public final class Listeners {
   private final String poolName;
   private TrafficRecorder traffic; // set once, before the first checkout
 
-  Listeners(String poolName) {
+  public Listeners(String poolName) {
     this.poolName = poolName;
   }
 
@@ -59,7 +59,7 @@ public final class Listeners {
     return list.remove(listener);
   }
 
-  void checkedOut(EndpointState st, long nowNanos, long elapsedNanos, boolean waited) {
+  public void checkedOut(Metered st, long nowNanos, long elapsedNanos, boolean waited) {
     if (traffic != null) {
       traffic.checkedOut(st, nowNanos, waited);
     }
@@ -68,14 +68,14 @@ public final class Listeners {
         continue;
       }
       try {
-        l.checkedOut(st.endpoint, elapsedNanos, waited);
+        l.checkedOut(st.endpoint(), elapsedNanos, waited);
       } catch (RuntimeException x) {
         failed(l, "checkedOut", x);
       }
     }
   }
 
-  void returned(EndpointState st, long nowNanos, long heldNanos) {
+  public void returned(Metered st, long nowNanos, long heldNanos) {
     if (traffic != null) {
       traffic.returned(st, nowNanos, heldNanos);
     }
@@ -84,30 +84,30 @@ public final class Listeners {
         continue;
       }
       try {
-        l.returned(st.endpoint, heldNanos);
+        l.returned(st.endpoint(), heldNanos);
       } catch (RuntimeException x) {
         failed(l, "returned", x);
       }
     }
   }
 
-  void connected(Endpoint e, long connectNanos) {
+  public void connected(Endpoint e, long connectNanos) {
     each("connected", l -> l.connected(e, connectNanos));
   }
 
-  void destroyed(Endpoint e, DestroyReason reason) {
+  public void destroyed(Endpoint e, DestroyReason reason) {
     each("destroyed", l -> l.destroyed(e, reason));
   }
 
-  void checkoutFailed(CheckoutException failure) {
+  public void checkoutFailed(CheckoutException failure) {
     each("checkoutFailed", l -> l.checkoutFailed(failure));
   }
 
-  void endpointAdded(Endpoint e) {
+  public void endpointAdded(Endpoint e) {
     each("endpointAdded", l -> l.endpointAdded(e));
   }
 
-  void endpointRemoved(Endpoint e) {
+  public void endpointRemoved(Endpoint e) {
     each("endpointRemoved", l -> l.endpointRemoved(e));
   }
 

@@ -1,6 +1,5 @@
-package io.sockpool.internal;
+package io.sockpool.internal.queue;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,14 +20,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * nobody polls. A short {@link ReentrantLock} guards the queue (never held while parking or doing
  * I/O, and no monitor, so virtual threads do not pin); the size is a volatile field, so the return
  * path sees "nobody waits" without taking it.
+ *
+ * @param <C> the type of the connections handed over
  */
-final class Waiters {
+public final class Waiters<C> {
   private final ReentrantLock lock = new ReentrantLock();
-  private final Waiter head = new Waiter(null, 0, 0); // sentinel of a circular doubly linked list
+  private final Waiter<C> head =
+      new Waiter<>(null, 0, 0); // sentinel of a circular doubly linked list
   private volatile int size;
   private volatile long headDueAt; // when the longest waiter is due; meaningful while size > 0
 
-  Waiters() {
+  public Waiters() {
     head.next = head;
     head.prev = head;
   }
@@ -36,7 +38,7 @@ final class Waiters {
   /**
    * @return how many callers are parked or about to park
    */
-  int size() {
+  public int size() {
     return size;
   }
 
@@ -48,8 +50,8 @@ final class Waiters {
    * @param max the most callers allowed to wait
    * @return its node, or null if {@code max} callers already wait
    */
-  Waiter join(long nowNanos, long dueAtNanos, int max) {
-    Waiter w = new Waiter(Thread.currentThread(), nowNanos, dueAtNanos);
+  public Waiter<C> join(long nowNanos, long dueAtNanos, int max) {
+    Waiter<C> w = new Waiter<>(Thread.currentThread(), nowNanos, dueAtNanos);
     lock.lock();
     try {
       if (size >= max) {
@@ -71,17 +73,17 @@ final class Waiters {
   /**
    * Removes the node unless something was handed to it meanwhile.
    *
-   * @return what it was handed before it could leave: {@link Waiter#NOTHING}, a connection, or
-   *     {@link Waiter#SLOT}; the caller owns it and must use or give it back
+   * @return what it was handed before it could leave ({@link Handoff#nothing()} if nothing); the
+   *     caller owns it and must use or give it back
    */
-  Object leave(Waiter w) {
+  public Handoff<C> leave(Waiter<C> w) {
     lock.lock();
     try {
       if (w.next != null) {
         unlink(w);
       }
-      Object handed = w.handed;
-      w.handed = Waiter.NOTHING;
+      Handoff<C> handed = w.handed;
+      w.handed = Handoff.nothing();
       return handed;
     } finally {
       lock.unlock();
@@ -92,19 +94,20 @@ final class Waiters {
    * Parks until handed something or nudged, the deadline passes, or the thread is interrupted.
    * Leaves the interrupt flag as it was.
    *
-   * @return what it was handed ({@link Waiter#NOTHING} if nothing)
+   * @return what it was handed ({@link Handoff#nothing()} if nothing)
    */
-  Object park(Waiter w, long deadlineNanos) {
+  public Handoff<C> park(Waiter<C> w, long deadlineNanos) {
+    final Handoff<C> nothing = Handoff.nothing();
     while (true) {
-      Object handed = w.handed;
-      if (handed != Waiter.NOTHING || w.nudged) {
+      Handoff<C> handed = w.handed;
+      if (handed != nothing || w.nudged) {
         w.nudged = false;
-        w.handed = Waiter.NOTHING; // consumed: a node that was handed something is unlinked
+        w.handed = nothing; // consumed: a node that was handed something is unlinked
         return handed;
       }
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0 || Thread.currentThread().isInterrupted()) {
-        return Waiter.NOTHING;
+        return nothing;
       }
       LockSupport.parkNanos(this, left);
     }
@@ -115,7 +118,7 @@ final class Waiters {
    * @return whether a caller may take an idle connection now: nobody waits, or the longest waiter
    *     is still inside its fairness window
    */
-  boolean mayBarge(long nowNanos) {
+  public boolean mayBarge(long nowNanos) {
     return size == 0 || nowNanos - headDueAt < 0;
   }
 
@@ -124,7 +127,7 @@ final class Waiters {
    * @param anyWaiter count every waiter as due, whatever its window
    * @return whether someone waits who is due: its fairness window is over (or {@code anyWaiter})
    */
-  boolean due(long nowNanos, boolean anyWaiter) {
+  public boolean due(long nowNanos, boolean anyWaiter) {
     return size > 0 && (anyWaiter || nowNanos - headDueAt >= 0);
   }
 
@@ -134,8 +137,8 @@ final class Waiters {
    * @param anyWaiter hand it to the longest waiter even inside its fairness window
    * @return false if nobody due waits; the caller keeps the connection
    */
-  boolean handOffIfDue(PooledChannel channel, long nowNanos, boolean anyWaiter) {
-    return due(nowNanos, anyWaiter) && give(channel);
+  public boolean handOffIfDue(C channel, long nowNanos, boolean anyWaiter) {
+    return due(nowNanos, anyWaiter) && give(new Handoff.Channel<>(channel));
   }
 
   /**
@@ -143,8 +146,8 @@ final class Waiters {
    *
    * @return false if nobody waits; the caller keeps the connection
    */
-  boolean handOff(PooledChannel channel) {
-    return give(channel);
+  public boolean handOff(C channel) {
+    return give(new Handoff.Channel<>(channel));
   }
 
   /**
@@ -153,15 +156,15 @@ final class Waiters {
    *
    * @return false if nobody waits; the caller must release the reservation
    */
-  boolean handOffSlot() {
-    return give(Waiter.SLOT);
+  public boolean handOffSlot() {
+    return give(Handoff.slot());
   }
 
-  private boolean give(Object thing) {
+  private boolean give(Handoff<C> thing) {
     if (size == 0) {
       return false;
     }
-    Waiter w;
+    Waiter<C> w;
     lock.lock();
     try {
       w = head.next;
@@ -178,11 +181,11 @@ final class Waiters {
   }
 
   /** Wakes the longest-waiting caller to look again (capacity freed elsewhere, pool closing). */
-  void nudgeFirst() {
+  public void nudgeFirst() {
     if (size == 0) {
       return;
     }
-    Waiter w;
+    Waiter<C> w;
     lock.lock();
     try {
       w = head.next;
@@ -197,10 +200,10 @@ final class Waiters {
   }
 
   /** Wakes every waiting caller to look again (pool closing). */
-  void nudgeAll() {
+  public void nudgeAll() {
     lock.lock();
     try {
-      for (Waiter w = head.next; w != head; w = w.next) {
+      for (Waiter<C> w = head.next; w != head; w = w.next) {
         w.nudged = true;
         LockSupport.unpark(w.thread);
       }
@@ -209,7 +212,7 @@ final class Waiters {
     }
   }
 
-  private void unlink(Waiter w) {
+  private void unlink(Waiter<C> w) {
     w.prev.next = w.next;
     w.next.prev = w.prev;
     w.next = null;
@@ -220,30 +223,38 @@ final class Waiters {
     }
   }
 
-  static long millis(long nanos) {
-    return TimeUnit.NANOSECONDS.toMillis(nanos);
-  }
-
-  /** One parked caller. Links are guarded by the lock; {@link #handed} is published by it. */
-  static final class Waiter {
-    /** Nothing handed yet. */
-    static final Object NOTHING = new Object();
-
-    /** A reservation was handed: open a connection with it. */
-    static final Object SLOT = new Object();
-
+  /**
+   * One parked caller. Links are guarded by the lock; {@link #handed} is published by it.
+   *
+   * @param <C> the type of the connections handed over
+   */
+  public static final class Waiter<C> {
     final Thread thread;
-    final long since;
-    final long dueAt;
-    Waiter next;
-    Waiter prev;
-    volatile Object handed = NOTHING;
+    private final long since;
+    private final long dueAt;
+    Waiter<C> next;
+    Waiter<C> prev;
+    volatile Handoff<C> handed = Handoff.nothing();
     volatile boolean nudged;
 
-    Waiter(Thread thread, long since, long dueAt) {
+    public Waiter(Thread thread, long since, long dueAt) {
       this.thread = thread;
       this.since = since;
       this.dueAt = dueAt;
+    }
+
+    /**
+     * @return when the caller started waiting ({@link System#nanoTime()})
+     */
+    public long since() {
+      return since;
+    }
+
+    /**
+     * @return when its fairness window ends ({@link System#nanoTime()})
+     */
+    public long dueAt() {
+      return dueAt;
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.metrics;
 
 import io.sockpool.Endpoint;
 import io.sockpool.PoolListener;
@@ -74,7 +74,7 @@ public final class TrafficRecorder implements PoolListener {
    * {@link #checkedOut(Endpoint, long, boolean)} from the pool itself: the endpoint's window is
    * cached in its state (no map lookup) and the time is the pool's own clock reading.
    */
-  void checkedOut(EndpointState st, long nowNanos, boolean waited) {
+  public void checkedOut(Metered st, long nowNanos, boolean waited) {
     Bucket b = window(st, nowNanos).current(nowNanos);
     b.add(Bucket.CHECKOUTS, 1);
     if (waited) {
@@ -83,10 +83,10 @@ public final class TrafficRecorder implements PoolListener {
   }
 
   /**
-   * {@link #returned(Endpoint, long)} from the pool itself; see {@link #checkedOut(EndpointState,
-   * long, boolean)}.
+   * {@link #returned(Endpoint, long)} from the pool itself; see {@link #checkedOut(Metered, long,
+   * boolean)}.
    */
-  void returned(EndpointState st, long nowNanos, long heldNanos) {
+  public void returned(Metered st, long nowNanos, long heldNanos) {
     Bucket b = window(st, nowNanos).current(nowNanos);
     b.add(Bucket.RETURNS, 1);
     b.add(Bucket.HELD, heldNanos);
@@ -111,13 +111,14 @@ public final class TrafficRecorder implements PoolListener {
     return w.sample(nanoClock.getAsLong());
   }
 
-  private Window window(EndpointState st, long now) {
-    Object cached = st.traffic;
-    if (cached instanceof Window && ((Window) cached).recorder() == this) {
-      return (Window) cached;
+  private Window window(Metered st, long now) {
+    Window cached = st.trafficWindow();
+    if (cached != null && cached.recorder() == this) {
+      return cached;
     }
-    Window w = window(st.endpoint, now);
-    st.traffic = w; // immutable references only (final fields): safe to publish without a fence
+    Window w = window(st.endpoint(), now);
+    st.trafficWindow(
+        w); // immutable references only (final fields): safe to publish without a fence
     return w;
   }
 
@@ -126,22 +127,22 @@ public final class TrafficRecorder implements PoolListener {
     return w != null ? w : windows.computeIfAbsent(endpoint, e -> new Window(now));
   }
 
-  private final class Window {
+  public final class Window {
     private final long firstSeenNanos;
     private final Bucket[] ring = new Bucket[bucketCount];
 
-    TrafficRecorder recorder() {
+    public TrafficRecorder recorder() {
       return TrafficRecorder.this;
     }
 
-    Window(long now) {
+    private Window(long now) {
       this.firstSeenNanos = now;
       for (int i = 0; i < ring.length; i++) {
         ring[i] = new Bucket();
       }
     }
 
-    Bucket current(long now) {
+    public Bucket current(long now) {
       long turn = Math.floorDiv(now, bucketNanos);
       Bucket b = ring[(int) Math.floorMod(turn, (long) bucketCount)];
       if (b.turn != turn) {
@@ -150,7 +151,7 @@ public final class TrafficRecorder implements PoolListener {
       return b;
     }
 
-    TrafficSample sample(long now) {
+    public TrafficSample sample(long now) {
       long turn = Math.floorDiv(now, bucketNanos);
       long oldest = turn - bucketCount + 1;
       long checkouts = 0;
@@ -238,7 +239,7 @@ public final class TrafficRecorder implements PoolListener {
      */
     private volatile LongAdder[] contended;
 
-    void add(int which, long x) {
+    public void add(int which, long x) {
       LongAdder[] spill = contended;
       if (spill == null) {
         VarHandle field = field(which); // a constant once inlined
@@ -251,7 +252,7 @@ public final class TrafficRecorder implements PoolListener {
       spill[which].add(x);
     }
 
-    long sum(int which) {
+    public long sum(int which) {
       LongAdder[] spill = contended;
       return (long) field(which).getVolatile(this) + (spill == null ? 0 : spill[which].sum());
     }
@@ -267,7 +268,7 @@ public final class TrafficRecorder implements PoolListener {
       return contended;
     }
 
-    synchronized void enter(long newTurn) {
+    public synchronized void enter(long newTurn) {
       if (turn < newTurn) {
         for (int i = 0; i < COUNTS; i++) {
           field(i).setVolatile(this, 0L);

@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

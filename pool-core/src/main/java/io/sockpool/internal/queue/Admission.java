@@ -1,6 +1,7 @@
-package io.sockpool.internal;
+package io.sockpool.internal.queue;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -11,20 +12,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Waiters#handOffSlot()}); a freed global slot nudges a caller that was held back by the global
  * limit only.
  */
-final class Admission {
+public final class Admission {
   private final int maxTotal;
   private final int maxPerEndpoint;
   private final AtomicInteger total = new AtomicInteger();
-  private final ConcurrentLinkedQueue<EndpointState> heldBackGlobally =
-      new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Account> heldBackGlobally = new ConcurrentLinkedQueue<>();
 
-  Admission(int maxTotal, int maxPerEndpoint) {
+  public Admission(int maxTotal, int maxPerEndpoint) {
     this.maxTotal = maxTotal;
     this.maxPerEndpoint = maxPerEndpoint;
   }
 
+  /**
+   * What admission counts per endpoint: its reservations, its waiters (a released slot goes to them
+   * first) and whether it is queued as held back by the global limit.
+   */
+  public interface Account {
+    /**
+     * @return connections open or connecting; negative once the endpoint is retired
+     */
+    AtomicInteger reservations();
+
+    /**
+     * @return the callers waiting for this endpoint
+     */
+    Waiters<?> waiters();
+
+    /**
+     * @return set while the endpoint is queued as held back by the global limit
+     */
+    AtomicBoolean heldBackGlobally();
+  }
+
   /** Why {@link #tryReserve} failed, or that it did not. */
-  enum Result {
+  public enum Result {
     RESERVED,
     ENDPOINT_FULL,
     GLOBAL_FULL,
@@ -36,22 +57,22 @@ final class Admission {
    *
    * @return RESERVED, or why not
    */
-  Result tryReserve(EndpointState st) {
+  public Result tryReserve(Account st) {
     int n;
     do {
-      n = st.open.get();
+      n = st.reservations().get();
       if (n < 0) {
         return Result.RETIRED;
       }
       if (n >= maxPerEndpoint) {
         return Result.ENDPOINT_FULL;
       }
-    } while (!st.open.compareAndSet(n, n + 1));
+    } while (!st.reservations().compareAndSet(n, n + 1));
     int t;
     do {
       t = total.get();
       if (t >= maxTotal) {
-        st.open.decrementAndGet();
+        st.reservations().decrementAndGet();
         return Result.GLOBAL_FULL;
       }
     } while (!total.compareAndSet(t, t + 1));
@@ -62,24 +83,24 @@ final class Admission {
    * Gives back a reservation: to the endpoint's longest waiter if there is one, else to the counts
    * (and then a caller held back by the global limit is nudged).
    */
-  void release(EndpointState st) {
-    if (st.waiters.handOffSlot()) {
+  public void release(Account st) {
+    if (st.waiters().handOffSlot()) {
       return;
     }
-    st.open.decrementAndGet();
+    st.reservations().decrementAndGet();
     total.decrementAndGet();
-    for (EndpointState other; (other = heldBackGlobally.poll()) != null; ) {
-      other.heldBackGlobally.set(false);
-      if (other.waiters.size() > 0) {
-        other.waiters.nudgeFirst();
+    for (Account other; (other = heldBackGlobally.poll()) != null; ) {
+      other.heldBackGlobally().set(false);
+      if (other.waiters().size() > 0) {
+        other.waiters().nudgeFirst();
         return;
       }
     }
   }
 
   /** Remembers that a caller of this endpoint waits for global capacity only. */
-  void heldBackGlobally(EndpointState st) {
-    if (st.heldBackGlobally.compareAndSet(false, true)) {
+  public void heldBackGlobally(Account st) {
+    if (st.heldBackGlobally().compareAndSet(false, true)) {
       heldBackGlobally.add(st);
     }
   }
@@ -87,7 +108,7 @@ final class Admission {
   /**
    * @return connections open or connecting, all endpoints
    */
-  int total() {
+  public int total() {
     return total.get();
   }
 }

@@ -1,4 +1,4 @@
-package io.sockpool.internal;
+package io.sockpool.internal.metrics;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * likely cache miss for an endpoint touched 1,000 checkouts ago). A compare-and-set that loses a
  * race moves that count to a {@link LongAdder} for good, as {@link LongAdder} itself does.
  */
-final class WaitHistogram {
+public final class WaitHistogram {
   private static final java.lang.invoke.VarHandle NO_WAITS;
 
   static {
@@ -43,7 +43,7 @@ final class WaitHistogram {
   private final LongAdder sum = new LongAdder();
   private final LongAccumulator max = new LongAccumulator(Math::max, 0);
 
-  void record(long nanos) {
+  public void record(long nanos) {
     long v = Math.max(1, nanos);
     buckets.incrementAndGet(index(v));
     count.increment();
@@ -52,7 +52,7 @@ final class WaitHistogram {
   }
 
   /** Records a checkout that did not wait (its wait counts as 1 ns, as in {@link #record}). */
-  void recordNoWait() {
+  public void recordNoWait() {
     LongAdder spill = contendedNoWaits;
     if (spill == null) {
       long v = noWaits;
@@ -79,7 +79,7 @@ final class WaitHistogram {
     return noWaits + (spill == null ? 0 : spill.sum());
   }
 
-  static int index(long v) {
+  public static int index(long v) {
     int exp = 63 - Long.numberOfLeadingZeros(v);
     int sub =
         exp >= 3 ? (int) ((v >>> (exp - 3)) & (SUB_BUCKETS - 1)) : (int) (v & (SUB_BUCKETS - 1));
@@ -87,7 +87,7 @@ final class WaitHistogram {
   }
 
   /** Upper bound of a bucket, in nanoseconds. */
-  static long upperBound(int index) {
+  public static long upperBound(int index) {
     int exp = index / SUB_BUCKETS;
     int sub = index % SUB_BUCKETS;
     if (exp < 3) {
@@ -96,17 +96,17 @@ final class WaitHistogram {
     return (1L << exp) + ((long) (sub + 1) << (exp - 3)) - 1;
   }
 
-  long count() {
+  public long count() {
     return count.sum() + noWaitCount();
   }
 
-  Duration mean() {
+  public Duration mean() {
     long zeros = noWaitCount();
     long c = count.sum() + zeros;
     return c == 0 ? Duration.ZERO : Duration.ofNanos((sum.sum() + zeros) / c);
   }
 
-  Duration max() {
+  public Duration max() {
     return Duration.ofNanos(maxNanos(noWaitCount()));
   }
 
@@ -114,7 +114,7 @@ final class WaitHistogram {
     return Math.max(max.get(), zeros > 0 ? 1 : 0);
   }
 
-  Duration percentile(double p) {
+  public Duration percentile(double p) {
     long zeros = noWaitCount();
     long c = count.sum() + zeros;
     if (c == 0) {
@@ -132,7 +132,7 @@ final class WaitHistogram {
     return max();
   }
 
-  void addTo(WaitHistogram total) {
+  public void addTo(WaitHistogram total) {
     for (int i = 0; i < BUCKETS; i++) {
       long b = buckets.get(i);
       if (b != 0) {

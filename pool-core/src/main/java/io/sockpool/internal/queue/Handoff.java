@@ -1,0 +1,52 @@
+package io.sockpool.internal.queue;
+
+/**
+ * What a parked caller was handed by {@link Waiters}: {@linkplain #nothing() nothing} (yet), a
+ * {@linkplain Slot slot} (the capacity of a destroyed connection: open one with it), or a clean
+ * {@linkplain Channel channel}. The two cases without a payload are shared singletons, so handing
+ * over a slot or waking a caller allocates nothing.
+ *
+ * @param <C> the type of the connection handed over
+ */
+public sealed interface Handoff<C> permits Handoff.Nothing, Handoff.Slot, Handoff.Channel {
+
+  /**
+   * @param <C> the type of the connection
+   * @return the hand-off that carries nothing (a shared instance)
+   */
+  @SuppressWarnings("unchecked") // carries no C: one instance serves every C
+  public static <C> Handoff<C> nothing() {
+    return (Handoff<C>) Nothing.INSTANCE;
+  }
+
+  /**
+   * @param <C> the type of the connection
+   * @return the hand-off of a slot (a shared instance)
+   */
+  @SuppressWarnings("unchecked") // carries no C: one instance serves every C
+  public static <C> Handoff<C> slot() {
+    return (Handoff<C>) Slot.INSTANCE;
+  }
+
+  /** Nothing was handed over. */
+  @SuppressWarnings("rawtypes")
+  public enum Nothing implements Handoff {
+    /** The only instance. */
+    INSTANCE
+  }
+
+  /** A reservation was handed over: the receiver opens a connection with it. */
+  @SuppressWarnings("rawtypes")
+  public enum Slot implements Handoff {
+    /** The only instance. */
+    INSTANCE
+  }
+
+  /**
+   * A clean connection was handed over; the receiver owns it.
+   *
+   * @param channel the connection
+   * @param <C> its type
+   */
+  public record Channel<C>(C channel) implements Handoff<C> {}
+}
