@@ -66,16 +66,12 @@ public final class PoolConfig {
     reresolveInterval = b.reresolveInterval;
   }
 
-  /**
-   * @return a builder with the defaults documented on each setter
-   */
+  /** Returns a builder with the defaults documented on each setter. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * @return a builder holding this config's values
-   */
+  /** Returns a builder holding this config's values. */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.poolName = poolName;
@@ -106,180 +102,136 @@ public final class PoolConfig {
     return b;
   }
 
-  /**
-   * @return the name used in thread names and log lines
-   */
+  /** Returns the name used in thread names and log lines. */
   public String poolName() {
     return poolName;
   }
 
-  /**
-   * @return the most connections open at once, all endpoints together
-   */
+  /** Returns the most connections open at once, all endpoints together. */
   public int maxTotal() {
     return maxTotal;
   }
 
-  /**
-   * @return the most connections open at once to one endpoint
-   */
+  /** Returns the most connections open at once to one endpoint. */
   public int maxPerEndpoint() {
     return maxPerEndpoint;
   }
 
-  /**
-   * @return idle connections kept open per endpoint that has been used or warmed up
-   */
+  /** Returns idle connections kept open per endpoint that has been used or warmed up. */
   public int minIdlePerEndpoint() {
     return minIdlePerEndpoint;
   }
 
-  /**
-   * @return the most callers that may wait for one endpoint; further ones fail at once
-   */
+  /** Returns the most callers that may wait for one endpoint; further ones fail at once. */
   public int maxWaitersPerEndpoint() {
     return maxWaitersPerEndpoint;
   }
 
-  /**
-   * @return the default checkout deadline: wait + connect + validate together
-   */
+  /** Returns the default checkout deadline: wait + connect + validate together. */
   public Duration checkoutTimeout() {
     return checkoutTimeout;
   }
 
-  /**
-   * @return the most one TCP connect (plus the initializer) may take
-   */
+  /** Returns the most one TCP connect (plus the initializer) may take. */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /**
-   * @return the most one {@link Validator} run may take
-   */
+  /** Returns the most one {@link Validator} run may take. */
   public Duration validationTimeout() {
     return validationTimeout;
   }
 
-  /**
-   * @return a connection idle longer than this is validated with a round trip on borrow
-   */
+  /** Returns a connection idle longer than this is validated with a round trip on borrow. */
   public Duration validationWindow() {
     return validationWindow;
   }
 
   /**
-   * @return how long a waiting caller may be overtaken by callers that arrive after it (bounded
-   *     barging); {@link Duration#ZERO} is strict arrival order
+   * Returns how long a waiting caller may be overtaken by callers that arrive after it (bounded
+   * barging); {@link Duration#ZERO} is strict arrival order.
    */
   public Duration fairnessWindow() {
     return fairnessWindow;
   }
 
-  /**
-   * @return whether the evictor also runs the validator on idle connections
-   */
+  /** Returns whether the evictor also runs the validator on idle connections. */
   public boolean backgroundValidation() {
     return backgroundValidation;
   }
 
-  /**
-   * @return a connection idle this long or longer is closed, never handed out
-   */
+  /** Returns a connection idle this long or longer is closed, never handed out. */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /**
-   * @return the peer's own idle timeout, if known; idleTimeout is below it
-   */
+  /** Returns the peer's own idle timeout, if known; idleTimeout is below it. */
   public Optional<Duration> serverIdleTimeout() {
     return Optional.ofNullable(serverIdleTimeout);
   }
 
-  /**
-   * @return a connection older than this (minus up to the jitter) is closed
-   */
+  /** Returns a connection older than this (minus up to the jitter) is closed. */
   public Duration maxLifetime() {
     return maxLifetime;
   }
 
-  /**
-   * @return each connection's lifetime is shortened by a random amount up to this
-   */
+  /** Returns each connection's lifetime is shortened by a random amount up to this. */
   public Duration maxLifetimeJitter() {
     return maxLifetimeJitter;
   }
 
-  /**
-   * @return how often the evictor runs (eviction, min-idle, leak detection)
-   */
+  /** Returns how often the evictor runs (eviction, min-idle, leak detection). */
   public Duration evictionInterval() {
     return evictionInterval;
   }
 
-  /**
-   * @return a checkout held longer than this is logged once at WARN; empty = off
-   */
+  /** Returns a checkout held longer than this is logged once at WARN; empty = off. */
   public Optional<Duration> leakDetectionThreshold() {
     return Optional.ofNullable(leakDetectionThreshold);
   }
 
-  /**
-   * @return on close, how long checked-out connections may still be returned
-   */
+  /** Returns on close, how long checked-out connections may still be returned. */
   public Duration closeGracePeriod() {
     return closeGracePeriod;
   }
 
-  /**
-   * @return the socket options applied to every connection
-   */
+  /** Returns the socket options applied to every connection. */
   public SocketOptions socketOptions() {
     return socketOptions;
   }
 
-  /**
-   * @return the round-trip validator
-   */
+  /** Returns the round-trip validator. */
   public Validator validator() {
     return validator;
   }
 
-  /**
-   * @return the hook run once on each new connection
-   */
+  /** Returns the hook run once on each new connection. */
   public ConnectionInitializer initializer() {
     return initializer;
   }
 
-  /**
-   * @return the configuration of each endpoint's circuit breaker
-   */
+  /** Returns the configuration of each endpoint's circuit breaker. */
   public CircuitBreakerConfig circuitBreakerConfig() {
     return circuitBreakerConfig;
   }
 
   /**
-   * @return whether the pool registers a {@link SocketPoolMXBean} under {@code
-   *     io.sockpool:type=Pool,name=<poolName>} with the platform MBean server
+   * Returns whether the pool registers a {@link SocketPoolMXBean} under {@code
+   * io.sockpool:type=Pool,name=<poolName>} with the platform MBean server.
    */
   public boolean jmxEnabled() {
     return jmxEnabled;
   }
 
-  /**
-   * @return how host names are turned into addresses
-   */
+  /** Returns how host names are turned into addresses. */
   public AddressResolver addressResolver() {
     return addressResolver;
   }
 
   /**
-   * @return how often an endpoint given by name is re-resolved in the background (it is also
-   *     re-resolved after a failed connect); {@link Duration#ZERO} = never: the first answer is
-   *     kept for the life of the pool
+   * Returns how often an endpoint given by name is re-resolved in the background (it is also
+   * re-resolved after a failed connect); {@link Duration#ZERO} = never: the first answer is kept
+   * for the life of the pool.
    */
   public Duration reresolveInterval() {
     return reresolveInterval;
@@ -388,8 +340,9 @@ public final class PoolConfig {
     private Builder() {}
 
     /**
+     * Returns this builder.
+     *
      * @param name used in thread names and logs; default {@code sockpool-N}; not blank
-     * @return this builder
      */
     public Builder poolName(String name) {
       if (name == null || name.isBlank()) {
@@ -400,8 +353,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value connections open at once, all endpoints; default 64; >= 1
-     * @return this builder
      */
     public Builder maxTotal(int value) {
       this.maxTotal = atLeast("maxTotal", value, 1);
@@ -409,8 +363,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value connections open at once per endpoint; default 8; >= 1
-     * @return this builder
      */
     public Builder maxPerEndpoint(int value) {
       this.maxPerEndpoint = atLeast("maxPerEndpoint", value, 1);
@@ -418,8 +373,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value idle connections kept per endpoint; default 0; >= 0, &lt;= maxPerEndpoint
-     * @return this builder
      */
     public Builder minIdlePerEndpoint(int value) {
       this.minIdlePerEndpoint = atLeast("minIdlePerEndpoint", value, 0);
@@ -427,8 +383,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value callers allowed to wait per endpoint; default unbounded; >= 0
-     * @return this builder
      */
     public Builder maxWaitersPerEndpoint(int value) {
       this.maxWaitersPerEndpoint = atLeast("maxWaitersPerEndpoint", value, 0);
@@ -436,8 +393,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value default checkout deadline; default 2 s; > 0
-     * @return this builder
      */
     public Builder checkoutTimeout(Duration value) {
       this.checkoutTimeout = positive("checkoutTimeout", value);
@@ -445,8 +403,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value limit for one connect plus initializer; default 1 s; > 0
-     * @return this builder
      */
     public Builder connectTimeout(Duration value) {
       this.connectTimeout = positive("connectTimeout", value);
@@ -454,8 +413,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value limit for one validator run; default 500 ms; > 0
-     * @return this builder
      */
     public Builder validationTimeout(Duration value) {
       this.validationTimeout = positive("validationTimeout", value);
@@ -463,9 +423,10 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value idle time after which a borrow runs the validator; default 500 ms; >= 0 (0
      *     validates on every borrow)
-     * @return this builder
      */
     public Builder validationWindow(Duration value) {
       this.validationWindow = nonNegative("validationWindow", value);
@@ -495,8 +456,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value run the validator on idle connections from the evictor; default false
-     * @return this builder
      */
     public Builder backgroundValidation(boolean value) {
       this.backgroundValidation = value;
@@ -504,8 +466,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value close connections idle this long; default 1 min; > 0 and below serverIdleTimeout
-     * @return this builder
      */
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = positive("idleTimeout", value);
@@ -513,8 +476,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value the peer's idle timeout (e.g. Redis {@code timeout}); default unknown; > 0
-     * @return this builder
      */
     public Builder serverIdleTimeout(Duration value) {
       this.serverIdleTimeout = positive("serverIdleTimeout", value);
@@ -522,8 +486,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value the longest a connection lives; default 30 min; > 0
-     * @return this builder
      */
     public Builder maxLifetime(Duration value) {
       this.maxLifetime = positive("maxLifetime", value);
@@ -531,8 +496,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value random shortening of each lifetime; default 30 s; >= 0 and &lt; maxLifetime
-     * @return this builder
      */
     public Builder maxLifetimeJitter(Duration value) {
       this.maxLifetimeJitter = nonNegative("maxLifetimeJitter", value);
@@ -540,8 +506,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value evictor period; default 1 s; >= 10 ms
-     * @return this builder
      */
     public Builder evictionInterval(Duration value) {
       Objects.requireNonNull(value, "evictionInterval");
@@ -553,8 +520,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value warn about checkouts held this long; default off; > 0
-     * @return this builder
      */
     public Builder leakDetectionThreshold(Duration value) {
       this.leakDetectionThreshold = positive("leakDetectionThreshold", value);
@@ -562,8 +530,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value how long close() waits for checked-out connections; default 5 s; >= 0
-     * @return this builder
      */
     public Builder closeGracePeriod(Duration value) {
       this.closeGracePeriod = nonNegative("closeGracePeriod", value);
@@ -571,8 +540,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value socket options for every connection; default {@link SocketOptions#defaults()}
-     * @return this builder
      */
     public Builder socketOptions(SocketOptions value) {
       this.socketOptions = Objects.requireNonNull(value, "socketOptions must not be null");
@@ -580,8 +550,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value the round-trip validator; default {@link Validator#NONE}
-     * @return this builder
      */
     public Builder validator(Validator value) {
       this.validator =
@@ -590,8 +561,9 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value hook run on each new connection; default {@link ConnectionInitializer#NONE}
-     * @return this builder
      */
     public Builder initializer(ConnectionInitializer value) {
       this.initializer =
@@ -601,9 +573,10 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value per-endpoint breaker settings; default: count window 10, at least 5 calls, opens
      *     at 50 % failures, 2 s open, 2 probes half-open
-     * @return this builder
      */
     public Builder circuitBreakerConfig(CircuitBreakerConfig value) {
       this.circuitBreakerConfig =
@@ -626,9 +599,10 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value turns host names into addresses; default {@link AddressResolver#system()} (the
      *     JDK's resolver, off the caller's thread)
-     * @return this builder
      */
     public Builder addressResolver(AddressResolver value) {
       this.addressResolver =
@@ -638,11 +612,12 @@ public final class PoolConfig {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value how often an endpoint given by name is re-resolved in the background; when the
      *     addresses change, connections to the old ones are drained. Default 30 s (or the
      *     resolver's {@link AddressResolver#answerTtl()} if shorter); also re-resolved after a
      *     failed connect. >= 0; {@link Duration#ZERO} = never: the first answer is kept
-     * @return this builder
      */
     public Builder reresolveInterval(Duration value) {
       this.reresolveInterval = nonNegative("reresolveInterval", value);

@@ -264,8 +264,8 @@ final class Checkout {
       return validationFailed(ch, fresh, e, budget);
     } catch (RuntimeException | Error e) {
       pool.destroyActive(ch, DestroyReason.BROKEN);
-      if (e instanceof Error) {
-        throw (Error) e;
+      if (e instanceof Error error) {
+        throw error;
       }
       throw failures.failed(st, start, "the validator threw", e);
     }

@@ -27,9 +27,7 @@ final class CreatePermit {
   private long deadlineNanos;
   private PooledChannel created;
 
-  /**
-   * @return this thread's permit
-   */
+  /** Returns this thread's permit. */
   static CreatePermit current() {
     return CURRENT.get();
   }

@@ -44,9 +44,7 @@ final class HotSlots {
     this.owner = owner;
   }
 
-  /**
-   * @return the number of hot slots for an endpoint with this capacity
-   */
+  /** Returns the number of hot slots for an endpoint with this capacity. */
   static int slotsFor(int maxPerEndpoint) {
     return Math.min(maxPerEndpoint, MAX_SLOTS);
   }
@@ -111,9 +109,7 @@ final class HotSlots {
     return owner.leaseOut(st, ch, start, start, false); // no wait to time: one clock read
   }
 
-  /**
-   * @return any hot connection of the endpoint, now taken; null if none
-   */
+  /** Returns any hot connection of the endpoint, now taken; null if none. */
   PooledChannel steal(EndpointState st) {
     return take(st, 0);
   }
@@ -147,9 +143,7 @@ final class HotSlots {
     return n;
   }
 
-  /**
-   * @return how many connections of the endpoint are hot now
-   */
+  /** Returns how many connections of the endpoint are hot now. */
   static int count(EndpointState st) {
     PooledChannel[] slots = st.hotSlots();
     int n = 0;

@@ -100,30 +100,22 @@ public final class KeyedChannelPool {
     watchdog.start();
   }
 
-  /**
-   * @return the pool name
-   */
+  /** Returns the pool name. */
   public String name() {
     return config.poolName();
   }
 
-  /**
-   * @return the configuration
-   */
+  /** Returns the configuration. */
   public PoolConfig config() {
     return config;
   }
 
-  /**
-   * @return the registry holding one breaker per endpoint
-   */
+  /** Returns the registry holding one breaker per endpoint. */
   public CircuitBreakerRegistry breakers() {
     return endpoints.breakers();
   }
 
-  /**
-   * @return the listeners
-   */
+  /** Returns the listeners. */
   public Listeners listeners() {
     return listeners;
   }
@@ -150,8 +142,10 @@ public final class KeyedChannelPool {
   }
 
   /**
+   * Returns its addresses and the connections to each; see {@link
+   * io.sockpool.SocketPool#addresses}.
+   *
    * @param endpoint the peer
-   * @return its addresses and the connections to each; see {@link io.sockpool.SocketPool#addresses}
    */
   public java.util.List<io.sockpool.AddressStats> addresses(Endpoint endpoint) {
     EndpointState st = endpoints.find(endpoint);
@@ -185,9 +179,7 @@ public final class KeyedChannelPool {
     return fairnessWindowNanos;
   }
 
-  /**
-   * @return the current thread's {@link Affinity} for this pool
-   */
+  /** Returns the current thread's {@link Affinity} for this pool. */
   Affinity affinity() {
     return affinity.get();
   }
@@ -249,8 +241,8 @@ public final class KeyedChannelPool {
   }
 
   /**
-   * @return an idle connection of the endpoint (a hot one first, see {@link HotSlots}), never a new
-   *     one; null if none
+   * Returns an idle connection of the endpoint (a hot one first, see {@link HotSlots}), never a new
+   * one; null if none.
    */
   PooledChannel takeIdle(EndpointState st) {
     PooledChannel ch = hot.steal(st);
@@ -391,7 +383,7 @@ public final class KeyedChannelPool {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    if (!(connection instanceof Lease) || ((Lease) connection).returns() != returns) {
+    if (!(connection instanceof Lease lease) || lease.returns() != returns) {
       throw new IllegalStateException(
           "connection "
               + connection
@@ -403,24 +395,21 @@ public final class KeyedChannelPool {
   }
 
   /**
+   * Returns whether its I/O failed on a connection the peer had already closed, before any reply
+   * byte arrived (see {@link PooledChannel#diedBeforeReply()}).
+   *
    * @param connection a connection of this pool
-   * @return whether its I/O failed on a connection the peer had already closed, before any reply
-   *     byte arrived (see {@link PooledChannel#diedBeforeReply()})
    */
   public static boolean diedBeforeReply(PooledConnection connection) {
-    return connection instanceof Lease && ((Lease) connection).pooledChannel().diedBeforeReply();
+    return connection instanceof Lease lease && lease.pooledChannel().diedBeforeReply();
   }
 
-  /**
-   * @return connections checked out (commons-pool2's allocated ones, less the hot ones)
-   */
+  /** Returns connections checked out (commons-pool2's allocated ones, less the hot ones). */
   int active(Endpoint endpoint) {
     return pool.getNumActive(endpoint) - hotCount(endpoint);
   }
 
-  /**
-   * @return idle connections (commons-pool2's idle ones, and the hot ones)
-   */
+  /** Returns idle connections (commons-pool2's idle ones, and the hot ones). */
   int idle(Endpoint endpoint) {
     return pool.getNumIdle(endpoint) + hotCount(endpoint);
   }
@@ -436,16 +425,15 @@ public final class KeyedChannelPool {
     return maintenance.warmUp(state(endpoint), count);
   }
 
-  /**
-   * @return the stats snapshot
-   */
+  /** Returns the stats snapshot. */
   public PoolStats stats() {
     return StatsSnapshot.of(this);
   }
 
   /**
+   * Returns its snapshot, or null if the pool does not know it.
+   *
    * @param endpoint the peer
-   * @return its snapshot, or null if the pool does not know it
    */
   public EndpointStats stats(Endpoint endpoint) {
     EndpointState st = endpoints.find(endpoint);

@@ -91,9 +91,7 @@ public final class PooledChannel implements Connection {
     return io;
   }
 
-  /**
-   * @return the address this connection was opened to (one of the endpoint's addresses)
-   */
+  /** Returns the address this connection was opened to (one of the endpoint's addresses). */
   InetSocketAddress remoteAddress() {
     return remoteAddress;
   }
@@ -106,16 +104,12 @@ public final class PooledChannel implements Connection {
     retired = true;
   }
 
-  /**
-   * @return whether {@link #retire()} was called
-   */
+  /** Returns whether {@link #retire()} was called. */
   boolean isRetired() {
     return retired;
   }
 
-  /**
-   * @return commons-pool2's wrapper of this connection (its idle / allocated state)
-   */
+  /** Returns commons-pool2's wrapper of this connection (its idle / allocated state). */
   org.apache.commons.pool2.PooledObject<PooledChannel> pooledObject() {
     return pooledObject;
   }
@@ -144,9 +138,7 @@ public final class PooledChannel implements Connection {
     return broken;
   }
 
-  /**
-   * @return whether a checkout opened it and it has not been served yet (no vetting needed)
-   */
+  /** Returns whether a checkout opened it and it has not been served yet (no vetting needed). */
   boolean openedForCheckout() {
     return openedForCheckout;
   }
@@ -155,9 +147,7 @@ public final class PooledChannel implements Connection {
     openedForCheckout = value;
   }
 
-  /**
-   * @return whether commons-pool2 holds it (made, not only connecting)
-   */
+  /** Returns whether commons-pool2 holds it (made, not only connecting). */
   boolean inPool() {
     return inPool;
   }
@@ -198,18 +188,17 @@ public final class PooledChannel implements Connection {
   }
 
   /**
-   * @return whether bytes may be waiting unread: since checkout, a request was written and no later
-   *     read found the socket drained (a read that stopped short of its buffer, or left its spare
-   *     byte empty, took everything there was; {@link ChannelIo}), or the holder used the raw
-   *     channel
+   * Returns whether bytes may be waiting unread: since checkout, a request was written and no later
+   * read found the socket drained (a read that stopped short of its buffer, or left its spare byte
+   * empty, took everything there was; {@link ChannelIo}), or the holder used the raw channel.
    */
   boolean mayHaveUnread() {
     return mayHaveUnread;
   }
 
   /**
-   * @return whether a read took a byte beyond its caller's buffer that nobody has read since: the
-   *     peer sent more than was read, so the connection is dirty (known without a system call)
+   * Returns whether a read took a byte beyond its caller's buffer that nobody has read since: the
+   * peer sent more than was read, so the connection is dirty (known without a system call).
    */
   boolean hasReadAhead() {
     return io.hasReadAhead();
@@ -237,8 +226,8 @@ public final class PooledChannel implements Connection {
   }
 
   /**
-   * @return whether a holder has returned it clean at least once (a connection only opened, by
-   *     warm-up or min-idle, has not: it is always probed on borrow)
+   * Returns whether a holder has returned it clean at least once (a connection only opened, by
+   * warm-up or min-idle, has not: it is always probed on borrow).
    */
   boolean returnedClean() {
     return returnedClean;
@@ -249,16 +238,12 @@ public final class PooledChannel implements Connection {
     HOT.setVolatile(this, 1);
   }
 
-  /**
-   * @return whether it is hot now
-   */
+  /** Returns whether it is hot now. */
   boolean isHot() {
     return (int) HOT.getVolatile(this) == 1;
   }
 
-  /**
-   * @return true if it was hot and this call took it (exactly one caller wins)
-   */
+  /** Returns true if it was hot and this call took it (exactly one caller wins). */
   boolean tryTakeHot() {
     return (int) HOT.getVolatile(this) == 1 && HOT.compareAndSet(this, 1, 0);
   }
@@ -269,9 +254,9 @@ public final class PooledChannel implements Connection {
   }
 
   /**
-   * @return true if, in the current checkout, an I/O helper failed on the connection itself (EOF,
-   *     reset, broken pipe; not a timeout) before any byte was read: the peer had closed it, so
-   *     nothing was processed and an idempotent exchange may run again elsewhere
+   * Returns true if, in the current checkout, an I/O helper failed on the connection itself (EOF,
+   * reset, broken pipe; not a timeout) before any byte was read: the peer had closed it, so nothing
+   * was processed and an idempotent exchange may run again elsewhere.
    */
   boolean diedBeforeReply() {
     return died && bytesReadInLease == 0;
@@ -300,9 +285,7 @@ public final class PooledChannel implements Connection {
     exchangeOpen = false;
   }
 
-  /**
-   * @return whether a request was written since checkout without a call to exchangeComplete
-   */
+  /** Returns whether a request was written since checkout without a call to exchangeComplete. */
   boolean exchangeOpen() {
     return exchangeOpen;
   }

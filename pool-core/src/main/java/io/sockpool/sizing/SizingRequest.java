@@ -30,76 +30,56 @@ public final class SizingRequest {
     cap = b.cap;
   }
 
-  /**
-   * @return a builder; rate and latency are required, everything else optional
-   */
+  /** Returns a builder; rate and latency are required, everything else optional. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * @return the arrival rate of requests (checkouts), per second
-   */
+  /** Returns the arrival rate of requests (checkouts), per second. */
   public double ratePerSecond() {
     return ratePerSecond;
   }
 
-  /**
-   * @return the mean time a request holds a connection
-   */
+  /** Returns the mean time a request holds a connection. */
   public Duration latency() {
     return latency;
   }
 
-  /**
-   * @return the headroom on the load, as a fraction (0.2 = 20 %)
-   */
+  /** Returns the headroom on the load, as a fraction (0.2 = 20 %). */
   public double bufferFraction() {
     return bufferFraction;
   }
 
-  /**
-   * @return the wait-probability target, if the queueing model was asked for
-   */
+  /** Returns the wait-probability target, if the queueing model was asked for. */
   public OptionalDouble targetWaitProbability() {
     return Double.isNaN(targetWaitProbability)
         ? OptionalDouble.empty()
         : OptionalDouble.of(targetWaitProbability);
   }
 
-  /**
-   * @return the server-side connection cap, if one was given
-   */
+  /** Returns the server-side connection cap, if one was given. */
   public Optional<ConnectionCap> cap() {
     return Optional.ofNullable(cap);
   }
 
-  /**
-   * @return {@code ratePerSecond x (1 + bufferFraction)}: the rate the pool is sized for
-   */
+  /** Returns {@code ratePerSecond x (1 + bufferFraction)}: the rate the pool is sized for. */
   public double designRatePerSecond() {
     return Checks.decimal(ratePerSecond)
         .multiply(BigDecimal.ONE.add(Checks.decimal(bufferFraction)))
         .doubleValue();
   }
 
-  /**
-   * @return {@code ratePerSecond x latency}, exactly, from the decimal forms of the values
-   */
+  /** Returns {@code ratePerSecond x latency}, exactly, from the decimal forms of the values. */
   BigDecimal exactBaseConcurrency() {
     return Checks.offeredLoad(ratePerSecond, latency);
   }
 
-  /**
-   * @return {@code ratePerSecond x latency x bufferFraction}, exactly
-   */
+  /** Returns {@code ratePerSecond x latency x bufferFraction}, exactly. */
   BigDecimal exactBuffer() {
     return exactBaseConcurrency().multiply(Checks.decimal(bufferFraction));
   }
 
-  /**
-   * @return {@code ratePerSecond x latency x (1 + bufferFraction)}, exactly
-   */
+  /** Returns {@code ratePerSecond x latency x (1 + bufferFraction)}, exactly. */
   BigDecimal exactDesignLoad() {
     return exactBaseConcurrency().add(exactBuffer());
   }
@@ -130,6 +110,8 @@ public final class SizingRequest {
     private Builder() {}
 
     /**
+     * Sets the rate.
+     *
      * @param value requests (checkouts) per second, a finite number > 0; required
      * @return this builder
      * @throws IllegalArgumentException if the value is NaN, infinite, 0 or negative
@@ -140,6 +122,8 @@ public final class SizingRequest {
     }
 
     /**
+     * Sets the latency.
+     *
      * @param value the mean time a request holds a connection (checkout to return, not only the
      *     server's processing time), > 0; required
      * @return this builder
@@ -151,6 +135,8 @@ public final class SizingRequest {
     }
 
     /**
+     * Sets the buffer.
+     *
      * @param value headroom on the load as a fraction, a finite number >= 0 (0.2 = 20 %); default 0
      * @return this builder
      * @throws IllegalArgumentException if the value is NaN, infinite or negative
@@ -188,8 +174,9 @@ public final class SizingRequest {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value the cap, or null for none
-     * @return this builder
      */
     public Builder cap(ConnectionCap value) {
       this.cap = value;
@@ -197,6 +184,8 @@ public final class SizingRequest {
     }
 
     /**
+     * Builds the request.
+     *
      * @return the request
      * @throws IllegalArgumentException if the rate or latency was not set, or if the buffered load
      *     {@code ratePerSecond x latency x (1 + bufferFraction)} is {@value Checks#MAX_CONNECTIONS}

@@ -75,9 +75,7 @@ public final class RedisClient {
     return endpoint;
   }
 
-  /**
-   * @return the limits replies are read within
-   */
+  /** Returns the limits replies are read within. */
   public RespLimits limits() {
     return limits;
   }

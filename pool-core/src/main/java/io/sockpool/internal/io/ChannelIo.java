@@ -183,15 +183,13 @@ public final class ChannelIo {
     return (int) n;
   }
 
-  /**
-   * @return whether the last read took everything the socket held (it did not reach the spare)
-   */
+  /** Returns whether the last read took everything the socket held (it did not reach the spare). */
   public boolean drained() {
     return drained;
   }
 
   /**
-   * @return whether the last read took a byte beyond the caller's buffer that nobody has read yet
+   * Returns whether the last read took a byte beyond the caller's buffer that nobody has read yet.
    */
   public boolean hasReadAhead() {
     return readAhead >= 0;
@@ -256,8 +254,8 @@ public final class ChannelIo {
   }
 
   /**
-   * @return the deadline of the call under way, or {@link Long#MIN_VALUE} if none (for the
-   *     watchdog)
+   * Returns the deadline of the call under way, or {@link Long#MIN_VALUE} if none (for the
+   * watchdog).
    */
   public long pendingDeadline() {
     long d = (long) DEADLINE.getVolatile(this);

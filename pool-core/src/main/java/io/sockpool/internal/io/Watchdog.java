@@ -65,9 +65,7 @@ public final class Watchdog implements Runnable {
     }
   }
 
-  /**
-   * @return how many calls had to wake the watchdog (the rest cost no wake-up)
-   */
+  /** Returns how many calls had to wake the watchdog (the rest cost no wake-up). */
   public long wakeUps() {
     return wakeUps.sum();
   }
@@ -110,7 +108,8 @@ public final class Watchdog implements Runnable {
   }
 
   /**
-   * @return how many calls it ended, for tests (read on the watchdog thread or after {@link #stop})
+   * Returns how many calls it ended, for tests (read on the watchdog thread or after {@link
+   * #stop}).
    */
   public long expiredCount() {
     return expired;
@@ -127,9 +126,7 @@ public final class Watchdog implements Runnable {
     thread.join(millis);
   }
 
-  /**
-   * @return whether the thread is alive
-   */
+  /** Returns whether the thread is alive. */
   public boolean isAlive() {
     return thread.isAlive();
   }

@@ -30,6 +30,8 @@ public final class Listeners {
   }
 
   /**
+   * Adds a listener (once).
+   *
    * @param listener to add
    */
   public void add(PoolListener listener) {
@@ -53,7 +55,10 @@ public final class Listeners {
   }
 
   /**
-   * @param listener to remove @return whether it was there
+   * Removes a listener.
+   *
+   * @param listener to remove
+   * @return whether it was there
    */
   public boolean remove(PoolListener listener) {
     return list.remove(listener);

@@ -28,19 +28,13 @@ public final class Admission {
    * first) and whether it is queued as held back by the global limit.
    */
   public interface Account {
-    /**
-     * @return connections open or connecting; negative once the endpoint is retired
-     */
+    /** Returns connections open or connecting; negative once the endpoint is retired. */
     AtomicInteger reservations();
 
-    /**
-     * @return the callers waiting for this endpoint
-     */
+    /** Returns the callers waiting for this endpoint. */
     Waiters<?> waiters();
 
-    /**
-     * @return set while the endpoint is queued as held back by the global limit
-     */
+    /** Returns set while the endpoint is queued as held back by the global limit. */
     AtomicBoolean heldBackGlobally();
   }
 
@@ -105,9 +99,7 @@ public final class Admission {
     }
   }
 
-  /**
-   * @return connections open or connecting, all endpoints
-   */
+  /** Returns connections open or connecting, all endpoints. */
   public int total() {
     return total.get();
   }
