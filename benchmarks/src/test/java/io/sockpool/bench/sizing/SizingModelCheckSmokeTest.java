@@ -40,7 +40,11 @@ class SizingModelCheckSmokeTest {
       assertEquals(0, small.failures());
       assertEquals(0, large.failures());
       assertTrue(small.measured() > 100, "checkouts measured: " + small.measured());
-      assertTrue(small.predicted().waitProbability() > 0.15, small.predicted().toString());
+      // on a busy machine the measured hold can outgrow 2 connections: the model then calls the
+      // size unstable (every checkout waits), which satisfies the bound too
+      assertTrue(
+          !small.predicted().stable() || small.predicted().waitProbability() > 0.15,
+          small.predicted().toString());
       assertTrue(
           small.measuredShare() > large.measuredShare() + 0.05,
           "small " + small.measuredShare() + " large " + large.measuredShare());
