@@ -3,6 +3,9 @@
  * a resilience4j circuit breaker per endpoint. Exports the API ({@code io.sockpool}) and the sizing
  * calculators ({@code io.sockpool.sizing}); {@code io.sockpool.internal} stays hidden.
  */
+// resilience4j's jars are automatic modules (no module-info of their own); their names are what
+// their manifests declare, so requiring them transitively is as stable as they make it
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.sockpool {
   // in the API: PoolConfig takes a CircuitBreakerConfig, SocketPool returns the registry
   requires transitive io.github.resilience4j.circuitbreaker;

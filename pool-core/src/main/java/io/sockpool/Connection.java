@@ -21,9 +21,7 @@ import java.time.Duration;
  */
 public interface Connection {
 
-  /**
-   * @return the peer this connection was opened to
-   */
+  /** Returns the peer this connection was opened to. */
   Endpoint endpoint();
 
   /**

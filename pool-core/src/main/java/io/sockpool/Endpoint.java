@@ -226,16 +226,12 @@ public final class Endpoint {
     return port;
   }
 
-  /**
-   * @return the host name or IP literal, lower case, without IPv6 brackets
-   */
+  /** Returns the host name or IP literal, lower case, without IPv6 brackets. */
   public String host() {
     return host;
   }
 
-  /**
-   * @return the TCP port, 1..65535
-   */
+  /** Returns the TCP port, 1..65535. */
   public int port() {
     return port;
   }
@@ -268,10 +264,10 @@ public final class Endpoint {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof Endpoint)) {
+    if (!(o instanceof Endpoint other)) {
       return false;
     }
-    Endpoint other = (Endpoint) o;
+
     return hash == other.hash && port == other.port && host.equals(other.host);
   }
 

@@ -283,16 +283,15 @@ public final class SocketPool implements AutoCloseable {
     }
   }
 
-  /**
-   * @return a snapshot of the pool's counters, in total and per endpoint
-   */
+  /** Returns a snapshot of the pool's counters, in total and per endpoint. */
   public PoolStats stats() {
     return delegate.stats();
   }
 
   /**
+   * Returns a snapshot for that endpoint (all zero if it was never used).
+   *
    * @param endpoint the peer
-   * @return a snapshot for that endpoint (all zero if it was never used)
    */
   public EndpointStats stats(Endpoint endpoint) {
     Args.notNull(endpoint, "endpoint");
@@ -377,16 +376,15 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
+   * Returns whether it was registered.
+   *
    * @param listener a listener added before
-   * @return whether it was registered
    */
   public boolean removeListener(PoolListener listener) {
     return delegate.listeners().remove(Args.notNull(listener, "listener"));
   }
 
-  /**
-   * @return the settings
-   */
+  /** Returns the settings. */
   public PoolConfig config() {
     return delegate.config();
   }
@@ -429,6 +427,8 @@ public final class SocketPool implements AutoCloseable {
   @FunctionalInterface
   public interface Operation<T> {
     /**
+     * Runs the exchange on a checked-out connection.
+     *
      * @param connection the connection; do not close it
      * @return the result
      * @throws IOException if the exchange failed

@@ -150,7 +150,8 @@ class CrossEndpointCapacityTest {
       held.add(c);
     }
     for (PooledConnection c : held) {
-      channels.add(c.channel());
+      channels.add(c.channel()); // raw mode: the pool must be told the exchange is complete
+      c.exchangeComplete();
       c.close();
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // distinct idle ages
     }

@@ -138,8 +138,8 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
         st.untracked(ch);
         ch.closeQuietly();
       }
-      if (e instanceof Error) {
-        throw new HookError((Error) e);
+      if (e instanceof Error error) {
+        throw new HookError(error);
       }
       throw e;
     } finally {
@@ -231,6 +231,10 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
   /** A borrow that may only take an idle connection found none. Preallocated, no stack. */
   static final class NoIdle extends Exception {
     private static final long serialVersionUID = 1L;
+
+    // one shared instance on purpose: a signal on the borrow path, never logged, chained or
+    // given a stack, so nothing of one throw leaks into another
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     static final NoIdle INSTANCE = new NoIdle();
 
     private NoIdle() {

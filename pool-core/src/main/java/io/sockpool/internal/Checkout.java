@@ -333,8 +333,8 @@ final class Checkout {
       return validationFailed(ch, fresh, e, budget);
     } catch (RuntimeException | Error e) {
       connections.destroyActive(ch, DestroyReason.BROKEN);
-      if (e instanceof Error) {
-        throw (Error) e;
+      if (e instanceof Error err) {
+        throw err;
       }
       throw failures.failed(st, start, "the validator threw", e);
     }

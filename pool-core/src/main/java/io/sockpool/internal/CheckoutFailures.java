@@ -62,15 +62,17 @@ final class CheckoutFailures {
   }
 
   /**
+   * Returns the summary of the checkout exception: name resolution, a connect timeout, or a failed
+   * connect.
+   *
    * @param failure why a connect for a checkout failed
    * @param timeout the checkout's timeout
-   * @return the summary of the checkout exception: name resolution, a connect timeout, or a failed
-   *     connect
    */
   static String connectSummary(Throwable failure, Duration timeout) {
-    if (failure instanceof io.sockpool.NameResolutionTimeoutException) {
+    if (failure
+        instanceof io.sockpool.NameResolutionTimeoutException nameResolutionTimeoutException) {
       return "name resolution of host '"
-          + ((io.sockpool.NameResolutionTimeoutException) failure).host()
+          + nameResolutionTimeoutException.host()
           + "' did not finish within the checkout timeout of "
           + timeout.toMillis()
           + " ms";

@@ -28,9 +28,7 @@ final class CreatePermit {
   private PooledChannel created;
   private org.apache.commons.pool2.PooledObject<PooledChannel> createdWrapper;
 
-  /**
-   * @return this thread's permit
-   */
+  /** Returns this thread's permit. */
   static CreatePermit current() {
     return CURRENT.get();
   }

@@ -221,7 +221,7 @@ public final class KeyedChannelPool {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    if (!(connection instanceof Lease) || ((Lease) connection).returns() != returns) {
+    if (!(connection instanceof Lease lease) || lease.returns() != returns) {
       throw new IllegalStateException(
           "connection "
               + connection
@@ -238,7 +238,7 @@ public final class KeyedChannelPool {
    *     byte arrived (see {@link PooledChannel#diedBeforeReply()})
    */
   public static boolean diedBeforeReply(PooledConnection connection) {
-    return connection instanceof Lease && ((Lease) connection).pooledChannel().diedBeforeReply();
+    return connection instanceof Lease lease && lease.pooledChannel().diedBeforeReply();
   }
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */

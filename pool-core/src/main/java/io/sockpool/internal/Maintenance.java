@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -89,7 +90,9 @@ final class Maintenance {
             new SynchronousQueue<>(),
             named(config.poolName() + "-connector"));
     long period = config.evictionInterval().toNanos();
-    evictor.scheduleWithFixedDelay(this::run, period, period, TimeUnit.NANOSECONDS);
+    // run() catches and logs its own failures, so nothing needs the schedule's future
+    ScheduledFuture<?> unused =
+        evictor.scheduleWithFixedDelay(this::run, period, period, TimeUnit.NANOSECONDS);
   }
 
   private static ThreadFactory named(String prefix) {

@@ -19,8 +19,8 @@ public final class Operations {
    * @param connection the connection the operation ran on, still checked out
    */
   public static void returnedNormally(PooledConnection connection) {
-    if (connection instanceof Lease) {
-      PooledChannel ch = ((Lease) connection).pooledChannel();
+    if (connection instanceof Lease lease) {
+      PooledChannel ch = lease.pooledChannel();
       if (!ch.replies().awaitingReply()) {
         connection.exchangeComplete();
       }

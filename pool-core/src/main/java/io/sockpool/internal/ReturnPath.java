@@ -49,9 +49,7 @@ final class ReturnPath {
     this.validationWindowNanos = validationWindowNanos;
   }
 
-  /**
-   * @return the name of the pool this path returns to (for messages)
-   */
+  /** Returns the name of the pool this path returns to (for messages). */
   String poolName() {
     return poolName;
   }
@@ -124,10 +122,11 @@ final class ReturnPath {
   }
 
   /**
+   * Returns why it must be destroyed, or null to keep it.
+   *
    * @param ch the connection coming back, still leased
    * @param poolClosed whether the pool is closed
    * @param nowNanos the current {@link System#nanoTime()}
-   * @return why it must be destroyed, or null to keep it
    */
   static DestroyReason verdict(PooledChannel ch, boolean poolClosed, long nowNanos) {
     if (ch.isBroken()) {
@@ -151,13 +150,10 @@ final class ReturnPath {
     if (!ch.mayHaveUnread()) {
       return null; // the last read drained the socket, or there was no exchange: no probe
     }
-    switch (ch.unreadCheck()) {
-      case ALIVE:
-        return null;
-      case UNREAD_BYTES:
-        return DestroyReason.DIRTY;
-      default:
-        return DestroyReason.VALIDATION;
-    }
+    return switch (ch.unreadCheck()) {
+      case ALIVE -> null;
+      case UNREAD_BYTES -> DestroyReason.DIRTY;
+      default -> DestroyReason.VALIDATION;
+    };
   }
 }

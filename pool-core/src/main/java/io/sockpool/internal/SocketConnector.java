@@ -279,11 +279,11 @@ final class SocketConnector {
     channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
     if (options.keepAlive()) {
       setIfSupported(
-          channel, ExtendedSocketOptions.TCP_KEEPIDLE, (int) options.keepAliveIdle().getSeconds());
+          channel, ExtendedSocketOptions.TCP_KEEPIDLE, (int) options.keepAliveIdle().toSeconds());
       setIfSupported(
           channel,
           ExtendedSocketOptions.TCP_KEEPINTERVAL,
-          (int) options.keepAliveInterval().getSeconds());
+          (int) options.keepAliveInterval().toSeconds());
       setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPCOUNT, options.keepAliveCount());
     }
     if (options.sendBufferSize() > 0) {

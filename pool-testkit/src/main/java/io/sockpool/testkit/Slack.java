@@ -20,6 +20,9 @@ public final class Slack {
   private Slack() {}
 
   /**
+   * Returns the upper bound a test asserts for a promised time: the promise plus {@link
+   * #SCHEDULING}.
+   *
    * @param promised what the code under test promises (a deadline, a timeout)
    * @return {@code promised + SCHEDULING}, in milliseconds: the upper bound a test asserts
    */

@@ -22,8 +22,8 @@ class SizingModelCheckSmokeTest {
         new SizingModelCheck.Plan(
             500,
             Duration.ofMillis(2),
-            0.6,
-            0.2,
+            Duration.ofMillis(600),
+            Duration.ofMillis(200),
             Duration.ofNanos(200_000),
             0.01,
             List.of(2, 20),

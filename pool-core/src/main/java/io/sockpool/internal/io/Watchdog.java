@@ -167,6 +167,7 @@ public final class Watchdog implements Runnable {
    *
    * @return the earliest deadline still pending, or now + {@link #FAR} if none
    */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: only the watchdog thread scans
   public long scan(long nowNanos) {
     takeHandOvers();
     long next = nowNanos + FAR;

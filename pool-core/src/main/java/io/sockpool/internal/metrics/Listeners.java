@@ -41,6 +41,8 @@ public final class Listeners {
   }
 
   /**
+   * Adds a listener (once).
+   *
    * @param listener to add
    */
   public void add(PoolListener listener) {
@@ -64,7 +66,10 @@ public final class Listeners {
   }
 
   /**
-   * @param listener to remove @return whether it was there
+   * Removes a listener.
+   *
+   * @param listener to remove
+   * @return whether it was there
    */
   public boolean remove(PoolListener listener) {
     return list.remove(listener);

@@ -50,9 +50,7 @@ public final class AddressBook {
       this.generation = generation;
     }
 
-    /**
-     * @return the addresses, in connect order, without duplicates
-     */
+    /** Returns the addresses, in connect order, without duplicates. */
     public List<InetSocketAddress> addresses() {
       return addresses;
     }
@@ -96,39 +94,29 @@ public final class AddressBook {
     return endpoint;
   }
 
-  /**
-   * @return whether the endpoint is a host name (re-resolved), not an IP literal
-   */
+  /** Returns whether the endpoint is a host name (re-resolved), not an IP literal. */
   public boolean isName() {
     return !literal;
   }
 
-  /**
-   * @return the last answer, or null before the first
-   */
+  /** Returns the last answer, or null before the first. */
   public Snapshot snapshot() {
     return current;
   }
 
-  /**
-   * @return the generation of the address set: 0 for the first answer, +1 per change
-   */
+  /** Returns the generation of the address set: 0 for the first answer, +1 per change. */
   public long generation() {
     Snapshot s = current;
     return s == null ? -1 : s.generation;
   }
 
-  /**
-   * @return whether the address is in the current set (true before the first answer)
-   */
+  /** Returns whether the address is in the current set (true before the first answer). */
   public boolean isCurrent(InetSocketAddress address) {
     Snapshot s = current;
     return s == null || address == null || s.set.contains(address);
   }
 
-  /**
-   * @return whether a background re-resolution is due: the answer is older than the interval
-   */
+  /** Returns whether a background re-resolution is due: the answer is older than the interval. */
   public boolean due(long nowNanos, long intervalNanos) {
     Snapshot s = current;
     return !literal
@@ -174,7 +162,8 @@ public final class AddressBook {
   public void connectFailed(InetSocketAddress address, boolean reresolve) {
     suspectUntil.put(address, System.nanoTime() + SUSPECT_NANOS);
     if (reresolve && !literal) {
-      refresh();
+      // in the background: the lookup's outcome lands in the book (finish), nobody waits here
+      CompletableFuture<Snapshot> unused = refresh();
     }
   }
 
@@ -232,7 +221,9 @@ public final class AddressBook {
     } catch (RuntimeException e) {
       lookup = CompletableFuture.failedFuture(e);
     }
-    lookup.whenComplete((addresses, failure) -> finish(next, addresses, failure));
+    // finish() completes next with the outcome, failure included; next is what callers wait on
+    CompletableFuture<List<InetAddress>> unused =
+        lookup.whenComplete((addresses, failure) -> finish(next, addresses, failure));
     return next;
   }
 
@@ -280,9 +271,7 @@ public final class AddressBook {
     next.complete(after);
   }
 
-  /**
-   * @return the failure of the last lookup if it failed, else null
-   */
+  /** Returns the failure of the last lookup if it failed, else null. */
   public Throwable lastFailure() {
     return lastFailure;
   }
