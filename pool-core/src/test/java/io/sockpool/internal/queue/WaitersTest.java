@@ -3,6 +3,7 @@ package io.sockpool.internal.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,5 +95,155 @@ class WaitersTest {
     Waiters.Waiter<String> w = waiters.join(now, now, 1);
     assertNull(waiters.join(now, now, 1));
     assertSame(Handoff.nothing(), waiters.leave(w));
+  }
+
+  @Test
+  void handOffsGoInArrivalOrderAndSayWhatWasHanded() {
+    Waiters<String> waiters = new Waiters<>();
+    Waiters.Waiter<String> first = waiters.join(0, 0, 10);
+    Waiters.Waiter<String> second = waiters.join(1, 1, 10);
+    Waiters.Waiter<String> third = waiters.join(2, 2, 10);
+    assertEquals(3, waiters.size());
+    assertTrue(waiters.handOffSlot());
+    assertTrue(waiters.handOff("c1"));
+    assertEquals(1, waiters.size(), "each hand-off takes its waiter out of the queue");
+    assertSame(Handoff.slot(), waiters.leave(first));
+    assertEquals("c1", assertInstanceOf(Handoff.Channel.class, waiters.leave(second)).channel());
+    assertSame(Handoff.nothing(), waiters.leave(third));
+    assertEquals(0, waiters.size());
+    assertFalse(waiters.handOff("c2"), "everyone left: nobody to hand it to");
+  }
+
+  @Test
+  void aWaiterThatLeftBeforeAHandOffIsSkipped() {
+    Waiters<String> waiters = new Waiters<>();
+    Waiters.Waiter<String> first = waiters.join(0, 0, 10);
+    Waiters.Waiter<String> second = waiters.join(0, 0, 10);
+    assertSame(Handoff.nothing(), waiters.leave(first), "cancelled: timed out or interrupted");
+    assertEquals(1, waiters.size());
+    assertTrue(waiters.handOff("c1"));
+    assertEquals("c1", assertInstanceOf(Handoff.Channel.class, waiters.leave(second)).channel());
+    assertSame(Handoff.nothing(), waiters.leave(first), "leaving twice hands out nothing twice");
+  }
+
+  @Test
+  void theLimitCountsOnlyThoseStillWaiting() {
+    Waiters<String> waiters = new Waiters<>();
+    Waiters.Waiter<String> a = waiters.join(0, 0, 2);
+    Waiters.Waiter<String> b = waiters.join(0, 0, 2);
+    assertNull(waiters.join(0, 0, 2), "exactly at the limit");
+    assertTrue(waiters.handOff("c1"));
+    Waiters.Waiter<String> c = waiters.join(0, 0, 2);
+    assertNotNull(c, "a waiter that was handed something no longer counts");
+    waiters.leave(a);
+    waiters.leave(b);
+    waiters.leave(c);
+  }
+
+  @Test
+  void parkReturnsNothingOnceItsDeadlineHasPassed() {
+    Waiters<String> waiters = new Waiters<>();
+    long now = System.nanoTime();
+    Waiters.Waiter<String> w = waiters.join(now, now, 10);
+    assertSame(Handoff.nothing(), waiters.park(w, now - 1));
+    long before = System.nanoTime();
+    assertSame(Handoff.nothing(), waiters.park(w, before + TimeUnit.MILLISECONDS.toNanos(20)));
+    long parkedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+    assertTrue(parkedMs >= 19, "parked until its deadline, not " + parkedMs + " ms");
+    assertEquals(1, waiters.size(), "timing out does not leave the queue: leave does");
+    assertSame(Handoff.nothing(), waiters.leave(w));
+  }
+
+  @Test
+  void anInterruptedWaiterReturnsAtOnceWithItsFlagKept() {
+    Waiters<String> waiters = new Waiters<>();
+    long now = System.nanoTime();
+    Waiters.Waiter<String> w = waiters.join(now, now, 10);
+    Thread.currentThread().interrupt();
+    try {
+      assertSame(Handoff.nothing(), waiters.park(w, now + FAR));
+      assertTrue(Thread.currentThread().isInterrupted());
+    } finally {
+      Thread.interrupted();
+      waiters.leave(w);
+    }
+  }
+
+  @Test
+  void aNudgeWakesOnlyTheLongestWaiterWithNothing() {
+    Waiters<String> waiters = new Waiters<>();
+    long now = System.nanoTime();
+    Waiters.Waiter<String> first = waiters.join(now, now, 10);
+    Waiters.Waiter<String> second = waiters.join(now, now, 10);
+    waiters.nudgeFirst();
+    assertSame(Handoff.nothing(), waiters.park(first, now + FAR), "woken at once");
+    assertSame(
+        Handoff.nothing(), waiters.park(second, System.nanoTime() + 1_000_000), "not nudged");
+    assertEquals(2, waiters.size(), "a nudge takes nobody out of the queue");
+    assertTrue(waiters.handOff("c1"), "the nudged waiter is still first in line");
+    assertInstanceOf(Handoff.Channel.class, waiters.leave(first));
+    waiters.nudgeAll();
+    assertSame(Handoff.nothing(), waiters.park(second, now + FAR), "woken by nudgeAll");
+    waiters.leave(second);
+    waiters.nudgeFirst(); // nobody waits: nothing to do
+    waiters.nudgeAll();
+  }
+
+  @Test
+  void nobodyWaitingMeansAnyoneMayBargeAndNobodyIsDue() {
+    Waiters<String> waiters = new Waiters<>();
+    assertTrue(waiters.mayBarge(0));
+    assertFalse(waiters.due(0, false));
+    assertFalse(waiters.due(0, true), "anyWaiter needs a waiter");
+  }
+
+  @Test
+  void theFairnessWindowEndsExactlyAtDueAt() {
+    Waiters<String> waiters = new Waiters<>();
+    long since = 1_000;
+    long dueAt = 5_000;
+    Waiters.Waiter<String> w = waiters.join(since, dueAt, 10);
+    assertEquals(since, w.since());
+    assertEquals(dueAt, w.dueAt());
+    assertTrue(waiters.mayBarge(dueAt - 1));
+    assertFalse(waiters.due(dueAt - 1, false));
+    assertFalse(waiters.mayBarge(dueAt), "at dueAt nobody goes ahead any more");
+    assertTrue(waiters.due(dueAt, false));
+    assertFalse(waiters.mayBarge(dueAt + 1));
+    assertTrue(waiters.due(dueAt + 1, false));
+    waiters.leave(w);
+  }
+
+  @Test
+  void theWindowThatCountsIsTheLongestWaitersAcrossTheNanoTimeWrap() {
+    Waiters<String> waiters = new Waiters<>();
+    long dueFirst = Long.MAX_VALUE - 10; // the clock wraps between the two windows
+    long dueSecond = Long.MIN_VALUE + 10;
+    Waiters.Waiter<String> first = waiters.join(dueFirst - 100, dueFirst, 10);
+    Waiters.Waiter<String> second = waiters.join(dueFirst - 50, dueSecond, 10);
+    long between = Long.MAX_VALUE; // past the first window, inside the second
+    assertTrue(waiters.due(between, false));
+    assertFalse(waiters.mayBarge(between));
+    assertTrue(waiters.handOffIfDue("c1", between, false));
+    assertInstanceOf(Handoff.Channel.class, waiters.leave(first));
+    assertFalse(waiters.due(between, false), "now the second waiter's window counts");
+    assertTrue(waiters.mayBarge(between));
+    assertFalse(waiters.handOffIfDue("c2", between, false));
+    assertTrue(waiters.handOffIfDue("c2", between, true), "anyWaiter ignores the window");
+    assertInstanceOf(Handoff.Channel.class, waiters.leave(second));
+  }
+
+  @Test
+  void aHeadThatLeavesPassesTheWindowToTheNextWaiter() {
+    Waiters<String> waiters = new Waiters<>();
+    Waiters.Waiter<String> first = waiters.join(0, 100, 10);
+    Waiters.Waiter<String> second = waiters.join(10, 1_000, 10);
+    assertTrue(waiters.due(500, false));
+    waiters.leave(first);
+    assertFalse(waiters.due(500, false), "the second waiter is inside its window until 1000");
+    assertTrue(waiters.mayBarge(500));
+    assertTrue(waiters.due(1_000, false));
+    waiters.leave(second);
+    assertTrue(waiters.mayBarge(1_000), "empty again");
   }
 }
