@@ -3,11 +3,13 @@ package io.sockpool;
 import static io.sockpool.TestSupport.PING;
 import static io.sockpool.TestSupport.ascii;
 import static io.sockpool.TestSupport.ping;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.testkit.FakePeerExtension;
+import io.sockpool.testkit.ProcessResources;
 import io.sockpool.testkit.Responder;
 import java.io.IOException;
 import java.net.ProtocolException;
@@ -148,9 +150,14 @@ class ValidationTest {
   void expectBytesValidatorAcceptsAReplyInPieces() throws Exception {
     try (io.sockpool.testkit.FakePeer p = piecewisePeer("+PONG\r\n");
         SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
-      try (PooledConnection c = pool.checkout(Endpoint.of(p.host(), p.port()))) {
-        PING.validate(c, Duration.ofSeconds(2));
+      Endpoint e = Endpoint.of(p.host(), p.port());
+      try (PooledConnection c = pool.checkout(e)) {
+        assertDoesNotThrow(() -> PING.validate(c, Duration.ofSeconds(2)));
       }
+      EndpointStats s = pool.stats(e);
+      assertEquals(1, s.idle(), "the whole reply was read: the connection is reusable, " + s);
+      assertEquals(0, s.destroyed(DestroyReason.DIRTY), s.toString());
+      assertEquals(1, p.requests(), "one PING");
     }
   }
 
@@ -171,11 +178,8 @@ class ValidationTest {
   }
 
   static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + 5_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < end, "condition not met in 5 s");
-      Thread.sleep(5);
-    }
+    assertTrue(
+        ProcessResources.awaitTrue(condition, Duration.ofSeconds(5)), "condition not met in 5 s");
   }
 
   /** A peer that answers each request with the reply in pieces of up to 2 bytes, 20 ms apart. */
