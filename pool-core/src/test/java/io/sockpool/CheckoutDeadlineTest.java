@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.testkit.FakePeerExtension;
+import io.sockpool.testkit.ProcessResources;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -210,10 +211,9 @@ class CheckoutDeadlineTest {
   }
 
   static void awaitWaiters(SocketPool pool, int n) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (pool.stats().total().waiting() < n) {
-      assertTrue(System.nanoTime() < end, "no waiter showed up");
-      Thread.sleep(5);
-    }
+    assertTrue(
+        ProcessResources.awaitTrue(
+            () -> pool.stats().total().waiting() >= n, Duration.ofSeconds(5)),
+        "no waiter showed up");
   }
 }

@@ -3,6 +3,8 @@ package io.sockpool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
+import io.sockpool.testkit.ProcessResources;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,10 +44,7 @@ class EvictAndRetireTest {
   }
 
   static void awaitOpen(FakePeer peer, int expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (peer.openConnections() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    ProcessResources.awaitTrue(() -> peer.openConnections() == expected, Duration.ofSeconds(5));
     assertEquals(expected, peer.openConnections(), "connections open at the peer");
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.sockpool.testkit.ProcessResources;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -81,10 +82,8 @@ class JmxTest {
               new String[] {String.class.getName()});
       assertEquals(3, closed);
       assertEquals(0, pool.stats(peer.endpoint()).idle());
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (peer.openConnections() > 0 && System.nanoTime() < deadline) {
-        Thread.onSpinWait(); // the peer sees the FINs asynchronously
-      }
+      // the peer sees the FINs asynchronously
+      ProcessResources.awaitAtMost(peer::openConnections, 0, Duration.ofSeconds(5));
       assertEquals(0, peer.openConnections(), "the peer saw the connections close");
       try (PooledConnection c = pool.checkout(peer.endpoint())) {
         TestSupport.ping(c); // new connections are opened on demand

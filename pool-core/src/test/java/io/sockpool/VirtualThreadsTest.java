@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sockpool.testkit.FakePeerExtension;
+import io.sockpool.testkit.ProcessResources;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,11 +122,10 @@ class VirtualThreadsTest {
   }
 
   private void awaitWaiting(SocketPool pool, int waiting) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (pool.stats(peer.endpoint()).waiting() < waiting) {
-      assertTrue(System.nanoTime() < end, "caller " + waiting + " never queued");
-      Thread.onSpinWait();
-    }
+    assertTrue(
+        ProcessResources.awaitTrue(
+            () -> pool.stats(peer.endpoint()).waiting() >= waiting, Duration.ofSeconds(10)),
+        "caller " + waiting + " never queued");
   }
 
   private static ExecutorService newVirtualThreadPerTaskExecutor() throws IOException {
