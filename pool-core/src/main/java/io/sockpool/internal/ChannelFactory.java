@@ -135,7 +135,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     permit.created(ch);
     listeners.connected(endpoint, now - start);
     PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
-    ch.pooledObject(pooled); // for KeyedChannelPool.evictIdle
+    ch.pooledObject(pooled); // for Connections.evictIdle
     return pooled;
   }
 

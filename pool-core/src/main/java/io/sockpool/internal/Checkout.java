@@ -5,6 +5,7 @@ import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.Validator;
+import io.sockpool.internal.queue.Admission;
 import io.sockpool.internal.queue.Admission.Result;
 import io.sockpool.internal.queue.Handoff;
 import io.sockpool.internal.queue.Waiters.Waiter;
@@ -26,7 +27,40 @@ import java.util.concurrent.TimeUnit;
  * #recordOutcome}.
  */
 final class Checkout {
-  private final KeyedChannelPool pool;
+  /**
+   * What every checkout of one pool works with, made once per pool.
+   *
+   * @param lifecycle whether the pool closed meanwhile
+   * @param endpoints the endpoints' states (a retired one is looked up again)
+   * @param connections idle connections, new ones, hand-backs and destroys
+   * @param admission the capacity counts
+   * @param failures the exceptions a checkout fails with, and their counts
+   * @param leases the last step: the lease handed to the caller
+   * @param rules the time rules a reused connection is checked against
+   * @param validator the round trip after the validation window
+   * @param fairnessWindowNanos how long a waiter lets later callers take what comes back
+   * @param validationWindowNanos how recently a connection must have been used to skip validation
+   * @param maxWaiters how many callers may wait per endpoint
+   * @param connectTimeoutNanos the connect timeout (a shorter budget is the caller's deadline)
+   * @param validationTimeoutNanos the validation timeout (likewise)
+   */
+  record Context(
+      Lifecycle lifecycle,
+      EndpointRegistry endpoints,
+      Connections connections,
+      Admission admission,
+      CheckoutFailures failures,
+      Leases leases,
+      EvictionRules rules,
+      Validator validator,
+      long fairnessWindowNanos,
+      long validationWindowNanos,
+      int maxWaiters,
+      long connectTimeoutNanos,
+      long validationTimeoutNanos) {}
+
+  private final Context ctx;
+  private final Connections connections;
   private final CheckoutFailures failures;
   private final Endpoint endpoint;
   private final CircuitBreaker breaker;
@@ -41,9 +75,10 @@ final class Checkout {
   private boolean waited;
   private boolean suspect;
 
-  Checkout(KeyedChannelPool pool, EndpointState st, Duration timeout) {
-    this.pool = pool;
-    this.failures = pool.failures();
+  Checkout(Context ctx, EndpointState st, Duration timeout) {
+    this.ctx = ctx;
+    this.connections = ctx.connections();
+    this.failures = ctx.failures();
     this.st = st;
     this.endpoint = st.endpoint();
     this.breaker = st.breaker();
@@ -64,7 +99,7 @@ final class Checkout {
     boolean served = false;
     try {
       PooledChannel ch = obtain();
-      Lease lease = pool.leaseOut(st, ch, start, waited);
+      Lease lease = ctx.leases().leaseOut(st, ch, start, waited);
       served = true;
       return lease;
     } finally {
@@ -75,11 +110,11 @@ final class Checkout {
   private PooledChannel obtain() throws CheckoutException {
     while (true) {
       checkStillWanted();
-      PooledChannel ch = st.waiters().mayBarge(System.nanoTime()) ? pool.takeIdle(st) : null;
+      PooledChannel ch = st.waiters().mayBarge(System.nanoTime()) ? connections.takeIdle(st) : null;
       if (ch == null) {
-        Result room = pool.admission().tryReserve(st);
+        Result room = ctx.admission().tryReserve(st);
         if (room == Result.RETIRED) {
-          st = pool.state(endpoint);
+          st = ctx.endpoints().state(endpoint);
           continue;
         }
         ch = room == Result.RESERVED ? open() : await(room);
@@ -92,7 +127,7 @@ final class Checkout {
 
   /** Throws if the pool closed, the caller was interrupted or the deadline passed. */
   private void checkStillWanted() throws CheckoutException {
-    pool.ensureOpen("was closed during the checkout");
+    ctx.lifecycle().ensureOpen("was closed during the checkout");
     if (Thread.currentThread().isInterrupted()) {
       throw failures.interrupted(st, start, lastFailure);
     }
@@ -114,38 +149,35 @@ final class Checkout {
    */
   private PooledChannel await(Result why) throws CheckoutException {
     if (why == Result.GLOBAL_FULL) {
-      pool.admission().heldBackGlobally(st);
+      ctx.admission().heldBackGlobally(st);
     }
     long now = System.nanoTime();
     // the window, but never more than half of what is left of the deadline: a short checkout
     // timeout is not used up by callers going ahead
-    long window = Math.min(pool.fairnessWindowNanos(), (deadline - now) / 2);
-    Waiter<PooledChannel> w =
-        st.waiters().join(now, now + Math.max(0, window), pool.config().maxWaitersPerEndpoint());
+    long window = Math.min(ctx.fairnessWindowNanos(), (deadline - now) / 2);
+    Waiter<PooledChannel> w = st.waiters().join(now, now + Math.max(0, window), ctx.maxWaiters());
     if (w == null) {
       throw failures.exhausted(
           st,
           start,
-          "pool exhausted and "
-              + pool.config().maxWaitersPerEndpoint()
-              + " callers already waiting",
+          "pool exhausted and " + ctx.maxWaiters() + " callers already waiting",
           lastFailure);
     }
     waited = true;
     try {
       // Queued now: whatever comes back from here on is handed to us in turn. Look once more
       // for what came back before we joined and found nobody to go to.
-      PooledChannel ch = pool.takeIdle(st);
+      PooledChannel ch = connections.takeIdle(st);
       if (ch != null || st.retired()) {
         return ch;
       }
-      if (pool.admission().tryReserve(st) == Result.RESERVED) {
+      if (ctx.admission().tryReserve(st) == Result.RESERVED) {
         return open();
       }
       Handoff<PooledChannel> handed = parkThroughWindow(w);
       return handed == null ? lookAgainAfterWindow(w) : taken(handed);
     } finally {
-      pool.returns().giveBackHanded(st, st.waiters().leave(w));
+      connections.giveBackHanded(st, st.waiters().leave(w));
     }
   }
 
@@ -176,11 +208,11 @@ final class Checkout {
    */
   private PooledChannel lookAgainAfterWindow(Waiter<PooledChannel> w) throws CheckoutException {
     checkStillWanted();
-    PooledChannel ch = pool.takeIdle(st);
+    PooledChannel ch = connections.takeIdle(st);
     if (ch != null || st.retired()) {
       return ch;
     }
-    if (pool.admission().tryReserve(st) == Result.RESERVED) {
+    if (ctx.admission().tryReserve(st) == Result.RESERVED) {
       return open();
     }
     return taken(st.waiters().park(w, deadline));
@@ -198,7 +230,7 @@ final class Checkout {
   private PooledChannel open() throws CheckoutException {
     long begin = System.nanoTime();
     try {
-      PooledChannel ch = pool.connect(st, deadline);
+      PooledChannel ch = connections.connect(st, deadline);
       peerAnswered |= ch.openedForCheckout();
       return ch;
     } catch (ChannelFactory.HookError e) {
@@ -206,17 +238,17 @@ final class Checkout {
     } catch (IOException e) {
       throw connectFailed(e, deadline - begin);
     } catch (RuntimeException e) {
-      pool.ensureOpen("was closed while connecting");
+      ctx.lifecycle().ensureOpen("was closed while connecting");
       throw failures.failed(st, start, "the initializer threw", e);
     }
   }
 
   private CheckoutException connectFailed(IOException e, long budgetNanos) {
-    pool.ensureOpen("was closed while connecting");
+    ctx.lifecycle().ensureOpen("was closed while connecting");
     if (Thread.currentThread().isInterrupted()) {
       return failures.interrupted(st, start, e);
     }
-    boolean callersDeadline = budgetNanos < pool.config().connectTimeout().toNanos();
+    boolean callersDeadline = budgetNanos < ctx.connectTimeoutNanos();
     if (e instanceof SocketTimeoutException) {
       if (!callersDeadline) {
         blamePeer(e);
@@ -241,21 +273,21 @@ final class Checkout {
       // close that arrived meanwhile fails the next exchange before any reply byte: retryable)
       DestroyReason reason =
           ch.returnedClean()
-                  && now - ch.lastUsedNanos() < pool.validationWindowNanos()
+                  && now - ch.lastUsedNanos() < ctx.validationWindowNanos()
                   && st.trustsRecentUse(now)
-              ? pool.rules().expired(ch, now)
-              : pool.rules().check(ch, now);
+              ? ctx.rules().expired(ch, now)
+              : ctx.rules().check(ch, now);
       if (reason != null) {
-        pool.destroyActive(ch, reason);
+        connections.destroyActive(ch, reason);
         return null;
       }
     }
     if (!needsRoundTrip(ch, fresh, now)) {
       return ch;
     }
-    long budget = Math.min(pool.config().validationTimeout().toNanos(), deadline - now);
+    long budget = Math.min(ctx.validationTimeoutNanos(), deadline - now);
     try {
-      pool.config().validator().validate(ch, Duration.ofNanos(Math.max(1, budget)));
+      ctx.validator().validate(ch, Duration.ofNanos(Math.max(1, budget)));
       ch.checkHookLeftItClean("the validator");
       ch.exchangeComplete(); // a validator that returned has read its reply
       peerAnswered = true;
@@ -263,7 +295,7 @@ final class Checkout {
     } catch (IOException e) {
       return validationFailed(ch, fresh, e, budget);
     } catch (RuntimeException | Error e) {
-      pool.destroyActive(ch, DestroyReason.BROKEN);
+      connections.destroyActive(ch, DestroyReason.BROKEN);
       if (e instanceof Error) {
         throw (Error) e;
       }
@@ -272,25 +304,24 @@ final class Checkout {
   }
 
   private boolean needsRoundTrip(PooledChannel ch, boolean fresh, long now) {
-    if (pool.config().validator() == Validator.NONE) {
+    if (ctx.validator() == Validator.NONE) {
       return false;
     }
     if (fresh) {
       return suspect;
     }
-    return now - ch.lastUsedNanos() > pool.validationWindowNanos()
+    return now - ch.lastUsedNanos() > ctx.validationWindowNanos()
         || breaker.getState() != CircuitBreaker.State.CLOSED;
   }
 
   private PooledChannel validationFailed(
       PooledChannel ch, boolean fresh, IOException e, long budget) throws CheckoutException {
     if (Thread.currentThread().isInterrupted()) {
-      pool.destroyActive(ch, DestroyReason.ABANDONED);
+      connections.destroyActive(ch, DestroyReason.ABANDONED);
       throw failures.interrupted(st, start, e);
     }
-    if (e instanceof SocketTimeoutException
-        && budget < pool.config().validationTimeout().toNanos()) {
-      pool.destroyActive(ch, DestroyReason.ABANDONED); // our deadline, not the peer's fault
+    if (e instanceof SocketTimeoutException && budget < ctx.validationTimeoutNanos()) {
+      connections.destroyActive(ch, DestroyReason.ABANDONED); // our deadline, not the peer's fault
       throw failures.timeout(
           st,
           start,
@@ -300,13 +331,13 @@ final class Checkout {
               + " ms left of the checkout timeout of "
               + timeoutMillis
               + " ms (validationTimeout "
-              + pool.config().validationTimeout().toMillis()
+              + TimeUnit.NANOSECONDS.toMillis(ctx.validationTimeoutNanos())
               + " ms)",
           e);
     }
     blamePeer(e);
     suspect = true;
-    pool.destroyActive(ch, DestroyReason.VALIDATION);
+    connections.destroyActive(ch, DestroyReason.VALIDATION);
     if (fresh) {
       throw failures.failed(st, start, "a new connection failed validation too", e);
     }

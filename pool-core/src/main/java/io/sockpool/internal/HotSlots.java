@@ -38,10 +38,34 @@ final class HotSlots {
   /** Volatile and compare-and-set access to the elements of {@link EndpointState#hotSlots}. */
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(PooledChannel[].class);
 
-  private final KeyedChannelPool owner;
+  private final Connections connections;
+  private final Lifecycle lifecycle;
+  private final EvictionRules rules;
+  private final long validationWindowNanos;
+  private final ThreadLocal<Affinity> affinity = ThreadLocal.withInitial(Affinity::new);
 
-  HotSlots(KeyedChannelPool owner) {
-    this.owner = owner;
+  /**
+   * @param connections where a connection taken back goes on to, or is destroyed
+   * @param lifecycle whether the pool is closed (a connection kept hot after close goes back)
+   * @param rules the time rules a hot connection is checked against before it is served
+   * @param validationWindowNanos how recently a hot connection must have been used to be served
+   */
+  HotSlots(
+      Connections connections,
+      Lifecycle lifecycle,
+      EvictionRules rules,
+      long validationWindowNanos) {
+    this.connections = connections;
+    this.lifecycle = lifecycle;
+    this.rules = rules;
+    this.validationWindowNanos = validationWindowNanos;
+  }
+
+  /**
+   * @return the current thread's {@link Affinity} for this pool
+   */
+  Affinity affinity() {
+    return affinity.get();
   }
 
   /**
@@ -68,15 +92,15 @@ final class HotSlots {
       i = i + 1 == n ? 0 : i + 1;
       if (i == first) { // every slot taken
         ch.tryTakeHot();
-        owner.returns().passOn(st, ch);
+        connections.passOn(st, ch);
         return;
       }
     }
     aff.slot(i);
     // a waiter that became due after the return declined a hand-off, or a close that scanned the
     // slots before this one was published, would otherwise miss it
-    if ((owner.isClosed() || st.waiters().due(nowNanos, false)) && take(slots, i, ch)) {
-      owner.returns().passOn(st, ch);
+    if ((lifecycle.isClosed() || st.waiters().due(nowNanos, false)) && take(slots, i, ch)) {
+      connections.passOn(st, ch);
     }
   }
 
@@ -88,33 +112,34 @@ final class HotSlots {
    * the longest waiter or the idle set (or is destroyed by the time rules), and the full checkout
    * runs.
    *
-   * @return the lease, or null to run the full checkout
+   * @return the connection, taken and vetted, for the caller to lease out; null to run the full
+   *     checkout
    */
-  Lease checkoutHot(Affinity aff, EndpointState st, long start) {
+  PooledChannel checkoutHot(Affinity aff, EndpointState st, long start) {
     PooledChannel ch = take(st, aff.slot());
     if (ch == null) {
       return null;
     }
     if (Thread.currentThread().isInterrupted()
-        || start - ch.lastUsedNanos() >= owner.validationWindowNanos()
+        || start - ch.lastUsedNanos() >= validationWindowNanos
         || !st.trustsRecentUse(start)
         || st.breaker().getState() != CircuitBreaker.State.CLOSED
         || !st.waiters().mayBarge(start)) {
-      owner.returns().passOn(st, ch);
+      connections.passOn(st, ch);
       return null;
     }
-    DestroyReason reason = owner.rules().expired(ch, start);
+    DestroyReason reason = rules.expired(ch, start);
     if (reason != null) {
-      owner.destroyActive(ch, reason);
+      connections.destroyActive(ch, reason);
       return null;
     }
-    return owner.leaseOut(st, ch, start, start, false); // no wait to time: one clock read
+    return ch;
   }
 
   /**
    * @return any hot connection of the endpoint, now taken; null if none
    */
-  PooledChannel steal(EndpointState st) {
+  static PooledChannel steal(EndpointState st) {
     return take(st, 0);
   }
 
@@ -124,7 +149,7 @@ final class HotSlots {
     for (int i = 0; i < slots.length; i++) {
       PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
       if (ch != null && nowNanos - ch.lastUsedNanos() > COOL_NANOS && take(slots, i, ch)) {
-        owner.returns().passOn(st, ch);
+        connections.passOn(st, ch);
       }
     }
   }
@@ -132,15 +157,20 @@ final class HotSlots {
   /**
    * Takes and destroys the endpoint's hot connections that match.
    *
+   * @param connections where they are destroyed
    * @return how many were destroyed
    */
-  int destroy(EndpointState st, Predicate<PooledChannel> which, DestroyReason reason) {
+  static int destroy(
+      EndpointState st,
+      Predicate<PooledChannel> which,
+      DestroyReason reason,
+      Connections connections) {
     PooledChannel[] slots = st.hotSlots();
     int n = 0;
     for (int i = 0; i < slots.length; i++) {
       PooledChannel ch = (PooledChannel) SLOT.getVolatile(slots, i);
       if (ch != null && which.test(ch) && take(slots, i, ch)) {
-        owner.destroyActive(ch, reason);
+        connections.destroyActive(ch, reason);
         n++;
       }
     }

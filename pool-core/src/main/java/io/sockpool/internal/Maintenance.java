@@ -3,6 +3,7 @@ package io.sockpool.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.PoolConfig;
 import io.sockpool.internal.queue.Admission;
+import io.sockpool.internal.resolve.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -36,15 +37,43 @@ import org.slf4j.LoggerFactory;
 final class Maintenance {
   private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
-  private final KeyedChannelPool owner;
   private final PoolConfig config;
+  private final Lifecycle lifecycle;
+  private final EndpointRegistry endpoints;
+  private final Connections connections;
+  private final HotSlots hot;
+  private final Names names;
+  private final Admission admission;
   private final ScheduledExecutorService evictor;
   private final ExecutorService connectors;
   private final long leakNanos;
 
-  Maintenance(KeyedChannelPool owner, PoolConfig config) {
-    this.owner = owner;
+  /**
+   * Starts the evictor thread.
+   *
+   * @param config the intervals, limits and timeouts
+   * @param lifecycle whether the pool is closed (then a pass does nothing)
+   * @param endpoints the endpoints to maintain
+   * @param connections the idle set: evicted, counted, filled ahead of demand
+   * @param hot the hot slots, cooled into the idle set at each pass
+   * @param names the host names, re-resolved when due
+   * @param admission the capacity a connection opened ahead of demand takes
+   */
+  Maintenance(
+      PoolConfig config,
+      Lifecycle lifecycle,
+      EndpointRegistry endpoints,
+      Connections connections,
+      HotSlots hot,
+      Names names,
+      Admission admission) {
     this.config = config;
+    this.lifecycle = lifecycle;
+    this.endpoints = endpoints;
+    this.connections = connections;
+    this.hot = hot;
+    this.names = names;
+    this.admission = admission;
     this.leakNanos =
         config.leakDetectionThreshold().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
     ScheduledThreadPoolExecutor ev =
@@ -76,21 +105,21 @@ final class Maintenance {
   /** One maintenance pass; never throws. */
   void run() {
     try {
-      if (owner.isClosed()) {
+      if (lifecycle.isClosed()) {
         return;
       }
       long cooled = System.nanoTime();
-      for (EndpointState st : owner.endpoints().all()) {
-        owner.hot().cool(st, cooled); // into commons-pool2, where eviction applies
+      for (EndpointState st : endpoints.all()) {
+        hot.cool(st, cooled); // into commons-pool2, where eviction applies
       }
-      owner.commons().evict();
+      connections.evictIdle();
       long now = System.nanoTime();
-      owner.names().refreshDue(now); // starts due re-resolutions; never waits for DNS
-      for (EndpointState st : owner.endpoints().all()) {
+      names.refreshDue(now); // starts due re-resolutions; never waits for DNS
+      for (EndpointState st : endpoints.all()) {
         detectLeaks(st, now);
         replenish(st);
       }
-      owner.endpoints().forgetIdle(now - config.idleTimeout().toNanos());
+      endpoints.forgetIdle(now - config.idleTimeout().toNanos());
     } catch (Exception | Error e) {
       LOG.warn("maintenance of pool '{}' failed: {}", config.poolName(), e.toString(), e);
     }
@@ -128,7 +157,7 @@ final class Maintenance {
       connectors.execute(
           () -> {
             try {
-              while (!owner.isClosed()
+              while (!lifecycle.isClosed()
                   && needsMore(st)
                   && st.breaker().getState() == CircuitBreaker.State.CLOSED
                   && openAhead(st)) {
@@ -144,9 +173,9 @@ final class Maintenance {
   }
 
   private boolean needsMore(EndpointState st) {
-    int idle = owner.idle(st.endpoint());
+    int idle = connections.idle(st.endpoint());
     return idle < config.minIdlePerEndpoint()
-        && idle + owner.active(st.endpoint()) < config.maxPerEndpoint();
+        && idle + connections.active(st.endpoint()) < config.maxPerEndpoint();
   }
 
   /**
@@ -202,19 +231,18 @@ final class Maintenance {
    * @return whether a connection was opened
    */
   boolean openAhead(EndpointState st) {
-    if (owner.isClosed() || owner.admission().tryReserve(st) != Admission.Result.RESERVED) {
+    if (lifecycle.isClosed() || admission.tryReserve(st) != Admission.Result.RESERVED) {
       return false;
     }
     long start = System.nanoTime();
     CreatePermit permit =
         CreatePermit.current().arm(st, start + config.connectTimeout().toNanos(), false);
-    try {
-      owner.commons().addObject(st.endpoint());
-    } catch (Exception e) {
+    Exception e = connections.addIdle(st);
+    if (e != null) {
       if (permit.disarm() == null) {
-        owner.admission().release(st);
+        admission.release(st);
       }
-      if (!owner.isClosed() && !(e instanceof IllegalStateException)) {
+      if (!lifecycle.isClosed() && !(e instanceof IllegalStateException)) {
         st.breaker()
             .onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
         st.peerFailed(e);
@@ -226,9 +254,9 @@ final class Maintenance {
     permit.disarm();
     st.breaker().onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (st.waiters().size() > 0) {
-      PooledChannel idle = owner.takeIdle(st);
+      PooledChannel idle = connections.takeIdle(st);
       if (idle != null) {
-        owner.returns().passOn(st, idle);
+        connections.passOn(st, idle);
       }
     }
     return true;

@@ -1,8 +1,8 @@
 package io.sockpool.internal;
 
 import io.sockpool.DestroyReason;
+import io.sockpool.internal.metrics.Listeners;
 import io.sockpool.internal.queue.Affinity;
-import io.sockpool.internal.queue.Handoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,17 +19,41 @@ import org.slf4j.LoggerFactory;
 final class ReturnPath {
   private static final Logger LOG = LoggerFactory.getLogger(ReturnPath.class);
 
-  private final KeyedChannelPool owner;
+  private final String poolName;
+  private final Lifecycle lifecycle;
+  private final Listeners listeners;
+  private final Connections connections;
+  private final HotSlots hot;
+  private final long validationWindowNanos;
 
-  ReturnPath(KeyedChannelPool owner) {
-    this.owner = owner;
+  /**
+   * @param poolName the pool's name (for messages)
+   * @param lifecycle whether the pool is closed (then nothing is kept)
+   * @param listeners told of each return
+   * @param connections where a connection is destroyed, or goes to the idle set
+   * @param hot where a thread that comes straight back keeps its connection
+   * @param validationWindowNanos how long an endpoint whose peer closed a connection is distrusted
+   */
+  ReturnPath(
+      String poolName,
+      Lifecycle lifecycle,
+      Listeners listeners,
+      Connections connections,
+      HotSlots hot,
+      long validationWindowNanos) {
+    this.poolName = poolName;
+    this.lifecycle = lifecycle;
+    this.listeners = listeners;
+    this.connections = connections;
+    this.hot = hot;
+    this.validationWindowNanos = validationWindowNanos;
   }
 
   /**
    * @return the name of the pool this path returns to (for messages)
    */
   String poolName() {
-    return owner.name();
+    return poolName;
   }
 
   /** Keeps the connection only if it is clean. Idempotent per lease. */
@@ -39,8 +63,8 @@ final class ReturnPath {
     }
     PooledChannel ch = lease.pooledChannel();
     long now = System.nanoTime();
-    owner.listeners().returned(ch.state(), now, now - lease.checkoutNanos());
-    DestroyReason reason = verdict(ch, owner.isClosed(), now);
+    listeners.returned(ch.state(), now, now - lease.checkoutNanos());
+    DestroyReason reason = verdict(ch, lifecycle.isClosed(), now);
     if (reason == DestroyReason.BROKEN) {
       distrustIfPeerClosed(ch, now);
     }
@@ -49,7 +73,7 @@ final class ReturnPath {
       if (reason == DestroyReason.DIRTY) {
         LOG.debug("connection to {} returned with unread bytes: destroyed", ch.endpoint());
       }
-      owner.destroyActive(ch, reason);
+      connections.destroyActive(ch, reason);
       return;
     }
     ch.touch(now);
@@ -58,15 +82,15 @@ final class ReturnPath {
     st.active(now);
     // a thread that comes straight back keeps its connection hot until a waiter has waited the
     // fairness window; any other return goes to the longest waiter at once, or the idle set
-    Affinity aff = owner.affinity();
+    Affinity aff = hot.affinity();
     boolean quick = aff.returning(now);
     if (st.waiters().handOffIfDue(ch, now, !quick)) {
       return;
     }
     if (quick) {
-      owner.hot().keep(aff, st, ch, now);
+      hot.keep(aff, st, ch, now);
     } else {
-      returnIdle(st, ch);
+      connections.returnIdle(st, ch);
     }
   }
 
@@ -77,10 +101,10 @@ final class ReturnPath {
     }
     PooledChannel ch = lease.pooledChannel();
     long now = System.nanoTime();
-    owner.listeners().returned(ch.state(), now, now - lease.checkoutNanos());
+    listeners.returned(ch.state(), now, now - lease.checkoutNanos());
     distrustIfPeerClosed(ch, now);
     ch.lease(null);
-    owner.destroyActive(ch, DestroyReason.BROKEN);
+    connections.destroyActive(ch, DestroyReason.BROKEN);
   }
 
   /**
@@ -91,51 +115,7 @@ final class ReturnPath {
    */
   private void distrustIfPeerClosed(PooledChannel ch, long now) {
     if (ch.diedBeforeReply()) {
-      ch.state().distrustRecentUseUntil(now + owner.validationWindowNanos());
-    }
-  }
-
-  /** Gives back what was handed to a waiter that left without it. */
-  void giveBackHanded(EndpointState st, Handoff<PooledChannel> handed) {
-    if (handed == Handoff.<PooledChannel>slot()) {
-      owner.admission().release(st);
-    } else if (handed instanceof Handoff.Channel<PooledChannel> given) {
-      passOn(st, given.channel());
-    }
-  }
-
-  /**
-   * Passes on a clean connection nobody holds (a hot one taken back, one a waiter left without): to
-   * the longest waiter, else to the idle set; destroyed if the pool is closed.
-   */
-  void passOn(EndpointState st, PooledChannel ch) {
-    if (owner.isClosed()) {
-      owner.destroyActive(ch, DestroyReason.CLOSED);
-    } else if (!st.waiters().handOff(ch)) {
-      returnIdle(st, ch);
-    }
-  }
-
-  /**
-   * Puts a clean connection into the idle set, then looks at the waiters once more: one may have
-   * joined, or become due, after the hand-off declined, and a waiter that already looked at the
-   * idle set parks until handed something.
-   */
-  private void returnIdle(EndpointState st, PooledChannel ch) {
-    try {
-      owner.commons().returnObject(st.endpoint(), ch);
-    } catch (IllegalStateException e) {
-      owner.destroyActive(ch, DestroyReason.CLOSED);
-      return;
-    }
-    for (int round = 0; round < 4 && st.waiters().size() > 0; round++) {
-      PooledChannel idle = owner.takeIdle(st);
-      if (idle == null) {
-        return;
-      }
-      if (!st.waiters().handOff(idle)) {
-        owner.commons().returnObject(st.endpoint(), idle);
-      }
+      ch.state().distrustRecentUseUntil(now + validationWindowNanos);
     }
   }
 

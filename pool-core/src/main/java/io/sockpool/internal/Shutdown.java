@@ -1,6 +1,9 @@
 package io.sockpool.internal;
 
 import io.sockpool.DestroyReason;
+import io.sockpool.internal.io.Watchdog;
+import io.sockpool.internal.resolve.Names;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -17,21 +20,47 @@ import org.slf4j.LoggerFactory;
 final class Shutdown {
   private static final Logger LOG = LoggerFactory.getLogger(Shutdown.class);
 
-  private final KeyedChannelPool owner;
+  private final String poolName;
+  private final Duration gracePeriod;
+  private final Lifecycle lifecycle;
+  private final ChannelFactory factory;
+  private final Maintenance maintenance;
+  private final SocketConnector connector;
+  private final EndpointRegistry endpoints;
+  private final Connections connections;
+  private final Watchdog watchdog;
+  private final Names names;
   private final AtomicBoolean started = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
-  private volatile Thread closer;
 
-  Shutdown(KeyedChannelPool owner) {
-    this.owner = owner;
-  }
-
-  /** Wakes the closing thread, if any, to look at what is still checked out. */
-  void connectionGone() {
-    Thread c = closer;
-    if (c != null) {
-      LockSupport.unpark(c);
-    }
+  /**
+   * Takes what it closes, in the order it closes them.
+   *
+   * @param poolName the pool's name (for the log)
+   * @param gracePeriod how long close waits for checked-out connections
+   * @param lifecycle marked closed first; wakes this closer at each destroyed connection
+   */
+  Shutdown(
+      String poolName,
+      Duration gracePeriod,
+      Lifecycle lifecycle,
+      ChannelFactory factory,
+      Maintenance maintenance,
+      SocketConnector connector,
+      EndpointRegistry endpoints,
+      Connections connections,
+      Watchdog watchdog,
+      Names names) {
+    this.poolName = poolName;
+    this.gracePeriod = gracePeriod;
+    this.lifecycle = lifecycle;
+    this.factory = factory;
+    this.maintenance = maintenance;
+    this.connector = connector;
+    this.endpoints = endpoints;
+    this.connections = connections;
+    this.watchdog = watchdog;
+    this.names = names;
   }
 
   void run() {
@@ -41,28 +70,28 @@ final class Shutdown {
     }
     boolean interrupted = Thread.interrupted(); // close() always completes; the flag is restored
     try {
-      closer = Thread.currentThread();
-      owner.markClosed();
-      owner.factory().closing();
-      owner.maintenance().stop();
-      owner.connector().abortPending();
-      for (EndpointState st : owner.endpoints().all()) {
+      lifecycle.closingBy(Thread.currentThread());
+      factory.closing();
+      maintenance.stop();
+      connector.abortPending();
+      for (EndpointState st : endpoints.all()) {
         st.waiters().nudgeAll();
       }
-      owner.commons().clear();
-      for (EndpointState st : owner.endpoints().all()) {
-        owner.hot().destroy(st, ch -> true, DestroyReason.CLOSED); // idle too, though allocated
+      connections.clearIdle();
+      for (EndpointState st : endpoints.all()) {
+        HotSlots.destroy(
+            st, ch -> true, DestroyReason.CLOSED, connections); // idle too, though allocated
       }
-      awaitReturned(System.nanoTime() + owner.config().closeGracePeriod().toNanos());
+      awaitReturned(System.nanoTime() + gracePeriod.toNanos());
       forceClose();
-      owner.watchdog().stop(); // nothing is in I/O any more: every connection is closed
-      owner.commons().close();
-      owner.maintenance().awaitStopped();
+      watchdog.stop(); // nothing is in I/O any more: every connection is closed
+      connections.close();
+      maintenance.awaitStopped();
       awaitWatchdog();
-      owner.names().close();
-      owner.endpoints().closed(); // listeners hear endpointRemoved; the stats stay readable
+      names.close();
+      endpoints.closed(); // listeners hear endpointRemoved; the stats stay readable
     } finally {
-      closer = null;
+      lifecycle.closeDone();
       done.countDown();
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -72,7 +101,7 @@ final class Shutdown {
 
   private void awaitWatchdog() {
     try {
-      owner.watchdog().awaitStopped(2000);
+      watchdog.awaitStopped(2000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // restored by the caller's finally as well
     }
@@ -95,7 +124,7 @@ final class Shutdown {
 
   /** Parks (woken by each destroy) until nothing is checked out or the grace period ends. */
   private void awaitReturned(long graceEndNanos) {
-    while (owner.commons().getNumActive() > 0) {
+    while (connections.allocated() > 0) {
       long left = graceEndNanos - System.nanoTime();
       if (left <= 0) {
         return;
@@ -108,11 +137,11 @@ final class Shutdown {
   /** Closes whatever is still open after the grace period, connects under way included. */
   private void forceClose() {
     int forced = 0;
-    for (EndpointState st : owner.endpoints().all()) {
+    for (EndpointState st : endpoints.all()) {
       for (PooledChannel ch : st.channels()) {
         ch.abort(); // wakes a holder blocked in a timed wait
         if (ch.inPool()) {
-          owner.destroyActive(ch, DestroyReason.CLOSED);
+          connections.destroyActive(ch, DestroyReason.CLOSED);
         } else {
           ch.closeQuietly(); // still connecting: its checkout fails and gives the slot back
         }
@@ -123,9 +152,9 @@ final class Shutdown {
       LOG.warn(
           "pool '{}' closed {} connection(s) still checked out or connecting after the grace "
               + "period of {} ms",
-          owner.name(),
+          poolName,
           forced,
-          owner.config().closeGracePeriod().toMillis());
+          gracePeriod.toMillis());
     }
   }
 }

@@ -13,8 +13,7 @@ import java.util.Map;
 final class StatsSnapshot {
   private StatsSnapshot() {}
 
-  static PoolStats of(KeyedChannelPool pool) {
-    EndpointRegistry reg = pool.endpoints();
+  static PoolStats of(EndpointRegistry reg, Connections connections) {
     Map<Endpoint, EndpointStats> per = new LinkedHashMap<>();
     WaitHistogram allWaits = new WaitHistogram();
     EnumMap<DestroyReason, Long> allDestroyed = new EnumMap<>(DestroyReason.class);
@@ -30,7 +29,7 @@ final class StatsSnapshot {
     int waiting = 0;
     int connecting = 0;
     for (EndpointState st : reg.all()) {
-      EndpointStats s = of(pool, st);
+      EndpointStats s = of(connections, st);
       per.put(st.endpoint(), s);
       st.waits().addTo(allWaits);
       for (DestroyReason r : DestroyReason.values()) {
@@ -63,7 +62,7 @@ final class StatsSnapshot {
     return new PoolStats(total, per);
   }
 
-  static EndpointStats of(KeyedChannelPool pool, EndpointState st) {
+  static EndpointStats of(Connections connections, EndpointState st) {
     // created before destroyed: both only grow, so created - destroyed never overstates
     long created = st.createdCount();
     EnumMap<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
@@ -72,8 +71,8 @@ final class StatsSnapshot {
     }
     return new EndpointStats(
         st.endpoint(),
-        pool.active(st.endpoint()),
-        pool.idle(st.endpoint()),
+        connections.active(st.endpoint()),
+        connections.idle(st.endpoint()),
         st.waiters().size(),
         st.connecting(),
         created,

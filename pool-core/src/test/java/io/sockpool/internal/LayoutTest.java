@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The package rules of docs/design.md ("Code layout"), checked on pool-core's compiled classes:
  * leaf packages of {@code io.sockpool.internal} never depend on the engine (the root package) or on
- * each other, only the engine touches commons-pool2, the public API never exposes an internal type,
- * and no package cycles.
+ * each other, no part of the engine depends on its composition root ({@link KeyedChannelPool}),
+ * only the engine touches commons-pool2, the public API never exposes an internal type, and no
+ * package cycles.
  */
 @Timeout(60)
 class LayoutTest {
@@ -90,6 +91,22 @@ class LayoutTest {
         .dependOnClassesThat()
         .resideInAPackage("org.apache.commons.pool2..")
         .because("commons-pool2 is an implementation detail of the engine")
+        .check(classes);
+  }
+
+  @Test
+  void noPartOfTheEngineDependsOnItsCompositionRoot() {
+    noClasses()
+        .that()
+        .resideInAPackage(ENGINE + "..")
+        .and()
+        .doNotBelongToAnyOf(KeyedChannelPool.class)
+        .should()
+        .dependOnClassesThat()
+        .belongToAnyOf(KeyedChannelPool.class)
+        .because(
+            "the engine's parts get what they use through their constructors, never the engine"
+                + " (docs/design.md, Code layout)")
         .check(classes);
   }
 
