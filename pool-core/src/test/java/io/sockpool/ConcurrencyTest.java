@@ -1,9 +1,11 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,7 @@ class ConcurrencyTest {
               .checkoutTimeout(Duration.ofSeconds(5))
               .build();
       SocketPool pool = SocketPool.create(config);
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       AtomicInteger maxOpen = new AtomicInteger();
       AtomicLong ops = new AtomicLong();
       ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
@@ -92,7 +94,7 @@ class ConcurrencyTest {
       pool.close();
       EndpointStats after = pool.stats(e);
       assertEquals(after.created(), after.destroyedTotal(), "all closed: " + after);
-      ValidationTest.waitUntil(() -> peer.openConnections() == 0);
+      ValidationTest.waitUntil(() -> peer.open() == 0);
     }
   }
 
@@ -110,7 +112,7 @@ class ConcurrencyTest {
                   .evictionInterval(Duration.ofMillis(10))
                   .checkoutTimeout(Duration.ofSeconds(1))
                   .build());
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       pool.warmUp(e, 16);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
       ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();

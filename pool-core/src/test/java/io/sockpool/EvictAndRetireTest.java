@@ -1,8 +1,10 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.ProcessResources;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +19,7 @@ class EvictAndRetireTest {
   void evictClosesIdleConnectionsNowAndHeldOnesOnReturn() throws Exception {
     try (FakePeer peer = new FakePeer();
         SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(4).build())) {
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       assertEquals(3, pool.warmUp(e, 3));
       PooledConnection held = pool.checkout(e);
       TestSupport.ping(held);
@@ -44,7 +46,7 @@ class EvictAndRetireTest {
   }
 
   static void awaitOpen(FakePeer peer, int expected) throws InterruptedException {
-    ProcessResources.awaitTrue(() -> peer.openConnections() == expected, Duration.ofSeconds(5));
-    assertEquals(expected, peer.openConnections(), "connections open at the peer");
+    ProcessResources.awaitTrue(() -> peer.open() == expected, Duration.ofSeconds(5));
+    assertEquals(expected, peer.open(), "connections open at the peer");
   }
 }

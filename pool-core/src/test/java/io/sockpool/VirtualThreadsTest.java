@@ -1,9 +1,11 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
 import io.sockpool.testkit.ProcessResources;
 import java.io.IOException;
@@ -48,7 +50,7 @@ class VirtualThreadsTest {
       int n = 10_000;
       List<PooledConnection> held = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
-        held.add(pool.checkout(peer.endpoint()));
+        held.add(pool.checkout(endpoint(peer)));
       }
       int[] servedAs = new int[n];
       AtomicInteger served = new AtomicInteger();
@@ -58,7 +60,7 @@ class VirtualThreadsTest {
         tasks.add(
             executor.submit(
                 () -> {
-                  try (PooledConnection c = pool.checkout(peer.endpoint())) {
+                  try (PooledConnection c = pool.checkout(endpoint(peer))) {
                     servedAs[arrived] = served.getAndIncrement();
                     Thread.yield(); // held across a scheduling point, like an exchange
                   }
@@ -97,8 +99,7 @@ class VirtualThreadsTest {
       System.out.println(seen);
       assertTrue(displacement[n * 99 / 100] <= 64, seen);
       assertTrue(displacement[n - 1] <= n / 4, seen);
-      assertTrue(
-          pool.stats(peer.endpoint()).created() <= 16, pool.stats(peer.endpoint()).toString());
+      assertTrue(pool.stats(endpoint(peer)).created() <= 16, pool.stats(endpoint(peer)).toString());
     }
     assertEquals(0, pinned.get(), "virtual threads pinned to their carrier");
   }
@@ -124,7 +125,7 @@ class VirtualThreadsTest {
   private void awaitWaiting(SocketPool pool, int waiting) throws InterruptedException {
     assertTrue(
         ProcessResources.awaitTrue(
-            () -> pool.stats(peer.endpoint()).waiting() >= waiting, Duration.ofSeconds(10)),
+            () -> pool.stats(endpoint(peer)).waiting() >= waiting, Duration.ofSeconds(10)),
         "caller " + waiting + " never queued");
   }
 
