@@ -104,6 +104,18 @@ class HotSlotsTest {
   }
 
   @Test
+  void aThreadWhoseLastSlotIsBeyondThisEndpointsSlotsStartsAtTheFirst() {
+    endpoint(2);
+    Affinity aff = new Affinity();
+    aff.slot(2); // its last slot was at an endpoint with more of them
+    PooledChannel ch = channel(T0);
+    hot.keep(aff, st, ch, T0);
+    assertEquals(0, aff.slot());
+    aff.slot(2);
+    assertSame(ch, hot.checkoutHot(aff, st, T0));
+  }
+
+  @Test
   void aStealTakesAnyHotConnectionOnceOnly() {
     endpoint(4);
     Affinity aff = new Affinity();

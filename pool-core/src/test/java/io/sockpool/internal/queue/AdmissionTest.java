@@ -97,6 +97,7 @@ class AdmissionTest {
     assertTrue(b.heldBackGlobally().get());
     admission.release(a);
     assertFalse(b.heldBackGlobally().get(), "taken off the held-back queue");
+    assertTrue(w.nudged, "its longest waiter is nudged to look again");
     assertSame(Handoff.nothing(), waitersOfB.park(w, System.nanoTime() + 5_000_000_000L));
     assertEquals(1, waitersOfB.size(), "nudged to look again, not handed anything");
     assertEquals(RESERVED, admission.tryReserve(b), "and now there is room");

@@ -246,4 +246,53 @@ class WaitersTest {
     waiters.leave(second);
     assertTrue(waiters.mayBarge(1_000), "empty again");
   }
+
+  @Test
+  void aWaiterParkedInAnotherThreadWakesOnAHandOffANudgeOrNudgeAll() throws Exception {
+    Waiters<String> waiters = new Waiters<>();
+    for (int how = 0; how < 3; how++) {
+      CompletableFuture<Handoff<String>> parked = parkedWaiter(waiters);
+      if (how == 0) {
+        assertTrue(waiters.handOff("c" + how));
+      } else if (how == 1) {
+        waiters.nudgeFirst();
+      } else {
+        waiters.nudgeAll();
+      }
+      // parked until FAR (30 s) unless woken: 5 s is plenty on a busy machine
+      Handoff<String> got = parked.get(5, TimeUnit.SECONDS);
+      assertSame(how == 0 ? Handoff.Channel.class : Handoff.nothing().getClass(), got.getClass());
+    }
+    assertEquals(0, waiters.size());
+  }
+
+  /**
+   * A waiter that joins in another thread and parks until {@link #FAR}; returns once that thread is
+   * parked (not merely about to park), so that only an unpark can wake it in time.
+   */
+  private static CompletableFuture<Handoff<String>> parkedWaiter(Waiters<String> waiters)
+      throws InterruptedException {
+    Thread[] thread = new Thread[1];
+    CountDownLatch joined = new CountDownLatch(1);
+    CompletableFuture<Handoff<String>> got =
+        CompletableFuture.supplyAsync(
+            () -> {
+              thread[0] = Thread.currentThread();
+              long now = System.nanoTime();
+              Waiters.Waiter<String> w = waiters.join(now, now, 10);
+              joined.countDown();
+              try {
+                return waiters.park(w, now + FAR);
+              } finally {
+                waiters.leave(w);
+              }
+            });
+    assertTrue(joined.await(5, TimeUnit.SECONDS));
+    assertTrue(
+        io.sockpool.testkit.ProcessResources.awaitTrue(
+            () -> thread[0].getState() == Thread.State.TIMED_WAITING,
+            java.time.Duration.ofSeconds(5)),
+        "the waiter never parked");
+    return got;
+  }
 }
