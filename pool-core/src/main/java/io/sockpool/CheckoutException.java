@@ -34,23 +34,17 @@ public class CheckoutException extends IOException {
     this.state = state;
   }
 
-  /**
-   * @return the endpoint's state at the moment of failure
-   */
+  /** Returns the endpoint's state at the moment of failure. */
   public CheckoutState state() {
     return state;
   }
 
-  /**
-   * @return the endpoint of the failed checkout
-   */
+  /** Returns the endpoint of the failed checkout. */
   public Endpoint endpoint() {
     return state.endpoint();
   }
 
-  /**
-   * @return how long the checkout ran before failing
-   */
+  /** Returns how long the checkout ran before failing. */
   public Duration elapsed() {
     return state.elapsed();
   }

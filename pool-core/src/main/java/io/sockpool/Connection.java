@@ -21,18 +21,27 @@ import java.time.Duration;
  */
 public interface Connection {
 
-  /**
-   * @return the peer this connection was opened to
-   */
+  /** Returns the peer this connection was opened to. */
   Endpoint endpoint();
 
   /**
-   * The raw channel, for code that wants to drive I/O itself. It is switched to non-blocking mode
-   * on this call and stays so for the connection's life (the helpers then wait under a selector);
-   * do not change its blocking mode, register it elsewhere or close it. If raw I/O fails, call
-   * {@link PooledConnection#invalidate()}.
+   * <b>Switches this connection to raw mode</b> and returns its channel, for code that drives I/O
+   * itself. Not a plain getter; each call:
    *
-   * @return the connected channel
+   * <ul>
+   *   <li>puts the channel in non-blocking mode, for the connection's life (the helpers go on
+   *       working, waiting under a selector of their own instead of the pool's watchdog);
+   *   <li>counts as a request written with its reply unknown, since the pool cannot see raw writes
+   *       and reads: the connection is destroyed on return ({@link
+   *       DestroyReason#INCOMPLETE_EXCHANGE}) unless {@link #exchangeComplete()} (or {@link
+   *       #requestHasNoReply()}) is called after the raw I/O, and then the return checks the socket
+   *       for unread bytes (one {@code ioctl}).
+   * </ul>
+   *
+   * <p>Do not change its blocking mode, register it elsewhere or close it; do not keep it after
+   * returning the connection. If raw I/O fails, call {@link PooledConnection#invalidate()}.
+   *
+   * @return the connected channel, non-blocking
    * @throws IllegalStateException if the connection was already returned to the pool, or a byte
    *     that a helper read ahead of its caller's buffer is still unread (read it with {@link #read}
    *     first)
@@ -79,12 +88,30 @@ public interface Connection {
   /**
    * Declares that every reply to the requests written so far has been read in full, so the
    * connection may be reused. The pool cannot know where a reply ends: a connection that wrote
-   * since the last call (or since checkout) is destroyed on return ({@link
+   * since the last declaration (or since checkout) is destroyed on return ({@link
    * DestroyReason#INCOMPLETE_EXCHANGE}) instead of handing a late reply to the next borrower.
    * Protocol code calls it after parsing each complete reply; {@link SocketPool#execute} calls it
    * when the operation returns normally.
    *
+   * <p><b>Not trusted without a read after the last write</b>: a declaration made when nothing was
+   * read since the last {@link #write} is ignored (the reply cannot have been read), so the
+   * connection is still destroyed on return. It is not refused: the caller's code goes on, and only
+   * the connection is lost. For a request that has no reply by its protocol's definition, declare
+   * that instead with {@link #requestHasNoReply()}. After the raw {@link #channel()} was taken the
+   * pool cannot see reads, and the declaration is trusted.
+   *
    * @throws IllegalStateException if the connection was already returned to the pool
    */
   void exchangeComplete();
+
+  /**
+   * Declares that the requests written since the last read get no reply by their protocol's
+   * definition (a fire-and-forget command, a one-way message), so the connection may be reused
+   * without reading anything. The return still checks the socket for unread bytes (one {@code
+   * ioctl}), so a reply that came after all is not handed to the next borrower; one that is still
+   * on its way cannot be seen: use this only for requests that truly get no reply.
+   *
+   * @throws IllegalStateException if the connection was already returned to the pool
+   */
+  void requestHasNoReply();
 }

@@ -1,7 +1,9 @@
 package io.sockpool;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The key of the pool: a TCP peer named by host and port.
@@ -14,23 +16,42 @@ import java.util.Locale;
  * and safe to share.
  */
 public final class Endpoint {
+  /** The accepted forms, named in every rejection. */
+  static final String FORM =
+      "host:port, or [IPv6 literal]:port (e.g. redis.internal:6379, [::1]:6379)";
+
+  private static final int MAX_HOST = 253;
+  private static final int MAX_LABEL = 63;
+
   private final String host;
   private final int port;
+  private final InetAddress literal; // null for a host name
   private final int hash; // the pool looks endpoints up on every checkout: no String to touch
 
-  private Endpoint(String host, int port) {
+  private Endpoint(String host, int port, InetAddress literal) {
     this.host = host;
     this.port = port;
+    this.literal = literal;
     this.hash = 31 * host.hashCode() + port;
   }
 
   /**
    * Creates an endpoint.
    *
+   * <p>The host is a host name (letters, digits, {@code -}, {@code _} and {@code .}; labels of at
+   * most 63 characters, 253 in all; internationalised names in their ASCII {@code xn--} form) or an
+   * IP literal. A host made only of digits and dots must be a canonical IPv4 dotted quad (four
+   * decimal numbers 0..255 without leading zeros): {@code 1.2.3}, {@code 256.1.1.1} and {@code
+   * 010.0.0.1} are rejected, as their meaning differs between tools. A host with a colon must be an
+   * IPv6 literal, with or without brackets, optionally with a {@code %zone}. IP literals are parsed
+   * here, without any name lookup (see {@link #ipLiteral()}).
+   *
    * @param host host name or IP literal; not blank
    * @param port TCP port, 1..65535
    * @return the endpoint
-   * @throws IllegalArgumentException if the host is null or blank or the port is out of range
+   * @throws IllegalArgumentException if the host is null, blank, not a host name and not a valid IP
+   *     literal (a scheme, path, user info or port in it, a malformed address), or the port is out
+   *     of range
    */
   public static Endpoint of(String host, int port) {
     if (host == null || host.isBlank()) {
@@ -44,64 +65,198 @@ public final class Endpoint {
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);
     }
-    return new Endpoint(h.toLowerCase(Locale.ROOT), port);
+    if (h.indexOf('@') >= 0) {
+      // user info may hold a password: never echo the text
+      throw new IllegalArgumentException(
+          "host must be a host name or IP literal, but contains user info before '@' (not shown);"
+              + " credentials go to the pool's initializer, the endpoint is "
+              + FORM);
+    }
+    int scheme = h.indexOf("://");
+    if (scheme >= 0) {
+      throw new IllegalArgumentException(
+          "host must be a host name or IP literal, not a URL, but was '"
+              + h
+              + "': drop the scheme '"
+              + h.substring(0, scheme + 3)
+              + "'; the endpoint is "
+              + FORM);
+    }
+    InetAddress literal = IpLiterals.parse(h);
+    if (literal == null) {
+      checkHostName(h);
+    }
+    return new Endpoint(h.toLowerCase(Locale.ROOT), port, literal);
+  }
+
+  private static void checkHostName(String h) {
+    if (h.length() > MAX_HOST) {
+      throw new IllegalArgumentException(
+          "host name must be at most " + MAX_HOST + " characters, but was " + h.length());
+    }
+    int labelStart = 0;
+    for (int i = 0; i <= h.length(); i++) {
+      char c = i < h.length() ? h.charAt(i) : '.';
+      if (c == '.') {
+        int label = i - labelStart;
+        boolean trailingDot = i == h.length() - 1 && label > 0;
+        if ((label == 0 && i < h.length()) || label > MAX_LABEL) {
+          throw new IllegalArgumentException(
+              "host name '"
+                  + h
+                  + "' has a label of "
+                  + label
+                  + " characters; each dot-separated label must have 1.."
+                  + MAX_LABEL);
+        }
+        if (trailingDot) {
+          break;
+        }
+        labelStart = i + 1;
+      } else if (!isHostChar(c)) {
+        throw new IllegalArgumentException(
+            "host must be a host name (letters, digits, '-', '_', '.') or IP literal, but '"
+                + h
+                + "' contains '"
+                + c
+                + "'"
+                + (c == '/' ? " (a path or URL?)" : "")
+                + "; the endpoint is "
+                + FORM);
+      }
+    }
+  }
+
+  private static boolean isHostChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_';
   }
 
   /**
-   * Parses {@code host:port} (IPv6 literals as {@code [::1]:6379}).
+   * Parses {@code host:port}, IPv6 literals in brackets ({@code [::1]:6379}). Surrounding
+   * whitespace is ignored. Rejected with a message naming the accepted form: a scheme ({@code
+   * redis://host:6379}), a path ({@code host:6379/0}), user info ({@code user@host:6379}, never
+   * echoed), an IPv6 literal without brackets, an empty host, and a port that is not a decimal
+   * number in 1..65535; the host then as in {@link #of(String, int)}.
    *
    * @param hostAndPort the text to parse
    * @return the endpoint
-   * @throws IllegalArgumentException if the text is not of the form {@code host:port} with a valid
-   *     port
+   * @throws IllegalArgumentException if the text is not of the form {@code host:port} or {@code
+   *     [IPv6]:port} with a valid host and port
    */
   public static Endpoint parse(String hostAndPort) {
     if (hostAndPort == null) {
-      throw new IllegalArgumentException("endpoint must be host:port, but was null");
+      throw new IllegalArgumentException("hostAndPort must not be null; the endpoint is " + FORM);
     }
-    int colon = hostAndPort.lastIndexOf(':');
-    if (colon <= 0 || colon == hostAndPort.length() - 1) {
+    String text = hostAndPort.strip();
+    if (text.indexOf('@') >= 0) {
       throw new IllegalArgumentException(
-          "endpoint must be host:port, but was '" + hostAndPort + "'");
+          "endpoint must be "
+              + FORM
+              + ", but the text has user info before '@' (not shown; credentials go to the pool's"
+              + " initializer)");
     }
-    String portText = hostAndPort.substring(colon + 1);
-    int port;
-    try {
-      port = Integer.parseInt(portText);
-    } catch (NumberFormatException e) {
+    int scheme = text.indexOf("://");
+    if (scheme >= 0) {
+      throw new IllegalArgumentException(
+          "endpoint must be "
+              + FORM
+              + ", without a scheme, but was '"
+              + text
+              + "': drop '"
+              + text.substring(0, scheme + 3)
+              + "'");
+    }
+    if (text.indexOf('/') >= 0 || text.indexOf('?') >= 0) {
+      throw new IllegalArgumentException(
+          "endpoint must be " + FORM + ", without a path, but was '" + text + "'");
+    }
+    String host;
+    String portText;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
+        throw new IllegalArgumentException("endpoint must be " + FORM + ", but was '" + text + "'");
+      }
+      host = text.substring(1, close);
+      portText = text.substring(close + 2);
+    } else {
+      int colon = text.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException(
+            "endpoint must be " + FORM + ", but was '" + text + "' (no port)");
+      }
+      if (text.indexOf(':') != colon) {
+        throw new IllegalArgumentException(
+            "endpoint must be "
+                + FORM
+                + ", but was '"
+                + text
+                + "': an IPv6 literal needs brackets, as in [::1]:6379");
+      }
+      host = text.substring(0, colon);
+      portText = text.substring(colon + 1);
+    }
+    if (host.isBlank()) {
+      throw new IllegalArgumentException(
+          "endpoint must be " + FORM + ", but the host is empty in '" + text + "'");
+    }
+    return of(host, parsePort(portText, text));
+  }
+
+  private static int parsePort(String portText, String text) {
+    boolean digits = !portText.isEmpty() && portText.length() <= 5;
+    for (int i = 0; digits && i < portText.length(); i++) {
+      char c = portText.charAt(i);
+      digits = c >= '0' && c <= '9';
+    }
+    int port = digits ? Integer.parseInt(portText) : -1;
+    if (port < 1 || port > 65535) {
       throw new IllegalArgumentException(
           "endpoint port must be a number in 1..65535, but was '"
               + portText
               + "' in '"
-              + hostAndPort
-              + "'");
+              + text
+              + "'; the endpoint is "
+              + FORM);
     }
-    return of(hostAndPort.substring(0, colon), port);
+    return port;
   }
 
-  /**
-   * @return the host name or IP literal, lower case, without IPv6 brackets
-   */
+  /** Returns the host name or IP literal, lower case, without IPv6 brackets. */
   public String host() {
     return host;
   }
 
-  /**
-   * @return the TCP port, 1..65535
-   */
+  /** Returns the TCP port, 1..65535. */
   public int port() {
     return port;
   }
 
   /**
    * Resolves the host now, in this thread, through the JVM's DNS cache (blocking as long as the
-   * system resolver takes). For tools outside a pool; the pool itself uses its {@link
-   * AddressResolver} instead.
+   * system resolver takes; an IP literal is used as it is, with no lookup). For tools outside a
+   * pool; the pool itself uses its {@link AddressResolver} instead.
    *
    * @return a new, possibly unresolved (if DNS failed), socket address
    */
   public InetSocketAddress resolve() {
-    return new InetSocketAddress(host, port);
+    return literal != null
+        ? new InetSocketAddress(literal, port)
+        : new InetSocketAddress(host, port);
+  }
+
+  /**
+   * The address of an endpoint given as an IP literal, parsed by {@link #of(String, int)} without
+   * any name lookup.
+   *
+   * @return the address if the host is an IP literal; empty for a host name
+   */
+  public Optional<InetAddress> ipLiteral() {
+    return Optional.ofNullable(literal);
   }
 
   @Override
@@ -109,10 +264,10 @@ public final class Endpoint {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof Endpoint)) {
+    if (!(o instanceof Endpoint other)) {
       return false;
     }
-    Endpoint other = (Endpoint) o;
+
     return hash == other.hash && port == other.port && host.equals(other.host);
   }
 

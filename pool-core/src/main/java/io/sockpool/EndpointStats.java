@@ -54,8 +54,9 @@ public record EndpointStats(
   }
 
   /**
+   * Returns all-zero stats for an endpoint the pool has not seen (or has forgotten).
+   *
    * @param endpoint the endpoint
-   * @return all-zero stats for an endpoint the pool has not seen (or has forgotten)
    */
   public static EndpointStats empty(Endpoint endpoint) {
     return new EndpointStats(
@@ -63,16 +64,15 @@ public record EndpointStats(
   }
 
   /**
+   * Returns connections closed for that reason so far.
+   *
    * @param reason the reason
-   * @return connections closed for that reason so far
    */
   public long destroyed(DestroyReason reason) {
     return destroyed.get(reason);
   }
 
-  /**
-   * @return connections closed so far, all reasons
-   */
+  /** Returns connections closed so far, all reasons. */
   public long destroyedTotal() {
     long sum = 0;
     for (long v : destroyed.values()) {
@@ -81,9 +81,7 @@ public record EndpointStats(
     return sum;
   }
 
-  /**
-   * @return connections open now: checked out plus idle
-   */
+  /** Returns connections open now: checked out plus idle. */
   public int open() {
     return active + idle;
   }

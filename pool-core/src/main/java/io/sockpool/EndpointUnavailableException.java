@@ -25,9 +25,7 @@ public class EndpointUnavailableException extends CheckoutException {
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter must not be null");
   }
 
-  /**
-   * @return when the breaker next lets a probe through
-   */
+  /** Returns when the breaker next lets a probe through. */
   public Instant retryAfter() {
     return retryAfter;
   }

@@ -28,9 +28,7 @@ public class NameResolutionTimeoutException extends SocketTimeoutException {
     this.host = host;
   }
 
-  /**
-   * @return the host name that did not resolve in time
-   */
+  /** Returns the host name that did not resolve in time. */
   public String host() {
     return host;
   }

@@ -2,8 +2,9 @@ package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pool's settings: immutable, made by {@link #builder()}. Every time is a {@link Duration};
@@ -12,6 +13,8 @@ import java.util.Optional;
  * corrected. {@link #toString()} shows every effective value.
  */
 public final class PoolConfig {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolConfig.class);
+
   private final String poolName;
   private final int maxTotal;
   private final int maxPerEndpoint;
@@ -384,6 +387,7 @@ public final class PoolConfig {
     private boolean jmxEnabled = false;
     private AddressResolver addressResolver = AddressResolver.system();
     private Duration reresolveInterval = Duration.ofSeconds(30);
+    private boolean connectTimeoutSet;
 
     private Builder() {}
 
@@ -445,11 +449,19 @@ public final class PoolConfig {
     }
 
     /**
+     * A connect never outlives the checkout deadline, so a connect timeout longer than {@link
+     * #checkoutTimeout(Duration)} only matters to checkouts given a longer timeout of their own,
+     * and to warm-up and min-idle refills. Setting one longer than the checkout timeout is
+     * therefore allowed, but {@link #build()} logs it once at WARN (with both values): it is
+     * usually a mistake (seconds for milliseconds), and rejecting it would refuse the valid
+     * configurations above. The default (1 s) is not reported against a shorter checkout timeout.
+     *
      * @param value limit for one connect plus initializer; default 1 s; > 0
      * @return this builder
      */
     public Builder connectTimeout(Duration value) {
       this.connectTimeout = positive("connectTimeout", value);
+      this.connectTimeoutSet = true;
       return this;
     }
 
@@ -544,7 +556,7 @@ public final class PoolConfig {
      * @return this builder
      */
     public Builder evictionInterval(Duration value) {
-      Objects.requireNonNull(value, "evictionInterval");
+      notNull(value, "evictionInterval must not be null");
       if (value.compareTo(Duration.ofMillis(10)) < 0) {
         throw new IllegalArgumentException("evictionInterval must be >= 10 ms, but was " + value);
       }
@@ -575,7 +587,7 @@ public final class PoolConfig {
      * @return this builder
      */
     public Builder socketOptions(SocketOptions value) {
-      this.socketOptions = Objects.requireNonNull(value, "socketOptions must not be null");
+      this.socketOptions = notNull(value, "socketOptions must not be null");
       return this;
     }
 
@@ -584,8 +596,7 @@ public final class PoolConfig {
      * @return this builder
      */
     public Builder validator(Validator value) {
-      this.validator =
-          Objects.requireNonNull(value, "validator must not be null (use Validator.NONE)");
+      this.validator = notNull(value, "validator must not be null (use Validator.NONE)");
       return this;
     }
 
@@ -595,8 +606,7 @@ public final class PoolConfig {
      */
     public Builder initializer(ConnectionInitializer value) {
       this.initializer =
-          Objects.requireNonNull(
-              value, "initializer must not be null (use ConnectionInitializer.NONE)");
+          notNull(value, "initializer must not be null (use ConnectionInitializer.NONE)");
       return this;
     }
 
@@ -606,8 +616,7 @@ public final class PoolConfig {
      * @return this builder
      */
     public Builder circuitBreakerConfig(CircuitBreakerConfig value) {
-      this.circuitBreakerConfig =
-          Objects.requireNonNull(value, "circuitBreakerConfig must not be null");
+      this.circuitBreakerConfig = notNull(value, "circuitBreakerConfig must not be null");
       return this;
     }
 
@@ -632,8 +641,7 @@ public final class PoolConfig {
      */
     public Builder addressResolver(AddressResolver value) {
       this.addressResolver =
-          Objects.requireNonNull(
-              value, "addressResolver must not be null (use AddressResolver.system())");
+          notNull(value, "addressResolver must not be null (use AddressResolver.system())");
       return this;
     }
 
@@ -682,7 +690,25 @@ public final class PoolConfig {
                 + "), but was "
                 + maxLifetimeJitter);
       }
+      if (connectTimeoutSet && connectTimeout.compareTo(checkoutTimeout) > 0) {
+        LOG.warn(
+            "connectTimeout ({}) is longer than checkoutTimeout ({}) of pool '{}': a connect never"
+                + " outlives the checkout deadline, so it is cut at {} unless a checkout passes a"
+                + " longer timeout of its own",
+            connectTimeout,
+            checkoutTimeout,
+            poolName,
+            checkoutTimeout);
+      }
       return new PoolConfig(this);
+    }
+
+    /** A null argument is an {@link IllegalArgumentException} naming the parameter. */
+    private static <T> T notNull(T value, String message) {
+      if (value == null) {
+        throw new IllegalArgumentException(message);
+      }
+      return value;
     }
 
     private static int atLeast(String field, int value, int min) {
@@ -693,7 +719,7 @@ public final class PoolConfig {
     }
 
     private static Duration positive(String field, Duration value) {
-      Objects.requireNonNull(value, field + " must not be null");
+      notNull(value, field + " must not be null");
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException(field + " must be > 0, but was " + value);
       }
@@ -701,7 +727,7 @@ public final class PoolConfig {
     }
 
     private static Duration nonNegative(String field, Duration value) {
-      Objects.requireNonNull(value, field + " must not be null");
+      notNull(value, field + " must not be null");
       if (value.isNegative()) {
         throw new IllegalArgumentException(field + " must be >= 0, but was " + value);
       }

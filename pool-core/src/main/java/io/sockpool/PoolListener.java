@@ -1,13 +1,18 @@
 package io.sockpool;
 
+import java.net.InetSocketAddress;
+
 /**
  * Hears what a {@link SocketPool} does, for metrics and live sizing. Register one with {@link
  * SocketPool#addListener(PoolListener)}.
  *
  * <p>Methods are called synchronously on the thread that did the work (a caller in checkout or
  * return, or one of the pool's own threads), outside any lock of the pool. They must be fast, must
- * not block and must not call back into the pool's checkout; whatever they throw is caught and
- * logged at WARN (once per listener and method), never passed to the caller. Times are in
+ * not block and must not call back into the pool's checkout. Whatever they throw, {@link Error}s
+ * included, is caught and never passed to the caller, and the pool finishes what it was doing (no
+ * connection is lost to a listener): exceptions and linkage errors (a {@code NoSuchMethodError}
+ * from a metrics library of another version) are logged at WARN once per listener and method, a
+ * {@link VirtualMachineError} such as {@code OutOfMemoryError} at ERROR every time. Times are in
  * nanoseconds so that the hot path allocates nothing.
  */
 public interface PoolListener {
@@ -38,6 +43,30 @@ public interface PoolListener {
    * @param connectNanos how long that took
    */
   default void connected(Endpoint endpoint, long connectNanos) {}
+
+  /**
+   * A new connection was opened, with the address it went to; what the pool calls. By default it
+   * calls {@link #connected(Endpoint, long)}: override one or the other.
+   *
+   * @param endpoint the peer
+   * @param address the address the connection went to
+   * @param connectNanos how long the connect plus initializer took
+   */
+  default void connected(Endpoint endpoint, InetSocketAddress address, long connectNanos) {
+    connected(endpoint, connectNanos);
+  }
+
+  /**
+   * Opening a new connection failed: the connect (refused, timed out, unknown host) or the
+   * initializer on the new connection.
+   *
+   * @param endpoint the peer
+   * @param address the address the connection went to, or null if the connect itself failed
+   * @param elapsedNanos how long the attempt took
+   * @param failure what failed
+   */
+  default void connectFailed(
+      Endpoint endpoint, InetSocketAddress address, long elapsedNanos, Throwable failure) {}
 
   /**
    * A connection was closed.

@@ -29,65 +29,47 @@ public final class SocketOptions {
     receiveBufferSize = b.receiveBufferSize;
   }
 
-  /**
-   * @return TCP_NODELAY on, keepalive on (60 s idle, 10 s interval, 6 probes), OS buffer sizes
-   */
+  /** Returns tCP_NODELAY on, keepalive on (60 s idle, 10 s interval, 6 probes), OS buffer sizes. */
   public static SocketOptions defaults() {
     return builder().build();
   }
 
-  /**
-   * @return a builder starting from the defaults
-   */
+  /** Returns a builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * @return whether Nagle's algorithm is off
-   */
+  /** Returns whether Nagle's algorithm is off. */
   public boolean tcpNoDelay() {
     return tcpNoDelay;
   }
 
-  /**
-   * @return whether SO_KEEPALIVE is on
-   */
+  /** Returns whether SO_KEEPALIVE is on. */
   public boolean keepAlive() {
     return keepAlive;
   }
 
-  /**
-   * @return idle time before the first keepalive probe (whole seconds are used)
-   */
+  /** Returns idle time before the first keepalive probe (whole seconds are used). */
   public Duration keepAliveIdle() {
     return keepAliveIdle;
   }
 
-  /**
-   * @return time between keepalive probes (whole seconds are used)
-   */
+  /** Returns time between keepalive probes (whole seconds are used). */
   public Duration keepAliveInterval() {
     return keepAliveInterval;
   }
 
-  /**
-   * @return unanswered probes before the connection is dropped
-   */
+  /** Returns unanswered probes before the connection is dropped. */
   public int keepAliveCount() {
     return keepAliveCount;
   }
 
-  /**
-   * @return SO_SNDBUF in bytes, or 0 for the OS default
-   */
+  /** Returns sO_SNDBUF in bytes, or 0 for the OS default. */
   public int sendBufferSize() {
     return sendBufferSize;
   }
 
-  /**
-   * @return SO_RCVBUF in bytes, or 0 for the OS default
-   */
+  /** Returns sO_RCVBUF in bytes, or 0 for the OS default. */
   public int receiveBufferSize() {
     return receiveBufferSize;
   }
@@ -126,8 +108,9 @@ public final class SocketOptions {
     private Builder() {}
 
     /**
+     * Returns this builder.
+     *
      * @param value TCP_NODELAY; default true
-     * @return this builder
      */
     public Builder tcpNoDelay(boolean value) {
       this.tcpNoDelay = value;
@@ -135,8 +118,9 @@ public final class SocketOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value SO_KEEPALIVE; default true
-     * @return this builder
      */
     public Builder keepAlive(boolean value) {
       this.keepAlive = value;
@@ -144,8 +128,9 @@ public final class SocketOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value TCP_KEEPIDLE; default 60 s; whole seconds, 1 s..32767 s
-     * @return this builder
      */
     public Builder keepAliveIdle(Duration value) {
       this.keepAliveIdle = seconds("keepAliveIdle", value);
@@ -153,8 +138,9 @@ public final class SocketOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value TCP_KEEPINTERVAL; default 10 s; whole seconds, 1 s..32767 s
-     * @return this builder
      */
     public Builder keepAliveInterval(Duration value) {
       this.keepAliveInterval = seconds("keepAliveInterval", value);
@@ -162,8 +148,9 @@ public final class SocketOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param value TCP_KEEPCOUNT; default 6; 1..127
-     * @return this builder
      */
     public Builder keepAliveCount(int value) {
       if (value < 1 || value > 127) {
@@ -174,8 +161,9 @@ public final class SocketOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param bytes SO_SNDBUF; default OS; >= 1
-     * @return this builder
      */
     public Builder sendBufferSize(int bytes) {
       if (bytes < 1) {
@@ -186,8 +174,9 @@ public final class SocketOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param bytes SO_RCVBUF; default OS; >= 1
-     * @return this builder
      */
     public Builder receiveBufferSize(int bytes) {
       if (bytes < 1) {
@@ -197,9 +186,7 @@ public final class SocketOptions {
       return this;
     }
 
-    /**
-     * @return the options
-     */
+    /** Returns the options. */
     public SocketOptions build() {
       return new SocketOptions(this);
     }

@@ -2,12 +2,14 @@ package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.internal.KeyedChannelPool;
+import io.sockpool.internal.Operations;
+import io.sockpool.internal.jfr.JfrEvents;
+import io.sockpool.internal.metrics.PoolEventLog;
 import io.sockpool.internal.metrics.PoolMXBeanImpl;
 import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.sizing.LiveSizing;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Objects;
 import javax.management.ObjectName;
 
 /**
@@ -54,6 +56,10 @@ public final class SocketPool implements AutoCloseable {
     this.delegate = new KeyedChannelPool(config);
     this.traffic = new TrafficRecorder(SIZING_WINDOW, SIZING_BUCKETS, System::nanoTime);
     delegate.listeners().traffic(traffic);
+    JfrEvents.install(config.poolName(), delegate.listeners()::add, delegate.breakers());
+    PoolEventLog events = new PoolEventLog(config.poolName(), System::nanoTime);
+    delegate.listeners().add(events); // destroys that a user must hear of, at WARN
+    events.watch(delegate.breakers()); // breaker transitions, at WARN / INFO
     ObjectName name = null;
     if (config.jmxEnabled()) {
       try {
@@ -76,7 +82,7 @@ public final class SocketPool implements AutoCloseable {
    *     pool's name is already registered
    */
   public static SocketPool create(PoolConfig config) {
-    return new SocketPool(Objects.requireNonNull(config, "config must not be null"));
+    return new SocketPool(Args.notNull(config, "config"));
   }
 
   /**
@@ -108,11 +114,26 @@ public final class SocketPool implements AutoCloseable {
    * @throws IllegalStateException if the pool is closed
    */
   public PooledConnection checkout(Endpoint endpoint, Duration timeout) throws CheckoutException {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
-    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+    Args.notNull(endpoint, "endpoint");
+    Args.notNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
     }
-    return delegate.checkout(endpoint, timeout);
+    Object event = JfrEvents.beginCheckout(); // null unless JFR records io.sockpool.Checkout
+    if (event == null) {
+      return delegate.checkout(endpoint, timeout);
+    }
+    String outcome = "failed";
+    try {
+      PooledConnection c = delegate.checkout(endpoint, timeout);
+      outcome = "ok";
+      return c;
+    } catch (CheckoutException | RuntimeException e) {
+      outcome = e.getClass().getSimpleName();
+      throw e;
+    } finally {
+      JfrEvents.endCheckout(event, delegate.config().poolName(), endpoint, outcome);
+    }
   }
 
   /**
@@ -120,8 +141,7 @@ public final class SocketPool implements AutoCloseable {
    * it at that many idle connections from then on.
    *
    * @param endpoint the peer
-   * @return how many connections were opened (failures are logged at DEBUG and feed the endpoint's
-   *     circuit breaker)
+   * @return how many connections were opened; see {@link #warmUp(Endpoint, int)} for failures
    */
   public int warmUp(Endpoint endpoint) {
     return warmUp(endpoint, delegate.config().minIdlePerEndpoint());
@@ -132,12 +152,26 @@ public final class SocketPool implements AutoCloseable {
    * bounded by the connect timeout. Blocks until they are done, at most about twice the connect
    * timeout.
    *
+   * <p>A connect that fails (refused, timed out, unknown host) is not thrown: the return value is
+   * smaller, the pool logs one WARN per call with how many were opened and the last failure, and
+   * each failed connect counts as a failure on the endpoint's circuit breaker (enough of them open
+   * it). Fewer are opened without any failure when {@code count} is above what the limits leave
+   * ({@link PoolConfig#maxPerEndpoint()} counts the connections already open, {@link
+   * PoolConfig#maxTotal()} those of every endpoint). Compare the result with what you asked for:
+   *
+   * <pre>{@code
+   * int opened = pool.warmUp(redis, 4);
+   * if (opened < 4) {
+   *   // start anyway (checkouts connect on demand), or fail the service's readiness check
+   * }
+   * }</pre>
+   *
    * @param endpoint the peer
    * @param count how many to open; >= 0
    * @return how many were opened
    */
   public int warmUp(Endpoint endpoint, int count) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, but was " + count);
     }
@@ -152,12 +186,22 @@ public final class SocketPool implements AutoCloseable {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    delegate.release(connection);
+    delegate.release(Args.notNull(connection, "connection"));
   }
 
   /**
    * Runs {@code operation} on a pooled connection and returns the connection (or destroys it if the
    * operation threw).
+   *
+   * <p>When the operation returns normally, the exchange is declared complete ({@link
+   * Connection#exchangeComplete()}) if the operation read after its last write: then the connection
+   * is reused. An operation that wrote a request and returned without reading a byte of its reply
+   * leaves the exchange open, and the connection is destroyed ({@link
+   * DestroyReason#INCOMPLETE_EXCHANGE}) rather than handing that reply to the next borrower; a
+   * request that has no reply is declared by the operation itself, with {@code exchangeComplete()}.
+   * An operation that reads only part of a reply leaves bytes the return path finds ({@link
+   * DestroyReason#DIRTY}) when they have arrived; reading each reply in full is the operation's
+   * part.
    *
    * @param endpoint the peer
    * @param operation the exchange
@@ -167,18 +211,19 @@ public final class SocketPool implements AutoCloseable {
    * @throws IOException what the operation threw
    */
   public <T> T execute(Endpoint endpoint, Operation<T> operation) throws IOException {
+    Args.notNull(operation, "operation");
     PooledConnection c = checkout(endpoint);
     return runOn(c, operation);
   }
 
   /**
-   * Like {@link #execute}, for an operation that is safe to run twice: if the connection's timed
-   * I/O failed because the peer had already closed or reset it (EOF, reset, broken pipe) before any
-   * reply byte arrived, the operation runs once more on another connection. Timeouts, failures
-   * after part of a reply, and exceptions the operation throws itself are not retried. Both
-   * checkouts together share one {@link PoolConfig#checkoutTimeout()}: the second gets what the
-   * first left. If the second attempt fails, the first failure is attached to its exception as
-   * suppressed.
+   * Like {@link #execute} (including when the exchange counts as complete), for an operation that
+   * is safe to run twice: if the connection's timed I/O failed because the peer had already closed
+   * or reset it (EOF, reset, broken pipe) before any reply byte arrived, the operation runs once
+   * more on another connection. Timeouts, failures after part of a reply, and exceptions the
+   * operation throws itself are not retried. Both checkouts together share one {@link
+   * PoolConfig#checkoutTimeout()}: the second gets what the first left. If the second attempt
+   * fails, the first failure is attached to its exception as suppressed.
    *
    * @param endpoint the peer
    * @param operation the exchange; must be idempotent
@@ -188,13 +233,15 @@ public final class SocketPool implements AutoCloseable {
    * @throws IOException what the (second) attempt threw
    */
   public <T> T executeIdempotent(Endpoint endpoint, Operation<T> operation) throws IOException {
+    Args.notNull(endpoint, "endpoint");
+    Args.notNull(operation, "operation");
     Duration timeout = delegate.config().checkoutTimeout();
     long deadline = System.nanoTime() + timeout.toNanos();
     PooledConnection c = checkout(endpoint, timeout);
     IOException first;
     try {
       T result = operation.apply(c);
-      c.exchangeComplete();
+      Operations.returnedNormally(c);
       c.close();
       return result;
     } catch (IOException e) {
@@ -224,7 +271,7 @@ public final class SocketPool implements AutoCloseable {
     boolean ok = false;
     try {
       T result = operation.apply(c);
-      c.exchangeComplete();
+      Operations.returnedNormally(c);
       ok = true;
       return result;
     } finally {
@@ -236,19 +283,18 @@ public final class SocketPool implements AutoCloseable {
     }
   }
 
-  /**
-   * @return a snapshot of the pool's counters, in total and per endpoint
-   */
+  /** Returns a snapshot of the pool's counters, in total and per endpoint. */
   public PoolStats stats() {
     return delegate.stats();
   }
 
   /**
+   * Returns a snapshot for that endpoint (all zero if it was never used).
+   *
    * @param endpoint the peer
-   * @return a snapshot for that endpoint (all zero if it was never used)
    */
   public EndpointStats stats(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     EndpointStats s = delegate.stats(endpoint);
     return s != null ? s : EndpointStats.empty(endpoint);
   }
@@ -263,7 +309,7 @@ public final class SocketPool implements AutoCloseable {
    * @return its addresses; empty if the pool has not resolved it yet
    */
   public java.util.List<AddressStats> addresses(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     return delegate.addresses(endpoint);
   }
 
@@ -276,7 +322,7 @@ public final class SocketPool implements AutoCloseable {
    * @return how many idle connections were closed now
    */
   public int evict(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     return delegate.evict(endpoint);
   }
 
@@ -308,7 +354,7 @@ public final class SocketPool implements AutoCloseable {
    * @throws IllegalArgumentException if the target is outside (0, 1)
    */
   public LiveSizing sizing(Endpoint endpoint, double targetWaitProbability) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
+    Args.notNull(endpoint, "endpoint");
     PoolConfig c = delegate.config();
     return LiveSizing.of(
         endpoint,
@@ -326,20 +372,19 @@ public final class SocketPool implements AutoCloseable {
    * @param listener the listener
    */
   public void addListener(PoolListener listener) {
-    delegate.listeners().add(listener);
+    delegate.listeners().add(Args.notNull(listener, "listener"));
   }
 
   /**
+   * Returns whether it was registered.
+   *
    * @param listener a listener added before
-   * @return whether it was registered
    */
   public boolean removeListener(PoolListener listener) {
-    return delegate.listeners().remove(listener);
+    return delegate.listeners().remove(Args.notNull(listener, "listener"));
   }
 
-  /**
-   * @return the settings
-   */
+  /** Returns the settings. */
   public PoolConfig config() {
     return delegate.config();
   }
@@ -382,6 +427,8 @@ public final class SocketPool implements AutoCloseable {
   @FunctionalInterface
   public interface Operation<T> {
     /**
+     * Runs the exchange on a checked-out connection.
+     *
      * @param connection the connection; do not close it
      * @return the result
      * @throws IOException if the exchange failed

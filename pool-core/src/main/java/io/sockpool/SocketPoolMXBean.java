@@ -11,39 +11,25 @@ import javax.management.openmbean.CompositeData;
  */
 public interface SocketPoolMXBean {
 
-  /**
-   * @return the pool's name ({@link PoolConfig#poolName()})
-   */
+  /** Returns the pool's name ({@link PoolConfig#poolName()}). */
   String getPoolName();
 
-  /**
-   * @return connections checked out now, all endpoints
-   */
+  /** Returns connections checked out now, all endpoints. */
   int getActive();
 
-  /**
-   * @return idle connections now, all endpoints
-   */
+  /** Returns idle connections now, all endpoints. */
   int getIdle();
 
-  /**
-   * @return callers waiting for a connection now, all endpoints
-   */
+  /** Returns callers waiting for a connection now, all endpoints. */
   int getPending();
 
-  /**
-   * @return {@link PoolConfig#maxTotal()}
-   */
+  /** Returns {@link PoolConfig#maxTotal()}. */
   int getMaxTotal();
 
-  /**
-   * @return {@link PoolConfig#maxPerEndpoint()}
-   */
+  /** Returns {@link PoolConfig#maxPerEndpoint()}. */
   int getMaxPerEndpoint();
 
-  /**
-   * @return one entry per endpoint the pool keeps state for, in no particular order
-   */
+  /** Returns one entry per endpoint the pool keeps state for, in no particular order. */
   List<EndpointConnections> getEndpoints();
 
   /**
@@ -111,37 +97,27 @@ public interface SocketPoolMXBean {
           (String) data.get("breakerState"));
     }
 
-    /**
-     * @return {@code host:port}
-     */
+    /** Returns {@code host:port}. */
     public String getEndpoint() {
       return endpoint;
     }
 
-    /**
-     * @return connections checked out now
-     */
+    /** Returns connections checked out now. */
     public int getActive() {
       return active;
     }
 
-    /**
-     * @return idle connections now
-     */
+    /** Returns idle connections now. */
     public int getIdle() {
       return idle;
     }
 
-    /**
-     * @return callers waiting now
-     */
+    /** Returns callers waiting now. */
     public int getPending() {
       return pending;
     }
 
-    /**
-     * @return the circuit breaker's state, e.g. {@code CLOSED}
-     */
+    /** Returns the circuit breaker's state, e.g. {@code CLOSED}. */
     public String getBreakerState() {
       return breakerState;
     }

@@ -109,8 +109,8 @@ final class SystemAddressResolver implements AddressResolver {
   }
 
   /**
-   * @return the JVM's cache time from its two settings (seconds; negative = forever, shown as
-   *     empty, as no re-resolution can see a change then; unset or invalid = the JDK default)
+   * Returns the JVM's cache time from its two settings (seconds; negative = forever, shown as
+   * empty, as no re-resolution can see a change then; unset or invalid = the JDK default).
    */
   static Optional<Duration> jvmCacheTtl(String securityProperty, String systemProperty) {
     String text = securityProperty != null ? securityProperty : systemProperty;
@@ -125,9 +125,7 @@ final class SystemAddressResolver implements AddressResolver {
     }
   }
 
-  /**
-   * @return lookups started and not finished (for tests)
-   */
+  /** Returns lookups started and not finished (for tests). */
   int inFlight() {
     return inFlight.size();
   }

@@ -121,7 +121,9 @@ final class AddressPeer implements AutoCloseable {
       throw new IOException(
           "not an echo: " + new String(reply.array(), java.nio.charset.StandardCharsets.US_ASCII));
     }
+    // channel() is the raw-mode switch and counts as an open exchange: take it before declaring
+    InetAddress to = ((InetSocketAddress) c.channel().getRemoteAddress()).getAddress();
     c.exchangeComplete(); // the whole echo is read: the connection may be reused
-    return ((InetSocketAddress) c.channel().getRemoteAddress()).getAddress();
+    return to;
   }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
 import io.sockpool.testkit.ProcessResources;
+import io.sockpool.testkit.Slack;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -76,7 +77,9 @@ class CheckoutDeadlineTest {
               CheckoutTimeoutException.class,
               () -> pool.checkout(endpoint(peer), Duration.ofMillis(300)));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(tookMs >= 290 && tookMs < 800, "took " + tookMs + " ms");
+      assertTrue(
+          tookMs >= 290 && tookMs < Slack.upToMillis(Duration.ofMillis(300)),
+          "took " + tookMs + " ms");
       assertEquals(endpoint(peer), e.endpoint());
       assertEquals(1, e.state().active());
       assertEquals(0, e.state().idle());
@@ -107,7 +110,8 @@ class CheckoutDeadlineTest {
               () -> pool.checkout(hole.endpoint(), Duration.ofMillis(300)));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(
-          tookMs < 800, "connect must not outlive the checkout deadline, took " + tookMs + " ms");
+          tookMs < Slack.upToMillis(Duration.ofMillis(300)),
+          "connect must not outlive the checkout deadline, took " + tookMs + " ms");
       assertNotNull(e.getCause(), "the connect timeout is the cause");
       assertTrue(
           e.getCause()
@@ -128,8 +132,10 @@ class CheckoutDeadlineTest {
       CheckoutException e =
           assertThrows(
               CheckoutException.class,
-              () -> pool.checkout(Endpoint.of("127.0.0.1", port), Duration.ofSeconds(5)));
-      assertTrue((System.nanoTime() - start) / 1_000_000 < 1000);
+              () -> pool.checkout(Endpoint.of("127.0.0.1", port), Duration.ofSeconds(20)));
+      // at once: a refused connect is not retried until the deadline (half of it is room for a
+      // busy machine)
+      assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000);
       assertInstanceOf(ConnectException.class, e.getCause());
       assertTrue(
           e.getMessage().contains("cannot connect") && e.getMessage().contains("127.0.0.1:" + port),
@@ -190,8 +196,9 @@ class CheckoutDeadlineTest {
       PoolExhaustedException e =
           assertThrows(
               PoolExhaustedException.class,
-              () -> pool.checkout(endpoint(peer), Duration.ofSeconds(5)));
-      assertTrue((System.nanoTime() - start) / 1_000_000 < 500, "shed at once");
+              () -> pool.checkout(endpoint(peer), Duration.ofSeconds(20)));
+      // at once: not after waiting for the deadline (half of it is room for a busy machine)
+      assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "shed at once");
       assertTrue(e.getMessage().contains("1 callers already waiting"), e.getMessage());
       assertEquals(1, pool.stats(endpoint(peer)).rejected());
       held.close();

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +30,37 @@ class EndpointAndConfigTest {
     rejects("port must be in 1..65535, but was 65536", () -> Endpoint.of("localhost", 65536));
     rejects("host must not be blank, but was ' '", () -> Endpoint.of(" ", 80));
     rejects("host must not be blank, but was null", () -> Endpoint.of(null, 80));
-    rejects("endpoint must be host:port, but was 'localhost'", () -> Endpoint.parse("localhost"));
+    rejects("but was 'localhost' (no port)", () -> Endpoint.parse("localhost"));
     rejects("port must be a number in 1..65535, but was 'x'", () -> Endpoint.parse("h:x"));
+  }
+
+  @Test
+  void aConnectTimeoutLongerThanTheCheckoutTimeoutIsLoggedOnceAtWarnWithBothValues() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      PoolConfig slow =
+          PoolConfig.builder()
+              .poolName("slow-connect")
+              .checkoutTimeout(Duration.ofMillis(300))
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
+      slow.toBuilder().build(); // the same config again: already reported
+      PoolConfig.builder()
+          .poolName("default-connect")
+          .checkoutTimeout(Duration.ofMillis(300))
+          .build();
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(1, log.split("is longer than checkoutTimeout", -1).length - 1, log);
+    assertTrue(log.contains("WARN"), log);
+    assertTrue(
+        log.contains(
+            "connectTimeout (PT5S) is longer than checkoutTimeout (PT0.3S) of pool 'slow-connect'"),
+        log);
   }
 
   @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
 import io.sockpool.testkit.ProcessResources;
+import io.sockpool.testkit.Slack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ class LifecycleTest {
     pool.close(); // idempotent
     lateReturn.get(5, TimeUnit.SECONDS);
     assertTrue(
-        closeMs >= 250 && closeMs < 2000,
+        closeMs >= 250 && closeMs < Slack.upToMillis(Duration.ofMillis(300)),
         "close waited for the grace period, took " + closeMs + " ms");
     assertThrows(IllegalStateException.class, () -> pool.checkout(endpoint(peer)));
     assertTrue(

@@ -42,7 +42,9 @@ class ModulePathConsumerTest {
           "            .map(e -> e.source()).collect(java.util.stream.Collectors.toList())));",
           "    try (ServerSocket peer = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());",
           "        SocketPool pool = SocketPool.create(PoolConfig.builder().poolName(\"modular\")",
-          "            .jmxEnabled(true).build())) {",
+          // a loopback connect in a fresh JVM took over 1 s on a busy machine: room for it
+          "            .jmxEnabled(true).connectTimeout(java.time.Duration.ofSeconds(20))",
+          "            .checkoutTimeout(java.time.Duration.ofSeconds(30)).build())) {",
           "      Endpoint e = Endpoint.of(\"127.0.0.1\", peer.getLocalPort());",
           "      try (PooledConnection c = pool.checkout(e)) {",
           "        System.out.println(\"checked out \" + c.endpoint() + \", active \" + pool.stats(e).active());",

@@ -62,7 +62,13 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     this.listeners = listeners;
   }
 
-  /** commons-pool2 without limits or waiting: sockpool admits and waits itself. */
+  /**
+   * commons-pool2 without limits or waiting: sockpool admits and waits itself. With {@code
+   * blockWhenExhausted} off no borrower ever waits inside commons-pool2, so its capacity reuse (a
+   * create for another key's waiters on return, invalidate or eviction) never finds a waiter and
+   * never runs a connect on a returning thread; that holds on 2.12 (Spring Boot's managed version)
+   * as on 2.13, so nothing here needs 2.13's switches for it.
+   */
   static GenericKeyedObjectPoolConfig<PooledChannel> commonsConfig(PoolConfig config) {
     GenericKeyedObjectPoolConfig<PooledChannel> c = new GenericKeyedObjectPoolConfig<>();
     c.setMaxTotal(-1);
@@ -87,7 +93,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
 
   @Override
   public PooledObject<PooledChannel> makeObject(Endpoint endpoint)
-      throws IOException, NoIdle, HookError {
+      throws IOException, NoIdle, HookError, InitializerThrew {
     CreatePermit permit = CreatePermit.current();
     if (!permit.armed()) {
       throw NoIdle.INSTANCE;
@@ -111,17 +117,29 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
                 + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - start)
                 + " ms: no time left for the initializer");
       }
-      initializer.initialize(ch, Duration.ofNanos(left));
+      try {
+        initializer.initialize(ch, Duration.ofNanos(left));
+      } catch (RuntimeException e) {
+        throw new InitializerThrew(e); // told apart from any other failure to open a connection
+      }
       ch.checkHookLeftItClean("the initializer");
+      if (ch.replies().everReplied()) {
+        ch.replies().owed(ReplyWatch.Owed.NOTHING); // the initializer's exchange was answered
+      }
       ch.lease(null); // the initializer's exchange is over: start clean
       ensureNotClosing(endpoint);
-    } catch (IOException | RuntimeException | Error e) {
+    } catch (IOException | InitializerThrew | RuntimeException | Error e) {
+      listeners.connectFailed(
+          endpoint,
+          ch == null ? null : ch.remoteAddress(),
+          System.nanoTime() - start,
+          e instanceof InitializerThrew ? e.getCause() : e);
       if (ch != null) {
         st.untracked(ch);
         ch.closeQuietly();
       }
-      if (e instanceof Error) {
-        throw new HookError((Error) e);
+      if (e instanceof Error error) {
+        throw new HookError(error);
       }
       throw e;
     } finally {
@@ -132,10 +150,13 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     st.countCreated();
     ch.openedForCheckout(permit.forCheckout());
     ch.inPool(true);
-    permit.created(ch);
-    listeners.connected(endpoint, now - start);
     PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);
-    ch.pooledObject(pooled); // for Connections.evictIdle
+    // not published to the channel yet: commons-pool2 registers the object only after this
+    // returns, and a wrapper in its initial IDLE state would let Connections.evictIdle claim
+    // and invalidate a connection commons-pool2 does not know yet. The permit publishes it when
+    // the borrow or addObject that made it has returned.
+    permit.created(ch, pooled);
+    listeners.connected(endpoint, ch.remoteAddress(), now - start);
     return pooled;
   }
 
@@ -210,10 +231,26 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
   /** A borrow that may only take an idle connection found none. Preallocated, no stack. */
   static final class NoIdle extends Exception {
     private static final long serialVersionUID = 1L;
+
+    // one shared instance on purpose: a signal on the borrow path, never logged, chained or
+    // given a stack, so nothing of one throw leaks into another
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     static final NoIdle INSTANCE = new NoIdle();
 
     private NoIdle() {
       super("no idle connection (a borrow that may not connect)", null, false, false);
+    }
+  }
+
+  /**
+   * A {@link RuntimeException} thrown by the {@link ConnectionInitializer}, carried through
+   * commons-pool2 and unwrapped, so that only a failure of the initializer is reported as one.
+   */
+  static final class InitializerThrew extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InitializerThrew(RuntimeException failure) {
+      super(failure.toString(), failure, false, false);
     }
   }
 

@@ -34,6 +34,7 @@ final class Checkout {
    * @param endpoints the endpoints' states (a retired one is looked up again)
    * @param connections idle connections, new ones, hand-backs and destroys
    * @param admission the capacity counts
+   * @param reclaim frees global capacity held idle by other endpoints
    * @param failures the exceptions a checkout fails with, and their counts
    * @param leases the last step: the lease handed to the caller
    * @param rules the time rules a reused connection is checked against
@@ -49,6 +50,7 @@ final class Checkout {
       EndpointRegistry endpoints,
       Connections connections,
       Admission admission,
+      IdleReclaim reclaim,
       CheckoutFailures failures,
       Leases leases,
       EvictionRules rules,
@@ -96,11 +98,11 @@ final class Checkout {
     if (!breaker.tryAcquirePermission()) {
       throw failures.unavailable(st, start);
     }
-    boolean served = false;
+    PooledChannel served = null;
     try {
       PooledChannel ch = obtain();
       Lease lease = ctx.leases().leaseOut(st, ch, start, waited);
-      served = true;
+      served = ch;
       return lease;
     } finally {
       recordOutcome(served);
@@ -112,7 +114,7 @@ final class Checkout {
       checkStillWanted();
       PooledChannel ch = st.waiters().mayBarge(System.nanoTime()) ? connections.takeIdle(st) : null;
       if (ch == null) {
-        Result room = ctx.admission().tryReserve(st);
+        Result room = reserve();
         if (room == Result.RETIRED) {
           st = ctx.endpoints().state(endpoint);
           continue;
@@ -148,9 +150,6 @@ final class Checkout {
    * @return a connection, or null to look again
    */
   private PooledChannel await(Result why) throws CheckoutException {
-    if (why == Result.GLOBAL_FULL) {
-      ctx.admission().heldBackGlobally(st);
-    }
     long now = System.nanoTime();
     // the window, but never more than half of what is left of the deadline: a short checkout
     // timeout is not used up by callers going ahead
@@ -164,6 +163,11 @@ final class Checkout {
           lastFailure);
     }
     waited = true;
+    if (why == Result.GLOBAL_FULL) {
+      // after joining: the return path of another endpoint, seeing us, closes a connection it
+      // would keep idle, and the freed slot nudges us
+      ctx.admission().heldBackGlobally(st);
+    }
     try {
       // Queued now: whatever comes back from here on is handed to us in turn. Look once more
       // for what came back before we joined and found nobody to go to.
@@ -171,7 +175,7 @@ final class Checkout {
       if (ch != null || st.retired()) {
         return ch;
       }
-      if (ctx.admission().tryReserve(st) == Result.RESERVED) {
+      if (reserve() == Result.RESERVED) {
         return open();
       }
       Handoff<PooledChannel> handed = parkThroughWindow(w);
@@ -212,10 +216,22 @@ final class Checkout {
     if (ch != null || st.retired()) {
       return ch;
     }
-    if (ctx.admission().tryReserve(st) == Result.RESERVED) {
+    if (reserve() == Result.RESERVED) {
       return open();
     }
     return taken(st.waiters().park(w, deadline));
+  }
+
+  /**
+   * Reserves a slot; with the pool at {@code maxTotal} (not this endpoint at its own limit),
+   * reclaims the oldest idle connection of another endpoint first.
+   */
+  private Result reserve() {
+    Result room = ctx.admission().tryReserve(st);
+    if (room == Result.GLOBAL_FULL && ctx.reclaim().reclaimFor(st)) {
+      room = ctx.admission().tryReserve(st);
+    }
+    return room;
   }
 
   /** What a waiter was handed, put to use: a connection, or a slot to open one with. */
@@ -226,20 +242,32 @@ final class Checkout {
     return handed == Handoff.<PooledChannel>slot() ? open() : null;
   }
 
-  /** Opens a connection with the slot this checkout holds; the slot goes back on failure. */
+  /**
+   * Opens a connection with the slot this checkout holds; the slot goes back on failure. Past the
+   * deadline (a slot handed over as it ran out), the slot goes back at once and nothing is tried.
+   */
   private PooledChannel open() throws CheckoutException {
     long begin = System.nanoTime();
+    if (begin - deadline >= 0) {
+      ctx.admission().release(st);
+      checkStillWanted(); // throws: past the deadline
+    }
     try {
       PooledChannel ch = connections.connect(st, deadline);
-      peerAnswered |= ch.openedForCheckout();
+      // connected, and answered if an initializer got a reply; if not, the handshake alone proves
+      // nothing (a hung server's kernel completes it): the first exchange decides
+      peerAnswered |= ch.openedForCheckout() && ch.replies().owed() == ReplyWatch.Owed.NOTHING;
       return ch;
     } catch (ChannelFactory.HookError e) {
       throw e.error();
     } catch (IOException e) {
       throw connectFailed(e, deadline - begin);
+    } catch (ChannelFactory.InitializerThrew e) {
+      ctx.lifecycle().ensureOpen("was closed while connecting");
+      throw failures.failed(st, start, "the initializer threw", e.getCause());
     } catch (RuntimeException e) {
       ctx.lifecycle().ensureOpen("was closed while connecting");
-      throw failures.failed(st, start, "the initializer threw", e);
+      throw failures.failed(st, start, "opening a connection failed", e);
     }
   }
 
@@ -247,6 +275,9 @@ final class Checkout {
     ctx.lifecycle().ensureOpen("was closed while connecting");
     if (Thread.currentThread().isInterrupted()) {
       return failures.interrupted(st, start, e);
+    }
+    if (e instanceof LocalResourceException) { // the process's shortage, not the peer's fault
+      return failures.failed(st, start, "cannot connect: a local resource ran out", e);
     }
     boolean callersDeadline = budgetNanos < ctx.connectTimeoutNanos();
     if (e instanceof SocketTimeoutException) {
@@ -285,19 +316,25 @@ final class Checkout {
     if (!needsRoundTrip(ch, fresh, now)) {
       return ch;
     }
+    if (now - deadline >= 0) { // handed over as the deadline ran out: no round trip after it
+      ch.openedForCheckout(false);
+      connections.passOn(st, ch);
+      checkStillWanted(); // throws: past the deadline
+    }
     long budget = Math.min(ctx.validationTimeoutNanos(), deadline - now);
     try {
       ctx.validator().validate(ch, Duration.ofNanos(Math.max(1, budget)));
       ch.checkHookLeftItClean("the validator");
       ch.exchangeComplete(); // a validator that returned has read its reply
+      ch.replies().owed(ReplyWatch.Owed.NOTHING); // answered: the outcome is this checkout's
       peerAnswered = true;
       return ch;
     } catch (IOException e) {
       return validationFailed(ch, fresh, e, budget);
     } catch (RuntimeException | Error e) {
       connections.destroyActive(ch, DestroyReason.BROKEN);
-      if (e instanceof Error) {
-        throw (Error) e;
+      if (e instanceof Error err) {
+        throw err;
       }
       throw failures.failed(st, start, "the validator threw", e);
     }
@@ -320,7 +357,11 @@ final class Checkout {
       connections.destroyActive(ch, DestroyReason.ABANDONED);
       throw failures.interrupted(st, start, e);
     }
-    if (e instanceof SocketTimeoutException && budget < ctx.validationTimeoutNanos()) {
+    // A validation cut short by the caller's deadline is the caller's, unless the peer sent no
+    // byte for longer than it normally takes to answer (RoundTrip): then it is not answering.
+    if (e instanceof SocketTimeoutException
+        && budget < ctx.validationTimeoutNanos()
+        && !ch.replies().noAnswerInLease()) {
       connections.destroyActive(ch, DestroyReason.ABANDONED); // our deadline, not the peer's fault
       throw failures.timeout(
           st,
@@ -350,12 +391,26 @@ final class Checkout {
     st.peerFailed(e);
   }
 
-  /** The one breaker outcome of this checkout. */
-  private void recordOutcome(boolean served) {
+  /**
+   * The one breaker outcome of this checkout. A connection served without a round trip of this
+   * checkout that still owes the outcome of its first exchange (only connected so far) takes the
+   * permission along: that exchange decides ({@link PeerEvidence}).
+   *
+   * @param served the connection served, or null if the checkout failed
+   */
+  private void recordOutcome(PooledChannel served) {
     long took = System.nanoTime() - start;
-    if (!served && peerFailed) {
-      breaker.onError(took, TimeUnit.NANOSECONDS, lastFailure);
-    } else if (served && (peerAnswered || peerFailed)) {
+    if (served == null) {
+      if (peerFailed) {
+        breaker.onError(took, TimeUnit.NANOSECONDS, lastFailure);
+      } else {
+        breaker.releasePermission();
+      }
+    } else if (peerAnswered) {
+      breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+    } else if (served.replies().owed() != ReplyWatch.Owed.NOTHING) {
+      served.replies().owed(ReplyWatch.Owed.PERMISSION);
+    } else if (peerFailed) {
       breaker.onSuccess(took, TimeUnit.NANOSECONDS);
     } else {
       breaker.releasePermission();

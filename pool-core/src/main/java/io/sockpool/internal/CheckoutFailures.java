@@ -4,7 +4,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.CheckoutException;
 import io.sockpool.CheckoutState;
 import io.sockpool.CheckoutTimeoutException;
-import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolExhaustedException;
@@ -12,7 +11,6 @@ import io.sockpool.internal.metrics.Listeners;
 import io.sockpool.internal.queue.Admission;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.ToIntFunction;
 
 /**
  * Builds every checkout exception, in one place: the message, the endpoint's state at the moment of
@@ -20,25 +18,16 @@ import java.util.function.ToIntFunction;
  * notification.
  */
 final class CheckoutFailures {
-  private final ToIntFunction<Endpoint> active;
-  private final ToIntFunction<Endpoint> idle;
   private final Admission admission;
   private final PoolConfig config;
   private final Listeners listeners;
 
   /**
-   * @param active connections of an endpoint checked out now
-   * @param idle idle connections of an endpoint now
    * @param admission the capacity counts
+   * @param config the pool's settings (limits, the breaker's wait)
+   * @param listeners told of each failure
    */
-  CheckoutFailures(
-      ToIntFunction<Endpoint> active,
-      ToIntFunction<Endpoint> idle,
-      Admission admission,
-      PoolConfig config,
-      Listeners listeners) {
-    this.active = active;
-    this.idle = idle;
+  CheckoutFailures(Admission admission, PoolConfig config, Listeners listeners) {
     this.admission = admission;
     this.config = config;
     this.listeners = listeners;
@@ -73,15 +62,17 @@ final class CheckoutFailures {
   }
 
   /**
+   * Returns the summary of the checkout exception: name resolution, a connect timeout, or a failed
+   * connect.
+   *
    * @param failure why a connect for a checkout failed
    * @param timeout the checkout's timeout
-   * @return the summary of the checkout exception: name resolution, a connect timeout, or a failed
-   *     connect
    */
   static String connectSummary(Throwable failure, Duration timeout) {
-    if (failure instanceof io.sockpool.NameResolutionTimeoutException) {
+    if (failure
+        instanceof io.sockpool.NameResolutionTimeoutException nameResolutionTimeoutException) {
       return "name resolution of host '"
-          + ((io.sockpool.NameResolutionTimeoutException) failure).host()
+          + nameResolutionTimeoutException.host()
           + "' did not finish within the checkout timeout of "
           + timeout.toMillis()
           + " ms";
@@ -123,12 +114,27 @@ final class CheckoutFailures {
     return state(st, start, 0);
   }
 
+  /**
+   * The endpoint's state for a failing checkout, read without a lock: the caller may be past its
+   * deadline already, and commons-pool2's counts take the locks of its idle set, where a thread
+   * descheduled while holding one would hold the caller up too. Active and idle are counted from
+   * the endpoint's own connections (held by a lease; hot or idle in commons-pool2).
+   */
   private CheckoutState state(EndpointState st, long start, int alsoWaiting) {
+    int held = 0;
+    int idleNow = 0;
+    for (PooledChannel ch : st.channels()) {
+      if (ch.lease() != null) {
+        held++;
+      } else if (IdleReclaim.isIdle(ch)) {
+        idleNow++;
+      }
+    }
     return new CheckoutState(
         st.endpoint(),
         Duration.ofNanos(System.nanoTime() - start),
-        active.applyAsInt(st.endpoint()),
-        idle.applyAsInt(st.endpoint()),
+        held,
+        idleNow,
         st.waiters().size() + alsoWaiting,
         st.connecting(),
         config.maxPerEndpoint(),

@@ -55,6 +55,13 @@ final class Connections {
   }
 
   private PooledChannel takeCommonsIdle(EndpointState st) {
+    if (pool.getNumIdle(st.endpoint()) == 0) {
+      // nothing idle: no borrow. A borrow registers its key, and for a key with no connection at
+      // all (a peer that is down) registering and deregistering take commons-pool2's write lock
+      // over every key each time, a convoy across endpoints under contention. A connection
+      // returned after this look is handed to a waiter by the return path.
+      return null;
+    }
     try {
       return pool.borrowObject(st.endpoint());
     } catch (ChannelFactory.NoIdle | IllegalStateException none) {
@@ -70,14 +77,17 @@ final class Connections {
    * meanwhile, and gives the slot back). On failure the slot is released.
    */
   PooledChannel connect(EndpointState st, long deadlineNanos)
-      throws IOException, ChannelFactory.HookError {
+      throws IOException, ChannelFactory.HookError, ChannelFactory.InitializerThrew {
     CreatePermit permit = CreatePermit.current().arm(st, deadlineNanos, true);
     boolean ok = false;
     try {
       PooledChannel ch = pool.borrowObject(st.endpoint());
       ok = true;
       return ch;
-    } catch (IOException | RuntimeException | ChannelFactory.HookError e) {
+    } catch (IOException
+        | RuntimeException
+        | ChannelFactory.HookError
+        | ChannelFactory.InitializerThrew e) {
       throw e;
     } catch (Exception unexpected) {
       throw new IllegalStateException("commons-pool2 failed to open a connection", unexpected);
@@ -132,20 +142,42 @@ final class Connections {
     // hot ones are taken and closed directly (every caller retires what it evicts here)
     int closedNow = HotSlots.destroy(st, which, DestroyReason.RETIRED, this);
     for (PooledChannel ch : st.channels()) {
-      PooledObject<PooledChannel> p = ch.pooledObject();
-      if (p == null || !which.test(ch) || !p.startEvictionTest()) {
-        continue; // not idle (checked out, handed over, being tested by the evictor)
-      }
-      ch.destroyReason(ch.isRetired() ? DestroyReason.RETIRED : DestroyReason.IDLE);
-      try {
-        pool.invalidateObject(endpoint, ch);
+      if (which.test(ch)
+          && closeCommonsIdle(ch, ch.isRetired() ? DestroyReason.RETIRED : DestroyReason.IDLE)) {
         closedNow++;
-      } catch (Exception e) {
-        ch.closeQuietly(); // the pool was closed meanwhile
-        factory.forget(ch);
       }
     }
     return closedNow;
+  }
+
+  /**
+   * Closes one idle connection (hot, or in commons-pool2's idle set) if this call claims it: one
+   * checked out, handed over, being created or being tested by the evictor meanwhile is left alone.
+   * Its slot goes back through {@link ChannelFactory#forget} (to a waiter of its endpoint first).
+   *
+   * @return whether it was closed
+   */
+  boolean closeIdle(PooledChannel ch, DestroyReason reason) {
+    if (ch.isHot()) {
+      return HotSlots.destroy(ch.state(), c -> c == ch, reason, this) > 0;
+    }
+    return closeCommonsIdle(ch, reason);
+  }
+
+  private boolean closeCommonsIdle(PooledChannel ch, DestroyReason reason) {
+    PooledObject<PooledChannel> p = ch.pooledObject();
+    if (p == null || !p.startEvictionTest()) {
+      return false; // not idle (checked out, handed over, being tested by the evictor, created)
+    }
+    ch.destroyReason(reason);
+    try {
+      pool.invalidateObject(ch.endpoint(), ch);
+    } catch (Exception e) {
+      ch.closeQuietly(); // the pool was closed meanwhile
+      factory.forget(ch);
+    }
+    lifecycle.connectionGone();
+    return true;
   }
 
   /** Gives back what was handed to a waiter that left without it. */
@@ -170,11 +202,29 @@ final class Connections {
   }
 
   /**
+   * Closes a clean connection that would go idle, instead of keeping it, while nobody waits for its
+   * endpoint and a caller of another endpoint is parked on the global limit ({@code maxTotal}): the
+   * freed slot goes to that caller at once ({@link Admission#release}).
+   *
+   * @return whether it was closed
+   */
+  boolean closedForOthers(EndpointState st, PooledChannel ch) {
+    if (st.waiters().size() > 0 || !admission.othersHeldBack(st)) {
+      return false;
+    }
+    destroyActive(ch, DestroyReason.IDLE);
+    return true;
+  }
+
+  /**
    * Puts a clean connection into the idle set, then looks at the waiters once more: one may have
    * joined, or become due, after the hand-off declined, and a waiter that already looked at the
    * idle set parks until handed something.
    */
   void returnIdle(EndpointState st, PooledChannel ch) {
+    if (closedForOthers(st, ch)) {
+      return;
+    }
     try {
       pool.returnObject(st.endpoint(), ch);
     } catch (IllegalStateException e) {

@@ -26,10 +26,9 @@ final class CreatePermit {
   private boolean forCheckout;
   private long deadlineNanos;
   private PooledChannel created;
+  private org.apache.commons.pool2.PooledObject<PooledChannel> createdWrapper;
 
-  /**
-   * @return this thread's permit
-   */
+  /** Returns this thread's permit. */
   static CreatePermit current() {
     return CURRENT.get();
   }
@@ -50,12 +49,21 @@ final class CreatePermit {
     return this;
   }
 
-  /** Withdraws the permission; returns the connection made under it, if any. */
+  /**
+   * Withdraws the permission; returns the connection made under it, if any. Call it only once the
+   * borrow or {@code addObject} that may have made a connection has returned: commons-pool2 has
+   * registered the connection by then, and only then is its wrapper published to it ({@link
+   * PooledChannel#pooledObject}), which makes an idle one visible to {@link Connections#evictIdle}.
+   */
   PooledChannel disarm() {
     armed = false;
     state = null;
     PooledChannel c = created;
+    if (c != null) {
+      c.pooledObject(createdWrapper);
+    }
     created = null;
+    createdWrapper = null;
     return c;
   }
 
@@ -75,9 +83,14 @@ final class CreatePermit {
     return deadlineNanos;
   }
 
-  /** Records the connection made under this permit and uses the permit up. */
-  void created(PooledChannel channel) {
+  /**
+   * Records the connection made under this permit, and commons-pool2's wrapper of it (published by
+   * {@link #disarm}), and uses the permit up.
+   */
+  void created(
+      PooledChannel channel, org.apache.commons.pool2.PooledObject<PooledChannel> wrapper) {
     created = channel;
+    createdWrapper = wrapper;
     armed = false;
   }
 }

@@ -6,6 +6,7 @@ import io.sockpool.Endpoint;
 import io.sockpool.internal.metrics.Listeners;
 import io.sockpool.internal.resolve.Names;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -30,7 +31,7 @@ final class EndpointRegistry {
   final LongAdder forgottenCheckouts = new LongAdder();
   final LongAdder forgottenTimeouts = new LongAdder();
   final LongAdder forgottenRejected = new LongAdder();
-  final LongAdder[] forgottenDestroyed = new LongAdder[DestroyReason.values().length];
+  final EnumMap<DestroyReason, LongAdder> forgottenDestroyed = new EnumMap<>(DestroyReason.class);
 
   EndpointRegistry(
       CircuitBreakerRegistry breakers, Names names, Listeners listeners, int hotSlots) {
@@ -38,8 +39,8 @@ final class EndpointRegistry {
     this.hotSlots = hotSlots;
     this.names = names;
     this.listeners = listeners;
-    for (int i = 0; i < forgottenDestroyed.length; i++) {
-      forgottenDestroyed[i] = new LongAdder();
+    for (DestroyReason r : DestroyReason.values()) {
+      forgottenDestroyed.put(r, new LongAdder());
     }
   }
 
@@ -47,9 +48,7 @@ final class EndpointRegistry {
     return breakers;
   }
 
-  /**
-   * @return the endpoint's state, created if the pool does not know it yet
-   */
+  /** Returns the endpoint's state, created if the pool does not know it yet. */
   EndpointState state(Endpoint endpoint) {
     EndpointState st = states.get(endpoint);
     if (st != null && !st.retiring()) { // a field of the state: no second object to load
@@ -75,9 +74,7 @@ final class EndpointRegistry {
     return st;
   }
 
-  /**
-   * @return the endpoint's state, or null if the pool does not know it
-   */
+  /** Returns the endpoint's state, or null if the pool does not know it. */
   EndpointState find(Endpoint endpoint) {
     return states.get(endpoint);
   }
@@ -129,7 +126,7 @@ final class EndpointRegistry {
     forgottenTimeouts.add(st.timeoutCount());
     forgottenRejected.add(st.rejectedCount());
     for (DestroyReason r : DestroyReason.values()) {
-      forgottenDestroyed[r.ordinal()].add(st.destroyedCount(r));
+      forgottenDestroyed.get(r).add(st.destroyedCount(r));
     }
     if (removed[0]) {
       listeners.endpointRemoved(st.endpoint());

@@ -4,10 +4,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.internal.metrics.Metered;
+import io.sockpool.internal.metrics.RoundTrip;
 import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.internal.metrics.WaitHistogram;
 import io.sockpool.internal.queue.Admission;
 import io.sockpool.internal.queue.Waiters;
+import java.util.EnumMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +49,7 @@ final class EndpointState implements Admission.Account, Metered {
   private final AtomicBoolean replenishing = new AtomicBoolean();
   private final Set<PooledChannel> channels = ConcurrentHashMap.newKeySet();
   private final LongAdder created = new LongAdder();
-  private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
+  private final EnumMap<DestroyReason, LongAdder> destroyed = new EnumMap<>(DestroyReason.class);
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder rejected = new LongAdder();
 
@@ -55,6 +57,9 @@ final class EndpointState implements Admission.Account, Metered {
   private final WaitHistogram waits = new WaitHistogram();
 
   private volatile Throwable lastFailure;
+
+  /** What the endpoint normally takes to answer: the yardstick for "no answer". */
+  private final RoundTrip roundTrip = new RoundTrip();
 
   /**
    * Until when every reused connection is probed on borrow, however recently used: set when an
@@ -94,8 +99,8 @@ final class EndpointState implements Admission.Account, Metered {
                 openedAtMillis = e.getCreationTime().toInstant().toEpochMilli();
               }
             });
-    for (int i = 0; i < destroyed.length; i++) {
-      destroyed[i] = new LongAdder();
+    for (DestroyReason r : DestroyReason.values()) {
+      destroyed.put(r, new LongAdder());
     }
   }
 
@@ -125,43 +130,35 @@ final class EndpointState implements Admission.Account, Metered {
   }
 
   /**
-   * @return false if the state is not retired and was not being retired when read; true if it is
-   *     retired or may be (the caller then checks under the registry's lock)
+   * Returns false if the state is not retired and was not being retired when read; true if it is
+   * retired or may be (the caller then checks under the registry's lock).
    */
   boolean retiring() {
     return retiring;
   }
 
-  /**
-   * @return checkouts served so far (each records its wait once)
-   */
+  /** Returns checkouts served so far (each records its wait once). */
   long checkouts() {
     return waits.count();
   }
 
-  /**
-   * @return whether the state was retired (look the endpoint up again)
-   */
+  /** Returns whether the state was retired (look the endpoint up again). */
   boolean retired() {
     return open.get() < 0;
   }
 
-  /**
-   * @return when the breaker last opened, epoch millis
-   */
+  /** Returns when the breaker last opened, epoch millis. */
   long openedAtMillis() {
     return openedAtMillis;
   }
 
-  /**
-   * @return whether a reused connection may skip the probe now (no exchange died recently)
-   */
+  /** Returns whether a reused connection may skip the probe now (no exchange died recently). */
   boolean trustsRecentUse(long nowNanos) {
     return nowNanos - probeAllUntil >= 0;
   }
 
   void countDestroyed(DestroyReason reason) {
-    destroyed[reason.ordinal()].increment();
+    destroyed.get(reason).increment();
   }
 
   @Override
@@ -194,16 +191,12 @@ final class EndpointState implements Admission.Account, Metered {
     traffic = window;
   }
 
-  /**
-   * @return the endpoint's circuit breaker
-   */
+  /** Returns the endpoint's circuit breaker. */
   CircuitBreaker breaker() {
     return breaker;
   }
 
-  /**
-   * @return the hot slots ({@link HotSlots}), accessed through its VarHandle
-   */
+  /** Returns the hot slots ({@link HotSlots}), accessed through its VarHandle. */
   PooledChannel[] hotSlots() {
     return hotSlots;
   }
@@ -223,16 +216,12 @@ final class EndpointState implements Admission.Account, Metered {
     connecting.decrementAndGet();
   }
 
-  /**
-   * @return connects under way
-   */
+  /** Returns connects under way. */
   int connecting() {
     return connecting.get();
   }
 
-  /**
-   * @return true if this caller now runs the endpoint's replenishing (nobody else does)
-   */
+  /** Returns true if this caller now runs the endpoint's replenishing (nobody else does). */
   boolean startReplenishing() {
     return replenishing.compareAndSet(false, true);
   }
@@ -256,9 +245,7 @@ final class EndpointState implements Admission.Account, Metered {
     return channels.remove(ch);
   }
 
-  /**
-   * @return every live connection of the endpoint, a weakly consistent view
-   */
+  /** Returns every live connection of the endpoint, a weakly consistent view. */
   Iterable<PooledChannel> channels() {
     return channels;
   }
@@ -272,7 +259,7 @@ final class EndpointState implements Admission.Account, Metered {
   }
 
   long destroyedCount(DestroyReason reason) {
-    return destroyed[reason.ordinal()].sum();
+    return destroyed.get(reason).sum();
   }
 
   /** Counts a checkout that ran out of time. */
@@ -303,11 +290,16 @@ final class EndpointState implements Admission.Account, Metered {
     waits.record(nanos);
   }
 
-  /**
-   * @return the checkout waits, to read
-   */
+  /** Returns the checkout waits, to read. */
   WaitHistogram waits() {
     return waits;
+  }
+
+  /**
+   * @return the endpoint's round-trip estimate
+   */
+  RoundTrip roundTrip() {
+    return roundTrip;
   }
 
   /** Remembers the peer's latest failure (shown in failures and stats). */
@@ -315,9 +307,7 @@ final class EndpointState implements Admission.Account, Metered {
     lastFailure = failure;
   }
 
-  /**
-   * @return the peer's latest failure, or null
-   */
+  /** Returns the peer's latest failure, or null. */
   Throwable lastFailure() {
     return lastFailure;
   }

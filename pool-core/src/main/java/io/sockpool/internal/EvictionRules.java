@@ -21,9 +21,10 @@ final class EvictionRules implements EvictionPolicy<PooledChannel> {
   }
 
   /**
+   * Returns why it must be destroyed, or null to keep it.
+   *
    * @param channel an idle connection
    * @param nowNanos the current {@link System#nanoTime()}
-   * @return why it must be destroyed, or null to keep it
    */
   DestroyReason expired(PooledChannel channel, long nowNanos) {
     if (channel.isRetired()) {
@@ -48,14 +49,11 @@ final class EvictionRules implements EvictionPolicy<PooledChannel> {
     if (reason != null) {
       return reason;
     }
-    switch (channel.probe()) {
-      case ALIVE:
-        return null;
-      case UNREAD_BYTES:
-        return DestroyReason.DIRTY;
-      default:
-        return DestroyReason.VALIDATION;
-    }
+    return switch (channel.probe()) {
+      case ALIVE -> null;
+      case UNREAD_BYTES -> DestroyReason.DIRTY;
+      default -> DestroyReason.VALIDATION;
+    };
   }
 
   /** Called by commons-pool2's {@code evict()} for each idle connection it tests. */

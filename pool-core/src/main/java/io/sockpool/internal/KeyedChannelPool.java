@@ -7,6 +7,7 @@ import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
+import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.internal.metrics.Listeners;
 import io.sockpool.internal.queue.Admission;
@@ -65,12 +66,10 @@ public final class KeyedChannelPool {
             config.socketOptions(),
             config.maxLifetime().toNanos(),
             config.maxLifetimeJitter().toNanos(),
-            watchdog);
+            TransportFactory.plaintext(watchdog)); // the seam where a TLS transport plugs in
     ChannelFactory factory = new ChannelFactory(connector, config, admission, listeners);
     GenericKeyedObjectPool<Endpoint, PooledChannel> pool =
         new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));
-    pool.setReuseCapacityOnReturn(false);
-    pool.setReuseCapacityOnMaintenance(false);
     pool.setEvictionPolicy(rules);
     // tagged with the pool's name, so that resilience4j-micrometer's meters of two pools that
     // talk to the same endpoint (same breaker name) stay apart
@@ -96,8 +95,8 @@ public final class KeyedChannelPool {
             endpoints,
             connections,
             admission,
-            new CheckoutFailures(
-                connections::active, connections::idle, admission, config, listeners),
+            new IdleReclaim(endpoints, connections),
+            new CheckoutFailures(admission, config, listeners),
             leases,
             rules,
             config.validator(),
@@ -222,7 +221,7 @@ public final class KeyedChannelPool {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    if (!(connection instanceof Lease) || ((Lease) connection).returns() != returns) {
+    if (!(connection instanceof Lease lease) || lease.returns() != returns) {
       throw new IllegalStateException(
           "connection "
               + connection
@@ -239,7 +238,7 @@ public final class KeyedChannelPool {
    *     byte arrived (see {@link PooledChannel#diedBeforeReply()})
    */
   public static boolean diedBeforeReply(PooledConnection connection) {
-    return connection instanceof Lease && ((Lease) connection).pooledChannel().diedBeforeReply();
+    return connection instanceof Lease lease && lease.pooledChannel().diedBeforeReply();
   }
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */

@@ -48,9 +48,7 @@ final class Lease implements PooledConnection {
             : null;
   }
 
-  /**
-   * @return the return path of the pool it came from
-   */
+  /** Returns the return path of the pool it came from. */
   ReturnPath returns() {
     return returns;
   }
@@ -71,9 +69,7 @@ final class Lease implements PooledConnection {
     return checkoutTrace;
   }
 
-  /**
-   * @return true the first time only
-   */
+  /** Returns true the first time only. */
   boolean markLeakReported() {
     if (leakReported) {
       return false;
@@ -82,9 +78,7 @@ final class Lease implements PooledConnection {
     return true;
   }
 
-  /**
-   * @return true for the first of close()/invalidate()
-   */
+  /** Returns true for the first of close()/invalidate(). */
   boolean finish() {
     return DONE.compareAndSet(this, false, true);
   }
@@ -108,7 +102,7 @@ final class Lease implements PooledConnection {
 
   @Override
   public SocketChannel channel() {
-    return live().channel(); // non-blocking from now on; the return checks for unread bytes
+    return live().channel(); // raw mode from now on; counts as an open exchange until declared
   }
 
   @Override
@@ -129,6 +123,11 @@ final class Lease implements PooledConnection {
   @Override
   public void exchangeComplete() {
     live().exchangeComplete();
+  }
+
+  @Override
+  public void requestHasNoReply() {
+    live().requestHasNoReply();
   }
 
   @Override

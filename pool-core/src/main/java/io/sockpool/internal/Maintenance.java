@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -89,7 +90,9 @@ final class Maintenance {
             new SynchronousQueue<>(),
             named(config.poolName() + "-connector"));
     long period = config.evictionInterval().toNanos();
-    evictor.scheduleWithFixedDelay(this::run, period, period, TimeUnit.NANOSECONDS);
+    // run() catches and logs its own failures, so nothing needs the schedule's future
+    ScheduledFuture<?> unused =
+        evictor.scheduleWithFixedDelay(this::run, period, period, TimeUnit.NANOSECONDS);
   }
 
   private static ThreadFactory named(String prefix) {
@@ -112,16 +115,25 @@ final class Maintenance {
       for (EndpointState st : endpoints.all()) {
         hot.cool(st, cooled); // into commons-pool2, where eviction applies
       }
-      connections.evictIdle();
+      step("eviction", connections::evictIdle); // a failure here must not stop the rest
       long now = System.nanoTime();
       names.refreshDue(now); // starts due re-resolutions; never waits for DNS
       for (EndpointState st : endpoints.all()) {
-        detectLeaks(st, now);
-        replenish(st);
+        step("leak detection", () -> detectLeaks(st, now));
+        step("min-idle", () -> replenish(st));
       }
       endpoints.forgetIdle(now - config.idleTimeout().toNanos());
-    } catch (Exception | Error e) {
+    } catch (Throwable e) { // the evictor survives anything: the next pass runs as usual
       LOG.warn("maintenance of pool '{}' failed: {}", config.poolName(), e.toString(), e);
+    }
+  }
+
+  /** Runs one step of a maintenance pass; whatever it throws is logged, and the pass goes on. */
+  private void step(String what, Runnable step) {
+    try {
+      step.run();
+    } catch (Throwable e) { // an Error from a hook or a listener included
+      LOG.warn("{} in pool '{}' failed: {}", what, config.poolName(), e.toString(), e);
     }
   }
 
@@ -163,6 +175,8 @@ final class Maintenance {
                   && openAhead(st)) {
                 // one more idle connection; waiters were handed it if any
               }
+            } catch (Throwable e) { // the connector thread survives; the next pass retries
+              LOG.warn("min-idle refill of {} failed: {}", st.endpoint(), e.toString(), e);
             } finally {
               st.replenishingDone();
             }
@@ -186,6 +200,7 @@ final class Maintenance {
    */
   int warmUp(EndpointState st, int count) {
     int n = Math.min(count, config.maxPerEndpoint());
+    Throwable failedBefore = st.lastFailure();
     List<Future<Boolean>> tasks = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       tasks.add(connectors.submit(() -> openAhead(st)));
@@ -203,6 +218,17 @@ final class Maintenance {
       } catch (ExecutionException | TimeoutException e) {
         LOG.debug("warm-up of {} did not open a connection: {}", st.endpoint(), e.toString());
       }
+    }
+    Throwable failed = st.lastFailure();
+    if (opened < n && failed != failedBefore && !lifecycle.isClosed()) {
+      LOG.warn(
+          "pool '{}': warm-up of {} opened {} of {} connections; each failed connect counts"
+              + " against its circuit breaker; last failure: {}",
+          config.poolName(),
+          st.endpoint(),
+          opened,
+          n,
+          failed.toString());
     }
     return opened;
   }
@@ -225,6 +251,28 @@ final class Maintenance {
   }
 
   /**
+   * A connect ahead of demand failed: only the peer's failure counts against its breaker, not a
+   * closed pool, a local shortage (descriptors, buffers, memory) or a hook's {@link Error}.
+   */
+  private void failedAhead(EndpointState st, Throwable e, long start) {
+    if (lifecycle.isClosed() || e instanceof IllegalStateException) {
+      return;
+    }
+    if (e instanceof LocalResourceException
+        || e instanceof Error
+        || e instanceof ChannelFactory.HookError) {
+      LOG.warn(
+          "could not open a connection to {} ahead of demand (not the peer's fault): {}",
+          st.endpoint(),
+          e.toString());
+      return;
+    }
+    st.breaker().onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
+    st.peerFailed(e);
+    LOG.debug("could not open a connection to {} ahead of demand: {}", st.endpoint(), e.toString());
+  }
+
+  /**
    * Opens one connection into the idle set ahead of demand, bounded by the connect timeout, in this
    * thread. Counts its outcome on the breaker.
    *
@@ -237,22 +285,20 @@ final class Maintenance {
     long start = System.nanoTime();
     CreatePermit permit =
         CreatePermit.current().arm(st, start + config.connectTimeout().toNanos(), false);
-    Exception e = connections.addIdle(st);
+    Throwable e;
+    try {
+      e = connections.addIdle(st);
+    } catch (Throwable unexpected) { // an Error outside the hooks: the slot still goes back
+      e = unexpected;
+    }
     if (e != null) {
       if (permit.disarm() == null) {
         admission.release(st);
       }
-      if (!lifecycle.isClosed() && !(e instanceof IllegalStateException)) {
-        st.breaker()
-            .onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-        st.peerFailed(e);
-        LOG.debug(
-            "could not open a connection to {} ahead of demand: {}", st.endpoint(), e.toString());
-      }
+      failedAhead(st, e, start);
       return false;
     }
-    permit.disarm();
-    st.breaker().onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    permit.disarm(); // no breaker success yet: the connection owes its first exchange's outcome
     if (st.waiters().size() > 0) {
       PooledChannel idle = connections.takeIdle(st);
       if (idle != null) {

@@ -3,23 +3,25 @@ package io.sockpool.internal;
 import io.sockpool.Connection;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
-import io.sockpool.internal.io.ChannelIo;
 import io.sockpool.internal.io.Probe;
+import io.sockpool.internal.io.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * The object commons-pool2 pools: one connected {@link SocketChannel} with its timed I/O ({@link
- * ChannelIo}), what the current lease did with it, and the timestamps the eviction rules read. Used
- * by one thread at a time (the holder, the initializer or validator, or the evictor while idle).
+ * The object commons-pool2 pools: one connection with its {@link Transport} (timed I/O), what the
+ * current lease did with it, and the timestamps the eviction rules read. Used by one thread at a
+ * time (the holder, the initializer or validator, or the evictor while idle), except {@link
+ * #isBroken()}, which the return path may ask from another thread.
  */
 public final class PooledChannel implements Connection {
   private final Endpoint endpoint;
   private final InetSocketAddress remoteAddress;
-  private final ChannelIo io;
+  private final Transport transport;
   private final long createdNanos;
   private final long expiresNanos;
 
@@ -35,8 +37,11 @@ public final class PooledChannel implements Connection {
   private volatile Lease lease;
   private EndpointState state;
   private boolean exchangeOpen;
+  private boolean readSinceWrite;
+  private boolean rawChannelOut;
   private boolean mayHaveUnread;
   private volatile boolean returnedClean;
+  private final ReplyWatch replies = new ReplyWatch();
 
   @SuppressWarnings("unused") // through HOT
   private volatile int hot;
@@ -56,12 +61,12 @@ public final class PooledChannel implements Connection {
   PooledChannel(
       Endpoint endpoint,
       InetSocketAddress remoteAddress,
-      ChannelIo io,
+      Transport transport,
       long createdNanos,
       long expiresNanos) {
     this.endpoint = endpoint;
     this.remoteAddress = remoteAddress;
-    this.io = io;
+    this.transport = transport;
     this.createdNanos = createdNanos;
     this.expiresNanos = expiresNanos;
     this.lastUsedNanos = createdNanos;
@@ -73,22 +78,27 @@ public final class PooledChannel implements Connection {
   }
 
   /**
-   * The raw channel, switched to non-blocking mode for good as {@link Connection#channel()}
-   * promises; the pool no longer knows what was read, so the return checks for unread bytes.
+   * Hands the raw channel to the holder ({@link Connection#channel()}): the transport switches to
+   * non-blocking mode for good, and since the pool no longer sees what is written or read, the
+   * lease counts as "wrote, reply unknown" until the holder declares the exchange complete, and the
+   * return checks for unread bytes.
    */
   @Override
   public SocketChannel channel() {
-    mayHaveUnread = true;
     try {
-      io.nonBlocking();
+      SocketChannel raw = transport.rawChannel();
+      rawChannelOut = true;
+      exchangeOpen = true;
+      mayHaveUnread = true;
+      return raw;
     } catch (IOException e) {
       broken = true; // closed meanwhile: the holder's own I/O fails, the return destroys it
+      return transport.channel();
     }
-    return io.channel();
   }
 
-  ChannelIo io() {
-    return io;
+  Transport transport() {
+    return transport;
   }
 
   /**
@@ -140,8 +150,13 @@ public final class PooledChannel implements Connection {
     lastUsedNanos = nowNanos;
   }
 
+  /**
+   * @return whether it must not be reused because of its I/O: a helper call failed or timed out, or
+   *     a call is under way right now (the connection is being returned by another thread while its
+   *     holder is blocked in a read or write: whatever the peer sends next would reach that call)
+   */
   boolean isBroken() {
-    return broken;
+    return broken || transport.callUnderWay();
   }
 
   /**
@@ -183,6 +198,14 @@ public final class PooledChannel implements Connection {
 
   void state(EndpointState value) {
     state = value;
+    replies.endpoint(value.roundTrip());
+  }
+
+  /**
+   * @return what the peer did with this connection's requests (breaker evidence, round trips)
+   */
+  ReplyWatch replies() {
+    return replies;
   }
 
   Lease lease() {
@@ -194,14 +217,17 @@ public final class PooledChannel implements Connection {
     died = false;
     bytesReadInLease = 0;
     exchangeOpen = false;
+    readSinceWrite = false;
+    rawChannelOut = false;
     mayHaveUnread = false;
+    replies.newLease();
   }
 
   /**
    * @return whether bytes may be waiting unread: since checkout, a request was written and no later
    *     read found the socket drained (a read that stopped short of its buffer, or left its spare
-   *     byte empty, took everything there was; {@link ChannelIo}), or the holder used the raw
-   *     channel
+   *     byte empty, took everything there was; {@link Transport#drained()}), or the holder used the
+   *     raw channel
    */
   boolean mayHaveUnread() {
     return mayHaveUnread;
@@ -212,12 +238,16 @@ public final class PooledChannel implements Connection {
    *     peer sent more than was read, so the connection is dirty (known without a system call)
    */
   boolean hasReadAhead() {
-    return io.hasReadAhead();
+    return transport.hasReadAhead();
   }
 
   /**
    * Checks that a hook's exchange (an initializer's, a validator's) left the connection fit for a
-   * holder: not broken, and no byte of the peer's read ahead and unread.
+   * holder: not broken, no request written without a read after it, and the socket proven drained:
+   * no byte of the peer's read ahead and unread, and, unless the hook's last read showed it took
+   * everything, no byte waiting in the socket (one {@code FIONREAD}, off the hot path). A hook that
+   * read into a buffer with room may have read a prefix of what the peer sent; the rest must not
+   * reach the borrower.
    *
    * @param hook what ran, for the message ("the validator")
    * @throws IOException if it is not
@@ -226,13 +256,17 @@ public final class PooledChannel implements Connection {
     if (broken) {
       throw new IOException(hook + " left the connection to " + endpoint + " broken");
     }
-    if (hasReadAhead()) {
+    if (exchangeOpen && !readSinceWrite) {
+      throw new IOException(
+          hook + " wrote a request to " + endpoint + " and read nothing after it");
+    }
+    if (hasReadAhead() || (mayHaveUnread && transport.unreadCheck() != Probe.ALIVE)) {
       throw new IOException(
           "the peer "
               + endpoint
               + " sent more than "
               + hook
-              + " read (at least 1 byte left unread)");
+              + " read (bytes left unread in the connection)");
     }
   }
 
@@ -295,9 +329,22 @@ public final class PooledChannel implements Connection {
     }
   }
 
+  /**
+   * Trusted only if something was read since the last write (or the holder took the raw channel,
+   * whose reads the pool cannot see): a declaration with no read after the request is false, and
+   * the connection stays "exchange open" (destroyed on return).
+   */
   @Override
   public void exchangeComplete() {
+    if (readSinceWrite || rawChannelOut) {
+      exchangeOpen = false;
+    }
+  }
+
+  @Override
+  public void requestHasNoReply() {
     exchangeOpen = false;
+    mayHaveUnread = true; // a reply after all is found on return (FIONREAD), if it came
   }
 
   /**
@@ -310,8 +357,10 @@ public final class PooledChannel implements Connection {
   /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
     try {
-      io.write(src, deadlineNanos);
+      transport.write(src, deadlineNanos);
+      replies.wrote();
       exchangeOpen = true;
+      readSinceWrite = false;
       mayHaveUnread = true;
     } catch (IOException | RuntimeException e) {
       failed(e);
@@ -337,13 +386,18 @@ public final class PooledChannel implements Connection {
               + ")");
     }
     try {
-      int n = io.read(dst, deadlineNanos);
+      int n = transport.read(dst, deadlineNanos);
       if (n < 0) {
-        throw io.endOfStream();
+        throw transport.endOfStream();
       }
       bytesReadInLease += n;
-      mayHaveUnread = !io.drained(); // the read reached its spare byte: more was there
+      readSinceWrite = true;
+      mayHaveUnread = !transport.drained(); // the read reached its spare byte: more was there
+      replies.read(n);
       return n;
+    } catch (SocketTimeoutException e) {
+      failed(e);
+      throw replies.timedOut(e, endpoint, deadlineNanos);
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;
@@ -352,25 +406,25 @@ public final class PooledChannel implements Connection {
 
   /**
    * The liveness check of an idle connection: one non-blocking read, no round trip ({@link
-   * ChannelIo#probe()}).
+   * Transport#probe()}).
    */
   Probe probe() {
-    return io.probe();
+    return transport.probe();
   }
 
-  /** The check on return for bytes the holder left unread ({@link ChannelIo#unreadCheck()}). */
+  /** The check on return for bytes the holder left unread ({@link Transport#unreadCheck()}). */
   Probe unreadCheck() {
-    return io.unreadCheck();
+    return transport.unreadCheck();
   }
 
-  /** Closes the channel (and its selector, if it has one). Never throws. */
+  /** Closes the transport (and its selector, if it has one). Never throws. */
   void closeQuietly() {
-    io.closeQuietly();
+    transport.close();
   }
 
   /** Closes the socket from another thread so that a holder blocked in I/O wakes up. */
   void abort() {
-    io.abort();
+    transport.abort();
   }
 
   private static long deadline(Duration timeout) {
@@ -386,7 +440,7 @@ public final class PooledChannel implements Connection {
         + endpoint
         + (remoteAddress == null ? "" : " at " + remoteAddress)
         + ", open="
-        + io.channel().isOpen()
+        + transport.isOpen()
         + ", broken="
         + broken
         + (retired ? ", retired" : "")

@@ -49,9 +49,7 @@ final class ReturnPath {
     this.validationWindowNanos = validationWindowNanos;
   }
 
-  /**
-   * @return the name of the pool this path returns to (for messages)
-   */
+  /** Returns the name of the pool this path returns to (for messages). */
   String poolName() {
     return poolName;
   }
@@ -64,6 +62,7 @@ final class ReturnPath {
     PooledChannel ch = lease.pooledChannel();
     long now = System.nanoTime();
     listeners.returned(ch.state(), now, now - lease.checkoutNanos());
+    PeerEvidence.leaseEnded(ch, now - lease.checkoutNanos());
     DestroyReason reason = verdict(ch, lifecycle.isClosed(), now);
     if (reason == DestroyReason.BROKEN) {
       distrustIfPeerClosed(ch, now);
@@ -88,7 +87,9 @@ final class ReturnPath {
       return;
     }
     if (quick) {
-      hot.keep(aff, st, ch, now);
+      if (!connections.closedForOthers(st, ch)) {
+        hot.keep(aff, st, ch, now);
+      }
     } else {
       connections.returnIdle(st, ch);
     }
@@ -102,6 +103,7 @@ final class ReturnPath {
     PooledChannel ch = lease.pooledChannel();
     long now = System.nanoTime();
     listeners.returned(ch.state(), now, now - lease.checkoutNanos());
+    PeerEvidence.leaseEnded(ch, now - lease.checkoutNanos());
     distrustIfPeerClosed(ch, now);
     ch.lease(null);
     connections.destroyActive(ch, DestroyReason.BROKEN);
@@ -120,10 +122,11 @@ final class ReturnPath {
   }
 
   /**
+   * Returns why it must be destroyed, or null to keep it.
+   *
    * @param ch the connection coming back, still leased
    * @param poolClosed whether the pool is closed
    * @param nowNanos the current {@link System#nanoTime()}
-   * @return why it must be destroyed, or null to keep it
    */
   static DestroyReason verdict(PooledChannel ch, boolean poolClosed, long nowNanos) {
     if (ch.isBroken()) {
@@ -147,13 +150,10 @@ final class ReturnPath {
     if (!ch.mayHaveUnread()) {
       return null; // the last read drained the socket, or there was no exchange: no probe
     }
-    switch (ch.unreadCheck()) {
-      case ALIVE:
-        return null;
-      case UNREAD_BYTES:
-        return DestroyReason.DIRTY;
-      default:
-        return DestroyReason.VALIDATION;
-    }
+    return switch (ch.unreadCheck()) {
+      case ALIVE -> null;
+      case UNREAD_BYTES -> DestroyReason.DIRTY;
+      default -> DestroyReason.VALIDATION;
+    };
   }
 }

@@ -2,8 +2,7 @@ package io.sockpool.internal;
 
 import io.sockpool.Endpoint;
 import io.sockpool.SocketOptions;
-import io.sockpool.internal.io.ChannelIo;
-import io.sockpool.internal.io.Watchdog;
+import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.resolve.AddressBook;
 import io.sockpool.internal.resolve.Names;
 import java.io.IOException;
@@ -32,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * name within the deadline if need be), applies the socket options and connects without blocking
  * past a deadline (a non-blocking connect finished under a selector, so a peer that never answers
  * the SYN costs at most the deadline), trying the next address on failure. The connected channel is
- * then put in blocking mode for {@link ChannelIo}.
+ * then put in blocking mode and handed to the {@link TransportFactory}, which makes the
+ * connection's transport within the same deadline (a TLS transport's handshake runs there).
  */
 final class SocketConnector {
   private static final Logger LOG = LoggerFactory.getLogger(SocketConnector.class);
@@ -41,21 +41,25 @@ final class SocketConnector {
   private final SocketOptions options;
   private final long maxLifetimeNanos;
   private final long jitterNanos;
-  private final Watchdog watchdog;
+  private final TransportFactory transports;
 
   /** Connects under way, for {@link #abortPending()}. */
   private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
 
   private volatile boolean aborting;
 
+  /**
+   * @param transports makes each new connection's transport, after the TCP connect and within its
+   *     deadline
+   */
   SocketConnector(
       Names names,
       SocketOptions options,
       long maxLifetimeNanos,
       long jitterNanos,
-      Watchdog watchdog) {
+      TransportFactory transports) {
     this.names = names;
-    this.watchdog = watchdog;
+    this.transports = transports;
     this.options = options;
     this.maxLifetimeNanos = maxLifetimeNanos;
     this.jitterNanos = jitterNanos;
@@ -70,7 +74,7 @@ final class SocketConnector {
    *
    * @param endpoint where to connect
    * @param deadlineNanos {@link System#nanoTime()} by which the connect must be done
-   * @return the connection, its channel in blocking mode, its deadlines kept by the watchdog
+   * @return the connection, with the transport the factory made for it
    * @throws io.sockpool.NameResolutionTimeoutException if the name did not resolve in time
    * @throws UnknownHostException if the name does not resolve
    * @throws SocketTimeoutException if the deadline passed while connecting
@@ -106,8 +110,10 @@ final class SocketConnector {
             LOG.debug("connected to {} at {} after: {}", endpoint, address, failures);
           }
           return channel;
-        } catch (java.io.InterruptedIOException | java.nio.channels.ClosedByInterruptException e) {
-          throw e;
+        } catch (java.io.InterruptedIOException
+            | java.nio.channels.ClosedByInterruptException
+            | LocalResourceException e) {
+          throw e; // neither the address's fault: no other address, no re-resolution
         } catch (IOException e) {
           last = e;
           failures.add(address.getAddress().getHostAddress() + ": " + e.getMessage());
@@ -151,19 +157,23 @@ final class SocketConnector {
   private PooledChannel connectTo(
       Endpoint endpoint, InetSocketAddress address, long deadlineNanos, long start)
       throws IOException {
-    SocketChannel channel = SocketChannel.open();
+    SocketChannel channel = open(endpoint);
     Selector selector = null;
     boolean ok = false;
     try {
-      applyOptions(channel);
-      channel.configureBlocking(false);
-      selector = Selector.open();
+      try {
+        applyOptions(channel);
+        channel.configureBlocking(false);
+        selector = Selector.open();
+      } catch (IOException e) { // nothing has reached the peer yet: local
+        throw new LocalResourceException(endpoint, "setting up the socket", e);
+      }
       pending.put(channel, selector);
       if (aborting) {
         throw new java.nio.channels.ClosedChannelException();
       }
       SelectionKey key = channel.register(selector, 0);
-      if (!channel.connect(address)) {
+      if (!startConnect(endpoint, channel, address)) {
         key.interestOps(SelectionKey.OP_CONNECT);
         while (!channel.finishConnect()) {
           long left = deadlineNanos - System.nanoTime();
@@ -192,7 +202,7 @@ final class SocketConnector {
           new PooledChannel(
               endpoint,
               address,
-              new ChannelIo(endpoint, channel, watchdog),
+              transports.open(endpoint, channel, deadlineNanos),
               now,
               now + maxLifetimeNanos - jitter);
       ok = true;
@@ -225,6 +235,28 @@ final class SocketConnector {
     }
   }
 
+  /** Opens a socket; a failure here (EMFILE, ENOBUFS) is local. */
+  private static SocketChannel open(Endpoint endpoint) throws LocalResourceException {
+    try {
+      return SocketChannel.open();
+    } catch (IOException e) {
+      throw new LocalResourceException(endpoint, "opening a socket", e);
+    }
+  }
+
+  /** Starts a non-blocking connect; a local shortage (no buffers, no port) is told apart. */
+  private static boolean startConnect(
+      Endpoint endpoint, SocketChannel channel, InetSocketAddress address) throws IOException {
+    try {
+      return channel.connect(address);
+    } catch (IOException e) {
+      if (LocalResourceException.isLocal(e)) {
+        throw new LocalResourceException(endpoint, "connect", e);
+      }
+      throw e;
+    }
+  }
+
   /**
    * Closes every connect under way and refuses new ones (pool closing): the connecting thread wakes
    * from its selector and fails at once, so no socket is opened after close.
@@ -247,11 +279,11 @@ final class SocketConnector {
     channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive());
     if (options.keepAlive()) {
       setIfSupported(
-          channel, ExtendedSocketOptions.TCP_KEEPIDLE, (int) options.keepAliveIdle().getSeconds());
+          channel, ExtendedSocketOptions.TCP_KEEPIDLE, (int) options.keepAliveIdle().toSeconds());
       setIfSupported(
           channel,
           ExtendedSocketOptions.TCP_KEEPINTERVAL,
-          (int) options.keepAliveInterval().getSeconds());
+          (int) options.keepAliveInterval().toSeconds());
       setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPCOUNT, options.keepAliveCount());
     }
     if (options.sendBufferSize() > 0) {

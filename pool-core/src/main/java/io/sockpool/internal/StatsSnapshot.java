@@ -18,7 +18,7 @@ final class StatsSnapshot {
     WaitHistogram allWaits = new WaitHistogram();
     EnumMap<DestroyReason, Long> allDestroyed = new EnumMap<>(DestroyReason.class);
     for (DestroyReason r : DestroyReason.values()) {
-      allDestroyed.put(r, reg.forgottenDestroyed[r.ordinal()].sum());
+      allDestroyed.put(r, reg.forgottenDestroyed.get(r).sum());
     }
     long created = reg.forgottenCreated.sum();
     long checkouts = reg.forgottenCheckouts.sum();

@@ -33,11 +33,21 @@ final class Checks {
     return value;
   }
 
+  /** The largest buffer: 100 % headroom, twice the measured load. */
+  static final double MAX_BUFFER_FRACTION = 1.0;
+
   static double bufferFraction(double value) {
-    if (!(value >= 0) || Double.isInfinite(value)) {
+    if (!(value >= 0 && value <= MAX_BUFFER_FRACTION)) {
+      String hint =
+          value > MAX_BUFFER_FRACTION && value <= 100
+              ? " (a percentage? " + value + " % is " + value / 100 + ")"
+              : "";
       throw new IllegalArgumentException(
-          "bufferFraction must be a finite number >= 0 (0.2 means 20 % headroom), but was "
-              + value);
+          "bufferFraction must be a fraction from 0.0 to "
+              + MAX_BUFFER_FRACTION
+              + " (0.2 means 20 % headroom), but was "
+              + value
+              + hint);
     }
     return value + 0.0; // -0.0 becomes 0.0
   }
@@ -69,16 +79,12 @@ final class Checks {
     return value;
   }
 
-  /**
-   * @return the value's shortest decimal form ({@link Double#toString}) as an exact decimal
-   */
+  /** Returns the value's shortest decimal form ({@link Double#toString}) as an exact decimal. */
   static BigDecimal decimal(double value) {
     return new BigDecimal(Double.toString(value));
   }
 
-  /**
-   * @return the value to 6 significant digits, plain below 10^12, else in E notation
-   */
+  /** Returns the value to 6 significant digits, plain below 10^12, else in E notation. */
   static String show(BigDecimal value) {
     BigDecimal rounded = value.round(new java.math.MathContext(6)).stripTrailingZeros();
     return rounded.abs().compareTo(BigDecimal.TEN.pow(12)) < 0
@@ -86,24 +92,21 @@ final class Checks {
         : rounded.toString();
   }
 
-  /**
-   * @return the duration in seconds, exactly
-   */
+  /** Returns the duration in seconds, exactly. */
   static BigDecimal seconds(Duration value) {
     return BigDecimal.valueOf(value.getSeconds()).add(BigDecimal.valueOf(value.getNano(), 9));
   }
 
-  /**
-   * @return rate x latency, exactly, from the decimal forms of the arguments
-   */
+  /** Returns rate x latency, exactly, from the decimal forms of the arguments. */
   static BigDecimal offeredLoad(double ratePerSecond, Duration latency) {
     return decimal(ratePerSecond).multiply(seconds(latency));
   }
 
   /**
+   * Returns the duration nearest to the given seconds; beyond {@link Duration}'s range (about 292
+   * billion years) the longest Duration.
+   *
    * @param seconds a finite number >= 0
-   * @return the duration nearest to the given seconds; beyond {@link Duration}'s range (about 292
-   *     billion years) the longest Duration
    */
   static Duration durationOfSeconds(double seconds) {
     if (seconds < 9e9) {

@@ -18,6 +18,8 @@ public final class ConnectionCap {
   }
 
   /**
+   * Creates a cap.
+   *
    * @param serverMaxConnections the most connections the server accepts from all clients, >= 1
    * @param instances the application instances sharing it, >= 1 and &lt;= serverMaxConnections (so
    *     that each may hold at least one connection)
@@ -43,30 +45,25 @@ public final class ConnectionCap {
     return new ConnectionCap(serverMaxConnections, instances);
   }
 
-  /**
-   * @return the server's limit, all clients together
-   */
+  /** Returns the server's limit, all clients together. */
   public int serverMaxConnections() {
     return serverMaxConnections;
   }
 
-  /**
-   * @return the application instances sharing the limit
-   */
+  /** Returns the application instances sharing the limit. */
   public int instances() {
     return instances;
   }
 
-  /**
-   * @return {@code floor(serverMaxConnections / instances)}, at least 1
-   */
+  /** Returns {@code floor(serverMaxConnections / instances)}, at least 1. */
   public int perInstanceMax() {
     return serverMaxConnections / instances;
   }
 
   /**
+   * Returns whether it is more than {@link #perInstanceMax()}.
+   *
    * @param connections a per-instance pool size
-   * @return whether it is more than {@link #perInstanceMax()}
    */
   public boolean isExceededBy(int connections) {
     return connections > perInstanceMax();
@@ -85,9 +82,9 @@ public final class ConnectionCap {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ConnectionCap
-        && ((ConnectionCap) o).serverMaxConnections == serverMaxConnections
-        && ((ConnectionCap) o).instances == instances;
+    return o instanceof ConnectionCap connectionCap
+        && connectionCap.serverMaxConnections == serverMaxConnections
+        && connectionCap.instances == instances;
   }
 
   @Override

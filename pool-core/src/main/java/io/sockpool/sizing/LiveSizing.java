@@ -3,7 +3,6 @@ package io.sockpool.sizing;
 import io.sockpool.Endpoint;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -71,8 +70,10 @@ public final class LiveSizing {
       int maxPerEndpoint,
       int maxTotal,
       double targetWaitProbability) {
-    Objects.requireNonNull(endpoint, "endpoint must not be null");
-    Objects.requireNonNull(sample, "sample must not be null");
+    if (endpoint == null || sample == null) {
+      throw new IllegalArgumentException(
+          (endpoint == null ? "endpoint" : "sample") + " must not be null");
+    }
     Checks.connections(maxPerEndpoint);
     if (maxTotal < maxPerEndpoint) {
       throw new IllegalArgumentException(
@@ -127,104 +128,78 @@ public final class LiveSizing {
     return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.3g", v);
   }
 
-  /**
-   * @return the peer
-   */
+  /** Returns the peer. */
   public Endpoint endpoint() {
     return endpoint;
   }
 
-  /**
-   * @return the measurement behind this answer
-   */
+  /** Returns the measurement behind this answer. */
   public TrafficSample sample() {
     return sample;
   }
 
-  /**
-   * @return the measured arrival rate, checkouts per second (0 when nothing was measured)
-   */
+  /** Returns the measured arrival rate, checkouts per second (0 when nothing was measured). */
   public double ratePerSecond() {
     return sample.ratePerSecond();
   }
 
-  /**
-   * @return the measured mean hold time, if any connection came back in the window
-   */
+  /** Returns the measured mean hold time, if any connection came back in the window. */
   public Optional<Duration> meanHold() {
     return sample.meanHold();
   }
 
-  /**
-   * @return the measured share of checkouts that waited, if there were checkouts
-   */
+  /** Returns the measured share of checkouts that waited, if there were checkouts. */
   public OptionalDouble measuredWaitProbability() {
     return sample.waitedShare();
   }
 
-  /**
-   * @return the pool's current size for the endpoint ({@code maxPerEndpoint})
-   */
+  /** Returns the pool's current size for the endpoint ({@code maxPerEndpoint}). */
   public int currentSize() {
     return currentSize;
   }
 
-  /**
-   * @return the most connections the pool may open for the endpoint ({@code maxPerEndpoint})
-   */
+  /** Returns the most connections the pool may open for the endpoint ({@code maxPerEndpoint}). */
   public int cap() {
     return currentSize;
   }
 
   /**
-   * @return what the model predicts at the current size for the measured rate and hold time, if
-   *     both were measured; {@link QueueEstimate#stable()} is false when the measured load is at or
-   *     above the current size
+   * Returns what the model predicts at the current size for the measured rate and hold time, if
+   * both were measured; {@link QueueEstimate#stable()} is false when the measured load is at or
+   * above the current size.
    */
   public Optional<QueueEstimate> atCurrentSize() {
     return Optional.ofNullable(atCurrentSize);
   }
 
-  /**
-   * @return Erlang C's probability of waiting at the current size, if measured and stable
-   */
+  /** Returns erlang C's probability of waiting at the current size, if measured and stable. */
   public OptionalDouble predictedWaitProbability() {
     return atCurrentSize == null || !atCurrentSize.stable()
         ? OptionalDouble.empty()
         : OptionalDouble.of(atCurrentSize.waitProbability());
   }
 
-  /**
-   * @return the target share of waiting checkouts the recommendation is for
-   */
+  /** Returns the target share of waiting checkouts the recommendation is for. */
   public double targetWaitProbability() {
     return targetWaitProbability;
   }
 
-  /**
-   * @return the smallest size meeting the target, uncapped, if the traffic was measured
-   */
+  /** Returns the smallest size meeting the target, uncapped, if the traffic was measured. */
   public OptionalInt neededConnections() {
     return needed < 0 ? OptionalInt.empty() : OptionalInt.of(needed);
   }
 
-  /**
-   * @return {@link #neededConnections()} capped at {@link #cap()}
-   */
+  /** Returns {@link #neededConnections()} capped at {@link #cap()}. */
   public OptionalInt recommendedConnections() {
     return needed < 0 ? OptionalInt.empty() : OptionalInt.of(Math.min(needed, cap()));
   }
 
-  /**
-   * @return whether the size needed is above what the pool may open
-   */
+  /** Returns whether the size needed is above what the pool may open. */
   public boolean capBinds() {
     return needed > cap();
   }
 
-  /**
-   * @return why the recommendation cannot be followed as it is, if it cannot
-   */
+  /** Returns why the recommendation cannot be followed as it is, if it cannot. */
   public Optional<String> warning() {
     return Optional.ofNullable(warning);
   }

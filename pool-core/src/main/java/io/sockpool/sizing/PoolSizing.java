@@ -32,7 +32,8 @@ public final class PoolSizing {
    *
    * @param ratePerSecond requests per second, a finite number > 0
    * @param latency the mean time a request holds a connection, > 0
-   * @param bufferFraction headroom as a fraction, a finite number >= 0 (0.2 = 20 %)
+   * @param bufferFraction headroom as a fraction of the load, from 0.0 to 1.0 (0.2 = 20 %; 20 is
+   *     rejected, not read as 2,000 %)
    * @return the recommendation and its parts
    * @throws IllegalArgumentException if an argument is out of range (the message names it and says
    *     what is allowed), or if the size would be {@value Checks#MAX_CONNECTIONS} or more

@@ -46,51 +46,45 @@ public final class QueueEstimate {
                 / (connections - offeredLoad);
   }
 
-  /**
-   * @return the arrival rate of checkouts, per second
-   */
+  /** Returns the arrival rate of checkouts, per second. */
   public double ratePerSecond() {
     return ratePerSecond;
   }
 
-  /**
-   * @return the mean time a checkout holds a connection
-   */
+  /** Returns the mean time a checkout holds a connection. */
   public Duration holdTime() {
     return holdTime;
   }
 
-  /**
-   * @return the pool size this estimate is for
-   */
+  /** Returns the pool size this estimate is for. */
   public int connections() {
     return connections;
   }
 
   /**
-   * @return the offered load {@code a = rate x holdTime}: the mean number of connections in use if
-   *     there were always one free (Little's law), in connections ("Erlangs")
+   * Returns the offered load {@code a = rate x holdTime}: the mean number of connections in use if
+   * there were always one free (Little's law), in connections ("Erlangs").
    */
   public double offeredLoad() {
     return offeredLoad;
   }
 
   /**
-   * @return {@code offeredLoad / connections}: the fraction of time a connection is in use when the
-   *     pool is stable; 1 or more when it is not
+   * Returns {@code offeredLoad / connections}: the fraction of time a connection is in use when the
+   * pool is stable; 1 or more when it is not.
    */
   public double utilization() {
     return offeredLoad / connections;
   }
 
-  /**
-   * @return whether {@code connections > offeredLoad}, so that the queue has a steady state
-   */
+  /** Returns whether {@code connections > offeredLoad}, so that the queue has a steady state. */
   public boolean stable() {
     return !Double.isNaN(waitProbability);
   }
 
   /**
+   * Returns the probability of waiting.
+   *
    * @return the probability that a checkout finds every connection in use and has to wait (Erlang
    *     C), in [0, 1)
    * @throws IllegalStateException if the size is unstable ({@link #stable()} is false)
@@ -101,6 +95,8 @@ public final class QueueEstimate {
   }
 
   /**
+   * Returns the mean wait of a checkout.
+   *
    * @return the mean wait of a checkout, over all checkouts (those that do not wait count as 0):
    *     {@code waitProbability x holdTime / (connections - offeredLoad)}, to the nearest nanosecond
    *     (see {@link #meanWaitMillis()} for the unrounded value)
@@ -112,6 +108,8 @@ public final class QueueEstimate {
   }
 
   /**
+   * Returns the mean wait in milliseconds.
+   *
    * @return {@link #meanWait()} in milliseconds, not rounded
    * @throws IllegalStateException if the size is unstable
    */
@@ -147,8 +145,8 @@ public final class QueueEstimate {
   }
 
   /**
-   * @return for an unstable size, a sentence saying why and how many connections are needed; for a
-   *     stable one, an empty string
+   * Returns for an unstable size, a sentence saying why and how many connections are needed; for a
+   * stable one, an empty string.
    */
   public String unstableMessage() {
     if (stable()) {

@@ -63,90 +63,73 @@ public final class SizingRecommendation {
     }
   }
 
-  /**
-   * @return what was asked for
-   */
+  /** Returns what was asked for. */
   public SizingRequest request() {
     return request;
   }
 
-  /**
-   * @return the model that chose {@link #connections()}
-   */
+  /** Returns the model that chose {@link #connections()}. */
   public Model model() {
     return model;
   }
 
-  /**
-   * @return the recommended pool size (per instance), >= 1
-   */
+  /** Returns the recommended pool size (per instance), >= 1. */
   public int connections() {
     return connections;
   }
 
   /**
-   * @return Little's law {@code L = rate x latency}: the mean number of connections in use, in
-   *     connections (not rounded)
+   * Returns little's law {@code L = rate x latency}: the mean number of connections in use, in
+   * connections (not rounded).
    */
   public double baseConcurrency() {
     return baseConcurrency;
   }
 
-  /**
-   * @return the headroom {@code baseConcurrency x bufferFraction}, in connections
-   */
+  /** Returns the headroom {@code baseConcurrency x bufferFraction}, in connections. */
   public double buffer() {
     return buffer;
   }
 
-  /**
-   * @return {@code baseConcurrency + buffer}: the load the pool is sized for, in connections
-   */
+  /** Returns {@code baseConcurrency + buffer}: the load the pool is sized for, in connections. */
   public double designLoad() {
     return designLoad;
   }
 
-  /**
-   * @return {@code ceil(designLoad)}, at least 1: the rule of thumb's size
-   */
+  /** Returns {@code ceil(designLoad)}, at least 1: the rule of thumb's size. */
   public int ruleOfThumbConnections() {
     return ruleOfThumbConnections;
   }
 
   /**
-   * @return with a wait-probability target: the queueing model's prediction for {@link
-   *     #connections()} at the buffered rate (its wait probability meets the target); otherwise
-   *     empty
+   * Returns with a wait-probability target: the queueing model's prediction for {@link
+   * #connections()} at the buffered rate (its wait probability meets the target); otherwise empty.
    */
   public Optional<QueueEstimate> queueEstimate() {
     return Optional.ofNullable(queueEstimate);
   }
 
   /**
-   * @return with a wait-probability target: the prediction for {@link #connections()} at the
-   *     nominal (unbuffered) rate; otherwise empty
+   * Returns with a wait-probability target: the prediction for {@link #connections()} at the
+   * nominal (unbuffered) rate; otherwise empty.
    */
   public Optional<QueueEstimate> queueEstimateAtNominalRate() {
     return Optional.ofNullable(queueEstimateAtNominalRate);
   }
 
-  /**
-   * @return the cap the recommendation was checked against, if any
-   */
+  /** Returns the cap the recommendation was checked against, if any. */
   public Optional<ConnectionCap> cap() {
     return request.cap();
   }
 
-  /**
-   * @return whether a cap was given and {@link #connections()} is above its per-instance max
-   */
+  /** Returns whether a cap was given and {@link #connections()} is above its per-instance max. */
   public boolean exceedsCap() {
     return request.cap().map(c -> c.isExceededBy(connections)).orElse(false);
   }
 
   /**
-   * @return when {@link #exceedsCap()}: a sentence with the numbers and what to change; otherwise
-   *     empty
+   * Returns when {@link #exceedsCap()}: a sentence with the numbers and what to change; otherwise
+   * empty.
    */
   public Optional<String> warning() {
     if (!exceedsCap()) {

@@ -151,9 +151,10 @@ public final class SizingRequest {
     }
 
     /**
-     * @param value headroom on the load as a fraction, a finite number >= 0 (0.2 = 20 %); default 0
+     * @param value headroom on the load as a fraction from 0.0 to 1.0 (0.2 = 20 %); default 0
      * @return this builder
-     * @throws IllegalArgumentException if the value is NaN, infinite or negative
+     * @throws IllegalArgumentException if the value is NaN or outside 0.0..1.0 (a percentage such
+     *     as 20 is rejected, not read as 2,000 %)
      */
     public Builder bufferFraction(double value) {
       this.bufferFraction = Checks.bufferFraction(value);

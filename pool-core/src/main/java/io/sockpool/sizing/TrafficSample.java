@@ -43,17 +43,13 @@ public record TrafficSample(
     }
   }
 
-  /**
-   * @return checkouts per second over the span; 0 when the span is empty
-   */
+  /** Returns checkouts per second over the span; 0 when the span is empty. */
   public double ratePerSecond() {
     long nanos = span.toNanos();
     return nanos <= 0 ? 0 : checkouts * 1e9 / nanos;
   }
 
-  /**
-   * @return the mean time a connection was held, if any came back (at least 1 ns)
-   */
+  /** Returns the mean time a connection was held, if any came back (at least 1 ns). */
   public Optional<Duration> meanHold() {
     if (returns == 0) {
       return Optional.empty();
@@ -61,9 +57,7 @@ public record TrafficSample(
     return Optional.of(Duration.ofNanos(Math.max(1, held.toNanos() / returns)));
   }
 
-  /**
-   * @return the share of checkouts that waited, if there were any checkouts
-   */
+  /** Returns the share of checkouts that waited, if there were any checkouts. */
   public OptionalDouble waitedShare() {
     return checkouts == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) waited / checkouts);
   }

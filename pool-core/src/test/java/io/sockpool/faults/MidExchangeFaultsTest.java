@@ -15,6 +15,7 @@ import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import eu.rekawek.toxiproxy.model.toxic.Latency;
 import eu.rekawek.toxiproxy.model.toxic.ResetPeer;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointStats;
@@ -176,8 +177,14 @@ class MidExchangeFaultsTest {
       Proxy proxy = f.proxy("late-reply");
       Endpoint ep = f.endpoint(proxy);
       // No PING on borrow: this case is about the return path, and a PING would time out too.
+      // A request unanswered for 200 ms is breaker evidence (docs/design.md, "Failure
+      // attribution"); the default breaker, which needs 5 calls, keeps it out of this case.
       SocketPool pool =
-          f.pool(FaultKit.config().maxPerEndpoint(1).validationWindow(Duration.ofMinutes(10)));
+          f.pool(
+              FaultKit.config()
+                  .maxPerEndpoint(1)
+                  .validationWindow(Duration.ofMinutes(10))
+                  .circuitBreakerConfig(CircuitBreakerConfig.ofDefaults()));
       assertEquals(1, pool.warmUp(ep, 1));
       Latency latency = proxy.toxics().latency("late", ToxicDirection.DOWNSTREAM, latencyMillis);
 

@@ -165,8 +165,9 @@ class RecoveryTest {
           CircuitBreaker.State.OPEN, breaker.getState(), "the breaker is open during the outage");
       long outageAttempts = attempts.get();
       int acceptedBefore = peer.accepted();
-      proxy.enable();
+      // taken before enable(): a caller may be served before enable() returns to this thread
       enabledAt.set(System.nanoTime());
+      proxy.enable();
       transitions.add(
           String.format(
               java.util.Locale.ROOT, "peer back at %.0f ms", millis(enabledAt.get() - t0)));

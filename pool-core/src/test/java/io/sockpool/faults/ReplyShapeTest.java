@@ -18,6 +18,7 @@ import io.sockpool.EndpointStats;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.Validator;
+import io.sockpool.testkit.Slack;
 import io.sockpool.testkit.ToxiproxyExtension;
 import java.io.EOFException;
 import java.io.IOException;
@@ -63,6 +64,11 @@ class ReplyShapeTest {
             @Override
             public void exchangeComplete() {
               connection.exchangeComplete();
+            }
+
+            @Override
+            public void requestHasNoReply() {
+              connection.requestHasNoReply();
             }
 
             @Override
@@ -136,7 +142,15 @@ class ReplyShapeTest {
     try (FaultFixture f = FaultFixture.open(TOXIPROXY, client, "faults-limit-data")) {
       Proxy proxy = f.proxy("limit-data");
       Endpoint ep = f.endpoint(proxy);
-      SocketPool pool = f.pool(FaultKit.config().maxPerEndpoint(2).validationWindow(Duration.ZERO));
+      // the cut is an EOF, not a timeout: a validation timeout that a busy machine cannot miss
+      // (250 ms was missed by the healthy new connection under 4 busy loops)
+      SocketPool pool =
+          f.pool(
+              FaultKit.config()
+                  .maxPerEndpoint(2)
+                  .validationWindow(Duration.ZERO)
+                  .validationTimeout(Slack.SCHEDULING)
+                  .checkoutTimeout(Slack.SCHEDULING.multipliedBy(3)));
       assertEquals(1, pool.warmUp(ep, 1));
       proxy.toxics().limitData("limit", ToxicDirection.DOWNSTREAM, 10);
 

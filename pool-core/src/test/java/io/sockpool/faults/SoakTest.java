@@ -43,10 +43,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * 64 threads check out, use, return and invalidate connections at random for {@link #DURATION}
  * while {@link ToxicChaos} adds and removes faults on one of two endpoints. Every checkout returns
- * within its deadline (+ margin) a working connection or a {@link CheckoutException}; no borrower
- * ever reads another's reply; a connection handed out while no fault was active (or had been for
- * {@link #GRACE}) works; the pool never holds more than its limits; afterwards it heals and nothing
- * leaks.
+ * within its deadline a working connection or a {@link CheckoutException}: at most {@link #LATE}
+ * past it unless the machine held the thread up ({@link StallMeter}: a process stall, or the thread
+ * waiting for a core), at most {@link #SOAK_MARGIN} in any case; no borrower ever reads another's
+ * reply; a connection handed out while no fault was active (or had been for {@link #GRACE}) works;
+ * the pool never holds more than its limits; afterwards it heals and nothing leaks.
  */
 class SoakTest {
   @RegisterExtension static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
@@ -81,6 +82,16 @@ class SoakTest {
   private final LongAdder strictFailures = new LongAdder();
   private final LongAdder crossedReplies = new LongAdder();
   private final LongAdder lateCheckouts = new LongAdder();
+
+  /**
+   * A checkout may return at most this much past its deadline unless the {@link StallMeter} saw the
+   * process stall meanwhile.
+   */
+  static final Duration LATE = Duration.ofMillis(50);
+
+  private final StallMeter stalls = new StallMeter();
+  private final LongAdder lateExcusedByStall = new LongAdder();
+  private final ConcurrentLinkedQueue<String> lateUnexplained = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> late = new ConcurrentLinkedQueue<>();
   private final AtomicLong tokens = new AtomicLong();
 
@@ -116,6 +127,9 @@ class SoakTest {
       InvariantSampler sampler =
           new InvariantSampler(pool, List.of(chaos, calm), MAX_PER_ENDPOINT, sampling);
       Thread samplerThread = new Thread(sampler, "soak-sampler");
+      Thread stallThread = new Thread(stalls, "soak-stall-meter");
+      stallThread.setPriority(Thread.MAX_PRIORITY);
+      stallThread.start();
       List<Thread> workers = new ArrayList<>();
       for (int i = 0; i < THREADS; i++) {
         Random r = new Random(seed + i);
@@ -131,6 +145,8 @@ class SoakTest {
       monkeyThread.join(10_000);
       sampling.set(false);
       samplerThread.join(5_000);
+      stalls.stop();
+      stallThread.join(5_000);
       assertNull(monkey.failure(), "driving the Toxiproxy failed: " + monkey.failure());
 
       report(
@@ -165,7 +181,19 @@ class SoakTest {
           sampler.maxWaiting(),
           MAX_WAITERS,
           millis(sampler.maxStallNanos()));
+      report(
+          "soak",
+          "%d checkouts more than %d ms past their deadline explained by the machine (a process "
+              + "stall, or the thread waiting that long for a core), %d unexplained (%d stalls over %d ms seen, the longest %.0f ms), e.g. %s",
+          lateExcusedByStall.sum(),
+          LATE.toMillis(),
+          lateUnexplained.size(),
+          stalls.count(),
+          TimeUnit.NANOSECONDS.toMillis(StallMeter.THRESHOLD_NANOS),
+          millis(stalls.maxStallNanos()),
+          lateUnexplained);
       List<String> v = new ArrayList<>(violations);
+      v.addAll(lateUnexplained);
       v.addAll(sampler.violations());
       assertTrue(
           v.isEmpty(), v.size() + " violation(s), first: " + v.subList(0, Math.min(10, v.size())));
@@ -243,11 +271,12 @@ class SoakTest {
         }
         Duration deadline = Duration.ofMillis(200 + r.nextInt(600));
         PooledConnection c;
+        long queued = StallMeter.runQueueNanos();
         try {
           c = pool.checkout(ep, deadline);
-          overran(start, deadline, ep == calm ? "calm" : "chaos", "served");
+          overran(start, queued, deadline, ep == calm ? "calm" : "chaos", "served");
         } catch (CheckoutException e) {
-          overran(start, deadline, ep == calm ? "calm" : "chaos", e.toString());
+          overran(start, queued, deadline, ep == calm ? "calm" : "chaos", e.toString());
           throw e;
         }
         count("checkout ok");
@@ -294,8 +323,29 @@ class SoakTest {
    * Records how far past its deadline a checkout returned; past {@link #SOAK_MARGIN} is a
    * violation.
    */
-  private void overran(long start, Duration deadline, String endpoint, String outcome) {
-    long overrun = System.nanoTime() - start - deadline.toNanos();
+  private void overran(
+      long start, long queuedBefore, Duration deadline, String endpoint, String outcome) {
+    long now = System.nanoTime();
+    long overrun = now - start - deadline.toNanos();
+    if (overrun > LATE.toNanos()) {
+      // the machine's delay: this thread waited for a core, or the whole process stalled
+      long queued = queuedBefore < 0 ? 0 : StallMeter.runQueueNanos() - queuedBefore;
+      if (overrun - queued <= LATE.toNanos()
+          || stalls.stalledDuring(start + deadline.toNanos(), now)) {
+        lateExcusedByStall.increment();
+      } else if (lateUnexplained.size() < 20) {
+        lateUnexplained.add(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s checkout returned %.0f ms past its deadline of %d ms with no process stall "
+                    + "(%.0f ms waiting for a core): %s",
+                endpoint,
+                millis(overrun),
+                deadline.toMillis(),
+                millis(queued),
+                outcome));
+      }
+    }
     maxOverrunNanos.accumulateAndGet(overrun, Math::max);
     if (overrun > TimeUnit.MILLISECONDS.toNanos(250)) {
       lateCheckouts.increment();

@@ -3,6 +3,7 @@ package io.sockpool.internal;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketOptions;
+import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.internal.resolve.Names;
 import io.sockpool.testkit.FakePeer;
@@ -30,7 +31,7 @@ final class ChannelFixture implements AutoCloseable {
         SocketOptions.defaults(),
         lifetimeNanos,
         jitterNanos,
-        watchdog);
+        TransportFactory.plaintext(watchdog));
   }
 
   /** Connects to {@code to} (which this fixture then owns), outside any lease. */

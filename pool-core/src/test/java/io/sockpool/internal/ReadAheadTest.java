@@ -39,7 +39,7 @@ class ReadAheadTest {
   private void echoAndWait(PooledChannel c, String text) throws IOException, InterruptedException {
     c.write(ascii(text), System.nanoTime() + 2_000 * MS);
     long until = System.nanoTime() + 5_000 * MS;
-    while (c.io().channel().socket().getInputStream().available() < text.length()
+    while (c.transport().channel().socket().getInputStream().available() < text.length()
         && System.nanoTime() < until) {
       Thread.sleep(1);
     }

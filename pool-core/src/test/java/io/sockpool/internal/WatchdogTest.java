@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockpool.internal.io.ChannelIo;
 import io.sockpool.internal.io.Probe;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.testkit.FakePeer;
@@ -40,12 +39,10 @@ class WatchdogTest {
   }
 
   /** Waits until the call under way on {@code c} has published its deadline. */
-  private static long awaitArmed(PooledChannel c, ChannelIo io) throws InterruptedException {
-    long d;
-    while ((d = io.pendingDeadline()) == Long.MIN_VALUE) {
+  private static void awaitArmed(PooledChannel c) throws InterruptedException {
+    while (!c.transport().callUnderWay()) {
       Thread.sleep(1);
     }
-    return d;
   }
 
   @Test
@@ -61,8 +58,7 @@ class WatchdogTest {
                 throw new java.util.concurrent.CompletionException(e);
               }
             });
-    long armed = awaitArmed(c, c.io());
-    assertEquals(deadline, armed);
+    awaitArmed(c);
     assertEquals(deadline, watchdog.scan(deadline - 1), "before its deadline the call is left");
     assertFalse(read.isDone());
 
@@ -72,7 +68,7 @@ class WatchdogTest {
     assertInstanceOf(SocketTimeoutException.class, e, String.valueOf(e));
     assertTrue(
         e.getMessage().contains("read on " + c.endpoint() + " timed out after"), e.toString());
-    assertFalse(c.channel().isOpen(), "the watchdog closed it");
+    assertFalse(c.transport().isOpen(), "the watchdog closed it");
     assertTrue(c.isBroken(), "a timed-out connection is never reused");
     assertFalse(c.diedBeforeReply(), "a timeout is not the peer's close: no retry elsewhere");
     assertEquals(1, watchdog.expiredCount());
@@ -91,7 +87,7 @@ class WatchdogTest {
     watchdog.scan(deadline + 1_000 * MS); // long after: nothing is under way
 
     assertEquals(0, watchdog.expiredCount());
-    assertTrue(c.channel().isOpen());
+    assertTrue(c.transport().isOpen());
     c.write(ascii("again"), System.nanoTime() + 2_000 * MS);
     assertEquals(5, c.read(ByteBuffer.allocate(5), System.nanoTime() + 2_000 * MS));
   }
@@ -111,7 +107,7 @@ class WatchdogTest {
               }
             });
     reader.start();
-    awaitArmed(c, c.io());
+    awaitArmed(c);
     reader.interrupt();
 
     Throwable e = failure.get(5, TimeUnit.SECONDS);
@@ -141,7 +137,7 @@ class WatchdogTest {
   void theProbeOfABlockingChannelSeesThePeersCloseAndLeavesTheChannelBlocking() throws Exception {
     PooledChannel c = fixture.connect(FakePeer.echo());
     assertEquals(Probe.ALIVE, c.probe());
-    assertTrue(c.io().channel().isBlocking(), "back in blocking mode after the probe");
+    assertTrue(c.transport().channel().isBlocking(), "back in blocking mode after the probe");
 
     assertTrue(fixture.peer.awaitOpenAtMost(1, java.time.Duration.ofSeconds(5)));
     long accepted = System.nanoTime() + 5_000 * MS;
@@ -229,7 +225,7 @@ class WatchdogTest {
                 }
               });
       holder.start();
-      awaitArmed(slow, slow.io()); // the watchdog now sleeps towards this call's 60 s deadline
+      awaitArmed(slow); // the watchdog now sleeps towards this call's 60 s deadline
       // a connection of the same watchdog (its own peer), with a 150 ms deadline
       PooledChannel quick =
           ChannelFixture.connector(watchdog, 60_000 * MS, 0)

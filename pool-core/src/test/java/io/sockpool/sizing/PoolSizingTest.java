@@ -95,8 +95,21 @@ class PoolSizingTest {
   }
 
   @Test
-  void bufferAboveOneHundredPercentIsAllowed() {
-    assertEquals(25, PoolSizing.recommend(1000, Duration.ofMillis(10), 1.5).connections());
+  void aBufferOfOneHundredPercentIsTheLargestAllowed() {
+    assertEquals(20, PoolSizing.recommend(1000, Duration.ofMillis(10), 1.0).connections());
+  }
+
+  @Test
+  void aPercentageGivenAsTheBufferIsRejectedSayingFractionAndTheRange() {
+    // recommend(1000, 10ms, 20) used to return 210: a 2,000 % buffer
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PoolSizing.recommend(1000, Duration.ofMillis(10), 20));
+    assertEquals(
+        "bufferFraction must be a fraction from 0.0 to 1.0 (0.2 means 20 % headroom), but was 20.0"
+            + " (a percentage? 20.0 % is 0.2)",
+        e.getMessage());
   }
 
   @Test
@@ -138,15 +151,19 @@ class PoolSizingTest {
   }
 
   @ParameterizedTest(name = "buffer {0}")
-  @CsvSource({"-0.01", "-1", "NaN", "Infinity", "-Infinity"})
+  @CsvSource({"-0.01", "-1", "NaN", "Infinity", "-Infinity", "1.0000001", "101"})
   void invalidBufferIsRejected(double buffer) {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () -> PoolSizing.recommend(1000, Duration.ofMillis(10), buffer));
 
-    assertEquals(
-        "bufferFraction must be a finite number >= 0 (0.2 means 20 % headroom), but was " + buffer,
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "bufferFraction must be a fraction from 0.0 to 1.0 (0.2 means 20 % headroom),"
+                    + " but was "
+                    + buffer),
         e.getMessage());
   }
 

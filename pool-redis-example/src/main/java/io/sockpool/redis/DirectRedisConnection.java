@@ -75,9 +75,7 @@ public final class DirectRedisConnection implements AutoCloseable {
     }
   }
 
-  /**
-   * @return the server this connection talks to
-   */
+  /** Returns the server this connection talks to. */
   public Endpoint endpoint() {
     return endpoint;
   }
@@ -124,7 +122,7 @@ public final class DirectRedisConnection implements AutoCloseable {
 
   private RespValue exchange(String[] args, Redactor secrets) throws IOException {
     ByteBuffer request = RespEncoder.command(args);
-    out.write(request.array(), 0, request.limit());
+    out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
     out.flush();
     decoder.reset(RespLimits.defaults(), secrets);
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -77,8 +77,8 @@ public final class EmbeddedRedis implements AutoCloseable {
         return new EmbeddedRedis(server, endpoint);
       } catch (IOException | RuntimeException e) {
         last =
-            e instanceof IOException
-                ? (IOException) e
+            e instanceof IOException iOException
+                ? iOException
                 : new IOException(
                     "embedded redis-server failed to start on " + bindAddress + ":" + p + ": " + e,
                     e);
@@ -117,9 +117,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
-  /**
-   * @return where the server listens (its address and port)
-   */
+  /** Returns where the server listens (its address and port). */
   public Endpoint endpoint() {
     return endpoint;
   }

@@ -39,8 +39,9 @@ final class Redactor implements AutoCloseable {
   }
 
   /**
+   * Returns a redactor hiding them.
+   *
    * @param secrets the secrets' bytes (copied; empty or null entries are ignored)
-   * @return a redactor hiding them
    */
   static Redactor of(List<byte[]> secrets) {
     List<byte[]> copies = new ArrayList<>();
@@ -53,8 +54,9 @@ final class Redactor implements AutoCloseable {
   }
 
   /**
+   * Returns a redactor hiding them.
+   *
    * @param secrets the secrets as text, encoded as UTF-8
-   * @return a redactor hiding them
    */
   static Redactor ofText(List<String> secrets) {
     List<byte[]> bytes = new ArrayList<>(secrets.size());
@@ -69,11 +71,12 @@ final class Redactor implements AutoCloseable {
   }
 
   /**
+   * Returns for each of the {@code len} bytes, whether to hide it; null if none is to be hidden.
+   *
    * @param bytes where the peer's bytes are
    * @param off the first byte to look at
    * @param len how many bytes to look at
    * @param endOfText whether the peer's text ends after them (not cut by the caller)
-   * @return for each of the {@code len} bytes, whether to hide it; null if none is to be hidden
    */
   boolean[] hidden(byte[] bytes, int off, int len, boolean endOfText) {
     if (forms.isEmpty()) {
@@ -154,24 +157,16 @@ final class Redactor implements AutoCloseable {
   /** Redis's {@code sdscatrepr} escaping of one byte. */
   private static String reprOf(byte value) {
     int b = value & 0xff;
-    switch (b) {
-      case '\\':
-        return "\\\\";
-      case '"':
-        return "\\\"";
-      case '\n':
-        return "\\n";
-      case '\r':
-        return "\\r";
-      case '\t':
-        return "\\t";
-      case 7:
-        return "\\a";
-      case '\b':
-        return "\\b";
-      default:
-        return b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("\\x%02x", b);
-    }
+    return switch (b) {
+      case '\\' -> "\\\\";
+      case '"' -> "\\\"";
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      case 7 -> "\\a";
+      case '\b' -> "\\b";
+      default -> b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("\\x%02x", b);
+    };
   }
 
   private static byte[] ascii(StringBuilder sb) {

@@ -70,16 +70,12 @@ public final class RedisClient {
     this.commandTimeout = commandTimeout;
   }
 
-  /**
-   * @return the server this client talks to
-   */
+  /** Returns the server this client talks to. */
   public Endpoint endpoint() {
     return endpoint;
   }
 
-  /**
-   * @return the limits replies are read within
-   */
+  /** Returns the limits replies are read within. */
   public RespLimits limits() {
     return limits;
   }
@@ -244,21 +240,14 @@ public final class RedisClient {
       if (this == ANY || reply instanceof RespValue.ErrorReply) {
         return;
       }
-      boolean fits;
-      switch (this) {
-        case PONG:
-          fits = reply instanceof RespValue.SimpleString s && s.value().equals("PONG");
-          break;
-        case OK:
-          fits = reply instanceof RespValue.SimpleString s && s.value().equals("OK");
-          break;
-        case BULK:
-          fits = reply instanceof RespValue.BulkString;
-          break;
-        default:
-          fits = reply instanceof RespValue.RespInteger;
-          break;
-      }
+
+      boolean fits =
+          switch (this) {
+            case PONG -> reply instanceof RespValue.SimpleString s && s.value().equals("PONG");
+            case OK -> reply instanceof RespValue.SimpleString s && s.value().equals("OK");
+            case BULK -> reply instanceof RespValue.BulkString;
+            default -> reply instanceof RespValue.RespInteger;
+          };
       if (!fits) {
         throw new RespProtocolException(
             command
@@ -273,16 +262,12 @@ public final class RedisClient {
     }
 
     private String describe() {
-      switch (this) {
-        case PONG:
-          return "+PONG";
-        case OK:
-          return "+OK";
-        case BULK:
-          return "a bulk string";
-        default:
-          return "an integer";
-      }
+      return switch (this) {
+        case PONG -> "+PONG";
+        case OK -> "+OK";
+        case BULK -> "a bulk string";
+        default -> "an integer";
+      };
     }
   }
 }

@@ -40,23 +40,19 @@ public final class RedisInitializer implements ConnectionInitializer {
     this.database = b.database;
   }
 
-  /**
-   * @return a builder: no AUTH, database 0
-   */
+  /** Returns a builder: no AUTH, database 0. */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * @return the ACL user name used with AUTH, if any (legacy AUTH with only a password otherwise)
+   * Returns the ACL user name used with AUTH, if any (legacy AUTH with only a password otherwise).
    */
   public Optional<String> username() {
     return Optional.ofNullable(username);
   }
 
-  /**
-   * @return the database selected on each connection (0 = no SELECT sent)
-   */
+  /** Returns the database selected on each connection (0 = no SELECT sent). */
   public int database() {
     return database;
   }
@@ -143,7 +139,12 @@ public final class RedisInitializer implements ConnectionInitializer {
       connection.write(request, Duration.ofNanos(left));
     } finally {
       if (request.hasArray()) {
-        Arrays.fill(request.array(), (byte) 0); // the AUTH request holds the password
+        // the AUTH request holds the password
+        Arrays.fill(
+            request.array(),
+            request.arrayOffset(),
+            request.arrayOffset() + request.capacity(),
+            (byte) 0);
       }
     }
     reply =
@@ -171,7 +172,8 @@ public final class RedisInitializer implements ConnectionInitializer {
     byte[] out = new byte[bytes.remaining()];
     bytes.get(out);
     if (bytes.hasArray()) {
-      Arrays.fill(bytes.array(), (byte) 0);
+      Arrays.fill(
+          bytes.array(), bytes.arrayOffset(), bytes.arrayOffset() + bytes.capacity(), (byte) 0);
     }
     return out;
   }
@@ -199,6 +201,8 @@ public final class RedisInitializer implements ConnectionInitializer {
     private Builder() {}
 
     /**
+     * Sets the ACL user name.
+     *
      * @param value the ACL user name (Redis 6+), sent as {@code AUTH user password}; default none
      *     ({@code AUTH password}); not blank, no whitespace
      * @return this builder
@@ -215,6 +219,8 @@ public final class RedisInitializer implements ConnectionInitializer {
     }
 
     /**
+     * Sets the password.
+     *
      * @param value the password; copied (wipe your array afterwards if you like); not empty
      * @return this builder
      * @throws IllegalArgumentException if null or empty (the message never shows the value)
@@ -229,6 +235,8 @@ public final class RedisInitializer implements ConnectionInitializer {
     }
 
     /**
+     * Sets the database to select.
+     *
      * @param value the database index to SELECT; default 0 (no SELECT); 0..2^31-1 (the server's
      *     {@code databases} setting is the real limit, 16 by default)
      * @return this builder
@@ -243,6 +251,8 @@ public final class RedisInitializer implements ConnectionInitializer {
     }
 
     /**
+     * Builds the initializer.
+     *
      * @return the initializer
      * @throws IllegalArgumentException if a username was set without a password
      */

@@ -24,23 +24,17 @@ public class RedisServerException extends IOException {
     this.serverMessage = serverMessage;
   }
 
-  /**
-   * @return the command's name
-   */
+  /** Returns the command's name. */
   public String command() {
     return command;
   }
 
-  /**
-   * @return the server's error line, e.g. {@code NOAUTH Authentication required.}
-   */
+  /** Returns the server's error line, e.g. {@code NOAUTH Authentication required.}. */
   public String serverMessage() {
     return serverMessage;
   }
 
-  /**
-   * @return the first word of the server's message, e.g. {@code ERR}, {@code WRONGPASS}
-   */
+  /** Returns the first word of the server's message, e.g. {@code ERR}, {@code WRONGPASS}. */
   public String code() {
     int space = serverMessage.indexOf(' ');
     return space < 0 ? serverMessage : serverMessage.substring(0, space);

@@ -69,9 +69,7 @@ public final class RespDecoder {
     this.limits = Objects.requireNonNull(limits, "limits must not be null");
   }
 
-  /**
-   * @return the limits this decoder enforces
-   */
+  /** Returns the limits this decoder enforces. */
   public RespLimits limits() {
     return limits;
   }
@@ -96,9 +94,7 @@ public final class RespDecoder {
     this.secrets = newSecrets;
   }
 
-  /**
-   * @return bytes consumed since the start of the current reply
-   */
+  /** Returns bytes consumed since the start of the current reply. */
   public long offset() {
     return offset;
   }
@@ -242,24 +238,22 @@ public final class RespDecoder {
     }
     src.position(lineEnd + 2);
     offset += length + 3;
-    switch (type) {
-      case '+':
-        return simpleString(src, from, length);
-      case '-':
-        return new RespValue.ErrorReply(text(src, from, length));
-      case ':':
-        return new RespValue.RespInteger(
-            RespLines.parseLong(src, from, length, lineOffset, secrets, "integer"));
-      case '$':
-        return startBulk(
-            RespLines.parseLong(src, from, length, lineOffset, secrets, "bulk string length"),
-            lineOffset,
-            src);
-      default:
-        return startArray(
-            RespLines.parseLong(src, from, length, lineOffset, secrets, "array length"),
-            lineOffset);
-    }
+    return switch (type) {
+      case '+' -> simpleString(src, from, length);
+      case '-' -> new RespValue.ErrorReply(text(src, from, length));
+      case ':' ->
+          new RespValue.RespInteger(
+              RespLines.parseLong(src, from, length, lineOffset, secrets, "integer"));
+      case '$' ->
+          startBulk(
+              RespLines.parseLong(src, from, length, lineOffset, secrets, "bulk string length"),
+              lineOffset,
+              src);
+      default ->
+          startArray(
+              RespLines.parseLong(src, from, length, lineOffset, secrets, "array length"),
+              lineOffset);
+    };
   }
 
   private static RespValue simpleString(ByteBuffer src, int from, int length) {

@@ -37,23 +37,19 @@ public class RespLimitException extends RespProtocolException {
   }
 
   /**
-   * @return the name of the limit, as in {@link RespLimits}: {@code maxBulkBytes}, {@code
-   *     maxArrayElements}, {@code maxDepth} or {@code maxReplyBytes}
+   * Returns the name of the limit, as in {@link RespLimits}: {@code maxBulkBytes}, {@code
+   * maxArrayElements}, {@code maxDepth} or {@code maxReplyBytes}.
    */
   public String limitName() {
     return limitName;
   }
 
-  /**
-   * @return the limit's value
-   */
+  /** Returns the limit's value. */
   public long limit() {
     return limit;
   }
 
-  /**
-   * @return what the reply announced, in the limit's unit (bytes, elements, levels)
-   */
+  /** Returns what the reply announced, in the limit's unit (bytes, elements, levels). */
   public long announced() {
     return announced;
   }

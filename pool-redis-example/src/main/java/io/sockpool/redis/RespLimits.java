@@ -59,14 +59,14 @@ public record RespLimits(int maxBulkBytes, int maxArrayElements, int maxDepth, l
     check("maxReplyBytes", maxReplyBytes, 3, Long.MAX_VALUE);
   }
 
-  /**
-   * @return the defaults (see the class comment)
-   */
+  /** Returns the defaults (see the class comment). */
   public static RespLimits defaults() {
     return DEFAULTS;
   }
 
   /**
+   * Returns a copy with another bulk string limit.
+   *
    * @param value the longest bulk string, in bytes
    * @return these limits with that bulk string limit
    * @throws IllegalArgumentException if out of range
@@ -76,6 +76,8 @@ public record RespLimits(int maxBulkBytes, int maxArrayElements, int maxDepth, l
   }
 
   /**
+   * Returns a copy with another array limit.
+   *
    * @param value the most elements in one array
    * @return these limits with that array limit
    * @throws IllegalArgumentException if out of range
@@ -85,6 +87,8 @@ public record RespLimits(int maxBulkBytes, int maxArrayElements, int maxDepth, l
   }
 
   /**
+   * Returns a copy with another nesting limit.
+   *
    * @param value the deepest nesting of arrays
    * @return these limits with that nesting limit
    * @throws IllegalArgumentException if out of range
@@ -94,6 +98,8 @@ public record RespLimits(int maxBulkBytes, int maxArrayElements, int maxDepth, l
   }
 
   /**
+   * Returns a copy with another reply limit.
+   *
    * @param value the most bytes of one reply
    * @return these limits with that reply limit
    * @throws IllegalArgumentException if out of range

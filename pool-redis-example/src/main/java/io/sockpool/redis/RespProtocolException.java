@@ -38,9 +38,7 @@ public class RespProtocolException extends ProtocolException {
     this.offset = OptionalLong.empty();
   }
 
-  /**
-   * @return the offset of the offending byte from the start of the reply, if tied to one byte
-   */
+  /** Returns the offset of the offending byte from the start of the reply, if tied to one byte. */
   public OptionalLong offset() {
     return offset;
   }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * implementations; a null bulk string and a null array are {@link BulkString} and {@link RespArray}
  * values whose {@code isNull()} is true. Values are immutable.
  *
- * <p>{@link #toString()} shows the value in a short readable form for messages: strings are cut
+ * <p>{@code toString()} shows the value in a short readable form for messages: strings are cut
  * after 64 characters and non-printable bytes are escaped.
  */
 public sealed interface RespValue
@@ -26,9 +26,7 @@ public sealed interface RespValue
   /** The RESP2 null array ({@code *-1\r\n}). */
   RespArray NULL_ARRAY = new RespArray(null);
 
-  /**
-   * @return a short name of the type, as used in messages ("simple string", "error", ...)
-   */
+  /** Returns a short name of the type, as used in messages ("simple string", "error", ...). */
   String typeName();
 
   /**
@@ -70,7 +68,7 @@ public sealed interface RespValue
     }
 
     /**
-     * @return the first word of the message, e.g. {@code ERR}, {@code NOAUTH}, {@code WRONGPASS}
+     * Returns the first word of the message, e.g. {@code ERR}, {@code NOAUTH}, {@code WRONGPASS}.
      */
     public String code() {
       int space = message.indexOf(' ');
@@ -131,37 +129,30 @@ public sealed interface RespValue
     }
 
     /**
+     * Returns the bulk string.
+     *
      * @param text content, encoded as UTF-8
-     * @return the bulk string
      */
     public static BulkString of(String text) {
       return owning(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * @return a copy of the content, or null for the null bulk string
-     */
+    /** Returns a copy of the content, or null for the null bulk string. */
     public byte[] bytes() {
       return bytes == null ? null : bytes.clone();
     }
 
-    /**
-     * @return the content's length in bytes, or -1 for the null bulk string
-     */
+    /** Returns the content's length in bytes, or -1 for the null bulk string. */
     public int length() {
       return bytes == null ? -1 : bytes.length;
     }
 
-    /**
-     * @return whether this is the null bulk string ({@code $-1})
-     */
+    /** Returns whether this is the null bulk string ({@code $-1}). */
     public boolean isNull() {
       return bytes == null;
     }
 
-    /**
-     * @return the content decoded as UTF-8, or null for the null bulk string
-     */
+    /** Returns the content decoded as UTF-8, or null for the null bulk string. */
     public String asString() {
       return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
@@ -177,7 +168,7 @@ public sealed interface RespValue
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof BulkString && Arrays.equals(bytes, ((BulkString) o).bytes);
+      return o instanceof BulkString bulkString && Arrays.equals(bytes, bulkString.bytes);
     }
 
     @Override
@@ -206,9 +197,7 @@ public sealed interface RespValue
       elements = elements == null ? null : List.copyOf(elements);
     }
 
-    /**
-     * @return whether this is the null array ({@code *-1})
-     */
+    /** Returns whether this is the null array ({@code *-1}). */
     public boolean isNull() {
       return elements == null;
     }

@@ -93,6 +93,8 @@ public class FakePeer implements AutoCloseable {
   }
 
   /**
+   * Starts an echo peer.
+   *
    * @return a started peer that sends back every byte it receives
    * @throws IOException if no port can be bound
    */
@@ -101,6 +103,8 @@ public class FakePeer implements AutoCloseable {
   }
 
   /**
+   * Starts a silent peer.
+   *
    * @return a started peer that accepts connections and never sends a byte
    * @throws IOException if no port can be bound
    */
@@ -109,8 +113,8 @@ public class FakePeer implements AutoCloseable {
   }
 
   /**
-   * @return a loopback port that nothing listens on (bound, then closed): connects to it are
-   *     refused
+   * Returns a loopback port that nothing listens on (bound, then closed): connects to it are
+   * refused.
    */
   public static int closedPort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -120,51 +124,37 @@ public class FakePeer implements AutoCloseable {
     }
   }
 
-  /**
-   * @return the host the peer listens on, {@code 127.0.0.1}
-   */
+  /** Returns the host the peer listens on, {@code 127.0.0.1}. */
   public String host() {
     return server.getInetAddress().getHostAddress();
   }
 
-  /**
-   * @return the port the peer listens on
-   */
+  /** Returns the port the peer listens on. */
   public int port() {
     return server.getLocalPort();
   }
 
-  /**
-   * @return the address the peer listens on
-   */
+  /** Returns the address the peer listens on. */
   public InetSocketAddress address() {
     return new InetSocketAddress(server.getInetAddress(), port());
   }
 
-  /**
-   * @return {@code 127.0.0.1:<port>}, e.g. as a proxy's upstream
-   */
+  /** Returns {@code 127.0.0.1:<port>}, e.g. as a proxy's upstream. */
   public String hostAndPort() {
     return host() + ":" + port();
   }
 
-  /**
-   * @return connections accepted since start
-   */
+  /** Returns connections accepted since start. */
   public int accepted() {
     return accepted.get();
   }
 
-  /**
-   * @return connections open now (accepted and not yet closed by either side)
-   */
+  /** Returns connections open now (accepted and not yet closed by either side). */
   public int open() {
     return connections.now();
   }
 
-  /**
-   * @return the most connections open at once since start or {@link #resetPeak()}
-   */
+  /** Returns the most connections open at once since start or {@link #resetPeak()}. */
   public int peakOpen() {
     return connections.peak();
   }
@@ -175,15 +165,13 @@ public class FakePeer implements AutoCloseable {
   }
 
   /**
-   * @return requests received: replies the responder produced (sent, or held back while stalled)
+   * Returns requests received: replies the responder produced (sent, or held back while stalled).
    */
   public long requests() {
     return requests.get();
   }
 
-  /**
-   * @return bytes received from clients in total
-   */
+  /** Returns bytes received from clients in total. */
   public long bytesReceived() {
     return bytesReceived.get();
   }
@@ -212,6 +200,8 @@ public class FakePeer implements AutoCloseable {
   }
 
   /**
+   * Stalls the peer, or lets it answer again.
+   *
    * @param value true: keep reading requests but answer none (a hung peer); false: answer again
    */
   public void stall(boolean value) {
@@ -219,6 +209,8 @@ public class FakePeer implements AutoCloseable {
   }
 
   /**
+   * Delays every answer.
+   *
    * @param delay how long to wait before each answer (zero: answer at once)
    */
   public void answerAfter(Duration delay) {

@@ -25,8 +25,9 @@ public final class ProcessResources {
   private ProcessResources() {}
 
   /**
+   * Returns the names of live threads whose name starts with {@code prefix}.
+   *
    * @param prefix the start of the thread names to look for
-   * @return the names of live threads whose name starts with {@code prefix}
    */
   public static List<String> threadsNamed(String prefix) {
     List<String> names = new ArrayList<>();
@@ -38,16 +39,12 @@ public final class ProcessResources {
     return names;
   }
 
-  /**
-   * @return this process's open file descriptors, or -1 where /proc is missing (not Linux)
-   */
+  /** Returns this process's open file descriptors, or -1 where /proc is missing (not Linux). */
   public static long openFds() {
     return countFds(target -> true);
   }
 
-  /**
-   * @return this process's open sockets (of any kind), or -1 where /proc is missing
-   */
+  /** Returns this process's open sockets (of any kind), or -1 where /proc is missing. */
   public static long openSockets() {
     return countFds(target -> target.startsWith("socket:"));
   }

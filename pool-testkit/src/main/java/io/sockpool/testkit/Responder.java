@@ -29,16 +29,14 @@ public interface Responder {
    */
   List<byte[]> received(byte[] data, int length) throws IOException;
 
-  /**
-   * @return a responder that sends back every byte it receives, as it receives it
-   */
+  /** Returns a responder that sends back every byte it receives, as it receives it. */
   static Responder echo() {
     return (data, length) -> List.of(Arrays.copyOf(data, length));
   }
 
   /**
-   * @return a responder that reads everything and never answers (a peer that accepted the
-   *     connection and then hangs)
+   * Returns a responder that reads everything and never answers (a peer that accepted the
+   * connection and then hangs).
    */
   static Responder silent() {
     return (data, length) -> List.of();
@@ -97,8 +95,9 @@ public interface Responder {
   }
 
   /**
+   * Returns a responder that answers every chunk it receives with the same reply.
+   *
    * @param reply the answer, as US-ASCII
-   * @return a responder that answers every chunk it receives with the same reply
    */
   static Responder always(String reply) {
     byte[] bytes = reply.getBytes(StandardCharsets.US_ASCII);

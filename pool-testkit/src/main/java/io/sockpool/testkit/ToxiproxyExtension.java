@@ -156,6 +156,8 @@ public final class ToxiproxyExtension
   }
 
   /**
+   * Opens a client.
+   *
    * @return a new client for the Toxiproxy in use
    * @throws IllegalStateException outside the test class's lifetime
    */
@@ -164,25 +166,21 @@ public final class ToxiproxyExtension
     return new ToxiproxyClient(e.host(), e.port());
   }
 
-  /**
-   * @return the host proxies listen on and tests connect to (the API's host)
-   */
+  /** Returns the host proxies listen on and tests connect to (the API's host). */
   public String host() {
     return current().host();
   }
 
   /**
-   * @return the {@code listen} value for a new proxy: the API host with port 0 (a free port); read
-   *     the real one from {@code Proxy.getListen()}
+   * Returns the {@code listen} value for a new proxy: the API host with port 0 (a free port); read
+   * the real one from {@code Proxy.getListen()}.
    */
   public String listenAddress() {
     String h = current().host();
     return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":0";
   }
 
-  /**
-   * @return the API URL in use, e.g. {@code http://127.0.0.1:8474}
-   */
+  /** Returns the API URL in use, e.g. {@code http://127.0.0.1:8474}. */
   public String url() {
     Endpoint e = current();
     return "http://"
@@ -192,7 +190,7 @@ public final class ToxiproxyExtension
   }
 
   /**
-   * @return true when {@value #URL_VARIABLE} named the server in use, false for the embedded one
+   * Returns true when {@value #URL_VARIABLE} named the server in use, false for the embedded one.
    */
   public boolean usesExternalServer() {
     return current().external();

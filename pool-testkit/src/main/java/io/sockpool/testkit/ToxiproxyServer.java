@@ -59,38 +59,30 @@ public final class ToxiproxyServer implements AutoCloseable {
     return new ToxiproxyServer(ApiServer.start(bind));
   }
 
-  /**
-   * @return the address the API listens on (the real port when started with 0)
-   */
+  /** Returns the address the API listens on (the real port when started with 0). */
   public InetSocketAddress address() {
     return server.address();
   }
 
-  /**
-   * @return the API host as a literal IP, e.g. {@code 127.0.0.1}, for a client
-   */
+  /** Returns the API host as a literal IP, e.g. {@code 127.0.0.1}, for a client. */
   public String host() {
     return server.address().getAddress().getHostAddress();
   }
 
-  /**
-   * @return the API port
-   */
+  /** Returns the API port. */
   public int port() {
     return server.address().getPort();
   }
 
-  /**
-   * @return the API base URL, e.g. {@code http://127.0.0.1:8474}
-   */
+  /** Returns the API base URL, e.g. {@code http://127.0.0.1:8474}. */
   public String url() {
     String h = host();
     return "http://" + (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port();
   }
 
   /**
-   * @return the number of proxied connections currently open through all proxies; blocks briefly on
-   *     the proxy thread
+   * Returns the number of proxied connections currently open through all proxies; blocks briefly on
+   * the proxy thread.
    */
   public int liveConnections() {
     return server.liveConnections();

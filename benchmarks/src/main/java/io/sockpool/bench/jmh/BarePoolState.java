@@ -43,8 +43,9 @@ public class BarePoolState {
   private SilentListener server;
 
   /**
+   * Returns the key for the next borrow: the next in the sequence.
+   *
    * @param seq the thread's sequence of endpoint draws
-   * @return the key for the next borrow: the next in the sequence
    */
   InetSocketAddress next(KeySequence seq) {
     return keys[seq.next(endpoints)];

@@ -31,8 +31,9 @@ public class KeySequence {
   }
 
   /**
+   * Returns the index of the next checkout's endpoint, uniform in [0, endpoints).
+   *
    * @param endpoints how many endpoints there are, >= 1
-   * @return the index of the next checkout's endpoint, uniform in [0, endpoints)
    */
   int next(int endpoints) {
     int draw = draws[next++ & (LENGTH - 1)];

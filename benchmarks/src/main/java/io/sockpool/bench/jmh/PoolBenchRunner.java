@@ -1,15 +1,17 @@
 package io.sockpool.bench.jmh;
 
+import io.sockpool.redis.demo.cli.Cli;
+import io.sockpool.redis.demo.cli.Quantities;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -17,6 +19,12 @@ import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * Runs the pool benchmarks once per thread count (JMH's {@code -t} takes one value) and prints one
@@ -26,89 +34,89 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Usage: {@code java -cp benchmarks.jar io.sockpool.bench.jmh.PoolBenchRunner [--threads 1,4,16]
  * [--csv file] [any JMH option, e.g. a benchmark regex, -f 1 -wi 3 -i 5]}.
  */
-public final class PoolBenchRunner {
-  /** Benchmark pairs (numerator, denominator) whose ratio is printed, by method name. */
-  static final List<String[]> RATIOS =
-      List.of(
-          new String[] {"sockpool", "bareCommonsPool2"},
-          new String[] {"validateIdleWindow", "noValidation"},
-          new String[] {"validateEveryBorrow", "noValidation"});
+@Command(
+    name = "PoolBenchRunner",
+    description = "Runs the JMH pool benchmarks once per thread count and prints their ratios.",
+    footer = "Every other argument goes to JMH (e.g. a benchmark regex, -f 1 -wi 3 -i 5).%n")
+public final class PoolBenchRunner implements Callable<Integer> {
+  /** Benchmark pairs whose ratio is printed, by method name. */
+  record Ratio(String numerator, String denominator) {}
 
-  private PoolBenchRunner() {}
+  static final List<Ratio> RATIOS =
+      List.of(
+          new Ratio("sockpool", "bareCommonsPool2"),
+          new Ratio("validateIdleWindow", "noValidation"),
+          new Ratio("validateEveryBorrow", "noValidation"));
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N,N",
+      split = ",",
+      defaultValue = "1,4,16",
+      converter = Quantities.Count.class,
+      description = "thread counts, each >= 1; one JMH run per count (default ${DEFAULT-VALUE})")
+  private List<Integer> threads;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "also write the results as CSV")
+  private Path csv;
+
+  @Unmatched private List<String> jmhArgs = new ArrayList<>();
+
+  private final PrintStream out;
 
   /**
-   * Entry point; exits 2 on a usage error.
+   * @param out where the table goes (JMH prints its progress to the standard output)
+   */
+  PoolBenchRunner(PrintStream out) {
+    this.out = out;
+  }
+
+  /**
+   * Entry point; exits 0 when done, 2 on bad arguments (ours or JMH's).
    *
    * @param args see the class comment
    */
-  public static void main(String[] args) throws RunnerException, IOException {
-    List<Integer> threads = List.of(1, 4, 16);
-    Optional<Path> csv = Optional.empty();
-    List<String> jmhArgs = new ArrayList<>();
-    try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--threads" -> threads = threadList(value(args, ++i, "--threads"));
-          case "--csv" -> csv = Optional.of(Path.of(value(args, ++i, "--csv")));
-          default -> jmhArgs.add(args[i]);
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
-      return;
+  public static void main(String[] args) {
+    System.exit(Cli.execute(new PoolBenchRunner(System.out), args, System.out, System.err));
+  }
+
+  /**
+   * Runs JMH once per thread count and prints the table; picocli calls it after parsing.
+   *
+   * @return 0
+   * @throws RunnerException if JMH fails
+   * @throws IOException if the CSV cannot be written
+   */
+  @Override
+  public Integer call() throws RunnerException, IOException {
+    if (threads.stream().anyMatch(t -> t < 1)) {
+      throw new ParameterException(
+          spec.commandLine(), "--threads values must be >= 1, but were " + threads);
     }
     CommandLineOptions jmh;
     try {
       jmh = new CommandLineOptions(jmhArgs.toArray(new String[0]));
     } catch (CommandLineOptionException e) {
-      System.err.println("error in JMH options: " + e.getMessage());
-      System.exit(2);
-      return;
+      throw new ParameterException(
+          spec.commandLine(), "JMH options " + jmhArgs + ": " + e.getMessage(), e);
     }
     List<RunResult> results = new ArrayList<>();
     for (int t : threads) {
       Options options = new OptionsBuilder().parent(jmh).threads(t).build();
-      Collection<RunResult> run = new Runner(options).run();
-      results.addAll(run);
+      results.addAll(new Runner(options).run());
     }
-    String table = table(results);
-    System.out.println();
-    System.out.print(table);
-    if (csv.isPresent()) {
-      Files.writeString(csv.get(), csv(results), StandardCharsets.UTF_8);
-      System.out.println("wrote " + csv.get());
+    out.println();
+    out.print(table(results));
+    if (csv != null) {
+      Files.writeString(csv, csv(results), StandardCharsets.UTF_8);
+      out.println("wrote " + csv);
     }
+    return 0;
   }
 
-  private static String value(String[] args, int i, String flag) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value");
-    }
-    return args[i];
-  }
-
-  static List<Integer> threadList(String text) {
-    List<Integer> list = new ArrayList<>();
-    for (String part : text.split(",", -1)) {
-      int t;
-      try {
-        t = Integer.parseInt(part.strip());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "--threads must be comma-separated integers, but had '" + part + "'");
-      }
-      if (t < 1) {
-        throw new IllegalArgumentException("--threads values must be >= 1, but one was " + t);
-      }
-      list.add(t);
-    }
-    return list;
-  }
-
-  /**
-   * @return the method name of a result's benchmark
-   */
+  /** Returns the method name of a result's benchmark. */
   static String method(RunResult r) {
     String b = r.getParams().getBenchmark();
     return b.substring(b.lastIndexOf('.') + 1);
@@ -165,13 +173,13 @@ public final class PoolBenchRunner {
             "params",
             "threads",
             "ratio"));
-    for (String[] pair : RATIOS) {
+    for (Ratio pair : RATIOS) {
       for (RunResult num : results) {
-        if (!method(num).equals(pair[0])) {
+        if (!method(num).equals(pair.numerator())) {
           continue;
         }
         for (RunResult den : results) {
-          if (method(den).equals(pair[1])
+          if (method(den).equals(pair.denominator())
               && className(den).equals(className(num))
               && params(den).equals(params(num))
               && den.getParams().getThreads() == num.getParams().getThreads()) {
@@ -179,7 +187,7 @@ public final class PoolBenchRunner {
                 String.format(
                     Locale.ROOT,
                     "%-42s %-14s %7d %10.2f%n",
-                    pair[0] + " / " + pair[1],
+                    pair.numerator() + " / " + pair.denominator(),
                     params(num),
                     num.getParams().getThreads(),
                     num.getPrimaryResult().getScore() / den.getPrimaryResult().getScore()));

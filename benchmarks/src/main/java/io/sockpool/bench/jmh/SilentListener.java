@@ -55,16 +55,15 @@ final class SilentListener implements AutoCloseable {
     port = Integer.parseInt(line.substring("port ".length()).strip());
   }
 
-  /**
-   * @return the port it listens on
-   */
+  /** Returns the port it listens on. */
   int port() {
     return port;
   }
 
   /**
+   * Returns the i-th loopback address on this listener's port: 127.0.0.1, 127.0.0.2, ...
+   *
    * @param i endpoint index, 0..62499
-   * @return the i-th loopback address on this listener's port: 127.0.0.1, 127.0.0.2, ...
    */
   InetSocketAddress address(int i) {
     return new InetSocketAddress("127.0." + (i / 250) + "." + (1 + i % 250), port);

@@ -81,8 +81,9 @@ public class SockpoolState {
   }
 
   /**
+   * Returns the endpoint for the next checkout: the next in the sequence.
+   *
    * @param keys the thread's sequence of endpoint draws
-   * @return the endpoint for the next checkout: the next in the sequence
    */
   Endpoint next(KeySequence keys) {
     return all[keys.next(endpoints)];

@@ -32,14 +32,10 @@ public abstract class ValidationState {
   Endpoint endpoint;
   private EmbeddedRedis redis;
 
-  /**
-   * @return the validator this variant uses
-   */
+  /** Returns the validator this variant uses. */
   abstract Validator validator();
 
-  /**
-   * @return the validation window this variant uses
-   */
+  /** Returns the validation window this variant uses. */
   abstract Duration validationWindow();
 
   /** Starts Redis (unless REDIS_URL names one), creates and warms the pool. */

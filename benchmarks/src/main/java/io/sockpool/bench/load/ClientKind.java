@@ -95,9 +95,7 @@ public enum ClientKind {
     this.cliName = cliName;
   }
 
-  /**
-   * @return the name used on the command line, in the table, the CSV and the chart
-   */
+  /** Returns the name used on the command line, in the table, the CSV and the chart. */
   public String cliName() {
     return cliName;
   }
@@ -143,9 +141,7 @@ public enum ClientKind {
     throw new IllegalArgumentException("unknown client '" + name + "'; allowed: " + allNames());
   }
 
-  /**
-   * @return every command-line name, comma-separated
-   */
+  /** Returns every command-line name, comma-separated. */
   public static String allNames() {
     return Arrays.stream(values()).map(ClientKind::cliName).collect(Collectors.joining(","));
   }

@@ -13,6 +13,9 @@ import redis.clients.jedis.JedisPoolConfig;
  * testWhileIdle on the evictor, not testOnBorrow) with maxTotal and maxIdle set to the harness'
  * pool size, and a bounded wait equal to sockpool's checkout timeout.
  */
+// JedisPool is the point of this client: Jedis deprecates it for its newer client, but it is the
+// commons-pool2 pool that deployed Jedis code runs, which sockpool is compared with
+@SuppressWarnings("deprecation")
 final class JedisPoolClient implements PingClient {
   private final JedisPool pool;
 

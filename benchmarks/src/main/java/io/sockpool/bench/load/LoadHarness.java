@@ -1,13 +1,13 @@
 package io.sockpool.bench.load;
 
 import io.sockpool.redis.EmbeddedRedis;
+import io.sockpool.redis.demo.cli.Cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,36 +30,13 @@ public final class LoadHarness {
   public record Report(List<PointResult> results, Path csv, Path png, String table) {}
 
   /**
-   * Command-line entry point; exits 2 on a usage error, 1 if the run failed.
+   * Command-line entry point; exits 0 when done, 2 on bad arguments, 1 if the run failed.
    *
-   * @param args see {@link LoadOptions#USAGE}
+   * @param args the options; {@code --help} lists them
    */
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    if (Arrays.asList(args).contains("--help")) {
-      System.out.println(LoadOptions.USAGE);
-      return;
-    }
-    LoadOptions options;
-    try {
-      options = LoadOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(LoadOptions.USAGE);
-      System.exit(2);
-      return;
-    }
-    try {
-      run(options, System.out);
-    } catch (IOException e) {
-      System.err.println("load harness failed: " + e);
-      e.printStackTrace();
-      System.exit(1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      System.err.println("load harness interrupted");
-      System.exit(1);
-    }
+    System.exit(Cli.execute(new LoadCommand(System.out), args, System.out, System.err));
   }
 
   /**

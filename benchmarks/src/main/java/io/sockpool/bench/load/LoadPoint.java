@@ -48,16 +48,12 @@ public record LoadPoint(int threads, int poolSize) {
     }
   }
 
-  /**
-   * @return whether callers outnumber connections (some always wait)
-   */
+  /** Returns whether callers outnumber connections (some always wait). */
   public boolean contended() {
     return poolSize < threads;
   }
 
-  /**
-   * @return {@code threads/poolSize}, e.g. {@code 64/16}
-   */
+  /** Returns {@code threads/poolSize}, e.g. {@code 64/16}. */
   public String label() {
     return String.format(Locale.ROOT, "%d/%d", threads, poolSize);
   }

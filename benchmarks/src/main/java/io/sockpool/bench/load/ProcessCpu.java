@@ -8,9 +8,7 @@ import java.util.Optional;
 final class ProcessCpu {
   private ProcessCpu() {}
 
-  /**
-   * @return CPU nanoseconds, or empty where the JVM does not report them
-   */
+  /** Returns cPU nanoseconds, or empty where the JVM does not report them. */
   static Optional<Long> nanos() {
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {

@@ -11,9 +11,9 @@ final class Ratios {
   private Ratios() {}
 
   /**
-   * @return {@code r}'s ops/s divided by the dedicated client's at the same thread count, if that
-   *     ran and the point is not contended (a pool smaller than the thread count is not comparable
-   *     with a channel per thread)
+   * Returns {@code r}'s ops/s divided by the dedicated client's at the same thread count, if that
+   * ran and the point is not contended (a pool smaller than the thread count is not comparable with
+   * a channel per thread).
    */
   static Optional<Double> toDedicated(PointResult r, List<PointResult> all) {
     if (r.poolSize() < r.threads() && !r.client().equals(ClientKind.DEDICATED.cliName())) {
@@ -30,8 +30,8 @@ final class Ratios {
   }
 
   /**
-   * @return {@code r}'s ops/s divided by JedisPool's at the same thread count and pool size, if
-   *     that ran
+   * Returns {@code r}'s ops/s divided by JedisPool's at the same thread count and pool size, if
+   * that ran.
    */
   static Optional<Double> toJedisPool(PointResult r, List<PointResult> all) {
     return to(ClientKind.JEDIS_POOL.cliName(), r, all);

@@ -81,16 +81,12 @@ public final class RespPing {
     }
   }
 
-  /**
-   * @return a fresh heap buffer holding {@link #REQUEST}, positioned at 0
-   */
+  /** Returns a fresh heap buffer holding {@link #REQUEST}, positioned at 0. */
   public static ByteBuffer requestBuffer() {
     return ByteBuffer.wrap(REQUEST.clone());
   }
 
-  /**
-   * @return a fresh heap buffer with room for {@link #REPLY}
-   */
+  /** Returns a fresh heap buffer with room for {@link #REPLY}. */
   public static ByteBuffer replyBuffer() {
     return ByteBuffer.allocate(REPLY.length);
   }

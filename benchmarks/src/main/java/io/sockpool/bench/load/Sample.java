@@ -27,16 +27,12 @@ record Sample(
     Optional<Long> timeWaitBefore,
     Optional<Long> timeWaitAfter) {
 
-  /**
-   * @return successful PINGs per second over the window
-   */
+  /** Returns successful PINGs per second over the window. */
   double opsPerSecond() {
     return ops / (measured.toNanos() / 1e9);
   }
 
-  /**
-   * @return JVM CPU microseconds per counted PING, if CPU time is known and there were PINGs
-   */
+  /** Returns jVM CPU microseconds per counted PING, if CPU time is known and there were PINGs. */
   Optional<Double> cpuMicrosPerOp() {
     return ops == 0 ? Optional.empty() : cpu.map(c -> c.toNanos() / 1000.0 / ops);
   }

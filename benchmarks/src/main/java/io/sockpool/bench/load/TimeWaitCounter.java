@@ -61,7 +61,7 @@ public final class TimeWaitCounter {
   static long countSsLines(List<String> lines, int port) {
     long n = 0;
     for (String line : lines) {
-      String[] cols = line.trim().split("\\s+");
+      String[] cols = line.trim().split("\\s+", -1);
       if (cols.length < 4 || !cols[0].chars().allMatch(Character::isDigit)) {
         continue; // header or blank
       }
@@ -102,7 +102,7 @@ public final class TimeWaitCounter {
   static long countProcLines(List<String> lines, int port) {
     long n = 0;
     for (String line : lines) {
-      String[] cols = line.trim().split("\\s+");
+      String[] cols = line.trim().split("\\s+", -1);
       if (cols.length < 4 || !cols[0].endsWith(":") || !PROC_TIME_WAIT.equals(cols[3])) {
         continue;
       }

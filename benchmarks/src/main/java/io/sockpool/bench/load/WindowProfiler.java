@@ -58,9 +58,7 @@ final class WindowProfiler {
     return o.startsWith("event=") || o.contains(",event=") ? o : "event=" + o;
   }
 
-  /**
-   * @return the sampling options in use, e.g. {@code event=cpu,interval=1ms}
-   */
+  /** Returns the sampling options in use, e.g. {@code event=cpu,interval=1ms}. */
   String event() {
     return event;
   }
@@ -86,9 +84,7 @@ final class WindowProfiler {
     Files.write(Path.of(file + ".meta"), meta);
   }
 
-  /**
-   * @return the collapsed-stack file of one point and round
-   */
+  /** Returns the collapsed-stack file of one point and round. */
   static Path fileFor(Path dir, String client, LoadPoint point, int round) {
     return dir.resolve(
         String.format(

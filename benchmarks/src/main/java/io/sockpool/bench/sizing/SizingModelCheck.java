@@ -5,10 +5,12 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
+import io.sockpool.redis.demo.cli.Cli;
 import io.sockpool.sizing.ErlangC;
 import io.sockpool.sizing.QueueEstimate;
 import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -43,9 +43,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java ... io.sockpool.bench.sizing.SizingModelCheck [--rate 1000] [--service 5ms]
- *     [--seconds 7] [--warmup 1] [--threshold 200us] [--target 0.01] [--sizes 6,8,10,12,14,48]
+ *     [--duration 7s] [--warmup 1s] [--threshold 200us] [--target 0.01] [--sizes 6,8,10,12,14,48]
  *     [--distributions exponential,fixed] [--threads 128] [--seed 42]
  * </pre>
+ *
+ * <p>The options are {@link SizingCheckCommand}'s.
  */
 public final class SizingModelCheck {
   enum Service {
@@ -57,8 +59,8 @@ public final class SizingModelCheck {
   record Plan(
       double rate,
       Duration service,
-      double seconds,
-      double warmupSeconds,
+      Duration duration,
+      Duration warmup,
       Duration threshold,
       double target,
       List<Integer> sizes,
@@ -89,15 +91,27 @@ public final class SizingModelCheck {
   private SizingModelCheck() {}
 
   /**
+   * Runs the check; exits 0 when done, 2 on bad arguments ({@code --help} lists the options).
+   *
    * @param args see the class comment
-   * @throws Exception if the server cannot start or a run is interrupted
    */
-  public static void main(String[] args) throws Exception {
-    Plan plan = parse(args);
+  public static void main(String[] args) {
+    System.exit(Cli.execute(new SizingCheckCommand(System.out), args, System.out, System.err));
+  }
+
+  /**
+   * Runs every row of the plan and prints the table.
+   *
+   * @param plan what to run
+   * @param out where the rows and the table go
+   * @throws IOException if the local peer cannot start
+   * @throws InterruptedException if interrupted while a row runs
+   */
+  static void report(Plan plan, PrintStream out) throws IOException, InterruptedException {
     String machine = machine();
     String loadBefore = loadAverage();
     QueueEstimate recommended = ErlangC.smallestSize(plan.rate(), plan.service(), plan.target());
-    System.out.printf(
+    out.printf(
         Locale.ROOT,
         "Offered load a = %.0f/s x %s = %.3f; Erlang C recommends %d"
             + " connections for P(wait) <= %s (P = %.4f)%n",
@@ -115,7 +129,7 @@ public final class SizingModelCheck {
         for (int c : plan.sizes()) {
           Row row = run(plan, endpoint, service, c);
           rows.add(row);
-          System.out.println(
+          out.println(
               format(row)
                   + " <!-- "
                   + row.starved()
@@ -126,25 +140,25 @@ public final class SizingModelCheck {
         }
       }
       if (!server.awaitOpenAtMost(0, Duration.ofSeconds(5))) {
-        System.out.println(
+        out.println(
             "WARNING: "
                 + server.open()
                 + " connections still open at the server 5 s after the last pool closed");
       }
     }
-    System.out.println();
-    System.out.printf(
+    out.println();
+    out.printf(
         Locale.ROOT,
-        "Rate %.0f/s, service %s, %s s measured per row after %s s"
+        "Rate %.0f/s, service %s, %s measured per row after %s"
             + " warm-up, threshold %s, seed %d; %.0f s in all.%n",
         plan.rate(),
         millisOrMicros(plan.service()),
-        plan.seconds(),
-        plan.warmupSeconds(),
+        millisOrMicros(plan.duration()),
+        millisOrMicros(plan.warmup()),
         millisOrMicros(plan.threshold()),
         plan.seed(),
         (System.nanoTime() - began) / 1e9);
-    System.out.println(
+    out.println(
         "Machine: "
             + machine
             + "; load average before "
@@ -152,10 +166,10 @@ public final class SizingModelCheck {
             + ", after "
             + loadAverage()
             + ".");
-    System.out.println();
-    System.out.println(header(plan));
+    out.println();
+    out.println(header(plan));
     for (Row row : rows) {
-      System.out.println(format(row));
+      out.println(format(row));
     }
   }
 
@@ -173,7 +187,7 @@ public final class SizingModelCheck {
     LongAdder checkoutNanos = new LongAdder();
     LongAdder holdNanos = new LongAdder();
     LongAdder failures = new LongAdder();
-    AtomicLong starved = new AtomicLong();
+    long starved = 0;
     long thresholdNanos = plan.threshold().toNanos();
     long arrivals = 0;
     double window;
@@ -191,8 +205,8 @@ public final class SizingModelCheck {
       double meanGapNanos = 1e9 / plan.rate();
       long serviceNanos = plan.service().toNanos();
       long start = System.nanoTime() + 20_000_000;
-      long measureFrom = start + (long) (plan.warmupSeconds() * 1e9);
-      long end = measureFrom + (long) (plan.seconds() * 1e9);
+      long measureFrom = start + plan.warmup().toNanos();
+      long end = measureFrom + plan.duration().toNanos();
       window = (end - measureFrom) / 1e9;
       long next = start;
       while (true) {
@@ -212,7 +226,7 @@ public final class SizingModelCheck {
           arrivals++;
         }
         if (workers.getActiveCount() >= plan.threads()) {
-          starved.incrementAndGet();
+          starved++;
         }
         workers.execute(
             () -> {
@@ -260,7 +274,7 @@ public final class SizingModelCheck {
         waitedOver.sum(),
         checkoutNanos.sum() / 1e6 / n,
         failures.sum(),
-        starved.get(),
+        starved,
         predicted,
         plan.threshold());
   }
@@ -314,96 +328,12 @@ public final class SizingModelCheck {
         r.meanCheckoutMillis());
   }
 
-  private static String millisOrMicros(Duration d) {
+  static String millisOrMicros(Duration d) {
     long nanos = d.toNanos();
     if (nanos % 1_000_000 == 0) {
       return nanos / 1_000_000 + " ms";
     }
     return nanos % 1000 == 0 ? nanos / 1000 + " µs" : nanos / 1000.0 + " µs";
-  }
-
-  static Plan parse(String[] args) {
-    double rate = 1000;
-    Duration service = Duration.ofMillis(5);
-    double seconds = 7;
-    double warmup = 1;
-    Duration threshold = Duration.ofNanos(200_000);
-    double target = 0.01;
-    String sizes = null;
-    String distributions = "exponential,fixed";
-    int threads = 128;
-    long seed = 42;
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(args[i] + " needs a value");
-      }
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--rate" -> rate = Double.parseDouble(v);
-        case "--service" -> service = duration(v);
-        case "--seconds" -> seconds = Double.parseDouble(v);
-        case "--warmup" -> warmup = Double.parseDouble(v);
-        case "--threshold" -> threshold = duration(v);
-        case "--target" -> target = Double.parseDouble(v);
-        case "--sizes" -> sizes = v;
-        case "--distributions" -> distributions = v;
-        case "--threads" -> threads = Integer.parseInt(v);
-        case "--seed" -> seed = Long.parseLong(v);
-        default ->
-            throw new IllegalArgumentException(
-                "unknown option "
-                    + args[i]
-                    + "; options:"
-                    + " --rate --service --seconds --warmup --threshold --target --sizes --distributions"
-                    + " --threads --seed");
-      }
-    }
-    List<Integer> sizeList = new ArrayList<>();
-    if (sizes == null) {
-      QueueEstimate rec = ErlangC.smallestSize(rate, service, target);
-      int firstStable = (int) Math.floor(rec.offeredLoad()) + 1;
-      TreeSet<Integer> set = new TreeSet<>();
-      for (int c :
-          new int[] {
-            firstStable,
-            rec.connections() - 4,
-            rec.connections() - 2,
-            rec.connections(),
-            rec.connections() + 2,
-            rec.connections() * 4
-          }) {
-        if (c >= firstStable) {
-          set.add(c);
-        }
-      }
-      sizeList.addAll(set);
-    } else {
-      for (String s : sizes.split(",")) {
-        sizeList.add(Integer.parseInt(s.strip()));
-      }
-    }
-    List<Service> services = new ArrayList<>();
-    for (String s : distributions.split(",")) {
-      services.add(Service.valueOf(s.strip().toUpperCase(Locale.ROOT)));
-    }
-    return new Plan(
-        rate, service, seconds, warmup, threshold, target, sizeList, services, threads, seed);
-  }
-
-  private static Duration duration(String text) {
-    if (text.endsWith("ms")) {
-      return Duration.ofNanos(
-          Math.round(Double.parseDouble(text.substring(0, text.length() - 2)) * 1e6));
-    }
-    if (text.endsWith("us")) {
-      return Duration.ofNanos(
-          Math.round(Double.parseDouble(text.substring(0, text.length() - 2)) * 1e3));
-    }
-    if (text.endsWith("s")) {
-      return Duration.ofNanos(
-          Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 1e9));
-    }
-    throw new IllegalArgumentException("a duration needs a unit (us, ms, s): " + text);
   }
 
   private static String machine() {
@@ -431,7 +361,7 @@ public final class SizingModelCheck {
 
   private static String loadAverage() {
     try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ", -1);
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException | RuntimeException e) {
       return "unknown";

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine.ParameterException;
 
 @Timeout(10)
 class LoadOptionsTest {
@@ -42,10 +43,9 @@ class LoadOptionsTest {
     assertEquals(
         Duration.ZERO,
         LoadOptions.parse(new String[] {"--fairness-window", "0ms"}).fairnessWindow().get());
-    IllegalArgumentException e =
+    ParameterException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> LoadOptions.parse(new String[] {"--profile", " "}));
+            ParameterException.class, () -> LoadOptions.parse(new String[] {"--profile", " "}));
     assertTrue(e.getMessage().contains("--profile"), e.getMessage());
   }
 
@@ -96,30 +96,37 @@ class LoadOptionsTest {
         "--threads",
         "1/2/3");
     assertMessage("--pool-size must be >= 1, but was 0", "--threads", "8/0");
-    assertMessage(
-        "unknown client 'redisson'; allowed: " + ClientKind.allNames(), "--clients", "redisson");
     assertMessage("--pool-size must be >= 1, but was 0", "--pool-size", "0");
     assertMessage(
-        "--duration must be at least 1 ns (a number > 0 followed by us, ms or s, or m for minutes,"
-            + " e.g. 10ms, 250us, 1.5s, 2m), but was '0s'",
+        "Invalid value for option '--duration': must be at least 1 ns (a number > 0 followed by"
+            + " us, ms or s, or m for minutes, e.g. 10ms, 250us, 1.5s, 2m), but was '0s'",
         "--duration",
         "0s");
     assertMessage(
-        "--duration must be a duration (a number > 0 followed by us, ms or s, or m for minutes,"
-            + " e.g. 10ms, 250us, 1.5s, 2m), but was '10 sec'",
+        "Invalid value for option '--duration': must be a duration (a number > 0 followed by us,"
+            + " ms or s, or m for minutes, e.g. 10ms, 250us, 1.5s, 2m), but was '10 sec'",
         "--duration",
         "10 sec");
     assertEquals(
         Duration.ofMillis(1500), LoadOptions.parse(new String[] {"--duration", "1.5s"}).duration());
     assertMessage("--rounds must be in 1..100, but was 0", "--rounds", "0");
-    assertMessage("endpoint must be host:port, but was 'localhost'", "--redis", "localhost");
-    assertMessage("unknown flag '--thread'", "--thread", "8");
-    assertMessage("--out needs a value", "--out");
+    assertMessage(
+        "Invalid value for option '--redis': must be host:port with a port in 1..65535, but was"
+            + " 'localhost'",
+        "--redis",
+        "localhost");
+    assertMessage(
+        "Invalid value for option '--clients' (NAMES): unknown client 'redisson'; allowed: "
+            + ClientKind.allNames(),
+        "--clients",
+        "redisson");
+    assertMessage("Unknown options: '--thread', '8'", "--thread", "8");
+    assertMessage("Missing required parameter for option '--out' (DIR)", "--out");
+    assertMessage("Invalid value for option '--rounds': 'x' is not an int", "--rounds", "x");
   }
 
   private static void assertMessage(String expected, String... args) {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(args));
+    ParameterException e = assertThrows(ParameterException.class, () -> LoadOptions.parse(args));
     assertEquals(expected, e.getMessage());
   }
 }

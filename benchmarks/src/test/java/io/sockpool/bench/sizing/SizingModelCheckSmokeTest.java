@@ -22,8 +22,8 @@ class SizingModelCheckSmokeTest {
         new SizingModelCheck.Plan(
             500,
             Duration.ofMillis(2),
-            0.6,
-            0.2,
+            Duration.ofMillis(600),
+            Duration.ofMillis(200),
             Duration.ofNanos(200_000),
             0.01,
             List.of(2, 20),
@@ -40,7 +40,12 @@ class SizingModelCheckSmokeTest {
       assertEquals(0, small.failures());
       assertEquals(0, large.failures());
       assertTrue(small.measured() > 100, "checkouts measured: " + small.measured());
-      assertTrue(small.predicted().waitProbability() > 0.15, small.predicted().toString());
+      // the prediction uses the measured hold time, which a busy machine stretches (2 ms held for
+      // 6 ms: an offered load of 2.99 on 2 connections); then the model predicts an unbounded
+      // queue, which is "more waiting" too
+      assertTrue(
+          !small.predicted().stable() || small.predicted().waitProbability() > 0.15,
+          small.predicted().toString());
       assertTrue(
           small.measuredShare() > large.measuredShare() + 0.05,
           "small " + small.measuredShare() + " large " + large.measuredShare());

@@ -1,6 +1,6 @@
 package io.sockpool.internal.io;
 
-/** Outcome of the cheap liveness check of a connection ({@link ChannelIo#probe()}). */
+/** Outcome of the cheap liveness check of a connection ({@link Transport#probe()}). */
 public enum Probe {
   /** Nothing to read, no close received: the connection looks alive. */
   ALIVE,
@@ -9,5 +9,16 @@ public enum Probe {
   /** Bytes are waiting that nobody asked for. */
   UNREAD_BYTES,
   /** The check itself failed. */
-  FAILED
+  FAILED;
+
+  /**
+   * @param n what a non-blocking read returned
+   * @return the outcome it means
+   */
+  static Probe ofRead(int n) {
+    if (n == 0) {
+      return ALIVE;
+    }
+    return n < 0 ? PEER_CLOSED : UNREAD_BYTES;
+  }
 }

@@ -4,6 +4,7 @@ import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolListener;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pool's {@link PoolListener}s: a copy-on-write list (the hot path reads an array and allocates
- * nothing), each call isolated so that a throwing listener is logged once per listener and method
- * and never reaches the caller.
+ * nothing), each call isolated so that a throwing listener never reaches the caller and never
+ * interrupts the pool's bookkeeping around the call (a connection is never lost to a listener).
+ *
+ * <p>Whatever a listener throws is caught, {@link Error}s included: an {@code Exception} or a
+ * linkage error ({@code NoSuchMethodError} from a metrics library of another version) is logged at
+ * WARN once per listener and method; a {@link VirtualMachineError} ({@code OutOfMemoryError},
+ * {@code StackOverflowError}) is logged at ERROR every time and not rethrown either. Rethrowing it
+ * would leave the pool's state half-updated (a connection counted out and never returned) for an
+ * error that belongs to the listener's call, while the JVM's own handling is unaffected: {@code
+ * -XX:+ExitOnOutOfMemoryError}, {@code CrashOnOutOfMemoryError} and {@code
+ * HeapDumpOnOutOfMemoryError} act where the error is thrown, not where it is caught, and a heap
+ * that is really exhausted fails the caller's next allocation anyway.
  */
 public final class Listeners {
   private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
@@ -30,6 +41,8 @@ public final class Listeners {
   }
 
   /**
+   * Adds a listener (once).
+   *
    * @param listener to add
    */
   public void add(PoolListener listener) {
@@ -53,7 +66,10 @@ public final class Listeners {
   }
 
   /**
-   * @param listener to remove @return whether it was there
+   * Removes a listener.
+   *
+   * @param listener to remove
+   * @return whether it was there
    */
   public boolean remove(PoolListener listener) {
     return list.remove(listener);
@@ -69,7 +85,7 @@ public final class Listeners {
       }
       try {
         l.checkedOut(st.endpoint(), elapsedNanos, waited);
-      } catch (RuntimeException x) {
+      } catch (Throwable x) { // Errors too: a listener never reaches the caller
         failed(l, "checkedOut", x);
       }
     }
@@ -85,14 +101,19 @@ public final class Listeners {
       }
       try {
         l.returned(st.endpoint(), heldNanos);
-      } catch (RuntimeException x) {
+      } catch (Throwable x) { // Errors too: a listener never reaches the caller
         failed(l, "returned", x);
       }
     }
   }
 
-  public void connected(Endpoint e, long connectNanos) {
-    each("connected", l -> l.connected(e, connectNanos));
+  public void connected(Endpoint e, InetSocketAddress address, long connectNanos) {
+    each("connected", l -> l.connected(e, address, connectNanos));
+  }
+
+  public void connectFailed(
+      Endpoint e, InetSocketAddress address, long elapsedNanos, Throwable failure) {
+    each("connectFailed", l -> l.connectFailed(e, address, elapsedNanos, failure));
   }
 
   public void destroyed(Endpoint e, DestroyReason reason) {
@@ -119,13 +140,23 @@ public final class Listeners {
     for (PoolListener l : list) {
       try {
         call.accept(l);
-      } catch (RuntimeException x) {
+      } catch (Throwable x) { // Errors too: a listener never reaches the caller
         failed(l, method, x);
       }
     }
   }
 
-  private void failed(PoolListener l, String method, RuntimeException x) {
+  private void failed(PoolListener l, String method, Throwable x) {
+    if (x instanceof VirtualMachineError) {
+      LOG.error(
+          "listener {} of pool '{}' threw from {}; the pool goes on: {}",
+          l.getClass().getName(),
+          poolName,
+          method,
+          x.toString(),
+          x);
+      return;
+    }
     if (reported.add(System.identityHashCode(l) + "." + method)) {
       LOG.warn(
           "listener {} of pool '{}' threw from {} (logged once): {}",

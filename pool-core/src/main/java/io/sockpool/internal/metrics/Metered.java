@@ -7,14 +7,10 @@ import io.sockpool.Endpoint;
  * window (so that recording a checkout or a return needs no map lookup).
  */
 public interface Metered {
-  /**
-   * @return the endpoint
-   */
+  /** Returns the endpoint. */
   Endpoint endpoint();
 
-  /**
-   * @return its window in the pool's {@link TrafficRecorder}; null until the first record
-   */
+  /** Returns its window in the pool's {@link TrafficRecorder}; null until the first record. */
   TrafficRecorder.Window trafficWindow();
 
   /**

@@ -26,9 +26,10 @@ public final class PoolMXBeanImpl implements SocketPoolMXBean {
   }
 
   /**
+   * Returns {@code io.sockpool:type=Pool,name=<poolName>}, the name quoted if it holds a character
+   * that ObjectName values do not allow bare.
+   *
    * @param poolName a pool name
-   * @return {@code io.sockpool:type=Pool,name=<poolName>}, the name quoted if it holds a character
-   *     that ObjectName values do not allow bare
    */
   public static ObjectName objectName(String poolName) {
     boolean plain = poolName.chars().noneMatch(c -> ",=:\"*?\n".indexOf(c) >= 0);

@@ -45,9 +45,7 @@ public final class TrafficRecorder implements PoolListener {
     this.bucketNanos = window.toNanos() / buckets;
   }
 
-  /**
-   * @return the span the window covers once it is full
-   */
+  /** Returns the span the window covers once it is full. */
   public Duration window() {
     return Duration.ofNanos(bucketNanos * bucketCount);
   }
@@ -205,18 +203,14 @@ public final class TrafficRecorder implements PoolListener {
     }
 
     private static VarHandle field(int which) {
-      switch (which) {
-        case CHECKOUTS:
-          return CHECKOUTS_FIELD;
-        case WAITED:
-          return WAITED_FIELD;
-        case RETURNS:
-          return RETURNS_FIELD;
-        case HELD:
-          return HELD_FIELD;
-        default:
-          throw new IllegalArgumentException("no count " + which + "; there are " + COUNTS);
-      }
+      return switch (which) {
+        case CHECKOUTS -> CHECKOUTS_FIELD;
+        case WAITED -> WAITED_FIELD;
+        case RETURNS -> RETURNS_FIELD;
+        case HELD -> HELD_FIELD;
+        default ->
+            throw new IllegalArgumentException("no count " + which + "; there are " + COUNTS);
+      };
     }
 
     volatile long turn = Long.MIN_VALUE;
@@ -239,7 +233,7 @@ public final class TrafficRecorder implements PoolListener {
      */
     private volatile LongAdder[] contended;
 
-    public void add(int which, long x) {
+    void add(int which, long x) {
       LongAdder[] spill = contended;
       if (spill == null) {
         VarHandle field = field(which); // a constant once inlined
@@ -252,7 +246,7 @@ public final class TrafficRecorder implements PoolListener {
       spill[which].add(x);
     }
 
-    public long sum(int which) {
+    long sum(int which) {
       LongAdder[] spill = contended;
       return (long) field(which).getVolatile(this) + (spill == null ? 0 : spill[which].sum());
     }
@@ -268,7 +262,7 @@ public final class TrafficRecorder implements PoolListener {
       return contended;
     }
 
-    public synchronized void enter(long newTurn) {
+    synchronized void enter(long newTurn) {
       if (turn < newTurn) {
         for (int i = 0; i < COUNTS; i++) {
           field(i).setVolatile(this, 0L);

@@ -106,6 +106,31 @@ public final class Admission {
   }
 
   /**
+   * Whether a caller of an endpoint other than {@code self} waits for global capacity only: then a
+   * connection of {@code self} that would go idle is better closed, so that its slot goes to that
+   * caller. Forgets endpoints that no longer have anyone waiting.
+   *
+   * @param self the endpoint asking
+   * @return true if another endpoint's caller is held back by the global limit
+   */
+  public boolean othersHeldBack(Account self) {
+    if (heldBackGlobally.isEmpty()) {
+      return false;
+    }
+    for (java.util.Iterator<Account> it = heldBackGlobally.iterator(); it.hasNext(); ) {
+      Account other = it.next();
+      if (other.waiters().size() == 0) {
+        if (heldBackGlobally.remove(other)) {
+          other.heldBackGlobally().set(false);
+        }
+      } else if (other != self) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * @return connections open or connecting, all endpoints
    */
   public int total() {

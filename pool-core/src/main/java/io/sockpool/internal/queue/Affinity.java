@@ -24,9 +24,7 @@ public final class Affinity {
    */
   private int slot;
 
-  /**
-   * @return the hot slot this thread last kept a connection in (0 at first)
-   */
+  /** Returns the hot slot this thread last kept a connection in (0 at first). */
   public int slot() {
     return slot;
   }

@@ -11,8 +11,9 @@ package io.sockpool.internal.queue;
 public sealed interface Handoff<C> permits Handoff.Nothing, Handoff.Slot, Handoff.Channel {
 
   /**
+   * Returns the hand-off that carries nothing (a shared instance).
+   *
    * @param <C> the type of the connection
-   * @return the hand-off that carries nothing (a shared instance)
    */
   @SuppressWarnings("unchecked") // carries no C: one instance serves every C
   public static <C> Handoff<C> nothing() {
@@ -20,8 +21,9 @@ public sealed interface Handoff<C> permits Handoff.Nothing, Handoff.Slot, Handof
   }
 
   /**
+   * Returns the hand-off of a slot (a shared instance).
+   *
    * @param <C> the type of the connection
-   * @return the hand-off of a slot (a shared instance)
    */
   @SuppressWarnings("unchecked") // carries no C: one instance serves every C
   public static <C> Handoff<C> slot() {

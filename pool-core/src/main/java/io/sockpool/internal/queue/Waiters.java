@@ -27,7 +27,11 @@ public final class Waiters<C> {
   private final ReentrantLock lock = new ReentrantLock();
   private final Waiter<C> head =
       new Waiter<>(null, 0, 0); // sentinel of a circular doubly linked list
+
+  // written only with the lock held (join, unlink: their ++ and -- never race); volatile for
+  // the readers that do not take it
   private volatile int size;
+
   private volatile long headDueAt; // when the longest waiter is due; meaningful while size > 0
 
   public Waiters() {
@@ -35,9 +39,7 @@ public final class Waiters<C> {
     head.prev = head;
   }
 
-  /**
-   * @return how many callers are parked or about to park
-   */
+  /** Returns how many callers are parked or about to park. */
   public int size() {
     return size;
   }
@@ -50,6 +52,7 @@ public final class Waiters<C> {
    * @param max the most callers allowed to wait
    * @return its node, or null if {@code max} callers already wait
    */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size: under the lock
   public Waiter<C> join(long nowNanos, long dueAtNanos, int max) {
     Waiter<C> w = new Waiter<>(Thread.currentThread(), nowNanos, dueAtNanos);
     lock.lock();
@@ -114,18 +117,20 @@ public final class Waiters<C> {
   }
 
   /**
+   * Returns whether a caller may take an idle connection now: nobody waits, or the longest waiter
+   * is still inside its fairness window.
+   *
    * @param nowNanos the current {@link System#nanoTime()}
-   * @return whether a caller may take an idle connection now: nobody waits, or the longest waiter
-   *     is still inside its fairness window
    */
   public boolean mayBarge(long nowNanos) {
     return size == 0 || nowNanos - headDueAt < 0;
   }
 
   /**
+   * Returns whether someone waits who is due: its fairness window is over (or {@code anyWaiter}).
+   *
    * @param nowNanos the current {@link System#nanoTime()}
    * @param anyWaiter count every waiter as due, whatever its window
-   * @return whether someone waits who is due: its fairness window is over (or {@code anyWaiter})
    */
   public boolean due(long nowNanos, boolean anyWaiter) {
     return size > 0 && (anyWaiter || nowNanos - headDueAt >= 0);
@@ -212,6 +217,7 @@ public final class Waiters<C> {
     }
   }
 
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size: under the lock
   private void unlink(Waiter<C> w) {
     w.prev.next = w.next;
     w.next.prev = w.prev;
@@ -243,16 +249,12 @@ public final class Waiters<C> {
       this.dueAt = dueAt;
     }
 
-    /**
-     * @return when the caller started waiting ({@link System#nanoTime()})
-     */
+    /** Returns when the caller started waiting ({@link System#nanoTime()}). */
     public long since() {
       return since;
     }
 
-    /**
-     * @return when its fairness window ends ({@link System#nanoTime()})
-     */
+    /** Returns when its fairness window ends ({@link System#nanoTime()}). */
     public long dueAt() {
       return dueAt;
     }

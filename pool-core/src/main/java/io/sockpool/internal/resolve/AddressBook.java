@@ -20,7 +20,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The addresses of one endpoint: the resolver's last answer, when it came, and a generation that
@@ -37,8 +36,6 @@ public final class AddressBook {
   /** An address whose connect failed is tried after the others for this long. */
   private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
   /** One answer: the addresses in the resolver's order, and when it came. */
   public static final class Snapshot {
     final List<InetSocketAddress> addresses;
@@ -53,9 +50,7 @@ public final class AddressBook {
       this.generation = generation;
     }
 
-    /**
-     * @return the addresses, in connect order, without duplicates
-     */
+    /** Returns the addresses, in connect order, without duplicates. */
     public List<InetSocketAddress> addresses() {
       return addresses;
     }
@@ -89,57 +84,39 @@ public final class AddressBook {
     this.endpoint = endpoint;
     this.lookups = lookups;
     this.listener = listener;
-    this.literal = isLiteral(endpoint.host());
-    if (literal) {
-      current =
-          new Snapshot(
-              List.of(new InetSocketAddress(endpoint.host(), endpoint.port())),
-              System.nanoTime(),
-              0);
+    this.literal = endpoint.ipLiteral().isPresent();
+    if (literal) { // parsed by Endpoint.of: no lookup here
+      current = new Snapshot(List.of(endpoint.resolve()), System.nanoTime(), 0);
     }
-  }
-
-  public static boolean isLiteral(String host) {
-    return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
   }
 
   public Endpoint endpoint() {
     return endpoint;
   }
 
-  /**
-   * @return whether the endpoint is a host name (re-resolved), not an IP literal
-   */
+  /** Returns whether the endpoint is a host name (re-resolved), not an IP literal. */
   public boolean isName() {
     return !literal;
   }
 
-  /**
-   * @return the last answer, or null before the first
-   */
+  /** Returns the last answer, or null before the first. */
   public Snapshot snapshot() {
     return current;
   }
 
-  /**
-   * @return the generation of the address set: 0 for the first answer, +1 per change
-   */
+  /** Returns the generation of the address set: 0 for the first answer, +1 per change. */
   public long generation() {
     Snapshot s = current;
     return s == null ? -1 : s.generation;
   }
 
-  /**
-   * @return whether the address is in the current set (true before the first answer)
-   */
+  /** Returns whether the address is in the current set (true before the first answer). */
   public boolean isCurrent(InetSocketAddress address) {
     Snapshot s = current;
     return s == null || address == null || s.set.contains(address);
   }
 
-  /**
-   * @return whether a background re-resolution is due: the answer is older than the interval
-   */
+  /** Returns whether a background re-resolution is due: the answer is older than the interval. */
   public boolean due(long nowNanos, long intervalNanos) {
     Snapshot s = current;
     return !literal
@@ -185,7 +162,8 @@ public final class AddressBook {
   public void connectFailed(InetSocketAddress address, boolean reresolve) {
     suspectUntil.put(address, System.nanoTime() + SUSPECT_NANOS);
     if (reresolve && !literal) {
-      refresh();
+      // in the background: the lookup's outcome lands in the book (finish), nobody waits here
+      CompletableFuture<Snapshot> unused = refresh();
     }
   }
 
@@ -243,7 +221,9 @@ public final class AddressBook {
     } catch (RuntimeException e) {
       lookup = CompletableFuture.failedFuture(e);
     }
-    lookup.whenComplete((addresses, failure) -> finish(next, addresses, failure));
+    // finish() completes next with the outcome, failure included; next is what callers wait on
+    CompletableFuture<List<InetAddress>> unused =
+        lookup.whenComplete((addresses, failure) -> finish(next, addresses, failure));
     return next;
   }
 
@@ -291,9 +271,7 @@ public final class AddressBook {
     next.complete(after);
   }
 
-  /**
-   * @return the failure of the last lookup if it failed, else null
-   */
+  /** Returns the failure of the last lookup if it failed, else null. */
   public Throwable lastFailure() {
     return lastFailure;
   }

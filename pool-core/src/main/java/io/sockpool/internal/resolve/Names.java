@@ -67,8 +67,8 @@ public final class Names {
   }
 
   /**
-   * @return the background re-resolution interval: the configured one, or the resolver's answer TTL
-   *     if that is shorter but not zero; zero = never
+   * Returns the background re-resolution interval: the configured one, or the resolver's answer TTL
+   * if that is shorter but not zero; zero = never.
    */
   public static Duration effectiveInterval(Duration configured, AddressResolver resolver) {
     if (configured.isZero()) {
@@ -78,9 +78,7 @@ public final class Names {
     return ttl.isZero() || ttl.isNegative() || ttl.compareTo(configured) >= 0 ? configured : ttl;
   }
 
-  /**
-   * @return the endpoint's address book, made on first use
-   */
+  /** Returns the endpoint's address book, made on first use. */
   public AddressBook book(Endpoint endpoint) {
     AddressBook b = books.get(endpoint);
     return b != null
@@ -100,9 +98,7 @@ public final class Names {
     books.remove(endpoint);
   }
 
-  /**
-   * @return whether names are re-resolved at all (the interval is not zero)
-   */
+  /** Returns whether names are re-resolved at all (the interval is not zero). */
   public boolean reresolves() {
     return !never;
   }
@@ -113,7 +109,9 @@ public final class Names {
       threads.execute(
           () -> {
             try {
-              answer.complete(resolver.resolve(host, lookupTimeout));
+              answer.complete(
+                  ResolvedAddresses.validate(
+                      host, resolver, resolver.resolve(host, lookupTimeout)));
             } catch (Exception | Error e) {
               answer.completeExceptionally(e);
             }
@@ -142,7 +140,8 @@ public final class Names {
   public void refreshDue(long nowNanos) {
     for (AddressBook b : books.values()) {
       if (!never && b.due(nowNanos, intervalNanos)) {
-        b.refresh();
+        // in the background: the outcome lands in the book, nobody waits here
+        CompletableFuture<AddressBook.Snapshot> unused = b.refresh();
       }
       if (b.isName()) {
         drain.sweep(b);
@@ -159,10 +158,11 @@ public final class Names {
   }
 
   /**
+   * Returns the current addresses with their connection counts, then addresses no longer current
+   * that still have connections; empty if the endpoint was never resolved.
+   *
    * @param endpoint the endpoint
    * @param connected the remote address of each of its open connections
-   * @return the current addresses with their connection counts, then addresses no longer current
-   *     that still have connections; empty if the endpoint was never resolved
    */
   public List<AddressStats> stats(Endpoint endpoint, Iterable<InetSocketAddress> connected) {
     AddressBook b = books.get(endpoint);

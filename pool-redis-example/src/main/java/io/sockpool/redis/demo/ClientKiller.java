@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,7 +34,9 @@ final class ClientKiller implements AutoCloseable {
               return t;
             });
     long ms = every.toMillis();
-    timer.scheduleAtFixedRate(this::killOnce, ms, ms, TimeUnit.MILLISECONDS);
+    // killOnce records its own failures (and stops killing); nothing waits on the schedule
+    ScheduledFuture<?> unused =
+        timer.scheduleAtFixedRate(this::killOnce, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -65,23 +68,17 @@ final class ClientKiller implements AutoCloseable {
     }
   }
 
-  /**
-   * @return how many times CLIENT KILL ran
-   */
+  /** Returns how many times CLIENT KILL ran. */
   long rounds() {
     return rounds.get();
   }
 
-  /**
-   * @return connections the server closed, over all rounds
-   */
+  /** Returns connections the server closed, over all rounds. */
   long killed() {
     return killed.get();
   }
 
-  /**
-   * @return why killing stopped, or null if it did not fail
-   */
+  /** Returns why killing stopped, or null if it did not fail. */
   String failure() {
     return failure.get();
   }

@@ -1,7 +1,13 @@
 package io.sockpool.redis.demo;
 
+import io.sockpool.redis.demo.cli.Cli;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The demo jar's entry point ({@code java -jar redis-ping-demo.jar COMMAND ...}): {@code ping} runs
@@ -9,10 +15,12 @@ import java.util.Arrays;
  * sizing calculator ({@link SizeCommand}). Exits with the command's code: 0 done, 1 the run saw
  * errors, 2 bad arguments or an unreachable server.
  */
-public final class Main {
-  static final String USAGE =
-      "usage: java -jar redis-ping-demo.jar ping|size [options]   (--help after a command"
-          + " lists its options)";
+@Command(
+    name = "redis-ping-demo",
+    description = "sockpool's Redis demo: a PING load through the pool, and the sizing calculator.",
+    footer = "Run a command with --help for its options.%n")
+public final class Main implements Callable<Integer> {
+  @Spec private CommandSpec spec;
 
   private Main() {}
 
@@ -34,26 +42,20 @@ public final class Main {
    * @return the exit code: 0 done, 1 the run saw errors, 2 bad arguments or unreachable server
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0) {
-      err.println("error: no command given");
-      err.println(USAGE);
-      return 2;
-    }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    switch (args[0]) {
-      case "ping":
-        return PingCommand.run(rest, out, err);
-      case "size":
-        return SizeCommand.run(rest, out, err);
-      case "--help":
-      case "-h":
-      case "help":
-        out.println(USAGE);
-        return 0;
-      default:
-        err.println("error: unknown command '" + args[0] + "': expected ping or size");
-        err.println(USAGE);
-        return 2;
-    }
+    CommandLine demo =
+        new CommandLine(new Main())
+            .addSubcommand(new PingCommand(out, err))
+            .addSubcommand(new SizeCommand(out));
+    return Cli.execute(demo, args, out, err);
+  }
+
+  /**
+   * Without a command: bad arguments.
+   *
+   * @throws ParameterException always, naming the commands
+   */
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "no command given: expected ping or size");
   }
 }

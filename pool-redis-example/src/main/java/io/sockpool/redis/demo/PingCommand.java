@@ -1,15 +1,23 @@
 package io.sockpool.redis.demo;
 
+import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
 import io.sockpool.redis.RedisClient;
 import io.sockpool.redis.RedisPingValidator;
+import io.sockpool.redis.demo.cli.Cli;
 import io.sockpool.redis.demo.cli.PingArguments;
-import io.sockpool.redis.demo.cli.UsageException;
+import io.sockpool.redis.demo.cli.Quantities;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ping}: a PING load against Redis through a {@link SocketPool}, with one progress line a
@@ -22,37 +30,110 @@ import java.util.Arrays;
  * warm up (not measured); run the load for {@code --duration} (optionally killing every client
  * connection from the side every {@code --kill-every}); report.
  */
-public final class PingCommand {
+@Command(
+    name = "ping",
+    description = "A PING load against Redis through the pool, then a report.",
+    footer = {
+      "Durations: " + Quantities.DURATION_SYNTAX + ".",
+      "Exit codes: 0 every PING succeeded, 1 some failed, 2 bad arguments or no usable Redis.%n"
+    })
+public final class PingCommand implements Callable<Integer> {
   /** Checkout deadline and per-command timeout used by the demo. */
   static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   private static final Duration MAX_IDLE = Duration.ofSeconds(60);
 
-  private PingCommand() {}
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--redis",
+      paramLabel = "host:port",
+      converter = Quantities.Address.class,
+      description = "the server; default localhost:6379 if it answers, else an embedded one")
+  private Endpoint redis;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "8",
+      converter = Quantities.Count.class,
+      description = "load threads, 1..1024 (default ${DEFAULT-VALUE})")
+  private int threads;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "D",
+      defaultValue = "10s",
+      description = "how long the measured load runs, 100ms..24h (default ${DEFAULT-VALUE})")
+  private Duration duration;
+
+  @Option(
+      names = "--pool-size",
+      paramLabel = "N",
+      converter = Quantities.Count.class,
+      description = "connections, 1..1024 (default: the thread count)")
+  private Integer poolSize;
+
+  @Option(names = "--json", description = "print the report as JSON too (the last line)")
+  private boolean json;
+
+  @Option(
+      names = "--kill-every",
+      paramLabel = "D",
+      description = "kill every client connection from the side this often, 100ms..24h")
+  private Duration killEvery;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  /**
+   * @param out progress lines and the report (with {@code --json}, the JSON object is the last
+   *     line)
+   * @param err error messages
+   */
+  public PingCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   /**
    * Runs the command in-process.
    *
    * @param args the arguments after {@code ping}
-   * @param out progress lines and the report (with {@code --json}, the JSON object is the last
-   *     line)
+   * @param out progress lines and the report
    * @param err error messages
    * @return 0 when every request succeeded, 1 when some failed (or the run was interrupted), 2 for
    *     bad arguments or when no Redis could be used
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-      out.println(PingArguments.USAGE);
-      return 0;
-    }
-    PingArguments options;
-    try {
-      options = PingArguments.parse(args);
-    } catch (UsageException e) {
-      err.println("error: " + e.getMessage());
-      err.println(PingArguments.USAGE);
-      return 2;
-    }
+    return Cli.execute(new PingCommand(out, err), args, out, err);
+  }
+
+  /**
+   * @return the options as checked arguments
+   * @throws picocli.CommandLine.ParameterException if a value is out of range
+   */
+  PingArguments arguments() {
+    return Cli.checked(
+        spec,
+        () ->
+            new PingArguments(
+                Optional.ofNullable(redis),
+                threads,
+                duration,
+                poolSize == null ? OptionalInt.empty() : OptionalInt.of(poolSize),
+                json,
+                Optional.ofNullable(killEvery)));
+  }
+
+  /**
+   * Finds the server and runs the load; picocli calls it after parsing.
+   *
+   * @return the exit code
+   */
+  @Override
+  public Integer call() {
+    PingArguments options = arguments();
     RedisTarget target;
     try {
       target = RedisTarget.find(options.redis(), out, err);
@@ -143,7 +224,7 @@ public final class PingCommand {
       config.serverIdleTimeout(server).idleTimeout(idle);
       out.println(
           "server: timeout "
-              + server.getSeconds()
+              + server.toSeconds()
               + " s: the pool closes connections idle for "
               + idle.toMillis()
               + " ms, before the server does");
@@ -152,7 +233,7 @@ public final class PingCommand {
           "server: timeout "
               + (target.serverTimeoutSeconds.isPresent() ? "0 (never)" : "unknown")
               + ": the pool closes connections idle for "
-              + MAX_IDLE.getSeconds()
+              + MAX_IDLE.toSeconds()
               + " s");
       config.idleTimeout(MAX_IDLE);
     }

@@ -163,7 +163,7 @@ final class RedisTarget implements AutoCloseable {
   private static int connectedClients(DirectRedisConnection c) throws IOException {
     RespValue reply = c.call("INFO", "clients");
     if (reply instanceof RespValue.BulkString b && !b.isNull()) {
-      for (String line : b.asString().split("\r\n")) {
+      for (String line : b.asString().split("\r\n", -1)) {
         if (line.startsWith("connected_clients:")) {
           try {
             return Integer.parseInt(line.substring("connected_clients:".length()).trim());

@@ -1,8 +1,8 @@
 package io.sockpool.redis.demo;
 
+import io.sockpool.redis.demo.cli.Cli;
 import io.sockpool.redis.demo.cli.Json;
-import io.sockpool.redis.demo.cli.SizeArguments;
-import io.sockpool.redis.demo.cli.UsageException;
+import io.sockpool.redis.demo.cli.Quantities;
 import io.sockpool.sizing.ConnectionCap;
 import io.sockpool.sizing.PoolSizing;
 import io.sockpool.sizing.QueueEstimate;
@@ -16,6 +16,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The demo jar's {@code size} command: recommends a pool size from a request rate, a latency and a
@@ -27,37 +34,89 @@ import java.util.Map;
  *     --target-wait-probability 0.01 --server-max-connections 10000 --instances 40 --json
  * </pre>
  */
-public final class SizeCommand {
+@Command(
+    name = "size",
+    customSynopsis = "size --rate <per second> --latency <time> [--buffer <percent>] [options]",
+    description = {
+      "Recommends a connection pool size. Rule of thumb (Little's law):",
+      "  connections = ceil(rate x latency x (1 + buffer))"
+    },
+    footer = "Exit codes: 0 printed, 2 bad arguments.%n")
+public final class SizeCommand implements Callable<Integer> {
   /** Exit code: the recommendation (or the help) was printed. */
   public static final int OK = 0;
 
   /** Exit code: bad arguments; one line on the error stream says what is allowed. */
-  public static final int BAD_ARGUMENTS = 2;
+  public static final int BAD_ARGUMENTS = Cli.BAD_ARGUMENTS;
 
-  static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: size --rate <per second> --latency <time> [--buffer <percent>] [options]",
-          "",
-          "Recommends a connection pool size. Rule of thumb (Little's law):",
-          "  connections = ceil(rate x latency x (1 + buffer))",
-          "",
-          "  --rate <n>                       requests per second, a number > 0 (e.g. 1000)",
-          "  --latency <time>                 time a connection is held per request, > 0, with a",
-          "                                   unit: us, ms or s, or m for minutes (e.g. 10ms, 250us, 1.5s)",
-          "  --buffer <percent|fraction>      headroom on the load, >= 0: 20% or 0.2 (default 0)",
-          "  --target-wait-probability <p>    use the queueing model (M/M/c, Erlang C): the smallest",
-          "                                   size where at most this share of checkouts wait, at",
-          "                                   the buffered rate; 0 < p < 1: 0.01 or 1%",
-          "  --server-max-connections <n>     the server's connection limit (e.g. Redis maxclients);",
-          "                                   warns when the size exceeds floor(n / instances)",
-          "  --instances <n>                  application instances sharing that limit (default 1)",
-          "  --json                           print one JSON object instead of text",
-          "  --help, -h                       print this help",
-          "",
-          "Exit codes: 0 printed, 2 bad arguments.");
+  private static final String RATE = "--rate";
+  private static final String BUFFER = "--buffer";
+  private static final String TARGET = "--target-wait-probability";
+  private static final String SERVER_MAX = "--server-max-connections";
+  private static final String INSTANCES = "--instances";
 
-  private SizeCommand() {}
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = RATE,
+      required = true,
+      paramLabel = "<n>",
+      converter = Quantities.Decimal.class,
+      description = "requests per second, a number > 0 (e.g. 1000)")
+  private BigDecimal rate;
+
+  @Option(
+      names = "--latency",
+      required = true,
+      paramLabel = "<time>",
+      description =
+          "time a connection is held per request, > 0, with a unit: us, ms or s, or m for minutes"
+              + " (e.g. 10ms, 250us, 1.5s)")
+  private Duration latency;
+
+  @Option(
+      names = BUFFER,
+      paramLabel = "<percent|fraction>",
+      converter = Quantities.Fraction.class,
+      description = "headroom on the load, >= 0: 20%% or 0.2 (default 0)")
+  private Double buffer;
+
+  @Option(
+      names = TARGET,
+      paramLabel = "<p>",
+      converter = Quantities.Fraction.class,
+      description =
+          "use the queueing model (M/M/c, Erlang C): the smallest size where at most this share of"
+              + " checkouts wait, at the buffered rate; 0 < p < 1: 0.01 or 1%%")
+  private Double target;
+
+  @Option(
+      names = SERVER_MAX,
+      paramLabel = "<n>",
+      converter = Quantities.Count.class,
+      description =
+          "the server's connection limit (e.g. Redis maxclients); warns when the size exceeds"
+              + " floor(n / instances)")
+  private Integer serverMax;
+
+  @Option(
+      names = INSTANCES,
+      paramLabel = "<n>",
+      converter = Quantities.Count.class,
+      description = "application instances sharing that limit (default 1)")
+  private Integer instances;
+
+  @Option(names = "--json", description = "print one JSON object instead of text")
+  private boolean json;
+
+  private final PrintStream out;
+
+  /**
+   * @param out where the recommendation or the JSON goes
+   */
+  public SizeCommand(PrintStream out) {
+    this.out = out;
+  }
 
   /**
    * Runs the command. Never calls {@link System#exit}.
@@ -70,30 +129,71 @@ public final class SizeCommand {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     String[] rest =
         args.length > 0 && args[0].equals("size") ? Arrays.copyOfRange(args, 1, args.length) : args;
-    SizeArguments parsed;
-    SizingRecommendation r;
-    try {
-      parsed = SizeArguments.parse(rest);
-      if (parsed.help()) {
-        out.println(USAGE);
-        return OK;
-      }
-      r = recommend(parsed.request());
-    } catch (UsageException e) {
-      err.println("size: " + e.getMessage() + " (see size --help)");
-      return BAD_ARGUMENTS;
+    return Cli.execute(new SizeCommand(out), rest, out, err);
+  }
+
+  /**
+   * Prints the recommendation; picocli calls it after parsing.
+   *
+   * @return {@link #OK}
+   * @throws ParameterException if the values do not make a sizing request
+   */
+  @Override
+  public Integer call() {
+    if (instances != null && serverMax == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          INSTANCES
+              + " needs "
+              + SERVER_MAX
+              + " (the server's connection limit that the instances share), e.g. "
+              + SERVER_MAX
+              + " 10000 "
+              + INSTANCES
+              + " 40");
     }
-    out.println(parsed.json() ? json(r) : text(r));
+    SizingRequest.Builder b = SizingRequest.builder();
+    checked(RATE, () -> b.ratePerSecond(rate.doubleValue()));
+    // the duration converter only returns durations the builder accepts (>= 1 ns)
+    b.latency(latency);
+    if (buffer != null) {
+      checked(BUFFER, () -> b.bufferFraction(buffer));
+    }
+    if (target != null) {
+      checked(TARGET, () -> b.targetWaitProbability(target));
+    }
+    if (serverMax != null) {
+      int n = instances == null ? 1 : instances;
+      Cli.checked(
+          spec,
+          () -> {
+            try {
+              return b.cap(serverMax, n);
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(
+                  SERVER_MAX + " " + serverMax + " " + INSTANCES + " " + n + ": " + e.getMessage(),
+                  e);
+            }
+          });
+    }
+    SizingRecommendation r = Cli.checked(spec, () -> PoolSizing.recommend(b.build()));
+    out.println(json ? json(r) : text(r));
     out.flush();
     return OK;
   }
 
-  private static SizingRecommendation recommend(SizingRequest request) throws UsageException {
-    try {
-      return PoolSizing.recommend(request);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+  /** Runs a builder step; its rejection names the option and the text given. */
+  private void checked(String option, Supplier<?> step) {
+    Cli.checked(
+        spec,
+        () -> {
+          try {
+            return step.get();
+          } catch (IllegalArgumentException e) {
+            String given = spec.findOption(option).originalStringValues().get(0);
+            throw new IllegalArgumentException(option + " '" + given + "': " + e.getMessage(), e);
+          }
+        });
   }
 
   static String json(SizingRecommendation r) {
@@ -222,8 +322,8 @@ public final class SizeCommand {
   }
 
   /**
-   * @return the number to 6 significant digits, without trailing zeros; E notation only when very
-   *     small or very large
+   * Returns the number to 6 significant digits, without trailing zeros; E notation only when very
+   * small or very large.
    */
   static String num(double value) {
     BigDecimal d = BigDecimal.valueOf(value).round(new MathContext(6)).stripTrailingZeros();
@@ -239,9 +339,7 @@ public final class SizeCommand {
         + "%";
   }
 
-  /**
-   * @return the duration in the largest of s, ms, us that keeps it exact, else in ns
-   */
+  /** Returns the duration in the largest of s, ms, us that keeps it exact, else in ns. */
   static String duration(Duration d) {
     long nanos = d.toNanos();
     if (nanos % 1_000_000_000L == 0) {

@@ -196,10 +196,22 @@ class PingCommandTest {
   void badArgumentsExitWith2AndSayWhatIsAllowed() {
     Run run = ping("--threads", "0");
     assertEquals(2, run.code());
-    assertTrue(
-        run.err().startsWith("error: --threads must be in 1..1024, but was 0\nusage: ping"),
-        run.err());
+    assertEquals("ping: --threads must be in 1..1024, but was 0 (see ping --help)\n", run.err());
     assertEquals("", run.out());
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void helpListsEveryOptionAndTheDurationSyntaxAndSucceeds() {
+    Run run = ping("--help");
+    assertEquals(0, run.code(), run.err());
+    assertEquals("", run.err());
+    assertTrue(run.out().startsWith("Usage: redis-ping-demo ping "), run.out());
+    for (String option :
+        List.of("--redis", "--threads", "--duration", "--pool-size", "--json", "--kill-every")) {
+      assertTrue(run.out().contains(option), option + " missing from " + run.out());
+    }
+    assertTrue(run.out().contains("e.g. 10ms, 250us, 1.5s, 2m"), run.out());
   }
 
   @Test
@@ -264,9 +276,10 @@ class PingCommandTest {
             new PrintStream(new ByteArrayOutputStream()),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(2, code);
-    assertTrue(
-        err.toString(StandardCharsets.UTF_8)
-            .startsWith("error: unknown command 'pong': expected ping or size"));
+    assertEquals(
+        "redis-ping-demo: Unmatched argument at index 0: 'pong'; the commands are ping, size"
+            + " (see redis-ping-demo --help)\n",
+        err.toString(StandardCharsets.UTF_8));
   }
 
   private static boolean answers(int port) {

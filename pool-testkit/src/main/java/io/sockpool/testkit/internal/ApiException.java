@@ -15,9 +15,7 @@ public final class ApiException extends Exception {
     this.status = status;
   }
 
-  /**
-   * @return the HTTP status code of this error
-   */
+  /** Returns the HTTP status code of this error. */
   public int status() {
     return status;
   }

@@ -73,16 +73,12 @@ public final class ApiServer implements AutoCloseable {
     return s;
   }
 
-  /**
-   * @return the bound API address
-   */
+  /** Returns the bound API address. */
   public InetSocketAddress address() {
     return address;
   }
 
-  /**
-   * @return the number of live proxied connections of all proxies (0 once all are closed)
-   */
+  /** Returns the number of live proxied connections of all proxies (0 once all are closed). */
   public int liveConnections() {
     return registry.liveConnections();
   }

@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -36,8 +37,8 @@ final class GoJson {
       throw ApiException.badRequest("EOF");
     }
     JsonReader r = new JsonReader(new StringReader(body));
-    // A new JsonReader is not lenient; no strictness call, so Gson 2.9 (toxiproxy-java's) works
-    // too.
+    // RFC 8259 as Go reads it: no upper-case literals, no \' escape, no raw control characters
+    r.setStrictness(Strictness.STRICT);
     try {
       if (r.peek() == JsonToken.END_DOCUMENT) {
         throw ApiException.badRequest("EOF");

@@ -90,7 +90,11 @@ final class Link {
     Stage[] next = new Stage[defs.length];
     for (int i = 0; i < defs.length; i++) {
       Stage prev = find(old, defs[i].name());
-      if (prev != null && prev.def == defs[i]) {
+      // identity on purpose: only the very definition a stage was built from keeps its state;
+      // an update makes a new ToxicDef, even with equal values
+      @SuppressWarnings("ReferenceEquality")
+      boolean unchanged = prev != null && prev.def == defs[i];
+      if (unchanged) {
         next[i] = prev;
         continue;
       }

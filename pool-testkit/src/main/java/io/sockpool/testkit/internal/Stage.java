@@ -70,9 +70,7 @@ abstract class Stage {
     endAt = at;
   }
 
-  /**
-   * @return true once, after {@link #requestEnd}
-   */
+  /** Returns true once, after {@link #requestEnd}. */
   final boolean takeEndRequest() {
     boolean r = endRequested;
     endRequested = false;

@@ -12,6 +12,8 @@ import java.util.Arrays;
  * @param toxicity probability, drawn per connection, that the toxic is active
  * @param attributes values in {@link ToxicType#attributes()} order
  */
+// the array is copied in and out (attributes()); Link compares definitions by identity
+@SuppressWarnings("ArrayRecordComponent")
 record ToxicDef(
     String name,
     ToxicType type,
@@ -34,9 +36,7 @@ record ToxicDef(
     }
   }
 
-  /**
-   * @return the value of attribute {@code attr} (0 when the type has no such attribute)
-   */
+  /** Returns the value of attribute {@code attr} (0 when the type has no such attribute). */
   long attr(String attr) {
     int i = type.attributes().indexOf(attr);
     return i < 0 ? 0 : attributes[i];

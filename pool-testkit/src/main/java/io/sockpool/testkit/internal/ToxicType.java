@@ -15,6 +15,9 @@ enum ToxicType {
 
   private final String wireName;
   private final String goStruct;
+
+  // List.of: unmodifiable, which the checker cannot see (it knows Guava's immutable types)
+  @SuppressWarnings("ImmutableEnumChecker")
   private final List<String> attributes;
 
   ToxicType(String wireName, String goStruct, String... attributes) {
@@ -23,30 +26,22 @@ enum ToxicType {
     this.attributes = List.of(attributes);
   }
 
-  /**
-   * @return the name used in JSON, e.g. {@code slow_close}
-   */
+  /** Returns the name used in JSON, e.g. {@code slow_close}. */
   String wireName() {
     return wireName;
   }
 
-  /**
-   * @return the Go struct name, used in error messages like Toxiproxy's
-   */
+  /** Returns the Go struct name, used in error messages like Toxiproxy's. */
   String goStruct() {
     return goStruct;
   }
 
-  /**
-   * @return the attribute names in the order Toxiproxy prints them
-   */
+  /** Returns the attribute names in the order Toxiproxy prints them. */
   List<String> attributes() {
     return attributes;
   }
 
-  /**
-   * @return the type with this exact (case-sensitive) wire name, or null
-   */
+  /** Returns the type with this exact (case-sensitive) wire name, or null. */
   static ToxicType byWireName(String name) {
     for (ToxicType t : values()) {
       if (t.wireName.equals(name)) {

@@ -100,4 +100,21 @@ class GoCompatibilityTest {
     assertTrue(limit.takeEndRequest());
     assertEquals(5, limit.endAt());
   }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.SECONDS)
+  void bodiesGoRejectsAreBadRequests() throws Exception {
+    assertEquals(2, GoJson.parse("{\"a\": null, \"b\": [true, 3]}").getAsJsonObject().size());
+    // Go's encoding/json takes only lower-case literals, no \' escape and no raw control
+    // characters inside strings; each is a 400, not a value.
+    for (String body :
+        List.of(
+            "{\"enabled\": TRUE}",
+            "{\"name\": NULL}",
+            "{\"name\": \"a\\'b\"}",
+            "{\"name\": \"a\tb\"}")) {
+      ApiException e = assertThrows(ApiException.class, () -> GoJson.parse(body), body);
+      assertEquals(400, e.status(), body);
+    }
+  }
 }

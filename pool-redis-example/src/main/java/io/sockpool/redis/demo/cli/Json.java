@@ -17,6 +17,8 @@ public final class Json {
   private Json() {}
 
   /**
+   * Writes a JSON object.
+   *
    * @param members the object's members, in order (use a {@link java.util.LinkedHashMap})
    * @return the object as one line of JSON
    * @throws IllegalArgumentException if a number is NaN or infinite

@@ -1,52 +1,52 @@
 package io.sockpool.internal.io;
 
 import io.sockpool.Endpoint;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Timed I/O on one connection, with a real deadline per call.
+ * Timed I/O on a channel in <b>blocking</b> mode, the default mode of a pooled connection: a read
+ * is one {@code read} system call that sleeps in the kernel until the reply is there, as on a
+ * dedicated socket (a non-blocking read under a selector costs a failed {@code read}, an {@code
+ * epoll_wait} and the selector's bookkeeping per reply). The deadline is kept by the pool's {@link
+ * Watchdog}: before the call the connection publishes it ({@link #arm}: one volatile write), after
+ * the call it takes it back ({@link #disarm}: one compare-and-set); if the deadline passes first,
+ * the watchdog takes it ({@link #expire}) and closes the channel, which ends the blocked call.
+ * Exactly one side wins the deadline, so a call that completed is never reported as timed out, and
+ * a call the watchdog ended always is.
  *
- * <p>The channel is in <b>blocking</b> mode: a read is one {@code read} system call that sleeps in
- * the kernel until the reply is there, as on a dedicated socket (a non-blocking read under a {@link
- * Selector} costs a failed {@code read}, an {@code epoll_wait} and the selector's bookkeeping per
- * reply). The deadline is kept by the pool's {@link Watchdog}: before the call the connection
- * publishes it ({@link #arm}), after the call it takes it back ({@link #disarm}); if the deadline
- * passes first, the watchdog takes it ({@link #expire}) and closes the channel, which ends the
- * blocked call. Exactly one side wins the deadline (a compare-and-set), so a call that completed is
- * never reported as timed out, and a call the watchdog ended always is.
+ * <p>The watchdog knows this connection only while it makes calls: the first call after the
+ * watchdog let it go hands it over again (one more compare-and-set, not per call), so idle
+ * connections cost the watchdog nothing.
  *
- * <p>A holder that takes the raw channel ({@link #nonBlocking()}) gets it in non-blocking mode, as
- * {@link io.sockpool.Connection#channel()} promises; from then on this connection waits under its
- * own {@link Selector}, opened on first use, for the rest of its life.
+ * <p>A caller that reads exactly what it expects gets one spare byte behind its buffer (see {@link
+ * #readOnce}), which tells whether the socket held more, without a system call of its own.
  *
- * <p>Used by one thread at a time, except {@link #expire} (the watchdog) and {@link #abort} (a
- * closing pool).
+ * <p>Used by one thread at a time, except {@link #expire}, {@link #pendingDeadline} and the watch
+ * state (the watchdog), {@link #callUnderWay} and {@link #abort} (any thread).
  */
-public final class ChannelIo {
+public final class BlockingIo {
   /** {@link #deadline} when no call is under way. */
-  private static final long IDLE = Long.MIN_VALUE;
+  static final long IDLE = Long.MIN_VALUE;
 
   /** {@link #deadline} after the watchdog ended a call. */
   private static final long EXPIRED = Long.MIN_VALUE + 1;
 
   private static final VarHandle DEADLINE;
+  private static final VarHandle WATCHED;
 
   static {
     try {
-      DEADLINE = MethodHandles.lookup().findVarHandle(ChannelIo.class, "deadline", long.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      DEADLINE = lookup.findVarHandle(BlockingIo.class, "deadline", long.class);
+      WATCHED = lookup.findVarHandle(BlockingIo.class, "watched", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -55,7 +55,6 @@ public final class ChannelIo {
   private final Endpoint endpoint;
   private final SocketChannel channel;
   private final Watchdog watchdog;
-  private final InputStream unread; // the socket adaptor's stream: available() is FIONREAD
   private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(1);
   private final ByteBuffer spare = ByteBuffer.allocateDirect(1);
   private final ByteBuffer[] scatter = {null, spare};
@@ -66,37 +65,25 @@ public final class ChannelIo {
   @SuppressWarnings("unused") // through DEADLINE
   private volatile long deadline = IDLE;
 
-  private boolean blocking = true;
-  private volatile Selector selector; // non-blocking mode only; read by abort() from other threads
-  private SelectionKey key;
+  @SuppressWarnings("unused") // through WATCHED: 1 while the watchdog has it (list or hand-over)
+  private volatile int watched;
+
+  /** The next connection handed over to the watchdog with this one (its hand-over stack). */
+  BlockingIo nextHandedOver;
 
   /**
    * @param endpoint for messages
    * @param channel connected, in blocking mode, registered with no selector
    * @param watchdog keeps the deadlines
    */
-  public ChannelIo(Endpoint endpoint, SocketChannel channel, Watchdog watchdog) throws IOException {
+  public BlockingIo(Endpoint endpoint, SocketChannel channel, Watchdog watchdog) {
     this.endpoint = endpoint;
     this.channel = channel;
     this.watchdog = watchdog;
-    this.unread = channel.socket().getInputStream();
-    watchdog.register(this);
   }
 
-  public SocketChannel channel() {
-    return channel;
-  }
-
-  /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
+  /** Writes all of {@code src} before {@code deadlineNanos}. */
   public void write(ByteBuffer src, long deadlineNanos) throws IOException {
-    if (!blocking) {
-      while (src.hasRemaining()) {
-        if (channel.write(src) == 0) {
-          await(SelectionKey.OP_WRITE, deadlineNanos, "write");
-        }
-      }
-      return;
-    }
     long start = arm(deadlineNanos, "write");
     try {
       while (src.hasRemaining()) {
@@ -124,14 +111,6 @@ public final class ChannelIo {
       readAhead = -1;
       drained = false; // more may have followed it
       return 1;
-    }
-    if (!blocking) {
-      int n = readOnce(dst);
-      while (n == 0) {
-        await(SelectionKey.OP_READ, deadlineNanos, "read");
-        n = readOnce(dst);
-      }
-      return n;
     }
     long start = arm(deadlineNanos, "read");
     int n;
@@ -198,7 +177,15 @@ public final class ChannelIo {
   }
 
   /**
-   * Publishes the deadline of the call about to block.
+   * @return whether a call is under way (its deadline published and not yet taken back)
+   */
+  public boolean callUnderWay() {
+    return (long) DEADLINE.getVolatile(this) != IDLE;
+  }
+
+  /**
+   * Publishes the deadline of the call about to block and makes sure the watchdog watches this
+   * connection.
    *
    * @return the time the call started
    */
@@ -209,6 +196,9 @@ public final class ChannelIo {
           what + " on " + endpoint + " timed out: the deadline passed before it started");
     }
     DEADLINE.setVolatile(this, deadlineNanos);
+    if ((int) WATCHED.getVolatile(this) == 0 && WATCHED.compareAndSet(this, 0, 1)) {
+      watchdog.handOver(this); // the watchdog had let it go: the first call since hands it over
+    }
     watchdog.armed(deadlineNanos);
     return now;
   }
@@ -256,10 +246,9 @@ public final class ChannelIo {
   }
 
   /**
-   * @return the deadline of the call under way, or {@link Long#MIN_VALUE} if none (for the
-   *     watchdog)
+   * @return the deadline of the call under way, or {@link #IDLE} if none (for the watchdog)
    */
-  public long pendingDeadline() {
+  long pendingDeadline() {
     long d = (long) DEADLINE.getVolatile(this);
     return d == EXPIRED ? IDLE : d;
   }
@@ -270,7 +259,7 @@ public final class ChannelIo {
    *
    * @return whether it was still under way (and the channel is now closed)
    */
-  public boolean expire(long seen) {
+  boolean expire(long seen) {
     if (seen == IDLE || !DEADLINE.compareAndSet(this, seen, EXPIRED)) {
       return false;
     }
@@ -279,11 +268,44 @@ public final class ChannelIo {
   }
 
   /**
-   * Switches to non-blocking mode for good (the holder takes the raw channel).
+   * The watchdog lets this connection go, unless a call armed meanwhile (the watchdog's side of the
+   * hand-over; a call publishes its deadline, then looks at the watch state, so one of the two sees
+   * the other).
+   *
+   * @return true if the watchdog no longer has it (a call under way, if any, hands it over again)
+   */
+  boolean letGo() {
+    WATCHED.setVolatile(this, 0);
+    if (pendingDeadline() == IDLE) {
+      return true; // a call arming from now on sees 0 and hands it over
+    }
+    return !WATCHED.compareAndSet(this, 0, 1); // false: kept; true: the call hands it over
+  }
+
+  /**
+   * The liveness check of an idle connection: one read with the channel switched to non-blocking
+   * around it.
+   */
+  public Probe probe() {
+    try {
+      channel.configureBlocking(false);
+      try {
+        return Probe.ofRead(channel.read(probeBuffer.clear()));
+      } finally {
+        channel.configureBlocking(true);
+      }
+    } catch (IOException | RuntimeException e) {
+      return Probe.FAILED;
+    }
+  }
+
+  /**
+   * Leaves blocking mode for good (the holder takes the raw channel).
    *
    * @throws IllegalStateException if a byte read ahead is still unread: raw reads would miss it
+   * @throws IOException if the channel could not be switched (closed meanwhile)
    */
-  public void nonBlocking() throws IOException {
+  public void leaveBlockingMode() throws IOException {
     if (readAhead >= 0) {
       throw new IllegalStateException(
           "the reply on "
@@ -291,104 +313,16 @@ public final class ChannelIo {
               + " had 1 byte more than the last read()'s buffer could take, and it is still"
               + " unread: read it with read() before using the raw channel");
     }
-    if (blocking) {
-      channel.configureBlocking(false);
-      blocking = false;
-    }
+    channel.configureBlocking(false);
   }
 
-  private void await(int op, long deadlineNanos, String what) throws IOException {
-    long left = deadlineNanos - System.nanoTime();
-    if (left <= 0) {
-      throw new SocketTimeoutException(what + " on " + endpoint + " timed out");
-    }
-    if (selector == null) {
-      selector = Selector.open();
-      key = channel.register(selector, 0);
-    }
-    key.interestOps(op);
-    selector.select(Math.max(1, (left + 999_999) / 1_000_000));
-    selector.selectedKeys().clear();
-    if (Thread.currentThread().isInterrupted()) {
-      throw new InterruptedIOException(what + " on " + endpoint + " interrupted");
-    }
-    if (!channel.isOpen()) {
-      throw new ClosedChannelException();
-    }
-  }
-
-  /**
-   * The liveness check of an idle connection: one non-blocking read, no round trip (in blocking
-   * mode the channel is switched to non-blocking around it). Notices a FIN or RST the peer already
-   * sent and bytes nobody asked for; a byte read here is consumed, which is fine: a connection that
-   * had one is destroyed.
-   */
-  public Probe probe() {
-    try {
-      if (blocking) {
-        channel.configureBlocking(false);
-      }
-      try {
-        probeBuffer.clear();
-        int n = channel.read(probeBuffer);
-        if (n == 0) {
-          return Probe.ALIVE;
-        }
-        return n < 0 ? Probe.PEER_CLOSED : Probe.UNREAD_BYTES;
-      } finally {
-        if (blocking) {
-          channel.configureBlocking(true);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return Probe.FAILED;
-    }
-  }
-
-  /**
-   * The check on return for bytes the holder left unread: one {@code ioctl(FIONREAD)}, which reads
-   * nothing and works in either mode. (A FIN is not seen here: the next exchange sees it.)
-   */
-  public Probe unreadCheck() {
-    try {
-      return unread.available() > 0 ? Probe.UNREAD_BYTES : Probe.ALIVE;
-    } catch (IOException | RuntimeException e) {
-      return Probe.FAILED;
-    }
-  }
-
-  /** Closes the selector, if any, and the channel. Never throws. */
-  public void closeQuietly() {
-    watchdog.deregister(this);
-    if (selector != null) {
-      try {
-        selector.close();
-      } catch (IOException | RuntimeException ignored) {
-        // closing anyway
-      }
-    }
-    abort();
-  }
-
-  /**
-   * Closes the channel from another thread: a holder blocked in a read or write wakes with an
-   * exception. Never throws.
-   */
+  /** Closes the channel; a call blocked in it wakes with an exception. Never throws. */
   public void abort() {
     try {
       channel.close();
     } catch (IOException | RuntimeException ignored) {
       // closing anyway
     }
-    Selector s = selector;
-    if (s != null) {
-      s.wakeup();
-    }
-  }
-
-  /** An {@link EOFException} that names the peer. */
-  public EOFException endOfStream() {
-    return new EOFException("peer " + endpoint + " closed the connection");
   }
 
   private static long millis(long nanos) {

@@ -1,0 +1,107 @@
+package io.sockpool.internal.jfr;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.sockpool.DestroyReason;
+import io.sockpool.Endpoint;
+import io.sockpool.PoolListener;
+import java.net.InetSocketAddress;
+import java.util.function.Consumer;
+import jdk.jfr.FlightRecorder;
+
+/**
+ * The pool's JFR events ({@code io.sockpool.*}), all disabled by default. Registered on every pool
+ * as a {@link PoolListener} (connect, destroy, the {@code waited} flag of a checkout) and on its
+ * breaker registry (transitions); the checkout itself is timed by {@code SocketPool.checkout}
+ * through {@link #beginCheckout()} / {@link #endCheckout}. Until JFR is initialized (a recording
+ * started, by {@code -XX:StartFlightRecording}, {@code jcmd JFR.start} or in code) each hook costs
+ * one read of {@link FlightRecorder#isInitialized()} and no event class is loaded; after that, one
+ * read of the event type's enabled flag while it is disabled.
+ */
+public final class JfrEvents implements PoolListener {
+  private final String pool;
+
+  private JfrEvents(String pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Hooks the events into a pool: a listener, and a transition consumer on each breaker the
+   * registry creates.
+   *
+   * @param poolName the pool's name, a field of every event
+   * @param listeners adds the listener to the pool
+   * @param breakers the pool's breaker registry
+   */
+  public static void install(
+      String poolName, Consumer<PoolListener> listeners, CircuitBreakerRegistry breakers) {
+    JfrEvents events = new JfrEvents(poolName);
+    listeners.accept(events);
+    breakers
+        .getEventPublisher()
+        .onEntryAdded(
+            added -> {
+              CircuitBreaker b = added.getAddedEntry();
+              b.getEventPublisher()
+                  .onStateTransition(
+                      t -> {
+                        if (FlightRecorder.isInitialized()) {
+                          Recorder.transition(
+                              poolName,
+                              b.getName(),
+                              t.getStateTransition().getFromState().name(),
+                              t.getStateTransition().getToState().name());
+                        }
+                      });
+            });
+  }
+
+  /**
+   * @return a started checkout event, or null (the common case) when JFR or the event is off
+   */
+  public static Object beginCheckout() {
+    return FlightRecorder.isInitialized() ? Recorder.beginCheckout() : null;
+  }
+
+  /**
+   * Ends a checkout event from {@link #beginCheckout()} and commits it if it took at least its
+   * threshold.
+   *
+   * @param event what {@link #beginCheckout()} returned (not null)
+   * @param pool the pool's name
+   * @param endpoint the peer
+   * @param outcome {@code ok} or the exception's simple class name
+   */
+  public static void endCheckout(Object event, String pool, Endpoint endpoint, String outcome) {
+    Recorder.endCheckout(event, pool, endpoint, outcome);
+  }
+
+  @Override
+  public void checkedOut(Endpoint endpoint, long elapsedNanos, boolean waited) {
+    if (waited && FlightRecorder.isInitialized()) {
+      Recorder.waited();
+    }
+  }
+
+  @Override
+  public void connected(Endpoint endpoint, InetSocketAddress address, long connectNanos) {
+    if (FlightRecorder.isInitialized()) {
+      Recorder.connect(pool, endpoint, address, connectNanos, "ok");
+    }
+  }
+
+  @Override
+  public void connectFailed(
+      Endpoint endpoint, InetSocketAddress address, long elapsedNanos, Throwable failure) {
+    if (FlightRecorder.isInitialized()) {
+      Recorder.connect(pool, endpoint, address, elapsedNanos, failure.toString());
+    }
+  }
+
+  @Override
+  public void destroyed(Endpoint endpoint, DestroyReason reason) {
+    if (FlightRecorder.isInitialized()) {
+      Recorder.destroyed(pool, endpoint, reason.name());
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.sockpool.faults;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Measures the process's own stalls (the scheduler on a busy host, GC pauses): a thread that only
+ * parks for 1 ms at a time and records every wake-up later than {@link #THRESHOLD_NANOS}. A
+ * checkout that returns late while no stall was seen was held by the pool, not by the machine.
+ */
+final class StallMeter implements Runnable {
+  /** A wake-up this much later than asked counts as a stall. */
+  static final long THRESHOLD_NANOS = 5_000_000;
+
+  private static final long PARK_NANOS = 1_000_000;
+
+  /** One stall: the meter's last wake-up before it and the late one ({@link System#nanoTime()}). */
+  private record Stall(long from, long to) {}
+
+  private final List<Stall> stalls = new ArrayList<>();
+  private volatile boolean running = true;
+  private long maxStallNanos;
+
+  @Override
+  public void run() {
+    long last = System.nanoTime();
+    while (running) {
+      LockSupport.parkNanos(PARK_NANOS);
+      long now = System.nanoTime();
+      long late = now - last - PARK_NANOS;
+      if (late > THRESHOLD_NANOS) {
+        synchronized (this) {
+          stalls.add(new Stall(last, now));
+          maxStallNanos = Math.max(maxStallNanos, late);
+        }
+      }
+      last = now;
+    }
+  }
+
+  /**
+   * @return how long the current thread has waited on a run queue for a core in all (Linux's {@code
+   *     /proc/thread-self/schedstat}), or -1 where that is not available
+   */
+  static long runQueueNanos() {
+    try {
+      String[] fields =
+          new String(
+                  java.nio.file.Files.readAllBytes(
+                      java.nio.file.Path.of("/proc/thread-self/schedstat")),
+                  java.nio.charset.StandardCharsets.US_ASCII)
+              .trim()
+              .split(" ");
+      return Long.parseLong(fields[1]);
+    } catch (java.io.IOException | RuntimeException unavailable) {
+      return -1;
+    }
+  }
+
+  void stop() {
+    running = false;
+  }
+
+  /**
+   * @return whether a stall overlapped {@code [fromNanos, toNanos]} ({@link System#nanoTime()})
+   */
+  synchronized boolean stalledDuring(long fromNanos, long toNanos) {
+    for (int i = stalls.size() - 1; i >= 0; i--) {
+      Stall s = stalls.get(i);
+      if (s.from() - toNanos <= 0 && s.to() - fromNanos >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * @return how many stalls were seen
+   */
+  synchronized int count() {
+    return stalls.size();
+  }
+
+  /**
+   * @return the longest stall seen
+   */
+  synchronized long maxStallNanos() {
+    return maxStallNanos;
+  }
+}

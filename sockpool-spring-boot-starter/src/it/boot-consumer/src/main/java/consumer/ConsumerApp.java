@@ -1,0 +1,36 @@
+package consumer;
+
+import io.sockpool.Endpoint;
+import io.sockpool.PooledConnection;
+import io.sockpool.SocketPool;
+import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
+import org.springframework.boot.CommandLineRunner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+/** Starts, checks out one connection from the auto-configured pool, prints the outcome, exits. */
+@SpringBootApplication
+public class ConsumerApp {
+
+  public static void main(String[] args) {
+    SpringApplication.run(ConsumerApp.class, args).close();
+    System.out.println("CONSUMER CLOSED");
+  }
+
+  @Bean
+  CommandLineRunner checkout(SocketPool pool) {
+    return args -> {
+      Endpoint endpoint = Endpoint.parse(System.getProperty("consumer.endpoint"));
+      try (PooledConnection c = pool.checkout(endpoint)) {
+        System.out.println(
+            "CONSUMER CHECKOUT OK pool="
+                + pool.config().poolName()
+                + " maxTotal="
+                + pool.config().maxTotal()
+                + " commons-pool2="
+                + GenericKeyedObjectPool.class.getPackage().getImplementationVersion());
+      }
+    };
+  }
+}
