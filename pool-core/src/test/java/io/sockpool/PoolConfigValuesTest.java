@@ -136,7 +136,8 @@ class PoolConfigValuesTest {
     assertEquals(65535, Endpoint.of("h", 65535).port());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("host:"));
-    assertTrue(e.getMessage().contains("but was 'host:'"), e.getMessage()); // not a bad number
+    // names the input as given (not a NumberFormatException's "For input string")
+    assertTrue(e.getMessage().contains("'host:'"), e.getMessage());
     assertEquals(Endpoint.of("h", 9), Endpoint.parse("h:9"));
   }
 
