@@ -1,5 +1,6 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
+import io.sockpool.testkit.ProcessResources;
 import io.sockpool.testkit.Slack;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -51,12 +54,12 @@ class CheckoutDeadlineTest {
   void returnedConnectionIsReusedWithoutReconnecting() throws Exception {
     try (SocketPool pool = SocketPool.create(config().build())) {
       for (int i = 0; i < 3; i++) {
-        try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        try (PooledConnection c = pool.checkout(endpoint(peer))) {
           ping(c);
         }
       }
       assertEquals(1, peer.accepted());
-      EndpointStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(endpoint(peer));
       assertEquals(3, s.checkouts());
       assertEquals(1, s.created());
       assertEquals(1, s.idle());
@@ -67,17 +70,17 @@ class CheckoutDeadlineTest {
   @Test
   void exhaustedPoolTimesOutWithinDeadlineAndExplainsTheState() throws Exception {
     try (SocketPool pool = SocketPool.create(config().build())) {
-      PooledConnection held = pool.checkout(peer.endpoint());
+      PooledConnection held = pool.checkout(endpoint(peer));
       long start = System.nanoTime();
       CheckoutTimeoutException e =
           assertThrows(
               CheckoutTimeoutException.class,
-              () -> pool.checkout(peer.endpoint(), Duration.ofMillis(300)));
+              () -> pool.checkout(endpoint(peer), Duration.ofMillis(300)));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(
           tookMs >= 290 && tookMs < Slack.upToMillis(Duration.ofMillis(300)),
           "took " + tookMs + " ms");
-      assertEquals(peer.endpoint(), e.endpoint());
+      assertEquals(endpoint(peer), e.endpoint());
       assertEquals(1, e.state().active());
       assertEquals(0, e.state().idle());
       assertEquals(1, e.state().waiting());
@@ -86,12 +89,12 @@ class CheckoutDeadlineTest {
       assertTrue(e.elapsed().toMillis() >= 290);
       String m = e.getMessage();
       assertTrue(
-          m.contains("endpoint=" + peer.endpoint())
+          m.contains("endpoint=" + endpoint(peer))
               && m.contains("active=1")
               && m.contains("maxPerEndpoint=1")
               && m.contains("held by " + Thread.currentThread().getName()),
           m);
-      assertEquals(1, pool.stats(peer.endpoint()).timeouts());
+      assertEquals(1, pool.stats(endpoint(peer)).timeouts());
       held.close();
     }
   }
@@ -143,13 +146,13 @@ class CheckoutDeadlineTest {
   @Test
   void waiterGetsTheConnectionWhenItComesBack() throws Exception {
     try (SocketPool pool = SocketPool.create(config().build())) {
-      PooledConnection held = pool.checkout(peer.endpoint());
+      PooledConnection held = pool.checkout(endpoint(peer));
       CountDownLatch waiting = new CountDownLatch(1);
       CompletableFuture<Integer> waiter =
           CompletableFuture.supplyAsync(
               () -> {
                 waiting.countDown();
-                try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
+                try (PooledConnection c = pool.checkout(endpoint(peer), Duration.ofSeconds(5))) {
                   ping(c);
                   return peer.accepted();
                 } catch (Exception e) {
@@ -167,37 +170,37 @@ class CheckoutDeadlineTest {
   @Test
   void invalidatingOpensNoConnectionItselfButLetsAWaiterConnect() throws Exception {
     try (SocketPool pool = SocketPool.create(config().build())) {
-      PooledConnection held = pool.checkout(peer.endpoint());
+      PooledConnection held = pool.checkout(endpoint(peer));
       held.invalidate();
       assertEquals(
-          0, pool.stats(peer.endpoint()).idle(), "no connection opened by the invalidating thread");
-      assertEquals(1, pool.stats(peer.endpoint()).created());
+          0, pool.stats(endpoint(peer)).idle(), "no connection opened by the invalidating thread");
+      assertEquals(1, pool.stats(endpoint(peer)).created());
 
-      PooledConnection again = pool.checkout(peer.endpoint());
+      PooledConnection again = pool.checkout(endpoint(peer));
       CompletableFuture<Void> waiter = pingAsync(pool);
       awaitWaiters(pool, 1);
       again.invalidate();
       waiter.get(5, TimeUnit.SECONDS);
-      assertEquals(3, pool.stats(peer.endpoint()).created());
-      assertEquals(2, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
+      assertEquals(3, pool.stats(endpoint(peer)).created());
+      assertEquals(2, pool.stats(endpoint(peer)).destroyed(DestroyReason.BROKEN));
     }
   }
 
   @Test
   void callersBeyondMaxWaitersFailAtOnce() throws Exception {
     try (SocketPool pool = SocketPool.create(config().maxWaitersPerEndpoint(1).build())) {
-      PooledConnection held = pool.checkout(peer.endpoint());
+      PooledConnection held = pool.checkout(endpoint(peer));
       CompletableFuture<Void> waiter = pingAsync(pool);
       awaitWaiters(pool, 1);
       long start = System.nanoTime();
       PoolExhaustedException e =
           assertThrows(
               PoolExhaustedException.class,
-              () -> pool.checkout(peer.endpoint(), Duration.ofSeconds(20)));
+              () -> pool.checkout(endpoint(peer), Duration.ofSeconds(20)));
       // at once: not after waiting for the deadline (half of it is room for a busy machine)
       assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "shed at once");
       assertTrue(e.getMessage().contains("1 callers already waiting"), e.getMessage());
-      assertEquals(1, pool.stats(peer.endpoint()).rejected());
+      assertEquals(1, pool.stats(endpoint(peer)).rejected());
       held.close();
       waiter.get(5, TimeUnit.SECONDS);
     }
@@ -207,7 +210,7 @@ class CheckoutDeadlineTest {
   private CompletableFuture<Void> pingAsync(SocketPool pool) {
     return CompletableFuture.runAsync(
         () -> {
-          try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(5))) {
+          try (PooledConnection c = pool.checkout(endpoint(peer), Duration.ofSeconds(5))) {
             ping(c);
           } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -217,10 +220,9 @@ class CheckoutDeadlineTest {
   }
 
   static void awaitWaiters(SocketPool pool, int n) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (pool.stats().total().waiting() < n) {
-      assertTrue(System.nanoTime() < end, "no waiter showed up");
-      Thread.sleep(5);
-    }
+    assertTrue(
+        ProcessResources.awaitTrue(
+            () -> pool.stats().total().waiting() >= n, Duration.ofSeconds(5)),
+        "no waiter showed up");
   }
 }

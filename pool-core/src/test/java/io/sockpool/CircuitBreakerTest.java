@@ -1,5 +1,6 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.sockpool.testkit.FakePeer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -76,12 +78,12 @@ class CircuitBreakerTest {
       for (int i = 0; i < 3; i++) {
         assertThrows(CheckoutException.class, () -> pool.checkout(dead));
       }
-      try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofMillis(500))) {
+      try (PooledConnection c = pool.checkout(endpoint(peer), Duration.ofMillis(500))) {
         ping(c);
       }
       assertEquals(
           CircuitBreaker.State.CLOSED,
-          pool.circuitBreakers().circuitBreaker(peer.endpoint().toString()).getState());
+          pool.circuitBreakers().circuitBreaker(endpoint(peer).toString()).getState());
     }
   }
 
@@ -112,15 +114,15 @@ class CircuitBreakerTest {
         SocketPool pool =
             SocketPool.create(
                 config(Duration.ofSeconds(30)).toBuilder().maxPerEndpoint(1).build())) {
-      PooledConnection held = pool.checkout(peer.endpoint());
+      PooledConnection held = pool.checkout(endpoint(peer));
       for (int i = 0; i < 4; i++) {
         assertThrows(
             CheckoutTimeoutException.class,
-            () -> pool.checkout(peer.endpoint(), Duration.ofMillis(20)));
+            () -> pool.checkout(endpoint(peer), Duration.ofMillis(20)));
       }
       assertEquals(
           CircuitBreaker.State.CLOSED,
-          pool.circuitBreakers().circuitBreaker(peer.endpoint().toString()).getState());
+          pool.circuitBreakers().circuitBreaker(endpoint(peer).toString()).getState());
       held.close();
     }
   }

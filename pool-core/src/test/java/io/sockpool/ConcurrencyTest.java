@@ -1,9 +1,11 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.Slack;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +38,7 @@ class ConcurrencyTest {
               .checkoutTimeout(Duration.ofSeconds(5))
               .build();
       SocketPool pool = SocketPool.create(config);
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       AtomicInteger maxOpen = new AtomicInteger();
       AtomicLong ops = new AtomicLong();
       ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
@@ -93,7 +95,7 @@ class ConcurrencyTest {
       pool.close();
       EndpointStats after = pool.stats(e);
       assertEquals(after.created(), after.destroyedTotal(), "all closed: " + after);
-      ValidationTest.waitUntil(() -> peer.openConnections() == 0);
+      ValidationTest.waitUntil(() -> peer.open() == 0);
     }
   }
 
@@ -113,7 +115,7 @@ class ConcurrencyTest {
                   // machine room to run late
                   .checkoutTimeout(Slack.SCHEDULING.plusMillis(500))
                   .build());
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       pool.warmUp(e, 16);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
       // at least 2 s, then until every caller was served 3 times: a busy machine may give a

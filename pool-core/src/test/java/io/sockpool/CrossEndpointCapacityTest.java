@@ -1,9 +1,11 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.ProcessResources;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -38,16 +40,16 @@ class CrossEndpointCapacityTest {
     try (FakePeer a = new FakePeer();
         FakePeer b = new FakePeer();
         SocketPool pool = SocketPool.create(config())) {
-      List<SocketChannel> byAge = fillWithIdle(pool, a.endpoint());
-      assertEquals(MAX_TOTAL, pool.stats(a.endpoint()).idle());
+      List<SocketChannel> byAge = fillWithIdle(pool, endpoint(a));
+      assertEquals(MAX_TOTAL, pool.stats(endpoint(a)).idle());
 
       long start = System.nanoTime();
-      try (PooledConnection c = pool.checkout(b.endpoint(), Duration.ofSeconds(1))) {
+      try (PooledConnection c = pool.checkout(endpoint(b), Duration.ofSeconds(1))) {
         TestSupport.ping(c);
       }
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(tookMillis < 900, "served well within its 1 s deadline, took " + tookMillis);
-      EndpointStats sa = pool.stats(a.endpoint());
+      EndpointStats sa = pool.stats(endpoint(a));
       assertEquals(
           1, sa.destroyed(DestroyReason.IDLE), "one idle connection of A reclaimed: " + sa);
       assertEquals(MAX_TOTAL - 1, sa.idle(), sa.toString());
@@ -57,7 +59,7 @@ class CrossEndpointCapacityTest {
       }
       assertEquals(
           MAX_TOTAL - 1,
-          ProcessResources.awaitAtMost(a::openConnections, MAX_TOTAL - 1, Duration.ofSeconds(5)));
+          ProcessResources.awaitAtMost(a::open, MAX_TOTAL - 1, Duration.ofSeconds(5)));
     }
   }
 
@@ -68,13 +70,13 @@ class CrossEndpointCapacityTest {
         SocketPool pool = SocketPool.create(config())) {
       List<PooledConnection> held = new ArrayList<>();
       for (int i = 0; i < MAX_TOTAL; i++) {
-        held.add(pool.checkout(a.endpoint()));
+        held.add(pool.checkout(endpoint(a)));
       }
       CompletableFuture<Long> waiter =
           CompletableFuture.supplyAsync(
               () -> {
                 long start = System.nanoTime();
-                try (PooledConnection c = pool.checkout(b.endpoint(), Duration.ofSeconds(10))) {
+                try (PooledConnection c = pool.checkout(endpoint(b), Duration.ofSeconds(10))) {
                   TestSupport.ping(c);
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
@@ -84,7 +86,7 @@ class CrossEndpointCapacityTest {
       assertEquals(
           0,
           ProcessResources.awaitAtMost(
-              () -> 1 - waitingOn(pool, b.endpoint()), 0, Duration.ofSeconds(5)),
+              () -> 1 - waitingOn(pool, endpoint(b)), 0, Duration.ofSeconds(5)),
           "B's checkout is parked on the global limit");
 
       long returned = System.nanoTime();
@@ -95,7 +97,7 @@ class CrossEndpointCapacityTest {
           afterReturnMillis < 2000,
           "served soon after A's connection went idle, not at the deadline: " + afterReturnMillis);
       assertTrue(waitedNanos < TimeUnit.SECONDS.toNanos(10));
-      assertEquals(1, pool.stats(a.endpoint()).destroyed(DestroyReason.IDLE));
+      assertEquals(1, pool.stats(endpoint(a)).destroyed(DestroyReason.IDLE));
       for (PooledConnection c : held) {
         c.close();
       }
@@ -113,20 +115,20 @@ class CrossEndpointCapacityTest {
                     .maxPerEndpoint(2)
                     .idleTimeout(Duration.ofMinutes(5))
                     .build())) {
-      fillWithIdle(pool, a.endpoint(), 2);
-      try (PooledConnection b1 = pool.checkout(b.endpoint());
-          PooledConnection b2 = pool.checkout(b.endpoint())) {
+      fillWithIdle(pool, endpoint(a), 2);
+      try (PooledConnection b1 = pool.checkout(endpoint(b));
+          PooledConnection b2 = pool.checkout(endpoint(b))) {
         assertTrue(b1 != b2);
         long start = System.nanoTime();
         try {
-          pool.checkout(b.endpoint(), Duration.ofMillis(200)).close();
+          pool.checkout(endpoint(b), Duration.ofMillis(200)).close();
           throw new AssertionError("B is at its own limit: the checkout must time out");
         } catch (CheckoutTimeoutException expected) {
           assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200));
         }
       }
-      assertEquals(2, pool.stats(a.endpoint()).idle(), "A's idle connections are untouched");
-      assertEquals(0, pool.stats(a.endpoint()).destroyedTotal());
+      assertEquals(2, pool.stats(endpoint(a)).idle(), "A's idle connections are untouched");
+      assertEquals(0, pool.stats(endpoint(a)).destroyedTotal());
     }
   }
 

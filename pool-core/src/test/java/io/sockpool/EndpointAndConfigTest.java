@@ -1,6 +1,8 @@
 package io.sockpool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +11,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
+@Timeout(10)
 class EndpointAndConfigTest {
 
   private static void rejects(String expectedMessagePart, Executable e) {
@@ -65,6 +69,38 @@ class EndpointAndConfigTest {
     assertEquals(Endpoint.of("::1", 6379), Endpoint.parse("[::1]:6379"));
     assertEquals("[::1]:6379", Endpoint.of("::1", 6379).toString());
     assertEquals("localhost:6379", Endpoint.of("localhost", 6379).toString());
+  }
+
+  @Test
+  void endpointsDifferingInHostOrPortAreDifferentKeys() {
+    Endpoint a = Endpoint.of("a.example", 6379);
+    assertNotEquals(a, Endpoint.of("b.example", 6379));
+    assertNotEquals(a, Endpoint.of("a.example", 6380));
+    assertNotEquals(a, "a.example:6379");
+    assertNotEquals(a, null);
+    assertEquals(a, a);
+    assertEquals(a.hashCode(), Endpoint.of("A.EXAMPLE", 6379).hashCode());
+    java.util.Set<Integer> hashes = new java.util.HashSet<>();
+    for (int port = 1; port <= 100; port++) {
+      hashes.add(Endpoint.of("a.example", port).hashCode());
+      hashes.add(Endpoint.of("host-" + port, 6379).hashCode());
+    }
+    assertEquals(200, hashes.size(), "hash codes spread over host and port");
+    java.util.Map<Endpoint, String> byEndpoint = new java.util.HashMap<>();
+    byEndpoint.put(a, "a");
+    byEndpoint.put(Endpoint.of("b.example", 6379), "b");
+    assertEquals("a", byEndpoint.get(Endpoint.parse("a.example:6379")));
+    assertEquals(2, byEndpoint.size());
+  }
+
+  @Test
+  void backgroundValidationIsOffUnlessTurnedOnAndSurvivesToBuilder() {
+    assertFalse(PoolConfig.builder().build().backgroundValidation());
+    PoolConfig on = PoolConfig.builder().backgroundValidation(true).build();
+    assertTrue(on.backgroundValidation());
+    assertTrue(on.toBuilder().build().backgroundValidation());
+    assertFalse(on.toBuilder().backgroundValidation(false).build().backgroundValidation());
+    assertTrue(on.toString().contains("backgroundValidation=true"), on.toString());
   }
 
   @Test

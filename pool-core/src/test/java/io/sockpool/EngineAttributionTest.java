@@ -2,6 +2,7 @@ package io.sockpool;
 
 import static io.sockpool.TestSupport.PING;
 import static io.sockpool.TestSupport.ascii;
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
 import io.sockpool.testkit.Slack;
 import java.io.IOException;
@@ -51,7 +53,7 @@ class EngineAttributionTest {
   }
 
   private static CircuitBreaker breaker(SocketPool pool, FakePeer peer) {
-    return pool.circuitBreakers().circuitBreaker(peer.endpoint().toString());
+    return pool.circuitBreakers().circuitBreaker(endpoint(peer).toString());
   }
 
   /** A holder that wrote and left before the reply (20 ms later) never crosses it over. */
@@ -60,22 +62,22 @@ class EngineAttributionTest {
     peer.answerAfter(Duration.ofMillis(20));
     try (SocketPool pool = SocketPool.create(config().build())) {
       for (int round = 0; round < 10; round++) {
-        PooledConnection abandoned = pool.checkout(peer.endpoint());
+        PooledConnection abandoned = pool.checkout(endpoint(peer));
         abandoned.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
         abandoned.close(); // e.g. try-with-resources after an application exception
-        try (PooledConnection next = pool.checkout(peer.endpoint())) {
+        try (PooledConnection next = pool.checkout(endpoint(peer))) {
           ping(next);
           Thread.sleep(40); // a crossed reply would be the next 7 bytes
           assertEquals(0, next.channel().read(ByteBuffer.allocate(16)), "round " + round);
           next.exchangeComplete(); // the raw read found nothing: declared, kept
         }
       }
-      assertEquals(10, pool.stats(peer.endpoint()).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
-      PooledConnection half = pool.checkout(peer.endpoint());
+      assertEquals(10, pool.stats(endpoint(peer)).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
+      PooledConnection half = pool.checkout(endpoint(peer));
       half.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
       half.read(ByteBuffer.allocate(3), Duration.ofSeconds(1)); // only part of "+PONG\r\n"
       half.close();
-      assertEquals(11, pool.stats(peer.endpoint()).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
+      assertEquals(11, pool.stats(endpoint(peer)).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
     }
   }
 
@@ -89,21 +91,21 @@ class EngineAttributionTest {
                 .validator(PING)
                 .validationWindow(Duration.ofNanos(1))
                 .build())) {
-      assertEquals(2, pool.warmUp(peer.endpoint(), 2));
+      assertEquals(2, pool.warmUp(endpoint(peer), 2));
       Thread.currentThread().interrupt();
       try {
         CheckoutException e =
-            assertThrows(CheckoutException.class, () -> pool.checkout(peer.endpoint()));
+            assertThrows(CheckoutException.class, () -> pool.checkout(endpoint(peer)));
         assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
         assertTrue(Thread.currentThread().isInterrupted(), "the flag stays set");
       } finally {
         Thread.interrupted();
       }
-      EndpointStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(endpoint(peer));
       assertEquals(0, s.destroyed(DestroyReason.VALIDATION), s.toString());
       assertEquals(2, s.idle(), s.toString());
       assertEquals(0, breaker(pool, peer).getMetrics().getNumberOfFailedCalls());
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+      try (PooledConnection c = pool.checkout(endpoint(peer))) {
         ping(c);
       }
     }
@@ -159,19 +161,19 @@ class EngineAttributionTest {
                 .validationTimeout(roundTrip.multipliedBy(2))
                 .validationWindow(Duration.ofNanos(1))
                 .build())) {
-      assertEquals(4, pool.warmUp(peer.endpoint(), 4));
+      assertEquals(4, pool.warmUp(endpoint(peer), 4));
       for (int i = 0; i < 4; i++) {
         CheckoutTimeoutException e =
             assertThrows(
                 CheckoutTimeoutException.class,
-                () -> pool.checkout(peer.endpoint(), Duration.ofMillis(5)));
+                () -> pool.checkout(endpoint(peer), Duration.ofMillis(5)));
         assertTrue(e.getMessage().contains("validation did not finish"), e.getMessage());
       }
-      EndpointStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(endpoint(peer));
       assertEquals(0, s.destroyed(DestroyReason.VALIDATION), s.toString());
       assertEquals(CircuitBreaker.State.CLOSED, breaker(pool, peer).getState());
       assertEquals(0, breaker(pool, peer).getMetrics().getNumberOfFailedCalls());
-      try (PooledConnection c = pool.checkout(peer.endpoint(), roundTrip.multipliedBy(3))) {
+      try (PooledConnection c = pool.checkout(endpoint(peer), roundTrip.multipliedBy(3))) {
         c.write(ByteBuffer.wrap(TestSupport.ascii("PING\r\n")), roundTrip);
         ByteBuffer reply = ByteBuffer.allocate(7);
         c.readFully(reply, roundTrip.multipliedBy(2));
@@ -192,12 +194,12 @@ class EngineAttributionTest {
           }
         };
     try (SocketPool pool = SocketPool.create(config().initializer(firstFails).build())) {
-      AssertionError e = assertThrows(AssertionError.class, () -> pool.checkout(peer.endpoint()));
+      AssertionError e = assertThrows(AssertionError.class, () -> pool.checkout(endpoint(peer)));
       assertEquals("initializer bug", e.getMessage());
-      try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(1))) {
+      try (PooledConnection c = pool.checkout(endpoint(peer), Duration.ofSeconds(1))) {
         ping(c);
       }
-      waitFor(() -> peer.openConnections() == 1);
+      waitFor(() -> peer.open() == 1);
     }
   }
 
@@ -215,10 +217,10 @@ class EngineAttributionTest {
     try (SocketPool pool =
         SocketPool.create(
             config().validator(firstFails).validationWindow(Duration.ofNanos(1)).build())) {
-      assertEquals(1, pool.warmUp(peer.endpoint(), 1));
-      assertThrows(StackOverflowError.class, () -> pool.checkout(peer.endpoint()));
-      assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
-      try (PooledConnection c = pool.checkout(peer.endpoint(), Duration.ofSeconds(1))) {
+      assertEquals(1, pool.warmUp(endpoint(peer), 1));
+      assertThrows(StackOverflowError.class, () -> pool.checkout(endpoint(peer)));
+      assertEquals(1, pool.stats(endpoint(peer)).destroyed(DestroyReason.BROKEN));
+      try (PooledConnection c = pool.checkout(endpoint(peer), Duration.ofSeconds(1))) {
         ping(c);
       }
     }
@@ -246,24 +248,24 @@ class EngineAttributionTest {
                 .initializer(slowSecond)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build())) {
-      PooledConnection held = pool.checkout(peer.endpoint());
+      PooledConnection held = pool.checkout(endpoint(peer));
       CompletableFuture<Void> inFlight =
           CompletableFuture.runAsync(
               () -> {
                 try {
-                  pool.checkout(peer.endpoint(), Duration.ofSeconds(5)).close();
+                  pool.checkout(endpoint(peer), Duration.ofSeconds(5)).close();
                 } catch (IOException e) {
                   throw new IllegalStateException(e);
                 }
               });
-      waitFor(() -> pool.stats(peer.endpoint()).connecting() == 1);
+      waitFor(() -> pool.stats(endpoint(peer)).connecting() == 1);
       held.close(); // one idle connection, several callers race for it
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       List<CompletableFuture<Timing>> racers = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         racers.add(
             CompletableFuture.supplyAsync(
-                () -> timedCheckout(pool, peer.endpoint(), mx),
+                () -> timedCheckout(pool, endpoint(peer), mx),
                 r -> new Thread(r, "racer").start()));
       }
       for (CompletableFuture<Timing> r : racers) {
@@ -323,11 +325,11 @@ class EngineAttributionTest {
   @Test
   void theSameConnectionObjectIsNeverHandedToTwoHolders() throws Exception {
     try (SocketPool pool = SocketPool.create(config().build())) {
-      PooledConnection a = pool.checkout(peer.endpoint());
+      PooledConnection a = pool.checkout(endpoint(peer));
       java.nio.channels.SocketChannel raw = a.channel();
       a.exchangeComplete(); // channel() counts as raw I/O: declared, so the connection is kept
       a.close();
-      try (PooledConnection b = pool.checkout(peer.endpoint())) {
+      try (PooledConnection b = pool.checkout(endpoint(peer))) {
         assertSame(raw, b.channel());
         assertThrows(IllegalStateException.class, a::channel);
       }

@@ -3,6 +3,7 @@ package io.sockpool;
 import static io.sockpool.EngineAttributionTest.fillBacklog;
 import static io.sockpool.EngineAttributionTest.waitFor;
 import static io.sockpool.TestSupport.PING;
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
 import java.io.EOFException;
 import java.io.IOException;
@@ -100,20 +102,20 @@ class EngineLifecycleTest {
                 .initializer(slow)
                 .evictionInterval(Duration.ofMillis(20))
                 .build());
-    CompletableFuture.runAsync(() -> pool.warmUp(peer.endpoint(), 1));
+    CompletableFuture.runAsync(() -> pool.warmUp(endpoint(peer), 1));
     assertTrue(inInitializer.await(5, TimeUnit.SECONDS));
     pool.close();
     release.countDown();
-    waitFor(() -> peer.openConnections() == 0);
+    waitFor(() -> peer.open() == 0);
     Thread.sleep(100); // a late refill would show up here
-    assertEquals(0, peer.openConnections());
+    assertEquals(0, peer.open());
   }
 
   /** {@code close()} from an interrupted thread waits out the grace period without spinning. */
   @Test
   void closeFromAnInterruptedThreadDoesNotSpin() throws Exception {
     SocketPool pool = SocketPool.create(config().closeGracePeriod(Duration.ofMillis(500)).build());
-    PooledConnection held = pool.checkout(peer.endpoint());
+    PooledConnection held = pool.checkout(endpoint(peer));
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long cpu = mx.getCurrentThreadCpuTime();
     Thread.currentThread().interrupt();
@@ -132,12 +134,12 @@ class EngineLifecycleTest {
   @Test
   void concurrentClosesAllReturnAfterTheCloseHasFinished() throws Exception {
     SocketPool pool = SocketPool.create(config().build());
-    PooledConnection held = pool.checkout(peer.endpoint());
+    PooledConnection held = pool.checkout(endpoint(peer));
     CompletableFuture<Void> first = CompletableFuture.runAsync(pool::close);
     waitFor(
         () -> {
           try {
-            pool.checkout(peer.endpoint(), Duration.ofMillis(1));
+            pool.checkout(endpoint(peer), Duration.ofMillis(1));
             return false;
           } catch (IllegalStateException closing) {
             return true;
@@ -148,7 +150,7 @@ class EngineLifecycleTest {
     pool.close(); // the grace period (300 ms) for the held connection is still running
     assertTrue(!held.channel().isOpen(), "the second close returned before the first finished");
     assertEquals(0, pool.stats().total().open());
-    waitFor(() -> peer.openConnections() == 0);
+    waitFor(() -> peer.open() == 0);
     held.close();
   }
 
@@ -156,7 +158,7 @@ class EngineLifecycleTest {
   @Test
   void waitersAreServedInArrivalOrderWithoutPolling() throws Exception {
     try (SocketPool pool = SocketPool.create(config().build())) {
-      PooledConnection held = pool.checkout(peer.endpoint());
+      PooledConnection held = pool.checkout(endpoint(peer));
       List<Integer> served = new CopyOnWriteArrayList<>();
       List<Thread> waiters = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
@@ -164,8 +166,7 @@ class EngineLifecycleTest {
         Thread t =
             new Thread(
                 () -> {
-                  try (PooledConnection c =
-                      pool.checkout(peer.endpoint(), Duration.ofSeconds(10))) {
+                  try (PooledConnection c = pool.checkout(endpoint(peer), Duration.ofSeconds(10))) {
                     served.add(id);
                   } catch (IOException e) {
                     served.add(-1);
@@ -175,7 +176,7 @@ class EngineLifecycleTest {
         t.start();
         waiters.add(t);
         int expected = i + 1;
-        waitFor(() -> pool.stats(peer.endpoint()).waiting() == expected);
+        waitFor(() -> pool.stats(endpoint(peer)).waiting() == expected);
       }
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       long cpuBefore = cpuOf(mx, waiters);
@@ -314,11 +315,11 @@ class EngineLifecycleTest {
           EOFException.class,
           () ->
               pool.executeIdempotent(
-                  peer.endpoint(),
+                  endpoint(peer),
                   c -> {
                     attempts.incrementAndGet();
                     long accepted = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                    while (peer.openConnections() < 1 && System.nanoTime() < accepted) {
+                    while (peer.open() < 1 && System.nanoTime() < accepted) {
                       sleep(1); // the peer's acceptor has it: closeAll closes it
                     }
                     peer.closeAll();
@@ -340,7 +341,7 @@ class EngineLifecycleTest {
             IllegalStateException.class,
             () ->
                 pool.executeIdempotent(
-                    peer.endpoint(),
+                    endpoint(peer),
                     c -> {
                       closing.complete(null);
                       CompletableFuture.runAsync(pool::close);
@@ -384,13 +385,13 @@ class EngineLifecycleTest {
                 .validator(PING)
                 .validationWindow(Duration.ofNanos(1))
                 .build())) {
-      assertEquals(2, pool.warmUp(peer.endpoint(), 2));
-      CircuitBreaker b = pool.circuitBreakers().circuitBreaker(peer.endpoint().toString());
+      assertEquals(2, pool.warmUp(endpoint(peer), 2));
+      CircuitBreaker b = pool.circuitBreakers().circuitBreaker(endpoint(peer).toString());
       int before = b.getMetrics().getNumberOfBufferedCalls();
-      waitFor(() -> peer.openConnections() == 2); // the peer's acceptor has both: it can close them
+      waitFor(() -> peer.open() == 2); // the peer's acceptor has both: it can close them
       peer.closeAll(); // both idle connections are dead; the checkout opens a third
-      waitFor(() -> peer.openConnections() == 0);
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+      waitFor(() -> peer.open() == 0);
+      try (PooledConnection c = pool.checkout(endpoint(peer))) {
         ping(c);
       }
       assertEquals(before + 1, b.getMetrics().getNumberOfBufferedCalls());

@@ -1,8 +1,12 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
+import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,7 +19,7 @@ class EvictAndRetireTest {
   void evictClosesIdleConnectionsNowAndHeldOnesOnReturn() throws Exception {
     try (FakePeer peer = new FakePeer();
         SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(4).build())) {
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       assertEquals(3, pool.warmUp(e, 3));
       PooledConnection held = pool.checkout(e);
       TestSupport.ping(held);
@@ -43,10 +47,7 @@ class EvictAndRetireTest {
   }
 
   static void awaitOpen(FakePeer peer, int expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (peer.openConnections() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertEquals(expected, peer.openConnections(), "connections open at the peer");
+    ProcessResources.awaitTrue(() -> peer.open() == expected, Duration.ofSeconds(5));
+    assertEquals(expected, peer.open(), "connections open at the peer");
   }
 }

@@ -1,8 +1,10 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +40,7 @@ class EvictDuringCreateTest {
                     .connectTimeout(Duration.ofSeconds(5))
                     .checkoutTimeout(Duration.ofSeconds(5))
                     .build())) {
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
       LongAdder served = new LongAdder();
       LongAdder evictions = new LongAdder();

@@ -1,5 +1,6 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static io.sockpool.ValidationTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
 import io.sockpool.testkit.ProcessResources;
 import java.net.StandardSocketOptions;
@@ -34,11 +36,11 @@ class EvictionAndOptionsTest {
             .evictionInterval(Duration.ofMillis(20))
             .build();
     try (SocketPool pool = SocketPool.create(config)) {
-      assertEquals(2, pool.warmUp(peer.endpoint()));
+      assertEquals(2, pool.warmUp(endpoint(peer)));
       assertFalse(ProcessResources.threadsNamed("evict-evictor").isEmpty(), "named evictor thread");
-      waitUntil(() -> pool.stats(peer.endpoint()).destroyed(DestroyReason.IDLE) >= 2);
-      waitUntil(() -> pool.stats(peer.endpoint()).idle() == 2);
-      assertTrue(pool.stats(peer.endpoint()).created() >= 4, "evicted ones were replaced");
+      waitUntil(() -> pool.stats(endpoint(peer)).destroyed(DestroyReason.IDLE) >= 2);
+      waitUntil(() -> pool.stats(endpoint(peer)).idle() == 2);
+      assertTrue(pool.stats(endpoint(peer)).created() >= 4, "evicted ones were replaced");
     }
   }
 
@@ -59,12 +61,12 @@ class EvictionAndOptionsTest {
           CheckoutTimeoutException.class,
           () -> pool.checkout(hole.endpoint(), Duration.ofMillis(50)));
       // the evictor now refills the blackholed endpoint: its connects hang for 3 s each
-      assertEquals(2, pool.warmUp(peer.endpoint()));
+      assertEquals(2, pool.warmUp(endpoint(peer)));
       long start = System.nanoTime();
-      pool.checkout(peer.endpoint()).invalidate();
-      pool.checkout(peer.endpoint()).invalidate();
-      waitUntil(() -> pool.stats(peer.endpoint()).idle() == 2);
-      waitUntil(() -> pool.stats(peer.endpoint()).destroyed(DestroyReason.IDLE) >= 1);
+      pool.checkout(endpoint(peer)).invalidate();
+      pool.checkout(endpoint(peer)).invalidate();
+      waitUntil(() -> pool.stats(endpoint(peer)).idle() == 2);
+      waitUntil(() -> pool.stats(endpoint(peer)).destroyed(DestroyReason.IDLE) >= 1);
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertTrue(ms < 2500, "refill and eviction went on while connects hung, took " + ms + " ms");
     }
@@ -78,12 +80,12 @@ class EvictionAndOptionsTest {
             .evictionInterval(Duration.ofMinutes(10))
             .build();
     try (SocketPool pool = SocketPool.create(config)) {
-      pool.checkout(peer.endpoint()).close();
+      pool.checkout(endpoint(peer)).close();
       Thread.sleep(150);
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+      try (PooledConnection c = pool.checkout(endpoint(peer))) {
         ping(c);
       }
-      assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.IDLE));
+      assertEquals(1, pool.stats(endpoint(peer)).destroyed(DestroyReason.IDLE));
       assertEquals(2, peer.accepted());
     }
   }
@@ -98,11 +100,11 @@ class EvictionAndOptionsTest {
             .evictionInterval(Duration.ofMillis(30))
             .build();
     try (SocketPool pool = SocketPool.create(config)) {
-      pool.checkout(peer.endpoint()).close();
-      waitUntil(() -> peer.pings() >= 1); // the evictor pings idle connections
+      pool.checkout(endpoint(peer)).close();
+      waitUntil(() -> peer.requests() >= 1); // the evictor pings idle connections
       peer.stall(true);
-      waitUntil(() -> pool.stats(peer.endpoint()).destroyed(DestroyReason.VALIDATION) == 1);
-      assertEquals(0, pool.stats(peer.endpoint()).idle());
+      waitUntil(() -> pool.stats(endpoint(peer)).destroyed(DestroyReason.VALIDATION) == 1);
+      assertEquals(0, pool.stats(endpoint(peer)).idle());
     }
   }
 
@@ -117,7 +119,7 @@ class EvictionAndOptionsTest {
             .receiveBufferSize(128 * 1024)
             .build();
     try (SocketPool pool = SocketPool.create(PoolConfig.builder().socketOptions(options).build());
-        PooledConnection c = pool.checkout(peer.endpoint())) {
+        PooledConnection c = pool.checkout(endpoint(peer))) {
       SocketChannel ch = c.channel();
       assertFalse(ch.isBlocking());
       assertTrue(ch.getOption(StandardSocketOptions.TCP_NODELAY));
@@ -132,7 +134,7 @@ class EvictionAndOptionsTest {
     }
     SocketOptions plain = SocketOptions.builder().tcpNoDelay(false).keepAlive(false).build();
     try (SocketPool pool = SocketPool.create(PoolConfig.builder().socketOptions(plain).build());
-        PooledConnection c = pool.checkout(peer.endpoint())) {
+        PooledConnection c = pool.checkout(endpoint(peer))) {
       assertFalse(c.channel().getOption(StandardSocketOptions.TCP_NODELAY));
       assertFalse(c.channel().getOption(StandardSocketOptions.SO_KEEPALIVE));
     }

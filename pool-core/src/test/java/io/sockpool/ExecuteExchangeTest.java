@@ -1,8 +1,10 @@
 package io.sockpool;
 
 import static io.sockpool.TestSupport.ascii;
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -53,53 +55,53 @@ class ExecuteExchangeTest {
 
   @Test
   void anOperationThatWroteWithoutReadingLeavesNoReplyForTheNextExecute() throws Exception {
-    pool.execute(peer.endpoint(), c -> sendOnly(c, "first"));
+    pool.execute(endpoint(peer), c -> sendOnly(c, "first"));
     ValidationTest.waitUntil(() -> peer.requests() == 1); // "+first" is on its way back
-    assertEquals("+second\r\n", pool.execute(peer.endpoint(), c -> echo(c, "second")));
-    EndpointStats s = pool.stats(peer.endpoint());
+    assertEquals("+second\r\n", pool.execute(endpoint(peer), c -> echo(c, "second")));
+    EndpointStats s = pool.stats(endpoint(peer));
     assertEquals(1, s.destroyed(DestroyReason.INCOMPLETE_EXCHANGE), s.toString());
     assertEquals(2, s.created(), s.toString());
   }
 
   @Test
   void executeIdempotentDoesNotDeclareAnUnreadReplyCompleteEither() throws Exception {
-    pool.executeIdempotent(peer.endpoint(), c -> sendOnly(c, "first"));
+    pool.executeIdempotent(endpoint(peer), c -> sendOnly(c, "first"));
     ValidationTest.waitUntil(() -> peer.requests() == 1);
-    assertEquals("+second\r\n", pool.executeIdempotent(peer.endpoint(), c -> echo(c, "second")));
-    assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
+    assertEquals("+second\r\n", pool.executeIdempotent(endpoint(peer), c -> echo(c, "second")));
+    assertEquals(1, pool.stats(endpoint(peer)).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
   }
 
   @Test
   void anOperationThatWritesAgainAfterItsLastReadLeavesAConnectionThatIsDestroyed()
       throws Exception {
     pool.execute(
-        peer.endpoint(),
+        endpoint(peer),
         c -> {
           echo(c, "one");
           return sendOnly(c, "two"); // pipelined: the second reply is never read
         });
     ValidationTest.waitUntil(() -> peer.requests() == 2);
-    assertEquals("+three\r\n", pool.execute(peer.endpoint(), c -> echo(c, "three")));
-    assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
+    assertEquals("+three\r\n", pool.execute(endpoint(peer), c -> echo(c, "three")));
+    assertEquals(1, pool.stats(endpoint(peer)).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
   }
 
   @Test
   void operationsThatReadTheirRepliesKeepReusingOneConnection() throws Exception {
     for (int i = 0; i < 5; i++) {
       String token = "n" + i;
-      assertEquals("+" + token + "\r\n", pool.execute(peer.endpoint(), c -> echo(c, token)));
+      assertEquals("+" + token + "\r\n", pool.execute(endpoint(peer), c -> echo(c, token)));
       assertEquals(
-          "+" + token + "\r\n", pool.executeIdempotent(peer.endpoint(), c -> echo(c, token)));
+          "+" + token + "\r\n", pool.executeIdempotent(endpoint(peer), c -> echo(c, token)));
     }
-    assertEquals(1, pool.stats(peer.endpoint()).created());
-    assertEquals(0, pool.stats(peer.endpoint()).destroyedTotal());
+    assertEquals(1, pool.stats(endpoint(peer)).created());
+    assertEquals(0, pool.stats(endpoint(peer)).destroyedTotal());
   }
 
   @Test
   void anOperationThatWritesNothingLeavesAConnectionThatIsReused() throws Exception {
-    pool.execute(peer.endpoint(), c -> null);
-    pool.executeIdempotent(peer.endpoint(), c -> null);
-    EndpointStats s = pool.stats(peer.endpoint());
+    pool.execute(endpoint(peer), c -> null);
+    pool.executeIdempotent(endpoint(peer), c -> null);
+    EndpointStats s = pool.stats(endpoint(peer));
     assertEquals(1, s.created(), s.toString());
     assertEquals(0, s.destroyedTotal(), s.toString());
   }

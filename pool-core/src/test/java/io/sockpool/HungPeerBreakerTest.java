@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -52,7 +53,7 @@ class HungPeerBreakerTest {
   }
 
   private Endpoint endpoint() {
-    return peer.endpoint();
+    return TestSupport.endpoint(peer);
   }
 
   private CircuitBreaker breaker() {

@@ -1,5 +1,6 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -44,8 +47,8 @@ class JmxTest {
   void showsEachEndpointsConnectionsAndTheTotals() throws Exception {
     try (FakePeer peer = new FakePeer();
         SocketPool pool = SocketPool.create(jmx("jmx-stats").build())) {
-      assertEquals(3, pool.warmUp(peer.endpoint(), 3));
-      try (PooledConnection held = pool.checkout(peer.endpoint())) {
+      assertEquals(3, pool.warmUp(endpoint(peer), 3));
+      try (PooledConnection held = pool.checkout(endpoint(peer))) {
         ObjectName n = name("jmx-stats");
         assertEquals(1, SERVER.getAttribute(n, "Active"));
         assertEquals(2, SERVER.getAttribute(n, "Idle"));
@@ -56,7 +59,7 @@ class JmxTest {
         CompositeData[] endpoints = (CompositeData[]) SERVER.getAttribute(n, "Endpoints");
         assertEquals(1, endpoints.length);
         CompositeData e = endpoints[0];
-        assertEquals(peer.endpoint().toString(), e.get("endpoint"));
+        assertEquals(endpoint(peer).toString(), e.get("endpoint"));
         assertEquals(1, e.get("active"));
         assertEquals(2, e.get("idle"));
         assertEquals(0, e.get("pending"));
@@ -72,21 +75,19 @@ class JmxTest {
   void evictIdleClosesTheIdleConnectionsAtOnce() throws Exception {
     try (FakePeer peer = new FakePeer();
         SocketPool pool = SocketPool.create(jmx("jmx-evict").build())) {
-      assertEquals(3, pool.warmUp(peer.endpoint(), 3));
+      assertEquals(3, pool.warmUp(endpoint(peer), 3));
       Object closed =
           SERVER.invoke(
               name("jmx-evict"),
               "evictIdle",
-              new Object[] {peer.endpoint().toString()},
+              new Object[] {endpoint(peer).toString()},
               new String[] {String.class.getName()});
       assertEquals(3, closed);
-      assertEquals(0, pool.stats(peer.endpoint()).idle());
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (peer.openConnections() > 0 && System.nanoTime() < deadline) {
-        Thread.onSpinWait(); // the peer sees the FINs asynchronously
-      }
-      assertEquals(0, peer.openConnections(), "the peer saw the connections close");
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+      assertEquals(0, pool.stats(endpoint(peer)).idle());
+      // the peer sees the FINs asynchronously
+      ProcessResources.awaitAtMost(peer::open, 0, Duration.ofSeconds(5));
+      assertEquals(0, peer.open(), "the peer saw the connections close");
+      try (PooledConnection c = pool.checkout(endpoint(peer))) {
         TestSupport.ping(c); // new connections are opened on demand
       }
     }

@@ -1,11 +1,13 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static io.sockpool.ValidationTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
 import io.sockpool.testkit.ProcessResources;
 import io.sockpool.testkit.Slack;
@@ -39,7 +41,7 @@ class LifecycleTest {
                 .leakDetectionThreshold(Duration.ofMillis(100))
                 .evictionInterval(Duration.ofMillis(20))
                 .build())) {
-      PooledConnection c = pool.checkout(peer.endpoint());
+      PooledConnection c = pool.checkout(endpoint(peer));
       waitUntil(
           () -> captured.toString(StandardCharsets.UTF_8).contains("Possible connection leak"));
       Thread.sleep(200); // several more evictor runs
@@ -69,10 +71,10 @@ class LifecycleTest {
                 .evictionInterval(Duration.ofMillis(20))
                 .closeGracePeriod(Duration.ofMillis(300))
                 .build());
-    assertEquals(4, pool.warmUp(peer.endpoint()));
+    assertEquals(4, pool.warmUp(endpoint(peer)));
     List<PooledConnection> held = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      held.add(pool.checkout(peer.endpoint()));
+      held.add(pool.checkout(endpoint(peer)));
     }
     held.get(0).close();
     PooledConnection neverReturned = held.get(1);
@@ -88,7 +90,7 @@ class LifecycleTest {
     assertTrue(
         closeMs >= 250 && closeMs < Slack.upToMillis(Duration.ofMillis(300)),
         "close waited for the grace period, took " + closeMs + " ms");
-    assertThrows(IllegalStateException.class, () -> pool.checkout(peer.endpoint()));
+    assertThrows(IllegalStateException.class, () -> pool.checkout(endpoint(peer)));
     assertTrue(
         !neverReturned.channel().isOpen(), "still held after the grace period: closed by force");
     for (PooledConnection c : held) {
@@ -98,7 +100,7 @@ class LifecycleTest {
     ProcessResources.awaitAtMost(
         () -> ProcessResources.threadsNamed("fdcheck").size(), 0, Duration.ofSeconds(5));
     assertEquals(List.of(), ProcessResources.threadsNamed("fdcheck"), "no pool thread left");
-    waitUntil(() -> peer.openConnections() == 0);
+    waitUntil(() -> peer.open() == 0);
     if (fdsBefore >= 0) {
       long fdsAfter =
           ProcessResources.awaitAtMost(ProcessResources::openFds, fdsBefore, Duration.ofSeconds(5));
@@ -106,7 +108,7 @@ class LifecycleTest {
           fdsAfter <= fdsBefore,
           "file descriptors after close: " + fdsAfter + ", before: " + fdsBefore);
     }
-    EndpointStats s = pool.stats(peer.endpoint());
+    EndpointStats s = pool.stats(endpoint(peer));
     assertEquals(0, s.active() + s.idle());
     assertTrue(s.destroyed(DestroyReason.CLOSED) >= 4, s.toString());
   }
@@ -116,12 +118,12 @@ class LifecycleTest {
     SocketPool pool =
         SocketPool.create(
             PoolConfig.builder().maxPerEndpoint(1).closeGracePeriod(Duration.ZERO).build());
-    PooledConnection held = pool.checkout(peer.endpoint());
+    PooledConnection held = pool.checkout(endpoint(peer));
     CompletableFuture<Throwable> waiter =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                pool.checkout(peer.endpoint(), Duration.ofSeconds(20)).close();
+                pool.checkout(endpoint(peer), Duration.ofSeconds(20)).close();
                 return null;
               } catch (Exception | Error e) {
                 return e;
@@ -138,11 +140,11 @@ class LifecycleTest {
   @Test
   void statsCountCheckoutsWaitsAndEveryDestroyReason() throws Exception {
     try (SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+      try (PooledConnection c = pool.checkout(endpoint(peer))) {
         ping(c);
       }
-      pool.checkout(peer.endpoint()).invalidate();
-      EndpointStats s = pool.stats(peer.endpoint());
+      pool.checkout(endpoint(peer)).invalidate();
+      EndpointStats s = pool.stats(endpoint(peer));
       assertEquals(2, s.checkouts());
       assertEquals(1, s.created(), "the second checkout reused the first connection");
       assertEquals(1, s.destroyed(DestroyReason.BROKEN));

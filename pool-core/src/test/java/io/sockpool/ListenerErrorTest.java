@@ -1,8 +1,10 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,7 +75,7 @@ class ListenerErrorTest {
                     .checkoutTimeout(Duration.ofMillis(500))
                     .build())) {
       pool.addListener(broken);
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       for (int i = 0; i < 4; i++) {
         try (PooledConnection a = pool.checkout(e);
             PooledConnection b = pool.checkout(e)) {
@@ -104,7 +106,7 @@ class ListenerErrorTest {
     try (FakePeer peer = new FakePeer();
         SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(1).build())) {
       pool.addListener(broken);
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       for (int i = 0; i < 3; i++) {
         try (PooledConnection c = pool.checkout(e, Duration.ofMillis(500))) {
           TestSupport.ping(c);

@@ -1,10 +1,12 @@
 package io.sockpool;
 
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ class LocalResourceFailureTest {
     assumeTrue(limit > 0 && limit - inUse < MAX_FILL, "fd limit " + limit + " is low enough");
     // load every class the pool and this test may need while files can still be opened: a class
     // file read from a directory needs a descriptor
-    preload(SocketPool.class, LocalResourceFailureTest.class, FakePeer.class.getSuperclass());
+    preload(SocketPool.class, LocalResourceFailureTest.class, FakePeer.class);
     try (FakePeer peer = new FakePeer();
         SocketPool pool =
             SocketPool.create(
@@ -48,7 +50,7 @@ class LocalResourceFailureTest {
                             .failureRateThreshold(50)
                             .build())
                     .build())) {
-      Endpoint e = peer.endpoint();
+      Endpoint e = endpoint(peer);
       try (PooledConnection c = pool.checkout(e, Duration.ofSeconds(5))) {
         TestSupport.ping(c);
         c.invalidate();

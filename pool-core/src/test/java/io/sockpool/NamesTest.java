@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.sockpool.testkit.ProcessResources;
 import io.sockpool.testkit.Slack;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -428,12 +429,8 @@ class NamesTest {
 
   private static void awaitTrue(BooleanSupplier condition, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within 5 s: " + what);
-      }
-      Thread.sleep(2);
+    if (!ProcessResources.awaitTrue(condition, Duration.ofSeconds(5))) {
+      throw new AssertionError("not within 5 s: " + what);
     }
   }
 }

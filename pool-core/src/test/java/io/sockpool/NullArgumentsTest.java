@@ -11,6 +11,7 @@ import io.sockpool.sizing.PoolSizing;
 import io.sockpool.sizing.QueueEstimate;
 import io.sockpool.sizing.SizingRequest;
 import io.sockpool.sizing.TrafficSample;
+import io.sockpool.testkit.FakePeer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -44,7 +45,7 @@ class NullArgumentsTest {
     peer = new FakePeer();
     samples =
         Map.ofEntries(
-            Map.entry(Endpoint.class, peer::endpoint),
+            Map.entry(Endpoint.class, () -> TestSupport.endpoint(peer)),
             Map.entry(Duration.class, () -> Duration.ofSeconds(1)),
             Map.entry(String.class, () -> "localhost"),
             Map.entry(PoolConfig.class, () -> PoolConfig.builder().build()),

@@ -1,10 +1,12 @@
 package io.sockpool;
 
 import static io.sockpool.TestSupport.ascii;
+import static io.sockpool.TestSupport.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.sockpool.testkit.FakePeer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -42,13 +44,13 @@ class PoolLoggingTest {
     try (FakePeer peer = new FakePeer();
         SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(1).build())) {
       for (int i = 0; i < 4; i++) {
-        try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        try (PooledConnection c = pool.checkout(endpoint(peer))) {
           c.write(ByteBuffer.wrap(ascii("PING\r\n")), IO);
           c.readFully(ByteBuffer.allocate(7), IO); // read, but never declared complete
         }
       }
-      assertEquals(4, pool.stats(peer.endpoint()).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
-      List<String> warned = log.messages(LogCapture.WARN, peer.endpoint().toString());
+      assertEquals(4, pool.stats(endpoint(peer)).destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
+      List<String> warned = log.messages(LogCapture.WARN, endpoint(peer).toString());
       assertEquals(1, warned.size(), warned.toString());
       String w = warned.get(0);
       assertTrue(
@@ -65,14 +67,14 @@ class PoolLoggingTest {
     try (FakePeer peer = new FakePeer();
         SocketPool pool = SocketPool.create(PoolConfig.builder().maxPerEndpoint(1).build())) {
       for (int i = 0; i < 3; i++) {
-        try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        try (PooledConnection c = pool.checkout(endpoint(peer))) {
           c.write(ByteBuffer.wrap(ascii("PING\r\n")), IO);
           c.readFully(ByteBuffer.allocate(3), IO); // "+PO": "NG\r\n" stays unread
           c.exchangeComplete();
         }
       }
-      assertEquals(3, pool.stats(peer.endpoint()).destroyed(DestroyReason.DIRTY));
-      List<String> warned = log.messages(LogCapture.WARN, peer.endpoint().toString());
+      assertEquals(3, pool.stats(endpoint(peer)).destroyed(DestroyReason.DIRTY));
+      List<String> warned = log.messages(LogCapture.WARN, endpoint(peer).toString());
       assertEquals(1, warned.size(), warned.toString());
       assertTrue(warned.get(0).contains("DIRTY"), warned.get(0));
     }

@@ -1,11 +1,13 @@
 package io.sockpool;
 
 import static io.sockpool.TestSupport.ascii;
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -33,15 +35,15 @@ class ReturnPathTest {
 
   @Test
   void connectionReturnedWithAnUnreadReplyIsDestroyed() throws Exception {
-    PooledConnection c = pool.checkout(peer.endpoint());
+    PooledConnection c = pool.checkout(endpoint(peer));
     c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
-    ValidationTest.waitUntil(() -> peer.pings() == 1);
+    ValidationTest.waitUntil(() -> peer.requests() == 1);
     Thread.sleep(20); // the +PONG is in our receive buffer now
     c.close();
-    EndpointStats s = pool.stats(peer.endpoint());
+    EndpointStats s = pool.stats(endpoint(peer));
     assertEquals(1, s.destroyed(DestroyReason.INCOMPLETE_EXCHANGE));
     assertEquals(0, s.idle());
-    try (PooledConnection next = pool.checkout(peer.endpoint())) {
+    try (PooledConnection next = pool.checkout(endpoint(peer))) {
       ping(next); // would read the stale +PONG first, then fail on the next exchange
       ping(next);
     }
@@ -52,15 +54,15 @@ class ReturnPathTest {
   void connectionWhoseHolderTimedOutMidExchangeIsDestroyedAndTheLateReplyReachesNobody()
       throws Exception {
     peer.stall(true);
-    PooledConnection c = pool.checkout(peer.endpoint());
+    PooledConnection c = pool.checkout(endpoint(peer));
     c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));
     assertThrows(
         SocketTimeoutException.class,
         () -> c.readFully(ByteBuffer.allocate(7), Duration.ofMillis(100)));
     c.close();
-    assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
+    assertEquals(1, pool.stats(endpoint(peer)).destroyed(DestroyReason.BROKEN));
     peer.stall(false);
-    try (PooledConnection next = pool.checkout(peer.endpoint())) {
+    try (PooledConnection next = pool.checkout(endpoint(peer))) {
       ping(next);
     }
     assertEquals(2, peer.accepted());
@@ -68,11 +70,11 @@ class ReturnPathTest {
 
   @Test
   void closingTwiceIsHarmlessAndUseAfterReturnFailsLoudly() throws Exception {
-    PooledConnection c = pool.checkout(peer.endpoint());
+    PooledConnection c = pool.checkout(endpoint(peer));
     c.close();
     c.close();
     c.invalidate();
-    EndpointStats s = pool.stats(peer.endpoint());
+    EndpointStats s = pool.stats(endpoint(peer));
     assertEquals(1, s.idle());
     assertEquals(0, s.active());
     assertEquals(0, s.destroyedTotal());
@@ -82,7 +84,7 @@ class ReturnPathTest {
             () -> c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1)));
     assertTrue(e.getMessage().contains("already returned to pool"), e.getMessage());
     assertThrows(IllegalStateException.class, c::channel);
-    try (PooledConnection again = pool.checkout(peer.endpoint())) {
+    try (PooledConnection again = pool.checkout(endpoint(peer))) {
       ping(again);
     }
   }
@@ -90,14 +92,14 @@ class ReturnPathTest {
   @Test
   void releasingIntoAnotherPoolFailsAndLeavesBothPoolsConsistent() throws Exception {
     try (SocketPool other = SocketPool.create(PoolConfig.builder().poolName("other").build())) {
-      PooledConnection c = pool.checkout(peer.endpoint());
+      PooledConnection c = pool.checkout(endpoint(peer));
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.release(c));
       assertTrue(e.getMessage().contains("does not belong to pool 'other'"), e.getMessage());
-      assertEquals(1, pool.stats(peer.endpoint()).active());
+      assertEquals(1, pool.stats(endpoint(peer)).active());
       assertEquals(0, other.stats().total().active() + other.stats().total().idle());
       ping(c);
       pool.release(c);
-      assertEquals(1, pool.stats(peer.endpoint()).idle());
+      assertEquals(1, pool.stats(endpoint(peer)).idle());
     }
   }
 
@@ -106,39 +108,39 @@ class ReturnPathTest {
     assertEquals(
         "ok",
         pool.execute(
-            peer.endpoint(),
+            endpoint(peer),
             c -> {
               ping(c);
               return "ok";
             }));
-    assertEquals(1, pool.stats(peer.endpoint()).idle());
+    assertEquals(1, pool.stats(endpoint(peer)).idle());
     assertThrows(
         java.io.IOException.class,
         () ->
             pool.execute(
-                peer.endpoint(),
+                endpoint(peer),
                 c -> {
                   throw new java.io.IOException("boom");
                 }));
-    assertEquals(1, pool.stats(peer.endpoint()).destroyed(DestroyReason.BROKEN));
+    assertEquals(1, pool.stats(endpoint(peer)).destroyed(DestroyReason.BROKEN));
   }
 
   @Test
   void idempotentOperationIsRetriedOnceWhenTheConnectionWasKilledWhileIdle() throws Exception {
-    pool.warmUp(peer.endpoint(), 1);
-    pool.checkout(peer.endpoint()).close();
-    ValidationTest.waitUntil(() -> peer.openConnections() == 1);
+    pool.warmUp(endpoint(peer), 1);
+    pool.checkout(endpoint(peer)).close();
+    ValidationTest.waitUntil(() -> peer.open() == 1);
     // kill the connection so that the probe cannot see it yet: the reset arrives after checkout
     int[] attempts = {0};
     String result =
         pool.executeIdempotent(
-            peer.endpoint(),
+            endpoint(peer),
             c -> {
               attempts[0]++;
               if (attempts[0] == 1) {
                 peer.resetAll();
                 try {
-                  ValidationTest.waitUntil(() -> peer.openConnections() == 0);
+                  ValidationTest.waitUntil(() -> peer.open() == 0);
                   Thread.sleep(20);
                 } catch (InterruptedException e) {
                   throw new java.io.InterruptedIOException();
@@ -159,7 +161,7 @@ class ReturnPathTest {
             java.io.IOException.class,
             () ->
                 pool.executeIdempotent(
-                    peer.endpoint(),
+                    endpoint(peer),
                     c -> {
                       attempts[0]++;
                       ping(c);
@@ -173,7 +175,7 @@ class ReturnPathTest {
         SocketTimeoutException.class,
         () ->
             pool.executeIdempotent(
-                peer.endpoint(),
+                endpoint(peer),
                 c -> {
                   attempts[0]++;
                   c.write(ByteBuffer.wrap(ascii("PING\r\n")), Duration.ofSeconds(1));

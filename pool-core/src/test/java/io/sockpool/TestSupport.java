@@ -1,5 +1,6 @@
 package io.sockpool;
 
+import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +17,13 @@ final class TestSupport {
   static final Validator PING = Validator.expect(ascii("PING\r\n"), ascii("+PONG\r\n"));
 
   private TestSupport() {}
+
+  /**
+   * @return the peer's address as an {@link Endpoint}
+   */
+  static Endpoint endpoint(FakePeer peer) {
+    return Endpoint.of(peer.host(), peer.port());
+  }
 
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);

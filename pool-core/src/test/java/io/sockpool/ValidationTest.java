@@ -2,12 +2,16 @@ package io.sockpool;
 
 import static io.sockpool.TestSupport.PING;
 import static io.sockpool.TestSupport.ascii;
+import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
+import io.sockpool.testkit.ProcessResources;
 import io.sockpool.testkit.Responder;
 import io.sockpool.testkit.Slack;
 import java.io.IOException;
@@ -28,17 +32,17 @@ class ValidationTest {
     // idle past the validation window; within it, see idleWithinTheWindowIsNotProbed...)
     PoolConfig config = PoolConfig.builder().maxPerEndpoint(4).validator(Validator.NONE).build();
     try (SocketPool pool = SocketPool.create(config)) {
-      assertEquals(4, pool.warmUp(peer.endpoint(), 4));
-      waitUntil(() -> peer.openConnections() == 4);
+      assertEquals(4, pool.warmUp(endpoint(peer), 4));
+      waitUntil(() -> peer.open() == 4);
       peer.closeAll();
-      waitUntil(() -> peer.openConnections() == 0);
+      waitUntil(() -> peer.open() == 0);
       Thread.sleep(20); // let the FINs reach our sockets
       for (int i = 0; i < 4; i++) {
-        try (PooledConnection c = pool.checkout(peer.endpoint())) {
+        try (PooledConnection c = pool.checkout(endpoint(peer))) {
           ping(c); // a dead connection would fail here
         }
       }
-      EndpointStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(endpoint(peer));
       assertEquals(4, s.destroyed(DestroyReason.VALIDATION), s.toString());
       assertEquals(0, s.timeouts());
     }
@@ -49,10 +53,10 @@ class ValidationTest {
     try (SocketPool pool = oneConnection(Duration.ofMillis(50))) {
       usedOnceThenClosedByThePeer(pool);
       Thread.sleep(50); // and the window has passed
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+      try (PooledConnection c = pool.checkout(endpoint(peer))) {
         ping(c); // a new connection: the closed one was probed and destroyed
       }
-      EndpointStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(endpoint(peer));
       assertEquals(1, s.destroyed(DestroyReason.VALIDATION), s.toString());
       assertEquals(2, s.created(), s.toString());
     }
@@ -62,19 +66,19 @@ class ValidationTest {
   void idleWithinTheWindowIsNotProbedAndACloseFailsTheExchangeRetryably() throws Exception {
     try (SocketPool pool = oneConnection(Duration.ofSeconds(30))) {
       usedOnceThenClosedByThePeer(pool);
-      try (PooledConnection c = pool.checkout(peer.endpoint())) {
+      try (PooledConnection c = pool.checkout(endpoint(peer))) {
         assertThrows(java.io.IOException.class, () -> ping(c)); // handed out: no probe
         assertTrue(io.sockpool.internal.KeyedChannelPool.diedBeforeReply(c), "retryable");
       }
       assertEquals(
           "pong",
           pool.executeIdempotent(
-              peer.endpoint(),
+              endpoint(peer),
               c -> {
                 ping(c);
                 return "pong";
               }));
-      EndpointStats s = pool.stats(peer.endpoint());
+      EndpointStats s = pool.stats(endpoint(peer));
       assertEquals(1, s.destroyed(DestroyReason.BROKEN), s.toString());
       assertEquals(0, s.destroyed(DestroyReason.VALIDATION), s.toString());
     }
@@ -91,11 +95,11 @@ class ValidationTest {
 
   /** One exchange, the connection back in the pool, then the peer closes it; the FIN is here. */
   private void usedOnceThenClosedByThePeer(SocketPool pool) throws Exception {
-    try (PooledConnection c = pool.checkout(peer.endpoint())) {
+    try (PooledConnection c = pool.checkout(endpoint(peer))) {
       ping(c);
     }
     peer.closeAll();
-    waitUntil(() -> peer.openConnections() == 0);
+    waitUntil(() -> peer.open() == 0);
     Thread.sleep(20); // the FIN is in our socket now
   }
 
@@ -105,17 +109,17 @@ class ValidationTest {
         PoolConfig.builder().validator(PING).validationWindow(Duration.ofSeconds(30)).build();
     try (SocketPool pool = SocketPool.create(lazy)) {
       for (int i = 0; i < 3; i++) {
-        pool.checkout(peer.endpoint()).close();
+        pool.checkout(endpoint(peer)).close();
       }
-      assertEquals(0, peer.pings(), "used a moment ago: no round trip");
+      assertEquals(0, peer.requests(), "used a moment ago: no round trip");
     }
     PoolConfig eager = PoolConfig.builder().validator(PING).validationWindow(Duration.ZERO).build();
     try (SocketPool pool = SocketPool.create(eager)) {
       // window ZERO: any time since the last use (nanoTime always moves on) calls for a PING
-      pool.checkout(peer.endpoint()).close(); // new connection: no validation needed
-      pool.checkout(peer.endpoint()).close();
-      pool.checkout(peer.endpoint()).close();
-      assertEquals(2, peer.pings(), "validated on each reuse");
+      pool.checkout(endpoint(peer)).close(); // new connection: no validation needed
+      pool.checkout(endpoint(peer)).close();
+      pool.checkout(endpoint(peer)).close();
+      assertEquals(2, peer.requests(), "validated on each reuse");
     }
   }
 
@@ -129,37 +133,40 @@ class ValidationTest {
             .maxPerEndpoint(1)
             .build();
     try (SocketPool pool = SocketPool.create(config)) {
-      pool.checkout(peer.endpoint()).close();
+      pool.checkout(endpoint(peer)).close();
       peer.stall(true);
       long start = System.nanoTime();
       // room for both 200 ms validations even when a busy machine runs this thread late
       Duration deadline = Duration.ofMillis(400).plus(Slack.SCHEDULING);
       CheckoutException e =
-          assertThrows(CheckoutException.class, () -> pool.checkout(peer.endpoint(), deadline));
+          assertThrows(CheckoutException.class, () -> pool.checkout(endpoint(peer), deadline));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(tookMs < Slack.upToMillis(deadline), "took " + tookMs + " ms");
       assertTrue(String.valueOf(e.getCause()).contains("timed out"), String.valueOf(e.getCause()));
       // the idle connection failed, then a new one failed too: no more connects in this checkout
-      assertEquals(2, pool.stats(peer.endpoint()).destroyed(DestroyReason.VALIDATION));
+      assertEquals(2, pool.stats(endpoint(peer)).destroyed(DestroyReason.VALIDATION));
       assertEquals(2, peer.accepted());
     }
   }
 
   @Test
   void expectBytesValidatorAcceptsAReplyInPieces() throws Exception {
-    try (io.sockpool.testkit.FakePeer p = piecewisePeer("+PONG\r\n");
+    try (FakePeer p = piecewisePeer("+PONG\r\n");
         SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
-      try (PooledConnection c = pool.checkout(Endpoint.of(p.host(), p.port()))) {
-        PING.validate(c, Duration.ofSeconds(2));
+      Endpoint e = Endpoint.of(p.host(), p.port());
+      try (PooledConnection c = pool.checkout(e)) {
+        assertDoesNotThrow(() -> PING.validate(c, Duration.ofSeconds(2)));
       }
+      EndpointStats s = pool.stats(e);
+      assertEquals(1, s.idle(), "the whole reply was read: the connection is reusable, " + s);
+      assertEquals(0, s.destroyed(DestroyReason.DIRTY), s.toString());
+      assertEquals(1, p.requests(), "one PING");
     }
   }
 
   @Test
   void expectBytesValidatorRejectsAWrongReplyShowingTheBytes() throws Exception {
-    try (io.sockpool.testkit.FakePeer p =
-            new io.sockpool.testkit.FakePeer(
-                () -> Responder.always("-NOAUTH Authentication required.\r\n"));
+    try (FakePeer p = new FakePeer(() -> Responder.always("-NOAUTH Authentication required.\r\n"));
         SocketPool pool = SocketPool.create(PoolConfig.builder().build())) {
       try (PooledConnection c = pool.checkout(Endpoint.of(p.host(), p.port()))) {
         ProtocolException e =
@@ -172,17 +179,13 @@ class ValidationTest {
   }
 
   static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + 5_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < end, "condition not met in 5 s");
-      Thread.sleep(5);
-    }
+    assertTrue(
+        ProcessResources.awaitTrue(condition, Duration.ofSeconds(5)), "condition not met in 5 s");
   }
 
   /** A peer that answers each request with the reply in pieces of up to 2 bytes, 20 ms apart. */
-  static io.sockpool.testkit.FakePeer piecewisePeer(String reply) throws IOException {
-    io.sockpool.testkit.FakePeer p =
-        new io.sockpool.testkit.FakePeer(() -> Responder.always(reply));
+  static FakePeer piecewisePeer(String reply) throws IOException {
+    FakePeer p = new FakePeer(() -> Responder.always(reply));
     p.answerInPieces(2, Duration.ofMillis(20));
     return p;
   }

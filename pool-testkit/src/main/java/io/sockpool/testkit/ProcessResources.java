@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -86,6 +87,20 @@ public final class ProcessResources {
       now = count.getAsLong();
     }
     return now;
+  }
+
+  /**
+   * Waits until a condition holds, polling every 10 ms: for what a test cannot wait on with a latch
+   * (a pool's counters, a peer seeing a close, a thread reaching a park).
+   *
+   * @param condition what to wait for
+   * @param within the longest to wait
+   * @return whether it held before the time ran out
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static boolean awaitTrue(BooleanSupplier condition, Duration within)
+      throws InterruptedException {
+    return awaitAtMost(() -> condition.getAsBoolean() ? 0 : 1, 0, within) == 0;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.sockpool.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
@@ -46,6 +47,17 @@ class ProcessResourcesTest {
     long start = System.nanoTime();
     assertEquals(3, ProcessResources.awaitAtMost(() -> 3, 1, Duration.ofMillis(100)));
     assertTrue(System.nanoTime() - start >= 100_000_000L);
+  }
+
+  @Test
+  void awaitTrueReturnsOnceTheConditionHoldsOrFalseAtTheDeadline() throws Exception {
+    AtomicLong calls = new AtomicLong();
+    assertTrue(
+        ProcessResources.awaitTrue(() -> calls.incrementAndGet() >= 3, Duration.ofSeconds(5)));
+    assertEquals(3, calls.get(), "stops polling once it holds");
+    long start = System.nanoTime();
+    assertFalse(ProcessResources.awaitTrue(() -> false, Duration.ofMillis(100)));
+    assertTrue(System.nanoTime() - start >= 100_000_000L, "waited the whole time");
   }
 
   @Test

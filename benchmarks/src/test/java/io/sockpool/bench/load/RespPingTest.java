@@ -1,5 +1,6 @@
 package io.sockpool.bench.load;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -13,9 +14,19 @@ import org.junit.jupiter.api.Timeout;
 class RespPingTest {
 
   @Test
-  void acceptsExactlyPong() throws Exception {
+  void acceptsExactlyPong() {
     ByteBuffer reply = ByteBuffer.allocate(16).put("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
-    RespPing.check(reply);
+    assertDoesNotThrow(() -> RespPing.check(reply));
+    assertEquals(7, reply.position(), "the check reads by index and leaves the buffer as it was");
+  }
+
+  @Test
+  void rejectsAPongCutShortOrFollowedByMore() {
+    ByteBuffer cut = ByteBuffer.allocate(16).put("+PONG\r".getBytes(StandardCharsets.US_ASCII));
+    ProtocolException e = assertThrows(ProtocolException.class, () -> RespPing.check(cut));
+    assertEquals("expected '+PONG\\r\\n' (7 bytes) but got '+PONG\\r' (6 bytes)", e.getMessage());
+    ByteBuffer more = ByteBuffer.allocate(16).put("+PONG\r\n+".getBytes(StandardCharsets.US_ASCII));
+    assertThrows(ProtocolException.class, () -> RespPing.check(more));
   }
 
   @Test

@@ -86,12 +86,15 @@ public final class WaitHistogram {
     return exp * SUB_BUCKETS + sub;
   }
 
-  /** Upper bound of a bucket, in nanoseconds. */
+  /**
+   * Upper bound of a bucket, in nanoseconds. Values under 8 ns have a bucket each (its index holds
+   * the value itself); from 8 ns on a power of two is split into 8 buckets.
+   */
   public static long upperBound(int index) {
     int exp = index / SUB_BUCKETS;
     int sub = index % SUB_BUCKETS;
     if (exp < 3) {
-      return (1L << exp) + sub;
+      return sub;
     }
     return (1L << exp) + ((long) (sub + 1) << (exp - 3)) - 1;
   }
