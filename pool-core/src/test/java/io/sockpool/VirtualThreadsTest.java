@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.FakePeerExtension;
-import io.sockpool.testkit.ProcessResources;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,10 +128,13 @@ class VirtualThreadsTest {
   }
 
   private void awaitWaiting(SocketPool pool, int waiting) throws InterruptedException {
-    assertTrue(
-        ProcessResources.awaitTrue(
-            () -> pool.stats(endpoint(peer)).waiting() >= waiting, Duration.ofSeconds(10)),
-        "caller " + waiting + " never queued");
+    // a spin, not ProcessResources.awaitTrue: this runs 10,000 times, and a poll that sleeps
+    // between looks adds its interval to every one of them
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pool.stats(endpoint(peer)).waiting() < waiting) {
+      assertTrue(System.nanoTime() < end, "caller " + waiting + " never queued");
+      Thread.onSpinWait();
+    }
   }
 
   private static ExecutorService newVirtualThreadPerTaskExecutor() throws IOException {
