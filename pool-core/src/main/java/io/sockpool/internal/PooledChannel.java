@@ -37,7 +37,6 @@ public final class PooledChannel implements Connection {
   private volatile Lease lease;
   private EndpointState state;
   private boolean exchangeOpen;
-  private boolean readSinceWrite;
   private boolean rawChannelOut;
   private boolean mayHaveUnread;
   private volatile boolean returnedClean;
@@ -217,7 +216,6 @@ public final class PooledChannel implements Connection {
     died = false;
     bytesReadInLease = 0;
     exchangeOpen = false;
-    readSinceWrite = false;
     rawChannelOut = false;
     mayHaveUnread = false;
     replies.newLease();
@@ -256,7 +254,7 @@ public final class PooledChannel implements Connection {
     if (broken) {
       throw new IOException(hook + " left the connection to " + endpoint + " broken");
     }
-    if (exchangeOpen && !readSinceWrite) {
+    if (exchangeOpen && replies.awaitingReply()) {
       throw new IOException(
           hook + " wrote a request to " + endpoint + " and read nothing after it");
     }
@@ -336,7 +334,7 @@ public final class PooledChannel implements Connection {
    */
   @Override
   public void exchangeComplete() {
-    if (readSinceWrite || rawChannelOut) {
+    if (!replies.awaitingReply() || rawChannelOut) {
       exchangeOpen = false;
     }
   }
@@ -360,8 +358,7 @@ public final class PooledChannel implements Connection {
       transport.write(src, deadlineNanos);
       replies.wrote();
       exchangeOpen = true;
-      readSinceWrite = false;
-      mayHaveUnread = true;
+        mayHaveUnread = true;
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;
@@ -391,7 +388,6 @@ public final class PooledChannel implements Connection {
         throw transport.endOfStream();
       }
       bytesReadInLease += n;
-      readSinceWrite = true;
       mayHaveUnread = !transport.drained(); // the read reached its spare byte: more was there
       replies.read(n);
       return n;
