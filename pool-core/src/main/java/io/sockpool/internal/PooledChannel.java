@@ -358,7 +358,7 @@ public final class PooledChannel implements Connection {
       transport.write(src, deadlineNanos);
       replies.wrote();
       exchangeOpen = true;
-        mayHaveUnread = true;
+      mayHaveUnread = true;
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;
