@@ -58,7 +58,6 @@ public class JfrState {
     recording = new Recording(settings);
     recording.setToDisk(false);
     recording.start();
-    System.out.println("jfr=" + jfr + ": io.sockpool.Checkout enabled " + checkoutEnabled());
   }
 
   /** Whether the checkout event is enabled in this JVM right now. */
@@ -71,11 +70,21 @@ public class JfrState {
     return false;
   }
 
-  /** Stops the recording. */
+  /**
+   * Checks that the checkout event was in the state the mode names (the pool registers its event
+   * types at its first checkout under JFR, so this is known only after the run), then stops the
+   * recording.
+   */
   @TearDown(Level.Trial)
   public void tearDown() {
+    boolean enabled = checkoutEnabled();
+    System.out.println("jfr=" + jfr + ": io.sockpool.Checkout was enabled: " + enabled);
     if (recording != null) {
       recording.close();
+    }
+    if (enabled != jfr.equals("events")) {
+      throw new IllegalStateException(
+          "jfr=" + jfr + " but io.sockpool.Checkout was " + (enabled ? "enabled" : "disabled"));
     }
   }
 }
