@@ -30,9 +30,9 @@ import picocli.CommandLine.Unmatched;
 /**
  * Measures what sockpool's JFR events cost the checkout hot path: {@link JfrOverheadBench} in each
  * JFR mode ({@code off}, {@code recording}, {@code events}), one JMH fork per mode, the modes
- * interleaved in rounds so that all see the same machine load. Prints per mode the median ns per
- * checkout + return and its spread over the rounds, and the ratio to {@code off} (the median of the
- * per-round ratios, with their range).
+ * interleaved in rounds so that all see the same machine load (each round starting with the next
+ * mode). Prints per mode the median ns per checkout + return and its spread over the rounds, and
+ * the ratio to {@code off} (the median of the per-round ratios, with their range).
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.sockpool.bench.jmh.JfrOverheadRunner [--rounds 5]
  * [--threads 1] [--csv file] [any JMH option, e.g. -wi 3 -i 5]}.
@@ -111,7 +111,9 @@ public final class JfrOverheadRunner implements Callable<Integer> {
     }
     StringBuilder rows = new StringBuilder("round,mode,threads,ns_per_op\n");
     for (int round = 0; round < rounds; round++) {
-      for (String mode : MODES) {
+      for (int k = 0; k < MODES.size(); k++) {
+        // each round starts with the next mode: no mode always runs first or last in a round
+        String mode = MODES.get((k + round) % MODES.size());
         Options options =
             new OptionsBuilder()
                 .parent(jmh)
