@@ -1,5 +1,6 @@
 package io.sockpool.redis;
 
+import io.sockpool.Connection;
 import io.sockpool.Endpoint;
 import io.sockpool.SocketPool;
 import java.io.IOException;
@@ -29,13 +30,16 @@ import java.util.Optional;
  * </ul>
  */
 public final class RedisClient {
-  /** PING, encoded once: every attempt writes a duplicate (its own position). */
-  private static final ByteBuffer PING = RespEncoder.command("PING").asReadOnlyBuffer();
+  /** PING, encoded once; each attempt writes it from its thread's request buffer. */
+  private static final byte[] PING = bytes(RespEncoder.command("PING"));
 
   private final SocketPool pool;
   private final Endpoint endpoint;
   private final Duration commandTimeout;
   private final RespLimits limits;
+
+  /** {@link #ping()}'s operation, made once: a PING allocates nothing of its own. */
+  private final SocketPool.Operation<RespValue> pingOperation = this::pingOn;
 
   /**
    * A client reading replies within {@link RespLimits#defaults()}.
@@ -86,10 +90,22 @@ public final class RedisClient {
    * @throws IOException see the class comment
    */
   public void ping() throws IOException {
-    RespValue reply = exchange(true, Expect.PONG, PING, "PING");
+    RespValue reply = pool.executeIdempotent(endpoint, pingOperation);
     if (reply instanceof RespValue.ErrorReply e) {
       throw serverError("PING", e);
     }
+  }
+
+  private RespValue pingOn(Connection connection) throws IOException {
+    RespValue reply = RespExchange.call(connection, PING, "PING", commandTimeout, limits);
+    Expect.PONG.check("PING", reply); // throws inside the operation: the connection is destroyed
+    return reply;
+  }
+
+  private static byte[] bytes(ByteBuffer encoded) {
+    byte[] b = new byte[encoded.remaining()];
+    encoded.get(b);
+    return b;
   }
 
   /**

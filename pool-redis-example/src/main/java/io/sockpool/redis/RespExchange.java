@@ -15,6 +15,9 @@ import java.time.Duration;
 public final class RespExchange {
   private static final int BUFFER_BYTES = 8192;
 
+  /** Room for a shared fixed request (PING is 14 bytes); a longer one is written from a copy. */
+  private static final int REQUEST_BYTES = 64;
+
   /**
    * One read buffer and decoder per thread, reused by every reply (the decoder copies what it
    * keeps), so a reply allocates neither; a reply whose header outgrows the buffer gets a bigger
@@ -71,6 +74,34 @@ public final class RespExchange {
   }
 
   /**
+   * As {@link #call(Connection, ByteBuffer, String, Duration, RespLimits)} for a request encoded
+   * once and shared (PING): its bytes are copied into the thread's own request buffer, so a call
+   * allocates nothing (no buffer view of the shared bytes per call).
+   *
+   * @param request the encoded command; not modified
+   */
+  static RespValue call(
+      Connection connection,
+      byte[] request,
+      String commandName,
+      Duration timeout,
+      RespLimits limits)
+      throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Reader reader = acquire(limits, Redactor.NONE);
+    try {
+      ByteBuffer out =
+          request.length <= reader.request.capacity()
+              ? reader.request.clear().put(request).flip()
+              : ByteBuffer.wrap(request.clone());
+      connection.write(out, timeout);
+      return read(reader, connection, commandName, timeout, deadline, Redactor.NONE);
+    } finally {
+      release(reader, limits);
+    }
+  }
+
+  /**
    * Reads one reply within {@link RespLimits#defaults()}, e.g. after a write done by the caller.
    *
    * @param connection the connection
@@ -124,18 +155,28 @@ public final class RespExchange {
       RespLimits limits,
       Redactor secrets)
       throws IOException {
+    Reader reader = acquire(limits, secrets);
+    try {
+      return read(reader, connection, commandName, timeout, deadlineNanos, secrets);
+    } finally {
+      release(reader, limits);
+    }
+  }
+
+  /** The thread's reader, reset for a new reply. */
+  private static Reader acquire(RespLimits limits, Redactor secrets) {
     Reader reader = READER.get();
     if (reader.busy) {
       reader = new Reader(); // not expected: a reply read inside another on one thread
     }
     reader.busy = true;
     reader.decoder.reset(limits, secrets);
-    try {
-      return read(reader, connection, commandName, timeout, deadlineNanos, secrets);
-    } finally {
-      reader.decoder.reset(limits, Redactor.NONE); // drops a partial reply and the secrets
-      reader.busy = false;
-    }
+    return reader;
+  }
+
+  private static void release(Reader reader, RespLimits limits) {
+    reader.decoder.reset(limits, Redactor.NONE); // drops a partial reply and the secrets
+    reader.busy = false;
   }
 
   private static RespValue read(
@@ -205,9 +246,10 @@ public final class RespExchange {
     return e;
   }
 
-  /** What one thread reads replies with. */
+  /** What one thread reads replies (and writes shared fixed requests) with. */
   private static final class Reader {
     final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    final ByteBuffer request = ByteBuffer.allocate(REQUEST_BYTES);
     final RespDecoder decoder = new RespDecoder();
     boolean busy;
   }
