@@ -218,8 +218,8 @@ public final class SocketPool implements AutoCloseable {
    * callers at once. The new {@code minIdlePerEndpoint} is topped up by the next maintenance pass.
    *
    * @param maxTotal connections open or connecting, all endpoints; >= 1
-   * @param maxPerEndpoint per endpoint; >= 1 and <= maxTotal
-   * @param minIdlePerEndpoint idle connections kept per endpoint; >= 0 and <= maxPerEndpoint
+   * @param maxPerEndpoint per endpoint; >= 1 and &lt;= maxTotal
+   * @param minIdlePerEndpoint idle connections kept per endpoint; >= 0 and &lt;= maxPerEndpoint
    * @throws IllegalArgumentException naming the limit that is out of range
    * @throws IllegalStateException if the pool is closed
    */

@@ -37,8 +37,8 @@ public interface SocketPoolMXBean {
    * connections first and never interrupts a holder; growing serves waiting callers at once.
    *
    * @param maxTotal connections open or connecting, all endpoints; >= 1
-   * @param maxPerEndpoint per endpoint; >= 1 and <= maxTotal
-   * @param minIdlePerEndpoint idle connections kept per endpoint; >= 0 and <= maxPerEndpoint
+   * @param maxPerEndpoint per endpoint; >= 1 and &lt;= maxTotal
+   * @param minIdlePerEndpoint idle connections kept per endpoint; >= 0 and &lt;= maxPerEndpoint
    */
   void resize(int maxTotal, int maxPerEndpoint, int minIdlePerEndpoint);
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,6 +141,8 @@ public final class PreconnectStep {
                 Duration.ofSeconds(1)));
       }
       Recorder rec = new Recorder();
+      java.util.concurrent.atomic.AtomicInteger outstanding =
+          new java.util.concurrent.atomic.AtomicInteger();
       long t0 = System.nanoTime();
       long step = t0 + plan.before().toNanos();
       long end = step + plan.after().toNanos();
@@ -155,17 +158,28 @@ public final class PreconnectStep {
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
-        pool.checkoutAsync(ep)
-            .whenComplete(
-                (c, failure) -> {
-                  if (failure != null) {
-                    rec.failed();
-                    return;
-                  }
-                  rec.record(arrival, System.nanoTime() - arrival);
-                  workers.execute(() -> exchange(c));
-                });
+        outstanding.incrementAndGet();
+        CompletableFuture<?> unused =
+            pool.checkoutAsync(ep)
+                .whenComplete(
+                    (c, failure) -> {
+                      if (failure != null) {
+                        rec.failed();
+                        outstanding.decrementAndGet();
+                        return;
+                      }
+                      rec.record(arrival, System.nanoTime() - arrival);
+                      workers.execute(
+                          () -> {
+                            exchange(c);
+                            outstanding.decrementAndGet();
+                          });
+                    });
         next += 1_000_000_000L / rate;
+      }
+      long drainBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (outstanding.get() > 0 && System.nanoTime() - drainBy < 0) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // every checkout went back
       }
       workers.shutdown();
       workers.awaitTermination(10, TimeUnit.SECONDS);
@@ -188,7 +202,8 @@ public final class PreconnectStep {
 
   private static void exchange(PooledConnection c) {
     try (c) {
-      c.write(ByteBuffer.wrap("PING\r\n".getBytes(StandardCharsets.US_ASCII)), Duration.ofSeconds(2));
+      c.write(
+          ByteBuffer.wrap("PING\r\n".getBytes(StandardCharsets.US_ASCII)), Duration.ofSeconds(2));
       c.readFully(ByteBuffer.allocate(7), Duration.ofSeconds(2));
       c.exchangeComplete();
     } catch (IOException e) {
