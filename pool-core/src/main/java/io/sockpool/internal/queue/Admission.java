@@ -3,6 +3,7 @@ package io.sockpool.internal.queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Counts capacity: connections open or connecting, per endpoint and in total. sockpool admits every
@@ -18,6 +19,14 @@ public final class Admission {
   private volatile int maxPerEndpoint;
   private final int maxConnecting;
   private final AtomicInteger total = new AtomicInteger();
+
+  /**
+   * Held while a reservation is taken or given back (never while waiting or doing I/O), so that an
+   * endpoint's count and the total move together; a retirement flips an idle endpoint's count
+   * without it.
+   */
+  private final ReentrantLock counts = new ReentrantLock();
+
   private final ConcurrentLinkedQueue<Account> heldBackGlobally = new ConcurrentLinkedQueue<>();
 
   /** Admission with no limit on connects in flight per endpoint. */
@@ -88,34 +97,58 @@ public final class Admission {
     do {
       c = st.connectPermits().get();
       if (c >= maxConnecting) {
-        st.reservations().decrementAndGet();
-        total.decrementAndGet();
+        uncount(st);
         return Result.CONNECTING_FULL;
       }
     } while (!st.connectPermits().compareAndSet(c, c + 1));
     return Result.RESERVED;
   }
 
+  /**
+   * The endpoint's count and the total, taken together under {@link #counts} and only when both
+   * have room (linearizable with every other reserve and release); the endpoint's limit, which
+   * binds most often, is read first without the lock.
+   */
   private Result reserveCapacity(Account st) {
-    int n;
-    do {
-      n = st.reservations().get();
-      if (n < 0) {
-        return Result.RETIRED;
+    AtomicInteger mine = st.reservations();
+    int n = mine.get();
+    if (n < 0) {
+      return Result.RETIRED;
+    }
+    if (n >= maxPerEndpoint) {
+      return Result.ENDPOINT_FULL;
+    }
+    counts.lock();
+    try {
+      while (true) {
+        n = mine.get();
+        if (n < 0) {
+          return Result.RETIRED;
+        }
+        if (n >= maxPerEndpoint) {
+          return Result.ENDPOINT_FULL;
+        }
+        if (total.get() >= maxTotal) {
+          return Result.GLOBAL_FULL;
+        }
+        if (mine.compareAndSet(n, n + 1)) { // fails only if retired meanwhile (not under the lock)
+          total.incrementAndGet();
+          return Result.RESERVED;
+        }
       }
-      if (n >= maxPerEndpoint) {
-        return Result.ENDPOINT_FULL;
-      }
-    } while (!st.reservations().compareAndSet(n, n + 1));
-    int t;
-    do {
-      t = total.get();
-      if (t >= maxTotal) {
-        st.reservations().decrementAndGet();
-        return Result.GLOBAL_FULL;
-      }
-    } while (!total.compareAndSet(t, t + 1));
-    return Result.RESERVED;
+    } finally {
+      counts.unlock();
+    }
+  }
+
+  private void uncount(Account st) {
+    counts.lock();
+    try {
+      st.reservations().decrementAndGet();
+      total.decrementAndGet();
+    } finally {
+      counts.unlock();
+    }
   }
 
   /**
@@ -236,8 +269,7 @@ public final class Admission {
   }
 
   private void giveBack(Account st) {
-    st.reservations().decrementAndGet();
-    total.decrementAndGet();
+    uncount(st);
     for (Account other; (other = heldBackGlobally.poll()) != null; ) {
       other.heldBackGlobally().set(false);
       if (other.waiters().size() > 0) {
