@@ -20,6 +20,8 @@ public final class PoolConfig {
   private final int maxPerEndpoint;
   private final int minIdlePerEndpoint;
   private final int maxWaitersPerEndpoint;
+  private final int maxConnectingPerEndpoint;
+  private final java.util.concurrent.Executor asyncExecutor; // null: the pool's own
   private final Duration checkoutTimeout;
   private final Duration connectTimeout;
   private final Duration validationTimeout;
@@ -47,6 +49,8 @@ public final class PoolConfig {
     maxPerEndpoint = b.maxPerEndpoint;
     minIdlePerEndpoint = b.minIdlePerEndpoint;
     maxWaitersPerEndpoint = b.maxWaitersPerEndpoint;
+    maxConnectingPerEndpoint = b.maxConnectingPerEndpoint;
+    asyncExecutor = b.asyncExecutor;
     checkoutTimeout = b.checkoutTimeout;
     connectTimeout = b.connectTimeout;
     validationTimeout = b.validationTimeout;
@@ -86,6 +90,8 @@ public final class PoolConfig {
     b.maxPerEndpoint = maxPerEndpoint;
     b.minIdlePerEndpoint = minIdlePerEndpoint;
     b.maxWaitersPerEndpoint = maxWaitersPerEndpoint;
+    b.maxConnectingPerEndpoint = maxConnectingPerEndpoint;
+    b.asyncExecutor = asyncExecutor;
     b.checkoutTimeout = checkoutTimeout;
     b.connectTimeout = connectTimeout;
     b.validationTimeout = validationTimeout;
@@ -142,6 +148,23 @@ public final class PoolConfig {
    */
   public int maxWaitersPerEndpoint() {
     return maxWaitersPerEndpoint;
+  }
+
+  /**
+   * @return the most connects (TCP, TLS and the initializer) in flight per endpoint; callers beyond
+   *     it wait for a connection or a connect, inside their deadline
+   */
+  public int maxConnectingPerEndpoint() {
+    return maxConnectingPerEndpoint;
+  }
+
+  /**
+   * @return the executor that runs asynchronous checkouts' steps (connect, validation) and
+   *     completes their futures; empty: the pool's own ({@code <poolName>-async-N} daemon threads,
+   *     made while steps run and ended 10 s after)
+   */
+  public Optional<java.util.concurrent.Executor> asyncExecutor() {
+    return Optional.ofNullable(asyncExecutor);
   }
 
   /**
@@ -300,6 +323,8 @@ public final class PoolConfig {
         + minIdlePerEndpoint
         + ", maxWaitersPerEndpoint="
         + maxWaitersPerEndpoint
+        + ", maxConnectingPerEndpoint="
+        + maxConnectingPerEndpoint
         + ", checkoutTimeout="
         + checkoutTimeout
         + ", connectTimeout="
@@ -359,6 +384,8 @@ public final class PoolConfig {
     private int maxPerEndpoint = 8;
     private int minIdlePerEndpoint = 0;
     private int maxWaitersPerEndpoint = Integer.MAX_VALUE;
+    private int maxConnectingPerEndpoint = 4;
+    private java.util.concurrent.Executor asyncExecutor;
     private Duration checkoutTimeout = Duration.ofSeconds(2);
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration validationTimeout = Duration.ofMillis(500);
@@ -436,6 +463,30 @@ public final class PoolConfig {
      */
     public Builder maxWaitersPerEndpoint(int value) {
       this.maxWaitersPerEndpoint = atLeast("maxWaitersPerEndpoint", value, 0);
+      return this;
+    }
+
+    /**
+     * @param value connects (TCP, TLS and the initializer) in flight per endpoint at most; default
+     *     4; >= 1. After an outage every waiting caller would otherwise connect at once (a connect
+     *     storm against a peer that is just coming back); callers beyond it wait for a connection
+     *     or a connect, inside their deadline
+     * @return this builder
+     */
+    public Builder maxConnectingPerEndpoint(int value) {
+      this.maxConnectingPerEndpoint = atLeast("maxConnectingPerEndpoint", value, 1);
+      return this;
+    }
+
+    /**
+     * @param executor runs the steps of {@link SocketPool#checkoutAsync} that may block (a connect,
+     *     a validation round trip) and completes its futures, so the stages a caller chains without
+     *     {@code *Async} run there too; never a thread that holds a pool lock. Default: the pool's
+     *     own threads ({@code <poolName>-async-N}). A waiting future occupies no thread of it
+     * @return this builder
+     */
+    public Builder asyncExecutor(java.util.concurrent.Executor executor) {
+      this.asyncExecutor = notNull(executor, "asyncExecutor must not be null");
       return this;
     }
 

@@ -1,8 +1,10 @@
 package io.sockpool;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.sockpool.internal.AsyncOps;
 import io.sockpool.internal.KeyedChannelPool;
 import io.sockpool.internal.Operations;
+import io.sockpool.internal.Preconnector;
 import io.sockpool.internal.jfr.JfrEvents;
 import io.sockpool.internal.metrics.PoolEventLog;
 import io.sockpool.internal.metrics.PoolMXBeanImpl;
@@ -10,6 +12,9 @@ import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.sizing.LiveSizing;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import javax.management.ObjectName;
 
 /**
@@ -51,9 +56,13 @@ public final class SocketPool implements AutoCloseable {
   private final KeyedChannelPool delegate;
   private final TrafficRecorder traffic;
   private final ObjectName jmxName; // null: JMX off
+  private volatile int currentMinIdle;
+  private final java.util.concurrent.atomic.AtomicReference<Preconnector> preconnect =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private SocketPool(PoolConfig config) {
     this.delegate = new KeyedChannelPool(config);
+    this.currentMinIdle = config.minIdlePerEndpoint();
     this.traffic = new TrafficRecorder(SIZING_WINDOW, SIZING_BUCKETS, System::nanoTime);
     delegate.listeners().traffic(traffic);
     JfrEvents.install(config.poolName(), delegate.listeners()::add, delegate.breakers());
@@ -134,6 +143,135 @@ public final class SocketPool implements AutoCloseable {
     } finally {
       JfrEvents.endCheckout(event, delegate.config().poolName(), endpoint, outcome);
     }
+  }
+
+  /**
+   * Checks out a connection without blocking the calling thread, with {@link
+   * PoolConfig#checkoutTimeout()} as the deadline; see {@link #checkoutAsync(Endpoint, Duration)}.
+   *
+   * @param endpoint the peer
+   * @return the connection's future
+   */
+  public CompletableFuture<PooledConnection> checkoutAsync(Endpoint endpoint) {
+    return checkoutAsync(endpoint, delegate.config().checkoutTimeout());
+  }
+
+  /**
+   * Checks out a connection without blocking the calling thread: the same checkout as {@link
+   * #checkout(Endpoint, Duration)} (admission, arrival order with the fairness window, one
+   * deadline, breaker attribution, and the same exceptions, which fail the future), but a caller
+   * that has to wait holds a place in the endpoint's queue, not a thread. The future completes on
+   * {@link PoolConfig#asyncExecutor()} (never in a thread holding a pool lock), and so do the
+   * stages chained to it without {@code *Async}; connects and validation round trips run there too.
+   * {@code cancel()} gives the place back at once, and a connection handed over meanwhile goes to
+   * the next waiter; a future that is cancelled or completed by someone else after the pool handed
+   * it a connection gives that connection back. A future never completes with a connection after
+   * its deadline.
+   *
+   * <pre>{@code
+   * pool.checkoutAsync(redis, Duration.ofMillis(300))
+   *     .thenAccept(c -> {
+   *       try (c) {
+   *         // an exchange on c
+   *       }
+   *     });
+   * }</pre>
+   *
+   * @param endpoint the peer
+   * @param timeout the deadline; positive
+   * @return the connection's future; close the connection to return it. Failed, never thrown, if
+   *     the pool is closed ({@link IllegalStateException})
+   * @throws IllegalArgumentException if an argument is null or the timeout is not positive
+   */
+  public CompletableFuture<PooledConnection> checkoutAsync(Endpoint endpoint, Duration timeout) {
+    Args.notNull(endpoint, "endpoint");
+    Args.notNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
+    }
+    return delegate.checkoutAsync(endpoint, timeout);
+  }
+
+  /**
+   * Runs an asynchronous exchange on a pooled connection: checks one out ({@link
+   * #checkoutAsync(Endpoint)}), runs {@code operation}, and when the operation's stage completes
+   * returns the connection (reused if the exchange is complete, as for {@link #execute}) or, if the
+   * stage failed, destroys it. An operation that throws fails the result and destroys the
+   * connection; one that returns a null stage fails the result with an {@link
+   * IllegalStateException} and returns the connection.
+   *
+   * @param endpoint the peer
+   * @param operation the exchange; must not close the connection
+   * @param <T> the result type
+   * @return the operation's result, completed after the connection went back
+   */
+  public <T> CompletableFuture<T> executeAsync(
+      Endpoint endpoint, Function<Connection, ? extends CompletionStage<T>> operation) {
+    Args.notNull(operation, "operation");
+    return checkoutAsync(endpoint).thenCompose(c -> AsyncOps.run(c, operation));
+  }
+
+  /**
+   * Changes the pool's limits while it runs (also through JMX: {@link SocketPoolMXBean#resize}).
+   * Shrinking closes idle connections over the new limits at once, oldest first, and checked-out
+   * ones as they come back; it never interrupts a holder. Growing hands the new room to waiting
+   * callers at once. The new {@code minIdlePerEndpoint} is topped up by the next maintenance pass.
+   *
+   * @param maxTotal connections open or connecting, all endpoints; >= 1
+   * @param maxPerEndpoint per endpoint; >= 1 and &lt;= maxTotal
+   * @param minIdlePerEndpoint idle connections kept per endpoint; >= 0 and &lt;= maxPerEndpoint
+   * @throws IllegalArgumentException naming the limit that is out of range
+   * @throws IllegalStateException if the pool is closed
+   */
+  public void resize(int maxTotal, int maxPerEndpoint, int minIdlePerEndpoint) {
+    PoolLimits limits = new PoolLimits(maxTotal, maxPerEndpoint, minIdlePerEndpoint);
+    delegate.resize(limits.maxTotal(), limits.maxPerEndpoint(), limits.minIdlePerEndpoint());
+    currentMinIdle = minIdlePerEndpoint;
+  }
+
+  /** Returns the limits in force now: the configured ones, or those of the last {@link #resize}. */
+  public PoolLimits limits() {
+    return new PoolLimits(delegate.maxTotal(), delegate.maxPerEndpoint(), currentMinIdle);
+  }
+
+  /**
+   * Turns on predictive preconnect (replacing an earlier policy): from each endpoint's live arrival
+   * rate and hold time, the pool keeps the Erlang C size for the policy's wait target open, ahead
+   * of demand; see {@link PreconnectPolicy}.
+   *
+   * @param policy the wait target, measurement window, interval and backoff
+   * @throws IllegalStateException if the pool is closed
+   */
+  public void preconnect(PreconnectPolicy policy) {
+    Args.notNull(policy, "policy");
+    if (delegate.isClosed()) {
+      throw new IllegalStateException("pool '" + delegate.name() + "' is closed");
+    }
+    Preconnector old = preconnect.getAndSet(new Preconnector(delegate, policy));
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  /** Turns predictive preconnect off; the connections it opened stay until evicted. */
+  public void stopPreconnect() {
+    Preconnector old = preconnect.getAndSet(null);
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  /**
+   * How many connections the predictive preconnect wants open to the endpoint now (Erlang C from
+   * the measured rate and hold), or empty when it is off.
+   *
+   * @param endpoint the peer
+   * @return the size the model asks for
+   */
+  public java.util.OptionalInt preconnectTarget(Endpoint endpoint) {
+    Args.notNull(endpoint, "endpoint");
+    Preconnector p = preconnect.get();
+    return p == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(p.wanted(endpoint));
   }
 
   /**
@@ -408,6 +546,7 @@ public final class SocketPool implements AutoCloseable {
    */
   @Override
   public void close() {
+    stopPreconnect();
     if (jmxName != null) {
       PoolMXBeanImpl.unregister(jmxName);
     }

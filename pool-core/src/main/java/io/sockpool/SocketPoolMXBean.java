@@ -23,11 +23,24 @@ public interface SocketPoolMXBean {
   /** Returns callers waiting for a connection now, all endpoints. */
   int getPending();
 
-  /** Returns {@link PoolConfig#maxTotal()}. */
+  /** Returns the limit over all endpoints in force now ({@link SocketPool#limits()}). */
   int getMaxTotal();
 
-  /** Returns {@link PoolConfig#maxPerEndpoint()}. */
+  /** Returns the limit per endpoint in force now ({@link SocketPool#limits()}). */
   int getMaxPerEndpoint();
+
+  /** Returns the idle connections kept per endpoint now ({@link SocketPool#limits()}). */
+  int getMinIdlePerEndpoint();
+
+  /**
+   * Changes the limits while the pool runs ({@link SocketPool#resize}): shrinking closes idle
+   * connections first and never interrupts a holder; growing serves waiting callers at once.
+   *
+   * @param maxTotal connections open or connecting, all endpoints; >= 1
+   * @param maxPerEndpoint per endpoint; >= 1 and &lt;= maxTotal
+   * @param minIdlePerEndpoint idle connections kept per endpoint; >= 0 and &lt;= maxPerEndpoint
+   */
+  void resize(int maxTotal, int maxPerEndpoint, int minIdlePerEndpoint);
 
   /** Returns one entry per endpoint the pool keeps state for, in no particular order. */
   List<EndpointConnections> getEndpoints();

@@ -51,6 +51,11 @@ class NullArgumentsTest {
             Map.entry(PoolConfig.class, () -> PoolConfig.builder().build()),
             Map.entry(SocketPool.Operation.class, () -> (SocketPool.Operation<Object>) c -> null),
             Map.entry(PoolListener.class, () -> new PoolListener() {}),
+            Map.entry(
+                java.util.function.Function.class,
+                () ->
+                    (java.util.function.Function<Object, Object>)
+                        c -> java.util.concurrent.CompletableFuture.completedFuture(null)),
             Map.entry(SocketOptions.class, SocketOptions::defaults),
             Map.entry(Validator.class, () -> Validator.NONE),
             Map.entry(ConnectionInitializer.class, () -> ConnectionInitializer.NONE),

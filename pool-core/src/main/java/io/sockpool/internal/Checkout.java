@@ -76,6 +76,8 @@ final class Checkout {
   private boolean peerAnswered;
   private boolean waited;
   private boolean suspect;
+  private Waiter<PooledChannel> queued; // an asynchronous checkout's place in the queue
+  private boolean lookedAfterWindow;
 
   Checkout(Context ctx, EndpointState st, Duration timeout) {
     this.ctx = ctx;
@@ -110,6 +112,14 @@ final class Checkout {
   }
 
   private PooledChannel obtain() throws CheckoutException {
+    return obtain(null);
+  }
+
+  /**
+   * The checkout's loop. With a {@code wake} action (an asynchronous checkout) it never parks: it
+   * returns null once queued, and {@link #advance} goes on when {@code wake} has run.
+   */
+  private PooledChannel obtain(Runnable wake) throws CheckoutException {
     while (true) {
       checkStillWanted();
       PooledChannel ch = st.waiters().mayBarge(System.nanoTime()) ? connections.takeIdle(st) : null;
@@ -119,12 +129,176 @@ final class Checkout {
           st = ctx.endpoints().state(endpoint);
           continue;
         }
-        ch = room == Result.RESERVED ? open() : await(room);
+        if (room == Result.RESERVED) {
+          ch = open();
+        } else if (wake == null) {
+          ch = await(room);
+        } else {
+          queued = join(room, wake);
+          Handoff<PooledChannel> h = lookWhileQueued();
+          if (h == null) {
+            return null;
+          }
+          ch = taken(h);
+        }
       }
       if (ch != null && (ch = vet(ch)) != null) {
         return ch;
       }
     }
+  }
+
+  // ---- the asynchronous checkout (AsyncCheckout drives it): the same steps, never parked ----
+
+  /**
+   * Takes the breaker's permission, as {@link #run} does first (there is no thread to interrupt).
+   */
+  void begin() throws CheckoutException {
+    if (!breaker.tryAcquirePermission()) {
+      throw failures.unavailable(st, start);
+    }
+  }
+
+  /**
+   * The first step, in the caller's thread: no I/O. Returns what it found (a connection to vet, a
+   * slot to connect with, or nothing: look again), which {@link #advance} puts to use on the
+   * executor; or null once queued.
+   */
+  Handoff<PooledChannel> firstLook(Runnable wake) throws CheckoutException {
+    checkStillWanted();
+    PooledChannel ch = st.waiters().mayBarge(System.nanoTime()) ? connections.takeIdle(st) : null;
+    if (ch != null) {
+      return new Handoff.Channel<>(ch);
+    }
+    Result room = reserve();
+    if (room == Result.RESERVED || room == Result.RETIRED) {
+      return room == Result.RESERVED ? Handoff.slot() : Handoff.nothing();
+    }
+    queued = join(room, wake);
+    return lookWhileQueued();
+  }
+
+  /**
+   * Goes as far as it can without parking, from what {@link #firstLook} found (null: from the
+   * queue): returns a vetted connection, or null while queued (then {@code wake} runs when
+   * something is handed over or the caller is nudged, and the caller calls this again, also at the
+   * end of the fairness window and at the deadline).
+   */
+  PooledChannel advance(Handoff<PooledChannel> found, Runnable wake) throws CheckoutException {
+    Handoff<PooledChannel> h = found;
+    if (h == null && queued != null) {
+      h = pollQueued();
+      if (h == null) {
+        return null; // still queued
+      }
+    }
+    if (h != null) {
+      PooledChannel ch = taken(h);
+      if (ch != null && (ch = vet(ch)) != null) {
+        return ch;
+      }
+    }
+    return obtain(wake);
+  }
+
+  /**
+   * Queued: what came since (a hand-off, a nudge, the end of the window), without I/O; null while
+   * it stays queued. What it returns goes to {@link #advance} on the executor.
+   */
+  Handoff<PooledChannel> pollQueued() throws CheckoutException {
+    checkStillWanted();
+    return resumeQueued();
+  }
+
+  private Handoff<PooledChannel> resumeQueued() {
+    Waiter<PooledChannel> w = queued;
+    if (st.waiters().signalled(w)) { // handed something, or nudged to look again
+      queued = null;
+      return st.waiters().leave(w);
+    }
+    if (!lookedAfterWindow && System.nanoTime() - w.dueAt() >= 0) {
+      lookedAfterWindow = true; // the window is over: look at the idle set once, as a thread does
+      return lookWhileQueued();
+    }
+    return null;
+  }
+
+  /**
+   * Queued: takes an idle connection, or a slot to open one, if one is there now, and leaves the
+   * queue with it; else stays queued and returns null. No I/O.
+   */
+  private Handoff<PooledChannel> lookWhileQueued() {
+    PooledChannel ch = connections.takeIdle(st);
+    Handoff<PooledChannel> h =
+        ch != null
+            ? new Handoff.Channel<>(ch)
+            : st.retired()
+                ? Handoff.nothing()
+                : reserve() == Result.RESERVED ? Handoff.slot() : null;
+    if (h != null) {
+      abandon();
+    }
+    return h;
+  }
+
+  /** Leaves the queue if queued, giving back whatever was handed over meanwhile. */
+  void abandon() {
+    Waiter<PooledChannel> w = queued;
+    if (w != null) {
+      queued = null;
+      giveBack(st.waiters().leave(w));
+    }
+  }
+
+  /** Gives back what {@link #firstLook} found and nobody used. */
+  void giveBack(Handoff<PooledChannel> found) {
+    connections.giveBackHanded(st, found);
+  }
+
+  /** Returns whether it waits in the queue now. */
+  boolean isQueued() {
+    return queued != null;
+  }
+
+  /** Returns when the fairness window of the queued caller ends. */
+  long windowEnd() {
+    return queued == null ? deadline : queued.dueAt();
+  }
+
+  /** Returns the checkout's deadline ({@link System#nanoTime()}). */
+  long deadline() {
+    return deadline;
+  }
+
+  /**
+   * Serves a vetted connection: the lease, and the breaker's outcome. Past the deadline (an
+   * asynchronous step that ran late) the connection goes back and the checkout times out instead: a
+   * future completed after its deadline never holds a connection.
+   */
+  Lease serve(PooledChannel ch) throws CheckoutException {
+    if (System.nanoTime() - deadline >= 0) {
+      ch.openedForCheckout(false);
+      connections.passOn(st, ch);
+      checkStillWanted(); // throws: past the deadline
+    }
+    Lease lease = ctx.leases().leaseOut(st, ch, start, waited);
+    recordOutcome(ch);
+    return lease;
+  }
+
+  /** The checkout failed or was given up: the breaker's outcome without a connection. */
+  void failed() {
+    recordOutcome(null);
+  }
+
+  /** Fails the checkout at its deadline. */
+  CheckoutException timedOut() {
+    return failures.timeout(
+        st,
+        start,
+        waited,
+        "no connection within the checkout timeout of " + timeoutMillis + " ms",
+        lastFailure);
   }
 
   /** Throws if the pool closed, the caller was interrupted or the deadline passed. */
@@ -134,12 +308,7 @@ final class Checkout {
       throw failures.interrupted(st, start, lastFailure);
     }
     if (System.nanoTime() - deadline >= 0) {
-      throw failures.timeout(
-          st,
-          start,
-          waited,
-          "no connection within the checkout timeout of " + timeoutMillis + " ms",
-          lastFailure);
+      throw timedOut();
     }
   }
 
@@ -150,24 +319,7 @@ final class Checkout {
    * @return a connection, or null to look again
    */
   private PooledChannel await(Result why) throws CheckoutException {
-    long now = System.nanoTime();
-    // the window, but never more than half of what is left of the deadline: a short checkout
-    // timeout is not used up by callers going ahead
-    long window = Math.min(ctx.fairnessWindowNanos(), (deadline - now) / 2);
-    Waiter<PooledChannel> w = st.waiters().join(now, now + Math.max(0, window), ctx.maxWaiters());
-    if (w == null) {
-      throw failures.exhausted(
-          st,
-          start,
-          "pool exhausted and " + ctx.maxWaiters() + " callers already waiting",
-          lastFailure);
-    }
-    waited = true;
-    if (why == Result.GLOBAL_FULL) {
-      // after joining: the return path of another endpoint, seeing us, closes a connection it
-      // would keep idle, and the freed slot nudges us
-      ctx.admission().heldBackGlobally(st);
-    }
+    Waiter<PooledChannel> w = join(why, null);
     try {
       // Queued now: whatever comes back from here on is handed to us in turn. Look once more
       // for what came back before we joined and found nobody to go to.
@@ -183,6 +335,32 @@ final class Checkout {
     } finally {
       connections.giveBackHanded(st, st.waiters().leave(w));
     }
+  }
+
+  /** Joins the endpoint's queue: a parked thread, or with {@code wake} an asynchronous caller. */
+  private Waiter<PooledChannel> join(Result why, Runnable wake) throws CheckoutException {
+    long now = System.nanoTime();
+    // the window, but never more than half of what is left of the deadline: a short checkout
+    // timeout is not used up by callers going ahead
+    long dueAt = now + Math.max(0, Math.min(ctx.fairnessWindowNanos(), (deadline - now) / 2));
+    Waiter<PooledChannel> w =
+        wake == null
+            ? st.waiters().join(now, dueAt, deadline, ctx.maxWaiters())
+            : st.waiters().joinAsync(now, dueAt, deadline, ctx.maxWaiters(), wake);
+    if (w == null) {
+      throw failures.exhausted(
+          st,
+          start,
+          "pool exhausted and " + ctx.maxWaiters() + " callers already waiting",
+          lastFailure);
+    }
+    waited = true;
+    if (why == Result.GLOBAL_FULL) {
+      // after joining: the return path of another endpoint, seeing us, closes a connection it
+      // would keep idle, and the freed slot nudges us
+      ctx.admission().heldBackGlobally(st);
+    }
+    return w;
   }
 
   /**
@@ -234,10 +412,23 @@ final class Checkout {
     return room;
   }
 
-  /** What a waiter was handed, put to use: a connection, or a slot to open one with. */
+  /**
+   * What a waiter was handed, put to use: a connection, or a slot to open one with; a failure of
+   * the peer it was queued behind fails it at once.
+   */
   private PooledChannel taken(Handoff<PooledChannel> handed) throws CheckoutException {
     if (handed instanceof Handoff.Channel<PooledChannel> given) {
       return given.channel();
+    }
+    if (handed instanceof Handoff.Failed<PooledChannel> failure) {
+      lastFailure = failure.cause();
+      throw failures.failed(
+          st,
+          start,
+          "the peer failed the connect this checkout was queued behind ("
+              + CheckoutFailures.connectSummary(failure.cause(), timeout)
+              + "), and no capacity was left to try again within the deadline",
+          failure.cause());
     }
     return handed == Handoff.<PooledChannel>slot() ? open() : null;
   }
@@ -249,7 +440,7 @@ final class Checkout {
   private PooledChannel open() throws CheckoutException {
     long begin = System.nanoTime();
     if (begin - deadline >= 0) {
-      ctx.admission().release(st);
+      ctx.admission().releaseUnopened(st);
       checkStillWanted(); // throws: past the deadline
     }
     try {
@@ -261,7 +452,7 @@ final class Checkout {
     } catch (ChannelFactory.HookError e) {
       throw e.error();
     } catch (IOException e) {
-      throw connectFailed(e, deadline - begin);
+      throw connectFailed(e, deadline - begin, begin);
     } catch (ChannelFactory.InitializerThrew e) {
       ctx.lifecycle().ensureOpen("was closed while connecting");
       throw failures.failed(st, start, "the initializer threw", e.getCause());
@@ -271,7 +462,7 @@ final class Checkout {
     }
   }
 
-  private CheckoutException connectFailed(IOException e, long budgetNanos) {
+  private CheckoutException connectFailed(IOException e, long budgetNanos, long begin) {
     ctx.lifecycle().ensureOpen("was closed while connecting");
     if (Thread.currentThread().isInterrupted()) {
       return failures.interrupted(st, start, e);
@@ -283,10 +474,12 @@ final class Checkout {
     if (e instanceof SocketTimeoutException) {
       if (!callersDeadline) {
         blamePeer(e);
+        ctx.admission().failFast(st, e, System.nanoTime() - begin);
       }
       return failures.timeout(st, start, waited, CheckoutFailures.connectSummary(e, timeout), e);
     }
     blamePeer(e);
+    ctx.admission().failFast(st, e, System.nanoTime() - begin);
     return failures.failed(st, start, CheckoutFailures.connectSummary(e, timeout), e);
   }
 
@@ -380,6 +573,7 @@ final class Checkout {
     suspect = true;
     connections.destroyActive(ch, DestroyReason.VALIDATION);
     if (fresh) {
+      ctx.admission().failFast(st, e, budget);
       throw failures.failed(st, start, "a new connection failed validation too", e);
     }
     return null;

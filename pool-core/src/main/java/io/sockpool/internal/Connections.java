@@ -93,9 +93,12 @@ final class Connections {
       throw new IllegalStateException("commons-pool2 failed to open a connection", unexpected);
     } finally {
       if (permit.disarm() == null) {
-        admission.release(st); // not used: failed, or an idle one was taken instead
-      } else if (!ok) {
-        LOG.debug("connection to {} made but not handed out", st.endpoint());
+        admission.releaseUnopened(st); // not used: failed, or an idle one was taken instead
+      } else {
+        admission.connectDone(st); // the connect permit ends; the reservation stays with it
+        if (!ok) {
+          LOG.debug("connection to {} made but not handed out", st.endpoint());
+        }
       }
     }
   }
@@ -180,10 +183,10 @@ final class Connections {
     return true;
   }
 
-  /** Gives back what was handed to a waiter that left without it. */
+  /** Gives back what was handed to a waiter that left without it (a failure needs nothing). */
   void giveBackHanded(EndpointState st, Handoff<PooledChannel> handed) {
     if (handed == Handoff.<PooledChannel>slot()) {
-      admission.release(st);
+      admission.releaseUnopened(st);
     } else if (handed instanceof Handoff.Channel<PooledChannel> given) {
       passOn(st, given.channel());
     }

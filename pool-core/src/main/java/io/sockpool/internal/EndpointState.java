@@ -38,6 +38,9 @@ final class EndpointState implements Admission.Account, Metered {
 
   private final AtomicInteger connecting = new AtomicInteger();
 
+  /** Reservations whose connect has not ended ({@link Admission#tryReserve}). */
+  private final AtomicInteger connectPermits = new AtomicInteger();
+
   /**
    * Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2; null = free. A plain
    * array accessed through {@link HotSlots}' VarHandle (one object fewer to load than an {@code
@@ -174,6 +177,11 @@ final class EndpointState implements Admission.Account, Metered {
   @Override
   public Waiters<PooledChannel> waiters() {
     return waiters;
+  }
+
+  @Override
+  public AtomicInteger connectPermits() {
+    return connectPermits;
   }
 
   @Override

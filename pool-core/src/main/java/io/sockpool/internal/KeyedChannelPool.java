@@ -28,7 +28,7 @@ import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
  * the fast path ({@link HotSlots}), the checkout itself ({@link Checkout}: one deadline, failure
  * attribution), the return path ({@link ReturnPath}), and close ({@link Shutdown}).
  */
-public final class KeyedChannelPool {
+public final class KeyedChannelPool implements Preconnector.Pool {
   private final PoolConfig config;
   private final Lifecycle lifecycle;
   private final Listeners listeners;
@@ -41,6 +41,8 @@ public final class KeyedChannelPool {
   private final Maintenance maintenance;
   private final Shutdown shutdown;
   private final Names names;
+  private final Admission admission;
+  private final AsyncCheckouts async;
 
   /**
    * Builds the engine bottom-up: each part gets the parts it uses, made before it.
@@ -51,7 +53,10 @@ public final class KeyedChannelPool {
     this.config = config;
     this.listeners = new Listeners(config.poolName());
     this.lifecycle = new Lifecycle(config.poolName());
-    Admission admission = new Admission(config.maxTotal(), config.maxPerEndpoint());
+    this.admission =
+        new Admission(
+            config.maxTotal(), config.maxPerEndpoint(), config.maxConnectingPerEndpoint());
+    this.async = new AsyncCheckouts(config.poolName(), config.asyncExecutor().orElse(null));
     EvictionRules rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
     long validationWindowNanos = config.validationWindow().toNanos();
     this.names =
@@ -86,7 +91,13 @@ public final class KeyedChannelPool {
     this.hot = new HotSlots(connections, lifecycle, rules, validationWindowNanos);
     this.returns =
         new ReturnPath(
-            config.poolName(), lifecycle, listeners, connections, hot, validationWindowNanos);
+            config.poolName(),
+            lifecycle,
+            listeners,
+            connections,
+            hot,
+            validationWindowNanos,
+            admission);
     this.leases =
         new Leases(returns, lifecycle, listeners, config.leakDetectionThreshold().isPresent());
     this.checkouts =
@@ -125,8 +136,14 @@ public final class KeyedChannelPool {
   /**
    * @return the pool name
    */
+  @Override
   public String name() {
     return config.poolName();
+  }
+
+  /** Returns whether the pool is closed (or closing). */
+  public boolean isClosed() {
+    return lifecycle.isClosed();
   }
 
   /**
@@ -146,6 +163,7 @@ public final class KeyedChannelPool {
   /**
    * @return the listeners
    */
+  @Override
   public Listeners listeners() {
     return listeners;
   }
@@ -195,6 +213,99 @@ public final class KeyedChannelPool {
     return ch != null
         ? leases.leaseOut(st, ch, start, start, false) // no wait to time: one clock read
         : new Checkout(checkouts, st, timeout).run();
+  }
+
+  /**
+   * Checks out a connection asynchronously: the same checkout as {@link #checkout}, no thread
+   * parked while it waits; see {@link AsyncCheckout}.
+   *
+   * @param endpoint the peer
+   * @param timeout the deadline
+   * @return the future; failed (never thrown) if the pool is closed
+   */
+  public java.util.concurrent.CompletableFuture<PooledConnection> checkoutAsync(
+      Endpoint endpoint, Duration timeout) {
+    if (lifecycle.isClosed()) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new IllegalStateException("pool '" + name() + "' is closed"));
+    }
+    try {
+      EndpointState st = endpoints.state(endpoint);
+      return new AsyncCheckout(new Checkout(checkouts, st, timeout), async).start();
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Changes the limits while the pool runs. Lowering them closes idle connections over the new
+   * limits now (oldest first) and checked-out ones as they come back, never interrupting a holder;
+   * raising them hands slots to waiting callers at once.
+   *
+   * @param maxTotal the new total limit
+   * @param maxPerEndpoint the new limit per endpoint
+   * @param minIdlePerEndpoint the new idle connections kept per endpoint
+   */
+  public void resize(int maxTotal, int maxPerEndpoint, int minIdlePerEndpoint) {
+    lifecycle.ensureOpen("is closed");
+    admission.resize(maxTotal, maxPerEndpoint);
+    maintenance.minIdle(minIdlePerEndpoint);
+    for (EndpointState st : endpoints.all()) {
+      Resize.shrinkIdle(st, admission, connections);
+      admission.serveWaiters(st);
+    }
+  }
+
+  @Override
+  public int maxConnecting() {
+    return admission.maxConnecting();
+  }
+
+  /** Returns the current limit over all endpoints (after {@link #resize}). */
+  public int maxTotal() {
+    return admission.maxTotal();
+  }
+
+  /** Returns the current limit per endpoint (after {@link #resize}). */
+  @Override
+  public int maxPerEndpoint() {
+    return admission.maxPerEndpoint();
+  }
+
+  /**
+   * Opens up to {@code count} connections to the endpoint into the idle set ahead of demand, in
+   * this thread, one after the other, each within the limits and bounded by the connect timeout.
+   *
+   * @return how many were opened; stops at the first failure
+   */
+  @Override
+  public int openAhead(Endpoint endpoint, int count) {
+    EndpointState st = endpoints.state(endpoint);
+    int opened = 0;
+    while (opened < count && !lifecycle.isClosed() && maintenance.openAhead(st)) {
+      opened++;
+    }
+    return opened;
+  }
+
+  /**
+   * @param endpoint the peer
+   * @return connections open or connecting to it (0 if the pool does not know it)
+   */
+  @Override
+  public int openOrConnecting(Endpoint endpoint) {
+    EndpointState st = endpoints.find(endpoint);
+    return st == null ? 0 : Math.max(0, st.reservations().get());
+  }
+
+  /**
+   * @param endpoint the peer
+   * @return its connects in flight (0 if the pool does not know it)
+   */
+  @Override
+  public int connectsInFlight(Endpoint endpoint) {
+    EndpointState st = endpoints.find(endpoint);
+    return st == null ? 0 : st.connectPermits().get();
   }
 
   /**
@@ -266,5 +377,6 @@ public final class KeyedChannelPool {
   /** Closes the pool; see {@link io.sockpool.SocketPool#close()} and {@link Shutdown}. */
   public void close() {
     shutdown.run();
+    async.close();
   }
 }

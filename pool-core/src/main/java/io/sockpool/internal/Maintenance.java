@@ -48,6 +48,7 @@ final class Maintenance {
   private final ScheduledExecutorService evictor;
   private final ExecutorService connectors;
   private final long leakNanos;
+  private volatile int minIdle; // resize() changes it
 
   /**
    * Starts the evictor thread.
@@ -75,6 +76,7 @@ final class Maintenance {
     this.hot = hot;
     this.names = names;
     this.admission = admission;
+    this.minIdle = config.minIdlePerEndpoint();
     this.leakNanos =
         config.leakDetectionThreshold().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
     ScheduledThreadPoolExecutor ev =
@@ -158,7 +160,6 @@ final class Maintenance {
   }
 
   private void replenish(EndpointState st) {
-    int minIdle = config.minIdlePerEndpoint();
     if (minIdle == 0 || st.breaker().getState() != CircuitBreaker.State.CLOSED || !needsMore(st)) {
       return;
     }
@@ -188,30 +189,38 @@ final class Maintenance {
 
   private boolean needsMore(EndpointState st) {
     int idle = connections.idle(st.endpoint());
-    return idle < config.minIdlePerEndpoint()
-        && idle + connections.active(st.endpoint()) < config.maxPerEndpoint();
+    return idle < minIdle && idle + connections.active(st.endpoint()) < admission.maxPerEndpoint();
   }
 
   /**
-   * Opens up to {@code count} connections to the endpoint in parallel, each bounded by the connect
-   * timeout, and waits for them.
+   * Opens up to {@code count} connections to the endpoint, at most {@code maxConnectingPerEndpoint}
+   * at a time, each bounded by the connect timeout, and waits for them.
    *
    * @return how many were opened
    */
   int warmUp(EndpointState st, int count) {
-    int n = Math.min(count, config.maxPerEndpoint());
+    int n = Math.min(count, admission.maxPerEndpoint());
+    int parallel = Math.max(1, Math.min(n, admission.maxConnecting()));
     Throwable failedBefore = st.lastFailure();
-    List<Future<Boolean>> tasks = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      tasks.add(connectors.submit(() -> openAhead(st)));
+    AtomicInteger left = new AtomicInteger(n);
+    List<Future<Integer>> tasks = new ArrayList<>(parallel);
+    for (int i = 0; i < parallel && n > 0; i++) {
+      tasks.add(
+          connectors.submit(
+              () -> {
+                int made = 0;
+                while (left.getAndDecrement() > 0 && !lifecycle.isClosed()) {
+                  made += openAhead(st) ? 1 : 0;
+                }
+                return made;
+              }));
     }
     int opened = 0;
-    long deadline = System.nanoTime() + config.connectTimeout().toNanos() * 2;
-    for (Future<Boolean> f : tasks) {
+    long rounds = ((long) n + parallel - 1) / parallel;
+    long deadline = System.nanoTime() + config.connectTimeout().toNanos() * 2 * Math.max(1, rounds);
+    for (Future<Integer> f : tasks) {
       try {
-        if (f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-          opened++;
-        }
+        opened += f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -231,6 +240,11 @@ final class Maintenance {
           failed.toString());
     }
     return opened;
+  }
+
+  /** Changes the idle connections kept per endpoint (the next pass tops them up). */
+  void minIdle(int perEndpoint) {
+    this.minIdle = perEndpoint;
   }
 
   void stop() {
@@ -269,6 +283,7 @@ final class Maintenance {
     }
     st.breaker().onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
     st.peerFailed(e);
+    admission.failFast(st, e, System.nanoTime() - start);
     LOG.debug("could not open a connection to {} ahead of demand: {}", st.endpoint(), e.toString());
   }
 
@@ -291,14 +306,16 @@ final class Maintenance {
     } catch (Throwable unexpected) { // an Error outside the hooks: the slot still goes back
       e = unexpected;
     }
+    // no breaker success yet for a connection made: it owes its first exchange's outcome
+    if (permit.disarm() == null) {
+      admission.releaseUnopened(st);
+    } else {
+      admission.connectDone(st);
+    }
     if (e != null) {
-      if (permit.disarm() == null) {
-        admission.release(st);
-      }
       failedAhead(st, e, start);
       return false;
     }
-    permit.disarm(); // no breaker success yet: the connection owes its first exchange's outcome
     if (st.waiters().size() > 0) {
       PooledChannel idle = connections.takeIdle(st);
       if (idle != null) {

@@ -25,6 +25,7 @@ final class ReturnPath {
   private final Connections connections;
   private final HotSlots hot;
   private final long validationWindowNanos;
+  private final io.sockpool.internal.queue.Admission admission;
 
   /**
    * @param poolName the pool's name (for messages)
@@ -33,6 +34,7 @@ final class ReturnPath {
    * @param connections where a connection is destroyed, or goes to the idle set
    * @param hot where a thread that comes straight back keeps its connection
    * @param validationWindowNanos how long an endpoint whose peer closed a connection is distrusted
+   * @param admission the limits: a connection coming back over a lowered one is closed
    */
   ReturnPath(
       String poolName,
@@ -40,13 +42,15 @@ final class ReturnPath {
       Listeners listeners,
       Connections connections,
       HotSlots hot,
-      long validationWindowNanos) {
+      long validationWindowNanos,
+      io.sockpool.internal.queue.Admission admission) {
     this.poolName = poolName;
     this.lifecycle = lifecycle;
     this.listeners = listeners;
     this.connections = connections;
     this.hot = hot;
     this.validationWindowNanos = validationWindowNanos;
+    this.admission = admission;
   }
 
   /** Returns the name of the pool this path returns to (for messages). */
@@ -71,6 +75,9 @@ final class ReturnPath {
       distrustIfPeerClosed(ch, now);
     }
     ch.lease(null);
+    if (reason == null && admission.overLimit(ch.state())) {
+      reason = DestroyReason.IDLE; // the limits were lowered (resize): over them, it is not kept
+    }
     if (reason != null) {
       if (reason == DestroyReason.DIRTY) {
         LOG.debug("connection to {} returned with unread bytes: destroyed", ch.endpoint());

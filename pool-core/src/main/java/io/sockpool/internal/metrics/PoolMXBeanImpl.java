@@ -104,12 +104,22 @@ public final class PoolMXBeanImpl implements SocketPoolMXBean {
 
   @Override
   public int getMaxTotal() {
-    return pool.config().maxTotal();
+    return pool.limits().maxTotal();
   }
 
   @Override
   public int getMaxPerEndpoint() {
-    return pool.config().maxPerEndpoint();
+    return pool.limits().maxPerEndpoint();
+  }
+
+  @Override
+  public int getMinIdlePerEndpoint() {
+    return pool.limits().minIdlePerEndpoint();
+  }
+
+  @Override
+  public void resize(int maxTotal, int maxPerEndpoint, int minIdlePerEndpoint) {
+    pool.resize(maxTotal, maxPerEndpoint, minIdlePerEndpoint);
   }
 
   @Override

@@ -14,8 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * limit only.
  */
 public final class Admission {
-  private final int maxTotal;
-  private final int maxPerEndpoint;
+  // the limits; volatile: resize() changes them while the pool runs
+  private volatile int maxTotal;
+  private volatile int maxPerEndpoint;
+  private final int maxConnecting;
   private final AtomicInteger total = new AtomicInteger();
 
   /**
@@ -27,9 +29,20 @@ public final class Admission {
 
   private final ConcurrentLinkedQueue<Account> heldBackGlobally = new ConcurrentLinkedQueue<>();
 
+  /** Admission with no limit on connects in flight per endpoint. */
   public Admission(int maxTotal, int maxPerEndpoint) {
+    this(maxTotal, maxPerEndpoint, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param maxTotal connections open or connecting, all endpoints
+   * @param maxPerEndpoint connections open or connecting, per endpoint
+   * @param maxConnecting connects in flight per endpoint
+   */
+  public Admission(int maxTotal, int maxPerEndpoint, int maxConnecting) {
     this.maxTotal = maxTotal;
     this.maxPerEndpoint = maxPerEndpoint;
+    this.maxConnecting = maxConnecting;
   }
 
   /**
@@ -51,6 +64,11 @@ public final class Admission {
      * @return set while the endpoint is queued as held back by the global limit
      */
     AtomicBoolean heldBackGlobally();
+
+    /**
+     * @return reservations whose connect has not ended yet (at most {@code maxConnecting})
+     */
+    AtomicInteger connectPermits();
   }
 
   /** Why {@link #tryReserve} failed, or that it did not. */
@@ -58,18 +76,40 @@ public final class Admission {
     RESERVED,
     ENDPOINT_FULL,
     GLOBAL_FULL,
+    /** The endpoint has room, but {@code maxConnecting} connects are in flight already. */
+    CONNECTING_FULL,
     RETIRED
   }
 
   /**
-   * Reserves one connection's worth of capacity for the endpoint. Linearizable with every other
-   * reserve and release: a reserve that fails is never seen by another as a reservation (the
-   * endpoint's count and the total change together, under {@link #counts}, and only when both have
-   * room), and the endpoint's limit, which binds most often, is read without the lock.
+   * Reserves one connection's worth of capacity for the endpoint, with the permission to connect
+   * it: the caller connects, then calls {@link #connectDone} (made) or {@link #releaseUnopened}
+   * (failed, or not used).
    *
    * @return RESERVED, or why not
    */
   public Result tryReserve(Account st) {
+    Result r = reserveCapacity(st);
+    if (r != Result.RESERVED) {
+      return r;
+    }
+    int c;
+    do {
+      c = st.connectPermits().get();
+      if (c >= maxConnecting) {
+        uncount(st);
+        return Result.CONNECTING_FULL;
+      }
+    } while (!st.connectPermits().compareAndSet(c, c + 1));
+    return Result.RESERVED;
+  }
+
+  /**
+   * The endpoint's count and the total, taken together under {@link #counts} and only when both
+   * have room (linearizable with every other reserve and release); the endpoint's limit, which
+   * binds most often, is read first without the lock.
+   */
+  private Result reserveCapacity(Account st) {
     AtomicInteger mine = st.reservations();
     int n = mine.get();
     if (n < 0) {
@@ -101,14 +141,7 @@ public final class Admission {
     }
   }
 
-  /**
-   * Gives back a reservation: to the endpoint's longest waiter if there is one, else to the counts
-   * (and then a caller held back by the global limit is nudged).
-   */
-  public void release(Account st) {
-    if (st.waiters().handOffSlot()) {
-      return;
-    }
+  private void uncount(Account st) {
     counts.lock();
     try {
       st.reservations().decrementAndGet();
@@ -116,6 +149,127 @@ public final class Admission {
     } finally {
       counts.unlock();
     }
+  }
+
+  /**
+   * Gives back the reservation of a connection that was open (destroyed now): to the endpoint's
+   * longest waiter if there is one and a connect is allowed for it, else to the counts (and then a
+   * caller held back by the global limit is nudged). Over a limit lowered by {@link #resize}, it
+   * goes to the counts.
+   */
+  public void release(Account st) {
+    if (st.waiters().size() > 0 && !overLimit(st) && tryPermit(st)) {
+      if (st.waiters().handOffSlot()) {
+        return;
+      }
+      st.connectPermits().decrementAndGet();
+    }
+    giveBack(st);
+  }
+
+  /**
+   * Gives back a reservation whose connect failed or never ran (it holds a connect permit): to the
+   * endpoint's longest waiter, who connects with it, else to the counts.
+   */
+  public void releaseUnopened(Account st) {
+    if (!overLimit(st) && st.waiters().handOffSlot()) {
+      return;
+    }
+    st.connectPermits().decrementAndGet();
+    giveBack(st);
+  }
+
+  /**
+   * A connect made its connection: the reservation stays with it, the connect permit ends; if
+   * callers wait and the endpoint has room, the longest one gets a slot to connect with.
+   */
+  public void connectDone(Account st) {
+    st.connectPermits().decrementAndGet();
+    serveWaiters(st);
+  }
+
+  /**
+   * Hands slots to the endpoint's waiters while it has room and connects are allowed (after a
+   * connect ended, or limits grew).
+   *
+   * @return how many slots were handed over
+   */
+  public int serveWaiters(Account st) {
+    int n = 0;
+    while (st.waiters().size() > 0 && tryReserve(st) == Result.RESERVED) {
+      if (!st.waiters().handOffSlot()) {
+        releaseUnopened(st);
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * After the peer failed a connect or a new connection's validation ({@code attemptNanos} long):
+   * if the endpoint has no open connection that could come back to its waiters, each waiter, in
+   * order, gets a slot to try again while capacity remains and it has the attempt's time left, and
+   * the others fail at once with {@code cause} ({@link Handoff.Failed}).
+   *
+   * @return how many waiters were failed
+   */
+  public int failFast(Account st, Throwable cause, long attemptNanos) {
+    if (st.waiters().size() == 0
+        || st.reservations().get() - st.connectPermits().get() > 0) { // an open one may come back
+      return 0;
+    }
+    return st.waiters()
+        .failAll(System.nanoTime(), attemptNanos, () -> tryReserve(st) == Result.RESERVED, cause);
+  }
+
+  private boolean tryPermit(Account st) {
+    int c;
+    do {
+      c = st.connectPermits().get();
+      if (c >= maxConnecting) {
+        return false;
+      }
+    } while (!st.connectPermits().compareAndSet(c, c + 1));
+    return true;
+  }
+
+  /** Whether the endpoint or the pool holds more than a limit lowered by {@link #resize} allows. */
+  public boolean overLimit(Account st) {
+    return st.reservations().get() > maxPerEndpoint || total.get() > maxTotal;
+  }
+
+  /**
+   * Changes the limits. Lowering them closes nothing: the caller closes idle connections over them,
+   * and connections coming back over them are closed ({@link #overLimit}); raising them lets
+   * waiters in (the caller calls {@link #serveWaiters} per endpoint).
+   */
+  public void resize(int newMaxTotal, int newMaxPerEndpoint) {
+    this.maxTotal = newMaxTotal;
+    this.maxPerEndpoint = newMaxPerEndpoint;
+    for (Account other; (other = heldBackGlobally.poll()) != null; ) {
+      other.heldBackGlobally().set(false);
+      other.waiters().nudgeFirst();
+    }
+  }
+
+  /** Returns the current limit per endpoint. */
+  public int maxPerEndpoint() {
+    return maxPerEndpoint;
+  }
+
+  /** Returns the current limit over all endpoints. */
+  public int maxTotal() {
+    return maxTotal;
+  }
+
+  /** Returns the limit on connects in flight per endpoint. */
+  public int maxConnecting() {
+    return maxConnecting;
+  }
+
+  private void giveBack(Account st) {
+    uncount(st);
     for (Account other; (other = heldBackGlobally.poll()) != null; ) {
       other.heldBackGlobally().set(false);
       if (other.waiters().size() > 0) {

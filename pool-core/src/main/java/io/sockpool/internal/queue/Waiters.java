@@ -1,7 +1,10 @@
 package io.sockpool.internal.queue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The callers parked for one endpoint, in arrival order, and the direct hand-off to them.
@@ -21,12 +24,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * I/O, and no monitor, so virtual threads do not pin); the size is a volatile field, so the return
  * path sees "nobody waits" without taking it.
  *
+ * <p>Two kinds of waiter share the one queue: a parked thread ({@link #join}), woken by an unpark,
+ * and an asynchronous caller ({@link #joinAsync}), which parks no thread: it is woken by running
+ * its {@code wake} action (outside the lock), which schedules the caller's next step elsewhere.
+ * Both are served in the same arrival order, by the same hand-offs.
+ *
  * @param <C> the type of the connections handed over
  */
 public final class Waiters<C> {
   private final ReentrantLock lock = new ReentrantLock();
   private final Waiter<C> head =
-      new Waiter<>(null, 0, 0); // sentinel of a circular doubly linked list
+      new Waiter<>(null, null, 0, 0, 0); // sentinel of a circular doubly linked list
 
   // written only with the lock held (join, unlink: their ++ and -- never race); volatile for
   // the readers that do not take it
@@ -52,9 +60,51 @@ public final class Waiters<C> {
    * @param max the most callers allowed to wait
    * @return its node, or null if {@code max} callers already wait
    */
-  @SuppressWarnings("NonAtomicVolatileUpdate") // size: under the lock
   public Waiter<C> join(long nowNanos, long dueAtNanos, int max) {
-    Waiter<C> w = new Waiter<>(Thread.currentThread(), nowNanos, dueAtNanos);
+    return join(nowNanos, dueAtNanos, nowNanos + NO_DEADLINE, max);
+  }
+
+  /** A deadline so far away that it never matters (and never overflows a difference). */
+  private static final long NO_DEADLINE = Long.MAX_VALUE / 4;
+
+  /**
+   * Adds the current thread at the end of the queue, with its deadline (which {@link #failAll}
+   * looks at).
+   *
+   * @param nowNanos when the caller started waiting
+   * @param dueAtNanos when its fairness window ends
+   * @param deadlineNanos when its checkout times out
+   * @param max the most callers allowed to wait
+   * @return its node, or null if {@code max} callers already wait
+   */
+  public Waiter<C> join(long nowNanos, long dueAtNanos, long deadlineNanos, int max) {
+    return add(
+        new Waiter<>(Thread.currentThread(), null, nowNanos, dueAtNanos, deadlineNanos), max);
+  }
+
+  /**
+   * Adds an asynchronous caller at the end of the queue: no thread parks for it. Whatever wakes a
+   * parked thread (a hand-off, a nudge, a failure) runs {@code wake} instead, outside the lock, in
+   * the thread that hands over; it must not block (it schedules the caller's next step, which finds
+   * out what happened through {@link #signalled} and {@link #leave}).
+   *
+   * @param nowNanos when the caller started waiting
+   * @param dueAtNanos when its fairness window ends
+   * @param deadlineNanos when its checkout times out
+   * @param max the most callers allowed to wait
+   * @param wake what to run when the caller is handed something or nudged
+   * @return its node, or null if {@code max} callers already wait
+   */
+  public Waiter<C> joinAsync(
+      long nowNanos, long dueAtNanos, long deadlineNanos, int max, Runnable wake) {
+    if (wake == null) {
+      throw new IllegalArgumentException("wake must not be null");
+    }
+    return add(new Waiter<>(null, wake, nowNanos, dueAtNanos, deadlineNanos), max);
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size: under the lock
+  private Waiter<C> add(Waiter<C> w, int max) {
     lock.lock();
     try {
       if (size >= max) {
@@ -114,6 +164,21 @@ public final class Waiters<C> {
       }
       LockSupport.parkNanos(this, left);
     }
+  }
+
+  /**
+   * For an asynchronous caller: whether it was handed something or nudged since it last looked
+   * (clears the nudge). Handed: {@link #leave} returns what; nudged: it looks again.
+   */
+  public boolean signalled(Waiter<C> w) {
+    if (w.handed != Handoff.<C>nothing()) {
+      return true;
+    }
+    if (w.nudged) {
+      w.nudged = false;
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -181,8 +246,50 @@ public final class Waiters<C> {
     } finally {
       lock.unlock();
     }
-    LockSupport.unpark(w.thread);
+    w.wake();
     return true;
+  }
+
+  /**
+   * After the peer failed a connect (or the validation of a new connection) that took {@code
+   * attemptNanos}: every waiter, in order, either gets a slot to try again ({@code retrySlot}
+   * reserved one for it, and it has at least {@code attemptNanos} left before its deadline) or is
+   * failed at once with {@code cause}. Once {@code retrySlot} says no, every later waiter fails.
+   *
+   * @param nowNanos the current {@link System#nanoTime()}
+   * @param attemptNanos how long the failed attempt took
+   * @param retrySlot reserves a slot (capacity and a connect) for one more attempt, or says no
+   * @param cause the peer's failure, handed to the failed waiters
+   * @return how many waiters were failed
+   */
+  public int failAll(long nowNanos, long attemptNanos, BooleanSupplier retrySlot, Throwable cause) {
+    if (size == 0) {
+      return 0;
+    }
+    List<Waiter<C>> woken = new ArrayList<>();
+    int failed = 0;
+    boolean slotsLeft = true;
+    lock.lock();
+    try {
+      for (Waiter<C> w = head.next; w != head; w = head.next) {
+        unlink(w);
+        if (slotsLeft
+            && w.deadline - nowNanos >= attemptNanos
+            && (slotsLeft = retrySlot.getAsBoolean())) {
+          w.handed = Handoff.slot();
+        } else {
+          w.handed = new Handoff.Failed<>(cause);
+          failed++;
+        }
+        woken.add(w);
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Waiter<C> w : woken) {
+      w.wake();
+    }
+    return failed;
   }
 
   /** Wakes the longest-waiting caller to look again (capacity freed elsewhere, pool closing). */
@@ -201,19 +308,23 @@ public final class Waiters<C> {
     } finally {
       lock.unlock();
     }
-    LockSupport.unpark(w.thread);
+    w.wake();
   }
 
   /** Wakes every waiting caller to look again (pool closing). */
   public void nudgeAll() {
+    List<Waiter<C>> woken = new ArrayList<>();
     lock.lock();
     try {
       for (Waiter<C> w = head.next; w != head; w = w.next) {
         w.nudged = true;
-        LockSupport.unpark(w.thread);
+        woken.add(w);
       }
     } finally {
       lock.unlock();
+    }
+    for (Waiter<C> w : woken) {
+      w.wake(); // outside the lock: an asynchronous waiter's wake schedules work
     }
   }
 
@@ -230,23 +341,42 @@ public final class Waiters<C> {
   }
 
   /**
-   * One parked caller. Links are guarded by the lock; {@link #handed} is published by it.
+   * One waiting caller: a parked thread, or an asynchronous caller woken by its {@code wake}
+   * action. Links are guarded by the lock; {@link #handed} is published by it.
    *
    * @param <C> the type of the connections handed over
    */
   public static final class Waiter<C> {
     final Thread thread;
+    private final Runnable wake;
     private final long since;
     private final long dueAt;
+    private final long deadline;
     Waiter<C> next;
     Waiter<C> prev;
     volatile Handoff<C> handed = Handoff.nothing();
     volatile boolean nudged;
 
-    public Waiter(Thread thread, long since, long dueAt) {
+    Waiter(Thread thread, Runnable wake, long since, long dueAt, long deadline) {
       this.thread = thread;
+      this.wake = wake;
       this.since = since;
       this.dueAt = dueAt;
+      this.deadline = deadline;
+    }
+
+    /** Wakes the caller: unparks its thread, or runs its wake action. */
+    void wake() {
+      if (thread != null) {
+        LockSupport.unpark(thread);
+      } else {
+        wake.run();
+      }
+    }
+
+    /** Returns whether it is an asynchronous caller (no thread parks for it). */
+    public boolean isAsync() {
+      return thread == null;
     }
 
     /** Returns when the caller started waiting ({@link System#nanoTime()}). */

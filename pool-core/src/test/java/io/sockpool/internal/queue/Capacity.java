@@ -36,6 +36,12 @@ interface Capacity {
     private final AtomicInteger reservations = new AtomicInteger();
     private final Waiters<String> waiters = new Waiters<>();
     private final AtomicBoolean heldBackGlobally = new AtomicBoolean();
+    private final AtomicInteger connectPermits = new AtomicInteger();
+
+    @Override
+    public AtomicInteger connectPermits() {
+      return connectPermits;
+    }
 
     @Override
     public AtomicInteger reservations() {

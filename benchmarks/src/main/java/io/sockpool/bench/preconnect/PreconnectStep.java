@@ -1,0 +1,293 @@
+package io.sockpool.bench.preconnect;
+
+import io.sockpool.ConnectionInitializer;
+import io.sockpool.Endpoint;
+import io.sockpool.PoolConfig;
+import io.sockpool.PooledConnection;
+import io.sockpool.PreconnectPolicy;
+import io.sockpool.SocketPool;
+import io.sockpool.redis.demo.cli.Cli;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The preconnect step-load measurement: open-loop arrivals at {@code low} checkouts/s, then a step
+ * to {@code high}, against a peer whose connect takes {@code connect} (its first reply), with and
+ * without {@link SocketPool#preconnect}. Each round runs both, in turn. Per run: p99 checkout wait
+ * (arrival to connection in hand) over the last second at the low rate ("steady"), over the first
+ * second after the step ("step") and over the last second at the high rate; connections the peer
+ * accepted; and the size the model asked for at the end.
+ */
+public final class PreconnectStep {
+  private PreconnectStep() {}
+
+  /** The plan, checked by the command line. */
+  record Plan(
+      int low,
+      int high,
+      Duration connect,
+      Duration service,
+      Duration before,
+      Duration after,
+      int rounds,
+      double target,
+      int maxPerEndpoint,
+      int maxConnecting,
+      Path out) {}
+
+  /** One run's numbers. */
+  record Run(
+      int round,
+      boolean preconnect,
+      double p99SteadyMs,
+      double p99StepMs,
+      double p99HighMs,
+      int opened,
+      int openedBeforeStep,
+      int modelAtEnd,
+      long failed) {}
+
+  /**
+   * Runs the measurement; see {@link PreconnectCommand} for the options.
+   *
+   * @param args the options
+   */
+  public static void main(String[] args) {
+    System.exit(Cli.execute(new PreconnectCommand(System.out), args, System.out, System.err));
+  }
+
+  static List<Run> report(Plan plan, PrintStream out) throws IOException, InterruptedException {
+    List<Run> runs = new ArrayList<>();
+    for (int r = 1; r <= plan.rounds(); r++) {
+      for (boolean pre : new boolean[] {false, true}) {
+        Run run = run(plan, r, pre);
+        runs.add(run);
+        out.println(row(run));
+      }
+    }
+    out.println();
+    out.println(table(runs));
+    if (plan.out() != null) {
+      Files.createDirectories(plan.out());
+      StringBuilder csv =
+          new StringBuilder(
+              "round,preconnect,p99_steady_ms,p99_step_ms,p99_high_ms,opened,opened_before_step,"
+                  + "model_at_end,failed\n");
+      for (Run x : runs) {
+        csv.append(
+            String.format(
+                Locale.ROOT,
+                "%d,%b,%.3f,%.3f,%.3f,%d,%d,%d,%d%n",
+                x.round(),
+                x.preconnect(),
+                x.p99SteadyMs(),
+                x.p99StepMs(),
+                x.p99HighMs(),
+                x.opened(),
+                x.openedBeforeStep(),
+                x.modelAtEnd(),
+                x.failed()));
+      }
+      Files.writeString(plan.out().resolve("preconnect-step.csv"), csv);
+    }
+    return runs;
+  }
+
+  private static final ConnectionInitializer HANDSHAKE =
+      (c, timeout) -> {
+        c.write(ByteBuffer.wrap("PING\r\n".getBytes(StandardCharsets.US_ASCII)), timeout);
+        c.readFully(ByteBuffer.allocate(7), timeout);
+        c.exchangeComplete();
+      };
+
+  static Run run(Plan plan, int round, boolean preconnect)
+      throws IOException, InterruptedException {
+    ExecutorService workers = Executors.newCachedThreadPool();
+    try (HandshakePeer peer = new HandshakePeer(plan.connect(), plan.service());
+        SocketPool pool =
+            SocketPool.create(
+                PoolConfig.builder()
+                    .poolName("step-" + round + (preconnect ? "-pre" : "-plain"))
+                    .maxPerEndpoint(plan.maxPerEndpoint())
+                    .maxTotal(plan.maxPerEndpoint())
+                    .maxConnectingPerEndpoint(plan.maxConnecting())
+                    .initializer(HANDSHAKE)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .checkoutTimeout(Duration.ofSeconds(5))
+                    .build())) {
+      Endpoint ep = Endpoint.of("127.0.0.1", peer.port());
+      if (preconnect) {
+        pool.preconnect(
+            new PreconnectPolicy(
+                plan.target(),
+                Duration.ofMillis(200),
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(1)));
+      }
+      Recorder rec = new Recorder();
+      java.util.concurrent.atomic.AtomicInteger outstanding =
+          new java.util.concurrent.atomic.AtomicInteger();
+      long t0 = System.nanoTime();
+      long step = t0 + plan.before().toNanos();
+      long end = step + plan.after().toNanos();
+      int openedBeforeStep = -1;
+      long next = t0;
+      while (next - end < 0) {
+        if (openedBeforeStep < 0 && next - step >= 0) {
+          openedBeforeStep = peer.accepted();
+        }
+        int rate = next - step < 0 ? plan.low() : plan.high();
+        long arrival = next;
+        long wait = arrival - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        outstanding.incrementAndGet();
+        CompletableFuture<?> unused =
+            pool.checkoutAsync(ep)
+                .whenComplete(
+                    (c, failure) -> {
+                      if (failure != null) {
+                        rec.failed();
+                        outstanding.decrementAndGet();
+                        return;
+                      }
+                      rec.record(arrival, System.nanoTime() - arrival);
+                      workers.execute(
+                          () -> {
+                            exchange(c);
+                            outstanding.decrementAndGet();
+                          });
+                    });
+        next += 1_000_000_000L / rate;
+      }
+      long drainBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (outstanding.get() > 0 && System.nanoTime() - drainBy < 0) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // every checkout went back
+      }
+      workers.shutdown();
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+      long sec = 1_000_000_000L;
+      int model = pool.preconnectTarget(ep).orElse(-1);
+      return new Run(
+          round,
+          preconnect,
+          rec.p99Ms(step - sec, step),
+          rec.p99Ms(step, step + sec),
+          rec.p99Ms(end - sec, end),
+          peer.accepted(),
+          openedBeforeStep,
+          model,
+          rec.failures());
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  private static void exchange(PooledConnection c) {
+    try (c) {
+      c.write(
+          ByteBuffer.wrap("PING\r\n".getBytes(StandardCharsets.US_ASCII)), Duration.ofSeconds(2));
+      c.readFully(ByteBuffer.allocate(7), Duration.ofSeconds(2));
+      c.exchangeComplete();
+    } catch (IOException e) {
+      c.invalidate();
+    }
+  }
+
+  static String row(Run r) {
+    return String.format(
+        Locale.ROOT,
+        "round %d preconnect %-5b p99 wait: steady %.2f ms, first second of the step %.2f ms,"
+            + " at the high rate %.2f ms; connections opened %d (%d before the step), model %d,"
+            + " failed %d",
+        r.round(),
+        r.preconnect(),
+        r.p99SteadyMs(),
+        r.p99StepMs(),
+        r.p99HighMs(),
+        r.opened(),
+        r.openedBeforeStep(),
+        r.modelAtEnd(),
+        r.failed());
+  }
+
+  static String table(List<Run> runs) {
+    StringBuilder t =
+        new StringBuilder(
+            "| preconnect | p99 steady (ms) | p99 step (ms) | step / steady | p99 high (ms) |"
+                + " opened | model | failed |\n|---|---|---|---|---|---|---|---|\n");
+    for (boolean pre : new boolean[] {false, true}) {
+      List<Run> mine = runs.stream().filter(r -> r.preconnect() == pre).toList();
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              pre ? "on" : "off",
+              spread(mine, Run::p99SteadyMs),
+              spread(mine, Run::p99StepMs),
+              spread(mine, r -> r.p99StepMs() / Math.max(0.001, r.p99SteadyMs())),
+              spread(mine, Run::p99HighMs),
+              spread(mine, r -> r.opened()),
+              spread(mine, r -> r.modelAtEnd()),
+              spread(mine, r -> r.failed())));
+    }
+    return t.toString();
+  }
+
+  /** Median, with min-max in brackets. */
+  private static String spread(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+    if (v.length == 0) {
+      return "-";
+    }
+    double median =
+        v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return String.format(Locale.ROOT, "%.2f [%.2f-%.2f]", median, v[0], v[v.length - 1]);
+  }
+
+  /** Wait times by arrival time, for windows after the run. */
+  private static final class Recorder {
+    private final ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong failures =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    void record(long arrival, long waitNanos) {
+      samples.add(new long[] {arrival, waitNanos});
+    }
+
+    void failed() {
+      failures.incrementAndGet();
+    }
+
+    long failures() {
+      return failures.get();
+    }
+
+    double p99Ms(long from, long to) {
+      Histogram h = new Histogram(3);
+      for (long[] s : samples) {
+        if (s[0] - from >= 0 && s[0] - to < 0) {
+          h.recordValue(Math.max(0, s[1]));
+        }
+      }
+      return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1e6;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.sockpool.bench.preconnect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockpool.bench.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The preconnect step harness's command line: bad input, and one short real run. */
+class PreconnectStepCliTest {
+
+  @Test
+  @Timeout(10)
+  void aStepShorterThanTheMeasuredSecondIsRefusedInOneLine() {
+    CliRun.run(PreconnectCommand::new, "--after", "500ms")
+        .assertRefusedWith(
+            "PreconnectStep: --before and --after must be >= 1s (a second is measured in each),"
+                + " but were PT4S and PT0.5S (see PreconnectStep --help)");
+  }
+
+  @Test
+  @Timeout(120)
+  void aShortRunPrintsARunWithAndWithoutPreconnectAndTheTable() {
+    CliRun run =
+        CliRun.run(
+            PreconnectCommand::new,
+            "--low",
+            "100",
+            "--high",
+            "500",
+            "--before",
+            "1s",
+            "--after",
+            "1s",
+            "--rounds",
+            "1");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("round 1 preconnect false"), run.out());
+    assertTrue(run.out().contains("round 1 preconnect true"), run.out());
+    assertTrue(run.out().contains("| on |"), run.out());
+  }
+}
