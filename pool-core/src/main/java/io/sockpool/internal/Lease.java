@@ -41,8 +41,6 @@ final class Lease implements PooledConnection {
   @SuppressWarnings("unused") // through CALLING
   private volatile boolean calling;
 
-  private Runnable afterLeaseCheck; // a test's hook, run by the holder between check and call
-
   private final long checkoutNanos;
   private final String holder;
   private final Throwable checkoutTrace;
@@ -102,7 +100,7 @@ final class Lease implements PooledConnection {
    * lease check and is about to start its I/O.
    */
   void afterLeaseCheck(Runnable hook) {
-    afterLeaseCheck = hook;
+    channel.afterLeaseCheck(hook); // kept by the connection: a lease stays 40 bytes
   }
 
   /**
@@ -130,7 +128,7 @@ final class Lease implements PooledConnection {
               + returns.poolName()
               + "'; check out a new one");
     }
-    Runnable hook = afterLeaseCheck;
+    Runnable hook = channel.afterLeaseCheck();
     if (hook != null) {
       hook.run();
     }

@@ -29,6 +29,7 @@ public final class PooledChannel implements Connection {
   private volatile boolean broken;
   private volatile boolean retired;
   private boolean openedForCheckout;
+  private Runnable afterLeaseCheck; // a test's hook, run by a holder between lease check and call
   private volatile boolean inPool;
   private volatile org.apache.commons.pool2.PooledObject<PooledChannel> pooledObject;
   private boolean died;
@@ -441,5 +442,14 @@ public final class PooledChannel implements Connection {
         + broken
         + (retired ? ", retired" : "")
         + "}";
+  }
+
+  /** Test seam: the hook a holder's call runs between its lease check and its I/O (or null). */
+  void afterLeaseCheck(Runnable hook) {
+    afterLeaseCheck = hook;
+  }
+
+  Runnable afterLeaseCheck() {
+    return afterLeaseCheck;
   }
 }
