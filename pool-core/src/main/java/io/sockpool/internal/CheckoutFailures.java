@@ -81,9 +81,9 @@ final class CheckoutFailures {
       return "cannot connect: the host name does not resolve";
     }
     if (failure instanceof io.sockpool.internal.io.TlsHandshakeTimeoutException) {
-      return "TLS handshake did not finish within the checkout timeout of "
+      return "TLS handshake did not finish within the connect deadline (checkout timeout "
           + timeout.toMillis()
-          + " ms: "
+          + " ms): "
           + failure.getMessage();
     }
     if (failure instanceof javax.net.ssl.SSLException) {

@@ -1,6 +1,7 @@
 package io.sockpool.internal.io;
 
 import io.sockpool.Endpoint;
+import io.sockpool.TlsConfig;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -34,6 +35,7 @@ public final class TlsTransport implements Transport {
   private final SocketChannel channel;
   private final BlockingIo net;
   private final SSLEngine engine;
+  private final TlsConfig config;
   private ByteBuffer netIn;
   private ByteBuffer netOut;
   private ByteBuffer appIn;
@@ -45,8 +47,15 @@ public final class TlsTransport implements Transport {
    * @param channel connected, in blocking mode, registered with no selector
    * @param watchdog keeps the deadlines of blocking calls
    * @param engine a client-mode engine, not yet handshaken
+   * @param config its TLS config, for messages
    */
-  TlsTransport(Endpoint endpoint, SocketChannel channel, Watchdog watchdog, SSLEngine engine) {
+  TlsTransport(
+      Endpoint endpoint,
+      SocketChannel channel,
+      Watchdog watchdog,
+      SSLEngine engine,
+      TlsConfig config) {
+    this.config = config;
     this.endpoint = endpoint;
     this.channel = channel;
     this.net = new BlockingIo(endpoint, channel, watchdog);
@@ -74,7 +83,7 @@ public final class TlsTransport implements Transport {
       boolean heard = false;
       while (hs != HandshakeStatus.FINISHED && hs != HandshakeStatus.NOT_HANDSHAKING) {
         switch (hs) {
-          case NEED_WRAP -> hs = wrap(EMPTY, deadlineNanos).getHandshakeStatus();
+          case NEED_WRAP -> hs = wrapInHandshake(deadlineNanos);
           case NEED_TASK -> hs = runTasks();
           default -> { // NEED_UNWRAP, NEED_UNWRAP_AGAIN
             step =
@@ -116,6 +125,37 @@ public final class TlsTransport implements Transport {
           e);
     }
     step = "done";
+  }
+
+  /**
+   * A handshake write; if the peer closed the connection on us (broken pipe, reset), the alert it
+   * sent before, if any, is the reason (e.g. TLS 1.2 and a client certificate it requires).
+   */
+  private HandshakeStatus wrapInHandshake(long deadlineNanos) throws IOException {
+    try {
+      return wrap(EMPTY, deadlineNanos).getHandshakeStatus();
+    } catch (SSLException | SocketTimeoutException e) {
+      throw e;
+    } catch (IOException e) {
+      try {
+        channel.configureBlocking(false);
+        netIn.compact();
+        try {
+          channel.read(netIn);
+        } finally {
+          netIn.flip();
+        }
+        while (netIn.hasRemaining() && unwrap().bytesConsumed() > 0) {
+          // the peer's alert, if it sent one, throws here
+        }
+      } catch (SSLException alert) {
+        alert.addSuppressed(e);
+        throw alert;
+      } catch (IOException | RuntimeException ignored) {
+        // nothing readable: the write's failure is all there is
+      }
+      throw e;
+    }
   }
 
   /**
@@ -197,6 +237,10 @@ public final class TlsTransport implements Transport {
       SSLEngineResult r;
       try {
         r = engine.unwrap(netIn, appIn);
+      } catch (SSLException e) {
+        // after the handshake (a TLS 1.3 server rejects the client certificate only after the
+        // client finished): the same words as a failed handshake
+        throw "done".equals(step) ? TlsFailures.describe(endpoint, config, "reading", e) : e;
       } finally {
         appIn.flip();
       }

@@ -131,7 +131,7 @@ public final class TlsTransports implements TransportFactory {
     }
     TlsConfig c = tls.get();
     SSLEngine engine = engine(contexts.get(c), c, endpoint);
-    TlsTransport transport = new TlsTransport(endpoint, connected, watchdog, engine);
+    TlsTransport transport = new TlsTransport(endpoint, connected, watchdog, engine, c);
     boolean tcp = endpoint.unixPath().isEmpty();
     boolean nagle = tcp && !connected.getOption(StandardSocketOptions.TCP_NODELAY);
     if (nagle) { // Nagle and delayed ACKs cost a handshake tens of ms
