@@ -20,9 +20,10 @@ import java.util.Map;
 
 /**
  * TLS handshake time, full vs resumed, for TLS 1.2 and 1.3, in interleaved rounds (run by
- * benchmarks/scripts/tls_handshakes.sh). Per round and protocol: warm the JSSE code, reload (a fresh
- * session cache), open N connections (full handshakes), let the server close them all, open N again
- * (reconnects: resumed if the session cache works). Prints each round, then medians and spread.
+ * benchmarks/scripts/tls_handshakes.sh). Per round and protocol: warm the JSSE code, reload (a
+ * fresh session cache), open N connections (full handshakes), let the server close them all, open N
+ * again (reconnects: resumed if the session cache works). Prints each round, then medians and
+ * spread.
  *
  * <p>usage: {@code TlsHandshakeBench [ROUNDS] [CONNECTIONS]} (default 5 rounds of 16)
  */
@@ -89,7 +90,8 @@ public final class TlsHandshakeBench {
       use(pool, e, n);
       TlsStats after = pool.tlsStats();
       return new double[] {
-        perHandshake(full, start), perHandshake(after, full),
+        perHandshake(full, start),
+        perHandshake(after, full),
         after.resumedHandshakes() - full.resumedHandshakes()
       };
     }
