@@ -1,5 +1,6 @@
 package io.sockpool.bench.load;
 
+import io.sockpool.redis.RedisTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -73,6 +74,11 @@ public enum ClientKind {
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
       return new JedisPoolClient(redis, poolSize, timeout);
     }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, RedisTls tls) {
+      return new JedisPoolClient(redis, poolSize, timeout, tls);
+    }
   },
   /** Lettuce, one shared connection, sync API. */
   LETTUCE("lettuce") {
@@ -86,6 +92,11 @@ public enum ClientKind {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
       return new ConnectPerRequestClient(redis, timeout);
+    }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, RedisTls tls) {
+      return new TlsConnectPerRequestClient(redis, timeout, tls);
     }
   };
 
@@ -122,6 +133,31 @@ public enum ClientKind {
       InetSocketAddress redis, int poolSize, Duration timeout, Optional<Duration> fairnessWindow)
       throws IOException {
     return create(redis, poolSize, timeout);
+  }
+
+  /**
+   * Creates the client for one measured point over TLS ({@code --tls}).
+   *
+   * @param tls the harness's TLS settings (its throwaway CA, full verification)
+   * @throws IllegalArgumentException if this client has no TLS variant in the harness
+   */
+  PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, RedisTls tls)
+      throws IOException {
+    throw new IllegalArgumentException(
+        cliName + " does not run with --tls; the clients that do: " + tlsNames());
+  }
+
+  /** Returns whether the client runs with {@code --tls}. */
+  boolean supportsTls() {
+    return this == JEDIS_POOL || this == CONNECT_PER_REQUEST;
+  }
+
+  /** Returns the names of the clients that run with {@code --tls}, comma-separated. */
+  static String tlsNames() {
+    return Arrays.stream(values())
+        .filter(ClientKind::supportsTls)
+        .map(ClientKind::cliName)
+        .collect(Collectors.joining(","));
   }
 
   /**
