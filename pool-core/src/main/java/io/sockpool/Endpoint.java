@@ -2,11 +2,13 @@ package io.sockpool;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The key of the pool: a TCP peer named by host and port.
+ * The key of the pool: a TCP peer named by host and port, or a Unix domain socket named by its path
+ * ({@link #unix(Path)}).
  *
  * <p>The host name is kept as given. A pool resolves it through its {@link
  * PoolConfig#addressResolver()}, within the checkout deadline, uses every address the name has, and
@@ -26,12 +28,18 @@ public final class Endpoint {
   private final String host;
   private final int port;
   private final InetAddress literal; // null for a host name
+  private final Path unixPath; // null for TCP
   private final int hash; // the pool looks endpoints up on every checkout: no String to touch
 
   private Endpoint(String host, int port, InetAddress literal) {
+    this(host, port, literal, null);
+  }
+
+  private Endpoint(String host, int port, InetAddress literal, Path unixPath) {
     this.host = host;
     this.port = port;
     this.literal = literal;
+    this.unixPath = unixPath;
     this.hash = 31 * host.hashCode() + port;
   }
 
@@ -87,6 +95,49 @@ public final class Endpoint {
       checkHostName(h);
     }
     return new Endpoint(h.toLowerCase(Locale.ROOT), port, literal);
+  }
+
+  /** The longest socket path Linux accepts ({@code sun_path} holds 108 bytes with its NUL). */
+  static final int MAX_UNIX_PATH_BYTES = 107;
+
+  /**
+   * Creates the endpoint of a Unix domain socket (e.g. {@code /run/redis/redis.sock}). Its
+   * connections are opened with {@code SocketChannel.open(StandardProtocolFamily.UNIX)}; TCP-only
+   * socket options are skipped; everything else (deadlines, validation, eviction, circuit breaker,
+   * stats, TLS if configured) works as for TCP. The file need not exist yet: a missing socket file
+   * is a connect failure, like a refused port.
+   *
+   * @param path the socket file; absolute, at most 107 bytes in UTF-8
+   * @return the endpoint; {@link #host()} is the path, {@link #port()} is 0
+   * @throws IllegalArgumentException if the path is null, relative or too long
+   */
+  public static Endpoint unix(Path path) {
+    if (path == null) {
+      throw new IllegalArgumentException("unix socket path must not be null");
+    }
+    if (!path.isAbsolute()) {
+      throw new IllegalArgumentException(
+          "unix socket path must be absolute, but was '" + path + "'");
+    }
+    String text = path.normalize().toString();
+    int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_UNIX_PATH_BYTES) {
+      throw new IllegalArgumentException(
+          "unix socket path must be at most "
+              + MAX_UNIX_PATH_BYTES
+              + " bytes, but '"
+              + text
+              + "' has "
+              + bytes);
+    }
+    return new Endpoint(text, 0, null, path.normalize());
+  }
+
+  /**
+   * @return the socket file of a Unix domain socket endpoint; empty for TCP
+   */
+  public Optional<Path> unixPath() {
+    return Optional.ofNullable(unixPath);
   }
 
   private static void checkHostName(String h) {
@@ -226,12 +277,14 @@ public final class Endpoint {
     return port;
   }
 
-  /** Returns the host name or IP literal, lower case, without IPv6 brackets. */
+  /**
+   * Returns the host name or IP literal, lower case, without IPv6 brackets; a Unix socket's path.
+   */
   public String host() {
     return host;
   }
 
-  /** Returns the TCP port, 1..65535. */
+  /** Returns the TCP port, 1..65535; 0 for a Unix socket. */
   public int port() {
     return port;
   }
@@ -241,9 +294,14 @@ public final class Endpoint {
    * system resolver takes; an IP literal is used as it is, with no lookup). For tools outside a
    * pool; the pool itself uses its {@link AddressResolver} instead.
    *
-   * @return a new, possibly unresolved (if DNS failed), socket address
+   * @return a new, possibly unresolved (if DNS failed), socket address; for a Unix socket, which
+   *     has no IP address, the loopback address with port 0 (the pool's per-address stats show it
+   *     so)
    */
   public InetSocketAddress resolve() {
+    if (unixPath != null) {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
     return literal != null
         ? new InetSocketAddress(literal, port)
         : new InetSocketAddress(host, port);
@@ -277,10 +335,13 @@ public final class Endpoint {
   }
 
   /**
-   * @return {@code host:port}, IPv6 literals in brackets
+   * @return {@code host:port}, IPv6 literals in brackets; {@code unix:/path} for a Unix socket
    */
   @Override
   public String toString() {
+    if (unixPath != null) {
+      return "unix:" + host;
+    }
     return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
   }
 }

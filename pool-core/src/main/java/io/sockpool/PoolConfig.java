@@ -40,6 +40,8 @@ public final class PoolConfig {
   private final boolean jmxEnabled;
   private final AddressResolver addressResolver;
   private final Duration reresolveInterval;
+  private final TlsConfig tls;
+  private final java.util.Map<Endpoint, Optional<TlsConfig>> tlsByEndpoint;
 
   private PoolConfig(Builder b) {
     poolName = b.poolName;
@@ -67,6 +69,8 @@ public final class PoolConfig {
     jmxEnabled = b.jmxEnabled;
     addressResolver = b.addressResolver;
     reresolveInterval = b.reresolveInterval;
+    tls = b.tls;
+    tlsByEndpoint = java.util.Map.copyOf(b.tlsByEndpoint);
   }
 
   /**
@@ -106,6 +110,8 @@ public final class PoolConfig {
     b.jmxEnabled = jmxEnabled;
     b.addressResolver = addressResolver;
     b.reresolveInterval = reresolveInterval;
+    b.tls = tls;
+    b.tlsByEndpoint.putAll(tlsByEndpoint);
     return b;
   }
 
@@ -288,6 +294,31 @@ public final class PoolConfig {
     return reresolveInterval;
   }
 
+  /**
+   * @return the TLS config of every endpoint without an override of its own; empty: plaintext
+   */
+  public Optional<TlsConfig> tls() {
+    return Optional.ofNullable(tls);
+  }
+
+  /**
+   * @param endpoint an endpoint
+   * @return the TLS config its connections use (its override, else {@link #tls()}); empty:
+   *     plaintext
+   */
+  public Optional<TlsConfig> tlsFor(Endpoint endpoint) {
+    Optional<TlsConfig> own = tlsByEndpoint.get(endpoint);
+    return own != null ? own : Optional.ofNullable(tls);
+  }
+
+  /**
+   * @return the per-endpoint overrides ({@link Builder#tls(Endpoint, TlsConfig)}, {@link
+   *     Builder#plaintext(Endpoint)}: empty)
+   */
+  public java.util.Map<Endpoint, Optional<TlsConfig>> tlsOverrides() {
+    return tlsByEndpoint;
+  }
+
   @Override
   public String toString() {
     return "PoolConfig{poolName="
@@ -346,6 +377,8 @@ public final class PoolConfig {
         + circuitBreakerConfig.getPermittedNumberOfCallsInHalfOpenState()
         + "}, jmxEnabled="
         + jmxEnabled
+        + (tls == null ? "" : ", tls=" + tls)
+        + (tlsByEndpoint.isEmpty() ? "" : ", tlsOverrides=" + tlsByEndpoint.keySet())
         + "}";
   }
 
@@ -388,6 +421,9 @@ public final class PoolConfig {
     private AddressResolver addressResolver = AddressResolver.system();
     private Duration reresolveInterval = Duration.ofSeconds(30);
     private boolean connectTimeoutSet;
+    private TlsConfig tls;
+    private final java.util.Map<Endpoint, Optional<TlsConfig>> tlsByEndpoint =
+        new java.util.HashMap<>();
 
     private Builder() {}
 
@@ -654,6 +690,37 @@ public final class PoolConfig {
      */
     public Builder reresolveInterval(Duration value) {
       this.reresolveInterval = nonNegative("reresolveInterval", value);
+      return this;
+    }
+
+    /**
+     * @param value TLS for every endpoint that has no override of its own (see docs/tls.md); the
+     *     handshake is done before a connection enters the pool; default: none (plaintext)
+     * @return this builder
+     */
+    public Builder tls(TlsConfig value) {
+      this.tls = notNull(value, "tls must not be null (leave it unset for plaintext)");
+      return this;
+    }
+
+    /**
+     * @param endpoint an endpoint whose connections use {@code value} instead of {@link
+     *     #tls(TlsConfig)}
+     * @param value its TLS config
+     * @return this builder
+     */
+    public Builder tls(Endpoint endpoint, TlsConfig value) {
+      notNull(endpoint, "endpoint must not be null");
+      tlsByEndpoint.put(endpoint, Optional.of(notNull(value, "tls must not be null")));
+      return this;
+    }
+
+    /**
+     * @param endpoint an endpoint spoken to in plaintext even though {@link #tls(TlsConfig)} is set
+     * @return this builder
+     */
+    public Builder plaintext(Endpoint endpoint) {
+      tlsByEndpoint.put(notNull(endpoint, "endpoint must not be null"), Optional.empty());
       return this;
     }
 

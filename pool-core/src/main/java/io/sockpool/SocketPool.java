@@ -384,6 +384,26 @@ public final class SocketPool implements AutoCloseable {
     return delegate.listeners().remove(Args.notNull(listener, "listener"));
   }
 
+  /**
+   * Reads the TLS material again (PEM files, key stores, the {@code SSLContext} supplier of each
+   * {@link TlsConfig}) and uses it for every connection opened from now on; open connections keep
+   * the material they were made with until they retire (lifetime, idle timeout, {@link #evict}). A
+   * new context starts a new TLS session cache, so the next handshakes are full ones.
+   *
+   * @throws IllegalStateException if the pool has no TLS, is closed, or the material could not be
+   *     read: the message says why, and the previous material stays in use
+   */
+  public void reloadTls() {
+    delegate.reloadTls();
+  }
+
+  /**
+   * @return the TLS handshakes so far (all zero for a pool without TLS)
+   */
+  public TlsStats tlsStats() {
+    return delegate.tlsStats();
+  }
+
   /** Returns the settings. */
   public PoolConfig config() {
     return delegate.config();

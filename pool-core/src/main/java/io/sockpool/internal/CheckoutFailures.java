@@ -80,6 +80,15 @@ final class CheckoutFailures {
     if (failure instanceof java.net.UnknownHostException) {
       return "cannot connect: the host name does not resolve";
     }
+    if (failure instanceof io.sockpool.internal.io.TlsHandshakeTimeoutException) {
+      return "TLS handshake did not finish within the connect deadline (checkout timeout "
+          + timeout.toMillis()
+          + " ms): "
+          + failure.getMessage();
+    }
+    if (failure instanceof javax.net.ssl.SSLException) {
+      return "TLS handshake failed: " + failure.getMessage();
+    }
     if (failure instanceof java.net.SocketTimeoutException) {
       return "connect did not finish within the checkout timeout of " + timeout.toMillis() + " ms";
     }

@@ -7,6 +7,8 @@ import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
+import io.sockpool.TlsStats;
+import io.sockpool.internal.io.TlsTransports;
 import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.internal.metrics.Listeners;
@@ -41,6 +43,7 @@ public final class KeyedChannelPool {
   private final Maintenance maintenance;
   private final Shutdown shutdown;
   private final Names names;
+  private final TlsTransports tls; // null: no endpoint uses TLS, the plaintext factory is used
 
   /**
    * Builds the engine bottom-up: each part gets the parts it uses, made before it.
@@ -60,13 +63,14 @@ public final class KeyedChannelPool {
             new AddressDrain(lifecycle::isClosed, this::knownState, this::evictIdle),
             Names.LOOKUP_TIMEOUT);
     Watchdog watchdog = new Watchdog(config.poolName() + "-watchdog");
+    this.tls = TlsTransports.needed(config) ? new TlsTransports(config, watchdog) : null;
     SocketConnector connector =
         new SocketConnector(
             names,
             config.socketOptions(),
             config.maxLifetime().toNanos(),
             config.maxLifetimeJitter().toNanos(),
-            TransportFactory.plaintext(watchdog)); // the seam where a TLS transport plugs in
+            tls != null ? tls : TransportFactory.plaintext(watchdog));
     ChannelFactory factory = new ChannelFactory(connector, config, admission, listeners);
     GenericKeyedObjectPool<Endpoint, PooledChannel> pool =
         new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));
@@ -134,6 +138,25 @@ public final class KeyedChannelPool {
    */
   public PoolConfig config() {
     return config;
+  }
+
+  /**
+   * @return the TLS handshake counts; {@link TlsStats#NONE} for a pool without TLS
+   */
+  public TlsStats tlsStats() {
+    return tls == null ? TlsStats.NONE : tls.stats();
+  }
+
+  /**
+   * Reads the TLS material again for new connections; see {@link io.sockpool.SocketPool#reloadTls}.
+   */
+  public void reloadTls() {
+    lifecycle.ensureOpen("was closed");
+    if (tls == null) {
+      throw new IllegalStateException(
+          "pool '" + config.poolName() + "' has no TLS configured: nothing to reload");
+    }
+    tls.reload();
   }
 
   /**

@@ -116,7 +116,7 @@ final class SocketConnector {
           throw e; // neither the address's fault: no other address, no re-resolution
         } catch (IOException e) {
           last = e;
-          failures.add(address.getAddress().getHostAddress() + ": " + e.getMessage());
+          failures.add(where(endpoint, address) + ": " + e.getMessage());
           names.connectFailed(book, address);
         }
       }
@@ -162,7 +162,11 @@ final class SocketConnector {
     boolean ok = false;
     try {
       try {
-        applyOptions(channel);
+        if (endpoint.unixPath().isEmpty()) {
+          applyOptions(channel);
+        } else {
+          applyUnixOptions(channel);
+        }
         channel.configureBlocking(false);
         selector = Selector.open();
       } catch (IOException e) { // nothing has reached the peer yet: local
@@ -182,7 +186,7 @@ final class SocketConnector {
                 "connect to "
                     + endpoint
                     + " ("
-                    + address.getAddress().getHostAddress()
+                    + where(endpoint, address)
                     + ") timed out after "
                     + (System.nanoTime() - start) / 1_000_000
                     + " ms");
@@ -213,7 +217,7 @@ final class SocketConnector {
               "connect to "
                   + endpoint
                   + " ("
-                  + address.getAddress().getHostAddress()
+                  + where(endpoint, address)
                   + ") failed after "
                   + (System.nanoTime() - start) / 1_000_000
                   + " ms: "
@@ -238,7 +242,9 @@ final class SocketConnector {
   /** Opens a socket; a failure here (EMFILE, ENOBUFS) is local. */
   private static SocketChannel open(Endpoint endpoint) throws LocalResourceException {
     try {
-      return SocketChannel.open();
+      return endpoint.unixPath().isPresent()
+          ? SocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+          : SocketChannel.open();
     } catch (IOException e) {
       throw new LocalResourceException(endpoint, "opening a socket", e);
     }
@@ -248,7 +254,10 @@ final class SocketConnector {
   private static boolean startConnect(
       Endpoint endpoint, SocketChannel channel, InetSocketAddress address) throws IOException {
     try {
-      return channel.connect(address);
+      java.util.Optional<java.nio.file.Path> unix = endpoint.unixPath();
+      return unix.isPresent()
+          ? channel.connect(java.net.UnixDomainSocketAddress.of(unix.get()))
+          : channel.connect(address);
     } catch (IOException e) {
       if (LocalResourceException.isLocal(e)) {
         throw new LocalResourceException(endpoint, "connect", e);
@@ -272,6 +281,21 @@ final class SocketConnector {
           }
           selector.wakeup();
         });
+  }
+
+  /** The address in messages: the IP address, or nothing more for a Unix socket. */
+  private static String where(Endpoint endpoint, InetSocketAddress address) {
+    return endpoint.unixPath().isPresent() ? "unix" : address.getAddress().getHostAddress();
+  }
+
+  /** A Unix socket has no TCP options (no Nagle, no keep-alive); only the buffer sizes apply. */
+  private void applyUnixOptions(SocketChannel channel) throws IOException {
+    if (options.sendBufferSize() > 0) {
+      channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+    }
+    if (options.receiveBufferSize() > 0) {
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+    }
   }
 
   private void applyOptions(SocketChannel channel) throws IOException {

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A scriptable TCP peer on 127.0.0.1 for tests: a real server socket on a free port, one thread
@@ -66,6 +68,9 @@ public class FakePeer implements AutoCloseable {
   private volatile int pieceBytes = Integer.MAX_VALUE;
   private volatile long pieceGapNanos;
   private volatile boolean closed;
+  private final SSLContext tls; // null: plaintext
+  private final boolean needClientAuth;
+  private final AtomicInteger handshakes = new AtomicInteger();
 
   /**
    * Starts a peer answering {@code PING} and {@code ECHO} ({@link Responder#pingPong()}).
@@ -83,7 +88,43 @@ public class FakePeer implements AutoCloseable {
    * @throws IOException if no port can be bound
    */
   public FakePeer(Supplier<? extends Responder> protocol) throws IOException {
+    this(protocol, null, false);
+  }
+
+  /**
+   * Starts a TLS peer answering {@code PING} and {@code ECHO}: each accepted connection is a server
+   * {@link SSLSocket} over the accepted socket (handshake on its first read); {@link #closeAll()}
+   * then sends {@code close_notify}, and {@link #sendToAll(String)} sends encrypted bytes.
+   *
+   * @param context the server's context (e.g. {@link TestCertificates#serverContext})
+   * @param needClientAuth whether clients must present a certificate (mutual TLS)
+   * @return a started peer
+   * @throws IOException if no port can be bound
+   */
+  public static FakePeer tls(SSLContext context, boolean needClientAuth) throws IOException {
+    return tls(Responder::pingPong, context, needClientAuth);
+  }
+
+  /**
+   * Starts a TLS peer speaking {@code protocol}; see {@link #tls(SSLContext, boolean)}.
+   *
+   * @param protocol makes the responder of each new connection
+   * @param context the server's context
+   * @param needClientAuth whether clients must present a certificate (mutual TLS)
+   * @return a started peer
+   * @throws IOException if no port can be bound
+   */
+  public static FakePeer tls(
+      Supplier<? extends Responder> protocol, SSLContext context, boolean needClientAuth)
+      throws IOException {
+    return new FakePeer(protocol, Objects.requireNonNull(context, "context"), needClientAuth);
+  }
+
+  private FakePeer(Supplier<? extends Responder> protocol, SSLContext tls, boolean needClientAuth)
+      throws IOException {
     this.protocol = Objects.requireNonNull(protocol, "protocol");
+    this.tls = tls;
+    this.needClientAuth = needClientAuth;
     this.server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
@@ -142,6 +183,11 @@ public class FakePeer implements AutoCloseable {
   /** Returns {@code 127.0.0.1:<port>}, e.g. as a proxy's upstream. */
   public String hostAndPort() {
     return host() + ":" + port();
+  }
+
+  /** Returns the TLS handshakes completed since start (0 for a plaintext peer). */
+  public int handshakes() {
+    return handshakes.get();
   }
 
   /** Returns connections accepted since start. */
@@ -285,11 +331,18 @@ public class FakePeer implements AutoCloseable {
 
   private void acceptLoop() {
     while (!closed) {
-      Socket s;
+      Socket raw;
       try {
-        s = server.accept();
+        raw = server.accept();
       } catch (IOException e) {
         return;
+      }
+      Socket s;
+      try {
+        s = tls == null ? raw : serverSide(raw);
+      } catch (IOException e) {
+        closeQuietly(raw);
+        continue;
       }
       int n = accepted.incrementAndGet();
       sockets.add(s);
@@ -305,6 +358,18 @@ public class FakePeer implements AutoCloseable {
         closeQuietly(s);
       }
     }
+  }
+
+  private Socket serverSide(Socket plain) throws IOException {
+    SSLSocket s =
+        (SSLSocket)
+            tls.getSocketFactory()
+                .createSocket(
+                    plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+    s.setUseClientMode(false);
+    s.setNeedClientAuth(needClientAuth);
+    s.addHandshakeCompletedListener(e -> handshakes.incrementAndGet());
+    return s;
   }
 
   private void serve(Socket s) {

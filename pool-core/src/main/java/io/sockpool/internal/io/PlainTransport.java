@@ -31,7 +31,8 @@ public final class PlainTransport implements Transport {
     this.endpoint = endpoint;
     this.channel = channel;
     this.blocking = new BlockingIo(endpoint, channel, watchdog);
-    this.unread = channel.socket().getInputStream();
+    // a Unix socket has no socket adaptor: its unread check is a non-blocking read
+    this.unread = endpoint.unixPath().isPresent() ? null : channel.socket().getInputStream();
   }
 
   @Override
@@ -70,6 +71,10 @@ public final class PlainTransport implements Transport {
   /** One {@code ioctl(FIONREAD)}: reads nothing, works in either mode. */
   @Override
   public Probe unreadCheck() {
+    if (unread == null) {
+      Probe p = probe(); // a byte it takes makes the connection dirty, and so destroyed anyway
+      return p == Probe.PEER_CLOSED ? Probe.ALIVE : p; // a close is for the next exchange to see
+    }
     try {
       return unread.available() > 0 ? Probe.UNREAD_BYTES : Probe.ALIVE;
     } catch (IOException | RuntimeException e) {

@@ -84,8 +84,9 @@ public final class AddressBook {
     this.endpoint = endpoint;
     this.lookups = lookups;
     this.listener = listener;
-    this.literal = endpoint.ipLiteral().isPresent();
-    if (literal) { // parsed by Endpoint.of: no lookup here
+    // an IP literal (parsed by Endpoint.of) or a Unix socket (no IP at all): no lookup here
+    this.literal = endpoint.ipLiteral().isPresent() || endpoint.unixPath().isPresent();
+    if (literal) {
       current = new Snapshot(List.of(endpoint.resolve()), System.nanoTime(), 0);
     }
   }

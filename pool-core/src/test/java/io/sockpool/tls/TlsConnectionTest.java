@@ -1,0 +1,142 @@
+package io.sockpool.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockpool.Connection;
+import io.sockpool.Endpoint;
+import io.sockpool.PoolConfig;
+import io.sockpool.PooledConnection;
+import io.sockpool.SocketPool;
+import io.sockpool.TlsConfig;
+import io.sockpool.TlsStats;
+import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.Responder;
+import io.sockpool.testkit.TestCertificates;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Connections over TLS against a real TLS peer: exchanges, the handshake done once when a
+ * connection is opened and never on a checkout served from the pool, the raw channel refused, and
+ * {@code close_notify} from the peer seen as a closed connection.
+ */
+@Timeout(60)
+class TlsConnectionTest {
+  static final Duration IO = Duration.ofSeconds(5);
+
+  @TempDir static Path dir;
+  static TestCertificates certs;
+
+  private FakePeer peer;
+  private SocketPool pool;
+
+  @BeforeAll
+  static void certificates() {
+    certs = TestCertificates.generate(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    if (pool != null) {
+      pool.close();
+    }
+    if (peer != null) {
+      peer.close();
+    }
+  }
+
+  static String ping(Connection c) throws IOException {
+    c.write(ByteBuffer.wrap("PING\r\n".getBytes(StandardCharsets.US_ASCII)), IO);
+    ByteBuffer reply = ByteBuffer.allocate(7);
+    c.readFully(reply, IO);
+    c.exchangeComplete();
+    return new String(reply.array(), StandardCharsets.US_ASCII);
+  }
+
+  static Endpoint endpoint(FakePeer peer) {
+    return Endpoint.of(peer.host(), peer.port());
+  }
+
+  private SocketPool tlsPool(PoolConfig.Builder b) {
+    pool =
+        SocketPool.create(
+            b.tls(TlsConfig.builder().trustPem(certs.caPem()).build())
+                .checkoutTimeout(Duration.ofSeconds(10))
+                .connectTimeout(Duration.ofSeconds(10))
+                .build());
+    return pool;
+  }
+
+  @Test
+  void exchangesGoThroughTlsAndAPooledCheckoutDoesNoHandshake() throws Exception {
+    peer = FakePeer.tls(certs.serverContext(certs.server(), false), false);
+    tlsPool(PoolConfig.builder().maxPerEndpoint(1));
+    Endpoint e = endpoint(peer);
+    try (PooledConnection c = pool.checkout(e)) {
+      assertEquals("+PONG\r\n", ping(c));
+    }
+    TlsStats first = pool.tlsStats();
+    assertEquals(1, first.handshakes(), first.toString());
+    for (int i = 0; i < 50; i++) {
+      try (PooledConnection c = pool.checkout(e)) {
+        assertEquals("+PONG\r\n", ping(c));
+      }
+    }
+    assertEquals(1, pool.tlsStats().handshakes(), "no handshake on checkouts served from the pool");
+    assertEquals(1, peer.handshakes());
+    assertEquals(1, peer.accepted());
+  }
+
+  @Test
+  void warmUpHandshakesBeforeAnyCheckout() throws Exception {
+    peer = FakePeer.tls(certs.serverContext(certs.server(), false), false);
+    tlsPool(PoolConfig.builder().maxPerEndpoint(3));
+    assertEquals(3, pool.warmUp(endpoint(peer), 3));
+    assertEquals(3, pool.tlsStats().handshakes());
+    try (PooledConnection c = pool.checkout(endpoint(peer))) {
+      assertEquals("+PONG\r\n", ping(c));
+    }
+    assertEquals(3, pool.tlsStats().handshakes());
+  }
+
+  @Test
+  void theRawChannelIsRefusedOnTls() throws Exception {
+    peer = FakePeer.tls(certs.serverContext(certs.server(), false), false);
+    tlsPool(PoolConfig.builder());
+    try (PooledConnection c = pool.checkout(endpoint(peer))) {
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, c::channel);
+      assertTrue(e.getMessage().contains("TLS"), e.getMessage());
+      assertTrue(e.getMessage().contains(endpoint(peer).toString()), e.getMessage());
+      assertEquals("+PONG\r\n", ping(c), "the connection still works after the refusal");
+    }
+  }
+
+  @Test
+  void aReplyLargerThanOneTlsRecordIsReadWhole() throws Exception {
+    String big = "+" + "x".repeat(40_000) + "\r\n"; // three TLS records and more
+    peer =
+        FakePeer.tls(
+            () -> Responder.lines(r -> r.equals("BIG") ? big : "+PONG\r\n"),
+            certs.serverContext(certs.server(), false),
+            false);
+    tlsPool(PoolConfig.builder());
+    try (PooledConnection c = pool.checkout(endpoint(peer))) {
+      c.write(ByteBuffer.wrap("BIG\r\n".getBytes(StandardCharsets.US_ASCII)), IO);
+      ByteBuffer reply = ByteBuffer.allocate(big.length());
+      c.readFully(reply, IO);
+      assertEquals(big, new String(reply.array(), StandardCharsets.US_ASCII));
+      assertEquals("+PONG\r\n", ping(c));
+    }
+  }
+}
