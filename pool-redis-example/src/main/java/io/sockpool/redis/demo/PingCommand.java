@@ -2,6 +2,7 @@ package io.sockpool.redis.demo;
 
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
+import io.sockpool.TlsStats;
 import io.sockpool.redis.RedisClient;
 import io.sockpool.redis.RedisPingValidator;
 import io.sockpool.redis.RedisUri;
@@ -281,9 +282,8 @@ public final class PingCommand implements Callable<Integer> {
               + " s");
       config.idleTimeout(MAX_IDLE);
     }
-    if (target.tls != null) {
-      err.println("error: the pool's TLS transport is not in this build: the load cannot run");
-      return 2;
+    if (target.poolTls != null) {
+      config.tls(target.poolTls);
     }
     try (SocketPool pool = SocketPool.create(config.build())) {
       RedisClient client = new RedisClient(pool, target.endpoint, TIMEOUT);
@@ -313,12 +313,26 @@ public final class PingCommand implements Callable<Integer> {
           killer = ClientKiller.start(target.endpoint, target.tls, options.killEvery().get());
         }
         ClientKiller k = killer;
+        TlsStats before = pool.tlsStats();
         PingLoad.Result result = load.run(options.duration(), out, k == null ? null : k::killed);
+        TlsStats after = pool.tlsStats();
         if (killer != null) {
           killer.close();
         }
         PingReport report = new PingReport(result, poolSize, target.maxClients, killer);
         report.printText(out);
+        if (target.poolTls != null) {
+          out.printf(
+              "  tls             %d handshakes in the pool (%d resumed a session, %d failed, mean"
+                  + " %.1f ms); during the measured run: %d (each one a new connection)%n",
+              after.handshakes(),
+              after.resumedHandshakes(),
+              after.failedHandshakes(),
+              after.handshakes() == 0
+                  ? 0.0
+                  : after.handshakeTime().toNanos() / 1e6 / after.handshakes(),
+              after.handshakes() - before.handshakes());
+        }
         if (options.json()) {
           out.println(report.json());
         }

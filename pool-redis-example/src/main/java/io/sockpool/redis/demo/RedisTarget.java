@@ -1,6 +1,7 @@
 package io.sockpool.redis.demo;
 
 import io.sockpool.Endpoint;
+import io.sockpool.TlsConfig;
 import io.sockpool.redis.DirectRedisConnection;
 import io.sockpool.redis.EmbeddedRedis;
 import io.sockpool.redis.RedisTls;
@@ -38,8 +39,11 @@ final class RedisTarget implements AutoCloseable {
   /** Clients connected before the run, this probe included. */
   final int connectedClients;
 
-  /** The TLS settings, null for plaintext. */
+  /** The TLS settings of the side connections (probe, killer), null for plaintext. */
   final RedisTls tls;
+
+  /** The pool's TLS config, null for plaintext. */
+  final TlsConfig poolTls;
 
   /** What the run started and {@link #close()} stops: an embedded server, certificates. */
   private final Closeable owned;
@@ -54,9 +58,11 @@ final class RedisTarget implements AutoCloseable {
       OptionalInt maxClients,
       int connectedClients,
       Closeable owned,
-      PrintStream warnings) {
+      PrintStream warnings,
+      TlsConfig poolTls) {
     this.endpoint = endpoint;
     this.tls = tls;
+    this.poolTls = poolTls;
     this.description = description;
     this.serverTimeoutSeconds = serverTimeoutSeconds;
     this.maxClients = maxClients;
@@ -81,7 +87,9 @@ final class RedisTarget implements AutoCloseable {
     Optional<RedisUri> explicit = options.redis();
     if (explicit.isPresent() && explicit.get().isUnixSocket()) {
       throw new UnreachableException(
-          "--redis " + explicit.get() + ": Unix domain sockets are not supported by this build");
+          "--redis "
+              + explicit.get()
+              + ": the demo does not take Unix domain sockets yet (the pool does: Endpoint.unix)");
     }
     if (options.useTls()) {
       return TlsTarget.find(options, out, err);
@@ -175,7 +183,8 @@ final class RedisTarget implements AutoCloseable {
           maxClients,
           connectedClients(c),
           owned,
-          warnings);
+          warnings,
+          null);
     }
   }
 
@@ -212,6 +221,25 @@ final class RedisTarget implements AutoCloseable {
       }
     }
     return 1; // at least this probe
+  }
+
+  /**
+   * Returns this target with the pool's TLS config.
+   *
+   * @param config the config the pool's connections use
+   * @return a copy that owns what this one owns
+   */
+  RedisTarget withPoolTls(TlsConfig config) {
+    return new RedisTarget(
+        endpoint,
+        tls,
+        description,
+        serverTimeoutSeconds,
+        maxClients,
+        connectedClients,
+        owned,
+        warnings,
+        config);
   }
 
   boolean isEmbedded() {

@@ -1,6 +1,8 @@
 package io.sockpool.redis.demo;
 
 import io.sockpool.Endpoint;
+import io.sockpool.TlsConfig;
+import io.sockpool.TlsVerification;
 import io.sockpool.redis.EmbeddedRedis;
 import io.sockpool.redis.RedisTls;
 import io.sockpool.redis.ThrowawayCertificates;
@@ -30,9 +32,11 @@ final class TlsTarget {
     if (options.redis().isPresent()) {
       Endpoint e = options.redis().get().tcpEndpoint().orElseThrow();
       RedisTls tls = settings(t.caCert(), t);
+      TlsConfig pool = poolConfig(t.caCert(), t);
       try {
         return RedisTarget.inspect(
-            e, tls, RedisTarget.EXPLICIT_TIMEOUT, "Redis at rediss://" + e, null, err);
+                e, tls, RedisTarget.EXPLICIT_TIMEOUT, "Redis at rediss://" + e, null, err)
+            .withPoolTls(pool);
       } catch (IOException ex) {
         throw new RedisTarget.UnreachableException(
             "--redis rediss://" + e + " does not answer: " + ex.getMessage());
@@ -67,15 +71,20 @@ final class TlsTarget {
             + " for this run (CA and server certificate generated in "
             + certs.directory()
             + "); it stops on exit");
-    RedisTls tls = settings(Optional.of(certs.caCert()), t);
     try {
+      RedisTls tls = settings(Optional.of(certs.caCert()), t);
+      TlsConfig pool = poolConfig(Optional.of(certs.caCert()), t);
       return RedisTarget.inspect(
-          server.endpoint(),
-          tls,
-          RedisTarget.EXPLICIT_TIMEOUT,
-          "embedded redis-server with TLS on " + server.endpoint(),
-          owned,
-          err);
+              server.endpoint(),
+              tls,
+              RedisTarget.EXPLICIT_TIMEOUT,
+              "embedded redis-server with TLS on " + server.endpoint(),
+              owned,
+              err)
+          .withPoolTls(pool);
+    } catch (RedisTarget.UnreachableException ex) {
+      RedisTarget.closeQuietly(owned, err);
+      throw ex;
     } catch (IOException ex) {
       RedisTarget.closeQuietly(owned, err);
       throw new RedisTarget.UnreachableException(
@@ -83,6 +92,29 @@ final class TlsTarget {
               + server.endpoint()
               + " does not answer over TLS: "
               + ex.getMessage());
+    }
+  }
+
+  /**
+   * The pool's TLS config from the same flags: trust the CA file (else the JDK's trust store), the
+   * client certificate for mutual TLS, the SNI name, and {@code --insecure} as {@link
+   * TlsVerification#INSECURE}.
+   */
+  private static TlsConfig poolConfig(Optional<java.nio.file.Path> caCert, TlsArguments t)
+      throws RedisTarget.UnreachableException {
+    try {
+      TlsConfig.Builder b = TlsConfig.builder();
+      caCert.ifPresent(b::trustPem);
+      if (t.cert().isPresent()) {
+        b.clientCertificate(t.cert().get(), t.key().orElseThrow());
+      }
+      t.sni().ifPresent(b::sniName);
+      if (t.insecure()) {
+        b.verification(TlsVerification.INSECURE);
+      }
+      return b.build();
+    } catch (IllegalArgumentException ex) {
+      throw new RedisTarget.UnreachableException(ex.getMessage());
     }
   }
 
