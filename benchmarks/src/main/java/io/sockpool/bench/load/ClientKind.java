@@ -1,6 +1,5 @@
 package io.sockpool.bench.load;
 
-import io.sockpool.redis.RedisTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -33,6 +32,12 @@ public enum ClientKind {
         Optional<Duration> fairnessWindow) {
       return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.RAW, fairnessWindow);
     }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new SockpoolClient(
+          redis, poolSize, timeout, SockpoolClient.Mode.RAW, Optional.empty(), tls.pool());
+    }
   },
   /** sockpool with a PING validator on borrow after the default 500 ms idle window. */
   SOCKPOOL_VALIDATE("sockpool-validate") {
@@ -49,6 +54,12 @@ public enum ClientKind {
         Optional<Duration> fairnessWindow) {
       return new SockpoolClient(
           redis, poolSize, timeout, SockpoolClient.Mode.RAW_VALIDATE, fairnessWindow);
+    }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new SockpoolClient(
+          redis, poolSize, timeout, SockpoolClient.Mode.RAW_VALIDATE, Optional.empty(), tls.pool());
     }
   },
   /** The project's {@code RedisClient.ping()} on sockpool with a PING validator. */
@@ -67,6 +78,12 @@ public enum ClientKind {
       return new SockpoolClient(
           redis, poolSize, timeout, SockpoolClient.Mode.REDIS_CLIENT, fairnessWindow);
     }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new SockpoolClient(
+          redis, poolSize, timeout, SockpoolClient.Mode.REDIS_CLIENT, Optional.empty(), tls.pool());
+    }
   },
   /** Jedis {@code JedisPool} with the same pool size, Jedis' own {@code ping()}. */
   JEDIS_POOL("jedispool") {
@@ -76,8 +93,8 @@ public enum ClientKind {
     }
 
     @Override
-    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, RedisTls tls) {
-      return new JedisPoolClient(redis, poolSize, timeout, tls);
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new JedisPoolClient(redis, poolSize, timeout, tls.sockets());
     }
   },
   /** Lettuce, one shared connection, sync API. */
@@ -95,8 +112,8 @@ public enum ClientKind {
     }
 
     @Override
-    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, RedisTls tls) {
-      return new TlsConnectPerRequestClient(redis, timeout, tls);
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new TlsConnectPerRequestClient(redis, timeout, tls.sockets());
     }
   };
 
@@ -141,7 +158,7 @@ public enum ClientKind {
    * @param tls the harness's TLS settings (its throwaway CA, full verification)
    * @throws IllegalArgumentException if this client has no TLS variant in the harness
    */
-  PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, RedisTls tls)
+  PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls)
       throws IOException {
     throw new IllegalArgumentException(
         cliName + " does not run with --tls; the clients that do: " + tlsNames());
@@ -149,7 +166,7 @@ public enum ClientKind {
 
   /** Returns whether the client runs with {@code --tls}. */
   boolean supportsTls() {
-    return this == JEDIS_POOL || this == CONNECT_PER_REQUEST;
+    return this != DEDICATED && this != LETTUCE;
   }
 
   /** Returns the names of the clients that run with {@code --tls}, comma-separated. */

@@ -125,7 +125,7 @@ final class LoadCommand implements Callable<Integer> {
       names = "--tls",
       description =
           "run over TLS: the embedded redis-server with a TLS port only and a CA generated for the"
-              + " run; the clients' TLS variants (jedispool, connect)")
+              + " run; every client but dedicated and lettuce, over TLS")
   private boolean tls;
 
   private final PrintStream log;

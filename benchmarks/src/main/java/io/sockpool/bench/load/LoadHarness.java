@@ -1,5 +1,6 @@
 package io.sockpool.bench.load;
 
+import io.sockpool.TlsConfig;
 import io.sockpool.redis.DirectRedisConnection;
 import io.sockpool.redis.EmbeddedRedis;
 import io.sockpool.redis.RedisTls;
@@ -75,15 +76,17 @@ public final class LoadHarness {
       }
       throw e;
     }
-    RedisTls tls =
+    TlsSetup tls =
         certificates == null
             ? null
-            : RedisTls.fromPem(
-                Optional.of(certificates.caCert()),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                false);
+            : new TlsSetup(
+                RedisTls.fromPem(
+                    Optional.of(certificates.caCert()),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false),
+                TlsConfig.builder().trustPem(certificates.caCert()).build());
     try {
       InetSocketAddress redis =
           embedded != null
@@ -106,7 +109,7 @@ public final class LoadHarness {
           pretty(options.warmup()),
           options.points());
       if (tls != null) {
-        warmUpTls(redis, tls, options.timeout(), log);
+        warmUpTls(redis, tls.sockets(), options.timeout(), log);
       }
       log.println(
           options.pin()
@@ -220,7 +223,7 @@ public final class LoadHarness {
       ClientKind kind,
       LoadPoint point,
       InetSocketAddress redis,
-      RedisTls tls,
+      TlsSetup tls,
       LoadOptions options,
       PrintStream log,
       WindowProfiler profiler,

@@ -19,12 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A short real run of the load harness with {@code --tls}: the embedded redis-server with only a
  * TLS port and a CA generated for the run, every client that has a TLS variant. Checks the rows,
- * that no PING failed, that the pooled client opened no more connections (handshakes) than its pool
- * size, and that connect-per-request did one handshake per PING; never checks speed.
+ * that no PING failed, that the pooled clients (sockpool, RedisClient, JedisPool) did no more
+ * handshakes than their pool size (none on the request path once warm), and that
+ * connect-per-request did one handshake per PING; never checks speed.
  */
 class LoadHarnessTlsSmokeTest {
   private static final Pattern JEDIS_CREATED =
       Pattern.compile("jedispool +(\\d+)/(\\d+) .*created=(\\d+)");
+  private static final Pattern SOCKPOOL_HANDSHAKES =
+      Pattern.compile(
+          "(sockpool|redisclient) +(?:\\d+)/(\\d+) .*\\{handshakes=(\\d+), resumed=\\d+,"
+              + " failed=(\\d+)\\}");
   private static final Pattern CONNECT_HANDSHAKES =
       Pattern.compile("connect +(\\S+) \\.\\.\\. \\d+ ops/s +\\{handshakes=(\\d+)\\}");
 
@@ -37,7 +42,11 @@ class LoadHarnessTlsSmokeTest {
             Duration.ofMillis(800),
             Duration.ofMillis(300),
             List.of(new LoadPoint(1, 1), new LoadPoint(4, 2)),
-            List.of(ClientKind.JEDIS_POOL, ClientKind.CONNECT_PER_REQUEST),
+            List.of(
+                ClientKind.SOCKPOOL,
+                ClientKind.REDIS_CLIENT,
+                ClientKind.JEDIS_POOL,
+                ClientKind.CONNECT_PER_REQUEST),
             1,
             2,
             // the first TLS handshake of a JVM loads and compiles JSSE: 0.4-0.5 s when quiet
@@ -56,7 +65,7 @@ class LoadHarnessTlsSmokeTest {
     String printed = console.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("(TLS)"), printed);
     assertTrue(printed.contains("TLS warm-up: " + LoadHarness.TLS_WARM_UP_HANDSHAKES), printed);
-    assertEquals(4, report.results().size(), report.table());
+    assertEquals(8, report.results().size(), report.table());
     for (PointResult r : report.results()) {
       assertTrue(r.ops() > 0, r.client() + " at " + r.threads() + " did no PING: " + printed);
       assertEquals(0, r.errors(), r.client() + " failed: " + r.firstError());
@@ -71,6 +80,19 @@ class LoadHarnessTlsSmokeTest {
       points++;
     }
     assertEquals(2, points, printed);
+    Matcher pools = SOCKPOOL_HANDSHAKES.matcher(printed);
+    int poolPoints = 0;
+    while (pools.find()) {
+      assertTrue(
+          Integer.parseInt(pools.group(3)) <= Integer.parseInt(pools.group(2)),
+          "sockpool handshakes beyond its pool size (a handshake on the request path): "
+              + pools.group()
+              + "\n"
+              + printed);
+      assertEquals("0", pools.group(4), printed);
+      poolPoints++;
+    }
+    assertEquals(4, poolPoints, printed);
     Matcher connect = CONNECT_HANDSHAKES.matcher(printed);
     int connectPoints = 0;
     while (connect.find()) {

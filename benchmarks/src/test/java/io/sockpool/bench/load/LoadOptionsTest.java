@@ -121,7 +121,8 @@ class LoadOptionsTest {
         "--clients",
         "redisson");
     assertMessage(
-        "--clients dedicated does not run with --tls; the clients that do: jedispool,connect",
+        "--clients dedicated does not run with --tls; the clients that do: sockpool,"
+            + "sockpool-validate,redisclient,jedispool,connect",
         "--tls",
         "--clients",
         "jedispool,dedicated");
@@ -132,7 +133,12 @@ class LoadOptionsTest {
         "--redis",
         "localhost:6379");
     assertEquals(
-        List.of(ClientKind.JEDIS_POOL, ClientKind.CONNECT_PER_REQUEST),
+        List.of(
+            ClientKind.SOCKPOOL,
+            ClientKind.SOCKPOOL_VALIDATE,
+            ClientKind.REDIS_CLIENT,
+            ClientKind.JEDIS_POOL,
+            ClientKind.CONNECT_PER_REQUEST),
         LoadOptions.parse("--tls").clients());
     assertMessage("Unknown options: '--thread', '8'", "--thread", "8");
     assertMessage("Missing required parameter for option '--out' (DIR)", "--out");
