@@ -113,7 +113,7 @@ public final class Endpoint {
    */
   public static Endpoint unix(Path path) {
     if (path == null) {
-      throw new IllegalArgumentException("unix socket path must not be null");
+      throw new IllegalArgumentException("path must not be null (the unix socket file)");
     }
     if (!path.isAbsolute()) {
       throw new IllegalArgumentException(

@@ -8,7 +8,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
@@ -229,7 +228,7 @@ public final class TlsConfig {
      * @return this builder
      */
     public Builder trustPem(Path pemFile) {
-      this.trustPem = Objects.requireNonNull(pemFile, "trustPem must not be null");
+      this.trustPem = notNull(pemFile, "pemFile must not be null");
       return this;
     }
 
@@ -239,7 +238,7 @@ public final class TlsConfig {
      * @return this builder
      */
     public Builder trustStore(KeyStore store) {
-      this.trustStore = Objects.requireNonNull(store, "trustStore must not be null");
+      this.trustStore = notNull(store, "store must not be null");
       return this;
     }
 
@@ -249,7 +248,7 @@ public final class TlsConfig {
      * @return this builder
      */
     public Builder sslContext(SSLContext context) {
-      Objects.requireNonNull(context, "sslContext must not be null");
+      notNull(context, "context must not be null");
       this.sslContext = () -> context;
       return this;
     }
@@ -260,7 +259,7 @@ public final class TlsConfig {
      * @return this builder
      */
     public Builder sslContext(Supplier<SSLContext> supplier) {
-      this.sslContext = Objects.requireNonNull(supplier, "sslContext supplier must not be null");
+      this.sslContext = notNull(supplier, "supplier must not be null");
       return this;
     }
 
@@ -272,9 +271,8 @@ public final class TlsConfig {
      * @return this builder
      */
     public Builder clientCertificate(Path certificatePem, Path keyPem) {
-      this.clientCertPem =
-          Objects.requireNonNull(certificatePem, "certificatePem must not be null");
-      this.clientKeyPem = Objects.requireNonNull(keyPem, "keyPem must not be null");
+      this.clientCertPem = notNull(certificatePem, "certificatePem must not be null");
+      this.clientKeyPem = notNull(keyPem, "keyPem must not be null");
       this.clientKeyStore = null;
       return this;
     }
@@ -287,9 +285,8 @@ public final class TlsConfig {
      * @return this builder
      */
     public Builder clientKeyStore(KeyStore store, char[] password) {
-      this.clientKeyStore = Objects.requireNonNull(store, "clientKeyStore must not be null");
-      this.clientKeyPassword =
-          Objects.requireNonNull(password, "clientKeyStore password must not be null").clone();
+      this.clientKeyStore = notNull(store, "store must not be null");
+      this.clientKeyPassword = notNull(password, "password must not be null").clone();
       this.clientCertPem = null;
       this.clientKeyPem = null;
       return this;
@@ -341,7 +338,7 @@ public final class TlsConfig {
      * @return this builder
      */
     public Builder verification(TlsVerification mode) {
-      this.verification = Objects.requireNonNull(mode, "verification must not be null");
+      this.verification = notNull(mode, "mode must not be null");
       return this;
     }
 
@@ -397,8 +394,16 @@ public final class TlsConfig {
       }
     }
 
+    /** A null argument is an {@link IllegalArgumentException} naming the parameter. */
+    private static <T> T notNull(T value, String message) {
+      if (value == null) {
+        throw new IllegalArgumentException(message);
+      }
+      return value;
+    }
+
     private static List<String> names(String[] names, String field) {
-      Objects.requireNonNull(names, field + " must not be null");
+      notNull(names, "names must not be null");
       for (String n : names) {
         if (n == null || n.isBlank()) {
           throw new IllegalArgumentException(

@@ -65,6 +65,16 @@ class NullArgumentsTest {
                         .build()),
             Map.entry(ConnectionCap.class, () -> ConnectionCap.of(10, 1)),
             Map.entry(TrafficSample.class, () -> TrafficSample.EMPTY),
+            Map.entry(
+                TlsConfig.class,
+                () -> TlsConfig.builder().verification(TlsVerification.INSECURE).build()),
+            Map.entry(TlsVerification.class, () -> TlsVerification.FULL),
+            Map.entry(java.nio.file.Path.class, () -> java.nio.file.Path.of("/tmp/none.sock")),
+            Map.entry(java.security.KeyStore.class, NullArgumentsTest::emptyKeyStore),
+            Map.entry(javax.net.ssl.SSLContext.class, NullArgumentsTest::defaultContext),
+            Map.entry(Supplier.class, () -> (Supplier<Object>) () -> null),
+            Map.entry(char[].class, () -> new char[0]),
+            Map.entry(String[].class, () -> new String[] {"TLSv1.3"}),
             Map.entry(int.class, () -> 1),
             Map.entry(long.class, () -> 1L),
             Map.entry(double.class, () -> 0.5),
@@ -78,16 +88,18 @@ class NullArgumentsTest {
     try (SocketPool pool = SocketPool.create(PoolConfig.builder().poolName("nulls").build())) {
       QueueEstimate estimate = ErlangC.evaluate(100, Duration.ofMillis(10), 4);
       Map<Class<?>, Supplier<Object>> receivers =
-          Map.of(
-              SocketPool.class, () -> pool,
-              PoolConfig.Builder.class, PoolConfig::builder,
-              Endpoint.class, () -> Endpoint.of("localhost", 1),
-              PoolSizing.class, () -> null,
-              SizingRequest.Builder.class, SizingRequest::builder,
-              ErlangC.class, () -> null,
-              LiveSizing.class, () -> null,
-              ConnectionCap.class, () -> ConnectionCap.of(10, 1),
-              QueueEstimate.class, () -> estimate);
+          new java.util.HashMap<>(
+              Map.of(
+                  SocketPool.class, () -> pool,
+                  PoolConfig.Builder.class, PoolConfig::builder,
+                  Endpoint.class, () -> Endpoint.of("localhost", 1),
+                  PoolSizing.class, () -> null,
+                  SizingRequest.Builder.class, SizingRequest::builder,
+                  ErlangC.class, () -> null,
+                  LiveSizing.class, () -> null,
+                  ConnectionCap.class, () -> ConnectionCap.of(10, 1),
+                  QueueEstimate.class, () -> estimate));
+      receivers.put(TlsConfig.Builder.class, TlsConfig::builder);
       for (Map.Entry<Class<?>, Supplier<Object>> type : receivers.entrySet()) {
         for (Method m : type.getKey().getDeclaredMethods()) {
           if (!Modifier.isPublic(m.getModifiers()) || m.isSynthetic() || isObjectMethod(m)) {
@@ -142,6 +154,24 @@ class NullArgumentsTest {
       // a builder setter's parameter is the setting: named by the setter's name
       boolean named = message.startsWith(name + " ") || message.startsWith(m.getName() + " ");
       return named ? null : "message does not start with '" + name + "': " + message;
+    }
+  }
+
+  private static Object emptyKeyStore() {
+    try {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      return ks;
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Object defaultContext() {
+    try {
+      return javax.net.ssl.SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -186,7 +186,7 @@ public final class TlsTransport implements Transport {
           settle(deadlineNanos);
           return n;
         }
-        if (r.getStatus() != SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+        if (r.getStatus() != SSLEngineResult.Status.BUFFER_UNDERFLOW && r.bytesConsumed() > 0) {
           continue; // a record without application data (a session ticket): look again
         }
       }
@@ -262,6 +262,9 @@ public final class TlsTransport implements Transport {
 
   /** Answers what an unwrap after the handshake asks for (a key update, a delegated task). */
   private void afterUnwrap(SSLEngineResult r, long deadlineNanos) throws IOException {
+    if (peerClosed) {
+      return; // its close_notify: no answer owed, the connection is done
+    }
     HandshakeStatus hs = r.getHandshakeStatus();
     while (hs == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
       hs =
