@@ -10,19 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -33,8 +29,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -62,7 +56,7 @@ public final class RedisTls {
   private final Optional<String> sni;
   private final boolean insecure;
   private final boolean clientCertificate;
-  private final ClientKeys keys; // null for a context made elsewhere
+  private final RedisTlsManagers.ClientKeys keys; // null for a context made elsewhere
   private final AtomicBoolean warned = new AtomicBoolean();
 
   private RedisTls(
@@ -70,7 +64,7 @@ public final class RedisTls {
       Optional<String> sni,
       boolean insecure,
       boolean clientCertificate,
-      ClientKeys keys) {
+      RedisTlsManagers.ClientKeys keys) {
     this.context = context;
     this.sni = sni;
     this.insecure = insecure;
@@ -106,8 +100,12 @@ public final class RedisTls {
     }
     try {
       TrustManager[] trust =
-          insecure ? new TrustManager[] {new TrustAll()} : trustManagers(caCert.orElse(null));
-      ClientKeys keys = new ClientKeys(cert.isPresent() ? keyManager(cert.get(), key.get()) : null);
+          insecure
+              ? new TrustManager[] {new RedisTlsManagers.TrustAll()}
+              : trustManagers(caCert.orElse(null));
+      RedisTlsManagers.ClientKeys keys =
+          new RedisTlsManagers.ClientKeys(
+              cert.isPresent() ? keyManager(cert.get(), key.get()) : null);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(new javax.net.ssl.KeyManager[] {keys}, trust, null);
       return new RedisTls(context, sni, insecure, cert.isPresent(), keys);
@@ -352,98 +350,5 @@ public final class RedisTls {
   @Override
   public String toString() {
     return "RedisTls{sni=" + sni.orElse("(the host)") + (insecure ? ", insecure" : "") + "}";
-  }
-
-  /**
-   * The client's key manager: the certificate and key if given, none otherwise, and in both cases
-   * it notes which connections the server asked for a client certificate.
-   */
-  private static final class ClientKeys extends X509ExtendedKeyManager {
-    private final X509KeyManager delegate; // null: no client certificate
-    private final Set<Object> asked =
-        Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-
-    ClientKeys(X509KeyManager delegate) {
-      this.delegate = delegate;
-    }
-
-    boolean requested(Object connection) {
-      return asked.contains(connection);
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      asked.add(socket);
-      return delegate == null ? null : delegate.chooseClientAlias(keyType, issuers, socket);
-    }
-
-    @Override
-    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-      asked.add(engine);
-      return delegate == null ? null : delegate.chooseClientAlias(keyType, issuers, null);
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return delegate == null ? null : delegate.getClientAliases(keyType, issuers);
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return null; // client side only
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return null; // client side only
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return delegate == null ? null : delegate.getCertificateChain(alias);
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return delegate == null ? null : delegate.getPrivateKey(alias);
-    }
-  }
-
-  /** {@code --insecure}: accepts every certificate. */
-  private static final class TrustAll extends X509ExtendedTrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-      // client side only: never asked
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-      // --insecure: every server certificate is accepted, on purpose
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-      // client side only: never asked
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-      // --insecure: every server certificate is accepted, on purpose
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-      // client side only: never asked
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-      // --insecure: every server certificate is accepted, on purpose
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }
