@@ -58,6 +58,12 @@ final class TlsFailures {
               : "the server "
                   + endpoint
                   + " requires a client certificate (mutual TLS) and none is configured";
+    } else if (lower.contains("handshake_failure") && !config.hasClientCertificate()) {
+      what =
+          "the server "
+              + endpoint
+              + " ended the handshake (handshake_failure): it requires a client certificate"
+              + " (mutual TLS) and none is configured, or no protocol or cipher suite is common";
     } else if (lower.contains("bad_certificate") || lower.contains("unknown_ca")) {
       what = "the server " + endpoint + " rejected the client certificate";
     } else {
