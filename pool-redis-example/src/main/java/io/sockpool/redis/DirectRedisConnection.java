@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * One plain, unpooled Redis connection for administrative side work: reading the server's {@code
@@ -26,13 +27,18 @@ public final class DirectRedisConnection implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
   private final Duration timeout;
+  private final RedisTls tls; // null: plaintext
+  private static final String PLAINTEXT_TO_TLS_HINT =
+      " (a TLS port? then use rediss://host:port or --tls)";
+  private boolean replied; // a byte came back on this connection
   private final RespDecoder decoder = new RespDecoder();
   private final byte[] chunk = new byte[8192];
   private ByteBuffer pending = ByteBuffer.allocate(0);
 
-  private DirectRedisConnection(Endpoint endpoint, Socket socket, Duration timeout)
+  private DirectRedisConnection(Endpoint endpoint, Socket socket, Duration timeout, RedisTls tls)
       throws IOException {
     this.endpoint = endpoint;
+    this.tls = tls;
     this.socket = socket;
     this.in = socket.getInputStream();
     this.out = socket.getOutputStream();
@@ -51,6 +57,23 @@ public final class DirectRedisConnection implements AutoCloseable {
    * @throws IllegalArgumentException if the timeout is not positive or too large
    */
   public static DirectRedisConnection open(Endpoint endpoint, Duration timeout) throws IOException {
+    return open(endpoint, timeout, null);
+  }
+
+  /**
+   * Connects, over TLS if {@code tls} is given: the handshake is done within the timeout, and a
+   * failed one is worded by {@link TlsFailure#describe} (not trusted, host name mismatch, not a TLS
+   * port, client certificate required).
+   *
+   * @param endpoint the Redis server
+   * @param timeout the most the connect (handshake included) and each later command may take
+   * @param tls the TLS settings; null for plaintext
+   * @return the open connection
+   * @throws IOException if the server could not be reached or the handshake failed in time
+   * @throws IllegalArgumentException if the timeout is not positive or too large
+   */
+  public static DirectRedisConnection open(Endpoint endpoint, Duration timeout, RedisTls tls)
+      throws IOException {
     Objects.requireNonNull(endpoint, "endpoint");
     if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
@@ -61,7 +84,9 @@ public final class DirectRedisConnection implements AutoCloseable {
       socket.setTcpNoDelay(true);
       socket.connect(endpoint.resolve(), (int) Math.max(1, timeout.toMillis()));
       socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
-      return new DirectRedisConnection(endpoint, socket, timeout);
+      if (tls == null) {
+        return new DirectRedisConnection(endpoint, socket, timeout, null);
+      }
     } catch (IOException e) {
       socket.close();
       throw new IOException(
@@ -71,6 +96,17 @@ public final class DirectRedisConnection implements AutoCloseable {
               + timeout.toMillis()
               + " ms: "
               + e.getMessage(),
+          e);
+    }
+    try {
+      return new DirectRedisConnection(endpoint, tls.handshake(socket, endpoint), timeout, tls);
+    } catch (IOException e) {
+      socket.close();
+      throw new IOException(
+          "TLS handshake with "
+              + endpoint
+              + " failed: "
+              + TlsFailure.describe(endpoint.toString(), e, tls.hasClientCertificate()),
           e);
     }
   }
@@ -121,6 +157,40 @@ public final class DirectRedisConnection implements AutoCloseable {
   }
 
   private RespValue exchange(String[] args, Redactor secrets) throws IOException {
+    try {
+      return exchangeOnce(args, secrets);
+    } catch (SocketTimeoutException | RespProtocolException e) {
+      throw e;
+    } catch (IOException e) {
+      throw explained(e);
+    }
+  }
+
+  /** A failed exchange, with why a TLS or plaintext mismatch is the likely cause when it is. */
+  private IOException explained(IOException e) {
+    boolean nothingYet = !replied;
+    if (tls == null) {
+      return nothingYet && !(e instanceof java.io.EOFException)
+          ? new IOException(e.getMessage() + PLAINTEXT_TO_TLS_HINT, e)
+          : e;
+    }
+    String server = endpoint.toString();
+    if (nothingYet && !tls.hasClientCertificate() && tls.clientCertificateRequested(socket)) {
+      // TLS 1.3: the server checks the client's (empty) certificate after the handshake
+      return new SSLException(
+          TlsFailure.sentence(
+                  server, TlsFailure.Kind.CLIENT_CERTIFICATE_REQUIRED, tls.hasClientCertificate())
+              + " ["
+              + e
+              + "]",
+          e);
+    }
+    return TlsFailure.classify(e, tls.hasClientCertificate()).isPresent()
+        ? new SSLException(TlsFailure.describe(server, e, tls.hasClientCertificate()), e)
+        : e;
+  }
+
+  private RespValue exchangeOnce(String[] args, Redactor secrets) throws IOException {
     ByteBuffer request = RespEncoder.command(args);
     out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
     out.flush();
@@ -145,8 +215,15 @@ public final class DirectRedisConnection implements AutoCloseable {
         }
         if (n < 0) {
           throw new java.io.EOFException(
-              endpoint + " closed the connection while " + args[0] + " waited for its reply");
+              endpoint
+                  + " closed the connection while "
+                  + args[0]
+                  + " waited for its reply"
+                  + (tls == null && !replied && pending.remaining() == 0
+                      ? PLAINTEXT_TO_TLS_HINT
+                      : ""));
         }
+        replied = true;
         ByteBuffer next = ByteBuffer.allocate(pending.remaining() + n);
         next.put(pending).put(chunk, 0, n).flip();
         pending = next;

@@ -25,11 +25,13 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   private final RedisServer server;
   private final Endpoint endpoint;
+  private final boolean tls;
   private boolean closed;
 
-  private EmbeddedRedis(RedisServer server, Endpoint endpoint) {
+  private EmbeddedRedis(RedisServer server, Endpoint endpoint, boolean tls) {
     this.server = server;
     this.endpoint = endpoint;
+    this.tls = tls;
   }
 
   /**
@@ -57,24 +59,63 @@ public final class EmbeddedRedis implements AutoCloseable {
    */
   public static EmbeddedRedis start(String bindAddress, int port, List<String> settings)
       throws IOException {
+    return start(bindAddress, port, settings, null, false);
+  }
+
+  /**
+   * Starts a server that speaks only TLS, on a free port of 127.0.0.1 (its plaintext port is off),
+   * with the server certificate and key of {@code certificates}, trusting their CA for client
+   * certificates.
+   *
+   * @param certificates the server certificate, its key and the CA
+   * @param requireClientCertificate {@code tls-auth-clients yes} (mutual TLS) if true, else {@code
+   *     no}
+   * @param settings extra redis.conf lines; may be empty
+   * @return the running server; {@link #endpoint()} is its TLS port
+   * @throws IOException if the server did not start
+   */
+  public static EmbeddedRedis startTls(
+      ThrowawayCertificates certificates, boolean requireClientCertificate, List<String> settings)
+      throws IOException {
+    return start("127.0.0.1", 0, settings, certificates, requireClientCertificate);
+  }
+
+  private static EmbeddedRedis start(
+      String bindAddress,
+      int port,
+      List<String> settings,
+      ThrowawayCertificates tls,
+      boolean requireClientCertificate)
+      throws IOException {
     IOException last = null;
     int attempts = port == 0 ? START_ATTEMPTS : 1;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       int p = port == 0 ? freePort(bindAddress) : port;
       List<String> all = new ArrayList<>(List.of("save \"\"", "appendonly no"));
+      if (tls != null) {
+        all.add("tls-port " + p);
+        all.add("tls-cert-file " + tls.serverCert());
+        all.add("tls-key-file " + tls.serverKey());
+        all.add("tls-ca-cert-file " + tls.caCert());
+        all.add("tls-auth-clients " + (requireClientCertificate ? "yes" : "no"));
+      }
       all.addAll(settings);
       RedisServer server = null;
       try {
+        // onShutdownForceStop: a shutdown hook stops the server when the JVM exits (Ctrl-C too)
         var builder =
-            RedisServer.newRedisServer().bind(bindAddress).port(p).onShutdownForceStop(true);
+            RedisServer.newRedisServer()
+                .bind(bindAddress)
+                .port(tls == null ? p : 0)
+                .onShutdownForceStop(true);
         for (String s : all) {
           builder.setting(s);
         }
         server = builder.build();
         server.start();
         Endpoint endpoint = Endpoint.of(bindAddress, p);
-        LOG.debug("embedded redis-server started on {}", endpoint);
-        return new EmbeddedRedis(server, endpoint);
+        LOG.debug("embedded redis-server started on {}{}", endpoint, tls == null ? "" : " (TLS)");
+        return new EmbeddedRedis(server, endpoint, tls != null);
       } catch (IOException | RuntimeException e) {
         last =
             e instanceof IOException iOException
@@ -117,7 +158,12 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
-  /** Returns where the server listens (its address and port). */
+  /** Returns whether the server speaks TLS ({@link #startTls}) instead of plaintext. */
+  public boolean tls() {
+    return tls;
+  }
+
+  /** Returns where the server listens (its address and port; the TLS port for TLS). */
   public Endpoint endpoint() {
     return endpoint;
   }
@@ -139,6 +185,6 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "EmbeddedRedis{" + endpoint + (closed ? ", stopped" : "") + "}";
+    return "EmbeddedRedis{" + endpoint + (tls ? ", TLS" : "") + (closed ? ", stopped" : "") + "}";
   }
 }

@@ -32,6 +32,12 @@ public enum ClientKind {
         Optional<Duration> fairnessWindow) {
       return new SockpoolClient(redis, poolSize, timeout, SockpoolClient.Mode.RAW, fairnessWindow);
     }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new SockpoolClient(
+          redis, poolSize, timeout, SockpoolClient.Mode.RAW, Optional.empty(), tls.pool());
+    }
   },
   /** sockpool with a PING validator on borrow after the default 500 ms idle window. */
   SOCKPOOL_VALIDATE("sockpool-validate") {
@@ -48,6 +54,12 @@ public enum ClientKind {
         Optional<Duration> fairnessWindow) {
       return new SockpoolClient(
           redis, poolSize, timeout, SockpoolClient.Mode.RAW_VALIDATE, fairnessWindow);
+    }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new SockpoolClient(
+          redis, poolSize, timeout, SockpoolClient.Mode.RAW_VALIDATE, Optional.empty(), tls.pool());
     }
   },
   /** The project's {@code RedisClient.ping()} on sockpool with a PING validator. */
@@ -66,12 +78,23 @@ public enum ClientKind {
       return new SockpoolClient(
           redis, poolSize, timeout, SockpoolClient.Mode.REDIS_CLIENT, fairnessWindow);
     }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new SockpoolClient(
+          redis, poolSize, timeout, SockpoolClient.Mode.REDIS_CLIENT, Optional.empty(), tls.pool());
+    }
   },
   /** Jedis {@code JedisPool} with the same pool size, Jedis' own {@code ping()}. */
   JEDIS_POOL("jedispool") {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
       return new JedisPoolClient(redis, poolSize, timeout);
+    }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new JedisPoolClient(redis, poolSize, timeout, tls.sockets());
     }
   },
   /** Lettuce, one shared connection, sync API. */
@@ -86,6 +109,11 @@ public enum ClientKind {
     @Override
     PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
       return new ConnectPerRequestClient(redis, timeout);
+    }
+
+    @Override
+    PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls) {
+      return new TlsConnectPerRequestClient(redis, timeout, tls.sockets());
     }
   };
 
@@ -122,6 +150,31 @@ public enum ClientKind {
       InetSocketAddress redis, int poolSize, Duration timeout, Optional<Duration> fairnessWindow)
       throws IOException {
     return create(redis, poolSize, timeout);
+  }
+
+  /**
+   * Creates the client for one measured point over TLS ({@code --tls}).
+   *
+   * @param tls the harness's TLS settings (its throwaway CA, full verification)
+   * @throws IllegalArgumentException if this client has no TLS variant in the harness
+   */
+  PingClient createTls(InetSocketAddress redis, int poolSize, Duration timeout, TlsSetup tls)
+      throws IOException {
+    throw new IllegalArgumentException(
+        cliName + " does not run with --tls; the clients that do: " + tlsNames());
+  }
+
+  /** Returns whether the client runs with {@code --tls}. */
+  boolean supportsTls() {
+    return this != DEDICATED && this != LETTUCE;
+  }
+
+  /** Returns the names of the clients that run with {@code --tls}, comma-separated. */
+  static String tlsNames() {
+    return Arrays.stream(values())
+        .filter(ClientKind::supportsTls)
+        .map(ClientKind::cliName)
+        .collect(Collectors.joining(","));
   }
 
   /**

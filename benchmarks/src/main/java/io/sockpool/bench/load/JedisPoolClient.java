@@ -1,5 +1,7 @@
 package io.sockpool.bench.load;
 
+import io.sockpool.Endpoint;
+import io.sockpool.redis.RedisTls;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.time.Duration;
@@ -20,14 +22,34 @@ final class JedisPoolClient implements PingClient {
   private final JedisPool pool;
 
   JedisPoolClient(InetSocketAddress redis, int poolSize, Duration timeout) {
+    this(redis, poolSize, timeout, null);
+  }
+
+  /**
+   * Over TLS when {@code tls} is given: {@code JedisPool(config, host, port, timeout, password,
+   * ssl=true, sslSocketFactory, sslParameters, hostnameVerifier)} as Jedis documents it, with the
+   * harness's SSLContext, SNI and host name verification by the JDK (HTTPS identification).
+   */
+  JedisPoolClient(InetSocketAddress redis, int poolSize, Duration timeout, RedisTls tls) {
     JedisPoolConfig config = new JedisPoolConfig();
     config.setMaxTotal(poolSize);
     config.setMaxIdle(poolSize);
     config.setMaxWait(timeout);
     config.setBlockWhenExhausted(true);
+    int millis = Math.toIntExact(timeout.toMillis());
     this.pool =
-        new JedisPool(
-            config, redis.getHostString(), redis.getPort(), Math.toIntExact(timeout.toMillis()));
+        tls == null
+            ? new JedisPool(config, redis.getHostString(), redis.getPort(), millis)
+            : new JedisPool(
+                config,
+                redis.getHostString(),
+                redis.getPort(),
+                millis,
+                null,
+                true,
+                tls.socketFactory(),
+                tls.parameters(Endpoint.of(redis.getHostString(), redis.getPort())),
+                null);
   }
 
   @Override

@@ -121,6 +121,13 @@ final class LoadCommand implements Callable<Integer> {
           "PoolConfig.fairnessWindow of the sockpool clients (0 allowed); default the pool's")
   private Duration fairnessWindow;
 
+  @Option(
+      names = "--tls",
+      description =
+          "run over TLS: the embedded redis-server with a TLS port only and a CA generated for the"
+              + " run; every client but dedicated and lettuce, over TLS")
+  private boolean tls;
+
   private final PrintStream log;
 
   /**
@@ -146,7 +153,11 @@ final class LoadCommand implements Callable<Integer> {
               duration,
               warmup,
               points,
-              clients == null ? List.of(ClientKind.values()) : clients,
+              clients != null
+                  ? clients
+                  : Arrays.stream(ClientKind.values())
+                      .filter(k -> !tls || k.supportsTls())
+                      .toList(),
               rounds,
               poolSize,
               timeout,
@@ -154,7 +165,8 @@ final class LoadCommand implements Callable<Integer> {
               out,
               pin,
               Optional.ofNullable(profile).map(String::strip),
-              Optional.ofNullable(fairnessWindow));
+              Optional.ofNullable(fairnessWindow),
+              tls);
         });
   }
 

@@ -1,6 +1,10 @@
 package io.sockpool.bench.load;
 
+import io.sockpool.TlsConfig;
+import io.sockpool.redis.DirectRedisConnection;
 import io.sockpool.redis.EmbeddedRedis;
+import io.sockpool.redis.RedisTls;
+import io.sockpool.redis.ThrowawayCertificates;
 import io.sockpool.redis.demo.cli.Cli;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Redis PING load harness: for each thread count, runs each client for a fixed time, then
@@ -23,6 +28,9 @@ import java.util.Map;
  * benchmarks/target/benchmarks.jar io.sockpool.bench.load.LoadHarness --help}.
  */
 public final class LoadHarness {
+
+  /** Handshakes done before the first point with {@code --tls} (JSSE's class loading and JIT). */
+  static final int TLS_WARM_UP_HANDSHAKES = 20;
 
   private LoadHarness() {}
 
@@ -52,7 +60,33 @@ public final class LoadHarness {
   public static Report run(LoadOptions options, PrintStream log)
       throws IOException, InterruptedException {
     Files.createDirectories(options.out());
-    EmbeddedRedis embedded = options.redis().isPresent() ? null : EmbeddedRedis.start(List.of());
+    ThrowawayCertificates certificates =
+        options.tls() ? ThrowawayCertificates.create(List.of("localhost", "127.0.0.1")) : null;
+    EmbeddedRedis embedded;
+    try {
+      embedded =
+          options.redis().isPresent()
+              ? null
+              : certificates != null
+                  ? EmbeddedRedis.startTls(certificates, false, List.of())
+                  : EmbeddedRedis.start(List.of());
+    } catch (IOException | RuntimeException e) {
+      if (certificates != null) {
+        certificates.close();
+      }
+      throw e;
+    }
+    TlsSetup tls =
+        certificates == null
+            ? null
+            : new TlsSetup(
+                RedisTls.fromPem(
+                    Optional.of(certificates.caCert()),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false),
+                TlsConfig.builder().trustPem(certificates.caCert()).build());
     try {
       InetSocketAddress redis =
           embedded != null
@@ -60,7 +94,11 @@ public final class LoadHarness {
               : options.redis().get().resolve();
       String target =
           embedded != null
-              ? "embedded redis-server at " + redis.getHostString() + ":" + redis.getPort()
+              ? "embedded redis-server at "
+                  + redis.getHostString()
+                  + ":"
+                  + redis.getPort()
+                  + (tls != null ? " (TLS)" : "")
               : "redis at " + options.redis().get();
       log.printf(
           Locale.ROOT,
@@ -70,6 +108,9 @@ public final class LoadHarness {
           pretty(options.duration()),
           pretty(options.warmup()),
           options.points());
+      if (tls != null) {
+        warmUpTls(redis, tls.sockets(), options.timeout(), log);
+      }
       log.println(
           options.pin()
               ? Pinning.pin(redis.getPort())
@@ -97,7 +138,7 @@ public final class LoadHarness {
                 profiler == null
                     ? null
                     : WindowProfiler.fileFor(options.out(), kind.cliName(), point, round);
-            Sample s = runPoint(kind, point, redis, options, log, profiler, profileFile);
+            Sample s = runPoint(kind, point, redis, tls, options, log, profiler, profileFile);
             samples.computeIfAbsent(kind.cliName() + "@" + point, k -> new ArrayList<>()).add(s);
           }
         }
@@ -135,10 +176,37 @@ public final class LoadHarness {
       log.println("wrote " + csv + " and " + png);
       return new Report(List.copyOf(results), csv, png, table);
     } finally {
-      if (embedded != null) {
-        embedded.close();
+      try {
+        if (embedded != null) {
+          embedded.close();
+        }
+      } finally {
+        if (certificates != null) {
+          certificates.close();
+        }
       }
     }
+  }
+
+  /**
+   * The first TLS handshakes of a JVM load and compile JSSE (0.4-0.5 s for the first one on a quiet
+   * machine): done here, before any point, so the first client measured does not pay for it.
+   */
+  private static void warmUpTls(
+      InetSocketAddress redis, RedisTls tls, java.time.Duration timeout, PrintStream log)
+      throws IOException {
+    long t0 = System.nanoTime();
+    io.sockpool.Endpoint endpoint = io.sockpool.Endpoint.of(redis.getHostString(), redis.getPort());
+    for (int i = 0; i < TLS_WARM_UP_HANDSHAKES; i++) {
+      try (DirectRedisConnection c = DirectRedisConnection.open(endpoint, timeout, tls)) {
+        c.callOk("PING");
+      }
+    }
+    log.printf(
+        Locale.ROOT,
+        "TLS warm-up: %d handshakes + PING in %d ms (not measured)%n",
+        TLS_WARM_UP_HANDSHAKES,
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   /**
@@ -155,6 +223,7 @@ public final class LoadHarness {
       ClientKind kind,
       LoadPoint point,
       InetSocketAddress redis,
+      TlsSetup tls,
       LoadOptions options,
       PrintStream log,
       WindowProfiler profiler,
@@ -166,7 +235,9 @@ public final class LoadHarness {
     Sample s;
     String diagnostics;
     try (PingClient client =
-        kind.create(redis, point.poolSize(), options.timeout(), options.fairnessWindow())) {
+        tls != null
+            ? kind.createTls(redis, point.poolSize(), options.timeout(), tls)
+            : kind.create(redis, point.poolSize(), options.timeout(), options.fairnessWindow())) {
       s =
           LoadRunner.run(
               kind.cliName(),

@@ -24,6 +24,8 @@ import java.util.Optional;
  *     empty for no profiling (see {@link WindowProfiler})
  * @param fairnessWindow the sockpool clients' {@code PoolConfig.fairnessWindow}; empty for the
  *     pool's default
+ * @param tls run over TLS: the embedded redis-server with only a TLS port and a throwaway CA, and
+ *     the clients' TLS variants (only those that have one; not with {@code redis})
  */
 public record LoadOptions(
     Duration duration,
@@ -37,7 +39,8 @@ public record LoadOptions(
     Path out,
     boolean pin,
     Optional<String> profile,
-    Optional<Duration> fairnessWindow) {
+    Optional<Duration> fairnessWindow,
+    boolean tls) {
 
   /** Checks the values; see the record components for what is allowed. */
   public LoadOptions {
@@ -73,6 +76,22 @@ public record LoadOptions(
     }
     if (poolSize < 1) {
       throw new IllegalArgumentException("--pool-size must be >= 1, but was " + poolSize);
+    }
+    if (tls) {
+      if (redis.isPresent()) {
+        throw new IllegalArgumentException(
+            "--tls runs against the embedded redis-server (its certificates are generated for the"
+                + " run), not with --redis");
+      }
+      for (ClientKind k : clients) {
+        if (!k.supportsTls()) {
+          throw new IllegalArgumentException(
+              "--clients "
+                  + k.cliName()
+                  + " does not run with --tls; the clients that do: "
+                  + ClientKind.tlsNames());
+        }
+      }
     }
     points = List.copyOf(points);
     clients = List.copyOf(clients);

@@ -4,6 +4,8 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
+import io.sockpool.TlsConfig;
+import io.sockpool.TlsStats;
 import io.sockpool.Validator;
 import io.sockpool.redis.RedisClient;
 import io.sockpool.redis.RedisPingValidator;
@@ -40,6 +42,7 @@ final class SockpoolClient implements PingClient {
   private final Endpoint endpoint;
   private final Duration timeout;
   private final RedisClient client;
+  private final boolean tls;
 
   SockpoolClient(
       InetSocketAddress redis,
@@ -47,10 +50,29 @@ final class SockpoolClient implements PingClient {
       Duration timeout,
       Mode mode,
       Optional<Duration> fairnessWindow) {
+    this(redis, poolSize, timeout, mode, fairnessWindow, null);
+  }
+
+  /**
+   * Over TLS when {@code tls} is given: the pool's own TLS transport, the handshake done when a
+   * connection opens (never on a checkout served from the pool), counted in {@link
+   * SocketPool#tlsStats()} and printed with the diagnostics.
+   */
+  SockpoolClient(
+      InetSocketAddress redis,
+      int poolSize,
+      Duration timeout,
+      Mode mode,
+      Optional<Duration> fairnessWindow,
+      TlsConfig tls) {
     this.endpoint = Endpoint.of(redis.getHostString(), redis.getPort());
     this.timeout = timeout;
     PoolConfig.Builder config = PoolConfig.builder();
     fairnessWindow.ifPresent(config::fairnessWindow);
+    if (tls != null) {
+      config.tls(tls);
+    }
+    this.tls = tls != null;
     this.pool =
         SocketPool.create(
             config
@@ -95,7 +117,19 @@ final class SockpoolClient implements PingClient {
 
   @Override
   public Optional<String> diagnostics() {
-    return Optional.of(pool.stats(endpoint).toString());
+    if (!tls) {
+      return Optional.of(pool.stats(endpoint).toString());
+    }
+    TlsStats t = pool.tlsStats();
+    return Optional.of(
+        pool.stats(endpoint)
+            + " {handshakes="
+            + t.handshakes()
+            + ", resumed="
+            + t.resumedHandshakes()
+            + ", failed="
+            + t.failedHandshakes()
+            + "}");
   }
 
   @Override

@@ -123,7 +123,8 @@ class LoadHarnessSmokeTest {
         out,
         false,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   private static PointResult find(LoadHarness.Report report, String client, int threads) {

@@ -120,6 +120,26 @@ class LoadOptionsTest {
             + ClientKind.allNames(),
         "--clients",
         "redisson");
+    assertMessage(
+        "--clients dedicated does not run with --tls; the clients that do: sockpool,"
+            + "sockpool-validate,redisclient,jedispool,connect",
+        "--tls",
+        "--clients",
+        "jedispool,dedicated");
+    assertMessage(
+        "--tls runs against the embedded redis-server (its certificates are generated for the"
+            + " run), not with --redis",
+        "--tls",
+        "--redis",
+        "localhost:6379");
+    assertEquals(
+        List.of(
+            ClientKind.SOCKPOOL,
+            ClientKind.SOCKPOOL_VALIDATE,
+            ClientKind.REDIS_CLIENT,
+            ClientKind.JEDIS_POOL,
+            ClientKind.CONNECT_PER_REQUEST),
+        LoadOptions.parse("--tls").clients());
     assertMessage("Unknown options: '--thread', '8'", "--thread", "8");
     assertMessage("Missing required parameter for option '--out' (DIR)", "--out");
     assertMessage("Invalid value for option '--rounds': 'x' is not an int", "--rounds", "x");

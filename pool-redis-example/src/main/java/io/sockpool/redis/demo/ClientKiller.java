@@ -2,6 +2,7 @@ package io.sockpool.redis.demo;
 
 import io.sockpool.Endpoint;
 import io.sockpool.redis.DirectRedisConnection;
+import io.sockpool.redis.RedisTls;
 import io.sockpool.redis.RespValue;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,12 +44,14 @@ final class ClientKiller implements AutoCloseable {
    * Opens the side connection and starts killing after one period.
    *
    * @param endpoint the server
+   * @param tls the TLS settings, null for plaintext
    * @param every the period
    * @return the running killer
    * @throws IOException if the side connection could not be opened
    */
-  static ClientKiller start(Endpoint endpoint, Duration every) throws IOException {
-    return new ClientKiller(DirectRedisConnection.open(endpoint, Duration.ofSeconds(2)), every);
+  static ClientKiller start(Endpoint endpoint, RedisTls tls, Duration every) throws IOException {
+    return new ClientKiller(
+        DirectRedisConnection.open(endpoint, Duration.ofSeconds(2), tls), every);
   }
 
   private void killOnce() {

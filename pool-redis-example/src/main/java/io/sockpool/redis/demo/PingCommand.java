@@ -1,15 +1,18 @@
 package io.sockpool.redis.demo;
 
-import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
+import io.sockpool.TlsStats;
 import io.sockpool.redis.RedisClient;
 import io.sockpool.redis.RedisPingValidator;
+import io.sockpool.redis.RedisUri;
 import io.sockpool.redis.demo.cli.Cli;
 import io.sockpool.redis.demo.cli.PingArguments;
 import io.sockpool.redis.demo.cli.Quantities;
+import io.sockpool.redis.demo.cli.TlsArguments;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -47,10 +50,13 @@ public final class PingCommand implements Callable<Integer> {
 
   @Option(
       names = "--redis",
-      paramLabel = "host:port",
-      converter = Quantities.Address.class,
-      description = "the server; default localhost:6379 if it answers, else an embedded one")
-  private Endpoint redis;
+      paramLabel = "URI",
+      converter = Quantities.RedisAddress.class,
+      description = {
+        "the server: redis://host:port, rediss://host:port (TLS), unix:///path.sock or host:port;",
+        "default localhost:6379 if it answers, else an embedded one (with --tls: always embedded)"
+      })
+  private RedisUri redis;
 
   @Option(
       names = "--threads",
@@ -82,6 +88,38 @@ public final class PingCommand implements Callable<Integer> {
       paramLabel = "D",
       description = "kill every client connection from the side this often, 100ms..24h")
   private Duration killEvery;
+
+  @Option(names = "--tls", description = "speak TLS (implied by rediss://)")
+  private boolean tls;
+
+  @Option(
+      names = "--cacert",
+      paramLabel = "FILE",
+      description = "PEM file of the CA certificates to trust (default: the JDK's trust store)")
+  private Path caCert;
+
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
+      description = "PEM file of the client certificate, for mutual TLS (with --key)")
+  private Path cert;
+
+  @Option(
+      names = "--key",
+      paramLabel = "FILE",
+      description = "PEM file of the client certificate's private key (with --cert)")
+  private Path key;
+
+  @Option(
+      names = "--sni",
+      paramLabel = "NAME",
+      description = "server name for the handshake and the certificate check (default: the host)")
+  private String sni;
+
+  @Option(
+      names = "--insecure",
+      description = "do not verify the server's certificate (encrypted, not authenticated)")
+  private boolean insecure;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -123,7 +161,14 @@ public final class PingCommand implements Callable<Integer> {
                 duration,
                 poolSize == null ? OptionalInt.empty() : OptionalInt.of(poolSize),
                 json,
-                Optional.ofNullable(killEvery)));
+                Optional.ofNullable(killEvery),
+                new TlsArguments(
+                    tls,
+                    Optional.ofNullable(caCert),
+                    Optional.ofNullable(cert),
+                    Optional.ofNullable(key),
+                    Optional.ofNullable(sni),
+                    insecure)));
   }
 
   /**
@@ -136,7 +181,7 @@ public final class PingCommand implements Callable<Integer> {
     PingArguments options = arguments();
     RedisTarget target;
     try {
-      target = RedisTarget.find(options.redis(), out, err);
+      target = RedisTarget.find(options, out, err);
     } catch (RedisTarget.UnreachableException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -237,6 +282,9 @@ public final class PingCommand implements Callable<Integer> {
               + " s");
       config.idleTimeout(MAX_IDLE);
     }
+    if (target.poolTls != null) {
+      config.tls(target.poolTls);
+    }
     try (SocketPool pool = SocketPool.create(config.build())) {
       RedisClient client = new RedisClient(pool, target.endpoint, TIMEOUT);
       long t0 = System.nanoTime();
@@ -262,15 +310,29 @@ public final class PingCommand implements Callable<Integer> {
       ClientKiller killer = null;
       try {
         if (options.killEvery().isPresent()) {
-          killer = ClientKiller.start(target.endpoint, options.killEvery().get());
+          killer = ClientKiller.start(target.endpoint, target.tls, options.killEvery().get());
         }
         ClientKiller k = killer;
+        TlsStats before = pool.tlsStats();
         PingLoad.Result result = load.run(options.duration(), out, k == null ? null : k::killed);
+        TlsStats after = pool.tlsStats();
         if (killer != null) {
           killer.close();
         }
         PingReport report = new PingReport(result, poolSize, target.maxClients, killer);
         report.printText(out);
+        if (target.poolTls != null) {
+          out.printf(
+              "  tls             %d handshakes in the pool (%d resumed a session, %d failed, mean"
+                  + " %.1f ms); during the measured run: %d (each one a new connection)%n",
+              after.handshakes(),
+              after.resumedHandshakes(),
+              after.failedHandshakes(),
+              after.handshakes() == 0
+                  ? 0.0
+                  : after.handshakeTime().toNanos() / 1e6 / after.handshakes(),
+              after.handshakes() - before.handshakes());
+        }
         if (options.json()) {
           out.println(report.json());
         }

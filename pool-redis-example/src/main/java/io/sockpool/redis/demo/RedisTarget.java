@@ -1,9 +1,14 @@
 package io.sockpool.redis.demo;
 
 import io.sockpool.Endpoint;
+import io.sockpool.TlsConfig;
 import io.sockpool.redis.DirectRedisConnection;
 import io.sockpool.redis.EmbeddedRedis;
+import io.sockpool.redis.RedisTls;
+import io.sockpool.redis.RedisUri;
 import io.sockpool.redis.RespValue;
+import io.sockpool.redis.demo.cli.PingArguments;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -19,7 +24,7 @@ import java.util.OptionalInt;
  */
 final class RedisTarget implements AutoCloseable {
   static final Endpoint LOCAL_DEFAULT = Endpoint.of("localhost", 6379);
-  private static final Duration EXPLICIT_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration EXPLICIT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
   final Endpoint endpoint;
@@ -34,40 +39,63 @@ final class RedisTarget implements AutoCloseable {
   /** Clients connected before the run, this probe included. */
   final int connectedClients;
 
-  private final EmbeddedRedis embedded;
+  /** The TLS settings of the side connections (probe, killer), null for plaintext. */
+  final RedisTls tls;
+
+  /** The pool's TLS config, null for plaintext. */
+  final TlsConfig poolTls;
+
+  /** What the run started and {@link #close()} stops: an embedded server, certificates. */
+  private final Closeable owned;
+
   private final PrintStream warnings;
 
   private RedisTarget(
       Endpoint endpoint,
+      RedisTls tls,
       String description,
       OptionalInt serverTimeoutSeconds,
       OptionalInt maxClients,
       int connectedClients,
-      EmbeddedRedis embedded,
-      PrintStream warnings) {
+      Closeable owned,
+      PrintStream warnings,
+      TlsConfig poolTls) {
     this.endpoint = endpoint;
+    this.tls = tls;
+    this.poolTls = poolTls;
     this.description = description;
     this.serverTimeoutSeconds = serverTimeoutSeconds;
     this.maxClients = maxClients;
     this.connectedClients = connectedClients;
-    this.embedded = embedded;
+    this.owned = owned;
     this.warnings = warnings;
   }
 
   /**
    * Finds the server and reads its settings.
    *
-   * @param explicit the {@code --redis} value, if given
+   * @param options the arguments: {@code --redis} if given, and the TLS flags (with TLS, see {@link
+   *     TlsTarget})
    * @param out where to say what was chosen
    * @param err where to warn if the embedded server does not stop cleanly
    * @return the target
    * @throws UnreachableException if the explicit server does not answer PING, or no server could be
    *     found or started (the message says why)
    */
-  static RedisTarget find(Optional<Endpoint> explicit, PrintStream out, PrintStream err)
+  static RedisTarget find(PingArguments options, PrintStream out, PrintStream err)
       throws UnreachableException {
+    Optional<RedisUri> explicit = options.redis();
+    if (explicit.isPresent() && explicit.get().isUnixSocket()) {
+      throw new UnreachableException(
+          "--redis "
+              + explicit.get()
+              + ": the demo does not take Unix domain sockets yet (the pool does: Endpoint.unix)");
+    }
+    if (options.useTls()) {
+      return TlsTarget.find(options, out, err);
+    }
     if (explicit.isPresent()) {
-      Endpoint e = explicit.get();
+      Endpoint e = explicit.get().tcpEndpoint().orElseThrow();
       try {
         return inspect(e, EXPLICIT_TIMEOUT, "Redis at " + e, null, err);
       } catch (IOException ex) {
@@ -104,7 +132,7 @@ final class RedisTarget implements AutoCloseable {
           embedded,
           err);
     } catch (IOException ex) {
-      closeQuietly(embedded, err);
+      closeQuietly(embedded::close, err);
       throw new UnreachableException(
           "the embedded redis-server on "
               + embedded.endpoint()
@@ -120,7 +148,24 @@ final class RedisTarget implements AutoCloseable {
       EmbeddedRedis embedded,
       PrintStream warnings)
       throws IOException {
-    try (DirectRedisConnection c = DirectRedisConnection.open(endpoint, timeout)) {
+    return inspect(
+        endpoint, null, timeout, description, embedded == null ? null : embedded::close, warnings);
+  }
+
+  /**
+   * Connects (over TLS if {@code tls} is given), checks PING and reads the settings.
+   *
+   * @throws IOException if the server does not answer PING with PONG (the message says why)
+   */
+  static RedisTarget inspect(
+      Endpoint endpoint,
+      RedisTls tls,
+      Duration timeout,
+      String description,
+      Closeable owned,
+      PrintStream warnings)
+      throws IOException {
+    try (DirectRedisConnection c = DirectRedisConnection.open(endpoint, timeout, tls)) {
       RespValue pong = c.call("PING");
       if (pong instanceof RespValue.ErrorReply e) {
         throw new IOException("PING answered '" + e.message() + "' (the demo does not send AUTH)");
@@ -132,12 +177,14 @@ final class RedisTarget implements AutoCloseable {
       OptionalInt maxClients = configInt(c, "maxclients");
       return new RedisTarget(
           endpoint,
+          tls,
           description,
           timeoutSeconds,
           maxClients,
           connectedClients(c),
-          embedded,
-          warnings);
+          owned,
+          warnings,
+          null);
     }
   }
 
@@ -176,27 +223,43 @@ final class RedisTarget implements AutoCloseable {
     return 1; // at least this probe
   }
 
-  boolean isEmbedded() {
-    return embedded != null;
+  /**
+   * Returns this target with the pool's TLS config.
+   *
+   * @param config the config the pool's connections use
+   * @return a copy that owns what this one owns
+   */
+  RedisTarget withPoolTls(TlsConfig config) {
+    return new RedisTarget(
+        endpoint,
+        tls,
+        description,
+        serverTimeoutSeconds,
+        maxClients,
+        connectedClients,
+        owned,
+        warnings,
+        config);
   }
 
-  /** Stops the embedded server, if one was started. */
+  boolean isEmbedded() {
+    return owned != null;
+  }
+
+  /** Stops the embedded server, if one was started (and deletes its certificates). */
   @Override
   public void close() {
-    if (embedded != null) {
-      closeQuietly(embedded, warnings);
+    if (owned != null) {
+      closeQuietly(owned, warnings);
     }
   }
 
-  private static void closeQuietly(EmbeddedRedis embedded, PrintStream warnings) {
+  static void closeQuietly(Closeable owned, PrintStream warnings) {
     try {
-      embedded.close();
+      owned.close();
     } catch (IOException e) {
       warnings.println(
-          "warning: the embedded redis-server on "
-              + embedded.endpoint()
-              + " did not stop cleanly: "
-              + e.getMessage());
+          "warning: the embedded redis-server did not stop cleanly: " + e.getMessage());
     }
   }
 

@@ -208,7 +208,19 @@ class PingCommandTest {
     assertEquals("", run.err());
     assertTrue(run.out().startsWith("Usage: redis-ping-demo ping "), run.out());
     for (String option :
-        List.of("--redis", "--threads", "--duration", "--pool-size", "--json", "--kill-every")) {
+        List.of(
+            "--redis",
+            "--threads",
+            "--duration",
+            "--pool-size",
+            "--json",
+            "--kill-every",
+            "--tls",
+            "--cacert",
+            "--cert",
+            "--key",
+            "--sni",
+            "--insecure")) {
       assertTrue(run.out().contains(option), option + " missing from " + run.out());
     }
     assertTrue(run.out().contains("e.g. 10ms, 250us, 1.5s, 2m"), run.out());

@@ -1,6 +1,6 @@
 package io.sockpool.redis.demo.cli;
 
-import io.sockpool.Endpoint;
+import io.sockpool.redis.RedisUri;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,24 +11,32 @@ import java.util.OptionalInt;
  * PingCommand}).
  *
  * <pre>
- * ping [--redis host:port] [--threads 8] [--duration 10s] [--pool-size N] [--json] [--kill-every 2s]
+ * ping [--redis URI] [--threads 8] [--duration 10s] [--pool-size N] [--json] [--kill-every 2s]
+ *      [--tls] [--cacert FILE] [--cert FILE --key FILE] [--sni NAME] [--insecure]
  * </pre>
  *
- * @param redis the server to use; empty: localhost:6379 if it answers, else an embedded one
+ * <p>Besides the ranges, checks that the TLS flags fit the address: TLS flags need TLS ({@code
+ * --tls} or {@code rediss://}), a Unix socket takes none, and without {@code --redis} (an embedded
+ * server with a certificate made for the run) only {@code --tls} and {@code --insecure} apply.
+ *
+ * @param redis the server to use; empty: localhost:6379 if it answers, else an embedded one (with
+ *     TLS: always an embedded one)
  * @param threads load threads, 1..1024
  * @param duration how long the measured load runs, 100ms..24h
  * @param poolSize connections, 1..1024; empty: the thread count
  * @param json whether to print the report as JSON too
  * @param killEvery how often to kill every client connection from the side, 100ms..24h; empty:
  *     never
+ * @param tls the TLS flags
  */
 public record PingArguments(
-    Optional<Endpoint> redis,
+    Optional<RedisUri> redis,
     int threads,
     Duration duration,
     OptionalInt poolSize,
     boolean json,
-    Optional<Duration> killEvery) {
+    Optional<Duration> killEvery,
+    TlsArguments tls) {
   static final int MAX_THREADS = 1024;
   static final Duration MIN_DURATION = Duration.ofMillis(100);
   static final Duration MAX_DURATION = Duration.ofHours(24);
@@ -51,6 +59,40 @@ public record PingArguments(
     }
     duration(DURATION, duration);
     killEvery.ifPresent(k -> duration(KILL_EVERY, k));
+    tlsFits(redis, tls);
+  }
+
+  private static void tlsFits(Optional<RedisUri> redis, TlsArguments tls) {
+    if (!tls.any()) {
+      return;
+    }
+    String first = tls.flags().get(0);
+    if (redis.isPresent() && redis.get().isUnixSocket()) {
+      throw new IllegalArgumentException(
+          first
+              + " does not apply to "
+              + redis.get()
+              + ": redis-server speaks TLS only on its TCP tls-port; use --redis"
+              + " rediss://host:port");
+    }
+    boolean useTls = tls.tls() || redis.map(RedisUri::tls).orElse(false);
+    if (!useTls) {
+      throw new IllegalArgumentException(
+          first + " needs TLS: add --tls, or give the server as --redis rediss://host:port");
+    }
+    if (redis.isEmpty() && tls.namesServerMaterial()) {
+      String flag =
+          tls.flags().stream().filter(f -> !f.equals(TlsArguments.TLS)).findFirst().orElse(first);
+      throw new IllegalArgumentException(
+          flag
+              + " needs --redis: without it the demo starts an embedded redis-server whose"
+              + " certificate it generates for the run");
+    }
+  }
+
+  /** Returns whether the demo speaks TLS: {@code --tls} or a {@code rediss://} address. */
+  public boolean useTls() {
+    return tls.tls() || redis.map(RedisUri::tls).orElse(false);
   }
 
   private static void count(String option, int n) {
@@ -87,6 +129,7 @@ public record PingArguments(
         + "ms"
         + (poolSize.isPresent() ? " " + POOL_SIZE + " " + poolSize.getAsInt() : "")
         + (json ? " " + JSON : "")
-        + killEvery.map(k -> " " + KILL_EVERY + " " + k.toMillis() + "ms").orElse("");
+        + killEvery.map(k -> " " + KILL_EVERY + " " + k.toMillis() + "ms").orElse("")
+        + (tls.any() ? " " + tls : "");
   }
 }

@@ -1,6 +1,7 @@
 package io.sockpool.redis.demo.cli;
 
 import io.sockpool.Endpoint;
+import io.sockpool.redis.RedisUri;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -156,6 +157,32 @@ public final class Quantities {
     @Override
     public Endpoint convert(String value) {
       return endpoint(value);
+    }
+  }
+
+  /**
+   * Parses a Redis server address ({@link RedisUri#FORMS}).
+   *
+   * @param text the address
+   * @return the address
+   * @throws TypeConversionException saying what was wrong and the forms allowed
+   */
+  public static RedisUri redisUri(String text) {
+    try {
+      return RedisUri.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
+  }
+
+  /** {@link #redisUri} as a picocli converter. */
+  public static final class RedisAddress implements ITypeConverter<RedisUri> {
+    /** Picocli instantiates it. */
+    public RedisAddress() {}
+
+    @Override
+    public RedisUri convert(String value) {
+      return redisUri(value);
     }
   }
 

@@ -1,0 +1,108 @@
+package io.sockpool.redis.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The demo's embedded redis-server is its child process: Ctrl-C (SIGINT to the demo's JVM) stops
+ * it, and the certificates generated for the run are deleted. Runs the demo in its own JVM.
+ */
+class DemoChildProcessTest {
+  private static final Pattern STARTED =
+      Pattern.compile(
+          "started an embedded redis-server with TLS on 127\\.0\\.0\\.1:(\\d+) for this run"
+              + " \\(CA and server certificate generated in (\\S+)\\)");
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void ctrlCStopsTheEmbeddedTlsServerAndDeletesItsCertificates() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process demo =
+        new ProcessBuilder(
+                javaBin,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "ping",
+                "--tls",
+                "--duration",
+                "60s",
+                "--threads",
+                "1")
+            .redirectErrorStream(true)
+            .start();
+    List<String> seen = new ArrayList<>();
+    try {
+      BufferedReader lines =
+          new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
+      Matcher started = null;
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        seen.add(line);
+        Matcher m = STARTED.matcher(line);
+        if (m.find()) {
+          started = m;
+          break;
+        }
+      }
+      assertTrue(started != null, "the demo did not start the embedded server: " + seen);
+      int port = Integer.parseInt(started.group(1));
+      Path certificates = Path.of(started.group(2));
+      ProcessHandle redis =
+          demo.descendants()
+              .filter(h -> h.info().command().orElse("").contains("redis-server"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no redis-server child of the demo"));
+      // the demo runs on; drain its output so it never blocks on a full pipe
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  lines.transferTo(java.io.Writer.nullWriter());
+                } catch (IOException e) {
+                  // the demo is gone: nothing more to read
+                }
+              },
+              "demo-output");
+      drain.setDaemon(true);
+      drain.start();
+
+      // Ctrl-C
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start();
+      assertEquals(0, kill.waitFor());
+
+      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo did not exit on SIGINT");
+      redis.onExit().get(60, TimeUnit.SECONDS);
+      assertFalse(redis.isAlive(), "redis-server outlived the demo");
+      assertThrows(
+          IOException.class,
+          () -> {
+            try (Socket s = new Socket()) {
+              s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            }
+          },
+          "something still listens on the embedded server's port " + port);
+      assertFalse(Files.exists(certificates), "certificates left behind in " + certificates);
+    } finally {
+      demo.destroyForcibly();
+      demo.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+}
