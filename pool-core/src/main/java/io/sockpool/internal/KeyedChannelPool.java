@@ -7,6 +7,9 @@ import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
+import io.sockpool.internal.group.GroupEvents;
+import io.sockpool.internal.group.Groups;
+import io.sockpool.internal.group.MemberLease;
 import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.internal.metrics.Listeners;
@@ -41,6 +44,7 @@ public final class KeyedChannelPool {
   private final Maintenance maintenance;
   private final Shutdown shutdown;
   private final Names names;
+  private final Groups groups;
 
   /**
    * Builds the engine bottom-up: each part gets the parts it uses, made before it.
@@ -105,6 +109,11 @@ public final class KeyedChannelPool {
             config.maxWaitersPerEndpoint(),
             config.connectTimeout().toNanos(),
             config.validationTimeout().toNanos());
+    this.groups =
+        new Groups(
+            new GroupMembers(
+                lifecycle, endpoints, connections, hot, leases, checkouts, config.maxPerEndpoint()),
+            new GroupEvents(config.poolName()));
     this.maintenance =
         new Maintenance(config, lifecycle, endpoints, connections, hot, names, admission);
     this.shutdown =
@@ -141,6 +150,13 @@ public final class KeyedChannelPool {
    */
   public CircuitBreakerRegistry breakers() {
     return endpoints.breakers();
+  }
+
+  /**
+   * @return the pool's endpoint groups
+   */
+  public Groups groups() {
+    return groups;
   }
 
   /**
@@ -221,7 +237,7 @@ public final class KeyedChannelPool {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    if (!(connection instanceof Lease lease) || lease.returns() != returns) {
+    if (!(MemberLease.unwrap(connection) instanceof Lease lease) || lease.returns() != returns) {
       throw new IllegalStateException(
           "connection "
               + connection
@@ -238,7 +254,8 @@ public final class KeyedChannelPool {
    *     byte arrived (see {@link PooledChannel#diedBeforeReply()})
    */
   public static boolean diedBeforeReply(PooledConnection connection) {
-    return connection instanceof Lease lease && lease.pooledChannel().diedBeforeReply();
+    return MemberLease.unwrap(connection) instanceof Lease lease
+        && lease.pooledChannel().diedBeforeReply();
   }
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */
