@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param weight its weight in the group
  * @param status serving, ejected, or probed back in
  * @param inFlight calls of the group on it now (checked out, not yet returned)
- * @param latency its peak-EWMA latency (checkout to return), {@link Duration#ZERO} before the first
+ * @param latency its peak-EWMA latency (from the end of the checkout to the return), {@link
+ *     Duration#ZERO} before the first
  * @param calls calls of the group served by it (checkouts that got a connection)
  * @param failures peer failures it was charged with (connects, validations, exchanges)
  * @param ejections how many times it was ejected

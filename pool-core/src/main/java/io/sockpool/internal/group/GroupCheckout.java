@@ -90,13 +90,14 @@ final class GroupCheckout {
       int tries = Long.bitCount(selectable & ~excluded);
       long budget = waitHere || tries <= 1 ? left : left / tries;
       m.inFlight.incrementAndGet();
+      long tried = g.now();
       boolean ok = false;
       try {
         PooledConnection c = access.checkout(m.endpoint, Math.max(1, budget));
         ok = true;
         m.calls.increment();
         g.calls.increment();
-        return new MemberLease(c, g, m, start);
+        return new MemberLease(c, g, m, g.now()); // the exchange's latency, not the connect's
       } catch (EndpointUnavailableException e) {
         m.releaseProbe(g.now());
         excluded |= bit; // opened meanwhile: skipped, not a failure of the call
@@ -108,7 +109,8 @@ final class GroupCheckout {
             throw e;
           }
         } else {
-          g.failed(m, -1, String.valueOf(e.getCause()), g.now());
+          long failedAt = g.now();
+          g.failed(m, failedAt - tried, String.valueOf(e.getCause()), failedAt);
         }
         excluded |= bit;
         if (last != null) {

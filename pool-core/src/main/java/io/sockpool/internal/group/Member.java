@@ -58,9 +58,18 @@ final class Member {
     this.healthySince = nowNanos;
   }
 
-  /** Returns the balancer's score: cost over weight, lower is better. */
+  /**
+   * Returns the balancer's score, lower is better: the peak-EWMA cost over the weight, times one
+   * plus the failures in a row (a member that fails fast must not look fast; one with no latency
+   * yet and a failure costs {@link PeakEwma#PENALTY}).
+   */
   double score(long nowNanos) {
-    return latency.cost(nowNanos, inFlight.get()) / weight;
+    double c = latency.cost(nowNanos, inFlight.get());
+    int f = consecutive;
+    if (f > 0) {
+      c = c == 0 ? PeakEwma.PENALTY : c * (1 + f);
+    }
+    return c / weight;
   }
 
   /**

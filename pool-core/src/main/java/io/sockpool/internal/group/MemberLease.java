@@ -13,8 +13,9 @@ import java.time.Duration;
 
 /**
  * A connection checked out through a group: the member's connection, plus what the group learns
- * when it ends: the call's latency (group checkout to return) and whether the member failed it (an
- * I/O error or a timeout in the timed helpers; an interrupt is the caller's).
+ * when it ends: the call's latency (from the checkout's end to the return: the exchange, not the
+ * wait or the connect, as Finagle measures a request) and whether the member failed it (an I/O
+ * error or a timeout in the timed helpers; an interrupt is the caller's).
  */
 public final class MemberLease implements PooledConnection {
   private static final VarHandle ENDED;
