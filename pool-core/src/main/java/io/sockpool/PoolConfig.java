@@ -40,6 +40,7 @@ public final class PoolConfig {
   private final boolean jmxEnabled;
   private final AddressResolver addressResolver;
   private final Duration reresolveInterval;
+  private final Duration happyEyeballsDelay;
 
   private PoolConfig(Builder b) {
     poolName = b.poolName;
@@ -67,6 +68,7 @@ public final class PoolConfig {
     jmxEnabled = b.jmxEnabled;
     addressResolver = b.addressResolver;
     reresolveInterval = b.reresolveInterval;
+    happyEyeballsDelay = b.happyEyeballsDelay;
   }
 
   /**
@@ -106,6 +108,7 @@ public final class PoolConfig {
     b.jmxEnabled = jmxEnabled;
     b.addressResolver = addressResolver;
     b.reresolveInterval = reresolveInterval;
+    b.happyEyeballsDelay = happyEyeballsDelay;
     return b;
   }
 
@@ -288,6 +291,15 @@ public final class PoolConfig {
     return reresolveInterval;
   }
 
+  /**
+   * @return how long a connect to one of a name's addresses runs alone before a connect to the next
+   *     address races it (happy eyeballs, RFC 8305); {@link Duration#ZERO} = one address after the
+   *     other
+   */
+  public Duration happyEyeballsDelay() {
+    return happyEyeballsDelay;
+  }
+
   @Override
   public String toString() {
     return "PoolConfig{poolName="
@@ -336,6 +348,8 @@ public final class PoolConfig {
         + addressResolver
         + ", reresolveInterval="
         + (reresolveInterval.isZero() ? "never" : reresolveInterval)
+        + ", happyEyeballsDelay="
+        + (happyEyeballsDelay.isZero() ? "off" : happyEyeballsDelay)
         + ", circuitBreaker{failureRateThreshold="
         + circuitBreakerConfig.getFailureRateThreshold()
         + ", minimumNumberOfCalls="
@@ -387,6 +401,7 @@ public final class PoolConfig {
     private boolean jmxEnabled = false;
     private AddressResolver addressResolver = AddressResolver.system();
     private Duration reresolveInterval = Duration.ofSeconds(30);
+    private Duration happyEyeballsDelay = Duration.ofMillis(250);
     private boolean connectTimeoutSet;
 
     private Builder() {}
@@ -654,6 +669,18 @@ public final class PoolConfig {
      */
     public Builder reresolveInterval(Duration value) {
       this.reresolveInterval = nonNegative("reresolveInterval", value);
+      return this;
+    }
+
+    /**
+     * @param value when a host name has several addresses, how long a connect to one runs alone
+     *     before a connect to the next address races it; the first to connect wins and the others
+     *     are closed (happy eyeballs, RFC 8305). Default 250 ms (RFC 8305's recommendation); >= 0;
+     *     {@link Duration#ZERO} = one address after the other, each with a share of the time left
+     * @return this builder
+     */
+    public Builder happyEyeballsDelay(Duration value) {
+      this.happyEyeballsDelay = nonNegative("happyEyeballsDelay", value);
       return this;
     }
 

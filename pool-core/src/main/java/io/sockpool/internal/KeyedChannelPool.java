@@ -70,7 +70,8 @@ public final class KeyedChannelPool {
             config.socketOptions(),
             config.maxLifetime().toNanos(),
             config.maxLifetimeJitter().toNanos(),
-            TransportFactory.plaintext(watchdog)); // the seam where a TLS transport plugs in
+            TransportFactory.plaintext(watchdog), // the seam where a TLS transport plugs in
+            config.happyEyeballsDelay().toNanos());
     ChannelFactory factory = new ChannelFactory(connector, config, admission, listeners);
     GenericKeyedObjectPool<Endpoint, PooledChannel> pool =
         new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));
