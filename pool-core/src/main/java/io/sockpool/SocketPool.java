@@ -344,12 +344,20 @@ public final class SocketPool implements AutoCloseable {
     Endpoint member = c.endpoint();
     IOException first;
     try {
-      return runOn(c, operation);
+      T result = operation.apply(c);
+      Operations.returnedNormally(c);
+      c.close();
+      return result;
     } catch (IOException e) {
-      if (!KeyedChannelPool.diedBeforeReply(c) || deadline - System.nanoTime() <= 0) {
+      boolean retry = KeyedChannelPool.diedBeforeReply(c); // before the lease ends
+      c.invalidate();
+      if (!retry || deadline - System.nanoTime() <= 0) {
         throw e;
       }
       first = e;
+    } catch (RuntimeException | Error e) {
+      c.invalidate();
+      throw e;
     }
     try {
       long left = Math.max(1, deadline - System.nanoTime());
