@@ -3,6 +3,8 @@ package io.sockpool.internal;
 import io.sockpool.Endpoint;
 import io.sockpool.PooledConnection;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -15,12 +17,14 @@ import java.time.Duration;
 final class Lease implements PooledConnection {
   private final ReturnPath returns;
   private final PooledChannel channel;
-  private static final java.lang.invoke.VarHandle DONE;
+  private static final VarHandle DONE;
+  private static final VarHandle CALLING;
 
   static {
     try {
-      DONE =
-          java.lang.invoke.MethodHandles.lookup().findVarHandle(Lease.class, "done", boolean.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      DONE = lookup.findVarHandle(Lease.class, "done", boolean.class);
+      CALLING = lookup.findVarHandle(Lease.class, "calling", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -28,6 +32,16 @@ final class Lease implements PooledConnection {
 
   @SuppressWarnings("unused") // through DONE: no AtomicBoolean, one object per checkout
   private volatile boolean done;
+
+  /**
+   * Set by the holder before it checks {@link #done} and kept until its call returned; the return
+   * path sets {@link #done} before it reads this (Dekker): a call and a close from another thread
+   * cannot both miss each other.
+   */
+  @SuppressWarnings("unused") // through CALLING
+  private volatile boolean calling;
+
+  private Runnable afterLeaseCheck; // a test's hook, run by the holder between check and call
 
   private final long checkoutNanos;
   private final String holder;
@@ -83,8 +97,32 @@ final class Lease implements PooledConnection {
     return DONE.compareAndSet(this, false, true);
   }
 
-  private PooledChannel live() {
+  /**
+   * Test seam: {@code hook} runs in the holder's thread each time one of its calls has passed the
+   * lease check and is about to start its I/O.
+   */
+  void afterLeaseCheck(Runnable hook) {
+    afterLeaseCheck = hook;
+  }
+
+  /**
+   * @return whether the holder is in a call on this lease (from before its lease check until the
+   *     call returned): the connection must not be reused, the call may still read or write
+   */
+  boolean callUnderWay() {
+    return calling;
+  }
+
+  /**
+   * Starts a holder's call: marks it under way, then checks that the lease was not returned.
+   * Balanced by {@link #endCall()}.
+   *
+   * @throws IllegalStateException if it was
+   */
+  private PooledChannel beginCall() {
+    CALLING.setVolatile(this, true);
     if (done) {
+      endCall();
       throw new IllegalStateException(
           "connection to "
               + channel.endpoint()
@@ -92,7 +130,15 @@ final class Lease implements PooledConnection {
               + returns.poolName()
               + "'; check out a new one");
     }
+    Runnable hook = afterLeaseCheck;
+    if (hook != null) {
+      hook.run();
+    }
     return channel;
+  }
+
+  private void endCall() {
+    CALLING.setRelease(this, false); // a close that still sees it destroys: safe either way
   }
 
   @Override
@@ -102,32 +148,56 @@ final class Lease implements PooledConnection {
 
   @Override
   public SocketChannel channel() {
-    return live().channel(); // raw mode from now on; counts as an open exchange until declared
+    try {
+      return beginCall().channel(); // raw mode from now on; an open exchange until declared
+    } finally {
+      endCall();
+    }
   }
 
   @Override
   public void write(ByteBuffer src, Duration timeout) throws IOException {
-    live().write(src, timeout);
+    try {
+      beginCall().write(src, timeout);
+    } finally {
+      endCall();
+    }
   }
 
   @Override
   public int read(ByteBuffer dst, Duration timeout) throws IOException {
-    return live().read(dst, timeout);
+    try {
+      return beginCall().read(dst, timeout);
+    } finally {
+      endCall();
+    }
   }
 
   @Override
   public void readFully(ByteBuffer dst, Duration timeout) throws IOException {
-    live().readFully(dst, timeout);
+    try {
+      beginCall().readFully(dst, timeout);
+    } finally {
+      endCall();
+    }
   }
 
   @Override
   public void exchangeComplete() {
-    live().exchangeComplete();
+    try {
+      beginCall().exchangeComplete();
+    } finally {
+      endCall();
+    }
   }
 
   @Override
   public void requestHasNoReply() {
-    live().requestHasNoReply();
+    try {
+      beginCall().requestHasNoReply();
+    } finally {
+      endCall();
+    }
   }
 
   @Override

@@ -63,7 +63,10 @@ final class ReturnPath {
     long now = System.nanoTime();
     listeners.returned(ch.state(), now, now - lease.checkoutNanos());
     PeerEvidence.leaseEnded(ch, now - lease.checkoutNanos());
-    DestroyReason reason = verdict(ch, lifecycle.isClosed(), now);
+    // finish() above, then this look (Dekker with the holder's call): a call that passed its lease
+    // check is seen here, and then whatever it reads or writes belongs to a destroyed connection
+    DestroyReason reason =
+        lease.callUnderWay() ? DestroyReason.BROKEN : verdict(ch, lifecycle.isClosed(), now);
     if (reason == DestroyReason.BROKEN) {
       distrustIfPeerClosed(ch, now);
     }

@@ -1,8 +1,13 @@
 package io.sockpool.faults;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * Measures the process's own stalls (the scheduler on a busy host, GC pauses): a thread that only
@@ -44,18 +49,44 @@ final class StallMeter implements Runnable {
    *     /proc/thread-self/schedstat}), or -1 where that is not available
    */
   static long runQueueNanos() {
-    try {
-      String[] fields =
-          new String(
-                  java.nio.file.Files.readAllBytes(
-                      java.nio.file.Path.of("/proc/thread-self/schedstat")),
-                  java.nio.charset.StandardCharsets.US_ASCII)
-              .trim()
-              .split(" ");
-      return Long.parseLong(fields[1]);
-    } catch (java.io.IOException | RuntimeException unavailable) {
+    return runQueueNanos(Path.of("/proc/thread-self/schedstat"));
+  }
+
+  /**
+   * @param schedstat a thread's {@code schedstat} file, or null
+   * @return how long that thread has waited on a run queue for a core in all, or -1 where that is
+   *     not available
+   */
+  static long runQueueNanos(Path schedstat) {
+    if (schedstat == null) {
       return -1;
     }
+    try {
+      String[] fields =
+          new String(Files.readAllBytes(schedstat), StandardCharsets.US_ASCII).trim().split(" ");
+      return Long.parseLong(fields[1]);
+    } catch (IOException | RuntimeException unavailable) {
+      return -1;
+    }
+  }
+
+  /**
+   * @param threadName the name of one of this process's threads
+   * @return that thread's {@code schedstat} file (Linux keeps the first 15 bytes of a thread's
+   *     name), or null if no thread has that name or there is no {@code /proc}
+   */
+  static Path schedstatOf(String threadName) {
+    String comm = threadName.length() > 15 ? threadName.substring(0, 15) : threadName;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        if (Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).trim().equals(comm)) {
+          return task.resolve("schedstat");
+        }
+      }
+    } catch (IOException | RuntimeException unavailable) {
+      return null;
+    }
+    return null;
   }
 
   void stop() {

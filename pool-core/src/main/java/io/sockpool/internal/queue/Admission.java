@@ -3,6 +3,7 @@ package io.sockpool.internal.queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Counts capacity: connections open or connecting, per endpoint and in total. sockpool admits every
@@ -16,6 +17,14 @@ public final class Admission {
   private final int maxTotal;
   private final int maxPerEndpoint;
   private final AtomicInteger total = new AtomicInteger();
+
+  /**
+   * Held while a reservation is taken or given back (never while waiting or doing I/O), so that an
+   * endpoint's count and the total move together; a retirement flips an idle endpoint's count
+   * without it.
+   */
+  private final ReentrantLock counts = new ReentrantLock();
+
   private final ConcurrentLinkedQueue<Account> heldBackGlobally = new ConcurrentLinkedQueue<>();
 
   public Admission(int maxTotal, int maxPerEndpoint) {
@@ -53,30 +62,43 @@ public final class Admission {
   }
 
   /**
-   * Reserves one connection's worth of capacity for the endpoint.
+   * Reserves one connection's worth of capacity for the endpoint. Linearizable with every other
+   * reserve and release: a reserve that fails is never seen by another as a reservation (the
+   * endpoint's count and the total change together, under {@link #counts}, and only when both have
+   * room), and the endpoint's limit, which binds most often, is read without the lock.
    *
    * @return RESERVED, or why not
    */
   public Result tryReserve(Account st) {
-    int n;
-    do {
-      n = st.reservations().get();
-      if (n < 0) {
-        return Result.RETIRED;
+    AtomicInteger mine = st.reservations();
+    int n = mine.get();
+    if (n < 0) {
+      return Result.RETIRED;
+    }
+    if (n >= maxPerEndpoint) {
+      return Result.ENDPOINT_FULL;
+    }
+    counts.lock();
+    try {
+      while (true) {
+        n = mine.get();
+        if (n < 0) {
+          return Result.RETIRED;
+        }
+        if (n >= maxPerEndpoint) {
+          return Result.ENDPOINT_FULL;
+        }
+        if (total.get() >= maxTotal) {
+          return Result.GLOBAL_FULL;
+        }
+        if (mine.compareAndSet(n, n + 1)) { // fails only if retired meanwhile (not under the lock)
+          total.incrementAndGet();
+          return Result.RESERVED;
+        }
       }
-      if (n >= maxPerEndpoint) {
-        return Result.ENDPOINT_FULL;
-      }
-    } while (!st.reservations().compareAndSet(n, n + 1));
-    int t;
-    do {
-      t = total.get();
-      if (t >= maxTotal) {
-        st.reservations().decrementAndGet();
-        return Result.GLOBAL_FULL;
-      }
-    } while (!total.compareAndSet(t, t + 1));
-    return Result.RESERVED;
+    } finally {
+      counts.unlock();
+    }
   }
 
   /**
@@ -87,8 +109,13 @@ public final class Admission {
     if (st.waiters().handOffSlot()) {
       return;
     }
-    st.reservations().decrementAndGet();
-    total.decrementAndGet();
+    counts.lock();
+    try {
+      st.reservations().decrementAndGet();
+      total.decrementAndGet();
+    } finally {
+      counts.unlock();
+    }
     for (Account other; (other = heldBackGlobally.poll()) != null; ) {
       other.heldBackGlobally().set(false);
       if (other.waiters().size() > 0) {

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -142,5 +146,53 @@ class AdmissionTest {
     assertTrue(c.heldBackGlobally().get(), "c stays queued for the next release");
     waitersOfB.leave(wb);
     waitersOfC.leave(wc);
+  }
+
+  @Test
+  void nobodyIsHeldBackUntilAnotherEndpointsWaiterIs() {
+    Admission admission = new Admission(1, 5);
+    Capacity.Account a = account();
+    Capacity.Account b = account();
+    assertFalse(admission.othersHeldBack(a), "nobody queued");
+    Waiters.Waiter<String> w = b.waiters().join(0, 0, 10);
+    admission.heldBackGlobally(b);
+    assertTrue(admission.othersHeldBack(a), "b's caller waits for global capacity");
+    assertFalse(admission.othersHeldBack(b), "an endpoint is not held back by itself");
+    b.waiters().leave(w);
+  }
+
+  @Test
+  void aHeldBackEndpointWhoseCallersLeftIsForgottenAndTheNextOneCounts() {
+    Admission admission = new Admission(1, 5);
+    Capacity.Account a = account();
+    Capacity.Account gone = account();
+    Capacity.Account b = account();
+    admission.heldBackGlobally(gone); // its caller gave up: no waiter
+    assertFalse(admission.othersHeldBack(a));
+    assertFalse(gone.heldBackGlobally().get(), "forgotten");
+    admission.heldBackGlobally(gone);
+    Waiters.Waiter<String> w = b.waiters().join(0, 0, 10);
+    admission.heldBackGlobally(b);
+    assertTrue(admission.othersHeldBack(a), "b, past the endpoint nobody waits for");
+    assertFalse(gone.heldBackGlobally().get());
+    assertTrue(b.heldBackGlobally().get(), "b stays queued");
+    b.waiters().leave(w);
+  }
+
+  @Test
+  void reservesAndReleasesFromOneThreadLeaveTheCountsFreeForAnother() throws Exception {
+    Admission admission = new Admission(1, 1);
+    Capacity.Account a = account();
+    assertEquals(RESERVED, admission.tryReserve(a));
+    assertEquals(GLOBAL_FULL, admission.tryReserve(account()));
+    admission.release(a);
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      Future<Admission.Result> r = other.submit(() -> admission.tryReserve(a));
+      assertEquals(RESERVED, r.get(5, TimeUnit.SECONDS));
+      assertEquals(1, admission.total());
+    } finally {
+      other.shutdownNow();
+    }
   }
 }

@@ -1,12 +1,7 @@
 package io.sockpool.internal.queue;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import org.jetbrains.lincheck.LincheckAssertionError;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
@@ -29,31 +24,12 @@ class WaitersLincheckTest {
 
   @Test
   void joinsLeavesAndHandOffsAreLinearizable() {
-    modelChecking().check(RealWaiters.class);
-    stress().check(RealWaiters.class);
+    LincheckRuns.assertLinearizable(RealWaiters.class);
   }
 
   @Test
   void aHandOffThatCanLoseAConnectionIsCaught() {
-    assertThrows(
-        LincheckAssertionError.class,
-        () -> modelChecking().minimizeFailedScenario(false).check(LossyWaiters.class));
-  }
-
-  static ModelCheckingOptions modelChecking() {
-    return new ModelCheckingOptions()
-        .iterations(8)
-        .invocationsPerIteration(200)
-        .threads(3)
-        .actorsPerThread(3);
-  }
-
-  static StressOptions stress() {
-    return new StressOptions()
-        .iterations(4)
-        .invocationsPerIteration(300)
-        .threads(3)
-        .actorsPerThread(3);
+    LincheckRuns.assertCaught(LossyWaiters.class);
   }
 
   /** The operations and the invariant, over a {@link WaitQueue}. */
