@@ -44,6 +44,7 @@ public final class PoolConfig {
   private final Duration reresolveInterval;
   private final TlsConfig tls;
   private final java.util.Map<Endpoint, Optional<TlsConfig>> tlsByEndpoint;
+  private final Duration happyEyeballsDelay;
 
   private PoolConfig(Builder b) {
     poolName = b.poolName;
@@ -75,6 +76,7 @@ public final class PoolConfig {
     reresolveInterval = b.reresolveInterval;
     tls = b.tls;
     tlsByEndpoint = java.util.Map.copyOf(b.tlsByEndpoint);
+    happyEyeballsDelay = b.happyEyeballsDelay;
   }
 
   /**
@@ -118,6 +120,7 @@ public final class PoolConfig {
     b.reresolveInterval = reresolveInterval;
     b.tls = tls;
     b.tlsByEndpoint.putAll(tlsByEndpoint);
+    b.happyEyeballsDelay = happyEyeballsDelay;
     return b;
   }
 
@@ -342,6 +345,15 @@ public final class PoolConfig {
     return tlsByEndpoint;
   }
 
+  /**
+   * @return how long a connect to one of a name's addresses runs alone before a connect to the next
+   *     address races it (happy eyeballs, RFC 8305); {@link Duration#ZERO} = one address after the
+   *     other
+   */
+  public Duration happyEyeballsDelay() {
+    return happyEyeballsDelay;
+  }
+
   @Override
   public String toString() {
     return "PoolConfig{poolName="
@@ -392,6 +404,8 @@ public final class PoolConfig {
         + addressResolver
         + ", reresolveInterval="
         + (reresolveInterval.isZero() ? "never" : reresolveInterval)
+        + ", happyEyeballsDelay="
+        + (happyEyeballsDelay.isZero() ? "off" : happyEyeballsDelay)
         + ", circuitBreaker{failureRateThreshold="
         + circuitBreakerConfig.getFailureRateThreshold()
         + ", minimumNumberOfCalls="
@@ -447,6 +461,7 @@ public final class PoolConfig {
     private boolean jmxEnabled = false;
     private AddressResolver addressResolver = AddressResolver.system();
     private Duration reresolveInterval = Duration.ofSeconds(30);
+    private Duration happyEyeballsDelay = Duration.ofMillis(250);
     private boolean connectTimeoutSet;
     private TlsConfig tls;
     private final java.util.Map<Endpoint, Optional<TlsConfig>> tlsByEndpoint =
@@ -772,6 +787,18 @@ public final class PoolConfig {
      */
     public Builder plaintext(Endpoint endpoint) {
       tlsByEndpoint.put(notNull(endpoint, "endpoint must not be null"), Optional.empty());
+      return this;
+    }
+
+    /**
+     * @param value when a host name has several addresses, how long a connect to one runs alone
+     *     before a connect to the next address races it; the first to connect wins and the others
+     *     are closed (happy eyeballs, RFC 8305). Default 250 ms (RFC 8305's recommendation); >= 0;
+     *     {@link Duration#ZERO} = one address after the other, each with a share of the time left
+     * @return this builder
+     */
+    public Builder happyEyeballsDelay(Duration value) {
+      this.happyEyeballsDelay = nonNegative("happyEyeballsDelay", value);
       return this;
     }
 

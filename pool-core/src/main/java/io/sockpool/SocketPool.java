@@ -405,6 +405,157 @@ public final class SocketPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks out a connection to one member of the group, with {@link PoolConfig#checkoutTimeout()}
+   * as the deadline; see {@link #checkout(EndpointGroup, Duration)}.
+   *
+   * @param group the group
+   * @return the connection; {@link PooledConnection#endpoint()} names the member
+   * @throws CheckoutException see {@link #checkout(EndpointGroup, Duration)}
+   */
+  public PooledConnection checkout(EndpointGroup group) throws CheckoutException {
+    return checkout(group, delegate.config().checkoutTimeout());
+  }
+
+  /**
+   * Checks out a connection to one member of the group within one deadline. The member is picked by
+   * power of two choices over each member's peak-EWMA latency times its calls in flight (divided by
+   * its weight), among members that are not ejected, whose breaker is not open and that have an
+   * idle connection or room for one; a member whose checkout fails (a refused or timed-out connect,
+   * a failed validation) is skipped and another tried within the same deadline. The caller waits
+   * only when every such member is at capacity, then in the picked member's queue. A group of one
+   * member is that member's plain checkout. The pool registers the group on first use (see
+   * docs/groups.md).
+   *
+   * @param group the group
+   * @param timeout the deadline; positive
+   * @return the connection; {@link PooledConnection#endpoint()} names the member
+   * @throws GroupUnavailableException if no member could be tried (each ejected or open; fails at
+   *     once, naming each member's state)
+   * @throws CheckoutException the last member's failure, or a timeout
+   * @throws IllegalArgumentException if the pool knows another group by that name, or a member has
+   *     another weight or other outlier settings in another group
+   */
+  public PooledConnection checkout(EndpointGroup group, Duration timeout) throws CheckoutException {
+    Args.notNull(group, "group");
+    Args.notNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
+    }
+    return delegate.groups().checkout(group, timeout.toNanos(), null);
+  }
+
+  /**
+   * Like {@link #execute(Endpoint, Operation)} on a member of the group ({@link
+   * #checkout(EndpointGroup)}). An I/O error or timeout of the operation's timed reads and writes
+   * counts as the member's failure.
+   *
+   * @param group the group
+   * @param operation the exchange
+   * @param <T> the result type
+   * @return what the operation returned
+   * @throws CheckoutException if no connection could be checked out
+   * @throws IOException what the operation threw
+   */
+  public <T> T execute(EndpointGroup group, Operation<T> operation) throws IOException {
+    Args.notNull(operation, "operation");
+    return runOn(checkout(group), operation);
+  }
+
+  /**
+   * Like {@link #executeIdempotent(Endpoint, Operation)} on the group: the second attempt goes to
+   * another member when there is one, within what the first left of the one checkout timeout.
+   *
+   * @param group the group
+   * @param operation the exchange; must be idempotent
+   * @param <T> the result type
+   * @return what the operation returned
+   * @throws CheckoutException if no connection could be checked out
+   * @throws IOException what the (second) attempt threw
+   */
+  public <T> T executeIdempotent(EndpointGroup group, Operation<T> operation) throws IOException {
+    Args.notNull(group, "group");
+    Args.notNull(operation, "operation");
+    long timeout = delegate.config().checkoutTimeout().toNanos();
+    long deadline = System.nanoTime() + timeout;
+    PooledConnection c = delegate.groups().checkout(group, timeout, null);
+    Endpoint member = c.endpoint();
+    IOException first;
+    try {
+      T result = operation.apply(c);
+      Operations.returnedNormally(c);
+      c.close();
+      return result;
+    } catch (IOException e) {
+      boolean retry = KeyedChannelPool.diedBeforeReply(c); // before the lease ends
+      c.invalidate();
+      if (!retry || deadline - System.nanoTime() <= 0) {
+        throw e;
+      }
+      first = e;
+    } catch (RuntimeException | Error e) {
+      c.invalidate();
+      throw e;
+    }
+    try {
+      long left = Math.max(1, deadline - System.nanoTime());
+      return runOn(delegate.groups().checkout(group, left, member), operation);
+    } catch (IOException | RuntimeException | Error second) {
+      second.addSuppressed(first);
+      throw second;
+    }
+  }
+
+  /**
+   * Replaces a group's members at run time (or registers the group): members that stay keep their
+   * latency and ejection state; members that left are drained like a moved name's old address (idle
+   * connections closed now, checked-out ones when they come back), unless another group of the pool
+   * still has them.
+   *
+   * @param group the new membership, under the group's name
+   * @return the endpoints drained
+   * @throws IllegalArgumentException if a member has another weight or other outlier settings in
+   *     another group
+   */
+  public java.util.List<Endpoint> updateGroup(EndpointGroup group) {
+    return delegate.groups().update(Args.notNull(group, "group"));
+  }
+
+  /**
+   * The group's members as this pool sees them: status (serving, ejected, probing), calls in
+   * flight, peak-EWMA latency, calls, failures and ejections, and the group's totals.
+   *
+   * @param group the group
+   * @return the snapshot; zeros if the pool has not used the group
+   */
+  public GroupStats stats(EndpointGroup group) {
+    return delegate.groups().stats(Args.notNull(group, "group"));
+  }
+
+  /** Returns a snapshot of every group the pool has used, by name. */
+  public java.util.List<GroupStats> groupStats() {
+    return delegate.groups().stats();
+  }
+
+  /**
+   * Adds a listener for group events (a group added, a member ejected or taken back). Adding the
+   * same listener twice has no effect.
+   *
+   * @param listener the listener
+   */
+  public void addGroupListener(GroupListener listener) {
+    delegate.groups().events().add(Args.notNull(listener, "listener"));
+  }
+
+  /**
+   * Returns whether it was registered.
+   *
+   * @param listener a listener added before
+   */
+  public boolean removeGroupListener(GroupListener listener) {
+    return delegate.groups().events().remove(Args.notNull(listener, "listener"));
+  }
+
   private static <T> T runOn(PooledConnection c, Operation<T> operation) throws IOException {
     boolean ok = false;
     try {

@@ -46,6 +46,9 @@ class NullArgumentsTest {
     samples =
         Map.ofEntries(
             Map.entry(Endpoint.class, () -> TestSupport.endpoint(peer)),
+            Map.entry(
+                EndpointGroup.class,
+                () -> EndpointGroup.of("null-args", List.of(TestSupport.endpoint(peer)))),
             Map.entry(Duration.class, () -> Duration.ofSeconds(1)),
             Map.entry(String.class, () -> "localhost"),
             Map.entry(PoolConfig.class, () -> PoolConfig.builder().build()),

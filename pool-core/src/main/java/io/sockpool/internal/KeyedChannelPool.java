@@ -8,6 +8,9 @@ import io.sockpool.PoolConfig;
 import io.sockpool.PoolStats;
 import io.sockpool.PooledConnection;
 import io.sockpool.TlsStats;
+import io.sockpool.internal.group.GroupEvents;
+import io.sockpool.internal.group.Groups;
+import io.sockpool.internal.group.MemberLease;
 import io.sockpool.internal.io.TlsTransports;
 import io.sockpool.internal.io.TransportFactory;
 import io.sockpool.internal.io.Watchdog;
@@ -46,6 +49,7 @@ public final class KeyedChannelPool implements Preconnector.Pool {
   private final Admission admission;
   private final AsyncCheckouts async;
   private final TlsTransports tls; // null: no endpoint uses TLS, the plaintext factory is used
+  private final Groups groups;
 
   /**
    * Builds the engine bottom-up: each part gets the parts it uses, made before it.
@@ -75,7 +79,8 @@ public final class KeyedChannelPool implements Preconnector.Pool {
             config.socketOptions(),
             config.maxLifetime().toNanos(),
             config.maxLifetimeJitter().toNanos(),
-            tls != null ? tls : TransportFactory.plaintext(watchdog));
+            tls != null ? tls : TransportFactory.plaintext(watchdog),
+            config.happyEyeballsDelay().toNanos());
     ChannelFactory factory = new ChannelFactory(connector, config, admission, listeners);
     GenericKeyedObjectPool<Endpoint, PooledChannel> pool =
         new GenericKeyedObjectPool<>(factory, ChannelFactory.commonsConfig(config));
@@ -120,6 +125,11 @@ public final class KeyedChannelPool implements Preconnector.Pool {
             config.maxWaitersPerEndpoint(),
             config.connectTimeout().toNanos(),
             config.validationTimeout().toNanos());
+    this.groups =
+        new Groups(
+            new GroupMembers(
+                lifecycle, endpoints, connections, hot, leases, checkouts, config.maxPerEndpoint()),
+            new GroupEvents(config.poolName()));
     this.maintenance =
         new Maintenance(config, lifecycle, endpoints, connections, hot, names, admission);
     this.shutdown =
@@ -181,6 +191,13 @@ public final class KeyedChannelPool implements Preconnector.Pool {
    */
   public CircuitBreakerRegistry breakers() {
     return endpoints.breakers();
+  }
+
+  /**
+   * @return the pool's endpoint groups
+   */
+  public Groups groups() {
+    return groups;
   }
 
   /**
@@ -355,7 +372,7 @@ public final class KeyedChannelPool implements Preconnector.Pool {
    * @throws IllegalStateException if it came from another pool
    */
   public void release(PooledConnection connection) {
-    if (!(connection instanceof Lease lease) || lease.returns() != returns) {
+    if (!(MemberLease.unwrap(connection) instanceof Lease lease) || lease.returns() != returns) {
       throw new IllegalStateException(
           "connection "
               + connection
@@ -372,7 +389,8 @@ public final class KeyedChannelPool implements Preconnector.Pool {
    *     byte arrived (see {@link PooledChannel#diedBeforeReply()})
    */
   public static boolean diedBeforeReply(PooledConnection connection) {
-    return connection instanceof Lease lease && lease.pooledChannel().diedBeforeReply();
+    return MemberLease.unwrap(connection) instanceof Lease lease
+        && lease.pooledChannel().diedBeforeReply();
   }
 
   /** Opens up to {@code count} connections in parallel; see {@link Maintenance#warmUp}. */

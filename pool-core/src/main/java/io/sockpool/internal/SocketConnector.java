@@ -42,23 +42,38 @@ final class SocketConnector {
   private final long maxLifetimeNanos;
   private final long jitterNanos;
   private final TransportFactory transports;
+  private final long happyEyeballsNanos;
 
   /** Connects under way, for {@link #abortPending()}. */
   private final Map<SocketChannel, Selector> pending = new ConcurrentHashMap<>();
 
   private volatile boolean aborting;
 
-  /**
-   * @param transports makes each new connection's transport, after the TCP connect and within its
-   *     deadline
-   */
+  /** A connector that tries a name's addresses one after the other (no happy eyeballs). */
   SocketConnector(
       Names names,
       SocketOptions options,
       long maxLifetimeNanos,
       long jitterNanos,
       TransportFactory transports) {
+    this(names, options, maxLifetimeNanos, jitterNanos, transports, 0);
+  }
+
+  /**
+   * @param transports makes each new connection's transport, after the TCP connect and within its
+   *     deadline
+   * @param happyEyeballsNanos how long a connect to one of a name's addresses runs alone before a
+   *     connect to the next races it ({@link AddressRace}); 0: one address after the other
+   */
+  SocketConnector(
+      Names names,
+      SocketOptions options,
+      long maxLifetimeNanos,
+      long jitterNanos,
+      TransportFactory transports,
+      long happyEyeballsNanos) {
     this.names = names;
+    this.happyEyeballsNanos = happyEyeballsNanos;
     this.transports = transports;
     this.options = options;
     this.maxLifetimeNanos = maxLifetimeNanos;
@@ -103,6 +118,23 @@ final class SocketConnector {
           remaining += j == i || !tried.contains(order.get(j)) ? 1 : 0;
         }
         long attemptDeadline = remaining <= 1 ? deadlineNanos : now + left / remaining;
+        if (remaining > 1 && happyEyeballsNanos > 0) {
+          List<InetSocketAddress> rest = new ArrayList<>(remaining);
+          for (int j = i; j < order.size(); j++) {
+            if (j == i || tried.add(order.get(j))) {
+              rest.add(order.get(j));
+            }
+          }
+          try {
+            return race(endpoint, book, rest, deadlineNanos, failures);
+          } catch (IOException e) {
+            if (!addressesFault(e)) {
+              throw e;
+            }
+            last = e;
+          }
+          break;
+        }
         try {
           PooledChannel channel = connectTo(endpoint, address, attemptDeadline, start);
           book.connected(address);
@@ -110,11 +142,10 @@ final class SocketConnector {
             LOG.debug("connected to {} at {} after: {}", endpoint, address, failures);
           }
           return channel;
-        } catch (java.io.InterruptedIOException
-            | java.nio.channels.ClosedByInterruptException
-            | LocalResourceException e) {
-          throw e; // neither the address's fault: no other address, no re-resolution
         } catch (IOException e) {
+          if (!addressesFault(e)) {
+            throw e; // neither the address's fault: no other address, no re-resolution
+          }
           last = e;
           failures.add(where(endpoint, address) + ": " + e.getMessage());
           names.connectFailed(book, address);
@@ -199,16 +230,7 @@ final class SocketConnector {
         }
       }
       selector.close(); // deregisters the channel, which may then block
-      channel.configureBlocking(true);
-      long now = System.nanoTime();
-      long jitter = jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0;
-      PooledChannel pooled =
-          new PooledChannel(
-              endpoint,
-              address,
-              transports.open(endpoint, channel, deadlineNanos),
-              now,
-              now + maxLifetimeNanos - jitter);
+      PooledChannel pooled = connected(endpoint, channel, address, deadlineNanos);
       ok = true;
       return pooled;
     } catch (ConnectException e) {
@@ -235,6 +257,93 @@ final class SocketConnector {
           }
         }
         channel.close();
+      }
+    }
+  }
+
+  /**
+   * Whether a connect failure is the address's (refused, reset, timed out: the next address is
+   * tried) rather than the caller's or the process's (an interrupt, a local shortage). A timeout is
+   * an {@link java.io.InterruptedIOException} too, but the address's.
+   */
+  private static boolean addressesFault(IOException e) {
+    if (e instanceof SocketTimeoutException) {
+      return true;
+    }
+    return !(e instanceof java.io.InterruptedIOException
+        || e instanceof java.nio.channels.ClosedByInterruptException
+        || e instanceof LocalResourceException);
+  }
+
+  /** A connected socket made blocking, with its transport: the pool's connection. */
+  private PooledChannel connected(
+      Endpoint endpoint, SocketChannel channel, InetSocketAddress address, long deadlineNanos)
+      throws IOException {
+    channel.configureBlocking(true);
+    long now = System.nanoTime();
+    long jitter = jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0;
+    return new PooledChannel(
+        endpoint,
+        address,
+        transports.open(endpoint, channel, deadlineNanos),
+        now,
+        now + maxLifetimeNanos - jitter);
+  }
+
+  /** Happy eyeballs over the addresses left ({@link AddressRace}); the losers are closed. */
+  private PooledChannel race(
+      Endpoint endpoint,
+      AddressBook book,
+      List<InetSocketAddress> addresses,
+      long deadlineNanos,
+      List<String> failures)
+      throws IOException {
+    AddressRace.Won won =
+        AddressRace.run(
+            endpoint,
+            addresses,
+            happyEyeballsNanos,
+            deadlineNanos,
+            new AddressRace.Sockets() {
+              @Override
+              public SocketChannel openNonBlocking(Endpoint e) throws IOException {
+                SocketChannel ch = open(e);
+                try {
+                  applyOptions(ch);
+                  ch.configureBlocking(false);
+                } catch (IOException ex) {
+                  ch.close();
+                  throw new LocalResourceException(e, "setting up the socket", ex);
+                }
+                return ch;
+              }
+
+              @Override
+              public boolean pending(SocketChannel ch, Selector selector) {
+                pending.put(ch, selector);
+                return !aborting;
+              }
+
+              @Override
+              public void done(SocketChannel ch) {
+                pending.remove(ch);
+              }
+
+              @Override
+              public void failed(InetSocketAddress address, IOException failure) {
+                failures.add(address.getAddress().getHostAddress() + ": " + failure.getMessage());
+                names.connectFailed(book, address);
+              }
+            });
+    boolean ok = false;
+    try {
+      PooledChannel channel = connected(endpoint, won.channel(), won.address(), deadlineNanos);
+      book.connected(won.address());
+      ok = true;
+      return channel;
+    } finally {
+      if (!ok) {
+        won.channel().close();
       }
     }
   }

@@ -34,7 +34,8 @@ class LayoutTest {
   private static final String API = "io.sockpool";
   private static final String SIZING = "io.sockpool.sizing";
   private static final String ENGINE = "io.sockpool.internal";
-  private static final List<String> LEAVES = List.of("io", "jfr", "metrics", "queue", "resolve");
+  private static final List<String> LEAVES =
+      List.of("group", "io", "jfr", "metrics", "queue", "resolve");
 
   private static JavaClasses classes;
 

@@ -1,0 +1,150 @@
+package io.sockpool.internal.group;
+
+import io.sockpool.CheckoutException;
+import io.sockpool.CheckoutTimeoutException;
+import io.sockpool.Endpoint;
+import io.sockpool.EndpointUnavailableException;
+import io.sockpool.GroupUnavailableException;
+import io.sockpool.PooledConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * One group checkout within one deadline. Picks a member by power of two choices among those that
+ * may take a call (serving, or due for a probe; the breaker not open) and have room (an idle
+ * connection or capacity for a new one); a member whose checkout fails is skipped and the next is
+ * tried within the same deadline (each try gets an equal share of the time left, the last all of
+ * it). Only when every such member is at capacity does the caller wait, on the member the balancer
+ * picks among them, in that member's queue (arrival order, as a plain checkout).
+ */
+final class GroupCheckout {
+  private GroupCheckout() {}
+
+  /**
+   * Runs the checkout.
+   *
+   * @param g the group
+   * @param access the engine
+   * @param rnd the random source of the balancer
+   * @param timeoutNanos the deadline, from now
+   * @param avoid a member not to pick (the one a retry moves away from), or null
+   * @return the lease
+   * @throws CheckoutException the last member's failure, a {@link GroupUnavailableException} if no
+   *     member could be tried, or a timeout
+   */
+  static PooledConnection run(
+      GroupState g, MemberAccess access, RandomGenerator rnd, long timeoutNanos, Endpoint avoid)
+      throws CheckoutException {
+    long start = g.now();
+    long deadline = start + timeoutNanos;
+    Member[] ms = g.members();
+    long all = ms.length == 64 ? -1L : (1L << ms.length) - 1;
+    long excluded = 0;
+    long full = 0;
+    CheckoutException last = null;
+    if (avoid != null && ms.length > 1) {
+      for (int i = 0; i < ms.length; i++) {
+        excluded |= ms[i].endpoint.equals(avoid) ? 1L << i : 0;
+      }
+    }
+    while (true) {
+      long now = g.now();
+      long left = deadline - now;
+      if (left <= 0) {
+        g.failedCalls.increment();
+        throw last != null ? last : timeout(g, access, ms, start, now);
+      }
+      long open = all & ~excluded;
+      long selectable = 0;
+      for (long m = open; m != 0; m &= m - 1) {
+        int i = Long.numberOfTrailingZeros(m);
+        selectable |= ms[i].selectable(now) ? 1L << i : 0;
+      }
+      boolean waitHere = false;
+      int i = GroupState.pick(ms, selectable & ~full, rnd, now);
+      if (i < 0) {
+        i = GroupState.pick(ms, selectable & full, rnd, now);
+        if (i < 0) {
+          g.failedCalls.increment();
+          throw last != null ? last : unavailable(g, access, ms, start, now);
+        }
+        waitHere = true; // every member that may take a call is at capacity: queue on this one
+      }
+      Member m = ms[i];
+      long bit = 1L << i;
+      if (!waitHere) {
+        if (access.refusing(m.endpoint) != null) {
+          excluded |= bit;
+          continue;
+        }
+        if (!access.hasRoom(m.endpoint)) {
+          full |= bit;
+          continue;
+        }
+      }
+      if (!m.claimProbe()) {
+        excluded |= bit; // another caller probes it
+        continue;
+      }
+      int tries = Long.bitCount(selectable & ~excluded);
+      long budget = waitHere || tries <= 1 ? left : left / tries;
+      m.inFlight.incrementAndGet();
+      long tried = g.now();
+      boolean ok = false;
+      try {
+        PooledConnection c = access.checkout(m.endpoint, Math.max(1, budget));
+        ok = true;
+        m.calls.increment();
+        g.calls.increment();
+        return new MemberLease(c, g, m, g.now()); // the exchange's latency, not the connect's
+      } catch (EndpointUnavailableException e) {
+        m.releaseProbe(g.now());
+        excluded |= bit; // opened meanwhile: skipped, not a failure of the call
+      } catch (CheckoutException e) {
+        if (Thread.currentThread().isInterrupted() || !access.peerFault(e)) {
+          m.releaseProbe(g.now());
+          if (Thread.currentThread().isInterrupted() || waitHere) {
+            g.failedCalls.increment();
+            throw e;
+          }
+        } else {
+          long failedAt = g.now();
+          g.failed(m, failedAt - tried, String.valueOf(e.getCause()), failedAt);
+        }
+        excluded |= bit;
+        if (last != null) {
+          e.addSuppressed(last);
+        }
+        last = e;
+      } finally {
+        if (!ok) {
+          m.inFlight.decrementAndGet();
+        }
+      }
+    }
+  }
+
+  private static CheckoutException unavailable(
+      GroupState g, MemberAccess access, Member[] ms, long start, long now) {
+    List<String> states = new ArrayList<>(ms.length);
+    for (Member m : ms) {
+      String why = m.status.get() == Member.SERVING ? access.refusing(m.endpoint) : null;
+      states.add(why != null ? m.endpoint + " " + why : m.describe(now));
+    }
+    return new GroupUnavailableException(
+        g.name(), states, access.state(ms[0].endpoint, now - start));
+  }
+
+  private static CheckoutException timeout(
+      GroupState g, MemberAccess access, Member[] ms, long start, long now) {
+    return new CheckoutTimeoutException(
+        "no member of group '"
+            + g.name()
+            + "' served within the checkout timeout of "
+            + (now - start) / 1_000_000
+            + " ms",
+        access.state(ms[0].endpoint, now - start),
+        null);
+  }
+}

@@ -1,0 +1,268 @@
+package io.sockpool.internal.group;
+
+import io.sockpool.Endpoint;
+import io.sockpool.EndpointGroup;
+import io.sockpool.GroupMemberStats;
+import io.sockpool.GroupStats;
+import io.sockpool.OutlierDetection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * One group as the pool runs it: its members' state, the balancer (power of two choices over {@link
+ * Member#score}) and outlier ejection (Envoy's model: consecutive failures or a failure rate eject
+ * a member for a time that grows with each ejection, at most a share of the group at once, probed
+ * back in by one call).
+ */
+final class GroupState {
+  /** Peak EWMA's decay time, Finagle's and Linkerd's default. */
+  static final long DECAY_NANOS = 10_000_000_000L;
+
+  private final String name;
+  private final LongSupplier clock;
+  private final GroupEvents events;
+  private volatile EndpointGroup group;
+  private volatile Member[] members;
+  final LongAdder calls = new LongAdder();
+  final LongAdder failedCalls = new LongAdder();
+  private final LongAdder ejections = new LongAdder();
+  private final LongAdder returns = new LongAdder();
+
+  GroupState(EndpointGroup group, LongSupplier clock, GroupEvents events) {
+    this.name = group.name();
+    this.clock = clock;
+    this.events = events;
+    this.group = group;
+    this.members = membersOf(group, Map.of(), clock.getAsLong());
+  }
+
+  private static Member[] membersOf(EndpointGroup g, Map<Endpoint, Member> keep, long now) {
+    List<Endpoint> eps = g.members();
+    Member[] ms = new Member[eps.size()];
+    for (int i = 0; i < ms.length; i++) {
+      Endpoint e = eps.get(i);
+      Member old = keep.get(e);
+      ms[i] =
+          old != null && old.weight == g.weight(e)
+              ? old
+              : new Member(e, g.weight(e), DECAY_NANOS, now);
+    }
+    return ms;
+  }
+
+  String name() {
+    return name;
+  }
+
+  EndpointGroup group() {
+    return group;
+  }
+
+  Member[] members() {
+    return members;
+  }
+
+  long now() {
+    return clock.getAsLong();
+  }
+
+  /**
+   * Replaces the membership; members that stay keep their state.
+   *
+   * @return the endpoints that left
+   */
+  synchronized List<Endpoint> update(EndpointGroup next) {
+    Map<Endpoint, Member> byEndpoint = new HashMap<>();
+    for (Member m : members) {
+      byEndpoint.put(m.endpoint, m);
+    }
+    Member[] ms = membersOf(next, byEndpoint, clock.getAsLong());
+    List<Endpoint> left = new ArrayList<>();
+    for (Member m : members) {
+      if (!next.members().contains(m.endpoint)) {
+        left.add(m.endpoint);
+      }
+    }
+    this.group = next;
+    this.members = ms;
+    return left;
+  }
+
+  /**
+   * Power of two choices among the candidates: two distinct members drawn at random, the one with
+   * the lower score wins (a single candidate wins alone).
+   *
+   * @param ms the members
+   * @param candidates a bit per member that may be picked
+   * @param rnd the random source
+   * @param now the clock now
+   * @return the index picked, or -1 if there is no candidate
+   */
+  static int pick(Member[] ms, long candidates, RandomGenerator rnd, long now) {
+    int n = Long.bitCount(candidates);
+    if (n == 0) {
+      return -1;
+    }
+    int a = nthBit(candidates, n == 1 ? 0 : rnd.nextInt(n));
+    if (n == 1) {
+      return a;
+    }
+    int b = nthBit(candidates & ~(1L << a), rnd.nextInt(n - 1));
+    return ms[b].score(now) < ms[a].score(now) ? b : a;
+  }
+
+  private static int nthBit(long mask, int n) {
+    long m = mask;
+    for (int i = 0; i < n; i++) {
+      m &= m - 1; // drop the lowest set bit
+    }
+    return Long.numberOfTrailingZeros(m);
+  }
+
+  /** A call on the member ended without a peer failure. */
+  void succeeded(Member m, long latencyNanos, long now) {
+    m.latency.observe(latencyNanos, now);
+    if (m.consecutive != 0) {
+      m.consecutive = 0;
+    }
+    OutlierDetection od = group.outlierDetection();
+    rollWindow(m, now, od);
+    m.windowCalls.incrementAndGet();
+    if (m.status.get() == Member.PROBING) {
+      back(m, now);
+    } else if (m.multiplier > 0 && now - m.healthySince >= od.interval().toNanos()) {
+      synchronized (m) {
+        if (m.multiplier > 0) {
+          m.multiplier--;
+        }
+        m.healthySince = now;
+      }
+    }
+  }
+
+  /**
+   * A peer failure of the member: a failed connect or validation, or an exchange's I/O error.
+   *
+   * @param m the member
+   * @param latencyNanos how long the call took, or -1 for none (a failed checkout)
+   * @param what the failure, for the log
+   * @param now the clock now
+   */
+  void failed(Member m, long latencyNanos, String what, long now) {
+    m.failures.increment();
+    if (latencyNanos >= 0) {
+      m.latency.observe(latencyNanos, now);
+    }
+    if (m.status.get() == Member.PROBING) {
+      eject(m, now, "the probe after its ejection failed: " + what, true);
+      return;
+    }
+    OutlierDetection od = group.outlierDetection();
+    if (od.maxEjectionPercent() == 0) {
+      return;
+    }
+    int c = m.consecutive + 1;
+    m.consecutive = c;
+    rollWindow(m, now, od);
+    int total = m.windowCalls.incrementAndGet();
+    int failed = m.windowFailures.incrementAndGet();
+    if (c >= od.consecutiveFailures()) {
+      eject(m, now, c + " consecutive failures, the last: " + what, false);
+    } else if (total >= od.minimumCalls()
+        && failed * 100L >= (long) od.failureRatePercent() * total) {
+      eject(
+          m,
+          now,
+          failed
+              + " of "
+              + total
+              + " calls failed within "
+              + od.interval().toMillis()
+              + " ms (threshold "
+              + od.failureRatePercent()
+              + " %), the last: "
+              + what,
+          false);
+    }
+  }
+
+  private static void rollWindow(Member m, long now, OutlierDetection od) {
+    if (now - m.windowStart >= od.interval().toNanos()) {
+      m.windowStart = now;
+      m.windowCalls.set(0);
+      m.windowFailures.set(0);
+    }
+  }
+
+  /** How many members may be ejected at once: the percent, at least one, never all. */
+  static int allowedEjections(int members, int percent) {
+    if (percent == 0 || members < 2) {
+      return 0;
+    }
+    return Math.min(members - 1, Math.max(1, members * percent / 100));
+  }
+
+  private void eject(Member m, long now, String reason, boolean again) {
+    Duration length;
+    synchronized (this) {
+      Member[] ms = members;
+      if (!again) {
+        if (m.status.get() != Member.SERVING) {
+          return; // ejected by another caller meanwhile
+        }
+        int ejected = 0;
+        for (Member x : ms) {
+          ejected += x.status.get() != Member.SERVING ? 1 : 0;
+        }
+        int allowed = allowedEjections(ms.length, group.outlierDetection().maxEjectionPercent());
+        if (ejected >= allowed) {
+          events.ejectionRefused(name, m.endpoint, reason, ejected, allowed);
+          return;
+        }
+      }
+      OutlierDetection od = group.outlierDetection();
+      synchronized (m) {
+        m.multiplier++;
+        m.ejections++;
+        long base = od.baseEjectionTime().toNanos();
+        long max = od.maxEjectionTime().toNanos();
+        long nanos = m.multiplier >= max / base + 1 ? max : Math.min(max, base * m.multiplier);
+        length = Duration.ofNanos(nanos);
+        m.ejectedUntil = now + nanos;
+      }
+      m.consecutive = 0;
+      m.windowStart = now;
+      m.windowCalls.set(0);
+      m.windowFailures.set(0);
+      m.status.set(Member.EJECTED);
+    }
+    ejections.increment();
+    events.ejected(name, m.endpoint, length, reason);
+  }
+
+  private void back(Member m, long now) {
+    if (!m.status.compareAndSet(Member.PROBING, Member.SERVING)) {
+      return;
+    }
+    m.healthySince = now;
+    returns.increment();
+    events.returned(name, m.endpoint);
+  }
+
+  GroupStats stats() {
+    long now = clock.getAsLong();
+    Member[] ms = members;
+    List<GroupMemberStats> list = new ArrayList<>(ms.length);
+    for (Member m : ms) {
+      list.add(m.stats(now));
+    }
+    return new GroupStats(
+        name, list, calls.sum(), failedCalls.sum(), ejections.sum(), returns.sum());
+  }
+}

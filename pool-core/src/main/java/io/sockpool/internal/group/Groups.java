@@ -1,0 +1,220 @@
+package io.sockpool.internal.group;
+
+import io.sockpool.CheckoutException;
+import io.sockpool.Endpoint;
+import io.sockpool.EndpointGroup;
+import io.sockpool.GroupStats;
+import io.sockpool.PooledConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * A pool's groups, by name: the entry point of this package. A group is registered by its first
+ * checkout (or {@link #update}); a name stands for one membership, and an endpoint has the same
+ * weight and outlier settings in every group it is in.
+ */
+public final class Groups {
+  private final MemberAccess access;
+  private final LongSupplier clock;
+  private final Supplier<RandomGenerator> random;
+  private final GroupEvents events;
+  private final Map<String, GroupState> byName = new ConcurrentHashMap<>();
+
+  /**
+   * @param access the engine, per member
+   * @param events logging and listeners
+   * @param clock the nanosecond clock ({@link System#nanoTime()}; a test's own)
+   * @param random the balancer's random source, per call ({@link ThreadLocalRandom#current()})
+   */
+  public Groups(
+      MemberAccess access,
+      GroupEvents events,
+      LongSupplier clock,
+      Supplier<RandomGenerator> random) {
+    this.access = access;
+    this.events = events;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /**
+   * The production wiring: {@link System#nanoTime()} and {@link ThreadLocalRandom}.
+   *
+   * @param access the engine
+   * @param events logging and listeners
+   */
+  public Groups(MemberAccess access, GroupEvents events) {
+    this(access, events, System::nanoTime, ThreadLocalRandom::current);
+  }
+
+  /** Returns the logging and listeners. */
+  public GroupEvents events() {
+    return events;
+  }
+
+  /**
+   * Checks out a connection to one member of the group within one deadline; see {@link
+   * GroupCheckout}. A group of one member is that member's plain checkout: nothing to balance or
+   * eject.
+   *
+   * @param group the group
+   * @param timeoutNanos the deadline, > 0
+   * @param avoid a member not to pick, or null
+   * @return the connection ({@link PooledConnection#endpoint()} names the member)
+   * @throws CheckoutException see {@link io.sockpool.SocketPool#checkout(EndpointGroup)}
+   */
+  public PooledConnection checkout(EndpointGroup group, long timeoutNanos, Endpoint avoid)
+      throws CheckoutException {
+    GroupState g = state(group);
+    Member[] ms = g.members();
+    if (ms.length == 1) {
+      return access.checkout(ms[0].endpoint, timeoutNanos);
+    }
+    return GroupCheckout.run(g, access, random.get(), timeoutNanos, avoid);
+  }
+
+  /**
+   * The group's state, registering it on first use.
+   *
+   * @throws IllegalArgumentException if its name stands for other members here, or one of its
+   *     members has another weight or other outlier settings in another group
+   */
+  GroupState state(EndpointGroup group) {
+    GroupState g = byName.get(group.name());
+    if (g != null && g.group().equals(group)) { // the same instance first: no list compared
+      return g;
+    }
+    synchronized (this) {
+      g = byName.get(group.name());
+      if (g != null) {
+        if (g.group().equals(group)) {
+          return g;
+        }
+        throw new IllegalArgumentException(
+            "group name '"
+                + group.name()
+                + "' is already used in this pool for "
+                + g.group()
+                + ", not "
+                + group
+                + "; change a group's members with updateGroup");
+      }
+      checkShared(group);
+      g = new GroupState(group, clock, events);
+      byName.put(group.name(), g);
+    }
+    events.added(group);
+    return g;
+  }
+
+  /**
+   * Replaces a group's membership (or registers it): members that stay keep their state, members
+   * that left are drained (idle connections closed now, held ones on return) unless another group
+   * still has them.
+   *
+   * @param group the new membership, under the group's name
+   * @return the endpoints drained
+   */
+  public List<Endpoint> update(EndpointGroup group) {
+    List<Endpoint> drained = new ArrayList<>();
+    boolean added;
+    synchronized (this) {
+      GroupState g = byName.get(group.name());
+      checkShared(group);
+      added = g == null;
+      if (added) {
+        byName.put(group.name(), new GroupState(group, clock, events));
+      } else {
+        for (Endpoint e : g.update(group)) {
+          if (!inAnyGroup(e)) {
+            drained.add(e);
+          }
+        }
+      }
+    }
+    if (added) {
+      events.added(group);
+    }
+    for (Endpoint e : drained) {
+      access.drain(e);
+    }
+    return drained;
+  }
+
+  private boolean inAnyGroup(Endpoint e) {
+    for (GroupState g : byName.values()) {
+      if (g.group().members().contains(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A member shared with another group must have the same weight and outlier settings there. */
+  private void checkShared(EndpointGroup group) {
+    for (GroupState other : byName.values()) {
+      EndpointGroup o = other.group();
+      if (o.name().equals(group.name())) {
+        continue;
+      }
+      for (Endpoint e : group.members()) {
+        if (!o.members().contains(e)) {
+          continue;
+        }
+        if (o.weight(e) != group.weight(e)) {
+          throw new IllegalArgumentException(
+              e
+                  + " has weight "
+                  + group.weight(e)
+                  + " in group '"
+                  + group.name()
+                  + "' but "
+                  + o.weight(e)
+                  + " in group '"
+                  + o.name()
+                  + "'; a member has one weight in every group of a pool");
+        }
+        if (!o.outlierDetection().equals(group.outlierDetection())) {
+          throw new IllegalArgumentException(
+              e
+                  + " is in groups '"
+                  + group.name()
+                  + "' and '"
+                  + o.name()
+                  + "' with different outlier settings ("
+                  + group.outlierDetection()
+                  + " vs "
+                  + o.outlierDetection()
+                  + "); groups that share a member must share them");
+        }
+      }
+    }
+  }
+
+  /**
+   * Returns the group's stats.
+   *
+   * @param group the group
+   * @return its stats; zeros if the pool has not used it
+   */
+  public GroupStats stats(EndpointGroup group) {
+    GroupState g = byName.get(group.name());
+    return g != null ? g.stats() : new GroupState(group, clock, GroupEvents.SILENT).stats();
+  }
+
+  /** Returns every group's stats, by name. */
+  public List<GroupStats> stats() {
+    List<GroupStats> all = new ArrayList<>();
+    for (GroupState g : byName.values()) {
+      all.add(g.stats());
+    }
+    all.sort((a, b) -> a.name().compareTo(b.name()));
+    return all;
+  }
+}

@@ -1,0 +1,139 @@
+package io.sockpool.internal.group;
+
+import io.sockpool.Endpoint;
+import io.sockpool.GroupMemberStats;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One member of one group: its load (calls in flight), its latency ({@link PeakEwma}), its failure
+ * counts and its ejection state. The counts on the success path are cheap (an increment, a read);
+ * the ejection decisions run under the group's lock ({@link GroupState}), on failures only.
+ */
+final class Member {
+  /** Takes calls. */
+  static final int SERVING = 0;
+
+  /** Ejected until {@link #ejectedUntil}; a probe may be claimed after it. */
+  static final int EJECTED = 1;
+
+  /** One caller holds the probe. */
+  static final int PROBING = 2;
+
+  final Endpoint endpoint;
+  final int weight;
+  final PeakEwma latency;
+  final AtomicInteger inFlight = new AtomicInteger();
+  final LongAdder calls = new LongAdder();
+  final LongAdder failures = new LongAdder();
+
+  /** {@link #SERVING}, {@link #EJECTED} or {@link #PROBING}. */
+  final AtomicInteger status = new AtomicInteger(SERVING);
+
+  volatile long ejectedUntil;
+
+  /** Peer failures in a row; written on failure, reset on success (read first, so cheap). */
+  volatile int consecutive;
+
+  /** The failure-rate window: its start, its calls and its failures. */
+  volatile long windowStart;
+
+  final AtomicInteger windowCalls = new AtomicInteger();
+  final AtomicInteger windowFailures = new AtomicInteger();
+
+  /** Ejections so far (stats) and the multiplier of the next ejection's length. */
+  long ejections; // guarded by the group
+
+  int multiplier; // guarded by the group
+
+  /** Since when it has served without an ejection (the multiplier decays by one per interval). */
+  volatile long healthySince;
+
+  Member(Endpoint endpoint, int weight, double tauNanos, long nowNanos) {
+    this.endpoint = endpoint;
+    this.weight = weight;
+    this.latency = new PeakEwma(tauNanos, nowNanos);
+    this.windowStart = nowNanos;
+    this.healthySince = nowNanos;
+  }
+
+  /**
+   * Returns the balancer's score, lower is better: the peak-EWMA cost over the weight, times one
+   * plus the failures in a row (a member that fails fast must not look fast; one with no latency
+   * yet and a failure costs {@link PeakEwma#PENALTY}).
+   */
+  double score(long nowNanos) {
+    double c = latency.cost(nowNanos, inFlight.get());
+    int f = consecutive;
+    if (f > 0) {
+      c = c == 0 ? PeakEwma.PENALTY : c * (1 + f);
+    }
+    return c / weight;
+  }
+
+  /**
+   * Returns whether the balancer may consider it now: serving, or ejected with its time over (then
+   * the caller that picks it must {@link #claimProbe} it).
+   */
+  boolean selectable(long nowNanos) {
+    int s = status.get();
+    return s == SERVING || (s == EJECTED && nowNanos - ejectedUntil >= 0);
+  }
+
+  /**
+   * Makes this caller's call the probe of an ejected member whose time is over.
+   *
+   * @return true if it may go ahead: the member serves, or this caller holds the probe
+   */
+  boolean claimProbe() {
+    int s = status.get();
+    return s == SERVING || (s == EJECTED && status.compareAndSet(EJECTED, PROBING));
+  }
+
+  /** A probe that ended without a verdict (the caller's fault): the next caller may probe. */
+  void releaseProbe(long nowNanos) {
+    if (status.get() == PROBING) {
+      ejectedUntil = nowNanos;
+      status.set(EJECTED);
+    }
+  }
+
+  GroupMemberStats stats(long nowNanos) {
+    int s = status.get();
+    long left = s == EJECTED ? Math.max(0, ejectedUntil - nowNanos) : 0;
+    GroupMemberStats.Status st =
+        s == SERVING
+            ? GroupMemberStats.Status.SERVING
+            : s == PROBING || left == 0
+                ? GroupMemberStats.Status.PROBING
+                : GroupMemberStats.Status.EJECTED;
+    long ej;
+    synchronized (this) {
+      ej = ejections;
+    }
+    return new GroupMemberStats(
+        endpoint,
+        weight,
+        st,
+        inFlight.get(),
+        Duration.ofNanos((long) latency.estimate(nowNanos)),
+        calls.sum(),
+        failures.sum(),
+        ej,
+        Duration.ofNanos(left));
+  }
+
+  /** A line for an exception: the member and why it takes no call. */
+  String describe(long nowNanos) {
+    return switch (status.get()) {
+      case EJECTED ->
+          endpoint
+              + " ejected for "
+              + Math.max(0, (ejectedUntil - nowNanos) / 1_000_000)
+              + " ms more";
+      case PROBING -> endpoint + " being probed by another call";
+      default -> endpoint + " serving";
+    };
+  }
+}

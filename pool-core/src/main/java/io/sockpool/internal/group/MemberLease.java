@@ -1,0 +1,141 @@
+package io.sockpool.internal.group;
+
+import io.sockpool.Endpoint;
+import io.sockpool.PooledConnection;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * A connection checked out through a group: the member's connection, plus what the group learns
+ * when it ends: the call's latency (from the checkout's end to the return: the exchange, not the
+ * wait or the connect, as Finagle measures a request) and whether the member failed it (an I/O
+ * error or a timeout in the timed helpers; an interrupt is the caller's).
+ */
+public final class MemberLease implements PooledConnection {
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      ENDED = MethodHandles.lookup().findVarHandle(MemberLease.class, "ended", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final PooledConnection inner;
+  private final GroupState group;
+  private final Member member;
+  private final long startNanos;
+
+  @SuppressWarnings("unused") // through ENDED
+  private volatile boolean ended;
+
+  private volatile IOException peerFailure;
+
+  MemberLease(PooledConnection inner, GroupState group, Member member, long startNanos) {
+    this.inner = inner;
+    this.group = group;
+    this.member = member;
+    this.startNanos = startNanos;
+  }
+
+  /**
+   * Returns the member's own connection behind a group's lease, or the connection itself.
+   *
+   * @param c a connection of a pool
+   */
+  public static PooledConnection unwrap(PooledConnection c) {
+    return c instanceof MemberLease m ? m.inner : c;
+  }
+
+  private <T extends IOException> T seen(T e) {
+    if (e instanceof SocketTimeoutException || !(e instanceof InterruptedIOException)) {
+      peerFailure = e;
+    }
+    return e;
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return inner.endpoint();
+  }
+
+  @Override
+  public SocketChannel channel() {
+    return inner.channel();
+  }
+
+  @Override
+  public void write(ByteBuffer src, Duration timeout) throws IOException {
+    try {
+      inner.write(src, timeout);
+    } catch (IOException e) {
+      throw seen(e);
+    }
+  }
+
+  @Override
+  public int read(ByteBuffer dst, Duration timeout) throws IOException {
+    try {
+      return inner.read(dst, timeout);
+    } catch (IOException e) {
+      throw seen(e);
+    }
+  }
+
+  @Override
+  public void readFully(ByteBuffer dst, Duration timeout) throws IOException {
+    try {
+      inner.readFully(dst, timeout);
+    } catch (IOException e) {
+      throw seen(e);
+    }
+  }
+
+  @Override
+  public void exchangeComplete() {
+    inner.exchangeComplete();
+  }
+
+  @Override
+  public void requestHasNoReply() {
+    inner.requestHasNoReply();
+  }
+
+  @Override
+  public void close() {
+    inner.close();
+    end();
+  }
+
+  @Override
+  public void invalidate() {
+    inner.invalidate();
+    end();
+  }
+
+  private void end() {
+    if (!ENDED.compareAndSet(this, false, true)) {
+      return;
+    }
+    long now = group.now();
+    member.inFlight.decrementAndGet();
+    IOException failure = peerFailure;
+    if (failure == null) {
+      group.succeeded(member, now - startNanos, now);
+    } else {
+      group.failed(member, now - startNanos, String.valueOf(failure), now);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return inner + " (group '" + group.name() + "')";
+  }
+}
