@@ -36,6 +36,7 @@ class BenchmarkListTest {
         Set.of(
             "io.sockpool.bench.jmh.CheckoutReturnBench.bareCommonsPool2",
             "io.sockpool.bench.jmh.CheckoutReturnBench.sockpool",
+            "io.sockpool.bench.jmh.JfrOverheadBench.checkoutReturn",
             "io.sockpool.bench.jmh.ValidationBench.noValidation",
             "io.sockpool.bench.jmh.ValidationBench.validateIdleWindow",
             "io.sockpool.bench.jmh.ValidationBench.validateEveryBorrow",

@@ -12,6 +12,7 @@ import io.sockpool.PoolConfig;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,6 +155,53 @@ class JfrEventsTest {
     RecordedEvent slow = only(events, ev -> ev.getBoolean("waited"));
     assertTrue(slow.getDuration().toMillis() >= 90, slow.toString());
     assertTrue(events.size() <= 20, () -> "fast checkouts recorded: " + events.size());
+  }
+
+  @Test
+  void eachCheckoutOfAThreadIsItsOwnEventWithItsOwnWaitedFlag() throws Exception {
+    List<RecordedEvent> events;
+    try (Recording r = new Recording();
+        FakePeer peer = new FakePeer();
+        SocketPool pool =
+            SocketPool.create(config("jfr-per-thread").toBuilder().maxPerEndpoint(1).build())) {
+      r.enable("io.sockpool.Checkout").withThreshold(Duration.ZERO); // every checkout
+      r.start();
+      Endpoint e = Endpoint.parse(peer.hostAndPort());
+      for (int i = 0; i < 5; i++) {
+        pool.checkout(e).close();
+      }
+      PooledConnection held = pool.checkout(e);
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  pool.checkout(e, Duration.ofSeconds(10)).close(); // waits for held
+                  pool.checkout(e, Duration.ofSeconds(10)).close(); // does not wait
+                } catch (CheckoutException x) {
+                  throw new AssertionError(x);
+                }
+              },
+              "jfr-waiter");
+      waiter.start();
+      assertTrue(
+          ProcessResources.awaitTrue(() -> pool.stats(e).waiting() > 0, Duration.ofSeconds(20)),
+          "the waiter never queued");
+      held.close();
+      waiter.join();
+      events = stopAndRead(r, "jfr-per-thread");
+    }
+    List<RecordedEvent> main =
+        events.stream()
+            .filter(ev -> !"jfr-waiter".equals(ev.getThread().getJavaName()))
+            .collect(Collectors.toList());
+    assertEquals(6, main.size(), () -> "one event per checkout of the test thread: " + main);
+    assertTrue(main.stream().noneMatch(ev -> ev.getBoolean("waited")), main::toString);
+    List<Boolean> waiterFlags =
+        events.stream()
+            .filter(ev -> "jfr-waiter".equals(ev.getThread().getJavaName()))
+            .map(ev -> ev.getBoolean("waited"))
+            .collect(Collectors.toList());
+    assertEquals(List.of(true, false), waiterFlags, () -> "the waiter's checkouts: " + events);
   }
 
   private static PoolConfig config(String name) {

@@ -10,11 +10,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The {@code sockpool} health indicator and the {@code /actuator/sockpool} endpoint, where the
- * application has Spring Boot's actuator.
+ * The {@code /actuator/sockpool} endpoint, where the application has Spring Boot's actuator (3.5 or
+ * 4.0), and the {@code sockpool} health indicator on Spring Boot 3 (on Boot 4, whose health API
+ * lives elsewhere: {@link SockpoolBoot4HealthAutoConfiguration}).
  */
 @AutoConfiguration(after = SockpoolAutoConfiguration.class)
-@ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(SocketPools.class)
 public class SockpoolActuatorAutoConfiguration {
 
@@ -23,8 +24,12 @@ public class SockpoolActuatorAutoConfiguration {
     // nothing to set up
   }
 
-  /** The health indicator, unless {@code management.health.sockpool.enabled=false}. */
+  /**
+   * The Boot 3 health indicator, unless {@code management.health.sockpool.enabled=false}. The class
+   * condition comes first: on Boot 4 neither the indicator's interface nor the annotation exists.
+   */
   @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
   @ConditionalOnEnabledHealthIndicator("sockpool")
   static class Health {
     /**

@@ -1,20 +1,16 @@
 package io.sockpool.spring.boot;
 
-import io.sockpool.Endpoint;
-import io.sockpool.SocketPool;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * The {@code sockpool} health: per pool and endpoint the breaker state, open, active, idle and
- * waiting connections and the last failed checkout. DOWN only when every configured endpoint
- * ({@code endpoints} of every pool) is unavailable (see {@link EndpointView#unavailable()}); one
- * open breaker among several endpoints leaves it UP, and so does a pool with no configured
- * endpoint. Endpoints the pool uses that are not configured are listed but do not count.
+ * The {@code sockpool} health on Spring Boot 3 ({@code org.springframework.boot.actuate.health}):
+ * per pool and endpoint the breaker state, open, active, idle and waiting connections and the last
+ * failed checkout. DOWN only when every configured endpoint ({@code endpoints} of every pool) is
+ * unavailable (see {@link EndpointView#unavailable()}); one open breaker among several endpoints
+ * leaves it UP, and so does a pool with no configured endpoint. Endpoints the pool uses that are
+ * not configured are listed but do not count. On Spring Boot 4 the same health comes from {@link
+ * SockpoolBoot4HealthIndicator}.
  */
 public final class SockpoolHealthIndicator implements HealthIndicator {
   private final SocketPools pools;
@@ -28,36 +24,7 @@ public final class SockpoolHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    int configured = 0;
-    int unavailable = 0;
-    Map<String, Object> byPool = new LinkedHashMap<>();
-    for (Map.Entry<String, SocketPool> e : pools.created().entrySet()) {
-      SocketPool pool = e.getValue();
-      Set<Endpoint> all = new LinkedHashSet<>(pools.endpoints(e.getKey()));
-      all.addAll(pool.stats().byEndpoint().keySet());
-      Map<String, Object> endpoints = new LinkedHashMap<>();
-      for (Endpoint endpoint : all) {
-        EndpointView v = EndpointView.of(pools, e.getKey(), pool, endpoint);
-        Map<String, Object> d = v.details();
-        boolean isConfigured = pools.endpoints(e.getKey()).contains(endpoint);
-        d.put("configured", isConfigured);
-        endpoints.put(endpoint.toString(), d);
-        if (isConfigured) {
-          configured++;
-          if (v.unavailable()) {
-            unavailable++;
-          }
-        }
-      }
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("name", pool.config().poolName());
-      p.put("endpoints", endpoints);
-      byPool.put(e.getKey(), p);
-    }
-    Health.Builder b = configured > 0 && unavailable == configured ? Health.down() : Health.up();
-    return b.withDetail("pools", byPool)
-        .withDetail("configuredEndpoints", configured)
-        .withDetail("unavailableEndpoints", unavailable)
-        .build();
+    PoolsHealth h = PoolsHealth.of(pools);
+    return (h.down() ? Health.down() : Health.up()).withDetails(h.details()).build();
   }
 }

@@ -135,6 +135,23 @@ class SockpoolAutoConfigurationTest {
   }
 
   @Test
+  void theEndpointDoesNotDependOnBoot3sHealthApi() {
+    // as on Spring Boot 4, where org.springframework.boot.actuate.health is gone
+    runner
+        .withPropertyValues("management.endpoints.web.exposure.include=sockpool")
+        .withClassLoader(
+            new FilteredClassLoader(org.springframework.boot.actuate.health.HealthIndicator.class))
+        .run(
+            ctx -> {
+              assertThat(ctx).hasSingleBean(SockpoolEndpoint.class);
+              assertThat(ctx).doesNotHaveBean(SockpoolHealthIndicator.class);
+            });
+    runner
+        .withPropertyValues("management.endpoints.web.exposure.include=sockpool")
+        .run(ctx -> assertThat(ctx).hasSingleBean(SockpoolEndpoint.class));
+  }
+
+  @Test
   void customizersRunAfterTheProperties() {
     runner
         .withPropertyValues("sockpool.max-total=10")
