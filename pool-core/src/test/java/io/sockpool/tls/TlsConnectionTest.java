@@ -13,17 +13,12 @@ import io.sockpool.TlsConfig;
 import io.sockpool.TlsStats;
 import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.Responder;
-import io.sockpool.testkit.TestCertificates;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Connections over TLS against a real TLS peer: exchanges, the handshake done once when a
@@ -31,29 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code close_notify} from the peer seen as a closed connection.
  */
 @Timeout(60)
-class TlsConnectionTest {
+class TlsConnectionTest extends TlsPeerTest {
   static final Duration IO = Duration.ofSeconds(5);
-
-  @TempDir static Path dir;
-  static TestCertificates certs;
-
-  private FakePeer peer;
-  private SocketPool pool;
-
-  @BeforeAll
-  static void certificates() {
-    certs = TestCertificates.generate(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (peer != null) {
-      peer.close();
-    }
-  }
 
   static String ping(Connection c) throws IOException {
     c.write(ByteBuffer.wrap("PING\r\n".getBytes(StandardCharsets.US_ASCII)), IO);

@@ -18,16 +18,11 @@ import io.sockpool.TlsConfig;
 import io.sockpool.TlsVerification;
 import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.Responder;
-import io.sockpool.testkit.TestCertificates;
 import io.sockpool.testkit.TestCertificates.Identity;
-import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every way a TLS handshake fails, on real sockets: the checkout fails within its deadline with an
@@ -35,29 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * not a caller's short deadline), and no connection stays open at the peer.
  */
 @Timeout(120)
-class TlsHandshakeFailuresTest {
+class TlsHandshakeFailuresTest extends TlsPeerTest {
   private static final Duration DEADLINE = Duration.ofSeconds(8);
-
-  @TempDir static Path dir;
-  static TestCertificates certs;
-
-  private FakePeer peer;
-  private SocketPool pool;
-
-  @BeforeAll
-  static void certificates() {
-    certs = TestCertificates.generate(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (peer != null) {
-      peer.close();
-    }
-  }
 
   private SocketPool pool(TlsConfig tls, Duration checkoutTimeout) {
     pool =

@@ -16,18 +16,14 @@ import io.sockpool.TlsConfig;
 import io.sockpool.Validator;
 import io.sockpool.testkit.FakePeer;
 import io.sockpool.testkit.Responder;
-import io.sockpool.testkit.TestCertificates;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pool's promises over TLS: timed reads end at their deadline (the watchdog), bytes the peer
@@ -36,27 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * closing pool sends {@code close_notify} without waiting.
  */
 @Timeout(120)
-class TlsPromisesTest {
-  @TempDir static Path dir;
-  static TestCertificates certs;
-
-  private FakePeer peer;
-  private SocketPool pool;
-
-  @BeforeAll
-  static void certificates() {
-    certs = TestCertificates.generate(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (peer != null) {
-      peer.close();
-    }
-  }
+class TlsPromisesTest extends TlsPeerTest {
 
   private Endpoint start(PoolConfig.Builder b) throws Exception {
     if (peer == null) {
