@@ -27,6 +27,8 @@ final class PoolConfigs {
           Map.entry("maxPerEndpoint", "max-per-endpoint"),
           Map.entry("minIdlePerEndpoint", "min-idle-per-endpoint"),
           Map.entry("maxWaitersPerEndpoint", "max-waiters-per-endpoint"),
+          Map.entry("maxConnectingPerEndpoint", "max-connecting-per-endpoint"),
+          Map.entry("happyEyeballsDelay", "happy-eyeballs-delay"),
           Map.entry("checkoutTimeout", "checkout-timeout"),
           Map.entry("connectTimeout", "connect-timeout"),
           Map.entry("validationTimeout", "validation-timeout"),
@@ -83,6 +85,8 @@ final class PoolConfigs {
       set(settings.getMaxPerEndpoint(), b::maxPerEndpoint);
       set(settings.getMinIdlePerEndpoint(), b::minIdlePerEndpoint);
       set(settings.getMaxWaitersPerEndpoint(), b::maxWaitersPerEndpoint);
+      set(settings.getMaxConnectingPerEndpoint(), b::maxConnectingPerEndpoint);
+      set(settings.getHappyEyeballsDelay(), b::happyEyeballsDelay);
       set(settings.getCheckoutTimeout(), b::checkoutTimeout);
       set(settings.getConnectTimeout(), b::connectTimeout);
       set(settings.getValidationTimeout(), b::validationTimeout);
@@ -105,6 +109,7 @@ final class PoolConfigs {
       set(grace, b::closeGracePeriod);
       b.socketOptions(socketOptions(settings.getSocket()));
       b.circuitBreakerConfig(breaker(settings.getCircuitBreaker()));
+      TlsConfigs.build(settings.getTls(), prefix).ifPresent(b::tls);
       validator(settings.getValidator(), prefix, b);
       for (SocketPoolCustomizer c : customizers) {
         c.customize(poolKey, b);
