@@ -109,7 +109,12 @@ final class PoolConfigs {
       set(grace, b::closeGracePeriod);
       b.socketOptions(socketOptions(settings.getSocket()));
       b.circuitBreakerConfig(breaker(settings.getCircuitBreaker()));
-      TlsConfigs.build(settings.getTls(), prefix).ifPresent(b::tls);
+      if (TlsConfigs.build(settings.getTls(), prefix).map(b::tls).isPresent()) {
+        for (Endpoint e :
+            parse(settings.getTls().getPlaintextEndpoints(), prefix + ".tls.plaintext-endpoints")) {
+          b.plaintext(e);
+        }
+      }
       validator(settings.getValidator(), prefix, b);
       for (SocketPoolCustomizer c : customizers) {
         c.customize(poolKey, b);
@@ -129,15 +134,17 @@ final class PoolConfigs {
    * @throws InvalidPoolPropertyException naming {@code <prefix>.endpoints} if one is malformed
    */
   static List<Endpoint> endpoints(PoolSettings settings, String prefix) {
+    return parse(settings.getEndpoints(), prefix + ".endpoints");
+  }
+
+  private static List<Endpoint> parse(List<String> texts, String property) {
     List<Endpoint> out = new ArrayList<>();
-    for (String text : settings.getEndpoints()) {
+    for (String text : texts) {
       try {
         out.add(Endpoint.parse(text.trim()));
       } catch (IllegalArgumentException e) {
         throw new InvalidPoolPropertyException(
-            prefix + ".endpoints",
-            prefix + ".endpoints: " + e.getMessage() + " (allowed: host:port,host:port,...)",
-            e);
+            property, property + ": " + e.getMessage() + " (allowed: host:port,host:port,...)", e);
       }
     }
     return out;

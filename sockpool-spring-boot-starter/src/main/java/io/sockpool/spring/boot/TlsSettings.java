@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * TLS for every endpoint of the pool ({@code sockpool.tls.*}), see docs/tls.md. TLS is on when
  * {@code enabled} is true or any other setting here is set; {@code enabled=false} turns it off even
- * then. Without {@code trust-pem} the JDK's default trust store is used. A TLS config in code (a
- * key store, an {@code SSLContext}, per-endpoint overrides) goes through a {@link
- * SocketPoolCustomizer}.
+ * then ({@code plaintext-endpoints} alone does not turn it on). Without {@code trust-pem} the JDK's
+ * default trust store is used. A TLS config in code (a key store, an {@code SSLContext},
+ * per-endpoint overrides) goes through a {@link SocketPoolCustomizer}.
  */
 public class TlsSettings {
   /**
@@ -48,6 +48,12 @@ public class TlsSettings {
 
   /** Cipher suites to enable. Default: the JDK's. */
   private List<String> cipherSuites = new ArrayList<>();
+
+  /**
+   * Endpoints as host:port spoken to in plaintext although TLS is on (e.g. a local sidecar). Does
+   * not turn TLS on by itself.
+   */
+  private List<String> plaintextEndpoints = new ArrayList<>();
 
   /**
    * @return {@code tls.enabled}, or null when unset
@@ -162,7 +168,22 @@ public class TlsSettings {
   }
 
   /**
-   * @return whether TLS is on: {@code enabled} if set, else whether anything else is set
+   * @return {@code tls.plaintext-endpoints}, empty when unset
+   */
+  public List<String> getPlaintextEndpoints() {
+    return plaintextEndpoints;
+  }
+
+  /**
+   * @param value {@code tls.plaintext-endpoints}
+   */
+  public void setPlaintextEndpoints(List<String> value) {
+    this.plaintextEndpoints = value == null ? new ArrayList<>() : value;
+  }
+
+  /**
+   * @return whether TLS is on: {@code enabled} if set, else whether anything else but {@code
+   *     plaintext-endpoints} is set
    */
   boolean isOn() {
     if (enabled != null) {

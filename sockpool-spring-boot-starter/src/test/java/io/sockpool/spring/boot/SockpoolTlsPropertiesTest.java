@@ -103,6 +103,38 @@ class SockpoolTlsPropertiesTest {
   }
 
   @Test
+  void plaintextEndpointsAreSpokenToWithoutTlsWhileTheOthersUseIt() throws Exception {
+    try (FakePeer plain = new FakePeer()) {
+      Endpoint sidecar = Endpoint.parse(plain.hostAndPort());
+      runner
+          .withPropertyValues(
+              "sockpool.tls.trust-pem=" + certs.caPem(),
+              "sockpool.tls.plaintext-endpoints=" + plain.hostAndPort())
+          .run(
+              ctx -> {
+                SocketPool pool = ctx.getBean(SocketPool.class);
+                assertThat(pool.config().tlsFor(sidecar)).isEmpty();
+                assertThat(pool.config().tlsFor(Endpoint.parse("db:6379"))).isPresent();
+                // a TLS handshake against this plaintext peer would fail the checkout
+                try (PooledConnection c = pool.checkout(sidecar)) {
+                  assertThat(c).isNotNull();
+                }
+              });
+    }
+    runner
+        .withPropertyValues("sockpool.tls.plaintext-endpoints=db:6379")
+        .run(ctx -> assertThat(ctx.getBean(SocketPool.class).config().tls()).isEmpty());
+    runner
+        .withPropertyValues(
+            "sockpool.tls.enabled=true", "sockpool.tls.plaintext-endpoints=no-port-here")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .contains("sockpool.tls.plaintext-endpoints")
+                    .contains("host:port"));
+  }
+
+  @Test
   void tlsIsOnWhenEnabledAloneAndOffWhenDisabledOrUnset() {
     runner.run(ctx -> assertThat(ctx.getBean(SocketPool.class).config().tls()).isEmpty());
     runner
