@@ -27,6 +27,8 @@ final class PoolConfigs {
           Map.entry("maxPerEndpoint", "max-per-endpoint"),
           Map.entry("minIdlePerEndpoint", "min-idle-per-endpoint"),
           Map.entry("maxWaitersPerEndpoint", "max-waiters-per-endpoint"),
+          Map.entry("maxConnectingPerEndpoint", "max-connecting-per-endpoint"),
+          Map.entry("happyEyeballsDelay", "happy-eyeballs-delay"),
           Map.entry("checkoutTimeout", "checkout-timeout"),
           Map.entry("connectTimeout", "connect-timeout"),
           Map.entry("validationTimeout", "validation-timeout"),
@@ -83,6 +85,8 @@ final class PoolConfigs {
       set(settings.getMaxPerEndpoint(), b::maxPerEndpoint);
       set(settings.getMinIdlePerEndpoint(), b::minIdlePerEndpoint);
       set(settings.getMaxWaitersPerEndpoint(), b::maxWaitersPerEndpoint);
+      set(settings.getMaxConnectingPerEndpoint(), b::maxConnectingPerEndpoint);
+      set(settings.getHappyEyeballsDelay(), b::happyEyeballsDelay);
       set(settings.getCheckoutTimeout(), b::checkoutTimeout);
       set(settings.getConnectTimeout(), b::connectTimeout);
       set(settings.getValidationTimeout(), b::validationTimeout);
@@ -105,6 +109,12 @@ final class PoolConfigs {
       set(grace, b::closeGracePeriod);
       b.socketOptions(socketOptions(settings.getSocket()));
       b.circuitBreakerConfig(breaker(settings.getCircuitBreaker()));
+      if (TlsConfigs.build(settings.getTls(), prefix).map(b::tls).isPresent()) {
+        for (Endpoint e :
+            parse(settings.getTls().getPlaintextEndpoints(), prefix + ".tls.plaintext-endpoints")) {
+          b.plaintext(e);
+        }
+      }
       validator(settings.getValidator(), prefix, b);
       for (SocketPoolCustomizer c : customizers) {
         c.customize(poolKey, b);
@@ -124,15 +134,17 @@ final class PoolConfigs {
    * @throws InvalidPoolPropertyException naming {@code <prefix>.endpoints} if one is malformed
    */
   static List<Endpoint> endpoints(PoolSettings settings, String prefix) {
+    return parse(settings.getEndpoints(), prefix + ".endpoints");
+  }
+
+  private static List<Endpoint> parse(List<String> texts, String property) {
     List<Endpoint> out = new ArrayList<>();
-    for (String text : settings.getEndpoints()) {
+    for (String text : texts) {
       try {
         out.add(Endpoint.parse(text.trim()));
       } catch (IllegalArgumentException e) {
         throw new InvalidPoolPropertyException(
-            prefix + ".endpoints",
-            prefix + ".endpoints: " + e.getMessage() + " (allowed: host:port,host:port,...)",
-            e);
+            property, property + ": " + e.getMessage() + " (allowed: host:port,host:port,...)", e);
       }
     }
     return out;

@@ -34,6 +34,12 @@ public class PoolSettings {
   /** Callers allowed to queue per endpoint; more fail at once. Default unbounded. */
   private Integer maxWaitersPerEndpoint;
 
+  /**
+   * Connects (TCP, TLS and the initializer) in flight per endpoint at most; callers beyond it wait
+   * for a connection or a connect. Default 4; at least 1.
+   */
+  private Integer maxConnectingPerEndpoint;
+
   /** One deadline over waiting, connecting and validating. Default 2s. */
   private Duration checkoutTimeout;
 
@@ -85,6 +91,12 @@ public class PoolSettings {
   /** How often host names are re-resolved. Default 30s; 0 = resolve once. */
   private Duration reresolveInterval;
 
+  /**
+   * When a host name has several addresses, how long a connect to one runs alone before a connect
+   * to the next races it (happy eyeballs). Default 250ms; 0 = one address after the other.
+   */
+  private Duration happyEyeballsDelay;
+
   /** Register a SocketPoolMXBean. Default false. */
   private Boolean jmxEnabled;
 
@@ -93,6 +105,9 @@ public class PoolSettings {
 
   /** The circuit breaker of each endpoint. */
   @NestedConfigurationProperty private final BreakerSettings circuitBreaker = new BreakerSettings();
+
+  /** TLS for every endpoint; on when any sockpool.tls.* is set (see docs/tls.md). */
+  @NestedConfigurationProperty private final TlsSettings tls = new TlsSettings();
 
   /** A PING/PONG validator, run on checkout after the validation window. */
   @NestedConfigurationProperty private final ValidatorSettings validator = new ValidatorSettings();
@@ -410,5 +425,40 @@ public class PoolSettings {
    */
   public ValidatorSettings getValidator() {
     return validator;
+  }
+
+  /**
+   * @return {@code max-connecting-per-endpoint}, or null when unset
+   */
+  public Integer getMaxConnectingPerEndpoint() {
+    return maxConnectingPerEndpoint;
+  }
+
+  /**
+   * @param value {@code max-connecting-per-endpoint}
+   */
+  public void setMaxConnectingPerEndpoint(Integer value) {
+    this.maxConnectingPerEndpoint = value;
+  }
+
+  /**
+   * @return {@code happy-eyeballs-delay}, or null when unset
+   */
+  public Duration getHappyEyeballsDelay() {
+    return happyEyeballsDelay;
+  }
+
+  /**
+   * @param value {@code happy-eyeballs-delay}
+   */
+  public void setHappyEyeballsDelay(Duration value) {
+    this.happyEyeballsDelay = value;
+  }
+
+  /**
+   * @return the TLS settings
+   */
+  public TlsSettings getTls() {
+    return tls;
   }
 }
