@@ -356,52 +356,67 @@ public final class SocketPool implements AutoCloseable {
 
   /**
    * Like {@link #execute} (including when the exchange counts as complete), for an operation that
-   * is safe to run twice: if the connection's timed I/O failed because the peer had already closed
-   * or reset it (EOF, reset, broken pipe) before any reply byte arrived, the operation runs once
-   * more on another connection. Timeouts, failures after part of a reply, and exceptions the
-   * operation throws itself are not retried. Both checkouts together share one {@link
-   * PoolConfig#checkoutTimeout()}: the second gets what the first left. If the second attempt
-   * fails, the first failure is attached to its exception as suppressed.
+   * is safe to run more than once: if the connection's timed I/O failed because the peer had
+   * already closed or reset it (EOF, reset, broken pipe) before any reply byte arrived, the
+   * operation runs again on another connection, as long as each attempt died that way (a peer that
+   * closed all its connections at once leaves several such; each is destroyed when found), at most
+   * {@link PoolConfig#maxPerEndpoint()} + 1 attempts. Timeouts, failures after part of a reply, and
+   * exceptions the operation throws itself are not retried. All checkouts together share one {@link
+   * PoolConfig#checkoutTimeout()}: each gets what the ones before left. If the last attempt fails,
+   * the earlier failure is attached to its exception as suppressed.
    *
    * @param endpoint the peer
    * @param operation the exchange; must be idempotent
    * @param <T> the result type
    * @return what the operation returned
    * @throws CheckoutException if no connection could be checked out
-   * @throws IOException what the (second) attempt threw
+   * @throws IOException what the last attempt threw
    */
   public <T> T executeIdempotent(Endpoint endpoint, Operation<T> operation) throws IOException {
     Args.notNull(endpoint, "endpoint");
     Args.notNull(operation, "operation");
     Duration timeout = delegate.config().checkoutTimeout();
     long deadline = System.nanoTime() + timeout.toNanos();
-    PooledConnection c = checkout(endpoint, timeout);
-    IOException first;
-    try {
-      T result = operation.apply(c);
-      Operations.returnedNormally(c);
-      c.close();
-      return result;
-    } catch (IOException e) {
-      boolean retry = KeyedChannelPool.diedBeforeReply(c);
-      c.invalidate();
-      if (!retry) {
+    int attemptsLeft = delegate.config().maxPerEndpoint() + 1; // each dead attempt destroys one
+    IOException earlier = null;
+    while (true) {
+      PooledConnection c;
+      if (earlier == null) {
+        c = checkout(endpoint, timeout);
+      } else {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw earlier; // the one checkout timeout is used up: no further attempt
+        }
+        try {
+          c = checkout(endpoint, Duration.ofNanos(left));
+        } catch (CheckoutException e) {
+          e.addSuppressed(earlier);
+          throw e;
+        }
+      }
+      try {
+        T result = operation.apply(c);
+        Operations.returnedNormally(c);
+        c.close();
+        return result;
+      } catch (IOException e) {
+        boolean retry = KeyedChannelPool.diedBeforeReply(c);
+        c.invalidate();
+        if (earlier != null) {
+          e.addSuppressed(earlier);
+        }
+        if (!retry || --attemptsLeft == 0) {
+          throw e;
+        }
+        earlier = e;
+      } catch (RuntimeException | Error e) {
+        c.invalidate();
+        if (earlier != null) {
+          e.addSuppressed(earlier);
+        }
         throw e;
       }
-      first = e;
-    } catch (RuntimeException | Error e) {
-      c.invalidate();
-      throw e;
-    }
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
-      throw first; // the one checkout timeout is used up: no second attempt
-    }
-    try {
-      return runOn(checkout(endpoint, Duration.ofNanos(left)), operation);
-    } catch (IOException | RuntimeException | Error second) {
-      second.addSuppressed(first);
-      throw second;
     }
   }
 

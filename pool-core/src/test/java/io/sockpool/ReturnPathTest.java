@@ -154,6 +154,39 @@ class ReturnPathTest {
   }
 
   @Test
+  void idempotentOperationRunsAgainAsLongAsEachConnectionDiesBeforeAnyReply() throws Exception {
+    // the first two connections are closed by the peer as their request arrives (a server that
+    // dropped every client at once); the third answers
+    java.util.concurrent.atomic.AtomicInteger accepted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (FakePeer dropping =
+        new FakePeer(
+            () -> {
+              boolean drop = accepted.incrementAndGet() <= 2;
+              return (data, length) -> {
+                if (drop) {
+                  throw new java.io.IOException("dropped as the request arrived");
+                }
+                return java.util.List.of(
+                    "+PONG\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              };
+            })) {
+      int[] attempts = {0};
+      String result =
+          pool.executeIdempotent(
+              endpoint(dropping),
+              c -> {
+                attempts[0]++;
+                ping(c);
+                return "pong";
+              });
+      assertEquals("pong", result);
+      assertEquals(3, attempts[0], "two connections died before any reply, the third answered");
+      assertEquals(2, pool.stats(endpoint(dropping)).destroyed(DestroyReason.BROKEN));
+    }
+  }
+
+  @Test
   void idempotentOperationIsNotRetriedForItsOwnErrorsOrAfterPartOfAReply() throws Exception {
     int[] attempts = {0};
     java.io.IOException e =
