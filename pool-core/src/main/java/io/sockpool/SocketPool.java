@@ -65,7 +65,11 @@ public final class SocketPool implements AutoCloseable {
     this.currentMinIdle = config.minIdlePerEndpoint();
     this.traffic = new TrafficRecorder(SIZING_WINDOW, SIZING_BUCKETS, System::nanoTime);
     delegate.listeners().traffic(traffic);
-    JfrEvents.install(config.poolName(), delegate.listeners()::add, delegate.breakers());
+    JfrEvents.install(
+        config.poolName(),
+        e -> config.tlsFor(e).isPresent(),
+        delegate.listeners()::add,
+        delegate.breakers());
     PoolEventLog events = new PoolEventLog(config.poolName(), System::nanoTime);
     delegate.listeners().add(events); // destroys that a user must hear of, at WARN
     events.watch(delegate.breakers()); // breaker transitions, at WARN / INFO

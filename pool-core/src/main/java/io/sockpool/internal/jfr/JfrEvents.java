@@ -7,6 +7,7 @@ import io.sockpool.Endpoint;
 import io.sockpool.PoolListener;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import jdk.jfr.FlightRecorder;
 
 /**
@@ -20,9 +21,11 @@ import jdk.jfr.FlightRecorder;
  */
 public final class JfrEvents implements PoolListener {
   private final String pool;
+  private final Predicate<Endpoint> usesTls;
 
-  private JfrEvents(String pool) {
+  private JfrEvents(String pool, Predicate<Endpoint> usesTls) {
     this.pool = pool;
+    this.usesTls = usesTls;
   }
 
   /**
@@ -30,12 +33,16 @@ public final class JfrEvents implements PoolListener {
    * registry creates.
    *
    * @param poolName the pool's name, a field of every event
+   * @param usesTls whether an endpoint's connections are TLS (the connect event's {@code tls})
    * @param listeners adds the listener to the pool
    * @param breakers the pool's breaker registry
    */
   public static void install(
-      String poolName, Consumer<PoolListener> listeners, CircuitBreakerRegistry breakers) {
-    JfrEvents events = new JfrEvents(poolName);
+      String poolName,
+      Predicate<Endpoint> usesTls,
+      Consumer<PoolListener> listeners,
+      CircuitBreakerRegistry breakers) {
+    JfrEvents events = new JfrEvents(poolName, usesTls);
     listeners.accept(events);
     breakers
         .getEventPublisher()
@@ -86,7 +93,7 @@ public final class JfrEvents implements PoolListener {
   @Override
   public void connected(Endpoint endpoint, InetSocketAddress address, long connectNanos) {
     if (FlightRecorder.isInitialized()) {
-      Recorder.connect(pool, endpoint, address, connectNanos, "ok");
+      Recorder.connect(pool, endpoint, address, connectNanos, usesTls.test(endpoint), "ok");
     }
   }
 
@@ -94,7 +101,8 @@ public final class JfrEvents implements PoolListener {
   public void connectFailed(
       Endpoint endpoint, InetSocketAddress address, long elapsedNanos, Throwable failure) {
     if (FlightRecorder.isInitialized()) {
-      Recorder.connect(pool, endpoint, address, elapsedNanos, failure.toString());
+      Recorder.connect(
+          pool, endpoint, address, elapsedNanos, usesTls.test(endpoint), failure.toString());
     }
   }
 

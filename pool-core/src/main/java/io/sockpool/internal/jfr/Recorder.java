@@ -69,7 +69,12 @@ final class Recorder {
   }
 
   static void connect(
-      String pool, Endpoint endpoint, InetSocketAddress address, long nanos, String outcome) {
+      String pool,
+      Endpoint endpoint,
+      InetSocketAddress address,
+      long nanos,
+      boolean tls,
+      String outcome) {
     if (!CONNECT.isEnabled()) {
       return;
     }
@@ -78,7 +83,7 @@ final class Recorder {
     e.endpoint = endpoint.toString();
     e.address = address == null ? "" : address.toString();
     e.connectTime = nanos;
-    e.tls = false;
+    e.tls = tls;
     e.outcome = outcome;
     e.commit();
   }

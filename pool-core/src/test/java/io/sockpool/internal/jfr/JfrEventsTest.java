@@ -204,6 +204,30 @@ class JfrEventsTest {
     assertEquals(List.of(true, false), waiterFlags, () -> "the waiter's checkouts: " + events);
   }
 
+  @Test
+  void aConnectOverTlsIsRecordedAsTls(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    io.sockpool.testkit.TestCertificates certs = io.sockpool.testkit.TestCertificates.generate(dir);
+    List<RecordedEvent> events;
+    try (Recording r = new Recording();
+        FakePeer peer = FakePeer.tls(certs.serverContext(certs.server(), false), false)) {
+      r.enable("io.sockpool.Connect").withThreshold(Duration.ZERO);
+      r.start();
+      try (SocketPool pool =
+          SocketPool.create(
+              config("jfr-tls").toBuilder()
+                  .tls(io.sockpool.TlsConfig.builder().trustPem(certs.caPem()).build())
+                  .build())) {
+        try (PooledConnection c = pool.checkout(Endpoint.parse(peer.hostAndPort()))) {
+          c.exchangeComplete();
+        }
+      }
+      events = stopAndRead(r, "jfr-tls");
+    }
+    RecordedEvent connected =
+        only(events, e -> is(e, "io.sockpool.Connect") && e.getString("outcome").equals("ok"));
+    assertTrue(connected.getBoolean("tls"), connected::toString);
+  }
+
   private static PoolConfig config(String name) {
     return PoolConfig.builder()
         .poolName(name)
