@@ -394,7 +394,7 @@ public final class SocketPool implements AutoCloseable {
         }
         try {
           c = checkout(endpoint, Duration.ofNanos(left));
-        } catch (CheckoutException e) {
+        } catch (IOException | RuntimeException | Error e) { // a CheckoutException, a closed pool
           e.addSuppressed(earlier);
           throw e;
         }
