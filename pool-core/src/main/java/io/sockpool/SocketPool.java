@@ -266,6 +266,16 @@ public final class SocketPool implements AutoCloseable {
   }
 
   /**
+   * The predictive preconnect policy in force.
+   *
+   * @return the policy of the last {@link #preconnect}, or empty when preconnect is off
+   */
+  public java.util.Optional<PreconnectPolicy> preconnectPolicy() {
+    Preconnector p = preconnect.get();
+    return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.policy());
+  }
+
+  /**
    * How many connections the predictive preconnect wants open to the endpoint now (Erlang C from
    * the measured rate and hold), or empty when it is off.
    *
@@ -479,6 +489,66 @@ public final class SocketPool implements AutoCloseable {
   public <T> T execute(EndpointGroup group, Operation<T> operation) throws IOException {
     Args.notNull(operation, "operation");
     return runOn(checkout(group), operation);
+  }
+
+  /**
+   * Checks out a connection to one member of the group without blocking the calling thread, with
+   * {@link PoolConfig#checkoutTimeout()} as the deadline; see {@link #checkoutAsync(EndpointGroup,
+   * Duration)}.
+   *
+   * @param group the group
+   * @return the connection's future; {@link PooledConnection#endpoint()} names the member
+   */
+  public CompletableFuture<PooledConnection> checkoutAsync(EndpointGroup group) {
+    return checkoutAsync(group, delegate.config().checkoutTimeout());
+  }
+
+  /**
+   * Checks out a connection to one member of the group without blocking the calling thread: the
+   * member choice, skip rules, one deadline and failure types of {@link #checkout(EndpointGroup,
+   * Duration)}, each member's checkout that of {@link #checkoutAsync(Endpoint, Duration)} (a caller
+   * queued on a member holds a place in its queue, not a thread; completion on {@link
+   * PoolConfig#asyncExecutor()}). A member whose checkout fails is skipped in the thread that saw
+   * the failure, and the next one tried within what is left of the deadline. {@code cancel()}
+   * cancels the member's checkout under way, which gives its place back; a connection handed over
+   * meanwhile goes back to the pool.
+   *
+   * @param group the group
+   * @param timeout the deadline; positive
+   * @return the connection's future. Failed, never thrown, with {@link GroupUnavailableException}
+   *     if no member could be tried, the last member's {@link CheckoutException}, a timeout, or
+   *     {@link IllegalStateException} if the pool is closed
+   * @throws IllegalArgumentException if an argument is null, the timeout is not positive, the pool
+   *     knows another group by that name, or a member has another weight or other outlier settings
+   *     in another group
+   */
+  public CompletableFuture<PooledConnection> checkoutAsync(EndpointGroup group, Duration timeout) {
+    Args.notNull(group, "group");
+    Args.notNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
+    }
+    if (delegate.isClosed()) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("pool '" + delegate.name() + "' is closed"));
+    }
+    return delegate.groups().checkoutAsync(group, timeout.toNanos());
+  }
+
+  /**
+   * Like {@link #executeAsync(Endpoint, Function)} on a member of the group ({@link
+   * #checkoutAsync(EndpointGroup)}); an I/O error or timeout of the operation's timed reads and
+   * writes counts as the member's failure, as for {@link #execute(EndpointGroup, Operation)}.
+   *
+   * @param group the group
+   * @param operation the exchange; must not close the connection
+   * @param <T> the result type
+   * @return the operation's result, completed after the connection went back
+   */
+  public <T> CompletableFuture<T> executeAsync(
+      EndpointGroup group, Function<Connection, ? extends CompletionStage<T>> operation) {
+    Args.notNull(operation, "operation");
+    return checkoutAsync(group).thenCompose(c -> AsyncOps.run(c, operation));
   }
 
   /**

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The engine as the groups see it ({@link MemberAccess}): a member's breaker, its room, its
@@ -26,6 +27,7 @@ final class GroupMembers implements MemberAccess {
   private final Checkout.Context checkouts;
   private final CheckoutFailures failures;
   private final int maxPerEndpoint;
+  private final AsyncCheckouts async;
 
   GroupMembers(
       Lifecycle lifecycle,
@@ -34,7 +36,8 @@ final class GroupMembers implements MemberAccess {
       HotSlots hot,
       Leases leases,
       Checkout.Context checkouts,
-      int maxPerEndpoint) {
+      int maxPerEndpoint,
+      AsyncCheckouts async) {
     this.lifecycle = lifecycle;
     this.endpoints = endpoints;
     this.connections = connections;
@@ -43,6 +46,7 @@ final class GroupMembers implements MemberAccess {
     this.checkouts = checkouts;
     this.failures = checkouts.failures();
     this.maxPerEndpoint = maxPerEndpoint;
+    this.async = async;
   }
 
   @Override
@@ -117,5 +121,17 @@ final class GroupMembers implements MemberAccess {
       ch.retire();
     }
     connections.evictIdle(member, PooledChannel::isRetired);
+  }
+
+  @Override
+  public CompletableFuture<PooledConnection> checkoutAsync(Endpoint member, long timeoutNanos) {
+    try {
+      lifecycle.ensureOpen("is closed");
+      EndpointState st = endpoints.state(member);
+      return new AsyncCheckout(new Checkout(checkouts, st, Duration.ofNanos(timeoutNanos)), async)
+          .start();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

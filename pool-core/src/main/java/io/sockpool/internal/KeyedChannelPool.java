@@ -128,7 +128,14 @@ public final class KeyedChannelPool implements Preconnector.Pool {
     this.groups =
         new Groups(
             new GroupMembers(
-                lifecycle, endpoints, connections, hot, leases, checkouts, config.maxPerEndpoint()),
+                lifecycle,
+                endpoints,
+                connections,
+                hot,
+                leases,
+                checkouts,
+                config.maxPerEndpoint(),
+                async),
             new GroupEvents(config.poolName()));
     this.maintenance =
         new Maintenance(config, lifecycle, endpoints, connections, hot, names, admission);

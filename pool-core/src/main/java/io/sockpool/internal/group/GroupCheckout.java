@@ -8,6 +8,7 @@ import io.sockpool.GroupUnavailableException;
 import io.sockpool.PooledConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 
 /**
@@ -19,7 +20,35 @@ import java.util.random.RandomGenerator;
  * picks among them, in that member's queue (arrival order, as a plain checkout).
  */
 final class GroupCheckout {
-  private GroupCheckout() {}
+  private final GroupState g;
+  private final MemberAccess access;
+  private final RandomGenerator rnd;
+  private final long start;
+  private final long deadline;
+  private final Member[] ms;
+  private final long all;
+  private long excluded;
+  private long full;
+  private CheckoutException last;
+
+  /** One member tried: which, with what budget, and whether the caller queues there. */
+  record Attempt(Member member, long bit, long budgetNanos, boolean waitHere, long tried) {}
+
+  private GroupCheckout(
+      GroupState g, MemberAccess access, RandomGenerator rnd, long timeoutNanos, Endpoint avoid) {
+    this.g = g;
+    this.access = access;
+    this.rnd = rnd;
+    this.start = g.now();
+    this.deadline = start + timeoutNanos;
+    this.ms = g.members();
+    this.all = ms.length == 64 ? -1L : (1L << ms.length) - 1;
+    if (avoid != null && ms.length > 1) {
+      for (int i = 0; i < ms.length; i++) {
+        excluded |= ms[i].endpoint.equals(avoid) ? 1L << i : 0;
+      }
+    }
+  }
 
   /**
    * Runs the checkout.
@@ -36,18 +65,43 @@ final class GroupCheckout {
   static PooledConnection run(
       GroupState g, MemberAccess access, RandomGenerator rnd, long timeoutNanos, Endpoint avoid)
       throws CheckoutException {
-    long start = g.now();
-    long deadline = start + timeoutNanos;
-    Member[] ms = g.members();
-    long all = ms.length == 64 ? -1L : (1L << ms.length) - 1;
-    long excluded = 0;
-    long full = 0;
-    CheckoutException last = null;
-    if (avoid != null && ms.length > 1) {
-      for (int i = 0; i < ms.length; i++) {
-        excluded |= ms[i].endpoint.equals(avoid) ? 1L << i : 0;
+    GroupCheckout gc = new GroupCheckout(g, access, rnd, timeoutNanos, avoid);
+    while (true) {
+      Attempt a = gc.next();
+      boolean ok = false;
+      try {
+        PooledConnection c = access.checkout(a.member().endpoint, Math.max(1, a.budgetNanos()));
+        ok = true;
+        return gc.served(a, c);
+      } catch (CheckoutException e) {
+        gc.failed(a, e, Thread.currentThread().isInterrupted());
+      } finally {
+        if (!ok) {
+          a.member().inFlight.decrementAndGet();
+        }
       }
     }
+  }
+
+  /**
+   * Starts the checkout without blocking: the same member choice, skip rules, deadline and failures
+   * as {@link #run}, each member's checkout asynchronous ({@link MemberAccess#checkoutAsync}).
+   *
+   * @return the lease's future; {@code cancel()} cancels the member's checkout under way
+   */
+  static CompletableFuture<PooledConnection> runAsync(
+      GroupState g, MemberAccess access, RandomGenerator rnd, long timeoutNanos) {
+    return new GroupCheckoutAsync(new GroupCheckout(g, access, rnd, timeoutNanos, null), access)
+        .start();
+  }
+
+  /**
+   * Picks the next member to try, and takes its probe and a call in flight.
+   *
+   * @return the attempt
+   * @throws CheckoutException the last failure, a timeout or {@link GroupUnavailableException}
+   */
+  Attempt next() throws CheckoutException {
     while (true) {
       long now = g.now();
       long left = deadline - now;
@@ -90,39 +144,53 @@ final class GroupCheckout {
       int tries = Long.bitCount(selectable & ~excluded);
       long budget = waitHere || tries <= 1 ? left : left / tries;
       m.inFlight.incrementAndGet();
-      long tried = g.now();
-      boolean ok = false;
-      try {
-        PooledConnection c = access.checkout(m.endpoint, Math.max(1, budget));
-        ok = true;
-        m.calls.increment();
-        g.calls.increment();
-        return new MemberLease(c, g, m, g.now()); // the exchange's latency, not the connect's
-      } catch (EndpointUnavailableException e) {
-        m.releaseProbe(g.now());
-        excluded |= bit; // opened meanwhile: skipped, not a failure of the call
-      } catch (CheckoutException e) {
-        if (Thread.currentThread().isInterrupted() || !access.peerFault(e)) {
-          m.releaseProbe(g.now());
-          if (Thread.currentThread().isInterrupted() || waitHere) {
-            g.failedCalls.increment();
-            throw e;
-          }
-        } else {
-          long failedAt = g.now();
-          g.failed(m, failedAt - tried, String.valueOf(e.getCause()), failedAt);
-        }
-        excluded |= bit;
-        if (last != null) {
-          e.addSuppressed(last);
-        }
-        last = e;
-      } finally {
-        if (!ok) {
-          m.inFlight.decrementAndGet();
-        }
-      }
+      return new Attempt(m, bit, budget, waitHere, g.now());
     }
+  }
+
+  /** The attempt's member served: counts the call and wraps the connection. */
+  PooledConnection served(Attempt a, PooledConnection c) {
+    Member m = a.member();
+    m.calls.increment();
+    g.calls.increment();
+    return new MemberLease(c, g, m, g.now()); // the exchange's latency, not the connect's
+  }
+
+  /**
+   * The attempt's member failed; the caller decrements its calls in flight.
+   *
+   * @param interrupted whether the caller was interrupted
+   * @throws CheckoutException if the whole checkout fails with it (an interrupt, a failure that is
+   *     not the peer's while queued on the last member that may take a call)
+   */
+  void failed(Attempt a, CheckoutException e, boolean interrupted) throws CheckoutException {
+    Member m = a.member();
+    if (e instanceof EndpointUnavailableException) {
+      m.releaseProbe(g.now());
+      excluded |= a.bit(); // opened meanwhile: skipped, not a failure of the call
+      return;
+    }
+    if (interrupted || !access.peerFault(e)) {
+      m.releaseProbe(g.now());
+      if (interrupted || a.waitHere()) {
+        g.failedCalls.increment();
+        throw e;
+      }
+    } else {
+      long failedAt = g.now();
+      g.failed(m, failedAt - a.tried(), String.valueOf(e.getCause()), failedAt);
+    }
+    excluded |= a.bit();
+    if (last != null) {
+      e.addSuppressed(last);
+    }
+    last = e;
+  }
+
+  /** The attempt ended without a verdict (the caller gave up): its probe and call go back. */
+  void abandoned(Attempt a) {
+    a.member().releaseProbe(g.now());
+    a.member().inFlight.decrementAndGet();
   }
 
   private static CheckoutException unavailable(

@@ -8,6 +8,7 @@ import io.sockpool.PooledConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -77,6 +78,23 @@ public final class Groups {
       return access.checkout(ms[0].endpoint, timeoutNanos);
     }
     return GroupCheckout.run(g, access, random.get(), timeoutNanos, avoid);
+  }
+
+  /**
+   * Checks out a connection to one member of the group without blocking: the same member choice,
+   * skip rules, deadline and failures as {@link #checkout}, each member's checkout asynchronous.
+   *
+   * @param group the group
+   * @param timeoutNanos the deadline, > 0
+   * @return the connection's future ({@link PooledConnection#endpoint()} names the member)
+   */
+  public CompletableFuture<PooledConnection> checkoutAsync(EndpointGroup group, long timeoutNanos) {
+    GroupState g = state(group);
+    Member[] ms = g.members();
+    if (ms.length == 1) {
+      return access.checkoutAsync(ms[0].endpoint, timeoutNanos);
+    }
+    return GroupCheckout.runAsync(g, access, random.get(), timeoutNanos);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.sockpool.CheckoutException;
 import io.sockpool.CheckoutState;
 import io.sockpool.Endpoint;
 import io.sockpool.PooledConnection;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a group checkout needs from the engine, per member: the engine implements it, so the
@@ -61,4 +62,15 @@ public interface MemberAccess {
    * @param member the endpoint
    */
   void drain(Endpoint member);
+
+  /**
+   * Checks out a connection to the member without blocking: the engine's asynchronous checkout
+   * within the timeout ({@link io.sockpool.SocketPool#checkoutAsync}); a failed future, never an
+   * exception.
+   *
+   * @param member the endpoint
+   * @param timeoutNanos the budget, > 0
+   * @return the connection's future
+   */
+  CompletableFuture<PooledConnection> checkoutAsync(Endpoint member, long timeoutNanos);
 }
