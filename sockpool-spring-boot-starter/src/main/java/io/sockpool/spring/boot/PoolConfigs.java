@@ -156,12 +156,23 @@ final class PoolConfigs {
    * @return the same message with each field replaced by its property
    */
   static InvalidPoolPropertyException rewrite(String prefix, IllegalArgumentException e) {
+    return rewrite(prefix, PROPERTIES, e);
+  }
+
+  /**
+   * @param prefix what the properties are under
+   * @param properties Java names in the message, and the property each stands for
+   * @param e the exception, naming Java names
+   * @return the same message with each name replaced by its property
+   */
+  static InvalidPoolPropertyException rewrite(
+      String prefix, Map<String, String> properties, IllegalArgumentException e) {
     String message = String.valueOf(e.getMessage());
     Matcher m = WORD.matcher(message);
     StringBuilder out = new StringBuilder();
     String first = null;
     while (m.find()) {
-      String property = PROPERTIES.get(m.group());
+      String property = properties.get(m.group());
       String replacement = m.group();
       if (property != null) {
         replacement = prefix + "." + property;

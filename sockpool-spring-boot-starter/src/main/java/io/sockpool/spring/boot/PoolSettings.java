@@ -112,6 +112,10 @@ public class PoolSettings {
   /** A PING/PONG validator, run on checkout after the validation window. */
   @NestedConfigurationProperty private final ValidatorSettings validator = new ValidatorSettings();
 
+  /** Predictive preconnect: keep open ahead of demand what the measured load needs. */
+  @NestedConfigurationProperty
+  private final PreconnectSettings preconnect = new PreconnectSettings();
+
   /**
    * @return {@code pool-name}, or null when unset
    */
@@ -425,6 +429,13 @@ public class PoolSettings {
    */
   public ValidatorSettings getValidator() {
     return validator;
+  }
+
+  /**
+   * @return the predictive preconnect settings
+   */
+  public PreconnectSettings getPreconnect() {
+    return preconnect;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.sockpool.spring.boot;
 
 import io.sockpool.Endpoint;
 import io.sockpool.PoolConfig;
+import io.sockpool.PreconnectPolicy;
 import io.sockpool.SocketPool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +33,18 @@ public final class SocketPools implements AutoCloseable {
   private static final class Entry {
     final PoolConfig config;
     final List<Endpoint> endpoints;
+    final PreconnectPolicy preconnect; // null: off
     final LastFailures failures = new LastFailures(java.time.Clock.systemUTC());
     SocketPool pool; // guarded by the registry's monitor
 
-    Entry(PoolConfig config, List<Endpoint> endpoints) {
+    Entry(PoolConfig config, List<Endpoint> endpoints, PreconnectPolicy preconnect) {
       this.config = config;
       this.endpoints = endpoints;
+      this.preconnect = preconnect;
     }
   }
+
+  private final Executor asyncExecutor; // null: each pool's own
 
   /**
    * Checks every configuration and creates the named pools.
@@ -53,6 +59,26 @@ public final class SocketPools implements AutoCloseable {
       SockpoolProperties properties,
       List<SocketPoolCustomizer> customizers,
       Duration shutdownPhaseTimeout) {
+    this(properties, customizers, shutdownPhaseTimeout, null);
+  }
+
+  /**
+   * Checks every configuration and creates the named pools, every pool completing its asynchronous
+   * checkouts on {@code asyncExecutor} ({@link PoolConfig#asyncExecutor()}) unless a customizer
+   * sets another.
+   *
+   * @param properties the bound {@code sockpool.*} properties
+   * @param customizers applied to every pool's builder, in order
+   * @param shutdownPhaseTimeout Boot's shutdown phase timeout, or null
+   * @param asyncExecutor the completion executor of every pool, or null for each pool's own
+   * @throws InvalidPoolPropertyException naming the property if a value is rejected
+   */
+  public SocketPools(
+      SockpoolProperties properties,
+      List<SocketPoolCustomizer> customizers,
+      Duration shutdownPhaseTimeout,
+      Executor asyncExecutor) {
+    this.asyncExecutor = asyncExecutor;
     add(
         DEFAULT,
         properties,
@@ -96,9 +122,17 @@ public final class SocketPools implements AutoCloseable {
           prefix + ": the name '" + DEFAULT + "' belongs to the top-level pool (sockpool.*)",
           null);
     }
+    List<SocketPoolCustomizer> all = customizers;
+    if (asyncExecutor != null) { // first: a customizer may still set another
+      all = new ArrayList<>();
+      all.add((name, b) -> b.asyncExecutor(asyncExecutor));
+      all.addAll(customizers);
+    }
     PoolConfig config =
-        PoolConfigs.build(settings, prefix, defaultName, shutdownPhaseTimeout, customizers, key);
-    entries.put(key, new Entry(config, List.copyOf(PoolConfigs.endpoints(settings, prefix))));
+        PoolConfigs.build(settings, prefix, defaultName, shutdownPhaseTimeout, all, key);
+    PreconnectPolicy preconnect = settings.getPreconnect().policy(prefix).orElse(null);
+    entries.put(
+        key, new Entry(config, List.copyOf(PoolConfigs.endpoints(settings, prefix)), preconnect));
   }
 
   /**
@@ -122,6 +156,9 @@ public final class SocketPools implements AutoCloseable {
     if (e.pool == null) {
       e.pool = SocketPool.create(e.config);
       e.pool.addListener(e.failures);
+      if (e.preconnect != null) {
+        e.pool.preconnect(e.preconnect);
+      }
     }
     return e.pool;
   }

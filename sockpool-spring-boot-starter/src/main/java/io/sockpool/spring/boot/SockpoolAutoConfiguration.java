@@ -2,7 +2,9 @@ package io.sockpool.spring.boot;
 
 import io.sockpool.SocketPool;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -21,6 +23,13 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(SocketPool.class)
 @EnableConfigurationProperties(SockpoolProperties.class)
 public class SockpoolAutoConfiguration {
+  /**
+   * The name of an {@link Executor} bean that, when present, completes every starter pool's
+   * asynchronous checkouts ({@link io.sockpool.PoolConfig#asyncExecutor()}); without it each pool
+   * uses its own threads.
+   */
+  public static final String ASYNC_EXECUTOR_BEAN = "sockpoolAsyncExecutor";
+
   /** Boot's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
   private static final Duration BOOT_SHUTDOWN_PHASE_DEFAULT = Duration.ofSeconds(30);
 
@@ -33,6 +42,7 @@ public class SockpoolAutoConfiguration {
    * @param properties {@code sockpool.*}
    * @param customizers applied to every pool, in their order
    * @param environment for {@code spring.lifecycle.timeout-per-shutdown-phase}
+   * @param asyncExecutor the {@value #ASYNC_EXECUTOR_BEAN} bean, if any
    * @return the registry of the starter's pools
    */
   @Bean(destroyMethod = "close")
@@ -40,12 +50,14 @@ public class SockpoolAutoConfiguration {
   public SocketPools socketPools(
       SockpoolProperties properties,
       ObjectProvider<SocketPoolCustomizer> customizers,
-      Environment environment) {
+      Environment environment,
+      @Qualifier(ASYNC_EXECUTOR_BEAN) ObjectProvider<Executor> asyncExecutor) {
     Duration phase =
         Binder.get(environment)
             .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
             .orElse(BOOT_SHUTDOWN_PHASE_DEFAULT);
-    return new SocketPools(properties, customizers.orderedStream().toList(), phase);
+    return new SocketPools(
+        properties, customizers.orderedStream().toList(), phase, asyncExecutor.getIfAvailable());
   }
 
   /**
