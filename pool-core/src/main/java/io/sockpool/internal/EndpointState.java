@@ -5,7 +5,6 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.internal.metrics.Metered;
 import io.sockpool.internal.metrics.RoundTrip;
-import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.internal.metrics.WaitHistogram;
 import io.sockpool.internal.queue.Admission;
 import io.sockpool.internal.queue.Waiters;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout. Retiring flips {@link #open} to a negative value in one step, so a caller still holding
  * the old state fails to reserve or join and looks the endpoint up again.
  */
-final class EndpointState implements Admission.Account, Metered {
+final class EndpointState extends Metered implements Admission.Account {
   private static final int RETIRED = Integer.MIN_VALUE / 2;
 
   private final Endpoint endpoint;
@@ -70,12 +69,6 @@ final class EndpointState implements Admission.Account, Metered {
    * restart or CLIENT KILL does).
    */
   private volatile long probeAllUntil;
-
-  /**
-   * The endpoint's window in the pool's {@link TrafficRecorder}, cached so that recording a
-   * checkout or a return needs no map lookup; null until the first.
-   */
-  private TrafficRecorder.Window traffic;
 
   /** Last checkout, return or connect; the idle clock for forgetting the endpoint. */
   private volatile long lastActiveNanos;
@@ -187,16 +180,6 @@ final class EndpointState implements Admission.Account, Metered {
   @Override
   public AtomicBoolean heldBackGlobally() {
     return heldBackGlobally;
-  }
-
-  @Override
-  public TrafficRecorder.Window trafficWindow() {
-    return traffic;
-  }
-
-  @Override
-  public void trafficWindow(TrafficRecorder.Window window) {
-    traffic = window;
   }
 
   /** Returns the endpoint's circuit breaker. */
