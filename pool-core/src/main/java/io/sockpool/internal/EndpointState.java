@@ -56,7 +56,7 @@ final class EndpointState extends Metered implements Admission.Account {
   private final LongAdder rejected = new LongAdder();
 
   /** Checkout waits; its count is the checkout count ({@link #checkouts()}). */
-  private final WaitHistogram waits = new WaitHistogram();
+  private final WaitHistogram waits = new WaitHistogram(this::noWaitCount);
 
   private volatile Throwable lastFailure;
 
@@ -273,7 +273,7 @@ final class EndpointState extends Metered implements Admission.Account {
 
   /** Records a checkout served without waiting (the fast path; also the checkout count). */
   void recordNoWait() {
-    waits.recordNoWait();
+    countNoWait(); // in this object's own fields (Metered): no line of the histogram
   }
 
   /** Records a checkout served after waiting {@code nanos}. */

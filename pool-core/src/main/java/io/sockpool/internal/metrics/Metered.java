@@ -20,6 +20,7 @@ public abstract class Metered {
   private static final VarHandle WAITED = field("waited");
   private static final VarHandle RETURNS = field("returns");
   private static final VarHandle HELD = field("heldNanos");
+  private static final VarHandle NO_WAITS = field("noWaits");
 
   private static VarHandle field(String name) {
     try {
@@ -50,6 +51,13 @@ public abstract class Metered {
   @SuppressWarnings("unused") // through its VarHandle
   private volatile long heldNanos;
 
+  /**
+   * Checkouts served without waiting, the endpoint's {@link WaitHistogram}'s zero waits (see {@link
+   * #countNoWait()}).
+   */
+  @SuppressWarnings("unused") // through its VarHandle
+  private volatile long noWaits;
+
   /** For subclasses: the pool's endpoint state, or the recorder's own per-endpoint counts. */
   protected Metered() {
     // the counts start at zero, in no bucket yet
@@ -57,6 +65,20 @@ public abstract class Metered {
 
   /** Returns the endpoint. */
   public abstract Endpoint endpoint();
+
+  /**
+   * Counts a checkout served without waiting: an atomic add in the endpoint's own state, which the
+   * checkout holds anyway, instead of a line of its {@link WaitHistogram} (which reads the count
+   * through {@link #noWaitCount()}).
+   */
+  protected final void countNoWait() {
+    NO_WAITS.getAndAdd(this, 1L);
+  }
+
+  /** Returns the checkouts counted by {@link #countNoWait()}. */
+  protected final long noWaitCount() {
+    return (long) NO_WAITS.getVolatile(this);
+  }
 
   final void countCheckout(boolean hadToWait) {
     CHECKOUTS.getAndAdd(this, 1L);
