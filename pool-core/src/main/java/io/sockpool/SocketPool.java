@@ -70,6 +70,7 @@ public final class SocketPool implements AutoCloseable {
         e -> config.tlsFor(e).isPresent(),
         delegate.listeners()::add,
         delegate.breakers());
+    delegate.groups().events().add(JfrEvents.groupListener(config.poolName()));
     PoolEventLog events = new PoolEventLog(config.poolName(), System::nanoTime);
     delegate.listeners().add(events); // destroys that a user must hear of, at WARN
     events.watch(delegate.breakers()); // breaker transitions, at WARN / INFO
