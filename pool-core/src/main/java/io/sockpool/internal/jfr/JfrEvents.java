@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.GroupListener;
 import io.sockpool.PoolListener;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
@@ -62,6 +63,16 @@ public final class JfrEvents implements PoolListener {
                         }
                       });
             });
+  }
+
+  /**
+   * Returns the listener that writes the group events ({@code io.sockpool.GroupEjection}, {@code
+   * io.sockpool.GroupReturn}); register it on the pool's groups.
+   *
+   * @param poolName the pool's name, a field of every event
+   */
+  public static GroupListener groupListener(String poolName) {
+    return new GroupJfr(poolName);
   }
 
   /**

@@ -39,7 +39,9 @@ class JfrEventsTest {
           "io.sockpool.Checkout",
           "io.sockpool.Connect",
           "io.sockpool.Destroy",
-          "io.sockpool.BreakerTransition");
+          "io.sockpool.BreakerTransition",
+          "io.sockpool.GroupEjection",
+          "io.sockpool.GroupReturn");
 
   @Test
   void everyEventIsDisabledByDefaultAndCheckoutHasATwentyMillisecondThreshold() {
@@ -48,7 +50,9 @@ class JfrEventsTest {
             CheckoutEvent.class,
             ConnectEvent.class,
             DestroyEvent.class,
-            BreakerTransitionEvent.class)) {
+            BreakerTransitionEvent.class,
+            GroupEjectionEvent.class,
+            GroupReturnEvent.class)) {
       EventType t = EventType.getEventType(c);
       assertTrue(NAMES.contains(t.getName()), t.getName());
       assertEquals("false", setting(t, "enabled"), t.getName());
