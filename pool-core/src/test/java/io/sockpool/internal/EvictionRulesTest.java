@@ -9,8 +9,10 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,21 @@ class EvictionRulesTest {
       EvictionRules rules = new EvictionRules(60_000 * MS, System::nanoTime);
       assertFalse(rules.evict(null, new DefaultPooledObject<>(ch), 1));
       assertNull(ch.destroyReason());
+    }
+  }
+
+  @Test
+  void aYoungConnectionWithAReplyNobodyReadIsDirty() throws Exception {
+    try (ChannelFixture fixture = new ChannelFixture()) {
+      PooledChannel ch = fixture.connect(FakePeer.echo());
+      ch.write(ChannelFixture.ascii("0123456789abcdef"), System.nanoTime() + 2_000 * MS); // echoed
+      EvictionRules rules = new EvictionRules(60_000 * MS, System::nanoTime);
+      ProcessResources.awaitTrue(
+          () -> rules.check(ch, System.nanoTime()) != null,
+          Duration.ofSeconds(5)); // the probe reads one byte of it
+      assertEquals(DestroyReason.DIRTY, rules.check(ch, System.nanoTime()));
+      assertTrue(rules.evict(null, new DefaultPooledObject<>(ch), 1));
+      assertEquals(DestroyReason.DIRTY, ch.destroyReason());
     }
   }
 }

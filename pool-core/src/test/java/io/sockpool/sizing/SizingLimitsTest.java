@@ -93,6 +93,13 @@ class SizingLimitsTest {
             .build()
             .toString()
             .endsWith(", cap=none}"));
+    SizingRequest capped =
+        SizingRequest.builder()
+            .cap(ConnectionCap.of(100, 4))
+            .ratePerSecond(250)
+            .latency(Duration.ofMillis(4))
+            .build();
+    assertEquals(ConnectionCap.of(100, 4), capped.cap().orElseThrow());
   }
 
   @Test
