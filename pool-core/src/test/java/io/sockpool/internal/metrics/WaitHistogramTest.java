@@ -69,6 +69,15 @@ class WaitHistogramTest {
   }
 
   @Test
+  void aPercentileWhoseRankEndsABucketIsThatBucket() {
+    WaitHistogram h = new WaitHistogram();
+    h.record(1 * MS);
+    h.record(100 * MS);
+    assertNear(1 * MS, h.percentile(0.5)); // rank 1 of 2: the first wait, not the second
+    assertNear(100 * MS, h.percentile(0.51));
+  }
+
+  @Test
   void anEmptyHistogramReportsZero() {
     WaitHistogram h = new WaitHistogram();
     assertEquals(0, h.count());
