@@ -132,21 +132,7 @@ public final class SocketPool implements AutoCloseable {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
     }
-    Object event = JfrEvents.beginCheckout(); // null unless JFR records io.sockpool.Checkout
-    if (event == null) {
-      return delegate.checkout(endpoint, timeout);
-    }
-    String outcome = "failed";
-    try {
-      PooledConnection c = delegate.checkout(endpoint, timeout);
-      outcome = "ok";
-      return c;
-    } catch (CheckoutException | RuntimeException e) {
-      outcome = e.getClass().getSimpleName();
-      throw e;
-    } finally {
-      JfrEvents.endCheckout(event, delegate.config().poolName(), endpoint, outcome);
-    }
+    return delegate.checkout(endpoint, timeout);
   }
 
   /**
