@@ -229,7 +229,12 @@ public final class Admission {
       return 0;
     }
     return st.waiters()
-        .failAll(System.nanoTime(), attemptNanos, () -> tryReserve(st) == Result.RESERVED, cause);
+        .failAll(
+            System.nanoTime(),
+            attemptNanos,
+            () -> tryReserve(st) == Result.RESERVED,
+            () -> releaseUnopened(st),
+            cause);
   }
 
   private boolean tryPermit(Account st) {
