@@ -246,6 +246,10 @@ class JfrEventsTest {
       try (SocketPool pool =
           SocketPool.create(
               config("jfr-tls").toBuilder()
+                  // the JVM's first TLS handshake loads and compiles JSSE (0.4-0.5 s quiet); at
+                  // load average 19-34 the default 1 s connect timeout ran out at 980 ms
+                  .checkoutTimeout(Duration.ofSeconds(30))
+                  .connectTimeout(Duration.ofSeconds(30))
                   .tls(io.sockpool.TlsConfig.builder().trustPem(certs.caPem()).build())
                   .build())) {
         try (PooledConnection c = pool.checkout(Endpoint.parse(peer.hostAndPort()))) {

@@ -25,6 +25,9 @@ class WaitersFailAndAsyncTest {
   private static final long T0 = 1L << 40;
   private static final IOException CAUSE = new IOException("connection refused");
 
+  /** No waiter leaves during these calls: a reserved slot is never left over. */
+  private static final Runnable NO_WAITER_LEFT = () -> fail("a slot was left over");
+
   private static Throwable failure(Handoff<String> h) {
     return assertInstanceOf(Handoff.Failed.class, h).cause();
   }
@@ -36,7 +39,8 @@ class WaitersFailAndAsyncTest {
     Waiters.Waiter<String> second = waiters.join(T0, T0, T0 + 100 * MS, 10);
     Waiters.Waiter<String> third = waiters.join(T0, T0, T0 + 100 * MS, 10);
     AtomicInteger asked = new AtomicInteger();
-    int failed = waiters.failAll(T0, 10 * MS, () -> asked.incrementAndGet() == 1, CAUSE);
+    int failed =
+        waiters.failAll(T0, 10 * MS, () -> asked.incrementAndGet() == 1, NO_WAITER_LEFT, CAUSE);
     assertEquals(2, failed);
     assertEquals(2, asked.get(), "not asked again once it said no");
     assertEquals(0, waiters.size());
@@ -59,6 +63,7 @@ class WaitersFailAndAsyncTest {
               slots.incrementAndGet();
               return true;
             },
+            NO_WAITER_LEFT,
             CAUSE);
     assertEquals(1, failed);
     assertEquals(1, slots.get(), "one slot reserved: for the waiter with exactly enough time");
@@ -69,7 +74,8 @@ class WaitersFailAndAsyncTest {
   @Test
   void failingAnEmptyQueueAsksForNoSlot() {
     Waiters<String> waiters = new Waiters<>();
-    assertEquals(0, waiters.failAll(T0, MS, () -> fail("no slot for nobody"), CAUSE));
+    assertEquals(
+        0, waiters.failAll(T0, MS, () -> fail("no slot for nobody"), NO_WAITER_LEFT, CAUSE));
   }
 
   private static boolean fail(String why) {
@@ -107,7 +113,7 @@ class WaitersFailAndAsyncTest {
     Waiters<String> waiters = new Waiters<>();
     AtomicInteger wakes = new AtomicInteger();
     Waiters.Waiter<String> w = waiters.joinAsync(T0, T0, T0 + 100 * MS, 10, wakes::incrementAndGet);
-    assertEquals(1, waiters.failAll(T0, MS, () -> false, CAUSE));
+    assertEquals(1, waiters.failAll(T0, MS, () -> false, NO_WAITER_LEFT, CAUSE));
     assertEquals(1, wakes.get());
     assertTrue(waiters.signalled(w));
     assertSame(CAUSE, failure(waiters.leave(w)));
@@ -127,7 +133,7 @@ class WaitersFailAndAsyncTest {
   void aWaiterJoinedWithoutADeadlineAlwaysHasTimeForARetry() {
     Waiters<String> waiters = new Waiters<>();
     Waiters.Waiter<String> w = waiters.join(T0, T0, 10);
-    assertEquals(0, waiters.failAll(T0, 3_600_000 * MS, () -> true, CAUSE));
+    assertEquals(0, waiters.failAll(T0, 3_600_000 * MS, () -> true, NO_WAITER_LEFT, CAUSE));
     assertSame(Handoff.slot(), waiters.leave(w));
   }
 }
