@@ -57,17 +57,30 @@ class PingTlsTest {
     Matcher tls = TLS_LINE.matcher(run.out());
     assertTrue(tls.find(), run.out());
     assertTrue(Long.parseLong(tls.group(1)) > 4, run.out());
+    JsonObject t = json.getAsJsonObject("tls");
+    assertEquals(Long.parseLong(tls.group(1)), t.get("handshakes").getAsLong(), run.out());
+    assertEquals(Long.parseLong(tls.group(2)), t.get("handshakesDuringRun").getAsLong());
+    assertTrue(t.get("handshakesDuringRun").getAsLong() > 0, "each kill costs a handshake");
+    assertEquals(0, t.get("failedHandshakes").getAsLong(), run.out());
   }
 
   @Test
   void steadyStateOverTlsDoesNoHandshakeOnTheRequestPath() {
-    DemoRun run = DemoRun.ping("--tls", "--threads", "2", "--duration", "1s");
+    DemoRun run = DemoRun.ping("--tls", "--threads", "2", "--duration", "1s", "--json");
 
     assertEquals(0, run.code(), run.out() + run.err());
     Matcher tls = TLS_LINE.matcher(run.out());
     assertTrue(tls.find(), run.out());
     assertEquals("2", tls.group(1), run.out());
     assertEquals("0", tls.group(2), run.out());
+    JsonObject json = run.json();
+    assertTrue(json.get("ops").getAsLong() > 0, "the existing fields stay: " + json);
+    JsonObject t = json.getAsJsonObject("tls");
+    assertEquals(2, t.get("handshakes").getAsLong(), json.toString());
+    assertEquals(0, t.get("handshakesDuringRun").getAsLong(), "steady state: " + json);
+    assertEquals(0, t.get("failedHandshakes").getAsLong(), json.toString());
+    assertTrue(t.get("resumedHandshakes").getAsLong() <= 2, json.toString());
+    assertTrue(t.get("meanHandshakeMicros").getAsLong() > 0, json.toString());
   }
 
   @Test

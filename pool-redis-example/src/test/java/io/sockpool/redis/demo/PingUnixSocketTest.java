@@ -63,6 +63,7 @@ class PingUnixSocketTest {
     assertEquals(0, json.get("errors").getAsLong(), run.out());
     assertTrue(json.get("killedConnections").getAsLong() > 0, "CLIENT KILL over the socket");
     assertTrue(json.get("created").getAsLong() > 2, "killed connections were replaced");
+    assertTrue(json.get("tls").isJsonNull(), "no TLS over a Unix socket: " + json);
   }
 
   @Test
