@@ -6,6 +6,7 @@ import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.GroupUnavailableException;
 import io.sockpool.PooledConnection;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -97,7 +98,8 @@ final class GroupCheckout {
         ok = true;
         m.calls.increment();
         g.calls.increment();
-        return new MemberLease(c, g, m, g.now()); // the exchange's latency, not the connect's
+        return new MemberLease(
+            c, g, m, access, g.now()); // the exchange's latency, not the connect's
       } catch (EndpointUnavailableException e) {
         m.releaseProbe(g.now());
         excluded |= bit; // opened meanwhile: skipped, not a failure of the call
@@ -110,7 +112,12 @@ final class GroupCheckout {
           }
         } else {
           long failedAt = g.now();
-          g.failed(m, failedAt - tried, String.valueOf(e.getCause()), failedAt);
+          g.failed(
+              m,
+              failedAt - tried,
+              String.valueOf(e.getCause()),
+              failedAt,
+              e.getCause() instanceof SocketTimeoutException);
         }
         excluded |= bit;
         if (last != null) {

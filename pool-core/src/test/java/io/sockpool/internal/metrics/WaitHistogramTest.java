@@ -93,6 +93,24 @@ class WaitHistogramTest {
   }
 
   @Test
+  void noWaitsCountedElsewhereAreReadAsWaitsOfOneNanosecondToo() {
+    java.util.concurrent.atomic.AtomicLong elsewhere = new java.util.concurrent.atomic.AtomicLong();
+    WaitHistogram h = new WaitHistogram(elsewhere::get);
+    elsewhere.set(2);
+    h.recordNoWait();
+    h.record(10 * MS);
+    h.record(0);
+    assertEquals(5, h.count(), "2 elsewhere, 1 recorded, 2 waits");
+    assertEquals(Duration.ofNanos(1), h.percentile(0.7));
+    assertNear(10 * MS, h.percentile(0.81));
+    assertEquals(Duration.ofNanos((4 + 10 * MS) / 5), h.mean());
+    WaitHistogram total = new WaitHistogram();
+    h.addTo(total);
+    assertEquals(5, total.count());
+    assertEquals(Duration.ofNanos(1), total.percentile(0.7));
+  }
+
+  @Test
   void onlyNoWaitsHaveAMaximumOfOneNanosecond() {
     WaitHistogram h = new WaitHistogram();
     h.recordNoWait();
