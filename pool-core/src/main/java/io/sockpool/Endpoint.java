@@ -149,8 +149,7 @@ public final class Endpoint {
     for (int i = 0; i <= h.length(); i++) {
       char c = i < h.length() ? h.charAt(i) : '.';
       if (c == '.') {
-        int label = i - labelStart;
-        boolean trailingDot = i == h.length() - 1 && label > 0;
+        int label = i - labelStart; // one trailing dot ends in an empty label at the end: allowed
         if ((label == 0 && i < h.length()) || label > MAX_LABEL) {
           throw new IllegalArgumentException(
               "host name '"
@@ -159,9 +158,6 @@ public final class Endpoint {
                   + label
                   + " characters; each dot-separated label must have 1.."
                   + MAX_LABEL);
-        }
-        if (trailingDot) {
-          break;
         }
         labelStart = i + 1;
       } else if (!isHostChar(c)) {

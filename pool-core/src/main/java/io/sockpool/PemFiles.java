@@ -18,16 +18,14 @@ import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
- * Reads PEM files for {@link TlsConfig}: X.509 certificates and unencrypted PKCS#8 private keys.
- * Every failure names the file and what was wrong with it.
+ * Reads PEM files for {@link TlsConfig}: X.509 certificates and unencrypted private keys (PKCS#8,
+ * PKCS#1 RSA, SEC1 EC; see {@link PemKeys}). Every failure names the file and what was wrong with
+ * it.
  */
 final class PemFiles {
-  private static final String KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
-  private static final String KEY_END = "-----END PRIVATE KEY-----";
   private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
 
   private PemFiles() {}
@@ -57,36 +55,15 @@ final class PemFiles {
   }
 
   /**
-   * @param file a PEM file with an unencrypted PKCS#8 key ({@code -----BEGIN PRIVATE KEY-----})
+   * @param file a PEM file with an unencrypted private key: PKCS#8 ({@code -----BEGIN PRIVATE
+   *     KEY-----}), PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) or SEC1 EC ({@code BEGIN EC PRIVATE
+   *     KEY})
    * @return the key (RSA, EC, Ed25519 or Ed448)
-   * @throws IOException if the file is missing, unreadable, or not such a key
+   * @throws IOException if the file is missing, unreadable, encrypted, or not such a key
    */
   static PrivateKey privateKey(Path file) throws IOException {
     String text = new String(read(file, "client key"), StandardCharsets.US_ASCII);
-    int begin = text.indexOf(KEY_BEGIN);
-    int end = text.indexOf(KEY_END);
-    if (begin < 0 || end < begin) {
-      String hint =
-          text.contains("BEGIN RSA PRIVATE KEY") || text.contains("BEGIN EC PRIVATE KEY")
-              ? " (it is a PKCS#1/SEC1 key: convert it with 'openssl pkcs8 -topk8 -nocrypt')"
-              : text.contains("BEGIN ENCRYPTED PRIVATE KEY")
-                  ? " (it is encrypted: decrypt it with 'openssl pkcs8 -topk8 -nocrypt', or use a"
-                      + " KeyStore with a password)"
-                  : "";
-      throw new IOException(
-          "client key "
-              + file
-              + " is not an unencrypted PKCS#8 PEM key ('"
-              + KEY_BEGIN
-              + "')"
-              + hint);
-    }
-    byte[] der;
-    try {
-      der = Base64.getMimeDecoder().decode(text.substring(begin + KEY_BEGIN.length(), end));
-    } catch (IllegalArgumentException e) {
-      throw new IOException("client key " + file + " has invalid base64: " + e.getMessage(), e);
-    }
+    byte[] der = PemKeys.pkcs8(text, file);
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
     for (String algorithm : KEY_ALGORITHMS) {
       try {
@@ -96,7 +73,12 @@ final class PemFiles {
       }
     }
     throw new IOException(
-        "client key " + file + " is not a PKCS#8 key of a supported algorithm " + KEY_ALGORITHMS);
+        "client key "
+            + file
+            + " holds a key that none of "
+            + KEY_ALGORITHMS
+            + " can read (a corrupt file, or another algorithm); allowed: "
+            + PemKeys.FORMS);
   }
 
   /**

@@ -9,9 +9,13 @@ import io.sockpool.internal.jfr.JfrEvents;
 import io.sockpool.internal.metrics.PoolEventLog;
 import io.sockpool.internal.metrics.PoolMXBeanImpl;
 import io.sockpool.internal.metrics.TrafficRecorder;
+import io.sockpool.sizing.GroupSizing;
 import io.sockpool.sizing.LiveSizing;
+import io.sockpool.sizing.TrafficSample;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -70,6 +74,7 @@ public final class SocketPool implements AutoCloseable {
         e -> config.tlsFor(e).isPresent(),
         delegate.listeners()::add,
         delegate.breakers());
+    delegate.groups().events().add(JfrEvents.groupListener(config.poolName()));
     PoolEventLog events = new PoolEventLog(config.poolName(), System::nanoTime);
     delegate.listeners().add(events); // destroys that a user must hear of, at WARN
     events.watch(delegate.breakers()); // breaker transitions, at WARN / INFO
@@ -132,21 +137,7 @@ public final class SocketPool implements AutoCloseable {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
     }
-    Object event = JfrEvents.beginCheckout(); // null unless JFR records io.sockpool.Checkout
-    if (event == null) {
-      return delegate.checkout(endpoint, timeout);
-    }
-    String outcome = "failed";
-    try {
-      PooledConnection c = delegate.checkout(endpoint, timeout);
-      outcome = "ok";
-      return c;
-    } catch (CheckoutException | RuntimeException e) {
-      outcome = e.getClass().getSimpleName();
-      throw e;
-    } finally {
-      JfrEvents.endCheckout(event, delegate.config().poolName(), endpoint, outcome);
-    }
+    return delegate.checkout(endpoint, timeout);
   }
 
   /**
@@ -740,6 +731,40 @@ public final class SocketPool implements AutoCloseable {
         c.maxPerEndpoint(),
         c.maxTotal(),
         targetWaitProbability);
+  }
+
+  /**
+   * The pool's sizing answer for a replica group, for at most {@link
+   * LiveSizing#DEFAULT_TARGET_WAIT_PROBABILITY 1 %} of checkouts waiting; see {@link
+   * #sizing(EndpointGroup, double)}.
+   *
+   * @param group the group
+   * @return each member's sizing and the group's
+   */
+  public GroupSizing sizing(EndpointGroup group) {
+    return sizing(group, LiveSizing.DEFAULT_TARGET_WAIT_PROBABILITY);
+  }
+
+  /**
+   * The pool's sizing answer for a replica group: each member's own {@link #sizing(Endpoint,
+   * double)}, and the group as one queue (a group checkout waits only when every member is at
+   * capacity): the members' summed arrival rate, their merged mean hold time, Erlang C's size for
+   * the group and each member's part of it by its share of the load. See {@link GroupSizing}.
+   *
+   * @param group the group
+   * @param targetWaitProbability the most acceptable share of waiting checkouts, in (0, 1)
+   * @return the sizing
+   * @throws IllegalArgumentException if the target is outside (0, 1)
+   */
+  public GroupSizing sizing(EndpointGroup group, double targetWaitProbability) {
+    Args.notNull(group, "group");
+    Map<Endpoint, TrafficSample> samples = new LinkedHashMap<>();
+    for (Endpoint e : group.members()) {
+      samples.put(e, traffic.sample(e));
+    }
+    PoolConfig c = delegate.config();
+    return GroupSizing.of(
+        group.name(), samples, c.maxPerEndpoint(), c.maxTotal(), targetWaitProbability);
   }
 
   /**

@@ -267,7 +267,8 @@ public final class TlsConfig {
      * Mutual TLS from PEM files.
      *
      * @param certificatePem the client certificate (and its chain), PEM
-     * @param keyPem its private key, unencrypted PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----})
+     * @param keyPem its private key, unencrypted PEM: PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}),
+     *     PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) or SEC1 EC ({@code BEGIN EC PRIVATE KEY})
      * @return this builder
      */
     public Builder clientCertificate(Path certificatePem, Path keyPem) {

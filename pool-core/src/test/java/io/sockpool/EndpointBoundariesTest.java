@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -77,5 +80,30 @@ class EndpointBoundariesTest {
     assertTrue(message(() -> Endpoint.parse("[::1]")).contains("but was '[::1]'"));
     assertTrue(message(() -> Endpoint.parse("[::1]x80")).contains("but was '[::1]x80'"));
     assertTrue(message(() -> Endpoint.parse("[::1:80")).contains("but was '[::1:80'"));
+  }
+
+  @Test
+  void aColonWithNothingBeforeItIsAnEmptyHostNotAMissingPort() {
+    String m = message(() -> Endpoint.parse(":6379"));
+    assertTrue(m.contains("the host is empty in ':6379'"), m);
+  }
+
+  @Test
+  void aUnixSocketPathMayHave107BytesAndMustBeAbsolute() {
+    String dir = "/run/";
+    Path longest = Path.of(dir + "s".repeat(Endpoint.MAX_UNIX_PATH_BYTES - dir.length()));
+    Endpoint e = Endpoint.unix(longest);
+    assertEquals(longest, e.unixPath().orElseThrow());
+    assertEquals(0, e.port());
+    assertEquals("unix:" + longest, e.toString());
+    assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), e.resolve());
+    Path tooLong = Path.of(longest + "s");
+    assertTrue(
+        message(() -> Endpoint.unix(tooLong))
+            .startsWith("unix socket path must be at most 107 bytes, but '"),
+        "108 bytes");
+    assertTrue(message(() -> Endpoint.unix(Path.of("run/s.sock"))).contains("must be absolute"));
+    assertTrue(message(() -> Endpoint.unix(null)).startsWith("path must not be null"));
+    assertTrue(Endpoint.of("h", 1).unixPath().isEmpty());
   }
 }

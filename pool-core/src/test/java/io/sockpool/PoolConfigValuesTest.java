@@ -1,12 +1,17 @@
 package io.sockpool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -139,6 +144,69 @@ class PoolConfigValuesTest {
     // names the input as given (not a NumberFormatException's "For input string")
     assertTrue(e.getMessage().contains("'host:'"), e.getMessage());
     assertEquals(Endpoint.of("h", 9), Endpoint.parse("h:9"));
+  }
+
+  @Test
+  void tlsTheAsyncExecutorAndHappyEyeballsAreReportedAndCarriedOver() {
+    Executor executor = Runnable::run;
+    TlsConfig tls = TlsConfig.builder().build();
+    TlsConfig own = TlsConfig.builder().protocols("TLSv1.3").build();
+    Endpoint a = Endpoint.of("a.example", 6379);
+    Endpoint b = Endpoint.of("b.example", 6379);
+    Endpoint c = Endpoint.of("c.example", 6379);
+    PoolConfig config =
+        PoolConfig.builder()
+            .maxConnectingPerEndpoint(3)
+            .asyncExecutor(executor)
+            .tls(tls)
+            .tls(a, own)
+            .plaintext(b)
+            .happyEyeballsDelay(Duration.ZERO)
+            .build();
+    assertEquals(3, config.maxConnectingPerEndpoint());
+    assertSame(executor, config.asyncExecutor().orElseThrow());
+    assertSame(tls, config.tls().orElseThrow());
+    assertEquals(Map.of(a, Optional.of(own), b, Optional.empty()), config.tlsOverrides());
+    assertSame(own, config.tlsFor(a).orElseThrow());
+    assertTrue(config.tlsFor(b).isEmpty(), "plaintext override");
+    assertSame(tls, config.tlsFor(c).orElseThrow(), "no override: the pool's TLS");
+    assertEquals(config.tlsOverrides(), config.toBuilder().build().tlsOverrides());
+    String s = config.toString();
+    assertTrue(s.contains("happyEyeballsDelay=off"), s);
+    assertTrue(s.contains(", tls=" + tls), s);
+    assertTrue(s.contains(", tlsOverrides=["), s);
+  }
+
+  @Test
+  void byDefaultThereIsNoTlsNoOwnExecutorNoJmxAndHappyEyeballsAfter250Ms() {
+    PoolConfig config = PoolConfig.builder().build();
+    assertFalse(config.jmxEnabled());
+    assertTrue(config.asyncExecutor().isEmpty());
+    assertTrue(config.tls().isEmpty());
+    assertTrue(config.tlsOverrides().isEmpty());
+    assertTrue(config.tlsFor(Endpoint.of("h", 1)).isEmpty());
+    String s = config.toString();
+    assertTrue(s.contains("happyEyeballsDelay=PT0.25S"), s);
+    assertFalse(s.contains("tls="), s);
+    assertFalse(s.contains("tlsOverrides="), s);
+  }
+
+  @Test
+  void onlyAConnectTimeoutLongerThanTheCheckoutTimeoutIsWarnedAbout() {
+    try (LogCapture log = LogCapture.start()) {
+      PoolConfig.builder()
+          .poolName("equal-timeouts")
+          .checkoutTimeout(Duration.ofSeconds(2))
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+      PoolConfig.builder()
+          .poolName("longer-connect")
+          .checkoutTimeout(Duration.ofSeconds(2))
+          .connectTimeout(Duration.ofMillis(2_001))
+          .build();
+      assertEquals(List.of(), log.messages(LogCapture.WARN, "'equal-timeouts'"));
+      assertEquals(1, log.messages(LogCapture.WARN, "'longer-connect'").size());
+    }
   }
 
   private static void rejects(Consumer<PoolConfig.Builder> settings, String messagePart) {

@@ -5,6 +5,7 @@ import io.sockpool.CheckoutException;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.Validator;
+import io.sockpool.internal.jfr.JfrEvents;
 import io.sockpool.internal.queue.Admission;
 import io.sockpool.internal.queue.Admission.Result;
 import io.sockpool.internal.queue.Handoff;
@@ -92,8 +93,31 @@ final class Checkout {
     this.timeout = timeout;
   }
 
-  /** Runs the checkout; see {@link io.sockpool.SocketPool#checkout(Endpoint, Duration)}. */
+  /**
+   * Runs the checkout; see {@link io.sockpool.SocketPool#checkout(Endpoint, Duration)}. Timed as a
+   * JFR {@code io.sockpool.Checkout} event when one is recorded: every checkout that gets here has
+   * left the fast path ({@link HotSlots#checkoutHot}), which takes under a microsecond and is never
+   * timed, so that recording the event costs the fast path nothing.
+   */
   Lease run() throws CheckoutException {
+    Object event = JfrEvents.beginCheckout(); // null unless JFR records io.sockpool.Checkout
+    if (event == null) {
+      return runUntimed();
+    }
+    String outcome = "failed";
+    try {
+      Lease lease = runUntimed();
+      outcome = "ok";
+      return lease;
+    } catch (CheckoutException | RuntimeException e) {
+      outcome = e.getClass().getSimpleName();
+      throw e;
+    } finally {
+      JfrEvents.endCheckout(event, ctx.leases().poolName(), endpoint, outcome);
+    }
+  }
+
+  private Lease runUntimed() throws CheckoutException {
     if (Thread.currentThread().isInterrupted()) {
       throw failures.interrupted(st, start, null);
     }

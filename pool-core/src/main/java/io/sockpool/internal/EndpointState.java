@@ -5,7 +5,6 @@ import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.internal.metrics.Metered;
 import io.sockpool.internal.metrics.RoundTrip;
-import io.sockpool.internal.metrics.TrafficRecorder;
 import io.sockpool.internal.metrics.WaitHistogram;
 import io.sockpool.internal.queue.Admission;
 import io.sockpool.internal.queue.Waiters;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout. Retiring flips {@link #open} to a negative value in one step, so a caller still holding
  * the old state fails to reserve or join and looks the endpoint up again.
  */
-final class EndpointState implements Admission.Account, Metered {
+final class EndpointState extends Metered implements Admission.Account {
   private static final int RETIRED = Integer.MIN_VALUE / 2;
 
   private final Endpoint endpoint;
@@ -57,7 +56,7 @@ final class EndpointState implements Admission.Account, Metered {
   private final LongAdder rejected = new LongAdder();
 
   /** Checkout waits; its count is the checkout count ({@link #checkouts()}). */
-  private final WaitHistogram waits = new WaitHistogram();
+  private final WaitHistogram waits = new WaitHistogram(this::noWaitCount);
 
   private volatile Throwable lastFailure;
 
@@ -70,12 +69,6 @@ final class EndpointState implements Admission.Account, Metered {
    * restart or CLIENT KILL does).
    */
   private volatile long probeAllUntil;
-
-  /**
-   * The endpoint's window in the pool's {@link TrafficRecorder}, cached so that recording a
-   * checkout or a return needs no map lookup; null until the first.
-   */
-  private TrafficRecorder.Window traffic;
 
   /** Last checkout, return or connect; the idle clock for forgetting the endpoint. */
   private volatile long lastActiveNanos;
@@ -189,16 +182,6 @@ final class EndpointState implements Admission.Account, Metered {
     return heldBackGlobally;
   }
 
-  @Override
-  public TrafficRecorder.Window trafficWindow() {
-    return traffic;
-  }
-
-  @Override
-  public void trafficWindow(TrafficRecorder.Window window) {
-    traffic = window;
-  }
-
   /** Returns the endpoint's circuit breaker. */
   CircuitBreaker breaker() {
     return breaker;
@@ -290,7 +273,7 @@ final class EndpointState implements Admission.Account, Metered {
 
   /** Records a checkout served without waiting (the fast path; also the checkout count). */
   void recordNoWait() {
-    waits.recordNoWait();
+    countNoWait(); // in this object's own fields (Metered): no line of the histogram
   }
 
   /** Records a checkout served after waiting {@code nanos}. */

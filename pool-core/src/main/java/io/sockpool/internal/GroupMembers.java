@@ -102,7 +102,19 @@ final class GroupMembers implements MemberAccess {
     if (!(cause instanceof IOException) || cause instanceof LocalResourceException) {
       return false; // waiting, an interrupt, a hook that threw, the process's own shortage
     }
-    return cause instanceof SocketTimeoutException || !(cause instanceof InterruptedIOException);
+    if (cause instanceof SocketTimeoutException) {
+      // a connect or validation that timed out: the peer's only if the checkout blamed it (it had
+      // the full connect or validation timeout, or the peer sent nothing for its no-answer bound);
+      // a caller's shorter deadline is not held against it, as on the breaker
+      EndpointState st = endpoints.find(failure.endpoint());
+      return st != null && st.lastFailure() == cause;
+    }
+    return !(cause instanceof InterruptedIOException);
+  }
+
+  @Override
+  public boolean unanswered(PooledConnection lease) {
+    return lease instanceof Lease l && l.pooledChannel().replies().noAnswerInLease();
   }
 
   @Override

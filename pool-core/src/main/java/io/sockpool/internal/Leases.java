@@ -25,6 +25,11 @@ final class Leases {
     this.traceCheckouts = traceCheckouts;
   }
 
+  /** Returns the name of the pool the leases belong to (for JFR events and messages). */
+  String poolName() {
+    return returns.poolName();
+  }
+
   /** Leases a checked connection to the caller and counts the checkout. */
   Lease leaseOut(EndpointState st, PooledChannel ch, long start, boolean waited) {
     return leaseOut(st, ch, start, System.nanoTime(), waited);

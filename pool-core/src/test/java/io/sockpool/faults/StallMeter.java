@@ -20,8 +20,12 @@ final class StallMeter implements Runnable {
 
   private static final long PARK_NANOS = 1_000_000;
 
-  /** One stall: the meter's last wake-up before it and the late one ({@link System#nanoTime()}). */
-  private record Stall(long from, long to) {}
+  /**
+   * One stall: the meter's last wake-up before it and the late one ({@link System#nanoTime()}), and
+   * how much of it the meter's own thread did not spend waiting for a core: a pause of the whole
+   * process (a safepoint, whose start waits for every running thread to get a core, or a GC).
+   */
+  private record Stall(long from, long to, long paused) {}
 
   private final List<Stall> stalls = new ArrayList<>();
   private volatile boolean running = true;
@@ -30,17 +34,21 @@ final class StallMeter implements Runnable {
   @Override
   public void run() {
     long last = System.nanoTime();
+    long queuedBefore = runQueueNanos();
     while (running) {
       LockSupport.parkNanos(PARK_NANOS);
       long now = System.nanoTime();
+      long queued = runQueueNanos();
       long late = now - last - PARK_NANOS;
       if (late > THRESHOLD_NANOS) {
+        long ownQueue = queued < 0 || queuedBefore < 0 ? 0 : queued - queuedBefore;
         synchronized (this) {
-          stalls.add(new Stall(last, now));
+          stalls.add(new Stall(last, now, Math.max(0, late - ownQueue)));
           maxStallNanos = Math.max(maxStallNanos, late);
         }
       }
       last = now;
+      queuedBefore = queued;
     }
   }
 
@@ -104,6 +112,40 @@ final class StallMeter implements Runnable {
       }
     }
     return false;
+  }
+
+  /**
+   * @return how much of {@code [fromNanos, toNanos]} ({@link System#nanoTime()}) the stalls seen
+   *     cover, in nanoseconds
+   */
+  synchronized long stalledWithin(long fromNanos, long toNanos) {
+    long covered = 0;
+    for (int i = stalls.size() - 1; i >= 0; i--) {
+      Stall s = stalls.get(i);
+      long from = s.from() - fromNanos > 0 ? s.from() : fromNanos;
+      long to = s.to() - toNanos < 0 ? s.to() : toNanos;
+      if (to - from > 0) {
+        covered += to - from;
+      }
+    }
+    return covered;
+  }
+
+  /**
+   * @return how much of {@code [fromNanos, toNanos]} the process was paused as a whole (stalls less
+   *     the meter's own wait for a core, each counted in proportion to its overlap)
+   */
+  synchronized long pausedWithin(long fromNanos, long toNanos) {
+    long paused = 0;
+    for (int i = stalls.size() - 1; i >= 0; i--) {
+      Stall s = stalls.get(i);
+      long from = s.from() - fromNanos > 0 ? s.from() : fromNanos;
+      long to = s.to() - toNanos < 0 ? s.to() : toNanos;
+      if (to - from > 0) {
+        paused += (long) ((double) s.paused() * (to - from) / Math.max(1, s.to() - s.from()));
+      }
+    }
+    return paused;
   }
 
   /**

@@ -1,14 +1,18 @@
 package io.sockpool.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.internal.io.Watchdog;
+import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -84,5 +88,47 @@ class EvictionRulesTest {
       }
     }
     assertTrue(offsets.size() >= 15, "lifetimes should differ, got " + offsets);
+  }
+
+  @Test
+  void aRetiredConnectionGoesFirstWhateverItsTimes() {
+    EvictionRules rules = new EvictionRules(1000 * MS, () -> 0L);
+    PooledChannel ch = channel(0, 5000 * MS);
+    ch.retire();
+    assertEquals(DestroyReason.RETIRED, rules.expired(ch, 0));
+    assertEquals(DestroyReason.RETIRED, rules.check(ch, 6000 * MS), "before its lifetime ends");
+  }
+
+  @Test
+  void theCheapCheckGivesTheTimeRuleBeforeAnyProbe() {
+    EvictionRules rules = new EvictionRules(1000 * MS, () -> 0L);
+    // no socket behind these: a probe would fail, so the time rules must answer first
+    assertEquals(DestroyReason.IDLE, rules.check(channel(0, 60_000 * MS), 1000 * MS));
+    assertEquals(DestroyReason.LIFETIME, rules.check(channel(0, 500 * MS), 500 * MS));
+  }
+
+  @Test
+  void theEvictorKeepsAYoungConnectionWhoseProbeFindsItAlive() throws Exception {
+    try (ChannelFixture fixture = new ChannelFixture()) {
+      PooledChannel ch = fixture.connect(FakePeer.echo());
+      EvictionRules rules = new EvictionRules(60_000 * MS, System::nanoTime);
+      assertFalse(rules.evict(null, new DefaultPooledObject<>(ch), 1));
+      assertNull(ch.destroyReason());
+    }
+  }
+
+  @Test
+  void aYoungConnectionWithAReplyNobodyReadIsDirty() throws Exception {
+    try (ChannelFixture fixture = new ChannelFixture()) {
+      PooledChannel ch = fixture.connect(FakePeer.echo());
+      ch.write(ChannelFixture.ascii("0123456789abcdef"), System.nanoTime() + 2_000 * MS); // echoed
+      EvictionRules rules = new EvictionRules(60_000 * MS, System::nanoTime);
+      ProcessResources.awaitTrue(
+          () -> rules.check(ch, System.nanoTime()) != null,
+          Duration.ofSeconds(5)); // the probe reads one byte of it
+      assertEquals(DestroyReason.DIRTY, rules.check(ch, System.nanoTime()));
+      assertTrue(rules.evict(null, new DefaultPooledObject<>(ch), 1));
+      assertEquals(DestroyReason.DIRTY, ch.destroyReason());
+    }
   }
 }

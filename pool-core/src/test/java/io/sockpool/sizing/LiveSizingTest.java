@@ -97,4 +97,82 @@ class LiveSizingTest {
                 () -> new TrafficSample(Duration.ofSeconds(1), 1, 2, 0, Duration.ZERO))
             .getMessage());
   }
+
+  @Test
+  void nullArgumentsAreNamed() {
+    assertEquals(
+        "endpoint must not be null",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LiveSizing.of(null, fiveErlangs(), 8, 64, 0.01))
+            .getMessage());
+    assertEquals(
+        "sample must not be null",
+        assertThrows(IllegalArgumentException.class, () -> LiveSizing.of(E, null, 8, 64, 0.01))
+            .getMessage());
+  }
+
+  @Test
+  void reportsTheEndpointAndTargetItWasAskedFor() {
+    LiveSizing s = LiveSizing.of(E, fiveErlangs(), 8, 64, 0.05);
+    assertEquals(E, s.endpoint());
+    assertEquals(0.05, s.targetWaitProbability(), 0);
+  }
+
+  @Test
+  void returnsWithoutCheckoutsInTheWindowGiveNoAnswer() {
+    // a hold time measured, but no arrival rate: nothing to model
+    TrafficSample returnsOnly = new TrafficSample(Duration.ZERO, 0, 0, 5, Duration.ofMillis(25));
+    LiveSizing s = LiveSizing.of(E, returnsOnly, 8, 64, 0.01);
+    assertTrue(s.atCurrentSize().isEmpty());
+    assertTrue(s.recommendedConnections().isEmpty());
+    assertTrue(s.warning().isEmpty());
+  }
+
+  @Test
+  void aLoadBeyondTheModelIsAWarningNotAnAnswer() {
+    // ten million checkouts a second, each held a second: ten million connections busy
+    TrafficSample huge =
+        new TrafficSample(Duration.ofSeconds(1), 10_000_000, 0, 1, Duration.ofSeconds(1));
+    LiveSizing s = LiveSizing.of(E, huge, 8, 64, 0.01);
+    assertTrue(s.neededConnections().isEmpty());
+    assertFalse(s.capBinds());
+    assertEquals(
+        "the measured load of 10000000 connections is beyond the model's range",
+        s.warning().orElseThrow());
+  }
+
+  @Test
+  void aSizeEqualToTheNeedIsEnough() {
+    LiveSizing s = LiveSizing.of(E, fiveErlangs(), 12, 64, 0.01);
+    assertEquals(12, s.neededConnections().getAsInt());
+    assertEquals(12, s.recommendedConnections().getAsInt());
+    assertFalse(s.capBinds());
+    assertTrue(s.warning().isEmpty());
+  }
+
+  @Test
+  void theWarningNamesMaxTotalOnlyWhenTheNeedIsAboveIt() {
+    LiveSizing s = LiveSizing.of(E, fiveErlangs(), 8, 12, 0.01);
+    String warning = s.warning().orElseThrow();
+    assertTrue(warning.contains("but maxPerEndpoint 8 caps it at 8"), warning);
+    assertFalse(warning.contains("maxTotal"), warning);
+  }
+
+  @Test
+  void toStringShowsTheMeasurementTheAnswerAndTheWarning() {
+    LiveSizing capped = LiveSizing.of(E, fiveErlangs(), 8, 8, 0.01);
+    assertEquals(
+        "LiveSizing{endpoint=redis:6379, span=PT10S, checkouts=10000, ratePerSecond=1000,"
+            + " meanHoldMicros=5000, measuredWait=0.100, predictedWait=0.167, currentSize=8,"
+            + " target=0.01, recommended=8, needed=12, warning="
+            + capped.warning().orElseThrow()
+            + "}",
+        capped.toString());
+    assertEquals(
+        "LiveSizing{endpoint=redis:6379, span=PT0S, checkouts=0, ratePerSecond=0.00,"
+            + " meanHoldMicros=-, measuredWait=-, predictedWait=-, currentSize=8, target=0.01,"
+            + " recommended=-, needed=-}",
+        LiveSizing.of(E, TrafficSample.EMPTY, 8, 64, 0.01).toString());
+  }
 }

@@ -60,17 +60,6 @@ class TlsConfigTest {
   }
 
   @Test
-  void aKeyFileThatIsNotPkcs8SaysHowToConvertIt() throws Exception {
-    Path pkcs1 =
-        Files.writeString(
-            dir.resolve("rsa.key"),
-            "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
-    String m =
-        fails(() -> TlsConfig.builder().clientCertificate(certs.client().certPem(), pkcs1).build());
-    assertTrue(m.contains(pkcs1.toString()) && m.contains("openssl pkcs8 -topk8"), m);
-  }
-
-  @Test
   void anUnknownProtocolListsTheSupportedOnes() {
     String m = fails(() -> TlsConfig.builder().protocols("TLSv9").build());
     assertTrue(m.contains("'TLSv9'") && m.contains("TLSv1.3"), m);

@@ -11,6 +11,7 @@ import io.sockpool.testkit.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,11 +20,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * TLS handshake time, full vs resumed, for TLS 1.2 and 1.3, in interleaved rounds (run by
- * benchmarks/scripts/tls_handshakes.sh). Per round and protocol: warm the JSSE code, reload (a
- * fresh session cache), open N connections (full handshakes), let the server close them all, open N
- * again (reconnects: resumed if the session cache works). Prints each round, then medians and
- * spread.
+ * TLS handshake time, full vs resumed, and the share of resumed reconnects after a kill storm, for
+ * TLS 1.2 and 1.3, in interleaved rounds (run by benchmarks/scripts/tls_handshakes.sh). Per round
+ * and protocol: warm the JSSE code, reload (a fresh session cache), open N connections one after
+ * the other (full handshakes), let the server close them all, open N again one after the other
+ * (each after the previous one read its TLS 1.3 ticket), let the server close them all, open N at
+ * once (the kill storm's reconnects). A handshake is counted as resumed when it verified no server
+ * certificate ({@link CountingTrust}). Prints each round, then medians and spread.
  *
  * <p>usage: {@code TlsHandshakeBench [ROUNDS] [CONNECTIONS]} (default 5 rounds of 16)
  */
@@ -45,14 +48,23 @@ public final class TlsHandshakeBench {
         double[] one = round(certs, protocol, n);
         results.computeIfAbsent(protocol, p -> new ArrayList<>()).add(one);
         System.out.printf(
-            "round %d %s: full %.3f ms, reconnect %.3f ms, resumed %d/%d (by session age)%n",
-            r, protocol, one[0], one[1], (long) one[2], n);
+            "round %d %s: full %.3f ms; reconnects one at a time %.3f ms, %d/%d resumed;"
+                + " reconnects at once %.3f ms, %d/%d resumed%n",
+            r, protocol, one[0], one[1], (long) one[2], n, one[3], (long) one[4], n);
       }
     }
+    System.out.printf("Java %s, %d connections%n", Runtime.version(), n);
     for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
       System.out.printf(
-          "%s median of %d rounds: full %s ms, reconnect %s ms%n",
-          e.getKey(), rounds, summary(e.getValue(), 0), summary(e.getValue(), 1));
+          "%s median of %d rounds: full %s ms; one at a time %s ms, resumed %s; at once %s ms,"
+              + " resumed %s%n",
+          e.getKey(),
+          rounds,
+          summary(e.getValue(), 0),
+          summary(e.getValue(), 1),
+          summary(e.getValue(), 2),
+          summary(e.getValue(), 3),
+          summary(e.getValue(), 4));
     }
   }
 
@@ -64,16 +76,25 @@ public final class TlsHandshakeBench {
         "%.3f (min %.3f, max %.3f)", v.get(v.size() / 2), v.get(0), v.get(v.size() - 1));
   }
 
-  /** Returns {full ms per handshake, reconnect ms per handshake, resumed reconnects}. */
+  /**
+   * Returns {full ms per handshake, one-at-a-time reconnect ms, resumed of them, at-once reconnect
+   * ms, resumed of them}.
+   */
   private static double[] round(TestCertificates certs, String protocol, int n)
-      throws IOException, InterruptedException {
+      throws IOException, InterruptedException, GeneralSecurityException {
+    CountingTrust trust = new CountingTrust(certs);
     try (FakePeer peer = FakePeer.tls(certs.serverContext(certs.server(), false), false);
         SocketPool pool =
             SocketPool.create(
                 PoolConfig.builder()
                     .maxPerEndpoint(n)
+                    .maxConnectingPerEndpoint(n)
                     .maxTotal(Math.max(64, n))
-                    .tls(TlsConfig.builder().trustPem(certs.caPem()).protocols(protocol).build())
+                    .tls(
+                        TlsConfig.builder()
+                            .sslContext(trust.contexts())
+                            .protocols(protocol)
+                            .build())
                     .checkoutTimeout(Duration.ofSeconds(30))
                     .connectTimeout(Duration.ofSeconds(30))
                     .build())) {
@@ -84,17 +105,30 @@ public final class TlsHandshakeBench {
       TlsStats start = pool.tlsStats();
       use(pool, e, n);
       TlsStats full = pool.tlsStats();
-      peer.closeAll();
-      peer.awaitOpenAtMost(0, Duration.ofSeconds(30));
-      pool.evict(e);
+      kill(peer, pool, e);
+      long verified = trust.verified();
       use(pool, e, n);
-      TlsStats after = pool.tlsStats();
+      TlsStats sequential = pool.tlsStats();
+      long sequentialResumed = n - (trust.verified() - verified);
+      kill(peer, pool, e);
+      verified = trust.verified();
+      pool.warmUp(e, n);
+      use(pool, e, n);
+      TlsStats storm = pool.tlsStats();
       return new double[] {
         perHandshake(full, start),
-        perHandshake(after, full),
-        after.resumedHandshakes() - full.resumedHandshakes()
+        perHandshake(sequential, full),
+        sequentialResumed,
+        perHandshake(storm, sequential),
+        (storm.handshakes() - sequential.handshakes()) - (trust.verified() - verified)
       };
     }
+  }
+
+  private static void kill(FakePeer peer, SocketPool pool, Endpoint e) throws InterruptedException {
+    peer.closeAll();
+    peer.awaitOpenAtMost(0, Duration.ofSeconds(30));
+    pool.evict(e);
   }
 
   private static double perHandshake(TlsStats now, TlsStats before) {

@@ -23,7 +23,8 @@ import javax.net.ssl.SSLException;
  */
 public final class DirectRedisConnection implements AutoCloseable {
   private final Endpoint endpoint;
-  private final Socket socket;
+  private final Socket socket; // null for a Unix domain socket
+  private final UnixSocketStreams unix; // null for TCP
   private final InputStream in;
   private final OutputStream out;
   private final Duration timeout;
@@ -40,15 +41,26 @@ public final class DirectRedisConnection implements AutoCloseable {
     this.endpoint = endpoint;
     this.tls = tls;
     this.socket = socket;
+    this.unix = null;
     this.in = socket.getInputStream();
     this.out = socket.getOutputStream();
+    this.timeout = timeout;
+  }
+
+  private DirectRedisConnection(Endpoint endpoint, UnixSocketStreams unix, Duration timeout) {
+    this.endpoint = endpoint;
+    this.tls = null;
+    this.socket = null;
+    this.unix = unix;
+    this.in = unix.in();
+    this.out = unix.out();
     this.timeout = timeout;
   }
 
   /**
    * Connects.
    *
-   * @param endpoint the Redis server
+   * @param endpoint the Redis server: TCP, or a Unix domain socket ({@link Endpoint#unix})
    * @param timeout the most the connect and each later command may take; positive, at most {@link
    *     Integer#MAX_VALUE} ms
    * @return the open connection
@@ -65,12 +77,14 @@ public final class DirectRedisConnection implements AutoCloseable {
    * failed one is worded by {@link TlsFailure#describe} (not trusted, host name mismatch, not a TLS
    * port, client certificate required).
    *
-   * @param endpoint the Redis server
+   * @param endpoint the Redis server: TCP, or a Unix domain socket ({@link Endpoint#unix}, then
+   *     plaintext only)
    * @param timeout the most the connect (handshake included) and each later command may take
    * @param tls the TLS settings; null for plaintext
    * @return the open connection
    * @throws IOException if the server could not be reached or the handshake failed in time
-   * @throws IllegalArgumentException if the timeout is not positive or too large
+   * @throws IllegalArgumentException if the timeout is not positive or too large, or TLS is asked
+   *     for a Unix domain socket
    */
   public static DirectRedisConnection open(Endpoint endpoint, Duration timeout, RedisTls tls)
       throws IOException {
@@ -78,6 +92,9 @@ public final class DirectRedisConnection implements AutoCloseable {
     if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "timeout must be in 1 ms.." + Integer.MAX_VALUE + " ms, but was " + timeout);
+    }
+    if (endpoint.unixPath().isPresent()) {
+      return openUnix(endpoint, timeout, tls);
     }
     Socket socket = new Socket();
     try {
@@ -109,6 +126,33 @@ public final class DirectRedisConnection implements AutoCloseable {
               + TlsFailure.describe(endpoint.toString(), e, tls.hasClientCertificate()),
           e);
     }
+  }
+
+  private static DirectRedisConnection openUnix(Endpoint endpoint, Duration timeout, RedisTls tls)
+      throws IOException {
+    if (tls != null) {
+      throw new IllegalArgumentException(
+          "TLS does not apply to "
+              + endpoint
+              + ": redis-server speaks TLS only on its TCP tls-port; use a rediss://host:port");
+    }
+    try {
+      return new DirectRedisConnection(
+          endpoint,
+          UnixSocketStreams.connect(
+              endpoint.unixPath().orElseThrow(), (int) Math.max(1, timeout.toMillis())),
+          timeout);
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot connect to Redis at " + endpoint + ": " + e.getMessage() + unixHint(e), e);
+    }
+  }
+
+  private static String unixHint(IOException e) {
+    return e instanceof java.nio.file.NoSuchFileException
+            || String.valueOf(e.getMessage()).contains("No such file")
+        ? " (no socket file there: is redis-server started with --unixsocket at that path?)"
+        : "";
   }
 
   /** Returns the server this connection talks to. */
@@ -170,7 +214,7 @@ public final class DirectRedisConnection implements AutoCloseable {
   private IOException explained(IOException e) {
     boolean nothingYet = !replied;
     if (tls == null) {
-      return nothingYet && !(e instanceof java.io.EOFException)
+      return nothingYet && unix == null && !(e instanceof java.io.EOFException)
           ? new IOException(e.getMessage() + PLAINTEXT_TO_TLS_HINT, e)
           : e;
     }
@@ -208,7 +252,12 @@ public final class DirectRedisConnection implements AutoCloseable {
         }
         int n;
         try {
-          socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+          if (unix != null) {
+            unix.setTimeout(millis);
+          } else {
+            socket.setSoTimeout(millis);
+          }
           n = in.read(chunk);
         } catch (SocketTimeoutException e) {
           throw timedOut(args);
@@ -219,7 +268,7 @@ public final class DirectRedisConnection implements AutoCloseable {
                   + " closed the connection while "
                   + args[0]
                   + " waited for its reply"
-                  + (tls == null && !replied && pending.remaining() == 0
+                  + (tls == null && unix == null && !replied && pending.remaining() == 0
                       ? PLAINTEXT_TO_TLS_HINT
                       : ""));
         }
@@ -280,7 +329,11 @@ public final class DirectRedisConnection implements AutoCloseable {
   @Override
   public void close() {
     try {
-      socket.close();
+      if (unix != null) {
+        unix.close();
+      } else {
+        socket.close();
+      }
     } catch (IOException e) {
       // nothing to do: the socket is gone either way
     }

@@ -4,6 +4,7 @@ import io.sockpool.Endpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -78,6 +79,44 @@ public final class EmbeddedRedis implements AutoCloseable {
       ThrowawayCertificates certificates, boolean requireClientCertificate, List<String> settings)
       throws IOException {
     return start("127.0.0.1", 0, settings, certificates, requireClientCertificate);
+  }
+
+  /**
+   * Starts a server that listens only on a Unix domain socket ({@code port 0}, {@code unixsocket
+   * PATH}, {@code unixsocketperm 700}): the demo's and {@link RedisClient}'s {@code unix:///path}
+   * form against a real server.
+   *
+   * @param socket the socket file to create; absolute, at most 107 bytes; its directory must exist
+   * @param settings extra redis.conf lines; may be empty
+   * @return the running server; {@link #endpoint()} is {@link Endpoint#unix(Path)} of the socket
+   * @throws IOException if the server did not start
+   * @throws IllegalArgumentException if the path is relative or too long
+   */
+  public static EmbeddedRedis startUnix(Path socket, List<String> settings) throws IOException {
+    Endpoint endpoint = Endpoint.unix(socket);
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "save \"\"",
+                "appendonly no",
+                "unixsocket " + socket.normalize(),
+                "unixsocketperm 700"));
+    all.addAll(settings);
+    RedisServer server = null;
+    try {
+      var builder = RedisServer.newRedisServer().port(0).onShutdownForceStop(true);
+      for (String s : all) {
+        builder.setting(s);
+      }
+      server = builder.build();
+      server.start();
+      LOG.debug("embedded redis-server started on {}", endpoint);
+      return new EmbeddedRedis(server, endpoint, false);
+    } catch (IOException | RuntimeException e) {
+      stopQuietly(server);
+      throw new IOException(
+          "embedded redis-server failed to start on " + endpoint + ": " + e.getMessage(), e);
+    }
   }
 
   private static EmbeddedRedis start(

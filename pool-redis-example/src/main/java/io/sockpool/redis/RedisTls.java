@@ -1,21 +1,15 @@
 package io.sockpool.redis;
 
 import io.sockpool.Endpoint;
+import io.sockpool.Pem;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,10 +24,6 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Jedis and connect-per-request clients), from the files {@code redis-cli} takes: the CA
  * certificates to trust ({@code --cacert}; none: the JDK's trust store), an optional client
  * certificate and key for mutual TLS ({@code --cert}, {@code --key}; the key in PKCS#8, PKCS#1 or
- * SEC1 PEM), an optional SNI name ({@code --sni}), and {@code --insecure}.
+ * SEC1 PEM, read by {@link Pem}), an optional SNI name ({@code --sni}), and {@code --insecure}.
  *
  * <p>Verification by default is full: the chain up to a trusted CA and the host name (the SNI name
  * if given, else the address's host) against the certificate's subject alternative names. {@code
@@ -134,7 +124,7 @@ public final class RedisTls {
       tmf.init((KeyStore) null);
       return tmf.getTrustManagers();
     }
-    List<X509Certificate> cas = certificates(caCert, "CA certificate");
+    List<X509Certificate> cas = Pem.certificates(caCert, "CA certificate");
     KeyStore store = emptyStore();
     for (int i = 0; i < cas.size(); i++) {
       store.setCertificateEntry("ca-" + i, cas.get(i));
@@ -144,12 +134,13 @@ public final class RedisTls {
   }
 
   private static X509KeyManager keyManager(Path cert, Path key) throws GeneralSecurityException {
-    List<X509Certificate> chain = certificates(cert, "client certificate");
-    PrivateKey privateKey = privateKey(key);
-    if (!chain.get(0).getPublicKey().getAlgorithm().equals(privateKey.getAlgorithm())
-        || !matches(chain.get(0), privateKey)) {
+    List<X509Certificate> chain = Pem.certificates(cert, "client certificate");
+    PrivateKey privateKey = Pem.privateKey(key);
+    try {
+      Pem.checkPair(chain.get(0), privateKey, cert, key);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "the private key in " + key + " does not match the client certificate in " + cert);
+          "the private key in " + key + " does not match the client certificate in " + cert, e);
     }
     KeyStore store = emptyStore();
     char[] password = new char[0];
@@ -157,30 +148,6 @@ public final class RedisTls {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(store, password);
     return (X509KeyManager) kmf.getKeyManagers()[0];
-  }
-
-  /** Signs and verifies a few bytes: the one check that works for every key type. */
-  private static boolean matches(X509Certificate cert, PrivateKey key)
-      throws GeneralSecurityException {
-    String algorithm =
-        switch (key.getAlgorithm()) {
-          case "RSA" -> "SHA256withRSA";
-          case "EC" -> "SHA256withECDSA";
-          case "Ed25519", "EdDSA" -> "Ed25519";
-          default -> null;
-        };
-    if (algorithm == null) {
-      return true; // unknown type: the handshake will tell
-    }
-    byte[] probe = "sockpool".getBytes(StandardCharsets.US_ASCII);
-    java.security.Signature sign = java.security.Signature.getInstance(algorithm);
-    sign.initSign(key);
-    sign.update(probe);
-    byte[] signature = sign.sign();
-    java.security.Signature verify = java.security.Signature.getInstance(algorithm);
-    verify.initVerify(cert.getPublicKey());
-    verify.update(probe);
-    return verify.verify(signature);
   }
 
   private static KeyStore emptyStore() throws GeneralSecurityException {
@@ -191,56 +158,6 @@ public final class RedisTls {
       throw new GeneralSecurityException("cannot create an empty key store", e);
     }
     return store;
-  }
-
-  private static List<X509Certificate> certificates(Path file, String what) {
-    Collection<? extends Certificate> read;
-    try (InputStream in = Files.newInputStream(file)) {
-      read = CertificateFactory.getInstance("X.509").generateCertificates(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot read the " + what + " file " + file + ": " + e.getMessage(), e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(
-          file + " is not a PEM " + what + " file: " + e.getMessage(), e);
-    }
-    List<X509Certificate> certs = new ArrayList<>();
-    for (Certificate c : read) {
-      certs.add((X509Certificate) c);
-    }
-    if (certs.isEmpty()) {
-      throw new IllegalArgumentException(
-          file + " holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
-    }
-    return certs;
-  }
-
-  private static PrivateKey privateKey(Path file) {
-    Object read;
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-        PEMParser parser = new PEMParser(r)) {
-      read = parser.readObject();
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot read the private key file " + file + ": " + e.getClass().getSimpleName(), e);
-    }
-    try {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (read instanceof PEMKeyPair pair) {
-        return converter.getPrivateKey(pair.getPrivateKeyInfo());
-      }
-      if (read instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          file + " holds a private key of a type this JDK cannot use", e);
-    }
-    // never echo the file's content: it is a secret
-    throw new IllegalArgumentException(
-        file
-            + " holds no unencrypted PEM private key (expected -----BEGIN PRIVATE KEY-----, BEGIN"
-            + " RSA PRIVATE KEY or BEGIN EC PRIVATE KEY; encrypted keys are not supported)");
   }
 
   /** Returns the context (one per instance: sessions resume across its connections). */

@@ -152,6 +152,7 @@ public final class RedisUri {
         throw new IllegalArgumentException(
             "unix:// needs the socket file's path, but was '" + shown(original) + "'");
       }
+      Endpoint.unix(p); // the length limit, checked now rather than at the first connect
       return p;
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException(
@@ -186,6 +187,14 @@ public final class RedisUri {
   /** Returns the TCP endpoint; empty for a Unix domain socket. */
   public Optional<Endpoint> tcpEndpoint() {
     return Optional.ofNullable(endpoint);
+  }
+
+  /**
+   * Returns the endpoint to give a pool or {@link RedisClient}: the TCP host and port, or {@link
+   * Endpoint#unix(Path)} for a Unix domain socket.
+   */
+  public Endpoint endpoint() {
+    return socketPath != null ? Endpoint.unix(socketPath) : endpoint;
   }
 
   /** Returns the Unix domain socket's path; empty for TCP. */

@@ -204,7 +204,9 @@ class RedisTlsTest {
                     Optional.empty(),
                     Optional.empty(),
                     false));
-    assertTrue(cert.getMessage().startsWith(certs.clientKey() + " "), cert.getMessage());
+    assertTrue(
+        cert.getMessage().startsWith("CA certificate " + certs.clientKey() + " holds no"),
+        cert.getMessage());
     IllegalArgumentException key =
         assertThrows(
             IllegalArgumentException.class,
@@ -216,9 +218,10 @@ class RedisTlsTest {
                     Optional.empty(),
                     false));
     assertEquals(
-        certs.clientCert()
-            + " holds no unencrypted PEM private key (expected -----BEGIN PRIVATE KEY-----, BEGIN"
-            + " RSA PRIVATE KEY or BEGIN EC PRIVATE KEY; encrypted keys are not supported)",
+        "client key "
+            + certs.clientCert()
+            + " holds no PEM private key; allowed: unencrypted PKCS#8 (BEGIN PRIVATE KEY), PKCS#1"
+            + " RSA (BEGIN RSA PRIVATE KEY) or SEC1 EC (BEGIN EC PRIVATE KEY)",
         key.getMessage());
   }
 }

@@ -81,12 +81,14 @@ final class LoadRunner {
       window[1] = window[0] + measure.toNanos();
       go.countDown();
       sleepUntil(window[0]);
+      client.windowOpened();
       if (profiler != null) {
         profiler.start();
       }
       Optional<Long> cpuStart = ProcessCpu.nanos();
       sleepUntil(window[1]);
       Optional<Long> cpuEnd = ProcessCpu.nanos();
+      client.windowClosed();
       if (profiler != null) {
         profiler.stop();
       }

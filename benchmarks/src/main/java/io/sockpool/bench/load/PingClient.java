@@ -27,6 +27,15 @@ public interface PingClient extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Called by the runner as the measured window opens (after the warm-up), so a client can count
+   * what happens inside the window only. Does nothing by default.
+   */
+  default void windowOpened() {}
+
+  /** Called by the runner as the measured window closes. Does nothing by default. */
+  default void windowClosed() {}
+
   /** Closes pools, connections and client threads. Does not throw for already closed parts. */
   @Override
   void close();

@@ -53,10 +53,17 @@ final class SockpoolClient implements PingClient {
     this(redis, poolSize, timeout, mode, fairnessWindow, null);
   }
 
+  // the handshakes of the measured window, written by the runner's thread between the windows
+  private volatile long handshakesAtWindowOpen;
+  private volatile long handshakesInWindow = -1;
+  private final int poolSize;
+  private boolean preconnected; // newWorker runs on the harness thread only
+
   /**
    * Over TLS when {@code tls} is given: the pool's own TLS transport, the handshake done when a
    * connection opens (never on a checkout served from the pool), counted in {@link
-   * SocketPool#tlsStats()} and printed with the diagnostics.
+   * SocketPool#tlsStats()} and printed with the diagnostics: all of the point's, and {@code
+   * inWindow}, those of the measured window alone.
    */
   SockpoolClient(
       InetSocketAddress redis,
@@ -67,6 +74,7 @@ final class SockpoolClient implements PingClient {
       TlsConfig tls) {
     this.endpoint = Endpoint.of(redis.getHostString(), redis.getPort());
     this.timeout = timeout;
+    this.poolSize = poolSize;
     PoolConfig.Builder config = PoolConfig.builder();
     fairnessWindow.ifPresent(config::fairnessWindow);
     if (tls != null) {
@@ -91,8 +99,19 @@ final class SockpoolClient implements PingClient {
     this.client = mode == Mode.REDIS_CLIENT ? new RedisClient(pool, endpoint, timeout) : null;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Over TLS the first call pre-connects the pool ({@link SocketPool#warmUp}: every handshake
+   * before the clock starts, as an application warms its pool up), so the measured window holds
+   * none however long a handshake takes on a busy machine.
+   */
   @Override
   public Worker newWorker() {
+    if (tls && !preconnected) {
+      preconnected = true;
+      pool.warmUp(endpoint, poolSize);
+    }
     if (client != null) {
       return client::ping;
     }
@@ -129,7 +148,20 @@ final class SockpoolClient implements PingClient {
             + t.resumedHandshakes()
             + ", failed="
             + t.failedHandshakes()
+            + ", inWindow="
+            + (handshakesInWindow < 0 ? "?" : Long.toString(handshakesInWindow))
             + "}");
+  }
+
+  /** Counts the handshakes from here on: those of the measured window (0 in steady state). */
+  @Override
+  public void windowOpened() {
+    handshakesAtWindowOpen = pool.tlsStats().handshakes();
+  }
+
+  @Override
+  public void windowClosed() {
+    handshakesInWindow = pool.tlsStats().handshakes() - handshakesAtWindowOpen;
   }
 
   @Override

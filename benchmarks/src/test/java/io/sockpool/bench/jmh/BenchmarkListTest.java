@@ -41,7 +41,10 @@ class BenchmarkListTest {
             "io.sockpool.bench.jmh.ValidationBench.validateIdleWindow",
             "io.sockpool.bench.jmh.ValidationBench.validateEveryBorrow",
             "io.sockpool.bench.jmh.SyscallCostBench.nonBlockingReadNothing",
-            "io.sockpool.bench.jmh.SyscallCostBench.selectNowNothing"),
+            "io.sockpool.bench.jmh.SyscallCostBench.selectNowNothing",
+            "io.sockpool.bench.jmh.GroupCheckoutBench.plainEndpoint",
+            "io.sockpool.bench.jmh.GroupCheckoutBench.groupOfOne",
+            "io.sockpool.bench.jmh.GroupCheckoutBench.groupOfThree"),
         names);
   }
 }

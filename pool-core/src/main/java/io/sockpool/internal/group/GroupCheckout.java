@@ -6,6 +6,7 @@ import io.sockpool.Endpoint;
 import io.sockpool.EndpointUnavailableException;
 import io.sockpool.GroupUnavailableException;
 import io.sockpool.PooledConnection;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -153,7 +154,7 @@ final class GroupCheckout {
     Member m = a.member();
     m.calls.increment();
     g.calls.increment();
-    return new MemberLease(c, g, m, g.now()); // the exchange's latency, not the connect's
+    return new MemberLease(c, g, m, access, g.now()); // the exchange's latency, not the connect's
   }
 
   /**
@@ -178,7 +179,12 @@ final class GroupCheckout {
       }
     } else {
       long failedAt = g.now();
-      g.failed(m, failedAt - a.tried(), String.valueOf(e.getCause()), failedAt);
+      g.failed(
+          m,
+          failedAt - a.tried(),
+          String.valueOf(e.getCause()),
+          failedAt,
+          e.getCause() instanceof SocketTimeoutException);
     }
     excluded |= a.bit();
     if (last != null) {

@@ -130,6 +130,7 @@ final class GroupState {
     m.latency.observe(latencyNanos, now);
     if (m.consecutive != 0) {
       m.consecutive = 0;
+      m.unanswered = 0;
     }
     OutlierDetection od = group.outlierDetection();
     rollWindow(m, now, od);
@@ -147,7 +148,16 @@ final class GroupState {
   }
 
   /**
-   * A peer failure of the member: a failed connect or validation, or an exchange's I/O error.
+   * A call that ended without a verdict on the member: the caller gave up on a reply sooner than
+   * the member's no-answer bound. Its latency still counts (a lower bound of the real one).
+   */
+  void inconclusive(Member m, long latencyNanos, long now) {
+    m.latency.observe(latencyNanos, now);
+  }
+
+  /**
+   * A peer failure of the member that was fast: a refused or reset connect, a failed validation, an
+   * exchange's I/O error.
    *
    * @param m the member
    * @param latencyNanos how long the call took, or -1 for none (a failed checkout)
@@ -155,8 +165,24 @@ final class GroupState {
    * @param now the clock now
    */
   void failed(Member m, long latencyNanos, String what, long now) {
+    failed(m, latencyNanos, what, now, false);
+  }
+
+  /**
+   * A peer failure of the member.
+   *
+   * @param m the member
+   * @param latencyNanos how long the call took, or -1 for none (a failed checkout)
+   * @param what the failure, for the log
+   * @param now the clock now
+   * @param unanswered whether the member did not answer at all (a connect or validation that timed
+   *     out, a reply with no byte within the no-answer bound): it counts towards ejection like any
+   *     peer failure but neither its wait (the timeout, not a latency) nor the failure raises the
+   *     score, so the balancer keeps offering the member the calls that eject it
+   */
+  void failed(Member m, long latencyNanos, String what, long now, boolean unanswered) {
     m.failures.increment();
-    if (latencyNanos >= 0) {
+    if (latencyNanos >= 0 && !unanswered) {
       m.latency.observe(latencyNanos, now);
     }
     if (m.status.get() == Member.PROBING) {
@@ -169,6 +195,10 @@ final class GroupState {
     }
     int c = m.consecutive + 1;
     m.consecutive = c;
+    if (unanswered) {
+      int u = m.unanswered + 1; // racy like consecutive: a heuristic may lose a count
+      m.unanswered = u;
+    }
     rollWindow(m, now, od);
     int total = m.windowCalls.incrementAndGet();
     int failed = m.windowFailures.incrementAndGet();
@@ -237,6 +267,7 @@ final class GroupState {
         m.ejectedUntil = now + nanos;
       }
       m.consecutive = 0;
+      m.unanswered = 0;
       m.windowStart = now;
       m.windowCalls.set(0);
       m.windowFailures.set(0);

@@ -36,6 +36,12 @@ final class Member {
   /** Peer failures in a row; written on failure, reset on success (read first, so cheap). */
   volatile int consecutive;
 
+  /**
+   * How many of {@link #consecutive} went unanswered (a timed-out connect or validation, a reply
+   * with no byte within the no-answer bound): they count towards ejection but not in the score.
+   */
+  volatile int unanswered;
+
   /** The failure-rate window: its start, its calls and its failures. */
   volatile long windowStart;
 
@@ -60,12 +66,15 @@ final class Member {
 
   /**
    * Returns the balancer's score, lower is better: the peak-EWMA cost over the weight, times one
-   * plus the failures in a row (a member that fails fast must not look fast; one with no latency
-   * yet and a failure costs {@link PeakEwma#PENALTY}).
+   * plus the fast failures in a row (a member that fails fast must not look fast; one with no
+   * latency yet and a failure costs {@link PeakEwma#PENALTY}). Unanswered calls do not raise it: a
+   * member that never answers would otherwise be avoided before it reached the ejection threshold,
+   * then tried again as its cost decays, each time costing a caller a timeout; it is ejection that
+   * takes it out (each of those calls goes on to another member).
    */
   double score(long nowNanos) {
     double c = latency.cost(nowNanos, inFlight.get());
-    int f = consecutive;
+    int f = consecutive - unanswered;
     if (f > 0) {
       c = c == 0 ? PeakEwma.PENALTY : c * (1 + f);
     }

@@ -41,11 +41,21 @@ public interface MemberAccess {
   /**
    * Returns whether a failed checkout was the member's fault (a refused or timed-out connect, a
    * failed validation, a name that does not resolve), not the caller's or the process's (an
-   * interrupt, a pool at capacity, a local resource shortage).
+   * interrupt, a pool at capacity, a local resource shortage, a deadline shorter than the connect
+   * or validation timeout that ran out: the breaker's rule).
    *
    * @param failure what the checkout threw
    */
   boolean peerFault(CheckoutException failure);
+
+  /**
+   * Returns whether a lease's read timed out with no byte of the reply for at least the member's
+   * no-answer bound (the breaker's rule: a few times its normal round trip), rather than within a
+   * caller's own shorter wait. Call before the lease is closed.
+   *
+   * @param lease the member's lease, still held
+   */
+  boolean unanswered(PooledConnection lease);
 
   /**
    * Returns the member's state now, for an exception.

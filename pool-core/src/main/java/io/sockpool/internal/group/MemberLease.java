@@ -14,8 +14,10 @@ import java.time.Duration;
 /**
  * A connection checked out through a group: the member's connection, plus what the group learns
  * when it ends: the call's latency (from the checkout's end to the return: the exchange, not the
- * wait or the connect, as Finagle measures a request) and whether the member failed it (an I/O
- * error or a timeout in the timed helpers; an interrupt is the caller's).
+ * wait or the connect, as Finagle measures a request) and whether the member failed it: an I/O
+ * error in the timed helpers, or a read that timed out with no reply byte for at least the member's
+ * no-answer bound (as the breaker judges it); a read the caller gave up on sooner, and an
+ * interrupt, are the caller's.
  */
 public final class MemberLease implements PooledConnection {
   private static final VarHandle ENDED;
@@ -31,6 +33,7 @@ public final class MemberLease implements PooledConnection {
   private final PooledConnection inner;
   private final GroupState group;
   private final Member member;
+  private final MemberAccess access;
   private final long startNanos;
 
   @SuppressWarnings("unused") // through ENDED
@@ -38,10 +41,18 @@ public final class MemberLease implements PooledConnection {
 
   private volatile IOException peerFailure;
 
-  MemberLease(PooledConnection inner, GroupState group, Member member, long startNanos) {
+  private volatile boolean timedOut;
+
+  MemberLease(
+      PooledConnection inner,
+      GroupState group,
+      Member member,
+      MemberAccess access,
+      long startNanos) {
     this.inner = inner;
     this.group = group;
     this.member = member;
+    this.access = access;
     this.startNanos = startNanos;
   }
 
@@ -55,7 +66,9 @@ public final class MemberLease implements PooledConnection {
   }
 
   private <T extends IOException> T seen(T e) {
-    if (e instanceof SocketTimeoutException || !(e instanceof InterruptedIOException)) {
+    if (e instanceof SocketTimeoutException) {
+      timedOut = true; // the peer's or the caller's: judged when the lease ends
+    } else if (!(e instanceof InterruptedIOException)) {
       peerFailure = e;
     }
     return e;
@@ -110,27 +123,42 @@ public final class MemberLease implements PooledConnection {
 
   @Override
   public void close() {
+    boolean unanswered = unanswered();
     inner.close();
-    end();
+    end(unanswered);
   }
 
   @Override
   public void invalidate() {
+    boolean unanswered = unanswered();
     inner.invalidate();
-    end();
+    end(unanswered);
   }
 
-  private void end() {
+  private boolean unanswered() {
+    return timedOut && !ended && access.unanswered(inner);
+  }
+
+  private void end(boolean unanswered) {
     if (!ENDED.compareAndSet(this, false, true)) {
       return;
     }
     long now = group.now();
     member.inFlight.decrementAndGet();
     IOException failure = peerFailure;
-    if (failure == null) {
-      group.succeeded(member, now - startNanos, now);
-    } else {
+    if (failure != null) {
       group.failed(member, now - startNanos, String.valueOf(failure), now);
+    } else if (unanswered) {
+      group.failed(
+          member,
+          now - startNanos,
+          "no byte of a reply within the member's no-answer bound",
+          now,
+          true);
+    } else if (timedOut) {
+      group.inconclusive(member, now - startNanos, now);
+    } else {
+      group.succeeded(member, now - startNanos, now);
     }
   }
 

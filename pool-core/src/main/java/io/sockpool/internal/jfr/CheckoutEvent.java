@@ -10,12 +10,14 @@ import jdk.jfr.Threshold;
 
 /**
  * A checkout that took at least the threshold (default 20 ms, like {@code jdk.SocketRead}): its
- * duration is the whole checkout (waiting, connecting, validating).
+ * duration is the checkout from when it left the fast path (waiting, connecting, validating). A
+ * connection served from the hot slots takes under a microsecond and is never recorded.
  */
 @Name("io.sockpool.Checkout")
 @Label("Checkout")
 @Category({"sockpool"})
-@Description("A checkout of a pooled connection: waiting, connecting and validating")
+@Description(
+    "A checkout of a pooled connection that left the fast path: waiting, connecting, validating")
 @Enabled(false)
 @Threshold("20 ms")
 @StackTrace(false)

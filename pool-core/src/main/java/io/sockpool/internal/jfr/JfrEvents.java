@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.GroupListener;
 import io.sockpool.PoolListener;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
@@ -13,11 +14,12 @@ import jdk.jfr.FlightRecorder;
 /**
  * The pool's JFR events ({@code io.sockpool.*}), all disabled by default. Registered on every pool
  * as a {@link PoolListener} (connect, destroy, the {@code waited} flag of a checkout) and on its
- * breaker registry (transitions); the checkout itself is timed by {@code SocketPool.checkout}
- * through {@link #beginCheckout()} / {@link #endCheckout}. Until JFR is initialized (a recording
- * started, by {@code -XX:StartFlightRecording}, {@code jcmd JFR.start} or in code) each hook costs
- * one read of {@link FlightRecorder#isInitialized()} and no event class is loaded; after that, one
- * read of the event type's enabled flag while it is disabled.
+ * breaker registry (transitions); a checkout that leaves the fast path is timed by the engine's
+ * full checkout through {@link #beginCheckout()} / {@link #endCheckout} (a connection served hot is
+ * never timed: it takes under a microsecond, below any threshold). Until JFR is initialized (a
+ * recording started, by {@code -XX:StartFlightRecording}, {@code jcmd JFR.start} or in code) each
+ * hook costs one read of {@link FlightRecorder#isInitialized()} and no event class is loaded; after
+ * that, one read of the event type's enabled flag while it is disabled.
  */
 public final class JfrEvents implements PoolListener {
   private final String pool;
@@ -61,6 +63,16 @@ public final class JfrEvents implements PoolListener {
                         }
                       });
             });
+  }
+
+  /**
+   * Returns the listener that writes the group events ({@code io.sockpool.GroupEjection}, {@code
+   * io.sockpool.GroupReturn}); register it on the pool's groups.
+   *
+   * @param poolName the pool's name, a field of every event
+   */
+  public static GroupListener groupListener(String poolName) {
+    return new GroupJfr(poolName);
   }
 
   /**

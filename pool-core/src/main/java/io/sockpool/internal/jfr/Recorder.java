@@ -19,12 +19,16 @@ final class Recorder {
     FlightRecorder.register(ConnectEvent.class);
     FlightRecorder.register(DestroyEvent.class);
     FlightRecorder.register(BreakerTransitionEvent.class);
+    FlightRecorder.register(GroupEjectionEvent.class);
+    FlightRecorder.register(GroupReturnEvent.class);
   }
 
   private static final CheckoutEvent CHECKOUT = new CheckoutEvent();
   private static final ConnectEvent CONNECT = new ConnectEvent();
   private static final DestroyEvent DESTROY = new DestroyEvent();
   private static final BreakerTransitionEvent TRANSITION = new BreakerTransitionEvent();
+  private static final GroupEjectionEvent EJECTION = new GroupEjectionEvent();
+  private static final GroupReturnEvent RETURN = new GroupReturnEvent();
   // The checkout event of each thread, begun again by its next checkout: a checkout that stays
   // below the threshold (nearly all) allocates nothing and touches the thread-local once. A
   // committed event is dropped and the thread's next checkout takes a new one.
@@ -108,6 +112,33 @@ final class Recorder {
     e.endpoint = breaker;
     e.from = from;
     e.to = to;
+    e.commit();
+  }
+
+  static void ejected(
+      String pool, String group, Endpoint member, String reason, long nanos, long ejections) {
+    if (!EJECTION.isEnabled()) {
+      return;
+    }
+    GroupEjectionEvent e = new GroupEjectionEvent();
+    e.pool = pool;
+    e.group = group;
+    e.member = member.toString();
+    e.reason = reason;
+    e.ejectionTime = nanos;
+    e.ejections = ejections;
+    e.commit();
+  }
+
+  static void returned(String pool, String group, Endpoint member, long ejections) {
+    if (!RETURN.isEnabled()) {
+      return;
+    }
+    GroupReturnEvent e = new GroupReturnEvent();
+    e.pool = pool;
+    e.group = group;
+    e.member = member.toString();
+    e.ejections = ejections;
     e.commit();
   }
 }

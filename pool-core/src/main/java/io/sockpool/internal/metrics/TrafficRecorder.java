@@ -3,11 +3,8 @@ package io.sockpool.internal.metrics;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolListener;
 import io.sockpool.sizing.TrafficSample;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,13 +12,23 @@ import java.util.function.LongSupplier;
  * arrivals), the checkouts that waited, returns and the time connections were held. A {@link
  * PoolListener} the pool registers at construction.
  *
- * <p>The window is a ring of buckets, each covering {@code window / buckets}; a bucket is reset
- * when the clock enters it again one turn later. Recording a checkout or a return is a map lookup,
- * a clock read and one or two compare-and-sets on the bucket's fields (see {@link Bucket}): no lock
- * (except once per bucket turn), no allocation. Counts that race with a bucket's reset may land in
- * the new turn; at a bucket length of seconds that error is far below the window's own noise.
+ * <p>The window is a ring of buckets, each covering {@code window / buckets}. The current bucket is
+ * counted in the endpoint's {@link Metered} fields (the pool's endpoint state, or the recorder's
+ * own per-endpoint counts for callers that pass an {@link Endpoint}): recording a checkout or a
+ * return is a clock comparison and one or two atomic adds there, no lock, no allocation, no other
+ * object. The first record after the current bucket's end (or a {@link #sample}) folds those counts
+ * into the ring, under the window's lock, once per bucket length; a ring bucket is reset when a
+ * fold enters it again one turn later. Counts that race with a fold (read the old bucket's end, add
+ * after the fold took the counts) land in the next bucket; at a bucket length of seconds that error
+ * is far below the window's own noise.
  */
 public final class TrafficRecorder implements PoolListener {
+  private static final int CHECKOUTS = 0;
+  private static final int WAITED = 1;
+  private static final int RETURNS = 2;
+  private static final int HELD = 3;
+  private static final int COUNTS = 4;
+
   private final LongSupplier nanoClock;
   private final long bucketNanos;
   private final int bucketCount;
@@ -53,31 +60,21 @@ public final class TrafficRecorder implements PoolListener {
   @Override
   public void checkedOut(Endpoint endpoint, long elapsedNanos, boolean waited) {
     long now = nanoClock.getAsLong();
-    Bucket b = window(endpoint, now).current(now);
-    b.add(Bucket.CHECKOUTS, 1);
-    if (waited) {
-      b.add(Bucket.WAITED, 1);
-    }
+    checkedOut(window(endpoint, now).own, now, waited);
   }
 
   @Override
   public void returned(Endpoint endpoint, long heldNanos) {
     long now = nanoClock.getAsLong();
-    Bucket b = window(endpoint, now).current(now);
-    b.add(Bucket.RETURNS, 1);
-    b.add(Bucket.HELD, heldNanos);
+    returned(window(endpoint, now).own, now, heldNanos);
   }
 
   /**
-   * {@link #checkedOut(Endpoint, long, boolean)} from the pool itself: the endpoint's window is
-   * cached in its state (no map lookup) and the time is the pool's own clock reading.
+   * {@link #checkedOut(Endpoint, long, boolean)} from the pool itself: counted in the endpoint's
+   * state (no map lookup, no other object) with the pool's own clock reading.
    */
   public void checkedOut(Metered st, long nowNanos, boolean waited) {
-    Bucket b = window(st, nowNanos).current(nowNanos);
-    b.add(Bucket.CHECKOUTS, 1);
-    if (waited) {
-      b.add(Bucket.WAITED, 1);
-    }
+    current(st, nowNanos).countCheckout(waited);
   }
 
   /**
@@ -85,9 +82,7 @@ public final class TrafficRecorder implements PoolListener {
    * boolean)}.
    */
   public void returned(Metered st, long nowNanos, long heldNanos) {
-    Bucket b = window(st, nowNanos).current(nowNanos);
-    b.add(Bucket.RETURNS, 1);
-    b.add(Bucket.HELD, heldNanos);
+    current(st, nowNanos).countReturn(heldNanos);
   }
 
   @Override
@@ -96,7 +91,7 @@ public final class TrafficRecorder implements PoolListener {
   }
 
   /**
-   * Sums the buckets still inside the window.
+   * Sums the buckets still inside the window, the current one included.
    *
    * @param endpoint the peer
    * @return what was measured; all zero (and a zero span) for an endpoint never seen
@@ -109,171 +104,152 @@ public final class TrafficRecorder implements PoolListener {
     return w.sample(nanoClock.getAsLong());
   }
 
-  private Window window(Metered st, long now) {
-    Window cached = st.trafficWindow();
-    if (cached != null && cached.recorder() == this) {
-      return cached;
+  /** Returns {@code st}, its current bucket the one {@code now} falls in. */
+  private Metered current(Metered st, long now) {
+    if (st.window == null || now - st.turnEnds >= 0) {
+      roll(st, now);
     }
-    Window w = window(st.endpoint(), now);
-    st.trafficWindow(
-        w); // immutable references only (final fields): safe to publish without a fence
-    return w;
+    return st;
+  }
+
+  /** The first record of an endpoint, or the first after its current bucket ended. */
+  private void roll(Metered st, long now) {
+    Window w = st.window;
+    if (w == null) {
+      w = window(st.endpoint(), now);
+    } else if (w.recorder() != this) {
+      throw new IllegalStateException(
+          "the traffic of " + st.endpoint() + " is counted by another recorder already");
+    }
+    w.roll(st, now);
   }
 
   private Window window(Endpoint endpoint, long now) {
     Window w = windows.get(endpoint);
-    return w != null ? w : windows.computeIfAbsent(endpoint, e -> new Window(now));
+    return w != null ? w : windows.computeIfAbsent(endpoint, e -> new Window(e, now));
   }
 
+  /** The recorder's own current-bucket counts of an endpoint recorded by {@link Endpoint}. */
+  private static final class Own extends Metered {
+    private final Endpoint endpoint;
+
+    Own(Endpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public Endpoint endpoint() {
+      return endpoint;
+    }
+  }
+
+  /** One endpoint's ring of buckets, and whose fields count its current bucket. */
   public final class Window {
     private final long firstSeenNanos;
     private final Bucket[] ring = new Bucket[bucketCount];
+    private final Own own;
 
-    public TrafficRecorder recorder() {
-      return TrafficRecorder.this;
-    }
+    /** Whose fields count the current bucket; changed only under this window's lock. */
+    private Metered counter;
 
-    private Window(long now) {
+    private Window(Endpoint endpoint, long now) {
       this.firstSeenNanos = now;
+      this.own = new Own(endpoint);
       for (int i = 0; i < ring.length; i++) {
         ring[i] = new Bucket();
       }
     }
 
-    public Bucket current(long now) {
-      long turn = Math.floorDiv(now, bucketNanos);
-      Bucket b = ring[(int) Math.floorMod(turn, (long) bucketCount)];
-      if (b.turn != turn) {
-        b.enter(turn);
-      }
-      return b;
+    /** Returns the recorder the window belongs to. */
+    public TrafficRecorder recorder() {
+      return TrafficRecorder.this;
     }
 
-    public TrafficSample sample(long now) {
+    /**
+     * Makes {@code st}'s current bucket the one {@code now} falls in, folding what it counted for
+     * an earlier bucket into the ring. A state that takes over the window from another (an endpoint
+     * forgotten and seen again) folds the other's counts first.
+     */
+    synchronized void roll(Metered st, long now) {
+      if (counter != st) {
+        if (counter != null) {
+          fold(counter);
+          counter.window = null;
+        }
+        counter = st;
+      } else if (now - st.turnEnds < 0) {
+        return; // another thread rolled it meanwhile
+      } else {
+        fold(st);
+      }
+      long turn = Math.floorDiv(now, bucketNanos);
+      st.turn = turn;
+      st.turnEnds = (turn + 1) * bucketNanos;
+      st.window = this; // after turnEnds: a thread that sees the window sees its bucket's end
+    }
+
+    /** Moves the counts of {@code st}'s current bucket into the ring. */
+    private void fold(Metered st) {
+      if (st.window != this) {
+        return; // nothing counted yet
+      }
+      long[] counts = new long[COUNTS];
+      st.drainInto(counts);
+      Bucket b = ring[(int) Math.floorMod(st.turn, (long) bucketCount)];
+      if (b.turn < st.turn) {
+        b.enter(st.turn);
+      }
+      if (b.turn == st.turn) { // else the ring has gone a whole turn past it: out of the window
+        b.add(counts);
+      }
+    }
+
+    /** Sums the buckets inside the window ending at {@code now}, the current one included. */
+    synchronized TrafficSample sample(long now) {
+      Metered current = counter;
+      if (current != null && now - current.turnEnds >= 0) {
+        roll(current, now); // the current bucket ended: into the ring with it
+      }
       long turn = Math.floorDiv(now, bucketNanos);
       long oldest = turn - bucketCount + 1;
-      long checkouts = 0;
-      long waited = 0;
-      long returns = 0;
-      long held = 0;
+      long[] sum = new long[COUNTS];
       for (Bucket b : ring) {
-        long t = b.turn;
-        if (t >= oldest && t <= turn) {
-          checkouts += b.sum(Bucket.CHECKOUTS);
-          waited += b.sum(Bucket.WAITED);
-          returns += b.sum(Bucket.RETURNS);
-          held += b.sum(Bucket.HELD);
+        if (b.turn >= oldest && b.turn <= turn) {
+          b.addTo(sum);
         }
+      }
+      if (current != null && current.window == this) {
+        current.addTo(sum); // the bucket now falls in
       }
       long start = Math.max(firstSeenNanos, oldest * bucketNanos);
       return new TrafficSample(
           Duration.ofNanos(Math.max(0, now - start)),
-          checkouts,
-          waited,
-          returns,
-          Duration.ofNanos(held));
+          sum[CHECKOUTS],
+          sum[WAITED],
+          sum[RETURNS],
+          Duration.ofNanos(sum[HELD]));
     }
   }
 
-  /**
-   * One slice of the window. The four counts are fields of the bucket, added to with one
-   * compare-and-set each (one object per checkout and return, where four {@link LongAdder}s were up
-   * to four more cache lines for an endpoint last touched long ago); the first compare-and-set that
-   * loses a race moves the bucket's counting to {@link LongAdder}s for the rest of its life, as a
-   * {@link LongAdder} moves from its base to its cells.
-   */
+  /** One slice of the ring: counts moved in by folds, read and written under the window's lock. */
   private static final class Bucket {
-    private static final int CHECKOUTS = 0;
-    private static final int WAITED = 1;
-    private static final int RETURNS = 2;
-    private static final int HELD = 3;
-    private static final int COUNTS = 4;
-    // one static final VarHandle per field (constants to the JIT; an array element would not be)
-    private static final VarHandle CHECKOUTS_FIELD = field("checkouts");
-    private static final VarHandle WAITED_FIELD = field("waited");
-    private static final VarHandle RETURNS_FIELD = field("returns");
-    private static final VarHandle HELD_FIELD = field("heldNanos");
+    private long turn = Long.MIN_VALUE;
+    private final long[] counts = new long[COUNTS];
 
-    private static VarHandle field(String name) {
-      try {
-        return MethodHandles.lookup().findVarHandle(Bucket.class, name, long.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
+    void enter(long newTurn) {
+      java.util.Arrays.fill(counts, 0L);
+      turn = newTurn;
+    }
+
+    void add(long[] more) {
+      for (int i = 0; i < COUNTS; i++) {
+        counts[i] += more[i];
       }
     }
 
-    private static VarHandle field(int which) {
-      return switch (which) {
-        case CHECKOUTS -> CHECKOUTS_FIELD;
-        case WAITED -> WAITED_FIELD;
-        case RETURNS -> RETURNS_FIELD;
-        case HELD -> HELD_FIELD;
-        default ->
-            throw new IllegalArgumentException("no count " + which + "; there are " + COUNTS);
-      };
-    }
-
-    volatile long turn = Long.MIN_VALUE;
-
-    @SuppressWarnings("unused") // through its VarHandle
-    private volatile long checkouts;
-
-    @SuppressWarnings("unused") // through its VarHandle
-    private volatile long waited;
-
-    @SuppressWarnings("unused") // through its VarHandle
-    private volatile long returns;
-
-    @SuppressWarnings("unused") // through its VarHandle
-    private volatile long heldNanos;
-
-    /**
-     * The counts once a compare-and-set lost a race, indexed by count ({@link #CHECKOUTS}, ...);
-     * null until then.
-     */
-    private volatile LongAdder[] contended;
-
-    void add(int which, long x) {
-      LongAdder[] spill = contended;
-      if (spill == null) {
-        VarHandle field = field(which); // a constant once inlined
-        long v = (long) field.getVolatile(this);
-        if (field.compareAndSet(this, v, v + x)) {
-          return;
-        }
-        spill = spill();
-      }
-      spill[which].add(x);
-    }
-
-    long sum(int which) {
-      LongAdder[] spill = contended;
-      return (long) field(which).getVolatile(this) + (spill == null ? 0 : spill[which].sum());
-    }
-
-    private synchronized LongAdder[] spill() {
-      if (contended == null) {
-        LongAdder[] adders = new LongAdder[COUNTS];
-        for (int i = 0; i < adders.length; i++) {
-          adders[i] = new LongAdder();
-        }
-        contended = adders;
-      }
-      return contended;
-    }
-
-    synchronized void enter(long newTurn) {
-      if (turn < newTurn) {
-        for (int i = 0; i < COUNTS; i++) {
-          field(i).setVolatile(this, 0L);
-        }
-        LongAdder[] spill = contended;
-        if (spill != null) {
-          for (LongAdder adder : spill) {
-            adder.reset();
-          }
-        }
-        turn = newTurn;
+    void addTo(long[] sum) {
+      for (int i = 0; i < COUNTS; i++) {
+        sum[i] += counts[i];
       }
     }
   }

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
  * field of this object ({@link #noWaits}), read as waits of 1 ns: one compare-and-set on a line the
  * checkout already loaded, instead of a bucket, two adders and the maximum (five objects, each a
  * likely cache miss for an endpoint touched 1,000 checkouts ago). A compare-and-set that loses a
- * race moves that count to a {@link LongAdder} for good, as {@link LongAdder} itself does.
+ * race moves that count to a {@link LongAdder} for good, as {@link LongAdder} itself does. The
+ * pool's endpoint histograms go one step further: their zero waits are counted in the endpoint's
+ * own state ({@link Metered#countNoWait()}), which the checkout holds anyway, and read from there.
  */
 public final class WaitHistogram {
   private static final java.lang.invoke.VarHandle NO_WAITS;
@@ -37,6 +39,24 @@ public final class WaitHistogram {
 
   private static final int SUB_BUCKETS = 8;
   private static final int BUCKETS = 64 * SUB_BUCKETS;
+
+  /** Zero waits counted elsewhere (the endpoint's state, {@link Metered#countNoWait()}). */
+  private final java.util.function.LongSupplier noWaitsElsewhere;
+
+  /** A histogram that counts its zero waits itself ({@link #recordNoWait()}). */
+  public WaitHistogram() {
+    this(() -> 0L);
+  }
+
+  /**
+   * A histogram whose zero waits are also counted elsewhere.
+   *
+   * @param noWaitsElsewhere the zero waits counted outside, added to those of {@link
+   *     #recordNoWait()}
+   */
+  public WaitHistogram(java.util.function.LongSupplier noWaitsElsewhere) {
+    this.noWaitsElsewhere = noWaitsElsewhere;
+  }
 
   private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
   private final LongAdder count = new LongAdder();
@@ -76,7 +96,7 @@ public final class WaitHistogram {
    */
   private long noWaitCount() {
     LongAdder spill = contendedNoWaits;
-    return noWaits + (spill == null ? 0 : spill.sum());
+    return noWaits + (spill == null ? 0 : spill.sum()) + noWaitsElsewhere.getAsLong();
   }
 
   public static int index(long v) {

@@ -1,7 +1,11 @@
 package io.sockpool.internal.queue;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -20,9 +24,19 @@ import java.util.function.BooleanSupplier;
  * interrupted or out of time. What a returning or destroying thread has for the endpoint goes to
  * the longest-waiting caller directly: a clean connection ({@link #handOff}) or the slot of a
  * destroyed one ({@link #handOffSlot}), so a woken caller never has to race anyone for it and
- * nobody polls. A short {@link ReentrantLock} guards the queue (never held while parking or doing
- * I/O, and no monitor, so virtual threads do not pin); the size is a volatile field, so the return
- * path sees "nobody waits" without taking it.
+ * nobody polls.
+ *
+ * <p>Leaving never waits for anyone. Each waiter's state is decided by one compare-and-set: the
+ * giver's (waiting to handed) or the waiter's own (waiting to left), as in {@code
+ * java.util.concurrent}'s {@code AbstractQueuedSynchronizer}. A waiter that times out or is
+ * interrupted leaves by its own CAS, and unlinks its node only if the queue's lock is free at that
+ * instant; otherwise the node stays linked, cancelled, and whoever next holds the lock drops it. So
+ * a thread that holds the lock and then waits for a core cannot keep a timed-out caller past its
+ * deadline. A giver that loses the CAS to a leaving waiter goes on to the next waiter: nothing
+ * handed over is lost. A short {@link ReentrantLock} orders the givers and the joins (never held
+ * while parking or doing I/O, and no monitor, so virtual threads do not pin); a join waits for it
+ * at most until the caller's deadline. The count of waiters is atomic, so the return path sees
+ * "nobody waits" without the lock.
  *
  * <p>Two kinds of waiter share the one queue: a parked thread ({@link #join}), woken by an unpark,
  * and an asynchronous caller ({@link #joinAsync}), which parks no thread: it is woken by running
@@ -32,13 +46,28 @@ import java.util.function.BooleanSupplier;
  * @param <C> the type of the connections handed over
  */
 public final class Waiters<C> {
+  /** A waiter's state before anything decided it. */
+  private static final Object WAITING = new Object();
+
+  /** A waiter's state once it left, or collected what it was handed. */
+  private static final Object LEFT = new Object();
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Waiter<C> head =
       new Waiter<>(null, null, 0, 0, 0); // sentinel of a circular doubly linked list
 
-  // written only with the lock held (join, unlink: their ++ and -- never race); volatile for
-  // the readers that do not take it
-  private volatile int size;
+  private final AtomicInteger size = new AtomicInteger(); // waiters not yet handed or left
+  private int linked; // nodes in the list, cancelled ones included; under the lock
 
   private volatile long headDueAt; // when the longest waiter is due; meaningful while size > 0
 
@@ -49,7 +78,7 @@ public final class Waiters<C> {
 
   /** Returns how many callers are parked or about to park. */
   public int size() {
-    return size;
+    return size.get();
   }
 
   /**
@@ -69,7 +98,8 @@ public final class Waiters<C> {
 
   /**
    * Adds the current thread at the end of the queue, with its deadline (which {@link #failAll}
-   * looks at).
+   * looks at). If the queue's lock stays busy until the deadline (or the thread is interrupted
+   * while it waits for it), the node returned has left already: parking on it returns at once.
    *
    * @param nowNanos when the caller started waiting
    * @param dueAtNanos when its fairness window ends
@@ -103,44 +133,69 @@ public final class Waiters<C> {
     return add(new Waiter<>(null, wake, nowNanos, dueAtNanos, deadlineNanos), max);
   }
 
-  @SuppressWarnings("NonAtomicVolatileUpdate") // size: under the lock
   private Waiter<C> add(Waiter<C> w, int max) {
-    lock.lock();
+    if (!lockBefore(w.deadline)) {
+      w.state = LEFT; // out of time before it could queue: it times out as if it had waited
+      return w;
+    }
     try {
-      if (size >= max) {
+      if (linked > 2 * size.get() + 8) {
+        dropCancelled(); // cancelled nodes never outnumber waiting ones by much
+      }
+      // the count may still include a waiter between its CAS and its decrement: count exactly
+      if (size.get() >= max && dropCancelled() >= max) {
         return null;
       }
       w.prev = head.prev;
       w.next = head;
       head.prev.next = w;
       head.prev = w;
-      if (size++ == 0) {
-        headDueAt = w.dueAt;
-      }
+      linked++;
+      size.incrementAndGet();
+      dropCancelledAtHead();
       return w;
     } finally {
       lock.unlock();
     }
   }
 
+  /** Takes the lock, waiting for it at most until {@code deadline}; false if it could not. */
+  private boolean lockBefore(long deadline) {
+    if (lock.tryLock()) {
+      return true;
+    }
+    try {
+      return lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // kept: the checkout fails as interrupted
+      return false;
+    }
+  }
+
   /**
-   * Removes the node unless something was handed to it meanwhile.
+   * Removes the node unless something was handed to it meanwhile. Never waits for the lock.
    *
    * @return what it was handed before it could leave ({@link Handoff#nothing()} if nothing); the
    *     caller owns it and must use or give it back
    */
+  @SuppressWarnings("unchecked") // only a Handoff<C> is ever set
   public Handoff<C> leave(Waiter<C> w) {
-    lock.lock();
-    try {
-      if (w.next != null) {
-        unlink(w);
+    if (w.state == WAITING && STATE.compareAndSet(w, WAITING, LEFT)) {
+      size.decrementAndGet();
+      if (lock.tryLock()) { // else the next holder drops the cancelled node
+        try {
+          if (w.next != null) {
+            unlink(w);
+          }
+          dropCancelledAtHead();
+        } finally {
+          lock.unlock();
+        }
       }
-      Handoff<C> handed = w.handed;
-      w.handed = Handoff.nothing();
-      return handed;
-    } finally {
-      lock.unlock();
+      return Handoff.nothing();
     }
+    Object was = STATE.getAndSet(w, LEFT); // handed (a giver unlinked it), or left already
+    return was instanceof Handoff<?> h ? (Handoff<C>) h : Handoff.nothing();
   }
 
   /**
@@ -150,17 +205,19 @@ public final class Waiters<C> {
    * @return what it was handed ({@link Handoff#nothing()} if nothing)
    */
   public Handoff<C> park(Waiter<C> w, long deadlineNanos) {
-    final Handoff<C> nothing = Handoff.nothing();
     while (true) {
-      Handoff<C> handed = w.handed;
-      if (handed != nothing || w.nudged) {
+      Handoff<C> handed = w.handed();
+      if (handed != Handoff.<C>nothing()) {
+        w.state = LEFT; // consumed: a node that was handed something is unlinked
+        return handed;
+      }
+      if (w.nudged) {
         w.nudged = false;
-        w.handed = nothing; // consumed: a node that was handed something is unlinked
         return handed;
       }
       long left = deadlineNanos - System.nanoTime();
-      if (left <= 0 || Thread.currentThread().isInterrupted()) {
-        return nothing;
+      if (left <= 0 || w.state == LEFT || Thread.currentThread().isInterrupted()) {
+        return handed;
       }
       LockSupport.parkNanos(this, left);
     }
@@ -171,7 +228,7 @@ public final class Waiters<C> {
    * (clears the nudge). Handed: {@link #leave} returns what; nudged: it looks again.
    */
   public boolean signalled(Waiter<C> w) {
-    if (w.handed != Handoff.<C>nothing()) {
+    if (w.handed() != Handoff.<C>nothing()) {
       return true;
     }
     if (w.nudged) {
@@ -183,12 +240,14 @@ public final class Waiters<C> {
 
   /**
    * Returns whether a caller may take an idle connection now: nobody waits, or the longest waiter
-   * is still inside its fairness window.
+   * is still inside its fairness window. (After the longest waiter left while the lock was busy,
+   * its window counts until the lock's next holder drops it: the queue is served a little early,
+   * never late.)
    *
    * @param nowNanos the current {@link System#nanoTime()}
    */
   public boolean mayBarge(long nowNanos) {
-    return size == 0 || nowNanos - headDueAt < 0;
+    return size.get() == 0 || nowNanos - headDueAt < 0;
   }
 
   /**
@@ -198,7 +257,7 @@ public final class Waiters<C> {
    * @param anyWaiter count every waiter as due, whatever its window
    */
   public boolean due(long nowNanos, boolean anyWaiter) {
-    return size > 0 && (anyWaiter || nowNanos - headDueAt >= 0);
+    return size.get() > 0 && (anyWaiter || nowNanos - headDueAt >= 0);
   }
 
   /**
@@ -231,18 +290,20 @@ public final class Waiters<C> {
   }
 
   private boolean give(Handoff<C> thing) {
-    if (size == 0) {
+    if (size.get() == 0) {
       return false;
     }
     Waiter<C> w;
     lock.lock();
     try {
-      w = head.next;
-      if (w == head) {
-        return false;
-      }
-      unlink(w);
-      w.handed = thing;
+      do {
+        w = head.next;
+        if (w == head) {
+          return false;
+        }
+        unlink(w);
+      } while (!decide(w, thing)); // it left meanwhile: the next one
+      dropCancelledAtHead();
     } finally {
       lock.unlock();
     }
@@ -250,41 +311,66 @@ public final class Waiters<C> {
     return true;
   }
 
+  /** Hands {@code thing} to a waiter that has not left: true if it won the CAS. */
+  private boolean decide(Waiter<C> w, Handoff<C> thing) {
+    if (STATE.compareAndSet(w, WAITING, thing)) {
+      size.decrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
   /**
    * After the peer failed a connect (or the validation of a new connection) that took {@code
    * attemptNanos}: every waiter, in order, either gets a slot to try again ({@code retrySlot}
    * reserved one for it, and it has at least {@code attemptNanos} left before its deadline) or is
-   * failed at once with {@code cause}. Once {@code retrySlot} says no, every later waiter fails.
+   * failed at once with {@code cause}. Once {@code retrySlot} says no, every later waiter fails. A
+   * slot reserved for a waiter that left meanwhile goes to the next one, or to {@code unusedSlot}.
    *
    * @param nowNanos the current {@link System#nanoTime()}
    * @param attemptNanos how long the failed attempt took
    * @param retrySlot reserves a slot (capacity and a connect) for one more attempt, or says no
+   * @param unusedSlot gives back a slot reserved that no waiter took (run outside the lock)
    * @param cause the peer's failure, handed to the failed waiters
    * @return how many waiters were failed
    */
-  public int failAll(long nowNanos, long attemptNanos, BooleanSupplier retrySlot, Throwable cause) {
-    if (size == 0) {
+  public int failAll(
+      long nowNanos,
+      long attemptNanos,
+      BooleanSupplier retrySlot,
+      Runnable unusedSlot,
+      Throwable cause) {
+    if (size.get() == 0) {
       return 0;
     }
     List<Waiter<C>> woken = new ArrayList<>();
     int failed = 0;
     boolean slotsLeft = true;
+    boolean reserved = false; // a slot reserved and not yet taken
     lock.lock();
     try {
       for (Waiter<C> w = head.next; w != head; w = head.next) {
         unlink(w);
+        if (w.state != WAITING) {
+          continue; // left meanwhile
+        }
         if (slotsLeft
             && w.deadline - nowNanos >= attemptNanos
-            && (slotsLeft = retrySlot.getAsBoolean())) {
-          w.handed = Handoff.slot();
-        } else {
-          w.handed = new Handoff.Failed<>(cause);
+            && (reserved || (slotsLeft = reserved = retrySlot.getAsBoolean()))) {
+          if (decide(w, Handoff.slot())) {
+            reserved = false;
+            woken.add(w);
+          }
+        } else if (decide(w, new Handoff.Failed<>(cause))) {
           failed++;
+          woken.add(w);
         }
-        woken.add(w);
       }
     } finally {
       lock.unlock();
+    }
+    if (reserved) {
+      unusedSlot.run();
     }
     for (Waiter<C> w : woken) {
       w.wake();
@@ -294,12 +380,13 @@ public final class Waiters<C> {
 
   /** Wakes the longest-waiting caller to look again (capacity freed elsewhere, pool closing). */
   public void nudgeFirst() {
-    if (size == 0) {
+    if (size.get() == 0) {
       return;
     }
     Waiter<C> w;
     lock.lock();
     try {
+      dropCancelledAtHead();
       w = head.next;
       if (w == head) {
         return;
@@ -317,8 +404,10 @@ public final class Waiters<C> {
     lock.lock();
     try {
       for (Waiter<C> w = head.next; w != head; w = w.next) {
-        w.nudged = true;
-        woken.add(w);
+        if (w.state == WAITING) {
+          w.nudged = true;
+          woken.add(w);
+        }
       }
     } finally {
       lock.unlock();
@@ -328,13 +417,41 @@ public final class Waiters<C> {
     }
   }
 
-  @SuppressWarnings("NonAtomicVolatileUpdate") // size: under the lock
+  /** Under the lock: unlinks the cancelled nodes at the head, then notes the head's window. */
+  private void dropCancelledAtHead() {
+    while (head.next != head && head.next.state != WAITING) {
+      unlink(head.next);
+    }
+    if (head.next != head) {
+      headDueAt = head.next.dueAt;
+    }
+  }
+
+  /**
+   * Under the lock: unlinks every node that left or was handed something, and returns how many
+   * still wait. (A node only ever stops waiting, and none joins meanwhile: every node counted was
+   * waiting when the walk began.)
+   */
+  private int dropCancelled() {
+    int waiting = 0;
+    for (Waiter<C> w = head.next; w != head; ) {
+      Waiter<C> next = w.next;
+      if (w.state != WAITING) {
+        unlink(w);
+      } else {
+        waiting++;
+      }
+      w = next;
+    }
+    return waiting;
+  }
+
   private void unlink(Waiter<C> w) {
     w.prev.next = w.next;
     w.next.prev = w.prev;
     w.next = null;
     w.prev = null;
-    size--;
+    linked--;
     if (head.next != head) {
       headDueAt = head.next.dueAt;
     }
@@ -342,7 +459,7 @@ public final class Waiters<C> {
 
   /**
    * One waiting caller: a parked thread, or an asynchronous caller woken by its {@code wake}
-   * action. Links are guarded by the lock; {@link #handed} is published by it.
+   * action. Links are guarded by the lock; its state is decided by one CAS (see {@link Waiters}).
    *
    * @param <C> the type of the connections handed over
    */
@@ -354,7 +471,7 @@ public final class Waiters<C> {
     private final long deadline;
     Waiter<C> next;
     Waiter<C> prev;
-    volatile Handoff<C> handed = Handoff.nothing();
+    volatile Object state = WAITING; // WAITING, LEFT, or the Handoff it was handed
     volatile boolean nudged;
 
     Waiter(Thread thread, Runnable wake, long since, long dueAt, long deadline) {
@@ -363,6 +480,12 @@ public final class Waiters<C> {
       this.since = since;
       this.dueAt = dueAt;
       this.deadline = deadline;
+    }
+
+    /** What it was handed and has not collected yet ({@link Handoff#nothing()} if nothing). */
+    @SuppressWarnings("unchecked") // only a Handoff<C> is ever set
+    Handoff<C> handed() {
+      return state instanceof Handoff<?> h ? (Handoff<C>) h : Handoff.nothing();
     }
 
     /** Wakes the caller: unparks its thread, or runs its wake action. */

@@ -103,4 +103,126 @@ class TrafficRecorderTest {
                 () -> new TrafficRecorder(Duration.ofSeconds(1), 0, clock::get))
             .getMessage());
   }
+
+  /** An endpoint's state as the pool passes it: the current bucket counted in its own fields. */
+  private static final class State extends Metered {
+    private final Endpoint endpoint;
+
+    State(Endpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public Endpoint endpoint() {
+      return endpoint;
+    }
+  }
+
+  @Test
+  void countsTheCurrentBucketInTheStateAndFoldsItIntoTheRingWhenItEnds() {
+    State st = new State(a);
+    java.util.List<long[]> events = new java.util.ArrayList<>(); // {time, kind, held}
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    long start = clock.get();
+    for (int i = 0; i < 400; i++) {
+      clock.addAndGet(random.nextLong(SECOND / 3)); // several records per bucket, some gaps
+      long now = clock.get();
+      int kind = random.nextInt(3);
+      long held = random.nextLong(1_000_000);
+      if (kind == 2) {
+        recorder.returned(st, now, held);
+      } else {
+        recorder.checkedOut(st, now, kind == 1);
+      }
+      events.add(new long[] {now, kind, held});
+      if (i % 7 == 0) {
+        clock.addAndGet(random.nextLong(3 * SECOND)); // sample after a quiet spell, too
+        assertSampleMatches(events, start, recorder.sample(a));
+      }
+    }
+    clock.addAndGet(4 * SECOND); // no record since: the current bucket is folded by the sample
+    assertSampleMatches(events, start, recorder.sample(a));
+    clock.addAndGet(30 * SECOND);
+    assertEquals(0, recorder.sample(a).checkouts(), "everything fell out of the window");
+  }
+
+  /** The oracle: every event whose one-second bucket is among the window's last ten. */
+  private void assertSampleMatches(java.util.List<long[]> events, long start, TrafficSample s) {
+    long turn = Math.floorDiv(clock.get(), SECOND);
+    long checkouts = 0;
+    long waited = 0;
+    long returns = 0;
+    long held = 0;
+    for (long[] e : events) {
+      if (Math.floorDiv(e[0], SECOND) > turn - 10) {
+        if (e[1] == 2) {
+          returns++;
+          held += e[2];
+        } else {
+          checkouts++;
+          waited += e[1];
+        }
+      }
+    }
+    String at = "at " + (clock.get() - start) + " ns after the first record";
+    assertEquals(checkouts, s.checkouts(), "checkouts " + at);
+    assertEquals(waited, s.waited(), "waited " + at);
+    assertEquals(returns, s.returns(), "returns " + at);
+    assertEquals(Duration.ofNanos(held), s.held(), "held " + at);
+  }
+
+  @Test
+  void aStateThatTakesOverAnEndpointKeepsWhatTheOldOneCounted() {
+    State old = new State(a);
+    recorder.checkedOut(old, clock.get(), true);
+    recorder.checkedOut(old, clock.get(), false);
+    State renewed = new State(a); // the endpoint forgotten and seen again within the window
+    recorder.checkedOut(renewed, clock.get(), false);
+    TrafficSample s = recorder.sample(a);
+    assertEquals(3, s.checkouts());
+    assertEquals(1, s.waited());
+  }
+
+  @Test
+  void losesNoCountWhenBucketsEndWhileThreadsRecord() throws InterruptedException {
+    State st = new State(a);
+    int threads = 4;
+    int each = 20_000;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger done =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<Thread> started = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < each; i++) {
+                  recorder.checkedOut(st, clock.get(), false);
+                  recorder.returned(st, clock.get(), 1);
+                }
+                done.incrementAndGet();
+              });
+      th.start();
+      started.add(th);
+    }
+    go.countDown();
+    while (done.get() < threads) { // a bucket ends every 2,000 ticks, within the 10 s window
+      if (clock.get() < 1000 * SECOND + 9 * SECOND) {
+        clock.addAndGet(SECOND / 2000);
+      }
+      Thread.onSpinWait();
+    }
+    for (Thread th : started) {
+      th.join();
+    }
+    TrafficSample s = recorder.sample(a);
+    assertEquals((long) threads * each, s.checkouts());
+    assertEquals((long) threads * each, s.returns());
+    assertEquals(Duration.ofNanos((long) threads * each), s.held());
+  }
 }

@@ -69,6 +69,15 @@ class WaitHistogramTest {
   }
 
   @Test
+  void aPercentileWhoseRankEndsABucketIsThatBucket() {
+    WaitHistogram h = new WaitHistogram();
+    h.record(1 * MS);
+    h.record(100 * MS);
+    assertNear(1 * MS, h.percentile(0.5)); // rank 1 of 2: the first wait, not the second
+    assertNear(100 * MS, h.percentile(0.51));
+  }
+
+  @Test
   void anEmptyHistogramReportsZero() {
     WaitHistogram h = new WaitHistogram();
     assertEquals(0, h.count());
@@ -90,6 +99,24 @@ class WaitHistogramTest {
     assertNear(10 * MS, h.percentile(0.81));
     assertEquals(Duration.ofMillis(10), h.max());
     assertEquals(Duration.ofNanos((4 + 10 * MS) / 5), h.mean());
+  }
+
+  @Test
+  void noWaitsCountedElsewhereAreReadAsWaitsOfOneNanosecondToo() {
+    java.util.concurrent.atomic.AtomicLong elsewhere = new java.util.concurrent.atomic.AtomicLong();
+    WaitHistogram h = new WaitHistogram(elsewhere::get);
+    elsewhere.set(2);
+    h.recordNoWait();
+    h.record(10 * MS);
+    h.record(0);
+    assertEquals(5, h.count(), "2 elsewhere, 1 recorded, 2 waits");
+    assertEquals(Duration.ofNanos(1), h.percentile(0.7));
+    assertNear(10 * MS, h.percentile(0.81));
+    assertEquals(Duration.ofNanos((4 + 10 * MS) / 5), h.mean());
+    WaitHistogram total = new WaitHistogram();
+    h.addTo(total);
+    assertEquals(5, total.count());
+    assertEquals(Duration.ofNanos(1), total.percentile(0.7));
   }
 
   @Test

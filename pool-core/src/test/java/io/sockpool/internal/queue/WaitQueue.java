@@ -65,7 +65,7 @@ interface WaitQueue {
       @Override
       @SuppressWarnings("unchecked")
       public Handoff<String> handedTo(Object node) {
-        return ((Waiters.Waiter<String>) node).handed;
+        return ((Waiters.Waiter<String>) node).handed();
       }
     };
   }

@@ -322,6 +322,7 @@ public final class PingCommand implements Callable<Integer> {
         PingReport report = new PingReport(result, poolSize, target.maxClients, killer);
         report.printText(out);
         if (target.poolTls != null) {
+          report.tls(before, after);
           out.printf(
               "  tls             %d handshakes in the pool (%d resumed a session, %d failed, mean"
                   + " %.1f ms); during the measured run: %d (each one a new connection)%n",

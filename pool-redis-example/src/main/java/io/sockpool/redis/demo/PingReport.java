@@ -2,6 +2,7 @@ package io.sockpool.redis.demo;
 
 import io.sockpool.DestroyReason;
 import io.sockpool.EndpointStats;
+import io.sockpool.TlsStats;
 import io.sockpool.redis.demo.cli.Json;
 import io.sockpool.sizing.LiveSizing;
 import java.io.PrintStream;
@@ -16,6 +17,8 @@ final class PingReport {
   private final int poolSize;
   private final LiveSizing sizing;
   private final ClientKiller killer;
+  private TlsStats tlsBefore; // null: a plaintext run
+  private TlsStats tlsAfter;
 
   /**
    * @param maxClients the server's client limit, if known: the pool size was already kept under it,
@@ -190,7 +193,39 @@ final class PingReport {
     }
     Map<String, Object> errors = new LinkedHashMap<>(result.errorsByType);
     m.put("errorsByType", errors);
+    m.put("tls", tlsJson());
     return Json.write(m);
+  }
+
+  /**
+   * Adds the pool's TLS counts to the report: totals at the end, and the handshakes of the measured
+   * run (0 in steady state: checkouts served from the pool do none; each kill costs one).
+   *
+   * @param before the pool's counts when the measured run started
+   * @param after the pool's counts when it ended
+   */
+  void tls(TlsStats before, TlsStats after) {
+    this.tlsBefore = before;
+    this.tlsAfter = after;
+  }
+
+  /** The {@code tls} object of the JSON summary; null for a plaintext run. */
+  private Map<String, Object> tlsJson() {
+    if (tlsAfter == null) {
+      return null;
+    }
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("handshakes", tlsAfter.handshakes());
+    t.put("resumedHandshakes", tlsAfter.resumedHandshakes());
+    t.put("failedHandshakes", tlsAfter.failedHandshakes());
+    t.put("handshakesDuringRun", tlsAfter.handshakes() - tlsBefore.handshakes());
+    t.put("resumedDuringRun", tlsAfter.resumedHandshakes() - tlsBefore.resumedHandshakes());
+    t.put(
+        "meanHandshakeMicros",
+        tlsAfter.handshakes() == 0
+            ? 0
+            : tlsAfter.handshakeTime().toNanos() / 1000 / tlsAfter.handshakes());
+    return t;
   }
 
   private long micros(double percentile) {

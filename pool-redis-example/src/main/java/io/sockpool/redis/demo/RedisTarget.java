@@ -85,21 +85,17 @@ final class RedisTarget implements AutoCloseable {
   static RedisTarget find(PingArguments options, PrintStream out, PrintStream err)
       throws UnreachableException {
     Optional<RedisUri> explicit = options.redis();
-    if (explicit.isPresent() && explicit.get().isUnixSocket()) {
-      throw new UnreachableException(
-          "--redis "
-              + explicit.get()
-              + ": the demo does not take Unix domain sockets yet (the pool does: Endpoint.unix)");
-    }
     if (options.useTls()) {
       return TlsTarget.find(options, out, err);
     }
     if (explicit.isPresent()) {
-      Endpoint e = explicit.get().tcpEndpoint().orElseThrow();
+      // TCP, or a Unix domain socket (Endpoint.unix): the pool and the side connections take both
+      Endpoint e = explicit.get().endpoint();
+      String shown = explicit.get().isUnixSocket() ? explicit.get().toString() : e.toString();
       try {
-        return inspect(e, EXPLICIT_TIMEOUT, "Redis at " + e, null, err);
+        return inspect(e, EXPLICIT_TIMEOUT, "Redis at " + shown, null, err);
       } catch (IOException ex) {
-        throw new UnreachableException("--redis " + e + " does not answer: " + ex.getMessage());
+        throw new UnreachableException("--redis " + shown + " does not answer: " + ex.getMessage());
       }
     }
     try {

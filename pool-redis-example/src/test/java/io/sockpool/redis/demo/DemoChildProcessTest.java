@@ -88,7 +88,10 @@ class DemoChildProcessTest {
       Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start();
       assertEquals(0, kill.waitFor());
 
-      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo did not exit on SIGINT");
+      if (!demo.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError(
+            "the demo did not exit within 60 s of SIGINT; its threads:\n" + threadDump(demo));
+      }
       redis.onExit().get(60, TimeUnit.SECONDS);
       assertFalse(redis.isAlive(), "redis-server outlived the demo");
       assertThrows(
@@ -104,5 +107,26 @@ class DemoChildProcessTest {
       demo.destroyForcibly();
       demo.descendants().forEach(ProcessHandle::destroyForcibly);
     }
+  }
+
+  /** What a hung demo is doing, for the failure message: jcmd's thread dump and its children. */
+  private static String threadDump(Process demo) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process dump =
+        new ProcessBuilder(jcmd.toString(), Long.toString(demo.pid()), "Thread.print")
+            .redirectErrorStream(true)
+            .start();
+    String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    dump.waitFor(30, TimeUnit.SECONDS);
+    StringBuilder children = new StringBuilder();
+    demo.descendants()
+        .forEach(
+            h ->
+                children
+                    .append(h.pid())
+                    .append(' ')
+                    .append(h.info().commandLine().orElse("?"))
+                    .append('\n'));
+    return threads + "\nchildren:\n" + children;
   }
 }

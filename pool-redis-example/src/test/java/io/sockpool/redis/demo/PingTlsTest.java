@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.sockpool.redis.EmbeddedRedis;
 import io.sockpool.redis.ThrowawayCertificates;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -42,35 +38,18 @@ class PingTlsTest {
     certs.close();
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run ping(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 1];
-    all[0] = "ping";
-    System.arraycopy(args, 0, all, 1, args.length);
-    int code =
-        Main.run(
-            all,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void tlsWithoutRedisStartsAnEmbeddedTlsServerAndKillsAreAbsorbedWithZeroErrors() {
     // kills far apart compared with a handshake: at load average 30 a handshake took ~300 ms, and
     // a kill every 300 ms killed reconnects mid-handshake, which the pool rightly counts against
     // the server's breaker (seen: the breaker opened, 1368 errors)
-    Run run = ping("--tls", "--threads", "4", "--duration", "3s", "--kill-every", "1s", "--json");
+    DemoRun run =
+        DemoRun.ping("--tls", "--threads", "4", "--duration", "3s", "--kill-every", "1s", "--json");
 
     assertEquals(0, run.code(), run.out() + run.err());
     assertTrue(
         run.out().contains("started an embedded redis-server with TLS on 127.0.0.1:"), run.out());
-    String[] lines = run.out().strip().split("\n", -1);
-    JsonObject json = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+    JsonObject json = run.json();
     assertEquals(0, json.get("errors").getAsLong(), run.out());
     assertTrue(json.get("ops").getAsLong() > 0, run.out());
     assertTrue(json.get("killedConnections").getAsLong() > 0, run.out());
@@ -78,23 +57,36 @@ class PingTlsTest {
     Matcher tls = TLS_LINE.matcher(run.out());
     assertTrue(tls.find(), run.out());
     assertTrue(Long.parseLong(tls.group(1)) > 4, run.out());
+    JsonObject t = json.getAsJsonObject("tls");
+    assertEquals(Long.parseLong(tls.group(1)), t.get("handshakes").getAsLong(), run.out());
+    assertEquals(Long.parseLong(tls.group(2)), t.get("handshakesDuringRun").getAsLong());
+    assertTrue(t.get("handshakesDuringRun").getAsLong() > 0, "each kill costs a handshake");
+    assertEquals(0, t.get("failedHandshakes").getAsLong(), run.out());
   }
 
   @Test
   void steadyStateOverTlsDoesNoHandshakeOnTheRequestPath() {
-    Run run = ping("--tls", "--threads", "2", "--duration", "1s");
+    DemoRun run = DemoRun.ping("--tls", "--threads", "2", "--duration", "1s", "--json");
 
     assertEquals(0, run.code(), run.out() + run.err());
     Matcher tls = TLS_LINE.matcher(run.out());
     assertTrue(tls.find(), run.out());
     assertEquals("2", tls.group(1), run.out());
     assertEquals("0", tls.group(2), run.out());
+    JsonObject json = run.json();
+    assertTrue(json.get("ops").getAsLong() > 0, "the existing fields stay: " + json);
+    JsonObject t = json.getAsJsonObject("tls");
+    assertEquals(2, t.get("handshakes").getAsLong(), json.toString());
+    assertEquals(0, t.get("handshakesDuringRun").getAsLong(), "steady state: " + json);
+    assertEquals(0, t.get("failedHandshakes").getAsLong(), json.toString());
+    assertTrue(t.get("resumedHandshakes").getAsLong() <= 2, json.toString());
+    assertTrue(t.get("meanHandshakeMicros").getAsLong() > 0, json.toString());
   }
 
   @Test
   void mutualTlsWithCertAndKeyRuns() {
-    Run run =
-        ping(
+    DemoRun run =
+        DemoRun.ping(
             "--redis",
             "rediss://localhost:" + mutual.endpoint().port(),
             "--cacert",
@@ -113,7 +105,7 @@ class PingTlsTest {
   @Test
   void failuresExitWith2AndOneLineInTheWordsUsersSearchFor() throws IOException {
     String server = "rediss://127.0.0.1:" + mutual.endpoint().port();
-    Run untrusted = ping("--redis", server, "--duration", "500ms");
+    DemoRun untrusted = DemoRun.ping("--redis", server, "--duration", "500ms");
     assertEquals(2, untrusted.code());
     assertEquals(1, untrusted.err().strip().split("\n", -1).length, untrusted.err());
     assertTrue(
@@ -125,8 +117,9 @@ class PingTlsTest {
                     + " is not trusted (PKIX path building failed"),
         untrusted.err());
 
-    Run noClientCert =
-        ping("--redis", server, "--cacert", certs.caCert().toString(), "--duration", "500ms");
+    DemoRun noClientCert =
+        DemoRun.ping(
+            "--redis", server, "--cacert", certs.caCert().toString(), "--duration", "500ms");
     assertEquals(2, noClientCert.code());
     assertEquals(1, noClientCert.err().strip().split("\n", -1).length, noClientCert.err());
     assertTrue(
@@ -137,8 +130,8 @@ class PingTlsTest {
                     + " FILE --key FILE"),
         noClientCert.err());
 
-    Run missingKey =
-        ping(
+    DemoRun missingKey =
+        DemoRun.ping(
             "--redis",
             server,
             "--cert",

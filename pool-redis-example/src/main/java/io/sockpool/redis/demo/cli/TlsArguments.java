@@ -19,7 +19,8 @@ import javax.net.ssl.SNIHostName;
  * @param caCert {@code --cacert}: PEM file with the CA certificates to trust; empty: the JDK's
  *     default trust store
  * @param cert {@code --cert}: PEM file with the client certificate (chain), for mutual TLS
- * @param key {@code --key}: PEM file with the client certificate's private key (PKCS#8)
+ * @param key {@code --key}: PEM file with the client certificate's private key (unencrypted PKCS#8,
+ *     PKCS#1 RSA or SEC1 EC)
  * @param sni {@code --sni}: the server name sent in the handshake and checked against the
  *     certificate; empty: the host of the address (none for an IP literal)
  * @param insecure {@code --insecure}: skip certificate verification (the connection is encrypted
