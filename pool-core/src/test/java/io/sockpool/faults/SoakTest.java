@@ -52,8 +52,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SoakTest {
   @RegisterExtension static final ToxiproxyExtension TOXIPROXY = new ToxiproxyExtension();
 
-  /** Long enough for about 20 faults (150..1200 ms each, 300..1000 ms apart) to come and go. */
-  static final Duration DURATION = Duration.ofSeconds(30);
+  /**
+   * Long enough for about 20 faults (150..1200 ms each, 300..1000 ms apart) to come and go; {@code
+   * -Dsockpool.soak.seconds=60} runs the 60 s soak of docs/faults.md.
+   */
+  static final Duration DURATION = Duration.ofSeconds(Long.getLong("sockpool.soak.seconds", 30));
 
   static final int THREADS = 64;
   static final int MAX_PER_ENDPOINT = 8;

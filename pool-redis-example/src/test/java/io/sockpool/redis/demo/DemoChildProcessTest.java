@@ -37,6 +37,13 @@ class DemoChildProcessTest {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process demo =
         new ProcessBuilder(
+                // a build started in the background by a non-interactive shell (`mvn verify &`,
+                // nohup, some CI runners) passes SIGINT down as ignored, and a JVM leaves an
+                // ignored SIGINT ignored: the demo would never see the Ctrl-C this test sends.
+                // A terminal's Ctrl-C reaches a program whose SIGINT is at its default, so start
+                // the demo that way (coreutils env resets it before exec; same pid)
+                "env",
+                "--default-signal=INT",
                 javaBin,
                 "-cp",
                 System.getProperty("java.class.path"),
