@@ -48,11 +48,9 @@ class TlsPromisesTest extends TlsPeerTest {
   }
 
   static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within 20 s");
-      Thread.sleep(10); // a bounded poll of a condition, not a timing assumption
-    }
+    assertTrue(
+        io.sockpool.testkit.ProcessResources.awaitTrue(condition, Duration.ofSeconds(20)),
+        "condition not met within 20 s");
   }
 
   @Test
