@@ -48,7 +48,7 @@ final class TlsConfigs {
               s.getClientCertificate(),
               tls + ".client-certificate",
               "the client certificate and its chain"),
-          readable(s.getClientKey(), tls + ".client-key", "the client's unencrypted PKCS#8 key"));
+          readable(s.getClientKey(), tls + ".client-key", "the client's unencrypted private key"));
     }
     try {
       if (s.getSniName() != null) {

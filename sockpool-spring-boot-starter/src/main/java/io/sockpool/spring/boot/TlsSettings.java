@@ -26,8 +26,8 @@ public class TlsSettings {
   private String clientCertificate;
 
   /**
-   * PEM file with the client certificate's private key, unencrypted PKCS#8 ("BEGIN PRIVATE KEY");
-   * needs client-certificate.
+   * PEM file with the client certificate's private key, unencrypted: PKCS#8 ("BEGIN PRIVATE KEY"),
+   * PKCS#1 RSA or SEC1 EC; needs client-certificate.
    */
   private String clientKey;
 
