@@ -134,7 +134,7 @@ final class LoadCommand implements Callable<Integer> {
       defaultValue = "2s",
       converter = ZeroOrDuration.class,
       description =
-          "before round 1, every client runs unmeasured at the first point for this long, so no"
+          "before round 1, every client runs unmeasured at every point for this long, so no"
               + " measured window holds the JIT compilation of code the clients share; 0 for none;"
               + " default ${DEFAULT-VALUE}")
   private Duration jitWarmup;

@@ -129,7 +129,9 @@ public final class LoadHarness {
                 + options.out());
       }
       if (!options.jitWarmup().isZero()) {
-        jitWarmUp(options, redis, tls, log);
+        for (LoadPoint point : options.points()) {
+          jitWarmUp(point, options, redis, tls, log);
+        }
       }
       Map<String, List<Sample>> samples = new LinkedHashMap<>();
       for (int round = 1; round <= options.rounds(); round++) {
@@ -217,16 +219,16 @@ public final class LoadHarness {
   static final int JIT_WARM_UP_PASSES = 3;
 
   /**
-   * Runs every client at the first point, unmeasured, in passes until compilation settles (a pass
+   * Runs every client at {@code point}, unmeasured, in passes until compilation settles (a pass
    * whose JIT time is at most 5 % of its length; at most {@link #JIT_WARM_UP_PASSES}): the first
    * client measured would otherwise pay, inside its window, for the JIT compilation of the code all
    * clients share (over TLS the JDK's record layer and AES-GCM; the harness's loop and histograms),
-   * which with the load JVM pinned to one core stalls its load threads for milliseconds at a time.
+   * which with the load JVM pinned to one core stalls its load threads for milliseconds at a time;
+   * and each point has code of its own (waiting for a connection, more threads than connections).
    */
   private static void jitWarmUp(
-      LoadOptions options, InetSocketAddress redis, TlsSetup tls, PrintStream log)
+      LoadPoint point, LoadOptions options, InetSocketAddress redis, TlsSetup tls, PrintStream log)
       throws IOException, InterruptedException {
-    LoadPoint point = options.points().get(0);
     for (int pass = 1; pass <= JIT_WARM_UP_PASSES; pass++) {
       JvmActivity before = JvmActivity.now();
       long t0 = System.nanoTime();

@@ -26,7 +26,7 @@ import java.util.Optional;
  *     pool's default
  * @param tls run over TLS: the embedded redis-server with only a TLS port and a throwaway CA, and
  *     the clients' TLS variants (only those that have one; not with {@code redis})
- * @param jitWarmup unmeasured time every client runs at the first point before round 1, so that no
+ * @param jitWarmup unmeasured time every client runs at every point before round 1, so that no
  *     client's measured window holds the JIT compilation of code the clients share (the JDK's TLS
  *     record layer, the harness's own loop); >= 0, 0 for none
  */

@@ -71,6 +71,7 @@ class LoadHarnessTlsSmokeTest {
     assertTrue(printed.contains("(TLS)"), printed);
     assertTrue(printed.contains("TLS warm-up: " + LoadHarness.TLS_WARM_UP_HANDSHAKES), printed);
     assertTrue(printed.contains("JIT warm-up pass 1: every client 300 ms at 1/1"), printed);
+    assertTrue(printed.contains("JIT warm-up pass 1: every client 300 ms at 4/2"), printed);
     assertEquals(
         8,
         JIT_AND_GC.matcher(printed).results().count(),
