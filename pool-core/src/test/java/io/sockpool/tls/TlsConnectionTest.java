@@ -114,4 +114,46 @@ class TlsConnectionTest extends TlsPeerTest {
       assertEquals("+PONG\r\n", ping(c));
     }
   }
+
+  @Test
+  void smallReadsAtAnOffsetGetEveryDecryptedByteInOrder() throws Exception {
+    String big = "+" + "0123456789".repeat(3_000) + "\r\n"; // two TLS records
+    peer =
+        FakePeer.tls(
+            () -> Responder.lines(r -> r.equals("BIG") ? big : "+PONG\r\n"),
+            certs.serverContext(certs.server(), false),
+            false);
+    tlsPool(PoolConfig.builder());
+    try (PooledConnection c = pool.checkout(endpoint(peer))) {
+      c.write(ByteBuffer.wrap("BIG\r\n".getBytes(StandardCharsets.US_ASCII)), IO);
+      StringBuilder got = new StringBuilder();
+      ByteBuffer piece = ByteBuffer.allocate(16);
+      while (got.length() < big.length()) {
+        piece.clear().position(3).limit(3 + Math.min(7, big.length() - got.length()));
+        int n = c.read(piece, IO);
+        assertEquals(3 + n, piece.position(), "the bytes go where the buffer's position is");
+        got.append(new String(piece.array(), 3, n, StandardCharsets.US_ASCII));
+      }
+      c.exchangeComplete();
+      assertEquals(big, got.toString());
+      assertEquals("+PONG\r\n", ping(c), "nothing left over");
+    }
+  }
+
+  @Test
+  void aRequestLargerThanOneTlsRecordArrivesWhole() throws Exception {
+    peer = FakePeer.tls(certs.serverContext(certs.server(), false), false);
+    tlsPool(PoolConfig.builder());
+    int pings = 5_000; // 30,000 bytes of requests in one write: two TLS records
+    try (PooledConnection c = pool.checkout(endpoint(peer))) {
+      ByteBuffer request =
+          ByteBuffer.wrap("PING\r\n".repeat(pings).getBytes(StandardCharsets.US_ASCII));
+      c.write(request, IO);
+      assertEquals(request.limit(), request.position(), "the whole request was taken");
+      ByteBuffer reply = ByteBuffer.allocate(7 * pings);
+      c.readFully(reply, IO);
+      c.exchangeComplete();
+      assertEquals("+PONG\r\n".repeat(pings), new String(reply.array(), StandardCharsets.US_ASCII));
+    }
+  }
 }

@@ -128,6 +128,17 @@ final class LoadCommand implements Callable<Integer> {
               + " run; every client but dedicated and lettuce, over TLS")
   private boolean tls;
 
+  @Option(
+      names = "--jit-warmup",
+      paramLabel = "D",
+      defaultValue = "2s",
+      converter = ZeroOrDuration.class,
+      description =
+          "before round 1, every client runs unmeasured at every point for this long, so no"
+              + " measured window holds the JIT compilation of code the clients share; 0 for none;"
+              + " default ${DEFAULT-VALUE}")
+  private Duration jitWarmup;
+
   private final PrintStream log;
 
   /**
@@ -166,7 +177,8 @@ final class LoadCommand implements Callable<Integer> {
               pin,
               Optional.ofNullable(profile).map(String::strip),
               Optional.ofNullable(fairnessWindow),
-              tls);
+              tls,
+              jitWarmup);
         });
   }
 

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,6 +128,11 @@ public final class LoadHarness {
                 + "), collapsed stacks in "
                 + options.out());
       }
+      if (!options.jitWarmup().isZero()) {
+        for (LoadPoint point : options.points()) {
+          jitWarmUp(point, options, redis, tls, log);
+        }
+      }
       Map<String, List<Sample>> samples = new LinkedHashMap<>();
       for (int round = 1; round <= options.rounds(); round++) {
         if (options.rounds() > 1) {
@@ -209,6 +215,57 @@ public final class LoadHarness {
         (System.nanoTime() - t0) / 1_000_000);
   }
 
+  /** Most passes of the JIT warm-up: it stops earlier once a pass compiles little. */
+  static final int JIT_WARM_UP_PASSES = 3;
+
+  /**
+   * Runs every client at {@code point}, unmeasured, in passes until compilation settles (a pass
+   * whose JIT time is at most 5 % of its length; at most {@link #JIT_WARM_UP_PASSES}): the first
+   * client measured would otherwise pay, inside its window, for the JIT compilation of the code all
+   * clients share (over TLS the JDK's record layer and AES-GCM; the harness's loop and histograms),
+   * which with the load JVM pinned to one core stalls its load threads for milliseconds at a time;
+   * and each point has code of its own (waiting for a connection, more threads than connections).
+   */
+  private static void jitWarmUp(
+      LoadPoint point, LoadOptions options, InetSocketAddress redis, TlsSetup tls, PrintStream log)
+      throws IOException, InterruptedException {
+    for (int pass = 1; pass <= JIT_WARM_UP_PASSES; pass++) {
+      JvmActivity before = JvmActivity.now();
+      long t0 = System.nanoTime();
+      for (ClientKind kind : runs(options, point)) {
+        try (PingClient client =
+            tls != null
+                ? kind.createTls(redis, point.poolSize(), options.timeout(), tls)
+                : kind.create(
+                    redis, point.poolSize(), options.timeout(), options.fairnessWindow())) {
+          LoadRunner.run(
+              kind.cliName() + "-jit",
+              client,
+              point.threads(),
+              Duration.ZERO,
+              options.jitWarmup(),
+              redis.getPort());
+        } catch (IOException | RuntimeException e) {
+          throw new IOException(
+              kind.cliName() + " failed in the JIT warm-up at " + point + ": " + e.getMessage(), e);
+        }
+      }
+      long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+      JvmActivity did = JvmActivity.now().since(before);
+      log.printf(
+          Locale.ROOT,
+          "JIT warm-up pass %d: every client %s at %s in %d ms (not measured; %s)%n",
+          pass,
+          pretty(options.jitWarmup()),
+          point.label(),
+          tookMillis,
+          did);
+      if (did.compileMillis() <= tookMillis / 20) {
+        return; // includes -1: the JVM does not say, one pass it is
+      }
+    }
+  }
+
   /**
    * The clients to run at a point: all of them, except the dedicated channel per thread at a
    * contended point (it has no pool, so it would repeat the uncontended point).
@@ -269,10 +326,13 @@ public final class LoadHarness {
     }
     log.printf(
         Locale.ROOT,
-        "%.0f ops/s%s%s%n",
+        "%.0f ops/s%s%s  {p99=%.1fus, p99.9=%.1fus, %s}%n",
         s.opsPerSecond(),
         s.errors() > 0 ? ", " + s.errors() + " errors" : "",
-        diagnostics);
+        diagnostics,
+        s.latencies().getValueAtPercentile(99) / 1000.0,
+        s.latencies().getValueAtPercentile(99.9) / 1000.0,
+        s.jvm());
     return s;
   }
 

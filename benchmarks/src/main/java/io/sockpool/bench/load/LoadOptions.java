@@ -26,6 +26,9 @@ import java.util.Optional;
  *     pool's default
  * @param tls run over TLS: the embedded redis-server with only a TLS port and a throwaway CA, and
  *     the clients' TLS variants (only those that have one; not with {@code redis})
+ * @param jitWarmup unmeasured time every client runs at every point before round 1, so that no
+ *     client's measured window holds the JIT compilation of code the clients share (the JDK's TLS
+ *     record layer, the harness's own loop); >= 0, 0 for none
  */
 public record LoadOptions(
     Duration duration,
@@ -40,10 +43,14 @@ public record LoadOptions(
     boolean pin,
     Optional<String> profile,
     Optional<Duration> fairnessWindow,
-    boolean tls) {
+    boolean tls,
+    Duration jitWarmup) {
 
   /** Checks the values; see the record components for what is allowed. */
   public LoadOptions {
+    if (jitWarmup.isNegative()) {
+      throw new IllegalArgumentException("--jit-warmup must be >= 0, but was " + jitWarmup);
+    }
     positive("--duration", duration);
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("--warmup must be >= 0, but was " + warmup);
@@ -95,6 +102,43 @@ public record LoadOptions(
     }
     points = List.copyOf(points);
     clients = List.copyOf(clients);
+  }
+
+  /**
+   * The options without a JIT warm-up pass (each point's own warm-up only).
+   *
+   * @see #LoadOptions(Duration, Duration, List, List, int, int, Duration, Optional, Path, boolean,
+   *     Optional, Optional, boolean, Duration)
+   */
+  public LoadOptions(
+      Duration duration,
+      Duration warmup,
+      List<LoadPoint> points,
+      List<ClientKind> clients,
+      int rounds,
+      int poolSize,
+      Duration timeout,
+      Optional<Endpoint> redis,
+      Path out,
+      boolean pin,
+      Optional<String> profile,
+      Optional<Duration> fairnessWindow,
+      boolean tls) {
+    this(
+        duration,
+        warmup,
+        points,
+        clients,
+        rounds,
+        poolSize,
+        timeout,
+        redis,
+        out,
+        pin,
+        profile,
+        fairnessWindow,
+        tls,
+        Duration.ZERO);
   }
 
   /**

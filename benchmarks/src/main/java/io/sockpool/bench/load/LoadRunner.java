@@ -86,8 +86,10 @@ final class LoadRunner {
         profiler.start();
       }
       Optional<Long> cpuStart = ProcessCpu.nanos();
+      JvmActivity jvmStart = JvmActivity.now();
       sleepUntil(window[1]);
       Optional<Long> cpuEnd = ProcessCpu.nanos();
+      JvmActivity jvm = JvmActivity.now().since(jvmStart);
       client.windowClosed();
       if (profiler != null) {
         profiler.stop();
@@ -126,7 +128,8 @@ final class LoadRunner {
           firstError = Optional.of(r.firstError);
         }
       }
-      return new Sample(measure, ops, errors, firstError, all, cpu, timeWaitBefore, timeWaitAfter);
+      return new Sample(
+          measure, ops, errors, firstError, all, cpu, timeWaitBefore, timeWaitAfter, jvm);
     } finally {
       workers.forEach(PingClient.Worker::close);
     }

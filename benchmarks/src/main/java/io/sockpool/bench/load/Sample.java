@@ -16,6 +16,7 @@ import org.HdrHistogram.Histogram;
  *     reports it
  * @param timeWaitBefore TIME_WAIT sockets on the Redis port before the round, if countable
  * @param timeWaitAfter TIME_WAIT sockets on the Redis port right after the round, if countable
+ * @param jvm JIT compilation and garbage collection in the load JVM during the window
  */
 record Sample(
     Duration measured,
@@ -25,7 +26,8 @@ record Sample(
     Histogram latencies,
     Optional<Duration> cpu,
     Optional<Long> timeWaitBefore,
-    Optional<Long> timeWaitAfter) {
+    Optional<Long> timeWaitAfter,
+    JvmActivity jvm) {
 
   /** Returns successful PINGs per second over the window. */
   double opsPerSecond() {

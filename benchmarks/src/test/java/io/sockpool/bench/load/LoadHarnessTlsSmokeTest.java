@@ -30,6 +30,8 @@ class LoadHarnessTlsSmokeTest {
       Pattern.compile(
           "(sockpool|redisclient) +(?:\\d+)/(\\d+) .*\\{handshakes=(\\d+), resumed=\\d+,"
               + " failed=(\\d+), inWindow=(\\d+)\\}");
+  private static final Pattern JIT_AND_GC =
+      Pattern.compile("\\{p99=[\\d.]+us, p99\\.9=[\\d.]+us, jit=(?:\\d+|\\?)ms, gc=\\d+/\\d+ms\\}");
   private static final Pattern CONNECT_HANDSHAKES =
       Pattern.compile("connect +(\\S+) \\.\\.\\. \\d+ ops/s +\\{handshakes=(\\d+)\\}");
 
@@ -58,7 +60,8 @@ class LoadHarnessTlsSmokeTest {
             false,
             Optional.empty(),
             Optional.empty(),
-            true);
+            true,
+            Duration.ofMillis(300));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
 
     LoadHarness.Report report =
@@ -67,6 +70,12 @@ class LoadHarnessTlsSmokeTest {
     String printed = console.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("(TLS)"), printed);
     assertTrue(printed.contains("TLS warm-up: " + LoadHarness.TLS_WARM_UP_HANDSHAKES), printed);
+    assertTrue(printed.contains("JIT warm-up pass 1: every client 300 ms at 1/1"), printed);
+    assertTrue(printed.contains("JIT warm-up pass 1: every client 300 ms at 4/2"), printed);
+    assertEquals(
+        8,
+        JIT_AND_GC.matcher(printed).results().count(),
+        "every measured point reports its window's JIT and GC time: " + printed);
     assertEquals(8, report.results().size(), report.table());
     for (PointResult r : report.results()) {
       assertTrue(r.ops() > 0, r.client() + " at " + r.threads() + " did no PING: " + printed);

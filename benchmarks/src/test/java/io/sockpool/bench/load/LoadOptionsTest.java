@@ -50,6 +50,36 @@ class LoadOptionsTest {
   }
 
   @Test
+  void jitWarmupDefaultsToTwoSecondsAndZeroTurnsItOff() {
+    assertEquals(Duration.ofSeconds(2), LoadOptions.defaults().jitWarmup());
+    assertEquals(
+        Duration.ofMillis(500),
+        LoadOptions.parse(new String[] {"--jit-warmup", "500ms"}).jitWarmup());
+    assertEquals(Duration.ZERO, LoadOptions.parse(new String[] {"--jit-warmup", "0"}).jitWarmup());
+    LoadOptions d = LoadOptions.defaults();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new LoadOptions(
+                    d.duration(),
+                    d.warmup(),
+                    d.points(),
+                    d.clients(),
+                    d.rounds(),
+                    d.poolSize(),
+                    d.timeout(),
+                    d.redis(),
+                    d.out(),
+                    d.pin(),
+                    d.profile(),
+                    d.fairnessWindow(),
+                    d.tls(),
+                    Duration.ofSeconds(-1)));
+    assertEquals("--jit-warmup must be >= 0, but was PT-1S", e.getMessage());
+  }
+
+  @Test
   void parsesEveryFlag() {
     LoadOptions o =
         LoadOptions.parse(

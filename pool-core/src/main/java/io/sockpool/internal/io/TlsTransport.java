@@ -39,6 +39,9 @@ public final class TlsTransport implements Transport {
   private ByteBuffer netIn;
   private ByteBuffer netOut;
   private ByteBuffer appIn;
+  // the engine's array forms, reused: its one-buffer forms allocate an array per call
+  private final ByteBuffer[] wrapSrc = new ByteBuffer[1];
+  private final ByteBuffer[] unwrapDst = new ByteBuffer[1];
   private boolean peerClosed; // close_notify received
   private String step = "starting";
 
@@ -210,7 +213,13 @@ public final class TlsTransport implements Transport {
   /** Wraps from {@code src} into {@code netOut} and writes it all before the deadline. */
   private SSLEngineResult wrap(ByteBuffer src, long deadlineNanos) throws IOException {
     while (true) {
-      SSLEngineResult r = engine.wrap(src, netOut);
+      SSLEngineResult r;
+      wrapSrc[0] = src;
+      try {
+        r = engine.wrap(wrapSrc, 0, 1, netOut);
+      } finally {
+        wrapSrc[0] = null; // keep no reference to the caller's buffer
+      }
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
         netOut = grow(netOut, engine.getSession().getPacketBufferSize(), false);
         continue;
@@ -236,7 +245,8 @@ public final class TlsTransport implements Transport {
       appIn.compact();
       SSLEngineResult r;
       try {
-        r = engine.unwrap(netIn, appIn);
+        unwrapDst[0] = appIn;
+        r = engine.unwrap(netIn, unwrapDst, 0, 1);
       } catch (SSLException e) {
         // after the handshake (a TLS 1.3 server rejects the client certificate only after the
         // client finished): the same words as a failed handshake
@@ -308,8 +318,8 @@ public final class TlsTransport implements Transport {
 
   private int deliver(ByteBuffer dst) {
     int n = Math.min(appIn.remaining(), dst.remaining());
-    ByteBuffer part = appIn.slice(appIn.position(), n);
-    dst.put(part);
+    dst.put(dst.position(), appIn, appIn.position(), n); // absolute: no view buffer allocated
+    dst.position(dst.position() + n);
     appIn.position(appIn.position() + n);
     return n;
   }
