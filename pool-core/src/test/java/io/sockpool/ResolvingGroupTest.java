@@ -154,6 +154,11 @@ class ResolvingGroupTest {
     assertEquals(Set.copyOf(ips(p)), served, "both addresses serve");
     assertEquals(Set.of(member(p[0]), member(p[1])), members(pool, g));
     assertEquals(1, pool.stats(g).members().get(0).weight());
+    // without blocking: the first answer of another group of the same name's addresses
+    EndpointGroup async = EndpointGroup.resolving("replicas-async", HOST, p[0].port());
+    try (PooledConnection c = pool.checkoutAsync(async).get(20, TimeUnit.SECONDS)) {
+      assertTrue(Set.of(member(p[0]), member(p[1])).contains(c.endpoint()), c.endpoint() + "");
+    }
     assertEquals(HOST, resolver.hosts.get(0));
     // a pool that has taken the answer does not look the name up per checkout
     int before = lookups();
