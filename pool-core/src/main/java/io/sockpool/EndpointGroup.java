@@ -155,7 +155,7 @@ public final class EndpointGroup {
           "group '" + name + "' has given members; only a resolving group takes resolved ones");
     }
     Builder b = builder(name).outlierDetection(outliers);
-    for (Endpoint e : resolved) {
+    for (Endpoint e : Args.notNull(resolved, "resolved")) {
       b.member(e);
     }
     EndpointGroup members = b.build();
