@@ -212,7 +212,7 @@ final class Connections {
    * @return whether it was closed
    */
   boolean closedForOthers(EndpointState st, PooledChannel ch) {
-    if (st.waiters().size() > 0 || !admission.othersHeldBack(st)) {
+    if (!st.nobodyWaits() || !admission.othersHeldBack(st)) { // the count in the state's line
       return false;
     }
     destroyActive(ch, DestroyReason.IDLE);

@@ -1,6 +1,7 @@
 package io.sockpool.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
 import io.sockpool.internal.metrics.Metered;
@@ -8,6 +9,8 @@ import io.sockpool.internal.metrics.RoundTrip;
 import io.sockpool.internal.metrics.WaitHistogram;
 import io.sockpool.internal.queue.Admission;
 import io.sockpool.internal.queue.Waiters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.EnumMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,12 +28,49 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout. Retiring flips {@link #open} to a negative value in one step, so a caller still holding
  * the old state fails to reserve or join and looks the endpoint up again.
  */
-final class EndpointState extends Metered implements Admission.Account {
+final class EndpointState extends Metered implements Admission.Account, Waiters.Count {
   private static final int RETIRED = Integer.MIN_VALUE / 2;
+
+  private static final VarHandle WAITING;
+
+  static {
+    try {
+      WAITING = MethodHandles.lookup().findVarHandle(EndpointState.class, "waiting", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Layout (the JVM orders by size, declaration order within a size, after Metered's fields):
+  // the fast path's fields are the first long, int, boolean and reference fields declared here,
+  // so that with Metered's counts they span about 96 bytes of the object (two lines, often)
+  // instead of its whole length.
+
+  /**
+   * Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2; null = free. A plain
+   * array accessed through {@link HotSlots}' VarHandle (one object fewer to load than an {@code
+   * AtomicReferenceArray}).
+   */
+  private final PooledChannel[] hotSlots;
 
   private final Endpoint endpoint;
   private final CircuitBreaker breaker;
-  private final Waiters<PooledChannel> waiters = new Waiters<>();
+  private final Waiters<PooledChannel> waiters;
+
+  /**
+   * The {@link #waiters}' count of waiters, kept here ({@link Waiters.Count}) so that the fast path
+   * reads "nobody waits" in this object's lines instead of the queue's (see {@link
+   * #nobodyWaits()}).
+   */
+  @SuppressWarnings("unused") // through its VarHandle
+  private volatile int waiting;
+
+  /**
+   * Whether the breaker is CLOSED: a copy of its state in this object's lines, which the fast path
+   * reads instead of the breaker's state machine, its {@code AtomicReference} and its state object
+   * (see {@link #breakerClosed()} for why a stale copy serves nothing the breaker refused).
+   */
+  private volatile boolean breakerClosed;
 
   /** Connections open or connecting (reservations); negative once retired. */
   private final AtomicInteger open = new AtomicInteger();
@@ -40,17 +80,12 @@ final class EndpointState extends Metered implements Admission.Account {
   /** Reservations whose connect has not ended ({@link Admission#tryReserve}). */
   private final AtomicInteger connectPermits = new AtomicInteger();
 
-  /**
-   * Hot connections ({@link HotSlots}): idle, yet allocated in commons-pool2; null = free. A plain
-   * array accessed through {@link HotSlots}' VarHandle (one object fewer to load than an {@code
-   * AtomicReferenceArray}).
-   */
-  private final PooledChannel[] hotSlots;
-
   private final AtomicBoolean heldBackGlobally = new AtomicBoolean();
   private final AtomicBoolean replenishing = new AtomicBoolean();
   private final Set<PooledChannel> channels = ConcurrentHashMap.newKeySet();
   private final LongAdder created = new LongAdder();
+  private final LongAdder createdOnDemand = new LongAdder();
+  private final LongAdder createdByPreconnect = new LongAdder();
   private final EnumMap<DestroyReason, LongAdder> destroyed = new EnumMap<>(DestroyReason.class);
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder rejected = new LongAdder();
@@ -85,16 +120,24 @@ final class EndpointState extends Metered implements Admission.Account {
     this.endpoint = endpoint;
     this.hotSlots = new PooledChannel[hotSlots];
     this.breaker = breaker;
+    this.waiters = new Waiters<>(this);
     this.lastActiveNanos = nowNanos;
     this.probeAllUntil = nowNanos;
+    // onEvent, not onStateTransition: the generic consumers run before the per-type ones (the
+    // event log's, JFR's, an application's), so a per-type consumer that throws (resilience4j then
+    // skips the consumers after it) cannot keep this one from running
     breaker
         .getEventPublisher()
-        .onStateTransition(
+        .onEvent(
             e -> {
-              if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                openedAtMillis = e.getCreationTime().toInstant().toEpochMilli();
+              if (e instanceof CircuitBreakerOnStateTransitionEvent t) {
+                if (t.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                  openedAtMillis = e.getCreationTime().toInstant().toEpochMilli();
+                }
+                breakerChanged();
               }
             });
+    breakerChanged(); // after the consumer is registered: a transition before it is read here
     for (DestroyReason r : DestroyReason.values()) {
       destroyed.put(r, new LongAdder());
     }
@@ -187,6 +230,69 @@ final class EndpointState extends Metered implements Admission.Account {
     return breaker;
   }
 
+  /**
+   * Returns whether the breaker is CLOSED, from the copy in this object: what the fast path checks
+   * (a CLOSED breaker needs no permission for a reused connection) without touching the breaker.
+   *
+   * <p>Why a stale copy serves nothing the breaker refused: the copy is true only in CLOSED; every
+   * other state (OPEN, HALF_OPEN, FORCED_OPEN, DISABLED, METRICS_ONLY) reads false, and false only
+   * sends the checkout down the full path, which asks the breaker itself ({@code
+   * tryAcquirePermission}). resilience4j publishes every change of state as a state-transition
+   * event (never filtered by the state: the type is always published) synchronously, in the thread
+   * that made the change, after the change; this object's consumer then rewrites the copy ({@link
+   * #breakerChanged}). So once the call that opened the breaker ({@code onError}, {@code
+   * transitionToOpenState}, ...) has returned, the copy reads false: a checkout that starts after
+   * it is refused as before. A checkout that overlaps the transition may still see true, as it
+   * could read CLOSED from {@code getState()} an instant before the change: the same window, the
+   * width of the consumer's run. Should a transition's event not reach this consumer after all (an
+   * earlier consumer registered with {@code onEvent} that throws), the maintenance pass rewrites
+   * the copy from the breaker on each run.
+   */
+  boolean breakerClosed() {
+    return breakerClosed;
+  }
+
+  /**
+   * Rewrites the copy of the breaker's state from the breaker. Two transitions can publish out of
+   * order (thread A changes CLOSED to OPEN, thread B OPEN to HALF_OPEN and then ... CLOSED, their
+   * consumers run interleaved): each writer reads the state again after writing and writes again if
+   * it changed, so the last write to the copy was checked against a state read after it, and a
+   * later change has a consumer of its own still to run.
+   */
+  void breakerChanged() {
+    boolean closed;
+    do {
+      closed = breaker.getState() == CircuitBreaker.State.CLOSED;
+      breakerClosed = closed;
+    } while ((breaker.getState() == CircuitBreaker.State.CLOSED) != closed);
+  }
+
+  /**
+   * Returns whether nobody waits for the endpoint: the queue's count, read in this object (no line
+   * of the queue). Safe for the fast path's barging check because the queue raises the count before
+   * a waiter can be handed anything and lowers it only after the waiter was handed something or
+   * left ({@link Waiters.Count}): a 0 read here cannot hide a waiter whose join returned before the
+   * read, which is the caller that fairness protects.
+   */
+  boolean nobodyWaits() {
+    return (int) WAITING.getVolatile(this) == 0;
+  }
+
+  @Override
+  public int get() {
+    return (int) WAITING.getVolatile(this);
+  }
+
+  @Override
+  public void increment() {
+    WAITING.getAndAdd(this, 1);
+  }
+
+  @Override
+  public void decrement() {
+    WAITING.getAndAdd(this, -1);
+  }
+
   /** Returns the hot slots ({@link HotSlots}), accessed through its VarHandle. */
   PooledChannel[] hotSlots() {
     return hotSlots;
@@ -241,12 +347,36 @@ final class EndpointState extends Metered implements Admission.Account {
     return channels;
   }
 
-  void countCreated() {
-    created.increment();
+  /**
+   * Counts a connection opened.
+   *
+   * @param forCheckout true when a caller's checkout opened it (on demand), false when it was
+   *     opened ahead of demand (warm-up, min-idle, preconnect)
+   */
+  void countCreated(boolean forCheckout) {
+    created.increment(); // before its part: a snapshot reads the parts first
+    if (forCheckout) {
+      createdOnDemand.increment();
+    }
+  }
+
+  /**
+   * Counts a connection predictive preconnect opened (already counted by {@link #countCreated}).
+   */
+  void countPreconnected() {
+    createdByPreconnect.increment();
   }
 
   long createdCount() {
     return created.sum();
+  }
+
+  long createdOnDemandCount() {
+    return createdOnDemand.sum();
+  }
+
+  long createdByPreconnectCount() {
+    return createdByPreconnect.sum();
   }
 
   long destroyedCount(DestroyReason reason) {

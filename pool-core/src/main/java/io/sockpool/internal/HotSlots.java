@@ -1,6 +1,5 @@
 package io.sockpool.internal;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.sockpool.DestroyReason;
 import io.sockpool.internal.queue.Affinity;
 import java.lang.invoke.MethodHandles;
@@ -99,7 +98,8 @@ final class HotSlots {
     aff.slot(i);
     // a waiter that became due after the return declined a hand-off, or a close that scanned the
     // slots before this one was published, would otherwise miss it
-    if ((lifecycle.isClosed() || st.waiters().due(nowNanos, false)) && take(slots, i, ch)) {
+    if ((lifecycle.isClosed() || (!st.nobodyWaits() && st.waiters().due(nowNanos, false)))
+        && take(slots, i, ch)) {
       connections.passOn(st, ch);
     }
   }
@@ -123,8 +123,8 @@ final class HotSlots {
     if (Thread.currentThread().isInterrupted()
         || start - ch.lastUsedNanos() >= validationWindowNanos
         || !st.trustsRecentUse(start)
-        || st.breaker().getState() != CircuitBreaker.State.CLOSED
-        || !st.waiters().mayBarge(start)) {
+        || !st.breakerClosed() // the state's copy, not the breaker's objects: see breakerClosed
+        || !(st.nobodyWaits() || st.waiters().mayBarge(start))) { // the queue only if one waits
       connections.passOn(st, ch);
       return null;
     }

@@ -116,6 +116,7 @@ final class Maintenance {
       long cooled = System.nanoTime();
       for (EndpointState st : endpoints.all()) {
         hot.cool(st, cooled); // into commons-pool2, where eviction applies
+        st.breakerChanged(); // the fast path's copy of the breaker's state, checked each pass
       }
       step("eviction", connections::evictIdle); // a failure here must not stop the rest
       long now = System.nanoTime();

@@ -93,7 +93,7 @@ final class ReturnPath {
     // fairness window; any other return goes to the longest waiter at once, or the idle set
     Affinity aff = hot.affinity();
     boolean quick = aff.returning(now);
-    if (st.waiters().handOffIfDue(ch, now, !quick)) {
+    if (!st.nobodyWaits() && st.waiters().handOffIfDue(ch, now, !quick)) { // count in the state
       return;
     }
     if (quick) {

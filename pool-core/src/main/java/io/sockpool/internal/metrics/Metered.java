@@ -30,20 +30,19 @@ public abstract class Metered {
     }
   }
 
-  /** When the current bucket ends ({@code nanoTime}); meaningful once {@link #window} is set. */
-  volatile long turnEnds;
-
-  /** The current bucket's turn (see {@link TrafficRecorder}); written under the window's lock. */
-  long turn;
+  // Declaration order is layout order here (the JVM places a superclass's fields first, longs
+  // before narrower fields, in declaration order within a size): what every checkout + return
+  // touches comes first, so that it shares as few cache lines as possible with the subclass's
+  // fast-path fields behind it; the counts touched only on a wait or a bucket's turn come last.
 
   /** The endpoint's window, set at the first record; null until then. */
   volatile TrafficRecorder.Window window;
 
-  @SuppressWarnings("unused") // through its VarHandle
-  private volatile long checkouts;
+  /** When the current bucket ends ({@code nanoTime}); meaningful once {@link #window} is set. */
+  volatile long turnEnds;
 
   @SuppressWarnings("unused") // through its VarHandle
-  private volatile long waited;
+  private volatile long checkouts;
 
   @SuppressWarnings("unused") // through its VarHandle
   private volatile long returns;
@@ -57,6 +56,12 @@ public abstract class Metered {
    */
   @SuppressWarnings("unused") // through its VarHandle
   private volatile long noWaits;
+
+  @SuppressWarnings("unused") // through its VarHandle
+  private volatile long waited;
+
+  /** The current bucket's turn (see {@link TrafficRecorder}); written under the window's lock. */
+  long turn;
 
   /** For subclasses: the pool's endpoint state, or the recorder's own per-endpoint counts. */
   protected Metered() {

@@ -66,12 +66,25 @@ public final class Waiters<C> {
   private final Waiter<C> head =
       new Waiter<>(null, null, 0, 0, 0); // sentinel of a circular doubly linked list
 
-  private final AtomicInteger size = new AtomicInteger(); // waiters not yet handed or left
+  private final Count size; // waiters not yet handed or left
   private int linked; // nodes in the list, cancelled ones included; under the lock
 
   private volatile long headDueAt; // when the longest waiter is due; meaningful while size > 0
 
+  /** A queue that keeps its count of waiters itself. */
   public Waiters() {
+    this(new OwnCount());
+  }
+
+  /**
+   * A queue whose count of waiters lives in {@code count}: in the pool, a field of the endpoint's
+   * state, so that the fast path reads "nobody waits" from a line it holds anyway instead of this
+   * queue's object.
+   *
+   * @param count where the queue keeps its count; starts at zero, changed only by this queue
+   */
+  public Waiters(Count count) {
+    this.size = count;
     head.next = head;
     head.prev = head;
   }
@@ -79,6 +92,45 @@ public final class Waiters<C> {
   /** Returns how many callers are parked or about to park. */
   public int size() {
     return size.get();
+  }
+
+  /**
+   * Where a queue keeps its count of waiters (not yet handed anything, not yet left). The queue
+   * raises it under its lock as a waiter is linked (so before any giver, which takes the same lock,
+   * can hand it anything) and lowers it only after the waiter's state left WAITING (handed, or left
+   * by its own compare-and-set). So a reader that sees 0 ran after every waiter counted so far was
+   * decided, or before a waiter that is still joining finished its join: never while a waiter whose
+   * join returned before the read still waits.
+   */
+  public interface Count {
+    /** Returns the count (a volatile read). */
+    int get();
+
+    /** Adds one (an atomic add). */
+    void increment();
+
+    /** Takes one away (an atomic add). */
+    void decrement();
+  }
+
+  /** The count in an object of its own, for a queue not embedded in an endpoint's state. */
+  private static final class OwnCount implements Count {
+    private final AtomicInteger n = new AtomicInteger();
+
+    @Override
+    public int get() {
+      return n.get();
+    }
+
+    @Override
+    public void increment() {
+      n.incrementAndGet();
+    }
+
+    @Override
+    public void decrement() {
+      n.decrementAndGet();
+    }
   }
 
   /**
@@ -151,7 +203,7 @@ public final class Waiters<C> {
       head.prev.next = w;
       head.prev = w;
       linked++;
-      size.incrementAndGet();
+      size.increment();
       dropCancelledAtHead();
       return w;
     } finally {
@@ -181,7 +233,7 @@ public final class Waiters<C> {
   @SuppressWarnings("unchecked") // only a Handoff<C> is ever set
   public Handoff<C> leave(Waiter<C> w) {
     if (w.state == WAITING && STATE.compareAndSet(w, WAITING, LEFT)) {
-      size.decrementAndGet();
+      size.decrement();
       if (lock.tryLock()) { // else the next holder drops the cancelled node
         try {
           if (w.next != null) {
@@ -314,7 +366,7 @@ public final class Waiters<C> {
   /** Hands {@code thing} to a waiter that has not left: true if it won the CAS. */
   private boolean decide(Waiter<C> w, Handoff<C> thing) {
     if (STATE.compareAndSet(w, WAITING, thing)) {
-      size.decrementAndGet();
+      size.decrement();
       return true;
     }
     return false;
