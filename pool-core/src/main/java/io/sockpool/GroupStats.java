@@ -12,6 +12,9 @@ import java.util.List;
  * @param failedCalls group checkouts that failed (every member tried, or none could be)
  * @param ejections ejections of any member so far
  * @param returns members put back after an ejection (a probe that succeeded)
+ * @param resolveFailures for a group resolved from a host name ({@link
+ *     EndpointGroup#resolving(String, String, int)}): re-resolutions that failed or answered
+ *     nothing usable, each of which kept the members as they were; 0 for other groups
  */
 public record GroupStats(
     String name,
@@ -19,11 +22,32 @@ public record GroupStats(
     long calls,
     long failedCalls,
     long ejections,
-    long returns) {
+    long returns,
+    long resolveFailures) {
 
   /** Copies the member list. */
   public GroupStats {
     members = List.copyOf(members);
+  }
+
+  /**
+   * The stats of a group of given members (no resolution failures).
+   *
+   * @param name the group's name
+   * @param members each member, in the group's order
+   * @param calls group checkouts that got a connection
+   * @param failedCalls group checkouts that failed
+   * @param ejections ejections of any member so far
+   * @param returns members put back after an ejection
+   */
+  public GroupStats(
+      String name,
+      List<GroupMemberStats> members,
+      long calls,
+      long failedCalls,
+      long ejections,
+      long returns) {
+    this(name, members, calls, failedCalls, ejections, returns, 0);
   }
 
   /** Returns how many members are ejected now. */

@@ -595,7 +595,8 @@ public final class SocketPool implements AutoCloseable {
    * @param group the new membership, under the group's name
    * @return the endpoints drained
    * @throws IllegalArgumentException if a member has another weight or other outlier settings in
-   *     another group
+   *     another group, or the group (or the group under its name) is resolved from a host name
+   *     ({@link EndpointGroup#resolving(String, String, int)}), whose members follow the resolver
    */
   public java.util.List<Endpoint> updateGroup(EndpointGroup group) {
     return delegate.groups().update(Args.notNull(group, "group"));
@@ -759,7 +760,7 @@ public final class SocketPool implements AutoCloseable {
   public GroupSizing sizing(EndpointGroup group, double targetWaitProbability) {
     Args.notNull(group, "group");
     Map<Endpoint, TrafficSample> samples = new LinkedHashMap<>();
-    for (Endpoint e : group.members()) {
+    for (Endpoint e : delegate.groups().members(group)) { // a resolved group: its current members
       samples.put(e, traffic.sample(e));
     }
     PoolConfig c = delegate.config();

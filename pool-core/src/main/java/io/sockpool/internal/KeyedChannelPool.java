@@ -137,6 +137,7 @@ public final class KeyedChannelPool implements Preconnector.Pool {
                 config.maxPerEndpoint(),
                 async),
             new GroupEvents(config.poolName()));
+    groups.resolveWith(new GroupResolution(config.poolName(), lifecycle, names, groups));
     this.maintenance =
         new Maintenance(config, lifecycle, endpoints, connections, hot, names, admission);
     this.shutdown =

@@ -22,10 +22,11 @@ import java.util.function.ToDoubleFunction;
 /**
  * Micrometer meters for a pool's {@link EndpointGroup}s, {@code sockpool.group.*}, tagged {@code
  * pool} and {@code group} (and {@code endpoint} for a member's): calls, failed calls, ejections,
- * returns and members ejected now per group; calls, failures, calls in flight and peak-EWMA latency
- * per member. Groups the pool knows at bind time get meters then, later ones when the pool meets
- * them; the values are read from {@link SocketPool#stats(EndpointGroup)} when the registry polls. A
- * member added by {@link SocketPool#updateGroup} gets meters at the next update of any group.
+ * returns, failed re-resolutions and members ejected now per group; calls, failures, calls in
+ * flight and peak-EWMA latency per member. Groups the pool knows at bind time get meters then,
+ * later ones when the pool meets them; the values are read from {@link
+ * SocketPool#stats(EndpointGroup)} when the registry polls. A member added by {@link
+ * SocketPool#updateGroup} gets meters at the next update of any group.
  *
  * <pre>{@code
  * new GroupMetrics(pool).bindTo(registry);
@@ -43,6 +44,12 @@ public final class GroupMetrics implements MeterBinder, AutoCloseable {
 
   /** FunctionCounter: members taken back after an ejection. */
   public static final String RETURNS = "sockpool.group.returns";
+
+  /**
+   * FunctionCounter: failed re-resolutions of a group resolved from a host name, each of which kept
+   * its members (0 for a group of given members).
+   */
+  public static final String RESOLVE_FAILURES = "sockpool.group.resolve.failures";
 
   /** Gauge: members ejected now. */
   public static final String EJECTED = "sockpool.group.members.ejected";
@@ -110,6 +117,12 @@ public final class GroupMetrics implements MeterBinder, AutoCloseable {
       counter(FAILED_CALLS, tags, name, GroupStats::failedCalls, "group checkouts that failed");
       counter(EJECTIONS, tags, name, GroupStats::ejections, "ejections of any member");
       counter(RETURNS, tags, name, GroupStats::returns, "members taken back after an ejection");
+      counter(
+          RESOLVE_FAILURES,
+          tags,
+          name,
+          GroupStats::resolveFailures,
+          "failed re-resolutions of the group's host name (the members kept)");
       meters.add(
           Gauge.builder(EJECTED, () -> stats(name) == null ? 0 : stats(name).ejected())
               .tags(tags)

@@ -2,8 +2,10 @@ package io.sockpool.micrometer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sockpool.AddressResolver;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointGroup;
 import io.sockpool.OutlierDetection;
@@ -11,7 +13,12 @@ import io.sockpool.PoolConfig;
 import io.sockpool.PooledConnection;
 import io.sockpool.SocketPool;
 import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,6 +67,45 @@ class GroupMetricsTest {
       metrics.close();
       assertNull(registry.find(GroupMetrics.CALLS).functionCounter());
       assertEquals(List.of(), registry.getMeters());
+    }
+  }
+
+  @Test
+  void aResolvedGroupCountsItsFailedReResolutions() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicBoolean failing = new AtomicBoolean();
+    AddressResolver resolver =
+        (host, timeout) -> {
+          if (failing.get()) {
+            throw new UnknownHostException(host + ": Name or service not known");
+          }
+          return List.of(InetAddress.getByName("127.0.0.1"));
+        };
+    try (FakePeer peer = new FakePeer();
+        SocketPool pool =
+            SocketPool.create(
+                PoolConfig.builder()
+                    .poolName("gm-resolve")
+                    .addressResolver(resolver)
+                    .reresolveInterval(Duration.ofMillis(100))
+                    .evictionInterval(Duration.ofMillis(20))
+                    .build());
+        GroupMetrics metrics = new GroupMetrics(pool)) {
+      EndpointGroup g = EndpointGroup.resolving("resolved", "cache.test", peer.port());
+      pool.checkout(g).close();
+      metrics.bindTo(registry);
+      failing.set(true);
+      assertTrue(
+          ProcessResources.awaitTrue(
+              () ->
+                  registry
+                          .get(GroupMetrics.RESOLVE_FAILURES)
+                          .tags("pool", "gm-resolve", "group", "resolved")
+                          .functionCounter()
+                          .count()
+                      >= 1,
+              Duration.ofSeconds(20)),
+          "a failed re-resolution counted");
     }
   }
 }

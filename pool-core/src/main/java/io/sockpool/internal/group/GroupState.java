@@ -33,6 +33,7 @@ final class GroupState {
   final LongAdder failedCalls = new LongAdder();
   private final LongAdder ejections = new LongAdder();
   private final LongAdder returns = new LongAdder();
+  final LongAdder resolveFailures = new LongAdder();
 
   GroupState(EndpointGroup group, LongSupplier clock, GroupEvents events) {
     this.name = group.name();
@@ -294,6 +295,12 @@ final class GroupState {
       list.add(m.stats(now));
     }
     return new GroupStats(
-        name, list, calls.sum(), failedCalls.sum(), ejections.sum(), returns.sum());
+        name,
+        list,
+        calls.sum(),
+        failedCalls.sum(),
+        ejections.sum(),
+        returns.sum(),
+        resolveFailures.sum());
   }
 }

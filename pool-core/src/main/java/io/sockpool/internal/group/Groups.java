@@ -26,6 +26,8 @@ public final class Groups {
   private final Supplier<RandomGenerator> random;
   private final GroupEvents events;
   private final Map<String, GroupState> byName = new ConcurrentHashMap<>();
+  private final Map<String, EndpointGroup> sources = new ConcurrentHashMap<>(); // resolved groups
+  private volatile MemberSource source = MemberSource.NONE;
 
   /**
    * @param access the engine, per member
@@ -54,6 +56,15 @@ public final class Groups {
     this(access, events, System::nanoTime, ThreadLocalRandom::current);
   }
 
+  /**
+   * Sets where the members of groups resolved from a host name come from (the engine's wiring).
+   *
+   * @param value the engine's name lookups
+   */
+  public void resolveWith(MemberSource value) {
+    this.source = value;
+  }
+
   /** Returns the logging and listeners. */
   public GroupEvents events() {
     return events;
@@ -72,7 +83,16 @@ public final class Groups {
    */
   public PooledConnection checkout(EndpointGroup group, long timeoutNanos, Endpoint avoid)
       throws CheckoutException {
-    GroupState g = state(group);
+    if (group.isResolving()) {
+      long start = System.nanoTime();
+      GroupState g = ResolvedMembers.await(this, group, start, timeoutNanos);
+      return run(g, Math.max(1, timeoutNanos - (System.nanoTime() - start)), avoid);
+    }
+    return run(state(group), timeoutNanos, avoid);
+  }
+
+  private PooledConnection run(GroupState g, long timeoutNanos, Endpoint avoid)
+      throws CheckoutException {
     Member[] ms = g.members();
     if (ms.length == 1) {
       return access.checkout(ms[0].endpoint, timeoutNanos);
@@ -89,7 +109,13 @@ public final class Groups {
    * @return the connection's future ({@link PooledConnection#endpoint()} names the member)
    */
   public CompletableFuture<PooledConnection> checkoutAsync(EndpointGroup group, long timeoutNanos) {
-    GroupState g = state(group);
+    if (group.isResolving()) {
+      return ResolvedMembers.awaitAsync(this, group, timeoutNanos);
+    }
+    return runAsync(state(group), timeoutNanos);
+  }
+
+  CompletableFuture<PooledConnection> runAsync(GroupState g, long timeoutNanos) {
     Member[] ms = g.members();
     if (ms.length == 1) {
       return access.checkoutAsync(ms[0].endpoint, timeoutNanos);
@@ -111,6 +137,17 @@ public final class Groups {
     synchronized (this) {
       g = byName.get(group.name());
       if (g != null) {
+        EndpointGroup resolved = sources.get(group.name());
+        if (resolved != null) {
+          throw new IllegalArgumentException(
+              "group name '"
+                  + group.name()
+                  + "' is already used in this pool for "
+                  + resolved
+                  + ", not "
+                  + group
+                  + "; a group resolved from a host name takes its members from the resolver");
+        }
         if (g.group().equals(group)) {
           return g;
         }
@@ -140,13 +177,44 @@ public final class Groups {
    * @return the endpoints drained
    */
   public List<Endpoint> update(EndpointGroup group) {
+    if (group.isResolving()) {
+      throw new IllegalArgumentException(
+          "updateGroup sets given members, but "
+              + group
+              + " takes its members from the pool's AddressResolver");
+    }
+    return replace(group, null);
+  }
+
+  /**
+   * Registers or replaces the membership under the group's name and drains the members that left.
+   *
+   * @param group the membership
+   * @param resolvedFrom the group resolved from a host name it stands for, or null
+   * @return the endpoints drained
+   */
+  private List<Endpoint> replace(EndpointGroup group, EndpointGroup resolvedFrom) {
     List<Endpoint> drained = new ArrayList<>();
     boolean added;
     synchronized (this) {
       GroupState g = byName.get(group.name());
+      EndpointGroup known = sources.get(group.name());
+      if (resolvedFrom == null ? known != null : g != null && !resolvedFrom.equals(known)) {
+        throw new IllegalArgumentException(
+            "group name '"
+                + group.name()
+                + "' is already used in this pool for "
+                + (known != null ? known : g.group())
+                + ", not "
+                + (resolvedFrom != null ? resolvedFrom : group)
+                + "; a name stands for one group: given members, or the addresses of one host");
+      }
       checkShared(group);
       added = g == null;
       if (added) {
+        if (resolvedFrom != null) {
+          sources.put(group.name(), resolvedFrom);
+        }
         byName.put(group.name(), new GroupState(group, clock, events));
       } else {
         for (Endpoint e : g.update(group)) {
@@ -163,6 +231,90 @@ public final class Groups {
       access.drain(e);
     }
     return drained;
+  }
+
+  /**
+   * Takes an answer for a group resolved from a host name: registers the group on its first, and
+   * replaces its members when the set of addresses changed (members that left are drained, as by
+   * {@link #update}).
+   *
+   * @param resolvedFrom the group as the user gave it ({@link EndpointGroup#isResolving()})
+   * @param members the members the answer makes, not empty
+   * @return the members before, or null if the group was not registered
+   * @throws IllegalArgumentException if the group's name stands for another group here, or a member
+   *     has another weight or other outlier settings in another group
+   */
+  public List<Endpoint> resolved(EndpointGroup resolvedFrom, List<Endpoint> members) {
+    EndpointGroup next = resolvedFrom.withResolvedMembers(members);
+    GroupState g = byName.get(next.name());
+    List<Endpoint> before = g == null ? null : g.group().members();
+    if (before != null
+        && resolvedFrom.equals(sources.get(next.name()))
+        && java.util.Set.copyOf(before).equals(java.util.Set.copyOf(members))) {
+      return before; // the same addresses, perhaps in another order: nothing to change
+    }
+    replace(next, resolvedFrom);
+    return before;
+  }
+
+  /**
+   * Counts a failed re-resolution of a group resolved from a host name.
+   *
+   * @param name the group's name
+   * @return whether the group is registered (else nothing was counted)
+   */
+  public boolean resolveFailed(String name) {
+    GroupState g = byName.get(name);
+    if (g == null || !sources.containsKey(name)) {
+      return false;
+    }
+    g.resolveFailures.increment();
+    return true;
+  }
+
+  /**
+   * Returns the group's members as this pool runs them: for a group resolved from a host name, the
+   * last answer's (empty before the first).
+   *
+   * @param group the group
+   * @return its members
+   */
+  public List<Endpoint> members(EndpointGroup group) {
+    if (!group.isResolving()) {
+      return group.members();
+    }
+    GroupState g = byName.get(group.name());
+    return g != null && group.equals(sources.get(group.name())) ? g.group().members() : List.of();
+  }
+
+  /**
+   * The registered state of a group resolved from a host name, if the pool has taken an answer for
+   * it.
+   *
+   * @return the state, or null
+   * @throws IllegalArgumentException if its name stands for another group here
+   */
+  GroupState known(EndpointGroup group) {
+    GroupState g = byName.get(group.name());
+    if (g == null) {
+      return null;
+    }
+    EndpointGroup s = sources.get(group.name());
+    if (group.equals(s)) { // equals tries the same instance first
+      return g;
+    }
+    throw new IllegalArgumentException(
+        "group name '"
+            + group.name()
+            + "' is already used in this pool for "
+            + (s != null ? s : g.group())
+            + ", not "
+            + group
+            + (s != null ? "" : "; give the group that resolves a host name another name"));
+  }
+
+  MemberSource source() {
+    return source;
   }
 
   private boolean inAnyGroup(Endpoint e) {

@@ -65,6 +65,7 @@ public final class AddressBook {
   private final boolean literal;
   private final Function<String, CompletableFuture<List<InetAddress>>> lookups;
   private final ChangeListener listener;
+  private final boolean warnOnFailure;
   private final AtomicInteger rotation = new AtomicInteger();
   private final ConcurrentHashMap<InetSocketAddress, Long> suspectUntil = new ConcurrentHashMap<>();
   private volatile Snapshot current;
@@ -81,9 +82,25 @@ public final class AddressBook {
       Endpoint endpoint,
       Function<String, CompletableFuture<List<InetAddress>>> lookups,
       ChangeListener listener) {
+    this(endpoint, lookups, listener, true);
+  }
+
+  /**
+   * @param endpoint the endpoint
+   * @param lookups starts a lookup of a host name; the future ends within the lookup timeout
+   * @param listener told on each change of the address set (in the thread that ended the lookup)
+   * @param warnOnFailure whether a failed re-resolution is logged here (at WARN, once per streak of
+   *     failures), or by whoever waits on {@link #refresh()}
+   */
+  public AddressBook(
+      Endpoint endpoint,
+      Function<String, CompletableFuture<List<InetAddress>>> lookups,
+      ChangeListener listener,
+      boolean warnOnFailure) {
     this.endpoint = endpoint;
     this.lookups = lookups;
     this.listener = listener;
+    this.warnOnFailure = warnOnFailure;
     // an IP literal (parsed by Endpoint.of) or a Unix socket (no IP at all): no lookup here
     this.literal = endpoint.ipLiteral().isPresent() || endpoint.unixPath().isPresent();
     if (literal) {
@@ -243,7 +260,7 @@ public final class AddressBook {
                 ? unwrap(failure)
                 : new UnknownHostException(endpoint.host() + ": no address");
         after = before;
-        if (before != null && first) {
+        if (before != null && first && warnOnFailure) {
           LOG.warn(
               "re-resolving {} failed, still using {}: {}",
               endpoint,

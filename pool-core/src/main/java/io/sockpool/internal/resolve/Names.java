@@ -37,6 +37,9 @@ public final class Names {
   private final AddressChanges drain;
   private final ThreadPoolExecutor threads;
   private final ConcurrentHashMap<Endpoint, AddressBook> books = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, NameWatch> watches = new ConcurrentHashMap<>();
+  private final long unusedWatchNanos;
+  private volatile boolean closed;
 
   /**
    * @param config the pool's settings (resolver, interval, pool name)
@@ -49,6 +52,7 @@ public final class Names {
     this.never = config.reresolveInterval().isZero();
     this.intervalNanos = effectiveInterval(config.reresolveInterval(), resolver).toNanos();
     this.drain = drain;
+    this.unusedWatchNanos = config.idleTimeout().toNanos();
     AtomicInteger n = new AtomicInteger();
     String prefix = config.poolName() + "-resolver-";
     // one lookup at a time per endpoint bounds the threads by the number of endpoints
@@ -96,6 +100,38 @@ public final class Names {
    */
   public void forget(Endpoint endpoint) {
     books.remove(endpoint);
+  }
+
+  /**
+   * Watches a host name under a key (a group's name), or returns the watch it already has. A watch
+   * not {@link NameWatch#used used} for the pool's idle timeout is dropped by the maintenance pass,
+   * and every watch at {@link #close()}: the next use makes a new one.
+   *
+   * @param key what the watch is for; one watch per key
+   * @param hostPort the host name and port to look up
+   * @param outcome told the outcome of each lookup
+   * @return the watch
+   * @throws IllegalStateException if the pool is closed
+   */
+  public NameWatch watch(String key, Endpoint hostPort, NameWatch.Outcome outcome) {
+    if (closed) {
+      throw new IllegalStateException("closed: no more name lookups");
+    }
+    NameWatch w = watches.get(key);
+    return w != null
+        ? w
+        : watches.computeIfAbsent(
+            key,
+            k ->
+                new NameWatch(
+                    new AddressBook(hostPort, this::lookup, (b, before) -> {}, false),
+                    outcome,
+                    System.nanoTime()));
+  }
+
+  /** Returns how many names are watched (for the tests of its bound). */
+  public int watched() {
+    return watches.size();
   }
 
   /** Returns whether names are re-resolved at all (the interval is not zero). */
@@ -147,6 +183,14 @@ public final class Names {
         drain.sweep(b);
       }
     }
+    for (Map.Entry<String, NameWatch> e : watches.entrySet()) {
+      NameWatch w = e.getValue();
+      if (nowNanos - w.usedNanos() > unusedWatchNanos) {
+        watches.remove(e.getKey(), w); // unused: nothing of it stays; the next use starts anew
+      } else if (!never) {
+        w.refreshIfDue(nowNanos, intervalNanos);
+      }
+    }
   }
 
   /**
@@ -184,7 +228,10 @@ public final class Names {
     return out;
   }
 
+  /** Stops every lookup and drops the watched names: no resolver is called after this. */
   public void close() {
+    closed = true;
     threads.shutdownNow();
+    watches.clear();
   }
 }
