@@ -25,6 +25,11 @@ import java.util.Objects;
  * @param waitMax the longest wait of a successful checkout
  * @param waitMean the mean wait of successful checkouts
  * @param waitP99 the 99th percentile wait of successful checkouts (log-scale histogram, +-10 %)
+ * @param createdOnDemand of {@code created}, the connections a checkout opened because it found
+ *     none idle (the caller waited for the connect)
+ * @param createdByPreconnect of {@code created}, the connections predictive preconnect opened ahead
+ *     of demand ({@link SocketPool#preconnect}); the rest of {@code created} are warm-up and
+ *     min-idle opens ({@link #createdAhead()})
  */
 public record EndpointStats(
     Endpoint endpoint,
@@ -39,7 +44,59 @@ public record EndpointStats(
     long rejected,
     Duration waitMax,
     Duration waitMean,
-    Duration waitP99) {
+    Duration waitP99,
+    long createdOnDemand,
+    long createdByPreconnect) {
+
+  /**
+   * The stats without the split of {@code created} by who opened it ({@link #createdOnDemand()} and
+   * {@link #createdByPreconnect()} are 0).
+   *
+   * @param endpoint the endpoint, or null for the pool's totals
+   * @param active connections checked out now
+   * @param idle idle connections now
+   * @param waiting callers parked waiting for a connection now
+   * @param connecting connects under way now
+   * @param created connections opened so far
+   * @param destroyed connections closed so far, by reason
+   * @param checkouts successful checkouts so far
+   * @param timeouts checkouts that failed on their deadline so far
+   * @param rejected checkouts refused at once so far
+   * @param waitMax the longest wait of a successful checkout
+   * @param waitMean the mean wait of successful checkouts
+   * @param waitP99 the 99th percentile wait of successful checkouts
+   */
+  public EndpointStats(
+      Endpoint endpoint,
+      int active,
+      int idle,
+      int waiting,
+      int connecting,
+      long created,
+      Map<DestroyReason, Long> destroyed,
+      long checkouts,
+      long timeouts,
+      long rejected,
+      Duration waitMax,
+      Duration waitMean,
+      Duration waitP99) {
+    this(
+        endpoint,
+        active,
+        idle,
+        waiting,
+        connecting,
+        created,
+        destroyed,
+        checkouts,
+        timeouts,
+        rejected,
+        waitMax,
+        waitMean,
+        waitP99,
+        0,
+        0);
+  }
 
   /** Copies {@code destroyed} with a zero for every missing reason; checks the durations. */
   public EndpointStats {
@@ -81,6 +138,15 @@ public record EndpointStats(
     return sum;
   }
 
+  /**
+   * Returns the connections opened ahead of demand by warm-up and min-idle: {@code created} less
+   * those opened on demand and by preconnect (the counters are read one after the other, so a
+   * snapshot taken during a connect may be off by that connect; never below 0).
+   */
+  public long createdAhead() {
+    return Math.max(0, created - createdOnDemand - createdByPreconnect);
+  }
+
   /** Returns connections open now: checked out plus idle. */
   public int open() {
     return active + idle;
@@ -99,6 +165,10 @@ public record EndpointStats(
         + connecting
         + ", created="
         + created
+        + ", createdOnDemand="
+        + createdOnDemand
+        + ", createdByPreconnect="
+        + createdByPreconnect
         + ", destroyed="
         + destroyed
         + ", checkouts="

@@ -147,7 +147,7 @@ final class ChannelFactory implements KeyedPooledObjectFactory<Endpoint, PooledC
     }
     long now = System.nanoTime();
     st.active(now);
-    st.countCreated();
+    st.countCreated(permit.forCheckout());
     ch.openedForCheckout(permit.forCheckout());
     ch.inPool(true);
     PooledObject<PooledChannel> pooled = new DefaultPooledObject<>(ch);

@@ -28,6 +28,8 @@ final class EndpointRegistry {
   private final Listeners listeners;
   private final int hotSlots;
   final LongAdder forgottenCreated = new LongAdder();
+  final LongAdder forgottenCreatedOnDemand = new LongAdder();
+  final LongAdder forgottenCreatedByPreconnect = new LongAdder();
   final LongAdder forgottenCheckouts = new LongAdder();
   final LongAdder forgottenTimeouts = new LongAdder();
   final LongAdder forgottenRejected = new LongAdder();
@@ -122,6 +124,8 @@ final class EndpointRegistry {
         });
     // out of the map either way: its counters move to the totals
     forgottenCreated.add(st.createdCount());
+    forgottenCreatedOnDemand.add(st.createdOnDemandCount());
+    forgottenCreatedByPreconnect.add(st.createdByPreconnectCount());
     forgottenCheckouts.add(st.checkouts());
     forgottenTimeouts.add(st.timeoutCount());
     forgottenRejected.add(st.rejectedCount());

@@ -51,6 +51,8 @@ final class EndpointState extends Metered implements Admission.Account {
   private final AtomicBoolean replenishing = new AtomicBoolean();
   private final Set<PooledChannel> channels = ConcurrentHashMap.newKeySet();
   private final LongAdder created = new LongAdder();
+  private final LongAdder createdOnDemand = new LongAdder();
+  private final LongAdder createdByPreconnect = new LongAdder();
   private final EnumMap<DestroyReason, LongAdder> destroyed = new EnumMap<>(DestroyReason.class);
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder rejected = new LongAdder();
@@ -241,12 +243,36 @@ final class EndpointState extends Metered implements Admission.Account {
     return channels;
   }
 
-  void countCreated() {
-    created.increment();
+  /**
+   * Counts a connection opened.
+   *
+   * @param forCheckout true when a caller's checkout opened it (on demand), false when it was
+   *     opened ahead of demand (warm-up, min-idle, preconnect)
+   */
+  void countCreated(boolean forCheckout) {
+    created.increment(); // before its part: a snapshot reads the parts first
+    if (forCheckout) {
+      createdOnDemand.increment();
+    }
+  }
+
+  /**
+   * Counts a connection predictive preconnect opened (already counted by {@link #countCreated}).
+   */
+  void countPreconnected() {
+    createdByPreconnect.increment();
   }
 
   long createdCount() {
     return created.sum();
+  }
+
+  long createdOnDemandCount() {
+    return createdOnDemand.sum();
+  }
+
+  long createdByPreconnectCount() {
+    return createdByPreconnect.sum();
   }
 
   long destroyedCount(DestroyReason reason) {

@@ -321,7 +321,8 @@ public final class KeyedChannelPool implements Preconnector.Pool {
 
   /**
    * Opens up to {@code count} connections to the endpoint into the idle set ahead of demand, in
-   * this thread, one after the other, each within the limits and bounded by the connect timeout.
+   * this thread, one after the other, each within the limits and bounded by the connect timeout;
+   * each counts as opened by preconnect ({@link io.sockpool.EndpointStats#createdByPreconnect()}).
    *
    * @return how many were opened; stops at the first failure
    */
@@ -330,6 +331,7 @@ public final class KeyedChannelPool implements Preconnector.Pool {
     EndpointState st = endpoints.state(endpoint);
     int opened = 0;
     while (opened < count && !lifecycle.isClosed() && maintenance.openAhead(st)) {
+      st.countPreconnected(); // the one caller is predictive preconnect
       opened++;
     }
     return opened;

@@ -61,7 +61,10 @@ public final class Preconnector implements PoolListener {
     /** Returns the endpoint's connects in flight. */
     int connectsInFlight(Endpoint endpoint);
 
-    /** Opens up to {@code count} connections ahead of demand; returns how many. */
+    /**
+     * Opens up to {@code count} connections ahead of demand, counted as preconnect's own opens;
+     * returns how many.
+     */
     int openAhead(Endpoint endpoint, int count);
 
     /** Returns the listeners, to hear checkouts and returns. */
@@ -159,14 +162,18 @@ public final class Preconnector implements PoolListener {
     return policy;
   }
 
-  /** Returns how many connections it opened so far. */
+  /**
+   * Returns how many connections it opened so far (this policy's; the pool's stats count every
+   * policy's in {@link io.sockpool.EndpointStats#createdByPreconnect()}).
+   */
   public long opened() {
     return opened.get();
   }
 
   /**
    * The size the model asks for now: Erlang C's smallest size for the wait target, from the
-   * measured rate and mean hold, bounded by the endpoint's limit; 0 without traffic.
+   * measured rate times the policy's {@link PreconnectPolicy#rateHeadroom()} and the mean hold,
+   * bounded by the endpoint's limit; 0 without traffic.
    *
    * @param endpoint the peer
    * @return connections wanted open
@@ -181,9 +188,10 @@ public final class Preconnector implements PoolListener {
     }
     int cap = pool.maxPerEndpoint();
     try {
+      double sized = rate * policy.rateHeadroom();
       return Math.min(
           cap,
-          ErlangC.smallestSize(rate, hold.get(), policy.targetWaitProbability()).connections());
+          ErlangC.smallestSize(sized, hold.get(), policy.targetWaitProbability()).connections());
     } catch (IllegalArgumentException beyondTheModel) {
       return cap; // a load beyond what the model sizes: as many as allowed
     }

@@ -21,6 +21,8 @@ final class StatsSnapshot {
       allDestroyed.put(r, reg.forgottenDestroyed.get(r).sum());
     }
     long created = reg.forgottenCreated.sum();
+    long onDemand = reg.forgottenCreatedOnDemand.sum();
+    long byPreconnect = reg.forgottenCreatedByPreconnect.sum();
     long checkouts = reg.forgottenCheckouts.sum();
     long timeouts = reg.forgottenTimeouts.sum();
     long rejected = reg.forgottenRejected.sum();
@@ -36,6 +38,8 @@ final class StatsSnapshot {
         allDestroyed.merge(r, s.destroyed(r), Long::sum);
       }
       created += s.created();
+      onDemand += s.createdOnDemand();
+      byPreconnect += s.createdByPreconnect();
       checkouts += s.checkouts();
       timeouts += s.timeouts();
       rejected += s.rejected();
@@ -58,12 +62,17 @@ final class StatsSnapshot {
             rejected,
             allWaits.max(),
             allWaits.mean(),
-            allWaits.percentile(0.99));
+            allWaits.percentile(0.99),
+            onDemand,
+            byPreconnect);
     return new PoolStats(total, per);
   }
 
   static EndpointStats of(Connections connections, EndpointState st) {
-    // created before destroyed: both only grow, so created - destroyed never overstates
+    // the parts of created before created itself, and created before destroyed: all only grow,
+    // so created - destroyed never overstates and the parts never exceed created
+    long byPreconnect = st.createdByPreconnectCount();
+    long onDemand = st.createdOnDemandCount();
     long created = st.createdCount();
     EnumMap<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
     for (DestroyReason r : DestroyReason.values()) {
@@ -82,6 +91,8 @@ final class StatsSnapshot {
         st.rejectedCount(),
         st.waits().max(),
         st.waits().mean(),
-        st.waits().percentile(0.99));
+        st.waits().percentile(0.99),
+        onDemand,
+        byPreconnect);
   }
 }

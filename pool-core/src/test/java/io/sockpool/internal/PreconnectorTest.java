@@ -73,9 +73,13 @@ class PreconnectorTest {
   }
 
   private Preconnector preconnector(Duration window, Duration interval) {
+    return preconnector(window, interval, 1.0);
+  }
+
+  private Preconnector preconnector(Duration window, Duration interval, double headroom) {
     PreconnectPolicy policy =
-        new PreconnectPolicy(
-            TARGET, window, interval, Duration.ofMillis(50), Duration.ofSeconds(1));
+        new PreconnectPolicy(TARGET, window, interval, Duration.ofMillis(50), Duration.ofSeconds(1))
+            .withRateHeadroom(headroom);
     return new Preconnector(engine, policy, now::get, Runnable::run);
   }
 
@@ -154,34 +158,8 @@ class PreconnectorTest {
     Duration meanHold = Duration.ofMillis(2);
     double rate = 5_000;
     Preconnector p = preconnector(Duration.ofSeconds(2), Duration.ofMillis(10));
-    Random random = new Random(24);
     try {
-      long end = now.get() + 30_000 * MS;
-      long interval = 10 * MS;
-      long nextTick = now.get() + interval;
-      double next = now.get();
-      PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
-      while (next < end) {
-        long arrival = (long) next;
-        while (!due.isEmpty() && due.peek()[0] - arrival <= 0 || nextTick - arrival <= 0) {
-          boolean returnFirst =
-              !due.isEmpty() && (nextTick - arrival > 0 || due.peek()[0] - nextTick <= 0);
-          if (returnFirst) {
-            long[] r = due.poll();
-            now.set(r[0]);
-            p.returned(EP, r[1]);
-          } else {
-            now.set(nextTick);
-            p.tick();
-            nextTick += interval;
-          }
-        }
-        now.set(arrival);
-        p.checkedOut(EP, 0, false);
-        long held = (long) (-Math.log(1 - random.nextDouble()) * meanHold.toNanos());
-        due.add(new long[] {arrival + held, held});
-        next += -Math.log(1 - random.nextDouble()) * 1e9 / rate;
-      }
+      drivePoisson(p, rate, meanHold, 30_000 * MS);
       int model = model(rate, meanHold);
       int opened = engine.open.get();
       assertTrue(
@@ -190,6 +168,95 @@ class PreconnectorTest {
       assertTrue(opened >= model - 1, "opened " + opened + ", the model asks for " + model);
     } finally {
       p.close();
+    }
+  }
+
+  @Test
+  void aRateHeadroomOfTenOpensTheSizeForTenTimesTheRateBeforeTheStepComes() {
+    Duration hold = Duration.ofMillis(1);
+    Preconnector p = preconnector(Duration.ofSeconds(2), Duration.ofMillis(10), 10);
+    try {
+      drive(p, 1_000, 3_000 * MS, hold.toNanos(), 10 * MS);
+      int forTheStep = model(10_000, hold);
+      assertTrue(forTheStep > model(1_000, hold) + 10, "the step needs many more connections");
+      assertEquals(forTheStep, p.wanted(EP), "the model's size at 1k/s with headroom 10");
+      assertEquals(forTheStep, engine.open.get(), "open before the step to 10k/s");
+
+      drive(p, 10_000, 400 * MS, hold.toNanos(), 10 * MS);
+      int high = model(100_000, hold);
+      assertEquals(high, p.wanted(EP), "after the step: sized for 10 x 10k/s");
+      assertEquals(high, engine.open.get(), "opened 400 ms after the step");
+    } finally {
+      p.close();
+    }
+  }
+
+  @Test
+  void aSteadyPoissonLoadWithHeadroomOpensAtMostTheModelsSizePlusOne() {
+    Duration meanHold = Duration.ofMillis(2);
+    double rate = 5_000;
+    double headroom = 3;
+    Preconnector p = preconnector(Duration.ofSeconds(2), Duration.ofMillis(10), headroom);
+    try {
+      drivePoisson(p, rate, meanHold, 30_000 * MS);
+      int model = model(rate * headroom, meanHold);
+      int opened = engine.open.get();
+      assertTrue(
+          opened <= model + 1,
+          "opened "
+              + opened
+              + " over 30 s of Poisson arrivals; with headroom 3 the model asks for "
+              + model);
+      assertTrue(
+          opened >= model(0.9 * rate * headroom, meanHold),
+          "opened " + opened + ", the model with headroom asks for " + model);
+      assertTrue(opened > model(rate, meanHold) + 10, "the headroom opened more: " + opened);
+    } finally {
+      p.close();
+    }
+  }
+
+  @Test
+  void theLimitPerEndpointBoundsTheSizeWithHeadroom() {
+    Duration hold = Duration.ofMillis(1);
+    Preconnector p = preconnector(Duration.ofSeconds(2), Duration.ofMillis(10), 100);
+    try {
+      drive(p, 10_000, 3_000 * MS, hold.toNanos(), 10 * MS);
+      assertEquals(engine.maxPerEndpoint(), p.wanted(EP), "1M/s asks for more than the limit");
+      assertEquals(engine.maxPerEndpoint(), engine.open.get());
+    } finally {
+      p.close();
+    }
+  }
+
+  /** Poisson arrivals at {@code rate}/s with exponential holds, a tick every 10 ms. */
+  private void drivePoisson(Preconnector p, double rate, Duration meanHold, long span) {
+    Random random = new Random(24);
+    long end = now.get() + span;
+    long interval = 10 * MS;
+    long nextTick = now.get() + interval;
+    double next = now.get();
+    PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+    while (next < end) {
+      long arrival = (long) next;
+      while (!due.isEmpty() && due.peek()[0] - arrival <= 0 || nextTick - arrival <= 0) {
+        boolean returnFirst =
+            !due.isEmpty() && (nextTick - arrival > 0 || due.peek()[0] - nextTick <= 0);
+        if (returnFirst) {
+          long[] r = due.poll();
+          now.set(r[0]);
+          p.returned(EP, r[1]);
+        } else {
+          now.set(nextTick);
+          p.tick();
+          nextTick += interval;
+        }
+      }
+      now.set(arrival);
+      p.checkedOut(EP, 0, false);
+      long held = (long) (-Math.log(1 - random.nextDouble()) * meanHold.toNanos());
+      due.add(new long[] {arrival + held, held});
+      next += -Math.log(1 - random.nextDouble()) * 1e9 / rate;
     }
   }
 }

@@ -74,6 +74,25 @@ final class EndpointMeters {
     creation = timer(MeterNames.CREATION, "New connections: connect plus initializer", tags);
     usage = timer(MeterNames.USAGE, "Time a connection was held, checkout to return", tags);
     counter(MeterNames.CREATED, "Connections opened", pool, tags, p -> p.stats(endpoint).created());
+    String byOrigin = "Connections opened, by who opened them";
+    counter(
+        MeterNames.CREATED_BY_ORIGIN,
+        byOrigin,
+        pool,
+        tags.and("origin", "checkout"),
+        p -> p.stats(endpoint).createdOnDemand());
+    counter(
+        MeterNames.CREATED_BY_ORIGIN,
+        byOrigin,
+        pool,
+        tags.and("origin", "preconnect"),
+        p -> p.stats(endpoint).createdByPreconnect());
+    counter(
+        MeterNames.CREATED_BY_ORIGIN,
+        byOrigin,
+        pool,
+        tags.and("origin", "warm_up"),
+        p -> p.stats(endpoint).createdAhead());
     counter(
         MeterNames.TIMEOUT,
         "Checkouts that failed on their deadline",

@@ -50,6 +50,13 @@ public final class MeterNames {
   public static final String CREATED = "sockpool.connections.opened";
 
   /**
+   * Counter, tag {@code origin}: the connections of {@link #CREATED} by who opened them: {@code
+   * checkout} (a checkout found none idle and waited for the connect), {@code preconnect}
+   * (predictive preconnect, ahead of demand) or {@code warm_up} (warm-up and min-idle).
+   */
+  public static final String CREATED_BY_ORIGIN = "sockpool.connections.opened.origin";
+
+  /**
    * Counter, tag {@code reason} (a lowercase {@link io.sockpool.DestroyReason}): closed
    * connections.
    */

@@ -108,6 +108,9 @@ class SocketPoolMetricsTest {
       assertEquals(3, gauge(MeterNames.MAX, "p1", echo));
       assertEquals(1, gauge(MeterNames.MIN, "p1", echo));
       assertEquals(2, counter(MeterNames.CREATED, "p1", echo), "counts from before binding too");
+      assertEquals(2, counter(MeterNames.CREATED_BY_ORIGIN, "p1", echo, "origin", "warm_up"));
+      assertEquals(0, counter(MeterNames.CREATED_BY_ORIGIN, "p1", echo, "origin", "checkout"));
+      assertEquals(0, counter(MeterNames.CREATED_BY_ORIGIN, "p1", echo, "origin", "preconnect"));
 
       long outer;
       try (PooledConnection c = pool.checkout(echo)) {
@@ -144,6 +147,8 @@ class SocketPoolMetricsTest {
         SocketPoolMetrics metrics = new SocketPoolMetrics(pool)) {
       metrics.bindTo(registry);
       PooledConnection held = pool.checkout(echo);
+      assertEquals(1, counter(MeterNames.CREATED_BY_ORIGIN, "p2", echo, "origin", "checkout"));
+      assertEquals(0, counter(MeterNames.CREATED_BY_ORIGIN, "p2", echo, "origin", "warm_up"));
       CountDownLatch started = new CountDownLatch(1);
       AtomicBoolean timedOut = new AtomicBoolean();
       Thread waiter =

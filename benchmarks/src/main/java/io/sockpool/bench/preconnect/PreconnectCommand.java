@@ -82,6 +82,14 @@ final class PreconnectCommand implements Callable<Integer> {
       description = "maxConnectingPerEndpoint (default ${DEFAULT-VALUE})")
   private int maxConnecting;
 
+  @Option(
+      names = "--headroom",
+      defaultValue = "1",
+      description =
+          "preconnect's rate headroom: size for the measured rate times this, 1 to 100"
+              + " (default ${DEFAULT-VALUE}: the measured rate)")
+  private double headroom;
+
   @Option(names = "--out", description = "directory for preconnect-step.csv (default: none)")
   private Path out;
 
@@ -108,6 +116,11 @@ final class PreconnectCommand implements Callable<Integer> {
                         + ", "
                         + maxPerEndpoint);
               }
+              if (!(headroom >= 1 && headroom <= 100)) {
+                throw new IllegalArgumentException(
+                    "--headroom must be between 1 and 100 (a factor on the measured rate), but was "
+                        + headroom);
+              }
               if (before.compareTo(Duration.ofSeconds(1)) < 0
                   || after.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException(
@@ -127,6 +140,7 @@ final class PreconnectCommand implements Callable<Integer> {
                   target,
                   maxPerEndpoint,
                   maxConnecting,
+                  headroom,
                   out);
             });
     PreconnectStep.report(plan, stdout);

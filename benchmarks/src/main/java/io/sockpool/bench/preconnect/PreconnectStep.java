@@ -2,6 +2,7 @@ package io.sockpool.bench.preconnect;
 
 import io.sockpool.ConnectionInitializer;
 import io.sockpool.Endpoint;
+import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.PooledConnection;
 import io.sockpool.PreconnectPolicy;
@@ -28,10 +29,12 @@ import org.HdrHistogram.Histogram;
 /**
  * The preconnect step-load measurement: open-loop arrivals at {@code low} checkouts/s, then a step
  * to {@code high}, against a peer whose connect takes {@code connect} (its first reply), with and
- * without {@link SocketPool#preconnect}. Each round runs both, in turn. Per run: p99 checkout wait
- * (arrival to connection in hand) over the last second at the low rate ("steady"), over the first
- * second after the step ("step") and over the last second at the high rate; connections the peer
- * accepted; and the size the model asked for at the end.
+ * without {@link SocketPool#preconnect} (with the plan's rate headroom). Each round runs both, in
+ * turn. Per run: p99 checkout wait (arrival to connection in hand) over the last second at the low
+ * rate ("steady"), over the first second after the step ("step"), over the whole high phase and
+ * over its last second; connections the peer accepted, split by who opened them (a waiting
+ * checkout, preconnect, warm-up: the pool's {@link io.sockpool.EndpointStats}); and the size the
+ * model asked for (at the step, the most during the run, at the end).
  */
 public final class PreconnectStep {
   private PreconnectStep() {}
@@ -48,6 +51,7 @@ public final class PreconnectStep {
       double target,
       int maxPerEndpoint,
       int maxConnecting,
+      double headroom,
       Path out) {}
 
   /** One run's numbers. */
@@ -57,10 +61,26 @@ public final class PreconnectStep {
       double p99SteadyMs,
       double p99StepMs,
       double p99HighMs,
+      double p99PhaseMs,
       int opened,
       int openedBeforeStep,
+      long onDemand,
+      long byPreconnect,
+      int modelAtStep,
+      int modelMax,
       int modelAtEnd,
-      long failed) {}
+      long failed) {
+
+    /** Preconnect's own opens over the most the model asked for; NaN without preconnect. */
+    double preconnectOverModel() {
+      return modelMax > 0 ? (double) byPreconnect / modelMax : Double.NaN;
+    }
+
+    /** Every connection the peer accepted over the most the model asked for. */
+    double openedOverModel() {
+      return modelMax > 0 ? (double) opened / modelMax : Double.NaN;
+    }
+  }
 
   /**
    * Runs the measurement; see {@link PreconnectCommand} for the options.
@@ -81,25 +101,32 @@ public final class PreconnectStep {
       }
     }
     out.println();
-    out.println(table(runs));
+    out.println(table(runs, plan.headroom()));
     if (plan.out() != null) {
       Files.createDirectories(plan.out());
       StringBuilder csv =
           new StringBuilder(
-              "round,preconnect,p99_steady_ms,p99_step_ms,p99_high_ms,opened,opened_before_step,"
+              "round,preconnect,headroom,p99_steady_ms,p99_step_ms,p99_high_ms,p99_phase_ms,"
+                  + "opened,opened_before_step,on_demand,by_preconnect,model_at_step,model_max,"
                   + "model_at_end,failed\n");
       for (Run x : runs) {
         csv.append(
             String.format(
                 Locale.ROOT,
-                "%d,%b,%.3f,%.3f,%.3f,%d,%d,%d,%d%n",
+                "%d,%b,%s,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d%n",
                 x.round(),
                 x.preconnect(),
+                x.preconnect() ? plain(plan.headroom()) : "",
                 x.p99SteadyMs(),
                 x.p99StepMs(),
                 x.p99HighMs(),
+                x.p99PhaseMs(),
                 x.opened(),
                 x.openedBeforeStep(),
+                x.onDemand(),
+                x.byPreconnect(),
+                x.modelAtStep(),
+                x.modelMax(),
                 x.modelAtEnd(),
                 x.failed()));
       }
@@ -134,11 +161,12 @@ public final class PreconnectStep {
       if (preconnect) {
         pool.preconnect(
             new PreconnectPolicy(
-                plan.target(),
-                Duration.ofMillis(200),
-                Duration.ofMillis(10),
-                Duration.ofMillis(50),
-                Duration.ofSeconds(1)));
+                    plan.target(),
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(10),
+                    Duration.ofMillis(50),
+                    Duration.ofSeconds(1))
+                .withRateHeadroom(plan.headroom()));
       }
       Recorder rec = new Recorder();
       java.util.concurrent.atomic.AtomicInteger outstanding =
@@ -147,10 +175,18 @@ public final class PreconnectStep {
       long step = t0 + plan.before().toNanos();
       long end = step + plan.after().toNanos();
       int openedBeforeStep = -1;
+      int modelAtStep = -1;
+      int modelMax = -1;
+      long nextModelLook = t0;
       long next = t0;
       while (next - end < 0) {
         if (openedBeforeStep < 0 && next - step >= 0) {
           openedBeforeStep = peer.accepted();
+          modelAtStep = pool.preconnectTarget(ep).orElse(-1);
+        }
+        if (next - nextModelLook >= 0) { // what the policy asks for, every 10 ms of schedule
+          modelMax = Math.max(modelMax, pool.preconnectTarget(ep).orElse(-1));
+          nextModelLook += MODEL_LOOK_NANOS;
         }
         int rate = next - step < 0 ? plan.low() : plan.high();
         long arrival = next;
@@ -185,20 +221,30 @@ public final class PreconnectStep {
       workers.awaitTermination(10, TimeUnit.SECONDS);
       long sec = 1_000_000_000L;
       int model = pool.preconnectTarget(ep).orElse(-1);
+      pool.stopPreconnect(); // no open after the counts are read
+      EndpointStats stats = pool.stats(ep);
       return new Run(
           round,
           preconnect,
           rec.p99Ms(step - sec, step),
           rec.p99Ms(step, step + sec),
           rec.p99Ms(end - sec, end),
+          rec.p99Ms(step, end),
           peer.accepted(),
           openedBeforeStep,
+          stats.createdOnDemand(),
+          stats.createdByPreconnect(),
+          modelAtStep,
+          Math.max(modelMax, model),
           model,
           rec.failures());
     } finally {
       workers.shutdownNow();
     }
   }
+
+  /** How often the driver looks at the size the model asks for. */
+  private static final long MODEL_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private static void exchange(PooledConnection c) {
     try (c) {
@@ -215,40 +261,60 @@ public final class PreconnectStep {
     return String.format(
         Locale.ROOT,
         "round %d preconnect %-5b p99 wait: steady %.2f ms, first second of the step %.2f ms,"
-            + " at the high rate %.2f ms; connections opened %d (%d before the step), model %d,"
-            + " failed %d",
+            + " whole high phase %.2f ms, its last second %.2f ms; connections opened %d (%d"
+            + " before the step; %d on demand, %d by preconnect), model %d at the step, %d at"
+            + " most, %d at the end, failed %d",
         r.round(),
         r.preconnect(),
         r.p99SteadyMs(),
         r.p99StepMs(),
+        r.p99PhaseMs(),
         r.p99HighMs(),
         r.opened(),
         r.openedBeforeStep(),
+        r.onDemand(),
+        r.byPreconnect(),
+        r.modelAtStep(),
+        r.modelMax(),
         r.modelAtEnd(),
         r.failed());
   }
 
-  static String table(List<Run> runs) {
+  static String table(List<Run> runs, double headroom) {
     StringBuilder t =
         new StringBuilder(
-            "| preconnect | p99 steady (ms) | p99 step (ms) | step / steady | p99 high (ms) |"
-                + " opened | model | failed |\n|---|---|---|---|---|---|---|---|\n");
+            "| preconnect | p99 steady (ms) | p99 step (ms) | step / steady | p99 high phase (ms)"
+                + " | phase / steady | p99 last second (ms) | opened | on demand | by preconnect"
+                + " | model: at step / most | by preconnect / model | opened / model | failed |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (boolean pre : new boolean[] {false, true}) {
       List<Run> mine = runs.stream().filter(r -> r.preconnect() == pre).toList();
       t.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
-              pre ? "on" : "off",
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s |%n",
+              pre ? "on (headroom " + plain(headroom) + ")" : "off",
               spread(mine, Run::p99SteadyMs),
               spread(mine, Run::p99StepMs),
               spread(mine, r -> r.p99StepMs() / Math.max(0.001, r.p99SteadyMs())),
+              spread(mine, Run::p99PhaseMs),
+              spread(mine, r -> r.p99PhaseMs() / Math.max(0.001, r.p99SteadyMs())),
               spread(mine, Run::p99HighMs),
               spread(mine, r -> r.opened()),
-              spread(mine, r -> r.modelAtEnd()),
+              spread(mine, r -> r.onDemand()),
+              spread(mine, r -> r.byPreconnect()),
+              pre ? spread(mine, r -> r.modelAtStep()) : "-",
+              pre ? spread(mine, r -> r.modelMax()) : "-",
+              pre ? spread(mine, Run::preconnectOverModel) : "-",
+              pre ? spread(mine, Run::openedOverModel) : "-",
               spread(mine, r -> r.failed())));
     }
     return t.toString();
+  }
+
+  /** The number without trailing zeros: 1, 2.5, 10. */
+  static String plain(double value) {
+    return new java.math.BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
   }
 
   /** Median, with min-max in brackets. */

@@ -20,6 +20,15 @@ class PreconnectStepCliTest {
   }
 
   @Test
+  @Timeout(10)
+  void aHeadroomBelowOneIsRefusedInOneLine() {
+    CliRun.run(PreconnectCommand::new, "--headroom", "0.5")
+        .assertRefusedWith(
+            "PreconnectStep: --headroom must be between 1 and 100 (a factor on the measured rate),"
+                + " but was 0.5 (see PreconnectStep --help)");
+  }
+
+  @Test
   @Timeout(120)
   void aShortRunPrintsARunWithAndWithoutPreconnectAndTheTable() {
     CliRun run =
@@ -34,10 +43,13 @@ class PreconnectStepCliTest {
             "--after",
             "1s",
             "--rounds",
-            "1");
+            "1",
+            "--headroom",
+            "2.5");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("round 1 preconnect false"), run.out());
     assertTrue(run.out().contains("round 1 preconnect true"), run.out());
-    assertTrue(run.out().contains("| on |"), run.out());
+    assertTrue(run.out().contains("| on (headroom 2.5) |"), run.out());
+    assertTrue(run.out().contains(" by preconnect), model "), run.out());
   }
 }

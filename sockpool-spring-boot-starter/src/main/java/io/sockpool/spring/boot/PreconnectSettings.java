@@ -17,7 +17,8 @@ public class PreconnectSettings {
           "window", "window",
           "interval", "interval",
           "initialBackoff", "initial-backoff",
-          "maxBackoff", "max-backoff");
+          "maxBackoff", "max-backoff",
+          "rateHeadroom", "rate-headroom");
 
   /** Keep open the Erlang C size for the measured load, ahead of demand. Default false. */
   private boolean enabled;
@@ -36,6 +37,12 @@ public class PreconnectSettings {
 
   /** The longest pause after failed connects; at least initial-backoff. Default 5s. */
   private Duration maxBackoff;
+
+  /**
+   * Size for the measured arrival rate times this factor, so a step in load up to it finds its
+   * connections open; 1 to 100. Default 1 (the measured rate).
+   */
+  private Double rateHeadroom;
 
   /**
    * The policy, if enabled.
@@ -58,7 +65,8 @@ public class PreconnectSettings {
               window == null ? d.window() : window,
               interval == null ? d.interval() : interval,
               initialBackoff == null ? d.initialBackoff() : initialBackoff,
-              maxBackoff == null ? d.maxBackoff() : maxBackoff));
+              maxBackoff == null ? d.maxBackoff() : maxBackoff,
+              rateHeadroom == null ? d.rateHeadroom() : rateHeadroom));
     } catch (IllegalArgumentException e) {
       throw PoolConfigs.rewrite(prefix + ".preconnect", PROPERTIES, e);
     }
@@ -146,5 +154,19 @@ public class PreconnectSettings {
    */
   public void setMaxBackoff(Duration value) {
     this.maxBackoff = value;
+  }
+
+  /**
+   * @return {@code rate-headroom}, or null when unset
+   */
+  public Double getRateHeadroom() {
+    return rateHeadroom;
+  }
+
+  /**
+   * @param value {@code rate-headroom}
+   */
+  public void setRateHeadroom(Double value) {
+    this.rateHeadroom = value;
   }
 }

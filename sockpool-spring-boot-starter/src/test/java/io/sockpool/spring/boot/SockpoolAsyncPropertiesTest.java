@@ -119,6 +119,7 @@ class SockpoolAsyncPropertiesTest {
             "sockpool.preconnect.target-wait-probability=0.05",
             "sockpool.preconnect.window=1s",
             "sockpool.preconnect.max-backoff=2s",
+            "sockpool.preconnect.rate-headroom=10",
             "sockpool.pools.named.preconnect.enabled=true")
         .run(
             ctx -> {
@@ -131,7 +132,8 @@ class SockpoolAsyncPropertiesTest {
                           Duration.ofSeconds(1),
                           d.interval(),
                           d.initialBackoff(),
-                          Duration.ofSeconds(2)));
+                          Duration.ofSeconds(2),
+                          10));
               assertThat(ctx.getBean(SocketPools.class).pool("named").preconnectPolicy())
                   .contains(PreconnectPolicy.forWaitProbability(0.01));
             });
@@ -157,6 +159,14 @@ class SockpoolAsyncPropertiesTest {
                 assertThat(analysis(ctx.getStartupFailure()).getDescription())
                     .contains("sockpool.pools.x.preconnect.target-wait-probability")
                     .contains("1.5"));
+    runner
+        .withPropertyValues(
+            "sockpool.preconnect.enabled=true", "sockpool.preconnect.rate-headroom=0.5")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .contains("sockpool.preconnect.rate-headroom must be between 1.0 and 100.0")
+                    .contains("0.5"));
   }
 
   @Test
@@ -176,7 +186,8 @@ class SockpoolAsyncPropertiesTest {
           "window",
           "interval",
           "initial-backoff",
-          "max-backoff"
+          "max-backoff",
+          "rate-headroom"
         }) {
       assertThat(metadata).contains("\"sockpool.preconnect." + p + "\"");
     }
