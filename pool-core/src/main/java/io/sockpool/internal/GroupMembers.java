@@ -94,6 +94,33 @@ final class GroupMembers implements MemberAccess {
   }
 
   @Override
+  public Object handle(Endpoint member, Object cached) {
+    // a retired state holds no connection and can reserve none: a stale one serves nothing
+    return cached instanceof EndpointState st && !st.retiring() ? st : endpoints.find(member);
+  }
+
+  @Override
+  public PooledConnection tryHot(Object handle, long nowNanos) {
+    EndpointState st = (EndpointState) handle;
+    if (!st.nobodyWaits() || lifecycle.isClosed()) {
+      return null; // callers queue for the member, or the full checkout says the pool is closed
+    }
+    Affinity aff = hot.affinity();
+    aff.checkingOut(nowNanos);
+    PooledChannel ch = hot.checkoutHot(aff, st, nowNanos); // breaker CLOSED, window, time rules
+    return ch != null ? leases.leaseOut(st, ch, nowNanos, nowNanos, false) : null;
+  }
+
+  @Override
+  public boolean end(PooledConnection lease, long nowNanos, boolean invalidate) {
+    if (!(lease instanceof Lease l)) {
+      throw new IllegalArgumentException(
+          "not a connection checked out of this pool's members: " + lease);
+    }
+    return invalidate ? l.returns().invalidate(l, nowNanos) : l.returns().giveBack(l, nowNanos);
+  }
+
+  @Override
   public boolean peerFault(CheckoutException failure) {
     if (failure instanceof PoolExhaustedException) {
       return false;

@@ -60,11 +60,21 @@ final class ReturnPath {
 
   /** Keeps the connection only if it is clean. Idempotent per lease. */
   void giveBack(Lease lease) {
+    giveBack(lease, System.nanoTime());
+  }
+
+  /**
+   * {@link #giveBack(Lease)} at a time the caller read (a group's lease reads the clock once for
+   * its own latency and the return).
+   *
+   * @param now {@link System#nanoTime()} just now
+   * @return true if this call returned the lease, false if it had been returned before
+   */
+  boolean giveBack(Lease lease, long now) {
     if (!lease.finish()) {
-      return;
+      return false;
     }
     PooledChannel ch = lease.pooledChannel();
-    long now = System.nanoTime();
     listeners.returned(ch.state(), now, now - lease.checkoutNanos());
     PeerEvidence.leaseEnded(ch, now - lease.checkoutNanos());
     // finish() above, then this look (Dekker with the holder's call): a call that passed its lease
@@ -83,7 +93,7 @@ final class ReturnPath {
         LOG.debug("connection to {} returned with unread bytes: destroyed", ch.endpoint());
       }
       connections.destroyActive(ch, reason);
-      return;
+      return true;
     }
     ch.touch(now);
     ch.markReturnedClean();
@@ -94,7 +104,7 @@ final class ReturnPath {
     Affinity aff = hot.affinity();
     boolean quick = aff.returning(now);
     if (!st.nobodyWaits() && st.waiters().handOffIfDue(ch, now, !quick)) { // count in the state
-      return;
+      return true;
     }
     if (quick) {
       if (!connections.closedForOthers(st, ch)) {
@@ -103,20 +113,31 @@ final class ReturnPath {
     } else {
       connections.returnIdle(st, ch);
     }
+    return true;
   }
 
   /** Destroys the connection of the lease. Idempotent per lease. */
   void invalidate(Lease lease) {
+    invalidate(lease, System.nanoTime());
+  }
+
+  /**
+   * {@link #invalidate(Lease)} at a time the caller read.
+   *
+   * @param now {@link System#nanoTime()} just now
+   * @return true if this call ended the lease, false if it had ended before
+   */
+  boolean invalidate(Lease lease, long now) {
     if (!lease.finish()) {
-      return;
+      return false;
     }
     PooledChannel ch = lease.pooledChannel();
-    long now = System.nanoTime();
     listeners.returned(ch.state(), now, now - lease.checkoutNanos());
     PeerEvidence.leaseEnded(ch, now - lease.checkoutNanos());
     distrustIfPeerClosed(ch, now);
     ch.lease(null);
     connections.destroyActive(ch, DestroyReason.BROKEN);
+    return true;
   }
 
   /**

@@ -78,10 +78,49 @@ final class GroupCheckout {
         gc.failed(a, e, Thread.currentThread().isInterrupted());
       } finally {
         if (!ok) {
-          a.member().inFlight.decrementAndGet();
+          a.member().count(-1);
         }
       }
     }
+  }
+
+  /**
+   * The fast path of a group checkout, tried before {@link #run}: power of two choices between two
+   * members drawn at random, both serving, and the cheaper one's hot connection ({@link
+   * MemberAccess#tryHot}) on its kept engine handle. One clock read serves the scores, the engine's
+   * checkout and the lease's start; no scan of the members, no map lookup, no allocation besides
+   * the leases. Anything else (a drawn member ejected or probing, no hot connection, the breaker
+   * not closed, callers queued for the member) returns null and the full checkout decides: the same
+   * choice among the same members, so the split between members does not change.
+   *
+   * @param g the group
+   * @return the lease, or null to run the full checkout
+   */
+  static PooledConnection tryHot(GroupState g, MemberAccess access, RandomGenerator rnd) {
+    Member[] ms = g.members();
+    if (ms.length < 2) {
+      return null;
+    }
+    int a = rnd.nextInt(ms.length);
+    int b = rnd.nextInt(ms.length - 1);
+    Member ma = ms[a];
+    Member mb = ms[b < a ? b : b + 1];
+    if (ma.status.get() != Member.SERVING || mb.status.get() != Member.SERVING) {
+      return null;
+    }
+    long now = g.now();
+    Member m = mb.score(now) < ma.score(now) ? mb : ma;
+    Object kept = m.handle;
+    Object h = access.handle(m.endpoint, kept);
+    if (h != kept) {
+      m.handle = h;
+    }
+    PooledConnection c = h != null ? access.tryHot(h, now) : null;
+    if (c == null) {
+      return null;
+    }
+    m.count(Member.CALL + 1); // in flight and served: one atomic add
+    return new MemberLease(c, g, m, access, now); // no wait: the checkout's start is the call's
   }
 
   /**
@@ -144,7 +183,7 @@ final class GroupCheckout {
       }
       int tries = Long.bitCount(selectable & ~excluded);
       long budget = waitHere || tries <= 1 ? left : left / tries;
-      m.inFlight.incrementAndGet();
+      m.count(1);
       return new Attempt(m, bit, budget, waitHere, g.now());
     }
   }
@@ -152,8 +191,7 @@ final class GroupCheckout {
   /** The attempt's member served: counts the call and wraps the connection. */
   PooledConnection served(Attempt a, PooledConnection c) {
     Member m = a.member();
-    m.calls.increment();
-    g.calls.increment();
+    m.count(Member.CALL);
     return new MemberLease(c, g, m, access, g.now()); // the exchange's latency, not the connect's
   }
 
@@ -196,7 +234,7 @@ final class GroupCheckout {
   /** The attempt ended without a verdict (the caller gave up): its probe and call go back. */
   void abandoned(Attempt a) {
     a.member().releaseProbe(g.now());
-    a.member().inFlight.decrementAndGet();
+    a.member().count(-1);
   }
 
   private static CheckoutException unavailable(

@@ -29,7 +29,10 @@ final class GroupState {
   private final GroupEvents events;
   private volatile EndpointGroup group;
   private volatile Member[] members;
-  final LongAdder calls = new LongAdder();
+
+  /** Calls served by members that left (the members count the calls: no group-wide counter). */
+  private final LongAdder callsOfFormerMembers = new LongAdder();
+
   final LongAdder failedCalls = new LongAdder();
   private final LongAdder ejections = new LongAdder();
   private final LongAdder returns = new LongAdder();
@@ -88,6 +91,7 @@ final class GroupState {
     for (Member m : members) {
       if (!next.members().contains(m.endpoint)) {
         left.add(m.endpoint);
+        callsOfFormerMembers.add(m.calls());
       }
     }
     this.group = next;
@@ -291,16 +295,13 @@ final class GroupState {
     long now = clock.getAsLong();
     Member[] ms = members;
     List<GroupMemberStats> list = new ArrayList<>(ms.length);
+    long calls = callsOfFormerMembers.sum();
     for (Member m : ms) {
-      list.add(m.stats(now));
+      GroupMemberStats s = m.stats(now);
+      list.add(s);
+      calls += s.calls();
     }
     return new GroupStats(
-        name,
-        list,
-        calls.sum(),
-        failedCalls.sum(),
-        ejections.sum(),
-        returns.sum(),
-        resolveFailures.sum());
+        name, list, calls, failedCalls.sum(), ejections.sum(), returns.sum(), resolveFailures.sum());
   }
 }

@@ -32,7 +32,8 @@ public final class Groups {
   /**
    * @param access the engine, per member
    * @param events logging and listeners
-   * @param clock the nanosecond clock ({@link System#nanoTime()}; a test's own)
+   * @param clock the nanosecond clock: {@link System#nanoTime()} when {@code access} is the engine
+   *     (the fast path and the returns hand their one reading to it); a test's own otherwise
    * @param random the balancer's random source, per call ({@link ThreadLocalRandom#current()})
    */
   public Groups(
@@ -97,7 +98,9 @@ public final class Groups {
     if (ms.length == 1) {
       return access.checkout(ms[0].endpoint, timeoutNanos);
     }
-    return GroupCheckout.run(g, access, random.get(), timeoutNanos, avoid);
+    RandomGenerator rnd = random.get();
+    PooledConnection c = avoid == null ? GroupCheckout.tryHot(g, access, rnd) : null;
+    return c != null ? c : GroupCheckout.run(g, access, rnd, timeoutNanos, avoid);
   }
 
   /**

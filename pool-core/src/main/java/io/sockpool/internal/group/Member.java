@@ -2,6 +2,8 @@ package io.sockpool.internal.group;
 
 import io.sockpool.Endpoint;
 import io.sockpool.GroupMemberStats;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,10 +25,40 @@ final class Member {
 
   final Endpoint endpoint;
   final int weight;
+  private final double perWeight;
   final PeakEwma latency;
-  final AtomicInteger inFlight = new AtomicInteger();
-  final LongAdder calls = new LongAdder();
   final LongAdder failures = new LongAdder();
+
+  /**
+   * The calls in flight (the low {@link #FLIGHT_BITS} bits) and the calls served (the rest, less
+   * {@link #foldedCalls}) in one word, so the fast path counts both with one atomic add.
+   */
+  @SuppressWarnings("unused") // through LOAD
+  private volatile long load;
+
+  /** Calls moved out of {@link #load} before they reach its top bits. */
+  private long foldedCalls; // guarded by this
+
+  private static final VarHandle LOAD;
+
+  static {
+    try {
+      LOAD = MethodHandles.lookup().findVarHandle(Member.class, "load", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Bits of {@link #load} that count the calls in flight: up to 16,777,215 at once. */
+  static final int FLIGHT_BITS = 24;
+
+  private static final long FLIGHT_MASK = (1L << FLIGHT_BITS) - 1;
+
+  /** One call served, in {@link #load}. */
+  static final long CALL = 1L << FLIGHT_BITS;
+
+  /** How many calls {@link #load} holds at most before a fold (its 40 bits hold twice as many). */
+  static final long FOLD_AT = 1L << 38;
 
   /** {@link #SERVING}, {@link #EJECTED} or {@link #PROBING}. */
   final AtomicInteger status = new AtomicInteger(SERVING);
@@ -48,6 +80,12 @@ final class Member {
   final AtomicInteger windowCalls = new AtomicInteger();
   final AtomicInteger windowFailures = new AtomicInteger();
 
+  /**
+   * The engine's handle on the endpoint ({@link MemberAccess#handle}), kept for the fast path so a
+   * healthy checkout does no map lookup; revalidated on every use.
+   */
+  volatile Object handle;
+
   /** Ejections so far (stats) and the multiplier of the next ejection's length. */
   long ejections; // guarded by the group
 
@@ -59,9 +97,38 @@ final class Member {
   Member(Endpoint endpoint, int weight, double tauNanos, long nowNanos) {
     this.endpoint = endpoint;
     this.weight = weight;
+    this.perWeight = 1.0 / weight;
     this.latency = new PeakEwma(tauNanos, nowNanos);
     this.windowStart = nowNanos;
     this.healthySince = nowNanos;
+  }
+
+  /** Returns the calls in flight. */
+  int inFlight() {
+    return (int) ((long) LOAD.getVolatile(this) & FLIGHT_MASK);
+  }
+
+  /** Returns the calls served so far. */
+  long calls() {
+    synchronized (this) { // a fold moves calls between the two counts under this lock
+      return ((long) LOAD.getVolatile(this) >>> FLIGHT_BITS) + foldedCalls;
+    }
+  }
+
+  /**
+   * Counts calls in flight ({@code +1}, {@code -1}) and calls served ({@link #CALL}) in one atomic
+   * add: the fast path adds {@code CALL + 1}.
+   */
+  void count(long delta) {
+    long before = (long) LOAD.getAndAdd(this, delta);
+    if (delta >= CALL && (before >>> FLIGHT_BITS) == FOLD_AT - 1) {
+      fold(); // this add reached FOLD_AT calls: only one add does
+    }
+  }
+
+  private synchronized void fold() {
+    LOAD.getAndAdd(this, -(FOLD_AT / 2) * CALL);
+    foldedCalls += FOLD_AT / 2;
   }
 
   /**
@@ -73,12 +140,12 @@ final class Member {
    * takes it out (each of those calls goes on to another member).
    */
   double score(long nowNanos) {
-    double c = latency.cost(nowNanos, inFlight.get());
+    double c = latency.cost(nowNanos, inFlight());
     int f = consecutive - unanswered;
     if (f > 0) {
       c = c == 0 ? PeakEwma.PENALTY : c * (1 + f);
     }
-    return c / weight;
+    return c * perWeight;
   }
 
   /**
@@ -125,9 +192,9 @@ final class Member {
         endpoint,
         weight,
         st,
-        inFlight.get(),
+        inFlight(),
         Duration.ofNanos((long) latency.estimate(nowNanos)),
-        calls.sum(),
+        calls(),
         failures.sum(),
         ej,
         Duration.ofNanos(left));

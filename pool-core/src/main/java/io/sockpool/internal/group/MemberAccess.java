@@ -39,6 +39,42 @@ public interface MemberAccess {
   PooledConnection checkout(Endpoint member, long timeoutNanos) throws CheckoutException;
 
   /**
+   * Returns the engine's handle on the member for {@link #tryHot}, for the caller to keep: {@code
+   * cached} itself while it is current, else the member's current one (null if the engine does not
+   * know the member yet). A handle of an endpoint the engine has forgotten (retired) never serves a
+   * connection: it has none and can get none.
+   *
+   * @param member the endpoint
+   * @param cached the handle kept from an earlier call, or null
+   */
+  Object handle(Endpoint member, Object cached);
+
+  /**
+   * The fast path of a member's checkout, on its handle: takes a connection that was just returned
+   * (kept hot) if there is one and nothing stands in the way (a breaker that is not closed, a
+   * caller waiting for the member, a connection unused for longer than the validation window, a
+   * closed pool), without a map lookup, a lock or a wait. Times are {@link System#nanoTime()}: the
+   * group's clock in production, read once per call.
+   *
+   * @param handle from {@link #handle}
+   * @param nowNanos the clock now
+   * @return the connection, or null: then run the full checkout
+   */
+  PooledConnection tryHot(Object handle, long nowNanos);
+
+  /**
+   * Returns a member's connection to the pool at a time the caller read ({@link
+   * System#nanoTime()}).
+   *
+   * @param lease a connection from {@link #checkout}, {@link #tryHot} or {@link #checkoutAsync}
+   * @param nowNanos the clock now
+   * @param invalidate whether to destroy it ({@link PooledConnection#invalidate()}) rather than
+   *     return it ({@link PooledConnection#close()})
+   * @return true if this call ended the lease, false if it had ended before
+   */
+  boolean end(PooledConnection lease, long nowNanos, boolean invalidate);
+
+  /**
    * Returns whether a failed checkout was the member's fault (a refused or timed-out connect, a
    * failed validation, a name that does not resolve), not the caller's or the process's (an
    * interrupt, a pool at capacity, a local resource shortage, a deadline shorter than the connect

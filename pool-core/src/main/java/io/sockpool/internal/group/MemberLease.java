@@ -36,7 +36,7 @@ public final class MemberLease implements PooledConnection {
   private final MemberAccess access;
   private final long startNanos;
 
-  @SuppressWarnings("unused") // through ENDED
+  /** Set once the lease ended (after the engine's verdict); a hint for {@link #end}. */
   private volatile boolean ended;
 
   private volatile IOException peerFailure;
@@ -123,28 +123,26 @@ public final class MemberLease implements PooledConnection {
 
   @Override
   public void close() {
-    boolean unanswered = unanswered();
-    inner.close();
-    end(unanswered);
+    end(false);
   }
 
   @Override
   public void invalidate() {
-    boolean unanswered = unanswered();
-    inner.invalidate();
-    end(unanswered);
+    end(true);
   }
 
-  private boolean unanswered() {
-    return timedOut && !ended && access.unanswered(inner);
-  }
-
-  private void end(boolean unanswered) {
-    if (!ENDED.compareAndSet(this, false, true)) {
-      return;
-    }
+  /**
+   * Ends the member's lease and reports the call: one clock read for both, and the engine's own
+   * once-only flag decides which of several closes reports it.
+   */
+  private void end(boolean invalidate) {
+    boolean unanswered = timedOut && !ended && access.unanswered(inner); // while still held
     long now = group.now();
-    member.inFlight.decrementAndGet();
+    if (!access.end(inner, now, invalidate)) {
+      return; // ended before
+    }
+    ENDED.setRelease(this, true); // only the checks above read it: no fence needed
+    member.count(-1);
     IOException failure = peerFailure;
     if (failure != null) {
       group.failed(member, now - startNanos, String.valueOf(failure), now);

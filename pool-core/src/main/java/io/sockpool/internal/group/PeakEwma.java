@@ -47,8 +47,10 @@ final class PeakEwma {
     }
   }
 
-  private final double tauNanos;
-  private final double peakTauNanos;
+  /** 1 / the decay times: a multiplication on the hot path instead of a division. */
+  private final double perTau;
+
+  private final double perPeakTau;
 
   @SuppressWarnings("unused") // through EWMA
   private double ewma;
@@ -73,8 +75,8 @@ final class PeakEwma {
    * @param nowNanos the clock now
    */
   PeakEwma(double tauNanos, double peakTauNanos, long nowNanos) {
-    this.tauNanos = tauNanos;
-    this.peakTauNanos = peakTauNanos;
+    this.perTau = 1 / tauNanos;
+    this.perPeakTau = 1 / peakTauNanos;
     STAMP.setOpaque(this, nowNanos);
   }
 
@@ -90,7 +92,11 @@ final class PeakEwma {
     if (td <= 0) {
       return Math.max(e, p);
     }
-    return Math.max(e * weight(td, tauNanos), p * weight(td, peakTauNanos));
+    double decayed = e * weight(td, perTau);
+    if (p <= e && perPeakTau >= perTau) {
+      return decayed; // a peak below the EWMA decays faster: it cannot win (no exp to compute)
+    }
+    return Math.max(decayed, p * weight(td, perPeakTau));
   }
 
   /**
@@ -104,10 +110,9 @@ final class PeakEwma {
     double p = (double) PEAK.getOpaque(this);
     long td = Math.max(0, nowNanos - (long) STAMP.getOpaque(this));
     double rtt = Math.max(0, rttNanos);
-    double w = weight(td, tauNanos);
-    double decayedPeak = p * weight(td, peakTauNanos);
+    double w = weight(td, perTau);
     EWMA.setOpaque(this, e == 0 ? rtt : e * w + rtt * (1 - w));
-    PEAK.setOpaque(this, Math.max(rtt, decayedPeak));
+    PEAK.setOpaque(this, p <= rtt ? rtt : Math.max(rtt, p * weight(td, perPeakTau)));
     STAMP.setOpaque(this, nowNanos);
   }
 
@@ -124,8 +129,8 @@ final class PeakEwma {
   }
 
   /** exp(-td / tau), by its first-order term when that is within 5e-5 (no exp on the hot path). */
-  private static double weight(long td, double tau) {
-    double x = td / tau;
+  private static double weight(long td, double perTau) {
+    double x = td * perTau;
     return x < 0.01 ? 1 - x : Math.exp(-x);
   }
 }

@@ -94,12 +94,26 @@ class BalancerAndEjectionTest {
   }
 
   @Test
+  void theCallsCountedWithTheCallsInFlightFoldBeforeTheirBitsRunOut() {
+    Member m = group(1, OutlierDetection.DEFAULTS).members()[0];
+    m.count((Member.FOLD_AT - 1) * Member.CALL); // one call short of the fold
+    m.count(3);
+    m.count(Member.CALL + 1); // the call that reaches it, taken in flight
+    assertEquals(Member.FOLD_AT, m.calls());
+    assertEquals(4, m.inFlight());
+    m.count(Member.CALL - 1);
+    m.count(-3);
+    assertEquals(Member.FOLD_AT + 1, m.calls());
+    assertEquals(0, m.inFlight());
+  }
+
+  @Test
   void theCostCountsCallsInFlight() {
     GroupState g = group(2, OutlierDetection.DEFAULTS);
     Member[] ms = g.members();
     ms[0].latency.observe(MS, clock.get());
     ms[1].latency.observe(MS, clock.get());
-    ms[0].inFlight.set(3); // same latency, more load: member 1 wins
+    ms[0].count(3); // same latency, more load: member 1 wins
     assertEquals(1, GroupState.pick(ms, all(2), new SplittableRandom(3), clock.get()));
   }
 
