@@ -302,6 +302,12 @@ final class GroupState {
       calls += s.calls();
     }
     return new GroupStats(
-        name, list, calls, failedCalls.sum(), ejections.sum(), returns.sum(), resolveFailures.sum());
+        name,
+        list,
+        calls,
+        failedCalls.sum(),
+        ejections.sum(),
+        returns.sum(),
+        resolveFailures.sum());
   }
 }
