@@ -179,6 +179,10 @@ class WatchdogTest {
   void steadyTrafficWithOneTimeoutWakesTheWatchdogOnlyOnceAndTimeoutsStillFire() throws Exception {
     watchdog.start();
     try {
+      // until its first pass the watchdog counts every armed call as a wake-up (it has not said how
+      // long it sleeps yet): at load average 6 its thread started late enough for 50 calls to fall
+      // in that window, so the count starts once it sleeps
+      awaitWatchdogAsleep();
       PooledChannel c = fixture.connect(FakePeer.echo());
       ByteBuffer reply = ByteBuffer.allocate(4);
       for (int i = 0; i < 2_000; i++) {
@@ -206,6 +210,23 @@ class WatchdogTest {
       watchdog.awaitStopped(2_000);
     }
     assertFalse(watchdog.isAlive(), "the watchdog thread ends on stop");
+  }
+
+  private static void awaitWatchdogAsleep() throws InterruptedException {
+    long until = System.nanoTime() + 10_000 * MS;
+    while (System.nanoTime() < until) {
+      boolean asleep = false;
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().equals("test-watchdog") && t.getState() == Thread.State.TIMED_WAITING) {
+          asleep = true;
+        }
+      }
+      if (asleep) {
+        return;
+      }
+      Thread.sleep(1);
+    }
+    throw new AssertionError("the watchdog thread did not go to sleep within 10 s of its start");
   }
 
   @Test
