@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sockpool.internal.io.Probe;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.testkit.FakePeer;
+import io.sockpool.testkit.ProcessResources;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -213,20 +215,16 @@ class WatchdogTest {
   }
 
   private static void awaitWatchdogAsleep() throws InterruptedException {
-    long until = System.nanoTime() + 10_000 * MS;
-    while (System.nanoTime() < until) {
-      boolean asleep = false;
-      for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (t.getName().equals("test-watchdog") && t.getState() == Thread.State.TIMED_WAITING) {
-          asleep = true;
-        }
-      }
-      if (asleep) {
-        return;
-      }
-      Thread.sleep(1);
-    }
-    throw new AssertionError("the watchdog thread did not go to sleep within 10 s of its start");
+    assertTrue(
+        ProcessResources.awaitTrue(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(
+                        t ->
+                            t.getName().equals("test-watchdog")
+                                && t.getState() == Thread.State.TIMED_WAITING),
+            Duration.ofSeconds(10)),
+        "the watchdog thread did not go to sleep within 10 s of its start");
   }
 
   @Test
