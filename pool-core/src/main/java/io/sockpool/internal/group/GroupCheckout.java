@@ -101,8 +101,9 @@ final class GroupCheckout {
     if (ms.length < 2) {
       return null;
     }
-    int a = rnd.nextInt(ms.length);
-    int b = rnd.nextInt(ms.length - 1);
+    long r = rnd.nextLong(); // one draw for both picks, as GroupState.pick
+    int a = GroupState.first(r, ms.length);
+    int b = GroupState.second(r, ms.length);
     Member ma = ms[a];
     Member mb = ms[b < a ? b : b + 1];
     if (ma.status.get() != Member.SERVING || mb.status.get() != Member.SERVING) {
@@ -217,7 +218,7 @@ final class GroupCheckout {
       }
     } else {
       long failedAt = g.now();
-      g.failed(
+      g.checkoutFailed(
           m,
           failedAt - a.tried(),
           String.valueOf(e.getCause()),

@@ -30,6 +30,9 @@ final class GroupState {
   private volatile EndpointGroup group;
   private volatile Member[] members;
 
+  /** The outlier detection's interval in nanoseconds, read on every call's end (no conversion). */
+  private volatile long intervalNanos;
+
   /** Calls served by members that left (the members count the calls: no group-wide counter). */
   private final LongAdder callsOfFormerMembers = new LongAdder();
 
@@ -43,6 +46,7 @@ final class GroupState {
     this.clock = clock;
     this.events = events;
     this.group = group;
+    this.intervalNanos = group.outlierDetection().interval().toNanos();
     this.members = membersOf(group, Map.of(), clock.getAsLong());
   }
 
@@ -95,6 +99,7 @@ final class GroupState {
       }
     }
     this.group = next;
+    this.intervalNanos = next.outlierDetection().interval().toNanos();
     this.members = ms;
     return left;
   }
@@ -114,12 +119,27 @@ final class GroupState {
     if (n == 0) {
       return -1;
     }
-    int a = nthBit(candidates, n == 1 ? 0 : rnd.nextInt(n));
     if (n == 1) {
-      return a;
+      return Long.numberOfTrailingZeros(candidates);
     }
-    int b = nthBit(candidates & ~(1L << a), rnd.nextInt(n - 1));
+    long r = rnd.nextLong();
+    int a = nthBit(candidates, first(r, n));
+    int b = nthBit(candidates & ~(1L << a), second(r, n));
     return ms[b].score(now) < ms[a].score(now) ? b : a;
+  }
+
+  /**
+   * The first of two distinct picks among {@code n} from one random long: its high 32 bits scaled
+   * to {@code [0, n)} by a multiplication (Lemire's method, bias below n / 2^32), not the modulo of
+   * {@code nextInt(n)}: two divisions per checkout cost about as much as the rest of the pick.
+   */
+  static int first(long random, int n) {
+    return (int) (((random >>> 32) * n) >>> 32);
+  }
+
+  /** The second pick: the low 32 bits scaled to {@code [0, n - 1)}, skipping the first pick. */
+  static int second(long random, int n) {
+    return (int) (((random & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
   }
 
   private static int nthBit(long mask, int n) {
@@ -137,12 +157,11 @@ final class GroupState {
       m.consecutive = 0;
       m.unanswered = 0;
     }
-    OutlierDetection od = group.outlierDetection();
-    rollWindow(m, now, od);
-    m.windowCalls.incrementAndGet();
+    long interval = intervalNanos;
+    rollWindow(m, now, interval); // the call was counted in the window when it was served
     if (m.status.get() == Member.PROBING) {
       back(m, now);
-    } else if (m.multiplier > 0 && now - m.healthySince >= od.interval().toNanos()) {
+    } else if (m.multiplier > 0 && now - m.healthySince >= interval) {
       synchronized (m) {
         if (m.multiplier > 0) {
           m.multiplier--;
@@ -161,11 +180,10 @@ final class GroupState {
   }
 
   /**
-   * A peer failure of the member that was fast: a refused or reset connect, a failed validation, an
-   * exchange's I/O error.
+   * A peer failure, that was fast, of a call the member served: an exchange's I/O error.
    *
    * @param m the member
-   * @param latencyNanos how long the call took, or -1 for none (a failed checkout)
+   * @param latencyNanos how long the call took, or -1 for none
    * @param what the failure, for the log
    * @param now the clock now
    */
@@ -174,10 +192,20 @@ final class GroupState {
   }
 
   /**
-   * A peer failure of the member.
+   * A peer failure of the member's checkout (no call was served): counted as a call of the
+   * failure-rate window, then as {@link #failed(Member, long, String, long, boolean)}.
+   */
+  void checkoutFailed(Member m, long latencyNanos, String what, long now, boolean unanswered) {
+    rollWindow(m, now, intervalNanos);
+    m.windowUnserved.incrementAndGet();
+    failed(m, latencyNanos, what, now, unanswered);
+  }
+
+  /**
+   * A peer failure of the member in a call it served (an exchange; see {@link #checkoutFailed}).
    *
    * @param m the member
-   * @param latencyNanos how long the call took, or -1 for none (a failed checkout)
+   * @param latencyNanos how long the call took, or -1 for none
    * @param what the failure, for the log
    * @param now the clock now
    * @param unanswered whether the member did not answer at all (a connect or validation that timed
@@ -204,9 +232,9 @@ final class GroupState {
       int u = m.unanswered + 1; // racy like consecutive: a heuristic may lose a count
       m.unanswered = u;
     }
-    rollWindow(m, now, od);
-    int total = m.windowCalls.incrementAndGet();
+    rollWindow(m, now, intervalNanos);
     int failed = m.windowFailures.incrementAndGet();
+    int total = m.windowCalls();
     if (c >= od.consecutiveFailures()) {
       eject(m, now, c + " consecutive failures, the last: " + what, false);
     } else if (total >= od.minimumCalls()
@@ -227,11 +255,9 @@ final class GroupState {
     }
   }
 
-  private static void rollWindow(Member m, long now, OutlierDetection od) {
-    if (now - m.windowStart >= od.interval().toNanos()) {
-      m.windowStart = now;
-      m.windowCalls.set(0);
-      m.windowFailures.set(0);
+  private static void rollWindow(Member m, long now, long intervalNanos) {
+    if (now - m.windowStart >= intervalNanos) {
+      m.newWindow(now);
     }
   }
 
@@ -273,9 +299,7 @@ final class GroupState {
       }
       m.consecutive = 0;
       m.unanswered = 0;
-      m.windowStart = now;
-      m.windowCalls.set(0);
-      m.windowFailures.set(0);
+      m.newWindow(now);
       m.status.set(Member.EJECTED);
     }
     ejections.increment();

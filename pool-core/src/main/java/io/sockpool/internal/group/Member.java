@@ -74,10 +74,15 @@ final class Member {
    */
   volatile int unanswered;
 
-  /** The failure-rate window: its start, its calls and its failures. */
+  /**
+   * The failure-rate window: its start, the calls served before it (its calls are those served
+   * since, counted in {@link #load} at no extra cost, plus {@link #windowUnserved}), its failed
+   * checkouts and its failures.
+   */
   volatile long windowStart;
 
-  final AtomicInteger windowCalls = new AtomicInteger();
+  private volatile long windowServedBase;
+  final AtomicInteger windowUnserved = new AtomicInteger();
   final AtomicInteger windowFailures = new AtomicInteger();
 
   /**
@@ -106,6 +111,23 @@ final class Member {
   /** Returns the calls in flight. */
   int inFlight() {
     return (int) ((long) LOAD.getVolatile(this) & FLIGHT_MASK);
+  }
+
+  /** Starts a new failure-rate window now. */
+  void newWindow(long nowNanos) {
+    windowStart = nowNanos;
+    windowServedBase = (long) LOAD.getVolatile(this) >>> FLIGHT_BITS;
+    windowUnserved.set(0);
+    windowFailures.set(0);
+  }
+
+  /** Returns the calls in the failure-rate window: served since it started, or failed to be. */
+  int windowCalls() {
+    long served = ((long) LOAD.getVolatile(this) >>> FLIGHT_BITS) - windowServedBase;
+    if (served < 0) {
+      served += FOLD_AT / 2; // a fold moved calls out of the word meanwhile (one per 2^37 calls)
+    }
+    return (int) Math.min(Integer.MAX_VALUE, served + windowUnserved.get());
   }
 
   /** Returns the calls served so far. */

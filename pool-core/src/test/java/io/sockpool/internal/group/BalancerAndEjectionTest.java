@@ -136,10 +136,10 @@ class BalancerAndEjectionTest {
     GroupState g = group(3, OutlierDetection.DEFAULTS);
     Member m = g.members()[0];
     for (int i = 0; i < 4; i++) {
-      g.failed(m, -1, "refused", clock.get());
+      g.checkoutFailed(m, -1, "refused", clock.get(), false);
     }
     assertTrue(m.selectable(clock.get()), "4 failures in a row eject nobody");
-    g.failed(m, -1, "refused", clock.get());
+    g.checkoutFailed(m, -1, "refused", clock.get(), false);
     assertFalse(m.selectable(clock.get()));
     assertEquals(List.of("ejected 1 for 1000"), heard);
     // ejection over: one caller holds the probe, the others skip the member
@@ -147,7 +147,8 @@ class BalancerAndEjectionTest {
     assertTrue(m.selectable(clock.get()));
     assertTrue(m.claimProbe());
     assertFalse(m.claimProbe(), "a second caller must not probe at the same time");
-    g.failed(m, -1, "refused", clock.get()); // the probe fails: ejected again, for twice as long
+    g.checkoutFailed(
+        m, -1, "refused", clock.get(), false); // the probe fails: ejected again, for twice as long
     assertEquals("ejected 1 for 2000", heard.get(1));
     clock.addAndGet(2000 * MS);
     assertTrue(m.claimProbe());
@@ -167,7 +168,7 @@ class BalancerAndEjectionTest {
     GroupState g = group(2, od);
     Member m = g.members()[0];
     for (int i = 0; i < 5; i++) {
-      g.failed(m, -1, "refused", clock.get());
+      g.checkoutFailed(m, -1, "refused", clock.get(), false);
       clock.addAndGet(m.ejectedUntil - clock.get());
       assertTrue(m.claimProbe());
     }
@@ -184,7 +185,7 @@ class BalancerAndEjectionTest {
       clock.addAndGet(10_001 * MS);
       g.succeeded(m, MS, clock.get());
     }
-    g.failed(m, -1, "refused", clock.get());
+    g.checkoutFailed(m, -1, "refused", clock.get(), false);
     assertEquals("ejected 1 for 1000", heard.get(heard.size() - 1));
   }
 
@@ -193,13 +194,50 @@ class BalancerAndEjectionTest {
     GroupState g = group(2, OutlierDetection.DEFAULTS); // 50 % of at least 20 calls
     Member m = g.members()[0];
     for (int i = 0; i < 9; i++) {
+      m.count(Member.CALL); // served (as a checkout counts it), then ended
       g.succeeded(m, MS, clock.get());
+      m.count(Member.CALL);
       g.failed(m, MS, "reset", clock.get());
     }
     assertTrue(m.selectable(clock.get()), "18 calls are fewer than the minimum of 20");
+    m.count(Member.CALL);
     g.succeeded(m, MS, clock.get());
+    m.count(Member.CALL);
     g.failed(m, MS, "reset", clock.get());
     assertFalse(m.selectable(clock.get()), "10 of 20 failed: ejected");
+  }
+
+  @Test
+  void theFailureRateWindowCountsServedCallsAndFailedCheckoutsOfItsIntervalOnly() {
+    GroupState g = group(2, OutlierDetection.DEFAULTS); // 50 % of at least 20 calls in 10 s
+    Member m = g.members()[0];
+    for (int i = 0; i < 100; i++) { // an earlier interval's calls, all served
+      m.count(Member.CALL);
+      g.succeeded(m, MS, clock.get());
+    }
+    clock.addAndGet(10_001 * MS);
+    m.count(Member.CALL);
+    g.succeeded(m, MS, clock.get()); // opens a new window; served in the last one, counted there
+    for (int i = 0; i < 9; i++) {
+      g.checkoutFailed(m, MS, "refused", clock.get(), false);
+      m.count(Member.CALL);
+      g.succeeded(m, MS, clock.get()); // the streak of failures ends: no consecutive ejection
+    }
+    assertEquals(18, m.windowCalls());
+    assertTrue(m.selectable(clock.get()), "9 of 18: fewer calls than the minimum");
+    m.count(Member.CALL);
+    g.succeeded(m, MS, clock.get());
+    g.checkoutFailed(m, MS, "refused", clock.get(), false);
+    assertFalse(m.selectable(clock.get()), "10 of 20 failed in this interval: ejected");
+  }
+
+  @Test
+  void theWindowsCallCountSurvivesAFoldOfTheServedCount() {
+    Member m = group(1, OutlierDetection.DEFAULTS).members()[0];
+    m.count((Member.FOLD_AT - 5) * Member.CALL);
+    m.newWindow(clock.get());
+    m.count(10 * Member.CALL); // crosses the fold, which moves half the count out of the word
+    assertEquals(10, m.windowCalls());
   }
 
   @Test
@@ -207,7 +245,7 @@ class BalancerAndEjectionTest {
     GroupState g = group(4, OutlierDetection.DEFAULTS.withConsecutiveFailures(1)); // 50 %: 2 of 4
     Member[] ms = g.members();
     for (Member m : ms) {
-      g.failed(m, -1, "refused", clock.get());
+      g.checkoutFailed(m, -1, "refused", clock.get(), false);
     }
     int ejected = 0;
     for (Member m : ms) {
@@ -225,7 +263,7 @@ class BalancerAndEjectionTest {
   void aProbeGivenUpByTheCallerLetsTheNextCallerProbe() {
     GroupState g = group(2, OutlierDetection.DEFAULTS.withConsecutiveFailures(1));
     Member m = g.members()[0];
-    g.failed(m, -1, "refused", clock.get());
+    g.checkoutFailed(m, -1, "refused", clock.get(), false);
     clock.addAndGet(1000 * MS);
     assertTrue(m.claimProbe());
     m.releaseProbe(clock.get());
