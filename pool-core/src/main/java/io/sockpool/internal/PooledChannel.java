@@ -18,7 +18,7 @@ import java.time.Duration;
  * time (the holder, the initializer or validator, or the evictor while idle), except {@link
  * #isBroken()}, which the return path may ask from another thread.
  */
-public final class PooledChannel implements Connection {
+public final class PooledChannel extends ReplyWatch implements Connection {
   private final Endpoint endpoint;
   private final InetSocketAddress remoteAddress;
   private final Transport transport;
@@ -41,7 +41,6 @@ public final class PooledChannel implements Connection {
   private boolean rawChannelOut;
   private boolean mayHaveUnread;
   private volatile boolean returnedClean;
-  private final ReplyWatch replies = new ReplyWatch();
 
   @SuppressWarnings("unused") // through HOT
   private volatile int hot;
@@ -198,14 +197,14 @@ public final class PooledChannel implements Connection {
 
   void state(EndpointState value) {
     state = value;
-    replies.endpoint(value.roundTrip());
+    roundTrip(value.roundTrip());
   }
 
   /**
    * @return what the peer did with this connection's requests (breaker evidence, round trips)
    */
   ReplyWatch replies() {
-    return replies;
+    return this; // the superclass: its fields in this object
   }
 
   Lease lease() {
@@ -219,7 +218,7 @@ public final class PooledChannel implements Connection {
     exchangeOpen = false;
     rawChannelOut = false;
     mayHaveUnread = false;
-    replies.newLease();
+    newLease();
   }
 
   /**
@@ -255,7 +254,7 @@ public final class PooledChannel implements Connection {
     if (broken) {
       throw new IOException(hook + " left the connection to " + endpoint + " broken");
     }
-    if (exchangeOpen && replies.awaitingReply()) {
+    if (exchangeOpen && awaitingReply()) {
       throw new IOException(
           hook + " wrote a request to " + endpoint + " and read nothing after it");
     }
@@ -335,7 +334,7 @@ public final class PooledChannel implements Connection {
    */
   @Override
   public void exchangeComplete() {
-    if (!replies.awaitingReply() || rawChannelOut) {
+    if (!awaitingReply() || rawChannelOut) {
       exchangeOpen = false;
     }
   }
@@ -357,7 +356,7 @@ public final class PooledChannel implements Connection {
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
     try {
       transport.write(src, deadlineNanos);
-      replies.wrote();
+      wrote();
       exchangeOpen = true;
       mayHaveUnread = true;
     } catch (IOException | RuntimeException e) {
@@ -390,11 +389,11 @@ public final class PooledChannel implements Connection {
       }
       bytesReadInLease += n;
       mayHaveUnread = !transport.drained(); // the read reached its spare byte: more was there
-      replies.read(n);
+      replyBytes(n);
       return n;
     } catch (SocketTimeoutException e) {
       failed(e);
-      throw replies.timedOut(e, endpoint, deadlineNanos);
+      throw timedOut(e, endpoint, deadlineNanos);
     } catch (IOException | RuntimeException e) {
       failed(e);
       throw e;

@@ -12,11 +12,13 @@ import java.util.concurrent.TimeUnit;
  * reply byte at all. The return path turns that into breaker evidence; {@code execute} into whether
  * the operation's exchange is complete.
  *
- * <p>Used by the connection's one user at a time, like {@link PooledChannel}. Costs an exchange two
- * clock reads (at the request, at the reply's first byte); the endpoint's estimate is written only
- * when a reply is slower than normal, or on every 8th reply of a connection.
+ * <p>{@link PooledChannel}'s superclass, so that these fields sit in the connection's own object: a
+ * checkout and a return of a connection last used 10,000 checkouts ago (1,000 endpoints) load one
+ * object fewer. Used by the connection's one user at a time, like {@link PooledChannel}. Costs an
+ * exchange two clock reads (at the request, at the reply's first byte); the endpoint's estimate is
+ * written only when a reply is slower than normal, or on every 8th reply of a connection.
  */
-final class ReplyWatch {
+abstract class ReplyWatch {
   private static final RoundTrip UNMEASURED = new RoundTrip(); // until the connection has a state
 
   private RoundTrip roundTrip = UNMEASURED;
@@ -39,29 +41,34 @@ final class ReplyWatch {
     PERMISSION
   }
 
+  /** For {@link PooledChannel}. */
+  ReplyWatch() {
+    // nothing measured yet
+  }
+
   /**
    * @param endpointRoundTrip the estimate of the endpoint this connection belongs to
    */
-  void endpoint(RoundTrip endpointRoundTrip) {
+  final void roundTrip(RoundTrip endpointRoundTrip) {
     roundTrip = endpointRoundTrip;
   }
 
   /**
    * @return the endpoint's estimate
    */
-  RoundTrip roundTrip() {
+  final RoundTrip roundTrip() {
     return roundTrip;
   }
 
   /** A new lease (or the end of a hook's exchange): the per-lease evidence starts afresh. */
-  void newLease() {
+  final void newLease() {
     awaiting = false;
     repliedInLease = false;
     noAnswerNanos = 0;
   }
 
   /** A request went out: the first write since the last reply byte starts the clock. */
-  void wrote() {
+  final void wrote() {
     if (!awaiting) {
       awaiting = true;
       wroteAtNanos = System.nanoTime();
@@ -69,7 +76,7 @@ final class ReplyWatch {
   }
 
   /** A read returned {@code n} bytes. */
-  void read(int n) {
+  final void replyBytes(int n) {
     if (n <= 0 || !awaiting) {
       return;
     }
@@ -94,7 +101,8 @@ final class ReplyWatch {
    * @param deadlineNanos the read's deadline
    * @return the exception to throw
    */
-  SocketTimeoutException timedOut(SocketTimeoutException e, Endpoint endpoint, long deadlineNanos) {
+  final SocketTimeoutException timedOut(
+      SocketTimeoutException e, Endpoint endpoint, long deadlineNanos) {
     String what;
     if (awaiting) {
       long now = System.nanoTime();
@@ -118,14 +126,14 @@ final class ReplyWatch {
   /**
    * @return what the connection owes its endpoint's breaker
    */
-  Owed owed() {
+  final Owed owed() {
     return owed;
   }
 
   /**
    * @param value what it owes from now on
    */
-  void owed(Owed value) {
+  final void owed(Owed value) {
     owed = value;
   }
 
@@ -133,7 +141,7 @@ final class ReplyWatch {
    * @return whether any reply byte ever arrived on the connection (an initializer's, a validator's,
    *     a holder's)
    */
-  boolean everReplied() {
+  final boolean everReplied() {
     return replies > 0;
   }
 
@@ -141,21 +149,21 @@ final class ReplyWatch {
    * @return whether, in this lease, a read timed out with no reply byte at all since the request
    *     (however short the wait)
    */
-  boolean silentInLease() {
+  final boolean silentInLease() {
     return noAnswerNanos > 0;
   }
 
   /**
    * @return whether a request was written and no reply byte has arrived since
    */
-  boolean awaitingReply() {
+  final boolean awaitingReply() {
     return awaiting;
   }
 
   /**
    * @return whether, in this lease, a reply byte arrived after a request
    */
-  boolean repliedInLease() {
+  final boolean repliedInLease() {
     return repliedInLease;
   }
 
@@ -163,7 +171,7 @@ final class ReplyWatch {
    * @return whether, in this lease, a read timed out after the request had gone without any reply
    *     byte for at least the endpoint's no-answer bound ({@link RoundTrip#noAnswerBoundNanos()})
    */
-  boolean noAnswerInLease() {
+  final boolean noAnswerInLease() {
     return noAnswerNanos > 0 && roundTrip.isNoAnswer(noAnswerNanos);
   }
 }
