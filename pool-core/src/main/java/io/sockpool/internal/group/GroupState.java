@@ -192,13 +192,11 @@ final class GroupState {
   }
 
   /**
-   * A peer failure of the member's checkout (no call was served): counted as a call of the
-   * failure-rate window, then as {@link #failed(Member, long, String, long, boolean)}.
+   * A peer failure of the member's checkout (no call was served): as {@link #failed(Member, long,
+   * String, long, boolean)}, and it counts as a call of the failure-rate window.
    */
   void checkoutFailed(Member m, long latencyNanos, String what, long now, boolean unanswered) {
-    rollWindow(m, now, intervalNanos);
-    m.windowUnserved.incrementAndGet();
-    failed(m, latencyNanos, what, now, unanswered);
+    failed(m, latencyNanos, what, now, unanswered, false);
   }
 
   /**
@@ -214,6 +212,12 @@ final class GroupState {
    *     score, so the balancer keeps offering the member the calls that eject it
    */
   void failed(Member m, long latencyNanos, String what, long now, boolean unanswered) {
+    failed(m, latencyNanos, what, now, unanswered, true);
+  }
+
+  /** Both kinds of failure; an unserved call is counted in the window here, served ones were. */
+  private void failed(
+      Member m, long latencyNanos, String what, long now, boolean unanswered, boolean served) {
     m.failures.increment();
     if (latencyNanos >= 0 && !unanswered) {
       m.latency.observe(latencyNanos, now);
@@ -233,6 +237,9 @@ final class GroupState {
       m.unanswered = u;
     }
     rollWindow(m, now, intervalNanos);
+    if (!served) {
+      m.windowUnserved.incrementAndGet();
+    }
     int failed = m.windowFailures.incrementAndGet();
     int total = m.windowCalls();
     if (c >= od.consecutiveFailures()) {
