@@ -68,6 +68,11 @@ public final class BlockingIo {
   @SuppressWarnings("unused") // through WATCHED: 1 while the watchdog has it (list or hand-over)
   private volatile int watched;
 
+  /**
+   * Whether the watchdog's last look found no call under way; only the watchdog reads or writes it.
+   */
+  boolean foundIdle;
+
   /** The next connection handed over to the watchdog with this one (its hand-over stack). */
   BlockingIo nextHandedOver;
 

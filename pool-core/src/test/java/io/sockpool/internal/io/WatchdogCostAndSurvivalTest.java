@@ -1,5 +1,6 @@
 package io.sockpool.internal.io;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.Endpoint;
@@ -75,6 +76,32 @@ class WatchdogCostAndSurvivalTest {
     } finally {
       watchdog.stop();
       watchdog.awaitStopped(2_000);
+    }
+  }
+
+  @Test
+  void aConnectionFoundIdleOnceIsKeptUntilTheNextLookSoShortCallsDoNotWakeTheWatchdogEachTime()
+      throws IOException {
+    Watchdog watchdog = new Watchdog("test-watchdog", System::nanoTime); // not started: we scan
+    try (ServerSocketChannel server =
+            ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        SocketChannel ch = SocketChannel.open(server.getLocalAddress())) {
+      BlockingIo io = new BlockingIo(Endpoint.of("127.0.0.1", 1), ch, watchdog);
+      io.write(ByteBuffer.wrap(new byte[] {1}), System.nanoTime() + 2_000 * MS); // ended at once
+
+      long now = System.nanoTime();
+      assertEquals(
+          now + Watchdog.LINGER_NANOS,
+          watchdog.scan(now),
+          "a connection found idle once is kept and looked at again after the linger time; let go,"
+              + " the watchdog would sleep with no deadline and the next call would have to wake it");
+      long before = watchdog.scanned();
+      watchdog.scan(System.nanoTime());
+      assertEquals(1, watchdog.scanned() - before, "still watched at the second look");
+      before = watchdog.scanned();
+      watchdog.scan(System.nanoTime());
+      assertEquals(0, watchdog.scanned() - before, "idle at two looks in a row: let go");
     }
   }
 
