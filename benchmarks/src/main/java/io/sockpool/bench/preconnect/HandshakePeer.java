@@ -1,8 +1,11 @@
 package io.sockpool.bench.preconnect;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback peer with a slow connect: it answers a connection's first {@code PING} (the pool's
  * initializer, so part of the connect) after {@code connect}, every later one after {@code
- * service}. It counts the connections it accepted.
+ * service}. It counts the connections it accepted. Runs in the measuring JVM, or in a JVM of its
+ * own ({@link #main}, started by {@link PeerProcess}) so that it can be pinned to a core of its
+ * own.
  */
-final class HandshakePeer implements AutoCloseable {
+final class HandshakePeer implements StepPeer {
   private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final ServerSocket server;
@@ -81,12 +86,50 @@ final class HandshakePeer implements AutoCloseable {
     return true;
   }
 
-  int port() {
+  @Override
+  public int port() {
     return server.getLocalPort();
   }
 
-  int accepted() {
+  @Override
+  public int accepted() {
     return accepted.get();
+  }
+
+  /**
+   * The peer in a JVM of its own ({@link PeerProcess}): prints {@code port N}, then answers each
+   * line {@code accepted} on standard input with the count, and closes at the end of its input (the
+   * measuring JVM closed it, or exited).
+   *
+   * @param args the connect latency and the service time, in nanoseconds
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println(
+          "usage: HandshakePeer CONNECT_NANOS SERVICE_NANOS, but got "
+              + args.length
+              + " arguments");
+      System.exit(2);
+    }
+    PrintStream out = System.out;
+    try (HandshakePeer peer =
+            new HandshakePeer(
+                Duration.ofNanos(Long.parseLong(args[0])),
+                Duration.ofNanos(Long.parseLong(args[1])));
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
+      out.println("port " + peer.port());
+      out.flush();
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (!line.equals("accepted")) {
+          System.err.println("HandshakePeer: unknown request '" + line + "', allowed: accepted");
+          System.exit(2);
+        }
+        out.println(peer.accepted());
+        out.flush();
+      }
+    }
+    System.exit(0); // the accept and serving threads are not daemons
   }
 
   @Override

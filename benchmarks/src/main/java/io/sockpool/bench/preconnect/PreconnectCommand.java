@@ -90,6 +90,14 @@ final class PreconnectCommand implements Callable<Integer> {
               + " (default ${DEFAULT-VALUE}: the measured rate)")
   private double headroom;
 
+  @Option(
+      names = "--peer-core",
+      defaultValue = "-1",
+      description =
+          "run the peer in a JVM of its own pinned to this CPU (taskset -c); pin this JVM to"
+              + " other cores (default: the peer runs in this JVM)")
+  private int peerCore;
+
   @Option(names = "--out", description = "directory for preconnect-step.csv (default: none)")
   private Path out;
 
@@ -129,6 +137,11 @@ final class PreconnectCommand implements Callable<Integer> {
                         + " and "
                         + after);
               }
+              if (peerCore < -1) {
+                throw new IllegalArgumentException(
+                    "--peer-core must be a CPU number >= 0 (or -1: the peer in this JVM), but was "
+                        + peerCore);
+              }
               return new PreconnectStep.Plan(
                   low,
                   high,
@@ -141,6 +154,7 @@ final class PreconnectCommand implements Callable<Integer> {
                   maxPerEndpoint,
                   maxConnecting,
                   headroom,
+                  peerCore,
                   out);
             });
     PreconnectStep.report(plan, stdout);

@@ -52,7 +52,14 @@ public final class PreconnectStep {
       int maxPerEndpoint,
       int maxConnecting,
       double headroom,
-      Path out) {}
+      int peerCore,
+      Path out) {
+
+    /** Whether the peer runs in a JVM of its own, pinned to {@link #peerCore}. */
+    boolean peerProcess() {
+      return peerCore >= 0;
+    }
+  }
 
   /** One run's numbers. */
   record Run(
@@ -101,6 +108,10 @@ public final class PreconnectStep {
       }
     }
     out.println();
+    out.println(
+        plan.peerProcess()
+            ? "peer: a JVM of its own, pinned to CPU " + plan.peerCore()
+            : "peer: in this JVM");
     out.println(table(runs, plan.headroom()));
     if (plan.out() != null) {
       Files.createDirectories(plan.out());
@@ -145,7 +156,10 @@ public final class PreconnectStep {
   static Run run(Plan plan, int round, boolean preconnect)
       throws IOException, InterruptedException {
     ExecutorService workers = Executors.newCachedThreadPool();
-    try (HandshakePeer peer = new HandshakePeer(plan.connect(), plan.service());
+    try (StepPeer peer =
+            plan.peerProcess()
+                ? PeerProcess.start(plan.peerCore(), plan.connect(), plan.service())
+                : new HandshakePeer(plan.connect(), plan.service());
         SocketPool pool =
             SocketPool.create(
                 PoolConfig.builder()
@@ -284,15 +298,16 @@ public final class PreconnectStep {
     StringBuilder t =
         new StringBuilder(
             "| preconnect | p99 steady (ms) | p99 step (ms) | step / steady | p99 high phase (ms)"
-                + " | phase / steady | p99 last second (ms) | opened | on demand | by preconnect"
-                + " | model: at step / most | by preconnect / model | opened / model | failed |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | phase / steady | p99 last second (ms) | step / last second | opened | on demand"
+                + " | by preconnect | model: at step / most | by preconnect / model | opened / model"
+                + " | failed |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (boolean pre : new boolean[] {false, true}) {
       List<Run> mine = runs.stream().filter(r -> r.preconnect() == pre).toList();
       t.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s |%n",
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s |%n",
               pre ? "on (headroom " + plain(headroom) + ")" : "off",
               spread(mine, Run::p99SteadyMs),
               spread(mine, Run::p99StepMs),
@@ -300,6 +315,7 @@ public final class PreconnectStep {
               spread(mine, Run::p99PhaseMs),
               spread(mine, r -> r.p99PhaseMs() / Math.max(0.001, r.p99SteadyMs())),
               spread(mine, Run::p99HighMs),
+              spread(mine, r -> r.p99StepMs() / Math.max(0.001, r.p99HighMs())),
               spread(mine, r -> r.opened()),
               spread(mine, r -> r.onDemand()),
               spread(mine, r -> r.byPreconnect()),

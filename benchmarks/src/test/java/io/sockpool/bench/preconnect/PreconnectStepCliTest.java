@@ -29,6 +29,15 @@ class PreconnectStepCliTest {
   }
 
   @Test
+  @Timeout(10)
+  void aNegativePeerCoreOtherThanMinusOneIsRefusedInOneLine() {
+    CliRun.run(PreconnectCommand::new, "--peer-core", "-2")
+        .assertRefusedWith(
+            "PreconnectStep: --peer-core must be a CPU number >= 0 (or -1: the peer in this JVM),"
+                + " but was -2 (see PreconnectStep --help)");
+  }
+
+  @Test
   @Timeout(120)
   void aShortRunPrintsARunWithAndWithoutPreconnectAndTheTable() {
     CliRun run =
@@ -45,11 +54,14 @@ class PreconnectStepCliTest {
             "--rounds",
             "1",
             "--headroom",
-            "2.5");
+            "2.5",
+            "--peer-core",
+            "0");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("round 1 preconnect false"), run.out());
     assertTrue(run.out().contains("round 1 preconnect true"), run.out());
     assertTrue(run.out().contains("| on (headroom 2.5) |"), run.out());
+    assertTrue(run.out().contains("peer: a JVM of its own, pinned to CPU 0"), run.out());
     assertTrue(run.out().contains(" by preconnect), model "), run.out());
   }
 }
