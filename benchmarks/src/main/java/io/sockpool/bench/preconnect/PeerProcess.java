@@ -32,12 +32,13 @@ final class PeerProcess implements StepPeer {
             new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
     String first = replies.readLine();
     if (first == null || !first.startsWith("port ")) {
+      String exit = exitValue(); // before the kill: a process that failed has exited already
       process.destroyForcibly();
       throw new IOException(
           "the peer process did not start: it printed '"
               + first
               + "' instead of 'port N' (exit "
-              + (process.isAlive() ? "none yet" : process.exitValue())
+              + exit
               + ")");
     }
     this.port = Integer.parseInt(first.substring(5));
