@@ -31,6 +31,13 @@ public final class Endpoint {
   private final Path unixPath; // null for TCP
   private final int hash; // the pool looks endpoints up on every checkout: no String to touch
 
+  /**
+   * A pool's state for this endpoint, cached by the pool (io.sockpool.internal.EndpointCache) so
+   * that a checkout need not look it up in a map; not part of the value (equals, hashCode).
+   */
+  @SuppressWarnings("unused") // through EndpointCache's VarHandle
+  private Object poolState;
+
   private Endpoint(String host, int port, InetAddress literal) {
     this(host, port, literal, null);
   }

@@ -27,6 +27,10 @@ final class EndpointRegistry {
   private final Names names;
   private final Listeners listeners;
   private final int hotSlots;
+
+  /** Set when the pool closed; read by {@link #cache} after it stores. */
+  volatile boolean closed;
+
   final LongAdder forgottenCreated = new LongAdder();
   final LongAdder forgottenCreatedOnDemand = new LongAdder();
   final LongAdder forgottenCreatedByPreconnect = new LongAdder();
@@ -50,10 +54,19 @@ final class EndpointRegistry {
     return breakers;
   }
 
-  /** Returns the endpoint's state, created if the pool does not know it yet. */
+  /**
+   * Returns the endpoint's state, created if the pool does not know it yet: from the endpoint
+   * instance's {@link EndpointCache} if it holds this registry's state and the state is not
+   * retiring, else from the map (and cached).
+   */
   EndpointState state(Endpoint endpoint) {
+    Object cached = EndpointCache.get(endpoint);
+    if (cached instanceof EndpointState c && c.owner == this && !c.retiring()) {
+      return c; // the instance's field and the state's: no map slot or node to load
+    }
     EndpointState st = states.get(endpoint);
     if (st != null && !st.retiring()) { // a field of the state: no second object to load
+      cache(endpoint, cached, st);
       return st;
     }
     boolean[] added = new boolean[1];
@@ -68,12 +81,33 @@ final class EndpointRegistry {
               // breaker and the address book, and listeners heard of no removal
               added[0] = current == null;
               return new EndpointState(
-                  e, breakers.circuitBreaker(e.toString()), hotSlots, System.nanoTime());
+                  e, breakers.circuitBreaker(e.toString()), hotSlots, System.nanoTime(), this);
             });
     if (added[0]) {
       listeners.endpointAdded(endpoint);
     }
+    cache(endpoint, cached, st);
     return st;
+  }
+
+  /**
+   * Caches the state in the endpoint instance if it is the instance the state was created with (the
+   * one {@link #forget} and {@link #closed} clear; a caller that makes a new equal instance per
+   * call pays no store per call) and it holds no other live pool's state (the first pool keeps it:
+   * pools sharing an instance do not rewrite it on every checkout). A state that began retiring or
+   * a pool that closed meanwhile clears it again: either the forgetting thread sees the stored
+   * state or this one sees the flag (see {@link EndpointCache#put}).
+   */
+  @SuppressWarnings("ReferenceEquality") // the instance, not the value: see above
+  private void cache(Endpoint endpoint, Object cached, EndpointState st) {
+    if (endpoint != st.endpoint()
+        || (cached instanceof EndpointState c && !c.retiring() && !c.owner.closed)) {
+      return;
+    }
+    EndpointCache.put(endpoint, st);
+    if (st.retiring() || closed) {
+      EndpointCache.clear(endpoint, st);
+    }
   }
 
   /** Returns the endpoint's state, or null if the pool does not know it. */
@@ -101,9 +135,14 @@ final class EndpointRegistry {
     return n;
   }
 
-  /** The pool closed: the breakers go, the listeners hear of every endpoint, the stats stay. */
+  /**
+   * The pool closed: the breakers go, the listeners hear of every endpoint, the endpoints' caches
+   * let go of the states (a user's endpoint constant keeps no closed pool alive), the stats stay.
+   */
   void closed() {
+    closed = true; // before the clears: a state cached after them is cleared by its cacher
     for (EndpointState st : states.values()) {
+      EndpointCache.clear(st.endpoint(), st);
       breakers.remove(st.endpoint().toString());
       listeners.endpointRemoved(st.endpoint());
     }
@@ -122,6 +161,7 @@ final class EndpointRegistry {
           removed[0] = true;
           return null;
         });
+    EndpointCache.clear(st.endpoint(), st); // after the retiring flag: see cache
     // out of the map either way: its counters move to the totals
     forgottenCreated.add(st.createdCount());
     forgottenCreatedOnDemand.add(st.createdOnDemandCount());

@@ -54,6 +54,10 @@ final class EndpointState extends Metered implements Admission.Account, Waiters.
   private final PooledChannel[] hotSlots;
 
   private final Endpoint endpoint;
+
+  /** The registry whose state this is: whose state an endpoint's {@link EndpointCache} holds. */
+  final EndpointRegistry owner;
+
   private final CircuitBreaker breaker;
   private final Waiters<PooledChannel> waiters;
 
@@ -117,7 +121,17 @@ final class EndpointState extends Metered implements Admission.Account, Waiters.
   private volatile boolean retiring;
 
   EndpointState(Endpoint endpoint, CircuitBreaker breaker, int hotSlots, long nowNanos) {
+    this(endpoint, breaker, hotSlots, nowNanos, null);
+  }
+
+  EndpointState(
+      Endpoint endpoint,
+      CircuitBreaker breaker,
+      int hotSlots,
+      long nowNanos,
+      EndpointRegistry owner) {
     this.endpoint = endpoint;
+    this.owner = owner;
     this.hotSlots = new PooledChannel[hotSlots];
     this.breaker = breaker;
     this.waiters = new Waiters<>(this);
