@@ -15,7 +15,10 @@ import java.util.Optional;
  * re-resolves it in the background ({@link PoolConfig#reresolveInterval()}), so a peer that moves
  * to another address is followed and connections to the old one are drained (see {@link
  * SocketPool#addresses(Endpoint)}). Host names compare case-insensitively. Instances are immutable
- * and safe to share.
+ * and safe to share. Reuse one instance per peer (a constant) where you can: the first pool that
+ * uses an instance keeps its state for the endpoint in it (an internal field, not part of the
+ * value, let go when the pool forgets the endpoint or closes), which spares each checkout a map
+ * lookup; an equal instance made per call works the same, with the lookup.
  */
 public final class Endpoint {
   /** The accepted forms, named in every rejection. */
