@@ -17,6 +17,22 @@ public enum ClientKind {
       return new DedicatedChannelClient(redis, timeout);
     }
   },
+  /**
+   * The dedicated channel with CPU work before each PING ({@link LoadOptions#dedicatedBusy}, a spin
+   * on the clock): what the pooled client's own work between PINGs would cost a client that has no
+   * pool, with everything else (sockets, system calls, threads) the dedicated channel's.
+   */
+  DEDICATED_BUSY("dedicated-busy") {
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, Duration timeout) {
+      return new DedicatedChannelClient(redis, timeout, LoadOptions.DEFAULT_DEDICATED_BUSY);
+    }
+
+    @Override
+    PingClient create(InetSocketAddress redis, int poolSize, LoadOptions options) {
+      return new DedicatedChannelClient(redis, options.timeout(), options.dedicatedBusy());
+    }
+  },
   /** sockpool, no round-trip validation ({@link io.sockpool.Validator#NONE}). */
   SOCKPOOL("sockpool") {
     @Override
@@ -153,6 +169,14 @@ public enum ClientKind {
   }
 
   /**
+   * Creates the client for one measured point with the harness's options (the fairness window, the
+   * dedicated-busy spin).
+   */
+  PingClient create(InetSocketAddress redis, int poolSize, LoadOptions options) throws IOException {
+    return create(redis, poolSize, options.timeout(), options.fairnessWindow());
+  }
+
+  /**
    * Creates the client for one measured point over TLS ({@code --tls}).
    *
    * @param tls the harness's TLS settings (its throwaway CA, full verification)
@@ -166,7 +190,7 @@ public enum ClientKind {
 
   /** Returns whether the client runs with {@code --tls}. */
   boolean supportsTls() {
-    return this != DEDICATED && this != LETTUCE;
+    return this != DEDICATED && this != DEDICATED_BUSY && this != LETTUCE;
   }
 
   /** Returns the names of the clients that run with {@code --tls}, comma-separated. */

@@ -139,6 +139,17 @@ final class LoadCommand implements Callable<Integer> {
               + " default ${DEFAULT-VALUE}")
   private Duration jitWarmup;
 
+  @Option(
+      names = "--dedicated-busy",
+      paramLabel = "D",
+      defaultValue = "1us",
+      converter = ZeroOrDuration.class,
+      description =
+          "the dedicated-busy client: a dedicated channel that spins this long before each PING,"
+              + " as a pool's checkout and return take CPU there (a control for the distance"
+              + " between the pooled and the dedicated client); 0..1ms; default ${DEFAULT-VALUE}")
+  private Duration dedicatedBusy;
+
   private final PrintStream log;
 
   /**
@@ -178,7 +189,8 @@ final class LoadCommand implements Callable<Integer> {
               Optional.ofNullable(profile).map(String::strip),
               Optional.ofNullable(fairnessWindow),
               tls,
-              jitWarmup);
+              jitWarmup,
+              dedicatedBusy);
         });
   }
 

@@ -236,8 +236,7 @@ public final class LoadHarness {
         try (PingClient client =
             tls != null
                 ? kind.createTls(redis, point.poolSize(), options.timeout(), tls)
-                : kind.create(
-                    redis, point.poolSize(), options.timeout(), options.fairnessWindow())) {
+                : kind.create(redis, point.poolSize(), options)) {
           LoadRunner.run(
               kind.cliName() + "-jit",
               client,
@@ -272,7 +271,10 @@ public final class LoadHarness {
    */
   private static List<ClientKind> runs(LoadOptions options, LoadPoint point) {
     return options.clients().stream()
-        .filter(k -> !(point.contended() && k == ClientKind.DEDICATED))
+        .filter(
+            k ->
+                !(point.contended()
+                    && (k == ClientKind.DEDICATED || k == ClientKind.DEDICATED_BUSY)))
         .toList();
   }
 
@@ -294,7 +296,7 @@ public final class LoadHarness {
     try (PingClient client =
         tls != null
             ? kind.createTls(redis, point.poolSize(), options.timeout(), tls)
-            : kind.create(redis, point.poolSize(), options.timeout(), options.fairnessWindow())) {
+            : kind.create(redis, point.poolSize(), options)) {
       s =
           LoadRunner.run(
               kind.cliName(),

@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param jitWarmup unmeasured time every client runs at every point before round 1, so that no
  *     client's measured window holds the JIT compilation of code the clients share (the JDK's TLS
  *     record layer, the harness's own loop); >= 0, 0 for none
+ * @param dedicatedBusy the CPU work the {@code dedicated-busy} client adds to each PING (a spin
+ *     before its write, where a pool checks out and returns); 0..1 ms
  */
 public record LoadOptions(
     Duration duration,
@@ -44,10 +46,18 @@ public record LoadOptions(
     Optional<String> profile,
     Optional<Duration> fairnessWindow,
     boolean tls,
-    Duration jitWarmup) {
+    Duration jitWarmup,
+    Duration dedicatedBusy) {
+
+  /** The default of {@link #dedicatedBusy}: about the raw pooled client's own work per PING. */
+  public static final Duration DEFAULT_DEDICATED_BUSY = Duration.ofNanos(1_000);
 
   /** Checks the values; see the record components for what is allowed. */
   public LoadOptions {
+    if (dedicatedBusy.isNegative() || dedicatedBusy.compareTo(Duration.ofMillis(1)) > 0) {
+      throw new IllegalArgumentException(
+          "--dedicated-busy must be in 0..1ms, but was " + dedicatedBusy);
+    }
     if (jitWarmup.isNegative()) {
       throw new IllegalArgumentException("--jit-warmup must be >= 0, but was " + jitWarmup);
     }
@@ -108,7 +118,7 @@ public record LoadOptions(
    * The options without a JIT warm-up pass (each point's own warm-up only).
    *
    * @see #LoadOptions(Duration, Duration, List, List, int, int, Duration, Optional, Path, boolean,
-   *     Optional, Optional, boolean, Duration)
+   *     Optional, Optional, boolean, Duration, Duration)
    */
   public LoadOptions(
       Duration duration,
@@ -138,7 +148,8 @@ public record LoadOptions(
         profile,
         fairnessWindow,
         tls,
-        Duration.ZERO);
+        Duration.ZERO,
+        DEFAULT_DEDICATED_BUSY);
   }
 
   /**

@@ -36,7 +36,8 @@ class LoadHarnessSmokeTest {
     LoadHarness.Report report =
         LoadHarness.run(options, new PrintStream(console, true, StandardCharsets.UTF_8));
 
-    assertEquals(ClientKind.values().length * 2 - 1, report.results().size(), report.table());
+    // the two dedicated clients do not run at the contended point (8 threads on 4 connections)
+    assertEquals(ClientKind.values().length * 2 - 2, report.results().size(), report.table());
     for (PointResult r : report.results()) {
       assertTrue(
           r.ops() > 0,

@@ -61,7 +61,8 @@ class LoadHarnessTlsSmokeTest {
             Optional.empty(),
             Optional.empty(),
             true,
-            Duration.ofMillis(300));
+            Duration.ofMillis(300),
+            LoadOptions.DEFAULT_DEDICATED_BUSY);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
 
     LoadHarness.Report report =

@@ -50,6 +50,26 @@ class LoadOptionsTest {
   }
 
   @Test
+  void dedicatedBusyDefaultsToOneMicrosecondAndMoreThanAMillisecondIsRefused() {
+    assertEquals(Duration.ofNanos(1_000), LoadOptions.defaults().dedicatedBusy());
+    assertEquals(
+        Duration.ofNanos(1_300),
+        LoadOptions.parse(new String[] {"--dedicated-busy", "1.3us"}).dedicatedBusy());
+    ParameterException e =
+        assertThrows(
+            ParameterException.class,
+            () -> LoadOptions.parse(new String[] {"--dedicated-busy", "2ms"}));
+    assertTrue(e.getMessage().contains("--dedicated-busy must be in 0..1ms"), e.getMessage());
+  }
+
+  @Test
+  void theDedicatedBusySpinTakesAtLeastItsTime() {
+    long t0 = System.nanoTime();
+    DedicatedChannelClient.spin(200_000);
+    assertTrue(System.nanoTime() - t0 >= 200_000, "spun less than 200 us");
+  }
+
+  @Test
   void jitWarmupDefaultsToTwoSecondsAndZeroTurnsItOff() {
     assertEquals(Duration.ofSeconds(2), LoadOptions.defaults().jitWarmup());
     assertEquals(
@@ -75,7 +95,8 @@ class LoadOptionsTest {
                     d.profile(),
                     d.fairnessWindow(),
                     d.tls(),
-                    Duration.ofSeconds(-1)));
+                    Duration.ofSeconds(-1),
+                    LoadOptions.DEFAULT_DEDICATED_BUSY));
     assertEquals("--jit-warmup must be >= 0, but was PT-1S", e.getMessage());
   }
 
