@@ -31,6 +31,12 @@ final class EndpointRegistry {
   /** Set when the pool closed; read by {@link #cache} after it stores. */
   volatile boolean closed;
 
+  /**
+   * Runs between the map's lookup and the caching of what it found: a test's hook, to forget the
+   * state right there (the race {@link #cache} closes); does nothing in a pool.
+   */
+  Runnable afterLookup = () -> {};
+
   final LongAdder forgottenCreated = new LongAdder();
   final LongAdder forgottenCreatedOnDemand = new LongAdder();
   final LongAdder forgottenCreatedByPreconnect = new LongAdder();
@@ -66,6 +72,7 @@ final class EndpointRegistry {
     }
     EndpointState st = states.get(endpoint);
     if (st != null && !st.retiring()) { // a field of the state: no second object to load
+      afterLookup.run();
       cache(endpoint, cached, st);
       return st;
     }

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointStats;
 import io.sockpool.PoolConfig;
 import io.sockpool.SocketPool;
+import io.sockpool.internal.metrics.Listeners;
+import io.sockpool.internal.resolve.Names;
 import io.sockpool.testkit.FakePeer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +129,34 @@ class EndpointCacheTest {
       assertNotSame(before, after, "a new state, cached again");
       assertEquals(2, pool.stats().total().checkouts(), "totals keep the forgotten endpoint");
     }
+  }
+
+  /**
+   * The race the cacher's second look closes: the state is forgotten between the map's lookup and
+   * the store into the endpoint (the forgetting thread found nothing to clear). Without the look at
+   * the retiring flag after the store, the forgotten state stays cached.
+   */
+  @Test
+  void aStateForgottenBetweenTheLookupAndTheStoreIsNotLeftCached() {
+    PoolConfig config = PoolConfig.builder().poolName("race").build();
+    Names names = new Names(config, null, Duration.ofSeconds(1));
+    EndpointRegistry registry =
+        new EndpointRegistry(CircuitBreakerRegistry.ofDefaults(), names, new Listeners("race"), 4);
+    EndpointState first = registry.state(endpoint);
+    assertSame(first, EndpointCache.get(endpoint));
+    EndpointCache.clear(endpoint, first); // the next lookup goes to the map
+    registry.afterLookup =
+        () -> {
+          registry.afterLookup = () -> {};
+          assertEquals(1, registry.forgetIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
+        };
+    EndpointState found = registry.state(endpoint);
+    assertSame(first, found, "the lookup returned what it found (its caller then sees it retired)");
+    assertTrue(found.retired());
+    assertNull(EndpointCache.get(endpoint), "a forgotten state left cached in the endpoint");
+    EndpointState next = registry.state(endpoint);
+    assertNotSame(first, next, "the next lookup makes a new state");
+    assertSame(next, EndpointCache.get(endpoint));
   }
 
   private static void waitFor(BooleanSupplier condition) throws InterruptedException {
