@@ -195,8 +195,11 @@ class WatchdogTest {
           c.read(reply, deadline);
         }
       }
+      // the defect this guards against woke it on every call (2,000); a call that arms while the
+      // watchdog scans also counts (its wake-up time is far off then, so it must look again), and
+      // in a full verify under four CPU-bound loops a scan preempted mid-way saw 4 such calls
       assertTrue(
-          watchdog.wakeUps() <= 2,
+          watchdog.wakeUps() <= 20,
           "2,000 calls with a 2 s timeout woke the watchdog " + watchdog.wakeUps() + " times");
 
       fixture.peer.stall(true);

@@ -27,7 +27,7 @@ class LoadHarnessCliTest {
           "--clients",
           "--fairness-window",
           "--profile",
-          "dedicated, sockpool",
+          "dedicated, dedicated-busy, sockpool",
           "connect",
           "Durations: a number > 0 followed by us, ms or s"
         }) {
