@@ -247,10 +247,11 @@ class GroupAsyncCheckoutTest {
                             .waitDurationInOpenState(Duration.ofSeconds(30))
                             .build())
                     .build()));
+    int[] ports = FakePeer.closedPorts(2); // two closedPort() calls may give the same port
     EndpointGroup g =
         EndpointGroup.builder("down")
-            .member(Endpoint.of("127.0.0.1", FakePeer.closedPort()))
-            .member(Endpoint.of("127.0.0.1", FakePeer.closedPort()))
+            .member(Endpoint.of("127.0.0.1", ports[0]))
+            .member(Endpoint.of("127.0.0.1", ports[1]))
             .outlierDetection(OutlierDetection.DEFAULTS.withConsecutiveFailures(1))
             .build();
     Throwable firstCall = failureOf(pool.checkoutAsync(g));

@@ -130,8 +130,9 @@ class GroupsTest {
                         .minimumNumberOfCalls(1)
                         .waitDurationInOpenState(Duration.ofSeconds(30))
                         .build()));
-    Endpoint a = Endpoint.of("127.0.0.1", FakePeer.closedPort());
-    Endpoint b = Endpoint.of("127.0.0.1", FakePeer.closedPort());
+    int[] ports = FakePeer.closedPorts(2); // two closedPort() calls once gave the same port
+    Endpoint a = Endpoint.of("127.0.0.1", ports[0]);
+    Endpoint b = Endpoint.of("127.0.0.1", ports[1]);
     EndpointGroup g =
         EndpointGroup.builder("down")
             .member(a)

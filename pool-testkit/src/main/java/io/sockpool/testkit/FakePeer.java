@@ -165,6 +165,46 @@ public class FakePeer implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns {@code n} distinct loopback ports that nothing listens on: all bound at once, then
+   * closed. Two calls of {@link #closedPort()} may return the same port (the system hands a freed
+   * port out again), which makes two "different" endpoints one.
+   *
+   * @param n how many, >= 1
+   * @return the ports, distinct
+   */
+  public static int[] closedPorts(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be >= 1, but was " + n);
+    }
+    ServerSocket[] held = new ServerSocket[n];
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        held[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ports[i] = held[i].getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException("no " + n + " free loopback ports", e);
+    } finally {
+      for (ServerSocket s : held) {
+        closeQuietly(s);
+      }
+    }
+  }
+
+  private static void closeQuietly(ServerSocket s) {
+    if (s == null) {
+      return;
+    }
+    try {
+      s.close();
+    } catch (IOException e) {
+      // a listener we only bound for its port number: nothing to recover
+    }
+  }
+
   /** Returns the host the peer listens on, {@code 127.0.0.1}. */
   public String host() {
     return server.getInetAddress().getHostAddress();

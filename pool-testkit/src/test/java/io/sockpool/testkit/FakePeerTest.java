@@ -141,6 +141,17 @@ class FakePeerTest {
   }
 
   @Test
+  void closedPortsAreDistinctAndRefuseConnects() {
+    int[] ports = FakePeer.closedPorts(8);
+    assertEquals(8, java.util.Arrays.stream(ports).distinct().count(), "distinct ports");
+    for (int port : ports) {
+      assertThrows(
+          ConnectException.class,
+          () -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 2000));
+    }
+  }
+
+  @Test
   void unsolicitedBytesAndWatchedRepliesAreSeen() throws Exception {
     CountDownLatch answered = peer.watch("+tok\r\n");
     try (Socket s = connect(peer)) {
