@@ -158,11 +158,7 @@ public class FakePeer implements AutoCloseable {
    * refused.
    */
   public static int closedPort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
+    return closedPorts(1)[0];
   }
 
   /**
@@ -191,17 +187,6 @@ public class FakePeer implements AutoCloseable {
       for (ServerSocket s : held) {
         closeQuietly(s);
       }
-    }
-  }
-
-  private static void closeQuietly(ServerSocket s) {
-    if (s == null) {
-      return;
-    }
-    try {
-      s.close();
-    } catch (IOException e) {
-      // a listener we only bound for its port number: nothing to recover
     }
   }
 
@@ -466,9 +451,13 @@ public class FakePeer implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Socket s) {
+  /** Closes a socket or listener (null: nothing to close), ignoring a failure: closing anyway. */
+  private static void closeQuietly(java.io.Closeable c) {
+    if (c == null) {
+      return;
+    }
     try {
-      s.close();
+      c.close();
     } catch (IOException ignored) {
       // closing anyway
     }
