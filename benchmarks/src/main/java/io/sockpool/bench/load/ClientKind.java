@@ -188,9 +188,17 @@ public enum ClientKind {
         cliName + " does not run with --tls; the clients that do: " + tlsNames());
   }
 
+  /**
+   * Returns whether the client is a channel per thread with no pool (it does not run at a contended
+   * point, where it would repeat the uncontended one, and has no TLS variant).
+   */
+  boolean dedicatedChannel() {
+    return this == DEDICATED || this == DEDICATED_BUSY;
+  }
+
   /** Returns whether the client runs with {@code --tls}. */
   boolean supportsTls() {
-    return this != DEDICATED && this != DEDICATED_BUSY && this != LETTUCE;
+    return !dedicatedChannel() && this != LETTUCE;
   }
 
   /** Returns the names of the clients that run with {@code --tls}, comma-separated. */

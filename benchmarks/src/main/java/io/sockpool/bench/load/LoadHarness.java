@@ -271,10 +271,7 @@ public final class LoadHarness {
    */
   private static List<ClientKind> runs(LoadOptions options, LoadPoint point) {
     return options.clients().stream()
-        .filter(
-            k ->
-                !(point.contended()
-                    && (k == ClientKind.DEDICATED || k == ClientKind.DEDICATED_BUSY)))
+        .filter(k -> !(point.contended() && k.dedicatedChannel()))
         .toList();
   }
 
