@@ -311,19 +311,26 @@ public final class PooledChannel extends ReplyWatch implements Connection {
 
   @Override
   public void write(ByteBuffer src, Duration timeout) throws IOException {
-    write(src, deadline(timeout));
+    long now = System.nanoTime(); // one clock read: the deadline, its check, the request's time
+    write(src, deadline(timeout, now), now);
   }
 
   @Override
   public int read(ByteBuffer dst, Duration timeout) throws IOException {
-    return read(dst, deadline(timeout));
+    long now = System.nanoTime();
+    return read(dst, deadline(timeout, now), now);
   }
 
   @Override
   public void readFully(ByteBuffer dst, Duration timeout) throws IOException {
-    long deadline = deadline(timeout);
+    long now = System.nanoTime();
+    long deadline = deadline(timeout, now);
+    if (!dst.hasRemaining()) {
+      return; // nothing to read (the timeout is still checked)
+    }
+    read(dst, deadline, now);
     while (dst.hasRemaining()) {
-      read(dst, deadline);
+      read(dst, deadline, System.nanoTime());
     }
   }
 
@@ -354,9 +361,17 @@ public final class PooledChannel extends ReplyWatch implements Connection {
 
   /** Writes all of {@code src} before {@code deadlineNanos} ({@link System#nanoTime()} based). */
   void write(ByteBuffer src, long deadlineNanos) throws IOException {
+    write(src, deadlineNanos, System.nanoTime());
+  }
+
+  /**
+   * Writes all of {@code src} before {@code deadlineNanos}, the clock read by the caller just now
+   * ({@code nowNanos}): the write's start, and the request's time if it starts an exchange.
+   */
+  void write(ByteBuffer src, long deadlineNanos, long nowNanos) throws IOException {
     try {
-      transport.write(src, deadlineNanos);
-      wrote();
+      transport.write(src, deadlineNanos, nowNanos);
+      wrote(nowNanos);
       exchangeOpen = true;
       mayHaveUnread = true;
     } catch (IOException | RuntimeException e) {
@@ -374,6 +389,11 @@ public final class PooledChannel extends ReplyWatch implements Connection {
 
   /** Reads at least one byte before {@code deadlineNanos}. */
   int read(ByteBuffer dst, long deadlineNanos) throws IOException {
+    return read(dst, deadlineNanos, System.nanoTime());
+  }
+
+  /** Reads at least one byte before {@code deadlineNanos}, the clock read just now given. */
+  int read(ByteBuffer dst, long deadlineNanos, long nowNanos) throws IOException {
     if (!dst.hasRemaining()) {
       throw new IllegalArgumentException(
           "read buffer has no space remaining (position "
@@ -383,7 +403,7 @@ public final class PooledChannel extends ReplyWatch implements Connection {
               + ")");
     }
     try {
-      int n = transport.read(dst, deadlineNanos);
+      int n = transport.read(dst, deadlineNanos, nowNanos);
       if (n < 0) {
         throw transport.endOfStream();
       }
@@ -423,11 +443,11 @@ public final class PooledChannel extends ReplyWatch implements Connection {
     transport.abort();
   }
 
-  private static long deadline(Duration timeout) {
+  private static long deadline(Duration timeout, long nowNanos) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
     }
-    return System.nanoTime() + timeout.toNanos();
+    return nowNanos + timeout.toNanos();
   }
 
   @Override

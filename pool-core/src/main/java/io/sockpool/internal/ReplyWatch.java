@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link PooledChannel}'s superclass, so that these fields sit in the connection's own object: a
  * checkout and a return of a connection last used 10,000 checkouts ago (1,000 endpoints) load one
  * object fewer. Used by the connection's one user at a time, like {@link PooledChannel}. Costs an
- * exchange two clock reads (at the request, at the reply's first byte); the endpoint's estimate is
- * written only when a reply is slower than normal, or on every 8th reply of a connection.
+ * exchange one clock read of its own (at the reply's first byte; the request's time is the write's
+ * own clock read, taken for its deadline); the endpoint's estimate is written only when a reply is
+ * slower than normal, or on every 8th reply of a connection.
  */
 abstract class ReplyWatch {
   private static final RoundTrip UNMEASURED = new RoundTrip(); // until the connection has a state
@@ -67,11 +68,15 @@ abstract class ReplyWatch {
     noAnswerNanos = 0;
   }
 
-  /** A request went out: the first write since the last reply byte starts the clock. */
-  final void wrote() {
+  /**
+   * A request went out: the first write since the last reply byte starts the clock.
+   *
+   * @param startedNanos when the write started (the caller's clock read for its deadline)
+   */
+  final void wrote(long startedNanos) {
     if (!awaiting) {
       awaiting = true;
-      wroteAtNanos = System.nanoTime();
+      wroteAtNanos = startedNanos;
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.DestroyReason;
+import io.sockpool.internal.io.BlockingIo;
 import io.sockpool.internal.io.Watchdog;
 import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
@@ -93,27 +94,73 @@ class ReadAheadTest {
   }
 
   @Test
-  void aPlainReadThatFillsItsBufferIsCheckedOnReturnAndTheNextReadOffersTheSpare()
-      throws Exception {
+  void aSmallReadWithRoomStillKnowsWhetherTheSocketHeldMore() throws Exception {
     PooledChannel c = fixture.connect(FakePeer.echo());
     echoAndWait(c, "+PONG\r\n");
-    c.read(ByteBuffer.allocate(64), System.nanoTime() + 2_000 * MS); // room: plain reads from now
+    c.read(ByteBuffer.allocate(64), System.nanoTime() + 2_000 * MS); // room: stops short
     assertFalse(c.mayHaveUnread(), "a read that stopped short of its buffer took everything");
 
     echoAndWait(c, "0123456789");
-    ByteBuffer exact = ByteBuffer.allocate(5); // a plain read fills it: more may be there
-    c.read(exact, System.nanoTime() + 2_000 * MS);
+    ByteBuffer exact = ByteBuffer.allocateDirect(5); // filled by one read, a direct buffer
+    assertEquals(5, c.read(exact, System.nanoTime() + 2_000 * MS));
+    c.exchangeComplete();
+    assertTrue(c.hasReadAhead(), "a small read always offers the spare: the 6th byte is caught");
+    assertEquals(
+        DestroyReason.DIRTY,
+        ReturnPath.verdict(c, false, System.nanoTime()),
+        "known without a system call");
+
+    ByteBuffer rest = ByteBuffer.allocate(8).position(3); // lands after the buffer's position
+    c.readFully(rest.limit(8), Duration.ofSeconds(2));
+    exact.flip();
+    byte[] first = new byte[5];
+    exact.get(first);
+    assertEquals("01234", new String(first, StandardCharsets.US_ASCII));
+    assertEquals(
+        "56789", new String(rest.array(), 3, 5, StandardCharsets.US_ASCII), "nothing lost");
+    assertNull(ReturnPath.verdict(c, false, System.nanoTime()));
+  }
+
+  @Test
+  void readsAtTheStagingLimitAndJustAboveItBothCatchTheByteBeyondTheBuffer() throws Exception {
+    PooledChannel c = fixture.connect(FakePeer.echo());
+    for (int room : new int[] {BlockingIo.STAGED_MAX, BlockingIo.STAGED_MAX + 1}) {
+      String text = "x".repeat(room) + "!";
+      echoAndWait(c, text);
+      c.readFully(ByteBuffer.allocate(room), Duration.ofSeconds(2));
+      assertTrue(c.hasReadAhead(), "room " + room + ": the spare caught byte " + (room + 1));
+      ByteBuffer last = ByteBuffer.allocate(1);
+      c.readFully(last, Duration.ofSeconds(2));
+      assertEquals('!', last.get(0), "room " + room + ": the byte read ahead comes next");
+      c.exchangeComplete();
+      assertNull(ReturnPath.verdict(c, false, System.nanoTime()), "room " + room);
+    }
+  }
+
+  @Test
+  void aLargePlainReadThatFillsItsBufferIsCheckedOnReturnAndTheNextReadOffersTheSpare()
+      throws Exception {
+    int large = BlockingIo.STAGED_MAX + 88; // above the staging limit: the JDK's own read paths
+    PooledChannel c = fixture.connect(FakePeer.echo());
+    echoAndWait(c, "+PONG\r\n");
+    c.read(ByteBuffer.allocate(2 * large), System.nanoTime() + 2_000 * MS); // plain from now
+    assertFalse(c.mayHaveUnread(), "a read that stopped short of its buffer took everything");
+
+    String text = "a".repeat(large) + "b".repeat(large - 1) + "c";
+    echoAndWait(c, text);
+    ByteBuffer exact = ByteBuffer.allocate(large); // a plain read fills it: more may be there
+    c.readFully(exact, Duration.ofSeconds(2));
     c.exchangeComplete();
     assertTrue(c.mayHaveUnread(), "unknown after a plain read that filled its buffer");
     assertFalse(c.hasReadAhead(), "a plain read has no spare");
     assertEquals(
         DestroyReason.DIRTY,
         ReturnPath.verdict(c, false, System.nanoTime()),
-        "the return's FIONREAD finds the other 5 bytes");
+        "the return's FIONREAD finds the rest");
 
-    ByteBuffer next = ByteBuffer.allocate(4); // this read offers the spare again
+    ByteBuffer next = ByteBuffer.allocate(large - 1); // this read offers the spare again
     c.readFully(next, Duration.ofSeconds(2));
-    assertTrue(c.hasReadAhead(), "the spare caught the 10th byte");
-    assertEquals("5678", new String(next.array(), StandardCharsets.US_ASCII));
+    assertTrue(c.hasReadAhead(), "the spare caught the last byte");
+    assertEquals("b".repeat(large - 1), new String(next.array(), StandardCharsets.US_ASCII));
   }
 }

@@ -36,16 +36,16 @@ public final class PlainTransport implements Transport {
   }
 
   @Override
-  public int read(ByteBuffer dst, long deadlineNanos) throws IOException {
+  public int read(ByteBuffer dst, long deadlineNanos, long nowNanos) throws IOException {
     NonBlockingIo r = raw;
-    return r == null ? blocking.read(dst, deadlineNanos) : r.read(dst, deadlineNanos);
+    return r == null ? blocking.read(dst, deadlineNanos, nowNanos) : r.read(dst, deadlineNanos);
   }
 
   @Override
-  public void write(ByteBuffer src, long deadlineNanos) throws IOException {
+  public void write(ByteBuffer src, long deadlineNanos, long nowNanos) throws IOException {
     NonBlockingIo r = raw;
     if (r == null) {
-      blocking.write(src, deadlineNanos);
+      blocking.write(src, deadlineNanos, nowNanos);
     } else {
       r.write(src, deadlineNanos);
     }

@@ -176,7 +176,7 @@ public final class TlsTransport implements Transport {
   }
 
   @Override
-  public int read(ByteBuffer dst, long deadlineNanos) throws IOException {
+  public int read(ByteBuffer dst, long deadlineNanos, long nowNanos) throws IOException {
     if (appIn.hasRemaining()) {
       return deliver(dst);
     }
@@ -201,7 +201,7 @@ public final class TlsTransport implements Transport {
   }
 
   @Override
-  public void write(ByteBuffer src, long deadlineNanos) throws IOException {
+  public void write(ByteBuffer src, long deadlineNanos, long nowNanos) throws IOException {
     while (src.hasRemaining()) {
       SSLEngineResult r = wrap(src, deadlineNanos);
       if (r.getStatus() == SSLEngineResult.Status.CLOSED) {

@@ -27,7 +27,23 @@ public interface Transport {
    *     closed)
    * @throws IOException if the connection failed
    */
-  int read(ByteBuffer dst, long deadlineNanos) throws IOException;
+  default int read(ByteBuffer dst, long deadlineNanos) throws IOException {
+    return read(dst, deadlineNanos, System.nanoTime());
+  }
+
+  /**
+   * Reads at least one byte before {@code deadlineNanos}, with the clock the caller read just now
+   * (a call that computed its deadline from a clock read passes that read: no second one).
+   *
+   * @param dst where to put the bytes; has space remaining
+   * @param deadlineNanos when the call must end
+   * @param nowNanos {@link System#nanoTime()}, read by the caller just before
+   * @return the number of bytes read, or -1 at end of stream
+   * @throws java.net.SocketTimeoutException if nothing arrived in time (the transport is then
+   *     closed), or the deadline had passed at {@code nowNanos}
+   * @throws IOException if the connection failed
+   */
+  int read(ByteBuffer dst, long deadlineNanos, long nowNanos) throws IOException;
 
   /**
    * Writes every remaining byte of {@code src} before {@code deadlineNanos}.
@@ -37,7 +53,22 @@ public interface Transport {
    * @throws java.net.SocketTimeoutException if the bytes could not all be sent in time
    * @throws IOException if the connection failed
    */
-  void write(ByteBuffer src, long deadlineNanos) throws IOException;
+  default void write(ByteBuffer src, long deadlineNanos) throws IOException {
+    write(src, deadlineNanos, System.nanoTime());
+  }
+
+  /**
+   * Writes every remaining byte of {@code src} before {@code deadlineNanos}, with the clock the
+   * caller read just now.
+   *
+   * @param src the bytes; its position advances to its limit
+   * @param deadlineNanos when the call must end
+   * @param nowNanos {@link System#nanoTime()}, read by the caller just before
+   * @throws java.net.SocketTimeoutException if the bytes could not all be sent in time, or the
+   *     deadline had passed at {@code nowNanos}
+   * @throws IOException if the connection failed
+   */
+  void write(ByteBuffer src, long deadlineNanos, long nowNanos) throws IOException;
 
   /**
    * @return whether the last read is known to have taken everything the connection held (false when
