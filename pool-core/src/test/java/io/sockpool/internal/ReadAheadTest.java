@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockpool.DestroyReason;
 import io.sockpool.internal.io.BlockingIo;
-import io.sockpool.internal.io.Watchdog;
 import io.sockpool.testkit.FakePeer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,16 +19,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Every read offers the socket one spare byte behind the caller's buffer, so the return path knows
+ * Reads ask the socket for one byte beyond the caller's buffer (every read of up to {@link
+ * BlockingIo#STAGED_MAX} bytes of room, through the connection's staging buffer; a larger read
+ * after one that filled its buffer, through a {@code readv} spare), so the return path knows
  * without a system call of its own whether a holder that read exactly the reply's length left
- * anything behind. Real sockets against an echo fixture.peer.
+ * anything behind. Real sockets against an echo peer.
  */
 @Timeout(20)
 class ReadAheadTest {
   private static final long MS = ChannelFixture.MS;
 
   private final ChannelFixture fixture = new ChannelFixture();
-  private final Watchdog watchdog = fixture.watchdog;
 
   @AfterEach
   void close() {
