@@ -1,5 +1,6 @@
 package io.sockpool.testkit;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -452,7 +453,7 @@ public class FakePeer implements AutoCloseable {
   }
 
   /** Closes a socket or listener (null: nothing to close), ignoring a failure: closing anyway. */
-  private static void closeQuietly(java.io.Closeable c) {
+  private static void closeQuietly(Closeable c) {
     if (c == null) {
       return;
     }

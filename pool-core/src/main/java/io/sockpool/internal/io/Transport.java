@@ -18,20 +18,6 @@ import java.nio.channels.SocketChannel;
 public interface Transport {
 
   /**
-   * Reads at least one byte before {@code deadlineNanos}.
-   *
-   * @param dst where to put the bytes; has space remaining
-   * @param deadlineNanos when the call must end
-   * @return the number of bytes read, or -1 at end of stream
-   * @throws java.net.SocketTimeoutException if nothing arrived in time (the transport is then
-   *     closed)
-   * @throws IOException if the connection failed
-   */
-  default int read(ByteBuffer dst, long deadlineNanos) throws IOException {
-    return read(dst, deadlineNanos, System.nanoTime());
-  }
-
-  /**
    * Reads at least one byte before {@code deadlineNanos}, with the clock the caller read just now
    * (a call that computed its deadline from a clock read passes that read: no second one).
    *
@@ -44,18 +30,6 @@ public interface Transport {
    * @throws IOException if the connection failed
    */
   int read(ByteBuffer dst, long deadlineNanos, long nowNanos) throws IOException;
-
-  /**
-   * Writes every remaining byte of {@code src} before {@code deadlineNanos}.
-   *
-   * @param src the bytes; its position advances to its limit
-   * @param deadlineNanos when the call must end
-   * @throws java.net.SocketTimeoutException if the bytes could not all be sent in time
-   * @throws IOException if the connection failed
-   */
-  default void write(ByteBuffer src, long deadlineNanos) throws IOException {
-    write(src, deadlineNanos, System.nanoTime());
-  }
 
   /**
    * Writes every remaining byte of {@code src} before {@code deadlineNanos}, with the clock the
