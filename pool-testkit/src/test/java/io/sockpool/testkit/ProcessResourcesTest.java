@@ -105,4 +105,24 @@ class ProcessResourcesTest {
       assertTrue(after <= baseline, "after closing: " + after + ", baseline " + baseline);
     }
   }
+
+  @Test
+  void describeOpenSocketsNamesEachSocketsAddressesAndState() throws Exception {
+    if (ProcessResources.openSockets() < 0) {
+      return; // no /proc here
+    }
+    try (FakePeer peer = FakePeer.echo();
+        Socket client = new Socket(peer.host(), peer.port())) {
+      String ends = "127.0.0.1:" + client.getLocalPort() + " -> 127.0.0.1:" + peer.port();
+      List<String> described = ProcessResources.describeOpenSockets();
+      assertTrue(
+          described.stream().anyMatch(d -> d.matches("fd \\d+: tcp6? .*" + ends + " ESTABLISHED")),
+          "the client's connection, " + ends + ", in " + described);
+      assertTrue(
+          described.stream()
+              .anyMatch(d -> d.contains(":" + peer.port() + " -> ") && d.endsWith(" LISTEN")),
+          "the peer's listening socket in " + described);
+      assertEquals(ProcessResources.openSockets(), described.size(), described.toString());
+    }
+  }
 }
