@@ -80,9 +80,10 @@ class LoadHarnessSmokeTest {
     assertEquals(ThroughputChart.HEIGHT, png.getHeight());
 
     // The clients open only TCP sockets (Lettuce on Netty's NIO transport, whose selectors use no
-    // socket); the JVM and libc open a few sockets of other kinds on first use and keep them (an
-    // unnamed unix socket here; CI once saw a second appear during the second run). A second run
-    // must not add any TCP or UDP socket: nothing leaks per run. Clients close some sockets
+    // socket); the JVM and libc open sockets of other kinds on first use and keep them (an unnamed
+    // unix socket here). A second run must not add any TCP or UDP socket: nothing leaks per run
+    // (counting every kind, CI once saw 2 after the second run against 1, unsaid of which kind:
+    // the message names each socket now). Clients close some sockets
     // asynchronously (Lettuce/Netty on its event loop): count once the number has settled, and
     // after the second run wait (bounded) for it to come back down.
     long socketsAfterFirstRun =
