@@ -19,12 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
 
 /**
  * The preconnect step-load measurement: open-loop arrivals at {@code low} checkouts/s, then a step
@@ -61,6 +59,22 @@ public final class PreconnectStep {
     }
   }
 
+  /**
+   * A p99 in three windows: the last second at the low rate, the first second of the step and the
+   * last second of the high phase, in milliseconds.
+   */
+  record Split(double steadyMs, double stepMs, double lastMs) {
+    static Split of(WaitRecorder r, long step, long end) {
+      long sec = 1_000_000_000L;
+      return new Split(
+          r.p99Ms(step - sec, step), r.p99Ms(step, step + sec), r.p99Ms(end - sec, end));
+    }
+
+    String show() {
+      return String.format(Locale.ROOT, "%.2f / %.2f / %.2f", steadyMs, stepMs, lastMs);
+    }
+  }
+
   /** One run's numbers. */
   record Run(
       int round,
@@ -76,7 +90,9 @@ public final class PreconnectStep {
       int modelAtStep,
       int modelMax,
       int modelAtEnd,
-      long failed) {
+      long failed,
+      Split late,
+      Split own) {
 
     /** Preconnect's own opens over the most the model asked for; NaN without preconnect. */
     double preconnectOverModel() {
@@ -104,7 +120,7 @@ public final class PreconnectStep {
       for (boolean pre : new boolean[] {false, true}) {
         Run run = run(plan, r, pre);
         runs.add(run);
-        out.println(row(run));
+        out.println(StepTables.row(run));
       }
     }
     out.println();
@@ -112,36 +128,12 @@ public final class PreconnectStep {
         plan.peerProcess()
             ? "peer: a JVM of its own, pinned to CPU " + plan.peerCore()
             : "peer: in this JVM");
-    out.println(table(runs, plan.headroom()));
+    out.println(StepTables.table(runs, plan.headroom()));
+    out.println(StepTables.splitTable(runs));
     if (plan.out() != null) {
       Files.createDirectories(plan.out());
-      StringBuilder csv =
-          new StringBuilder(
-              "round,preconnect,headroom,p99_steady_ms,p99_step_ms,p99_high_ms,p99_phase_ms,"
-                  + "opened,opened_before_step,on_demand,by_preconnect,model_at_step,model_max,"
-                  + "model_at_end,failed\n");
-      for (Run x : runs) {
-        csv.append(
-            String.format(
-                Locale.ROOT,
-                "%d,%b,%s,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d%n",
-                x.round(),
-                x.preconnect(),
-                x.preconnect() ? plain(plan.headroom()) : "",
-                x.p99SteadyMs(),
-                x.p99StepMs(),
-                x.p99HighMs(),
-                x.p99PhaseMs(),
-                x.opened(),
-                x.openedBeforeStep(),
-                x.onDemand(),
-                x.byPreconnect(),
-                x.modelAtStep(),
-                x.modelMax(),
-                x.modelAtEnd(),
-                x.failed()));
-      }
-      Files.writeString(plan.out().resolve("preconnect-step.csv"), csv);
+      Files.writeString(
+          plan.out().resolve("preconnect-step.csv"), StepTables.csv(runs, plan.headroom()));
     }
     return runs;
   }
@@ -182,7 +174,9 @@ public final class PreconnectStep {
                     Duration.ofSeconds(1))
                 .withRateHeadroom(plan.headroom()));
       }
-      Recorder rec = new Recorder();
+      WaitRecorder rec = new WaitRecorder(); // arrival to connection in hand: what a caller sees
+      WaitRecorder late = new WaitRecorder(); // arrival to the call: the driver's own lateness
+      WaitRecorder own = new WaitRecorder(); // the call to connection in hand: the pool's part
       java.util.concurrent.atomic.AtomicInteger outstanding =
           new java.util.concurrent.atomic.AtomicInteger();
       long t0 = System.nanoTime();
@@ -209,6 +203,8 @@ public final class PreconnectStep {
           LockSupport.parkNanos(wait);
         }
         outstanding.incrementAndGet();
+        long issued = System.nanoTime();
+        late.record(arrival, issued - arrival);
         CompletableFuture<?> unused =
             pool.checkoutAsync(ep)
                 .whenComplete(
@@ -218,7 +214,9 @@ public final class PreconnectStep {
                         outstanding.decrementAndGet();
                         return;
                       }
-                      rec.record(arrival, System.nanoTime() - arrival);
+                      long inHand = System.nanoTime();
+                      rec.record(arrival, inHand - arrival);
+                      own.record(arrival, inHand - issued);
                       workers.execute(
                           () -> {
                             exchange(c);
@@ -251,7 +249,9 @@ public final class PreconnectStep {
           modelAtStep,
           Math.max(modelMax, model),
           model,
-          rec.failures());
+          rec.failures(),
+          Split.of(late, step, end),
+          Split.of(own, step, end));
     } finally {
       workers.shutdownNow();
     }
@@ -268,108 +268,6 @@ public final class PreconnectStep {
       c.exchangeComplete();
     } catch (IOException e) {
       c.invalidate();
-    }
-  }
-
-  static String row(Run r) {
-    return String.format(
-        Locale.ROOT,
-        "round %d preconnect %-5b p99 wait: steady %.2f ms, first second of the step %.2f ms,"
-            + " whole high phase %.2f ms, its last second %.2f ms; connections opened %d (%d"
-            + " before the step; %d on demand, %d by preconnect), model %d at the step, %d at"
-            + " most, %d at the end, failed %d",
-        r.round(),
-        r.preconnect(),
-        r.p99SteadyMs(),
-        r.p99StepMs(),
-        r.p99PhaseMs(),
-        r.p99HighMs(),
-        r.opened(),
-        r.openedBeforeStep(),
-        r.onDemand(),
-        r.byPreconnect(),
-        r.modelAtStep(),
-        r.modelMax(),
-        r.modelAtEnd(),
-        r.failed());
-  }
-
-  static String table(List<Run> runs, double headroom) {
-    StringBuilder t =
-        new StringBuilder(
-            "| preconnect | p99 steady (ms) | p99 step (ms) | step / steady | p99 high phase (ms)"
-                + " | phase / steady | p99 last second (ms) | step / last second | opened | on demand"
-                + " | by preconnect | model: at step / most | by preconnect / model | opened / model"
-                + " | failed |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (boolean pre : new boolean[] {false, true}) {
-      List<Run> mine = runs.stream().filter(r -> r.preconnect() == pre).toList();
-      t.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s |%n",
-              pre ? "on (headroom " + plain(headroom) + ")" : "off",
-              spread(mine, Run::p99SteadyMs),
-              spread(mine, Run::p99StepMs),
-              spread(mine, r -> r.p99StepMs() / Math.max(0.001, r.p99SteadyMs())),
-              spread(mine, Run::p99PhaseMs),
-              spread(mine, r -> r.p99PhaseMs() / Math.max(0.001, r.p99SteadyMs())),
-              spread(mine, Run::p99HighMs),
-              spread(mine, r -> r.p99StepMs() / Math.max(0.001, r.p99HighMs())),
-              spread(mine, r -> r.opened()),
-              spread(mine, r -> r.onDemand()),
-              spread(mine, r -> r.byPreconnect()),
-              pre ? spread(mine, r -> r.modelAtStep()) : "-",
-              pre ? spread(mine, r -> r.modelMax()) : "-",
-              pre ? spread(mine, Run::preconnectOverModel) : "-",
-              pre ? spread(mine, Run::openedOverModel) : "-",
-              spread(mine, r -> r.failed())));
-    }
-    return t.toString();
-  }
-
-  /** The number without trailing zeros: 1, 2.5, 10. */
-  static String plain(double value) {
-    return new java.math.BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
-  }
-
-  /** Median, with min-max in brackets. */
-  private static String spread(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
-    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
-    if (v.length == 0) {
-      return "-";
-    }
-    double median =
-        v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    return String.format(Locale.ROOT, "%.2f [%.2f-%.2f]", median, v[0], v[v.length - 1]);
-  }
-
-  /** Wait times by arrival time, for windows after the run. */
-  private static final class Recorder {
-    private final ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicLong failures =
-        new java.util.concurrent.atomic.AtomicLong();
-
-    void record(long arrival, long waitNanos) {
-      samples.add(new long[] {arrival, waitNanos});
-    }
-
-    void failed() {
-      failures.incrementAndGet();
-    }
-
-    long failures() {
-      return failures.get();
-    }
-
-    double p99Ms(long from, long to) {
-      Histogram h = new Histogram(3);
-      for (long[] s : samples) {
-        if (s[0] - from >= 0 && s[0] - to < 0) {
-          h.recordValue(Math.max(0, s[1]));
-        }
-      }
-      return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1e6;
     }
   }
 }

@@ -63,5 +63,14 @@ class PreconnectStepCliTest {
     assertTrue(run.out().contains("| on (headroom 2.5) |"), run.out());
     assertTrue(run.out().contains("peer: a JVM of its own, pinned to CPU 0"), run.out());
     assertTrue(run.out().contains(" by preconnect), model "), run.out());
+    assertTrue(
+        run.out().contains("| driver late p99 steady (ms) | step | last second |"), run.out());
+    assertEquals(
+        2,
+        run.out()
+            .lines()
+            .filter(l -> l.matches(".*driver lateness [0-9.]+ / [0-9.]+ / [0-9.]+ ms, the call.*"))
+            .count(),
+        run.out());
   }
 }
