@@ -6,11 +6,14 @@ import org.HdrHistogram.Histogram;
 
 /** Times by arrival time (waits, lateness), for the p99 of windows after the run; and failures. */
 final class WaitRecorder {
-  private final ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
   private final AtomicLong failures = new AtomicLong();
 
-  void record(long arrival, long waitNanos) {
-    samples.add(new long[] {arrival, waitNanos});
+  /** One time, by the arrival it belongs to ({@link System#nanoTime()}). */
+  private record Sample(long arrival, long nanos) {}
+
+  void record(long arrival, long nanos) {
+    samples.add(new Sample(arrival, nanos));
   }
 
   void failed() {
@@ -23,9 +26,9 @@ final class WaitRecorder {
 
   double p99Ms(long from, long to) {
     Histogram h = new Histogram(3);
-    for (long[] s : samples) {
-      if (s[0] - from >= 0 && s[0] - to < 0) {
-        h.recordValue(Math.max(0, s[1]));
+    for (Sample s : samples) {
+      if (s.arrival() - from >= 0 && s.arrival() - to < 0) {
+        h.recordValue(Math.max(0, s.nanos()));
       }
     }
     return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1e6;
