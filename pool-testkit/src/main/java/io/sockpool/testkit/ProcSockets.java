@@ -36,30 +36,62 @@ final class ProcSockets {
 
   private ProcSockets() {}
 
-  /** Reads every inet and unix socket table, inode to description; empty where none is readable. */
-  static Map<String, String> byInode() {
-    Map<String, String> sockets = new HashMap<>();
-    for (String proto : List.of("tcp", "tcp6", "udp", "udp6")) {
-      for (String line : lines(proto)) {
-        inet(proto, line, sockets);
+  /**
+   * One socket as the tables list it.
+   *
+   * @param kind tcp, tcp6, udp, udp6 or unix
+   * @param local the local address (a unix socket's path, or "(unnamed)")
+   * @param remote the remote address ("" for a unix socket)
+   * @param remotePort the remote port (-1 for a unix socket)
+   * @param state the TCP state ("" for the other kinds)
+   */
+  record Entry(String kind, String local, String remote, int remotePort, String state) {
+    /** Whether it is a TCP or UDP socket, over IPv4 or 6. */
+    boolean inet() {
+      return !"unix".equals(kind);
+    }
+
+    /** Whether it is a TCP socket that is not a listener. */
+    boolean tcpConnection() {
+      return kind.startsWith("tcp") && !"LISTEN".equals(state);
+    }
+
+    /** "tcp 127.0.0.1:40312 -> 127.0.0.1:6379 ESTABLISHED", "unix (unnamed)". */
+    String describe() {
+      return inet()
+          ? kind + " " + local + " -> " + remote + (state.isEmpty() ? "" : " " + state)
+          : kind + " " + local;
+    }
+  }
+
+  /** Reads every inet and unix socket table, by inode; empty where none is readable. */
+  static Map<String, Entry> byInode() {
+    Map<String, Entry> sockets = new HashMap<>();
+    for (String kind : List.of("tcp", "tcp6", "udp", "udp6")) {
+      for (String line : lines(kind)) {
+        inet(kind, line, sockets);
       }
     }
     for (String line : lines("unix")) {
       String[] f = FIELDS.split(line.trim(), -1);
       if (f.length >= 7 && !f[0].startsWith("Num")) {
-        sockets.put(f[6], "unix " + (f.length > 7 ? f[7] : "(unnamed)"));
+        sockets.put(f[6], new Entry("unix", f.length > 7 ? f[7] : "(unnamed)", "", -1, ""));
       }
     }
     return sockets;
   }
 
-  private static void inet(String proto, String line, Map<String, String> sockets) {
+  private static void inet(String kind, String line, Map<String, Entry> sockets) {
     String[] f = FIELDS.split(line.trim(), -1);
     if (f.length < 10 || "sl".equals(f[0])) {
       return;
     }
-    String state = proto.startsWith("tcp") ? " " + tcpState(f[3]) : "";
-    sockets.put(f[9], proto + " " + address(f[1]) + " -> " + address(f[2]) + state);
+    String state = kind.startsWith("tcp") ? tcpState(f[3]) : "";
+    sockets.put(f[9], new Entry(kind, address(f[1]), address(f[2]), port(f[2]), state));
+  }
+
+  private static int port(String hostAndPort) {
+    return Integer.parseInt(hostAndPort.substring(hostAndPort.indexOf(':') + 1), 16);
   }
 
   private static String tcpState(String hex) {
@@ -74,7 +106,7 @@ final class ProcSockets {
   private static String address(String hostAndPort) {
     int colon = hostAndPort.indexOf(':');
     String hex = hostAndPort.substring(0, colon);
-    int port = Integer.parseInt(hostAndPort.substring(colon + 1), 16);
+    int port = port(hostAndPort);
     byte[] bytes = new byte[hex.length() / 2];
     for (int word = 0; word < bytes.length; word += 4) {
       for (int i = 0; i < 4; i++) {

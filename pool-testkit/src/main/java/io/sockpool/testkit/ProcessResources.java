@@ -57,28 +57,64 @@ public final class ProcessResources {
    * is missing. For leak messages that say which socket stayed open.
    */
   public static List<String> describeOpenSockets() {
+    return ownSockets().stream().map(OwnSocket::describe).toList();
+  }
+
+  /**
+   * Returns this process's TCP and UDP sockets (IPv4 or 6; listeners included), the kinds a network
+   * client opens; not the unix sockets the JVM and libc open on first use. -1 where /proc is
+   * missing.
+   */
+  public static long openInetSockets() {
+    if (!Files.isDirectory(FDS)) {
+      return -1;
+    }
+    return ownSockets().stream().filter(s -> s.entry() != null && s.entry().inet()).count();
+  }
+
+  /**
+   * Returns this process's TCP connections (not listeners) to a remote port: for a proxy's or
+   * peer's listen port, the client connections to it. -1 where /proc is missing.
+   *
+   * @param port the remote port
+   */
+  public static long tcpConnectionsTo(int port) {
+    if (!Files.isDirectory(FDS)) {
+      return -1;
+    }
+    return ownSockets().stream()
+        .filter(s -> s.entry() != null && s.entry().tcpConnection())
+        .filter(s -> s.entry().remotePort() == port)
+        .count();
+  }
+
+  /** An open socket descriptor and what the /proc/net tables say of it (null: not listed). */
+  private record OwnSocket(String fd, String inode, ProcSockets.Entry entry) {
+    String describe() {
+      return "fd " + fd + ": " + (entry != null ? entry.describe() : "socket inode " + inode);
+    }
+  }
+
+  /** This process's open socket descriptors; empty where /proc is missing. */
+  private static List<OwnSocket> ownSockets() {
     if (!Files.isDirectory(FDS)) {
       return List.of();
     }
-    Map<String, String> known = ProcSockets.byInode();
-    List<String> described = new ArrayList<>();
+    Map<String, ProcSockets.Entry> known = ProcSockets.byInode();
+    List<OwnSocket> sockets = new ArrayList<>();
     try (Stream<Path> fds = Files.list(FDS)) {
       fds.forEach(
           fd -> {
             String target = linkTarget(fd);
             if (target.startsWith("socket:[")) {
               String inode = target.substring("socket:[".length(), target.length() - 1);
-              described.add(
-                  "fd "
-                      + fd.getFileName()
-                      + ": "
-                      + known.getOrDefault(inode, "socket inode " + inode));
+              sockets.add(new OwnSocket(fd.getFileName().toString(), inode, known.get(inode)));
             }
           });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return described;
+    return sockets;
   }
 
   private static String linkTarget(Path fd) {

@@ -123,6 +123,13 @@ class ProcessResourcesTest {
               .anyMatch(d -> d.contains(":" + peer.port() + " -> ") && d.endsWith(" LISTEN")),
           "the peer's listening socket in " + described);
       assertEquals(ProcessResources.openSockets(), described.size(), described.toString());
+      assertEquals(1, ProcessResources.tcpConnectionsTo(peer.port()), described.toString());
+      assertTrue(
+          ProcessResources.openInetSockets() >= 3, "client, listener, accepted: " + described);
+      assertEquals(
+          described.stream().filter(d -> d.matches("fd \\d+: (tcp|udp)6? .*")).count(),
+          ProcessResources.openInetSockets(),
+          described.toString());
     }
   }
 }

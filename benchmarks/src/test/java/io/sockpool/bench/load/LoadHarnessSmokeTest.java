@@ -88,7 +88,7 @@ class LoadHarnessSmokeTest {
     // after the second run wait (bounded) for it to come back down.
     long socketsAfterFirstRun =
         ProcessResources.awaitStable(
-            LoadHarnessSmokeTest::inetSockets, Duration.ofMillis(500), Duration.ofSeconds(10));
+            ProcessResources::openInetSockets, Duration.ofMillis(500), Duration.ofSeconds(10));
     List<String> openAfterFirstRun = ProcessResources.describeOpenSockets();
     LoadHarness.run(
         // as long as the first run: 200 ms saw no PING from JedisPool at load average 35
@@ -96,7 +96,7 @@ class LoadHarnessSmokeTest {
         new PrintStream(OutputStream.nullOutputStream()));
     long socketsAfterSecondRun =
         ProcessResources.awaitAtMost(
-            LoadHarnessSmokeTest::inetSockets, socketsAfterFirstRun, Duration.ofSeconds(10));
+            ProcessResources::openInetSockets, socketsAfterFirstRun, Duration.ofSeconds(10));
     assertTrue(
         socketsAfterSecondRun <= socketsAfterFirstRun,
         "a second run left TCP or UDP sockets open: "
@@ -133,13 +133,6 @@ class LoadHarnessSmokeTest {
         Optional.empty(),
         Optional.empty(),
         false);
-  }
-
-  /** This process's TCP and UDP sockets (IPv4 or 6), the kinds the clients open. */
-  private static long inetSockets() {
-    return ProcessResources.describeOpenSockets().stream()
-        .filter(d -> d.matches("fd \\d+: (tcp|udp)6? .*"))
-        .count();
   }
 
   private static PointResult find(LoadHarness.Report report, String client, int threads) {
