@@ -111,9 +111,14 @@ class SlowPeerTest {
       assertEquals(perEndpoint, pool.warmUp(other, perEndpoint));
       slowProxy.toxics().latency("slow", ToxicDirection.DOWNSTREAM, LATENCY_MILLIS);
 
-      // The slow peer's holders: each stuck in an exchange for the toxic's latency.
+      // The slow peer's holders: each stuck in an exchange for the toxic's latency, each on a
+      // thread of its own (runAsync's default pool may run them one after the other: on 2 cores
+      // the second then checks out the first one's connection after its exchange, and only one is
+      // held when the caller below checks out)
       java.util.concurrent.CountDownLatch holding =
           new java.util.concurrent.CountDownLatch(perEndpoint);
+      java.util.concurrent.ExecutorService holderThreads =
+          java.util.concurrent.Executors.newFixedThreadPool(perEndpoint);
       List<CompletableFuture<Void>> holders = new ArrayList<>();
       for (int i = 0; i < perEndpoint; i++) {
         String token = "held-" + i;
@@ -127,8 +132,10 @@ class SlowPeerTest {
                   } catch (IOException e) {
                     throw new AssertionError("holder of " + slow + " failed", e);
                   }
-                }));
+                },
+                holderThreads));
       }
+      holderThreads.shutdown(); // its threads end with the holders
       assertTrue(holding.await(10, TimeUnit.SECONDS), "the slow peer's connections are all held");
       EndpointStats before = pool.stats(other);
 
