@@ -39,14 +39,27 @@ final class AsyncCheckout {
     this.ctx = ctx;
   }
 
-  /** Starts the checkout; the future completes on the completion executor. */
+  /**
+   * Starts the checkout; the future completes on the completion executor, or is returned completed
+   * when the first look finds a ready connection and the pool serves those inline.
+   */
   CompletableFuture<PooledConnection> start() {
     wip.incrementAndGet(); // this thread runs the first step: signals meanwhile wait for it
     try {
       checkout.begin();
       found = checkout.firstLook(this::signal);
+      PooledConnection ready = ctx.inlineWhenReady() ? serveIfReady() : null;
+      if (ready != null) {
+        finished = true; // nothing queued, no timer armed: nobody signals this checkout again
+        return CompletableFuture.completedFuture(ready);
+      }
     } catch (CheckoutException | RuntimeException e) {
       finished = true;
+      Handoff<PooledChannel> h = found;
+      found = null;
+      if (h != null) {
+        checkout.giveBack(h);
+      }
       checkout.abandon();
       if (!(e instanceof io.sockpool.EndpointUnavailableException)) {
         checkout.failed(); // the permission taken by begin() gets its outcome
@@ -61,6 +74,30 @@ final class AsyncCheckout {
     }
     lookWithoutIoLoop(); // queued: arms the timers, and sees what came while it joined
     return future;
+  }
+
+  /**
+   * With {@link AsyncCheckouts#inlineWhenReady()}: serves an idle connection the first look found
+   * in the caller's thread if it owes no validation round trip (the time rules and the probe do no
+   * blocking I/O), instead of on the executor.
+   *
+   * @return the lease, or null: the executor goes on with {@link #found}
+   */
+  private PooledConnection serveIfReady() throws CheckoutException {
+    if (!(found instanceof Handoff.Channel<PooledChannel> given)) {
+      return null; // a slot (a connect), nothing, or queued
+    }
+    return switch (checkout.vetWithoutIo(given.channel())) {
+      case READY -> {
+        found = null;
+        yield checkout.serve(given.channel());
+      }
+      case DESTROYED -> {
+        found = Handoff.nothing(); // failed the rules: the executor looks again
+        yield null;
+      }
+      case ROUND_TRIP -> null; // a validation round trip: on the executor
+    };
   }
 
   /**

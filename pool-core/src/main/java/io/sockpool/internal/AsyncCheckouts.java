@@ -26,6 +26,7 @@ final class AsyncCheckouts {
 
   private final String poolName;
   private final Executor given; // null: the pool's own
+  private final boolean inlineWhenReady;
   private volatile Executor executor;
   private volatile ScheduledThreadPoolExecutor timer;
   private boolean closed; // guarded by this
@@ -33,10 +34,21 @@ final class AsyncCheckouts {
   /**
    * @param poolName the pool's name, for its threads
    * @param given the user's executor, or null for the pool's own
+   * @param inlineWhenReady whether a checkout that finds a ready connection completes in the
+   *     caller's thread ({@link io.sockpool.PoolConfig#asyncInlineWhenReady()})
    */
-  AsyncCheckouts(String poolName, Executor given) {
+  AsyncCheckouts(String poolName, Executor given, boolean inlineWhenReady) {
     this.poolName = poolName;
     this.given = given;
+    this.inlineWhenReady = inlineWhenReady;
+  }
+
+  /**
+   * Returns whether a checkout whose first look finds an idle connection that owes no round trip
+   * completes in the caller's thread, without the hop to the executor.
+   */
+  boolean inlineWhenReady() {
+    return inlineWhenReady;
   }
 
   /** Returns the completion executor (made on first use). */

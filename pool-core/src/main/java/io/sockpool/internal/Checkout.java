@@ -203,6 +203,19 @@ final class Checkout {
   }
 
   /**
+   * Vets what {@link #firstLook} found as far as that takes no blocking I/O, for an asynchronous
+   * checkout that may complete in the caller's thread: a connection found {@link Vetted#READY} goes
+   * to {@link #serve}; one {@link Vetted#DESTROYED} is gone (look again); one that owes a {@link
+   * Vetted#ROUND_TRIP} goes to {@link #advance} on the executor, which vets it again in full.
+   *
+   * @param ch the connection found
+   * @return what the vetting found
+   */
+  Vetted vetWithoutIo(PooledChannel ch) {
+    return vetWithoutIo(ch, System.nanoTime());
+  }
+
+  /**
    * Goes as far as it can without parking, from what {@link #firstLook} found (null: from the
    * queue): returns a vetted connection, or null while queued (then {@code wake} runs when
    * something is handed over or the caller is nudged, and the caller calls this again, also at the
@@ -514,8 +527,31 @@ final class Checkout {
    * @return the connection, or null if it was destroyed (look again)
    */
   private PooledChannel vet(PooledChannel ch) throws CheckoutException {
-    boolean fresh = ch.openedForCheckout();
     long now = System.nanoTime();
+    return switch (vetWithoutIo(ch, now)) {
+      case READY -> ch;
+      case DESTROYED -> null;
+      case ROUND_TRIP -> roundTrip(ch, now);
+    };
+  }
+
+  /** What {@link #vetWithoutIo} found. */
+  enum Vetted {
+    /** Ready to serve: no round trip owed. */
+    READY,
+    /** Failed the time rules or the probe, and destroyed: look again. */
+    DESTROYED,
+    /** Passed the rules, but owes a validation round trip (I/O). */
+    ROUND_TRIP
+  }
+
+  /**
+   * The part of the vetting that does no blocking I/O: the time rules and the probe (one
+   * non-blocking read) for a reused connection, a destroy if it fails them, and whether a round
+   * trip is owed.
+   */
+  private Vetted vetWithoutIo(PooledChannel ch, long now) {
+    boolean fresh = ch.openedForCheckout();
     if (!fresh) {
       // returned by a holder within the validation window: the time rules only, no probe (a
       // close that arrived meanwhile fails the next exchange before any reply byte: retryable)
@@ -527,12 +563,15 @@ final class Checkout {
               : ctx.rules().check(ch, now);
       if (reason != null) {
         connections.destroyActive(ch, reason);
-        return null;
+        return Vetted.DESTROYED;
       }
     }
-    if (!needsRoundTrip(ch, fresh, now)) {
-      return ch;
-    }
+    return needsRoundTrip(ch, fresh, now) ? Vetted.ROUND_TRIP : Vetted.READY;
+  }
+
+  /** The validation round trip a connection owes, within the deadline. */
+  private PooledChannel roundTrip(PooledChannel ch, long now) throws CheckoutException {
+    boolean fresh = ch.openedForCheckout();
     if (now - deadline >= 0) { // handed over as the deadline ran out: no round trip after it
       ch.openedForCheckout(false);
       connections.passOn(st, ch);

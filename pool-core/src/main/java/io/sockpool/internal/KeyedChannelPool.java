@@ -63,7 +63,9 @@ public final class KeyedChannelPool implements Preconnector.Pool {
     this.admission =
         new Admission(
             config.maxTotal(), config.maxPerEndpoint(), config.maxConnectingPerEndpoint());
-    this.async = new AsyncCheckouts(config.poolName(), config.asyncExecutor().orElse(null));
+    this.async =
+        new AsyncCheckouts(
+            config.poolName(), config.asyncExecutor().orElse(null), config.asyncInlineWhenReady());
     EvictionRules rules = new EvictionRules(config.idleTimeout().toNanos(), System::nanoTime);
     long validationWindowNanos = config.validationWindow().toNanos();
     this.names =

@@ -98,6 +98,13 @@ final class PreconnectCommand implements Callable<Integer> {
               + " other cores (default: the peer runs in this JVM)")
   private int peerCore;
 
+  @Option(
+      names = "--inline-ready",
+      description =
+          "asyncInlineWhenReady: a checkout that finds a ready connection completes in the"
+              + " driver's thread instead of on the pool's completion executor (default: off)")
+  private boolean inlineReady;
+
   @Option(names = "--out", description = "directory for preconnect-step.csv (default: none)")
   private Path out;
 
@@ -155,6 +162,7 @@ final class PreconnectCommand implements Callable<Integer> {
                   maxConnecting,
                   headroom,
                   peerCore,
+                  inlineReady,
                   out);
             });
     PreconnectStep.report(plan, stdout);

@@ -51,6 +51,7 @@ public final class PreconnectStep {
       int maxConnecting,
       double headroom,
       int peerCore,
+      boolean inlineReady,
       Path out) {
 
     /** Whether the peer runs in a JVM of its own, pinned to {@link #peerCore}. */
@@ -125,9 +126,12 @@ public final class PreconnectStep {
     }
     out.println();
     out.println(
-        plan.peerProcess()
-            ? "peer: a JVM of its own, pinned to CPU " + plan.peerCore()
-            : "peer: in this JVM");
+        (plan.peerProcess()
+                ? "peer: a JVM of its own, pinned to CPU " + plan.peerCore()
+                : "peer: in this JVM")
+            + (plan.inlineReady()
+                ? "; ready connections served in the driver's thread (asyncInlineWhenReady)"
+                : "; every checkout completed on the pool's completion executor"));
     out.println(StepTables.table(runs, plan.headroom()));
     out.println(StepTables.splitTable(runs));
     if (plan.out() != null) {
@@ -162,6 +166,7 @@ public final class PreconnectStep {
                     .initializer(HANDSHAKE)
                     .connectTimeout(Duration.ofSeconds(2))
                     .checkoutTimeout(Duration.ofSeconds(5))
+                    .asyncInlineWhenReady(plan.inlineReady())
                     .build())) {
       Endpoint ep = Endpoint.of("127.0.0.1", peer.port());
       if (preconnect) {

@@ -56,12 +56,18 @@ class PreconnectStepCliTest {
             "--headroom",
             "2.5",
             "--peer-core",
-            "0");
+            "0",
+            "--inline-ready");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("round 1 preconnect false"), run.out());
     assertTrue(run.out().contains("round 1 preconnect true"), run.out());
     assertTrue(run.out().contains("| on (headroom 2.5) |"), run.out());
-    assertTrue(run.out().contains("peer: a JVM of its own, pinned to CPU 0"), run.out());
+    assertTrue(
+        run.out()
+            .contains(
+                "peer: a JVM of its own, pinned to CPU 0; ready connections served in the driver's"
+                    + " thread (asyncInlineWhenReady)"),
+        run.out());
     assertTrue(run.out().contains(" by preconnect), model "), run.out());
     assertTrue(
         run.out().contains("| driver late p99 steady (ms) | step | last second |"), run.out());

@@ -28,6 +28,7 @@ final class PoolConfigs {
           Map.entry("minIdlePerEndpoint", "min-idle-per-endpoint"),
           Map.entry("maxWaitersPerEndpoint", "max-waiters-per-endpoint"),
           Map.entry("maxConnectingPerEndpoint", "max-connecting-per-endpoint"),
+          Map.entry("asyncInlineWhenReady", "async-inline-when-ready"),
           Map.entry("happyEyeballsDelay", "happy-eyeballs-delay"),
           Map.entry("checkoutTimeout", "checkout-timeout"),
           Map.entry("connectTimeout", "connect-timeout"),
@@ -86,6 +87,7 @@ final class PoolConfigs {
       set(settings.getMinIdlePerEndpoint(), b::minIdlePerEndpoint);
       set(settings.getMaxWaitersPerEndpoint(), b::maxWaitersPerEndpoint);
       set(settings.getMaxConnectingPerEndpoint(), b::maxConnectingPerEndpoint);
+      set(settings.getAsyncInlineWhenReady(), b::asyncInlineWhenReady);
       set(settings.getHappyEyeballsDelay(), b::happyEyeballsDelay);
       set(settings.getCheckoutTimeout(), b::checkoutTimeout);
       set(settings.getConnectTimeout(), b::connectTimeout);

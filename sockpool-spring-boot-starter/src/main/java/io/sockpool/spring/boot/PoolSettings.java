@@ -40,6 +40,13 @@ public class PoolSettings {
    */
   private Integer maxConnectingPerEndpoint;
 
+  /**
+   * An asynchronous checkout that finds a ready idle connection (no validation round trip owed)
+   * completes in the calling thread, without the hop to the completion executor; stages chained
+   * without *Async then run in the calling thread. Default false.
+   */
+  private Boolean asyncInlineWhenReady;
+
   /** One deadline over waiting, connecting and validating. Default 2s. */
   private Duration checkoutTimeout;
 
@@ -268,6 +275,20 @@ public class PoolSettings {
    */
   public void setFairnessWindow(Duration value) {
     this.fairnessWindow = value;
+  }
+
+  /**
+   * @return {@code async-inline-when-ready}, or null when unset
+   */
+  public Boolean getAsyncInlineWhenReady() {
+    return asyncInlineWhenReady;
+  }
+
+  /**
+   * @param value {@code async-inline-when-ready}
+   */
+  public void setAsyncInlineWhenReady(Boolean value) {
+    this.asyncInlineWhenReady = value;
   }
 
   /**

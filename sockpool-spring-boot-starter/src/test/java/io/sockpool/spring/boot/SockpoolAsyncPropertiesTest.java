@@ -98,6 +98,29 @@ class SockpoolAsyncPropertiesTest {
   }
 
   @Test
+  void asyncInlineWhenReadyIsOffUnlessSetAndServesAReadyConnectionWithoutTheExecutor() {
+    runner
+        .withUserConfiguration(WithAsyncExecutor.class)
+        .withPropertyValues("sockpool.pools.inline.async-inline-when-ready=true")
+        .run(
+            ctx -> {
+              SocketPools pools = ctx.getBean(SocketPools.class);
+              assertThat(pools.config(SocketPools.DEFAULT).orElseThrow().asyncInlineWhenReady())
+                  .isFalse();
+              assertThat(pools.config("inline").orElseThrow().asyncInlineWhenReady()).isTrue();
+              CountingExecutor executor = ctx.getBean(CountingExecutor.class);
+              SocketPool pool = pools.pool("inline");
+              Endpoint ep = Endpoint.of("127.0.0.1", peer.port());
+              pool.checkout(ep).close(); // one ready idle connection
+              int before = executor.ran.get();
+              java.util.concurrent.CompletableFuture<PooledConnection> f = pool.checkoutAsync(ep);
+              assertThat(f).as("completed in the calling thread").isDone();
+              f.get(10, TimeUnit.SECONDS).close();
+              assertThat(executor.ran.get()).as("tasks on the executor").isEqualTo(before);
+            });
+  }
+
+  @Test
   void anExecutorBeanWithAnotherNameIsNotUsed() {
     runner
         .withUserConfiguration(WithOtherExecutor.class)
@@ -191,6 +214,7 @@ class SockpoolAsyncPropertiesTest {
         }) {
       assertThat(metadata).contains("\"sockpool.preconnect." + p + "\"");
     }
+    assertThat(metadata).contains("\"sockpool.async-inline-when-ready\"");
     assertThat(metadata).contains("The most acceptable share of checkouts that wait");
   }
 
