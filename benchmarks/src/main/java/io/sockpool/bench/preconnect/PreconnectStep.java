@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -151,7 +151,17 @@ public final class PreconnectStep {
 
   static Run run(Plan plan, int round, boolean preconnect)
       throws IOException, InterruptedException {
-    ExecutorService workers = Executors.newCachedThreadPool();
+    // the holders' threads, one per connection the pool may open, started before the run as a
+    // service's request threads are: a cached pool made them at the step, in the thread that
+    // handed the connection over (the driver's, when ready connections are served inline)
+    ThreadPoolExecutor workers =
+        new ThreadPoolExecutor(
+            plan.maxPerEndpoint(),
+            plan.maxPerEndpoint(),
+            1,
+            TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>());
+    workers.prestartAllCoreThreads();
     try (StepPeer peer =
             plan.peerProcess()
                 ? PeerProcess.start(plan.peerCore(), plan.connect(), plan.service())
