@@ -158,10 +158,12 @@ public final class SocketPool implements AutoCloseable {
    * that has to wait holds a place in the endpoint's queue, not a thread. The future completes on
    * {@link PoolConfig#asyncExecutor()} (never in a thread holding a pool lock), and so do the
    * stages chained to it without {@code *Async}; connects and validation round trips run there too.
-   * {@code cancel()} gives the place back at once, and a connection handed over meanwhile goes to
-   * the next waiter; a future that is cancelled or completed by someone else after the pool handed
-   * it a connection gives that connection back. A future never completes with a connection after
-   * its deadline.
+   * With {@link PoolConfig#asyncInlineWhenReady()}, a checkout that finds an idle connection that
+   * owes no validation round trip returns a completed future instead (its stages run in the calling
+   * thread). {@code cancel()} gives the place back at once, and a connection handed over meanwhile
+   * goes to the next waiter; a future that is cancelled or completed by someone else after the pool
+   * handed it a connection gives that connection back. A future never completes with a connection
+   * after its deadline.
    *
    * <pre>{@code
    * pool.checkoutAsync(redis, Duration.ofMillis(300))
@@ -499,10 +501,11 @@ public final class SocketPool implements AutoCloseable {
    * member choice, skip rules, one deadline and failure types of {@link #checkout(EndpointGroup,
    * Duration)}, each member's checkout that of {@link #checkoutAsync(Endpoint, Duration)} (a caller
    * queued on a member holds a place in its queue, not a thread; completion on {@link
-   * PoolConfig#asyncExecutor()}). A member whose checkout fails is skipped in the thread that saw
-   * the failure, and the next one tried within what is left of the deadline. {@code cancel()}
-   * cancels the member's checkout under way, which gives its place back; a connection handed over
-   * meanwhile goes back to the pool.
+   * PoolConfig#asyncExecutor()}, or in the calling thread for a ready connection with {@link
+   * PoolConfig#asyncInlineWhenReady()}). A member whose checkout fails is skipped in the thread
+   * that saw the failure, and the next one tried within what is left of the deadline. {@code
+   * cancel()} cancels the member's checkout under way, which gives its place back; a connection
+   * handed over meanwhile goes back to the pool.
    *
    * @param group the group
    * @param timeout the deadline; positive
