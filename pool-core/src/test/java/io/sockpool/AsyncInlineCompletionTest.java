@@ -4,7 +4,6 @@ import static io.sockpool.TestSupport.PING;
 import static io.sockpool.TestSupport.endpoint;
 import static io.sockpool.TestSupport.ping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,40 +67,52 @@ class AsyncInlineCompletionTest {
     }
   }
 
+  /** The future's connection; a failure or no completion within 10 s fails the test. */
   private static PooledConnection await(CompletableFuture<PooledConnection> f)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    return f.get(10, TimeUnit.SECONDS);
+      throws InterruptedException {
+    try {
+      return f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("the checkout failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw new AssertionError("the checkout did not complete within 10 s", e);
+    }
+  }
+
+  /**
+   * Warms one connection, checks out asynchronously and asserts the future came back completed,
+   * with no task for the executor, a stage chained without *Async run in this thread, and the
+   * connection reused.
+   */
+  private void assertServedInline(
+      SocketPool pool, Function<SocketPool, CompletableFuture<PooledConnection>> checkout)
+      throws CheckoutException, IOException, InterruptedException {
+    warm(pool);
+    CompletableFuture<PooledConnection> f = checkout.apply(pool);
+    assertTrue(f.isDone(), "returned completed: " + f);
+    Thread[] ranIn = new Thread[1];
+    try (PooledConnection c =
+        await(f.thenApply(x -> x).whenComplete((x, e) -> ranIn[0] = Thread.currentThread()))) {
+      assertEquals(endpoint(peer), c.endpoint());
+      ping(c);
+    }
+    assertSame(Thread.currentThread(), ranIn[0], "a stage chained without *Async");
+    assertEquals(0, tasks.get(), "tasks given to the completion executor");
+    assertEquals(1, peer.accepted(), "the warm connection, reused");
+    assertEquals(0, pool.stats(endpoint(peer)).active(), "returned");
   }
 
   @Test
   void aReadyConnectionIsServedInTheCallersThreadWithoutATaskForTheExecutor()
-      throws CheckoutException,
-          IOException,
-          InterruptedException,
-          ExecutionException,
-          TimeoutException {
+      throws CheckoutException, IOException, InterruptedException {
     try (SocketPool pool = SocketPool.create(config(true).build())) {
-      warm(pool);
-      CompletableFuture<PooledConnection> f = pool.checkoutAsync(endpoint(peer));
-      assertTrue(f.isDone(), "returned completed: " + f);
-      Thread[] ranIn = new Thread[1];
-      try (PooledConnection c =
-          await(f.thenApply(x -> x).whenComplete((x, e) -> ranIn[0] = Thread.currentThread()))) {
-        ping(c);
-      }
-      assertSame(Thread.currentThread(), ranIn[0], "a stage chained without *Async");
-      assertEquals(0, tasks.get(), "tasks given to the completion executor");
-      assertEquals(1, peer.accepted(), "the warm connection, reused");
+      assertServedInline(pool, p -> p.checkoutAsync(endpoint(peer)));
     }
   }
 
   @Test
   void withoutTheOptionAReadyConnectionIsStillServedOnTheExecutor()
-      throws CheckoutException,
-          IOException,
-          InterruptedException,
-          ExecutionException,
-          TimeoutException {
+      throws CheckoutException, IOException, InterruptedException {
     try (SocketPool pool = SocketPool.create(config(false).build())) {
       warm(pool);
       try (PooledConnection c = await(pool.checkoutAsync(endpoint(peer)))) {
@@ -112,11 +124,7 @@ class AsyncInlineCompletionTest {
 
   @Test
   void aConnectionThatOwesAValidationRoundTripIsValidatedOnTheExecutor()
-      throws CheckoutException,
-          IOException,
-          InterruptedException,
-          ExecutionException,
-          TimeoutException {
+      throws CheckoutException, IOException, InterruptedException {
     List<String> validatedIn = new CopyOnWriteArrayList<>();
     Validator recording =
         (c, timeout) -> {
@@ -139,8 +147,7 @@ class AsyncInlineCompletionTest {
   }
 
   @Test
-  void aCheckoutThatMustConnectConnectsOnTheExecutor()
-      throws InterruptedException, ExecutionException, TimeoutException, IOException {
+  void aCheckoutThatMustConnectConnectsOnTheExecutor() throws InterruptedException, IOException {
     try (SocketPool pool = SocketPool.create(config(true).build())) {
       CompletableFuture<PooledConnection> f = pool.checkoutAsync(endpoint(peer));
       try (PooledConnection c = await(f)) {
@@ -153,11 +160,7 @@ class AsyncInlineCompletionTest {
 
   @Test
   void aReadyConnectionThePeerClosedIsDestroyedAndTheExecutorConnectsAnother()
-      throws CheckoutException,
-          IOException,
-          InterruptedException,
-          ExecutionException,
-          TimeoutException {
+      throws CheckoutException, IOException, InterruptedException {
     // no validator, and every borrow past the validation window: the probe (a non-blocking read)
     // runs in the caller's thread, and finds the peer's FIN
     try (SocketPool pool =
@@ -179,22 +182,10 @@ class AsyncInlineCompletionTest {
 
   @Test
   void aGroupCheckoutOnAMemberWithAReadyConnectionCompletesInline()
-      throws CheckoutException,
-          IOException,
-          InterruptedException,
-          ExecutionException,
-          TimeoutException {
+      throws CheckoutException, IOException, InterruptedException {
     try (SocketPool pool = SocketPool.create(config(true).build())) {
-      warm(pool);
       EndpointGroup group = EndpointGroup.of("inline", List.of(endpoint(peer)));
-      CompletableFuture<PooledConnection> f = pool.checkoutAsync(group);
-      assertTrue(f.isDone(), "returned completed: " + f);
-      try (PooledConnection c = await(f)) {
-        assertEquals(endpoint(peer), c.endpoint());
-        ping(c);
-      }
-      assertEquals(0, tasks.get(), "tasks given to the completion executor");
-      assertFalse(pool.stats(endpoint(peer)).active() > 0, "returned");
+      assertServedInline(pool, p -> p.checkoutAsync(group));
     }
   }
 }
