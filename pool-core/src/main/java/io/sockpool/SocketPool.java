@@ -195,7 +195,9 @@ public final class SocketPool implements AutoCloseable {
    * returns the connection (reused if the exchange is complete, as for {@link #execute}) or, if the
    * stage failed, destroys it. An operation that throws fails the result and destroys the
    * connection; one that returns a null stage fails the result with an {@link
-   * IllegalStateException} and returns the connection.
+   * IllegalStateException} and returns the connection. {@code operation} runs where the checkout
+   * completes: on {@link PoolConfig#asyncExecutor()}, or, with {@link
+   * PoolConfig#asyncInlineWhenReady()} and a ready connection, in the calling thread.
    *
    * @param endpoint the peer
    * @param operation the exchange; must not close the connection
