@@ -9,10 +9,13 @@ import java.time.Duration;
  * @param endpoint the member
  * @param weight its weight in the group
  * @param status serving, ejected, or probed back in
- * @param inFlight calls of the group on it now (checked out, not yet returned)
+ * @param inFlight its connections checked out of the pool now (through this group, another or none:
+ *     the load the balancer weighs) plus this group's checkouts of it under way
  * @param latency its peak-EWMA latency (from the end of the checkout to the return), {@link
  *     Duration#ZERO} before the first
- * @param calls calls of the group served by it (checkouts that got a connection)
+ * @param calls checkouts of it the pool served since it joined the group (through this group,
+ *     another or none; a checkout outside the group made while the pool had forgotten and
+ *     re-learned the endpoint since the group's last call may be missed)
  * @param failures peer failures it was charged with (connects, validations, exchanges)
  * @param ejections how many times it was ejected
  * @param ejectedFor the time left of its ejection, {@link Duration#ZERO} unless ejected

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param name the group's name
  * @param members each member, in the group's order
- * @param calls group checkouts that got a connection
+ * @param calls checkouts its members served, present and former ({@link GroupMemberStats#calls}: a
+ *     member's are its endpoint's, through this group or not)
  * @param failedCalls group checkouts that failed (every member tried, or none could be)
  * @param ejections ejections of any member so far
  * @param returns members put back after an ejection (a probe that succeeded)
@@ -35,7 +36,7 @@ public record GroupStats(
    *
    * @param name the group's name
    * @param members each member, in the group's order
-   * @param calls group checkouts that got a connection
+   * @param calls checkouts its members served ({@link GroupMemberStats#calls})
    * @param failedCalls group checkouts that failed
    * @param ejections ejections of any member so far
    * @param returns members put back after an ejection

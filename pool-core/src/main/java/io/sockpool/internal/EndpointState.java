@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.sockpool.DestroyReason;
 import io.sockpool.Endpoint;
+import io.sockpool.internal.group.EndpointLoad;
 import io.sockpool.internal.metrics.Metered;
 import io.sockpool.internal.metrics.RoundTrip;
 import io.sockpool.internal.metrics.WaitHistogram;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout. Retiring flips {@link #open} to a negative value in one step, so a caller still holding
  * the old state fails to reserve or join and looks the endpoint up again.
  */
-final class EndpointState extends Metered implements Admission.Account, Waiters.Count {
+final class EndpointState extends Metered
+    implements Admission.Account, Waiters.Count, EndpointLoad {
   private static final int RETIRED = Integer.MIN_VALUE / 2;
 
   private static final VarHandle WAITING;
@@ -198,6 +200,21 @@ final class EndpointState extends Metered implements Admission.Account, Waiters.
   /** Returns whether the state was retired (look the endpoint up again). */
   boolean retired() {
     return open.get() < 0;
+  }
+
+  @Override
+  public long served() {
+    return checkouts();
+  }
+
+  @Override
+  public int leased() {
+    return outstanding();
+  }
+
+  @Override
+  public boolean forgotten() {
+    return retired();
   }
 
   /** Returns when the breaker last opened, epoch millis. */

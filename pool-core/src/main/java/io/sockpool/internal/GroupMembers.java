@@ -6,6 +6,7 @@ import io.sockpool.CheckoutState;
 import io.sockpool.Endpoint;
 import io.sockpool.PoolExhaustedException;
 import io.sockpool.PooledConnection;
+import io.sockpool.internal.group.EndpointLoad;
 import io.sockpool.internal.group.MemberAccess;
 import io.sockpool.internal.queue.Affinity;
 import java.io.IOException;
@@ -94,13 +95,13 @@ final class GroupMembers implements MemberAccess {
   }
 
   @Override
-  public Object handle(Endpoint member, Object cached) {
+  public EndpointLoad handle(Endpoint member, EndpointLoad cached) {
     // a retired state holds no connection and can reserve none: a stale one serves nothing
     return cached instanceof EndpointState st && !st.retiring() ? st : endpoints.find(member);
   }
 
   @Override
-  public PooledConnection tryHot(Object handle, long nowNanos) {
+  public PooledConnection tryHot(EndpointLoad handle, long nowNanos) {
     EndpointState st = (EndpointState) handle;
     if (!st.nobodyWaits() || lifecycle.isClosed()) {
       return null; // callers queue for the member, or the full checkout says the pool is closed

@@ -33,7 +33,10 @@ import java.util.function.ToDoubleFunction;
  * }</pre>
  */
 public final class GroupMetrics implements MeterBinder, AutoCloseable {
-  /** FunctionCounter: group checkouts that got a connection. */
+  /**
+   * FunctionCounter: checkouts the group's members served ({@code GroupStats#calls}: a member's are
+   * its endpoint's, through the group or not).
+   */
   public static final String CALLS = "sockpool.group.calls";
 
   /** FunctionCounter: group checkouts that failed. */
@@ -54,13 +57,16 @@ public final class GroupMetrics implements MeterBinder, AutoCloseable {
   /** Gauge: members ejected now. */
   public static final String EJECTED = "sockpool.group.members.ejected";
 
-  /** FunctionCounter: calls a member served (tagged {@code endpoint}). */
+  /**
+   * FunctionCounter: checkouts a member served since it joined, through the group or not (tagged
+   * {@code endpoint}).
+   */
   public static final String MEMBER_CALLS = "sockpool.group.member.calls";
 
   /** FunctionCounter: peer failures charged to a member. */
   public static final String MEMBER_FAILURES = "sockpool.group.member.failures";
 
-  /** Gauge: a member's calls in flight. */
+  /** Gauge: a member's calls in flight (its connections checked out, through the group or not). */
   public static final String MEMBER_IN_FLIGHT = "sockpool.group.member.in.flight";
 
   /** Gauge: a member's peak-EWMA latency, seconds. */
@@ -113,7 +119,7 @@ public final class GroupMetrics implements MeterBinder, AutoCloseable {
     String name = s.name();
     Tags tags = poolTags.and("group", name);
     if (metered.add(name)) {
-      counter(CALLS, tags, name, GroupStats::calls, "group checkouts that got a connection");
+      counter(CALLS, tags, name, GroupStats::calls, "checkouts the group's members served");
       counter(FAILED_CALLS, tags, name, GroupStats::failedCalls, "group checkouts that failed");
       counter(EJECTIONS, tags, name, GroupStats::ejections, "ejections of any member");
       counter(RETURNS, tags, name, GroupStats::returns, "members taken back after an ejection");

@@ -78,7 +78,7 @@ final class GroupCheckout {
         gc.failed(a, e, Thread.currentThread().isInterrupted());
       } finally {
         if (!ok) {
-          a.member().count(-1);
+          a.member().pending(-1);
         }
       }
     }
@@ -111,16 +111,16 @@ final class GroupCheckout {
     }
     long now = g.now();
     Member m = mb.score(now) < ma.score(now) ? mb : ma;
-    Object kept = m.handle;
-    Object h = access.handle(m.endpoint, kept);
+    EndpointLoad kept = m.handle;
+    EndpointLoad h = access.handle(m.endpoint, kept);
     if (h != kept) {
-      m.handle = h;
+      m.follow(h); // the engine forgot the state and has a new one
     }
     PooledConnection c = h != null ? access.tryHot(h, now) : null;
     if (c == null) {
       return null;
     }
-    m.count(Member.CALL + 1); // in flight and served: one atomic add
+    // no count of the group's own: the engine's lease counts the call, in flight and served
     return new MemberLease(c, g, m, access, now); // no wait: the checkout's start is the call's
   }
 
@@ -184,20 +184,24 @@ final class GroupCheckout {
       }
       int tries = Long.bitCount(selectable & ~excluded);
       long budget = waitHere || tries <= 1 ? left : left / tries;
-      m.count(1);
+      m.pending(1);
       return new Attempt(m, bit, budget, waitHere, g.now());
     }
   }
 
-  /** The attempt's member served: counts the call and wraps the connection. */
+  /**
+   * The attempt's member served: the member follows the state the engine served it on (the lease
+   * counts the call there), its checkout is no longer pending, and the connection is wrapped.
+   */
   PooledConnection served(Attempt a, PooledConnection c) {
     Member m = a.member();
-    m.count(Member.CALL);
+    m.follow(access.handle(m.endpoint, m.handle)); // the lease's state: not forgotten while out
+    m.pending(-1);
     return new MemberLease(c, g, m, access, g.now()); // the exchange's latency, not the connect's
   }
 
   /**
-   * The attempt's member failed; the caller decrements its calls in flight.
+   * The attempt's member failed; the caller ends its pending checkout ({@link Member#pending}).
    *
    * @param interrupted whether the caller was interrupted
    * @throws CheckoutException if the whole checkout fails with it (an interrupt, a failure that is
@@ -235,7 +239,7 @@ final class GroupCheckout {
   /** The attempt ended without a verdict (the caller gave up): its probe and call go back. */
   void abandoned(Attempt a) {
     a.member().releaseProbe(g.now());
-    a.member().count(-1);
+    a.member().pending(-1);
   }
 
   private static CheckoutException unavailable(

@@ -105,7 +105,7 @@ final class GroupCheckoutAsync {
       result.completeExceptionally(cause); // the pool closed, or a bug: not the member's
       return true;
     }
-    a.member().count(-1);
+    a.member().pending(-1);
     try {
       checkout.failed(a, e, false);
       return false;

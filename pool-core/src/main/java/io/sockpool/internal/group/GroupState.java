@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -27,6 +28,7 @@ final class GroupState {
   private final String name;
   private final LongSupplier clock;
   private final GroupEvents events;
+  private final Function<Endpoint, EndpointLoad> loads;
   private volatile EndpointGroup group;
   private volatile Member[] members;
 
@@ -41,16 +43,30 @@ final class GroupState {
   private final LongAdder returns = new LongAdder();
   final LongAdder resolveFailures = new LongAdder();
 
+  /** A group without an engine: its members count nothing in flight or served (tests, stats). */
   GroupState(EndpointGroup group, LongSupplier clock, GroupEvents events) {
+    this(group, clock, events, e -> null);
+  }
+
+  /**
+   * @param loads the engine's current state of an endpoint (null if it knows none): the members'
+   *     counts ({@link Member#follow})
+   */
+  GroupState(
+      EndpointGroup group,
+      LongSupplier clock,
+      GroupEvents events,
+      Function<Endpoint, EndpointLoad> loads) {
     this.name = group.name();
     this.clock = clock;
     this.events = events;
+    this.loads = loads;
     this.group = group;
     this.intervalNanos = group.outlierDetection().interval().toNanos();
     this.members = membersOf(group, Map.of(), clock.getAsLong());
   }
 
-  private static Member[] membersOf(EndpointGroup g, Map<Endpoint, Member> keep, long now) {
+  private Member[] membersOf(EndpointGroup g, Map<Endpoint, Member> keep, long now) {
     List<Endpoint> eps = g.members();
     Member[] ms = new Member[eps.size()];
     for (int i = 0; i < ms.length; i++) {
@@ -59,7 +75,7 @@ final class GroupState {
       ms[i] =
           old != null && old.weight == g.weight(e)
               ? old
-              : new Member(e, g.weight(e), DECAY_NANOS, now);
+              : new Member(e, g.weight(e), DECAY_NANOS, now, loads.apply(e));
     }
     return ms;
   }
@@ -328,6 +344,7 @@ final class GroupState {
     List<GroupMemberStats> list = new ArrayList<>(ms.length);
     long calls = callsOfFormerMembers.sum();
     for (Member m : ms) {
+      m.follow(loads.apply(m.endpoint)); // calls made outside the group on a newer state count too
       GroupMemberStats s = m.stats(now);
       list.add(s);
       calls += s.calls();

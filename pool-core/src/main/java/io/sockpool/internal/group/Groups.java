@@ -126,6 +126,11 @@ public final class Groups {
     return GroupCheckout.runAsync(g, access, random.get(), timeoutNanos);
   }
 
+  /** The engine's current state of the endpoint, or null: a member's counts. */
+  private EndpointLoad load(Endpoint e) {
+    return access.handle(e, null);
+  }
+
   /**
    * The group's state, registering it on first use.
    *
@@ -164,7 +169,7 @@ public final class Groups {
                 + "; change a group's members with updateGroup");
       }
       checkShared(group);
-      g = new GroupState(group, clock, events);
+      g = new GroupState(group, clock, events, this::load);
       byName.put(group.name(), g);
     }
     events.added(group);
@@ -218,7 +223,7 @@ public final class Groups {
         if (resolvedFrom != null) {
           sources.put(group.name(), resolvedFrom);
         }
-        byName.put(group.name(), new GroupState(group, clock, events));
+        byName.put(group.name(), new GroupState(group, clock, events, this::load));
       } else {
         for (Endpoint e : g.update(group)) {
           if (!inAnyGroup(e)) {

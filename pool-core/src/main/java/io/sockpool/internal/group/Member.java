@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One member of one group: its load (calls in flight), its latency ({@link PeakEwma}), its failure
- * counts and its ejection state. The counts on the success path are cheap (an increment, a read);
- * the ejection decisions run under the group's lock ({@link GroupState}), on failures only.
+ * counts and its ejection state. Its calls in flight and calls served are the engine's counts of
+ * the endpoint ({@link EndpointLoad}), so a call through the fast path adds no count of its own:
+ * the success path reads, and writes only the latency estimate. The ejection decisions run under
+ * the group's lock ({@link GroupState}), on failures only.
  */
 final class Member {
   /** Takes calls. */
@@ -30,35 +32,21 @@ final class Member {
   final LongAdder failures = new LongAdder();
 
   /**
-   * The calls in flight (the low {@link #FLIGHT_BITS} bits) and the calls served (the rest, less
-   * {@link #foldedCalls}) in one word, so the fast path counts both with one atomic add.
+   * This group's checkouts of the member under way on the full path (waiting, connecting,
+   * validating): calls in flight that the engine does not count yet.
    */
-  @SuppressWarnings("unused") // through LOAD
-  private volatile long load;
+  @SuppressWarnings("unused") // through PENDING
+  private volatile int pending;
 
-  /** Calls moved out of {@link #load} before they reach its top bits. */
-  private long foldedCalls; // guarded by this
-
-  private static final VarHandle LOAD;
+  private static final VarHandle PENDING;
 
   static {
     try {
-      LOAD = MethodHandles.lookup().findVarHandle(Member.class, "load", long.class);
+      PENDING = MethodHandles.lookup().findVarHandle(Member.class, "pending", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
-
-  /** Bits of {@link #load} that count the calls in flight: up to 16,777,215 at once. */
-  static final int FLIGHT_BITS = 24;
-
-  private static final long FLIGHT_MASK = (1L << FLIGHT_BITS) - 1;
-
-  /** One call served, in {@link #load}. */
-  static final long CALL = 1L << FLIGHT_BITS;
-
-  /** How many calls {@link #load} holds at most before a fold (its 40 bits hold twice as many). */
-  static final long FOLD_AT = 1L << 38;
 
   /** {@link #SERVING}, {@link #EJECTED} or {@link #PROBING}. */
   final AtomicInteger status = new AtomicInteger(SERVING);
@@ -76,8 +64,7 @@ final class Member {
 
   /**
    * The failure-rate window: its start, the calls served before it (its calls are those served
-   * since, counted in {@link #load} at no extra cost, plus {@link #windowUnserved}), its failed
-   * checkouts and its failures.
+   * since, plus {@link #windowUnserved}), its failed checkouts and its failures.
    */
   volatile long windowStart;
 
@@ -86,10 +73,17 @@ final class Member {
   final AtomicInteger windowFailures = new AtomicInteger();
 
   /**
-   * The engine's handle on the endpoint ({@link MemberAccess#handle}), kept for the fast path so a
-   * healthy checkout does no map lookup; revalidated on every use.
+   * The engine's state of the endpoint ({@link MemberAccess#handle}): its counts are the member's
+   * calls in flight and calls served, and the fast path checks out on it with no map lookup.
+   * Written only through {@link #follow} (under this member's lock); revalidated on every use.
    */
-  volatile Object handle;
+  volatile EndpointLoad handle;
+
+  /** Calls served on states of the endpoint the engine has forgotten since. */
+  private long servedBefore; // guarded by this
+
+  /** The handle's checkouts that are not the member's (served before it joined the group). */
+  private long servedBase; // guarded by this
 
   /** Ejections so far (stats) and the multiplier of the next ejection's length. */
   long ejections; // guarded by the group
@@ -99,58 +93,80 @@ final class Member {
   /** Since when it has served without an ejection (the multiplier decays by one per interval). */
   volatile long healthySince;
 
-  Member(Endpoint endpoint, int weight, double tauNanos, long nowNanos) {
+  /**
+   * @param load the engine's state of the endpoint now (its checkouts so far are not the member's),
+   *     or null if the engine does not know the endpoint yet
+   */
+  Member(Endpoint endpoint, int weight, double tauNanos, long nowNanos, EndpointLoad load) {
     this.endpoint = endpoint;
     this.weight = weight;
     this.perWeight = 1.0 / weight;
     this.latency = new PeakEwma(tauNanos, nowNanos);
     this.windowStart = nowNanos;
     this.healthySince = nowNanos;
+    this.handle = load;
+    this.servedBase = load != null ? load.served() : 0;
   }
 
-  /** Returns the calls in flight. */
+  /**
+   * Returns the calls in flight: the endpoint's connections checked out now (through this group,
+   * another or none) plus this group's checkouts of it under way.
+   */
   int inFlight() {
-    return (int) ((long) LOAD.getVolatile(this) & FLIGHT_MASK);
+    EndpointLoad h = handle;
+    return (int) PENDING.getVolatile(this) + (h != null ? h.leased() : 0);
+  }
+
+  /** Counts a checkout of the member under way on the full path ({@code +1}), or its end. */
+  void pending(int delta) {
+    PENDING.getAndAdd(this, delta);
+  }
+
+  /**
+   * Moves the member to the engine's current state of the endpoint: the one the fast path found,
+   * the one a full checkout was just served on, or the one the stats read. The calls served on the
+   * state it leaves (forgotten by the engine: its counts are final) are kept; a state the engine
+   * forgot already, or null (the engine forgot the endpoint), is not moved to.
+   */
+  void follow(EndpointLoad current) {
+    if (current != null && current != handle) {
+      move(current);
+    }
+  }
+
+  private synchronized void move(EndpointLoad current) {
+    EndpointLoad old = handle;
+    if (current == old || current.forgotten()) {
+      return; // another caller moved it, or a newer state replaced this one meanwhile
+    }
+    if (old != null) {
+      servedBefore += old.served() - servedBase;
+    }
+    servedBase = 0; // a state newer than the member's last: all its checkouts came after the join
+    handle = current;
   }
 
   /** Starts a new failure-rate window now. */
   void newWindow(long nowNanos) {
     windowStart = nowNanos;
-    windowServedBase = (long) LOAD.getVolatile(this) >>> FLIGHT_BITS;
+    windowServedBase = calls();
     windowUnserved.set(0);
     windowFailures.set(0);
   }
 
   /** Returns the calls in the failure-rate window: served since it started, or failed to be. */
   int windowCalls() {
-    long served = ((long) LOAD.getVolatile(this) >>> FLIGHT_BITS) - windowServedBase;
-    if (served < 0) {
-      served += FOLD_AT / 2; // a fold moved calls out of the word meanwhile (one per 2^37 calls)
-    }
-    return (int) Math.min(Integer.MAX_VALUE, served + windowUnserved.get());
-  }
-
-  /** Returns the calls served so far. */
-  long calls() {
-    synchronized (this) { // a fold moves calls between the two counts under this lock
-      return ((long) LOAD.getVolatile(this) >>> FLIGHT_BITS) + foldedCalls;
-    }
+    long served = calls() - windowServedBase;
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, served) + windowUnserved.get());
   }
 
   /**
-   * Counts calls in flight ({@code +1}, {@code -1}) and calls served ({@link #CALL}) in one atomic
-   * add: the fast path adds {@code CALL + 1}.
+   * Returns the calls served so far: checkouts of the endpoint since the member joined the group
+   * (through this group, another or none), on the states the member has followed.
    */
-  void count(long delta) {
-    long before = (long) LOAD.getAndAdd(this, delta);
-    if (delta >= CALL && (before >>> FLIGHT_BITS) == FOLD_AT - 1) {
-      fold(); // this add reached FOLD_AT calls: only one add does
-    }
-  }
-
-  private synchronized void fold() {
-    LOAD.getAndAdd(this, -(FOLD_AT / 2) * CALL);
-    foldedCalls += FOLD_AT / 2;
+  synchronized long calls() {
+    EndpointLoad h = handle;
+    return servedBefore + (h != null ? h.served() - servedBase : 0);
   }
 
   /**

@@ -47,7 +47,7 @@ public interface MemberAccess {
    * @param member the endpoint
    * @param cached the handle kept from an earlier call, or null
    */
-  Object handle(Endpoint member, Object cached);
+  EndpointLoad handle(Endpoint member, EndpointLoad cached);
 
   /**
    * The fast path of a member's checkout, on its handle: takes a connection that was just returned
@@ -60,7 +60,7 @@ public interface MemberAccess {
    * @param nowNanos the clock now
    * @return the connection, or null: then run the full checkout
    */
-  PooledConnection tryHot(Object handle, long nowNanos);
+  PooledConnection tryHot(EndpointLoad handle, long nowNanos);
 
   /**
    * Returns a member's connection to the pool at a time the caller read ({@link

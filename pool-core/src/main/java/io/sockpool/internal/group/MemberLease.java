@@ -142,7 +142,6 @@ public final class MemberLease implements PooledConnection {
       return; // ended before
     }
     ENDED.setRelease(this, true); // only the checks above read it: no fence needed
-    member.count(-1);
     IOException failure = peerFailure;
     if (failure != null) {
       group.failed(member, now - startNanos, String.valueOf(failure), now);

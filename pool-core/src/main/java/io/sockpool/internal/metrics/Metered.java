@@ -63,6 +63,13 @@ public abstract class Metered {
   /** The current bucket's turn (see {@link TrafficRecorder}); written under the window's lock. */
   long turn;
 
+  // The four counts above only grow; these are their values at the window's last fold (read and
+  // written under the window's lock): a bucket gets the difference.
+  private long foldedCheckouts;
+  private long foldedWaited;
+  private long foldedReturns;
+  private long foldedHeld;
+
   /** For subclasses: the pool's endpoint state, or the recorder's own per-endpoint counts. */
   protected Metered() {
     // the counts start at zero, in no bucket yet
@@ -98,26 +105,46 @@ public abstract class Metered {
   }
 
   /**
-   * Takes the current counts, leaving zeros (a count added meanwhile lands in the next bucket).
+   * Returns the connections checked out and not yet returned, by these counts (a balancer's load).
+   * The returns are read first: a return counted is one whose checkout was counted before it, so
+   * the difference is never negative.
+   */
+  public final int outstanding() {
+    long returned = (long) RETURNS.getVolatile(this);
+    long checkedOut = (long) CHECKOUTS.getVolatile(this);
+    return (int) Math.min(Integer.MAX_VALUE, checkedOut - returned);
+  }
+
+  /**
+   * Moves what was counted since the last fold into {@code into} (a count added meanwhile lands in
+   * the next bucket). Call under the window's lock.
    *
    * @param into where the counts are added, in the order checkouts, waited, returns, held
    */
   final void drainInto(long[] into) {
-    into[0] += (long) CHECKOUTS.getAndSet(this, 0L);
-    into[1] += (long) WAITED.getAndSet(this, 0L);
-    into[2] += (long) RETURNS.getAndSet(this, 0L);
-    into[3] += (long) HELD.getAndSet(this, 0L);
+    long checkouts = (long) CHECKOUTS.getVolatile(this);
+    long waited = (long) WAITED.getVolatile(this);
+    long returns = (long) RETURNS.getVolatile(this);
+    long held = (long) HELD.getVolatile(this);
+    into[0] += checkouts - foldedCheckouts;
+    into[1] += waited - foldedWaited;
+    into[2] += returns - foldedReturns;
+    into[3] += held - foldedHeld;
+    foldedCheckouts = checkouts;
+    foldedWaited = waited;
+    foldedReturns = returns;
+    foldedHeld = held;
   }
 
   /**
-   * Reads the current counts without taking them.
+   * Reads what was counted since the last fold without moving it. Call under the window's lock.
    *
    * @param into where the counts are added, in the order checkouts, waited, returns, held
    */
   final void addTo(long[] into) {
-    into[0] += (long) CHECKOUTS.getVolatile(this);
-    into[1] += (long) WAITED.getVolatile(this);
-    into[2] += (long) RETURNS.getVolatile(this);
-    into[3] += (long) HELD.getVolatile(this);
+    into[0] += (long) CHECKOUTS.getVolatile(this) - foldedCheckouts;
+    into[1] += (long) WAITED.getVolatile(this) - foldedWaited;
+    into[2] += (long) RETURNS.getVolatile(this) - foldedReturns;
+    into[3] += (long) HELD.getVolatile(this) - foldedHeld;
   }
 }

@@ -11,7 +11,9 @@ import io.sockpool.GroupMemberStats;
 import io.sockpool.OutlierDetection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +31,7 @@ class BalancerAndEjectionTest {
   private final AtomicLong clock = new AtomicLong(1_000_000 * MS);
   private final List<String> heard = new ArrayList<>();
   private final GroupEvents events = new GroupEvents("test");
+  private final Map<Endpoint, FakeLoad> engine = new HashMap<>();
 
   BalancerAndEjectionTest() {
     events.add(
@@ -54,7 +57,13 @@ class BalancerAndEjectionTest {
     for (int i = 1; i <= n; i++) {
       b.member(ep(i));
     }
-    return new GroupState(b.build(), clock::get, events);
+    return new GroupState(
+        b.build(), clock::get, events, e -> engine.computeIfAbsent(e, x -> new FakeLoad(0)));
+  }
+
+  /** The engine served a checkout of the member. */
+  private void served(Member m) {
+    engine.get(m.endpoint).served++;
   }
 
   private static long all(int n) {
@@ -94,26 +103,12 @@ class BalancerAndEjectionTest {
   }
 
   @Test
-  void theCallsCountedWithTheCallsInFlightFoldBeforeTheirBitsRunOut() {
-    Member m = group(1, OutlierDetection.DEFAULTS).members()[0];
-    m.count((Member.FOLD_AT - 1) * Member.CALL); // one call short of the fold
-    m.count(3);
-    m.count(Member.CALL + 1); // the call that reaches it, taken in flight
-    assertEquals(Member.FOLD_AT, m.calls());
-    assertEquals(4, m.inFlight());
-    m.count(Member.CALL - 1);
-    m.count(-3);
-    assertEquals(Member.FOLD_AT + 1, m.calls());
-    assertEquals(0, m.inFlight());
-  }
-
-  @Test
   void theCostCountsCallsInFlight() {
     GroupState g = group(2, OutlierDetection.DEFAULTS);
     Member[] ms = g.members();
     ms[0].latency.observe(MS, clock.get());
     ms[1].latency.observe(MS, clock.get());
-    ms[0].count(3); // same latency, more load: member 1 wins
+    ms[0].pending(3); // same latency, more load: member 1 wins
     assertEquals(1, GroupState.pick(ms, all(2), new SplittableRandom(3), clock.get()));
   }
 
@@ -194,15 +189,15 @@ class BalancerAndEjectionTest {
     GroupState g = group(2, OutlierDetection.DEFAULTS); // 50 % of at least 20 calls
     Member m = g.members()[0];
     for (int i = 0; i < 9; i++) {
-      m.count(Member.CALL); // served (as a checkout counts it), then ended
+      served(m); // served (the engine counts the checkout), then ended
       g.succeeded(m, MS, clock.get());
-      m.count(Member.CALL);
+      served(m);
       g.failed(m, MS, "reset", clock.get());
     }
     assertTrue(m.selectable(clock.get()), "18 calls are fewer than the minimum of 20");
-    m.count(Member.CALL);
+    served(m);
     g.succeeded(m, MS, clock.get());
-    m.count(Member.CALL);
+    served(m);
     g.failed(m, MS, "reset", clock.get());
     assertFalse(m.selectable(clock.get()), "10 of 20 failed: ejected");
   }
@@ -212,32 +207,23 @@ class BalancerAndEjectionTest {
     GroupState g = group(2, OutlierDetection.DEFAULTS); // 50 % of at least 20 calls in 10 s
     Member m = g.members()[0];
     for (int i = 0; i < 100; i++) { // an earlier interval's calls, all served
-      m.count(Member.CALL);
+      served(m);
       g.succeeded(m, MS, clock.get());
     }
     clock.addAndGet(10_001 * MS);
-    m.count(Member.CALL);
+    served(m);
     g.succeeded(m, MS, clock.get()); // opens a new window; served in the last one, counted there
     for (int i = 0; i < 9; i++) {
       g.checkoutFailed(m, MS, "refused", clock.get(), false);
-      m.count(Member.CALL);
+      served(m);
       g.succeeded(m, MS, clock.get()); // the streak of failures ends: no consecutive ejection
     }
     assertEquals(18, m.windowCalls());
     assertTrue(m.selectable(clock.get()), "9 of 18: fewer calls than the minimum");
-    m.count(Member.CALL);
+    served(m);
     g.succeeded(m, MS, clock.get());
     g.checkoutFailed(m, MS, "refused", clock.get(), false);
     assertFalse(m.selectable(clock.get()), "10 of 20 failed in this interval: ejected");
-  }
-
-  @Test
-  void theWindowsCallCountSurvivesAFoldOfTheServedCount() {
-    Member m = group(1, OutlierDetection.DEFAULTS).members()[0];
-    m.count((Member.FOLD_AT - 5) * Member.CALL);
-    m.newWindow(clock.get());
-    m.count(10 * Member.CALL); // crosses the fold, which moves half the count out of the word
-    assertEquals(10, m.windowCalls());
   }
 
   @Test

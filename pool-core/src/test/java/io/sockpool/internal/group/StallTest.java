@@ -47,13 +47,13 @@ class StallTest {
       clock.set(now);
       if (done.member() >= 0) {
         Member m = ms[done.member()];
-        m.count(-1);
+        m.pending(-1); // the call ended
         g.succeeded(m, done.latencyNanos(), now);
       }
       int p = GroupState.pick(ms, 0b111, rnd, now);
       total++;
       slow += p == 0 ? 1 : 0;
-      ms[p].count(1);
+      ms[p].pending(1); // a call in flight
       long latency =
           p == 0
               ? 20 * MS
