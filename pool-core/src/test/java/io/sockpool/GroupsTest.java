@@ -203,4 +203,34 @@ class GroupsTest {
     }
     assertEquals(1, pool.stats(e).checkouts());
   }
+
+  @Test
+  void aMembersLoadIsItsEndpointsWholeLoadInThePoolThroughTheGroupOrNot() throws Exception {
+    SocketPool pool = pool(PoolConfig.builder().poolName("load"));
+    List<Endpoint> eps = peers(2);
+    EndpointGroup g = EndpointGroup.of("two", eps);
+    pool.updateGroup(g); // registered before any checkout: a member's calls start at its join
+    PooledConnection direct = pool.checkout(eps.get(0)); // a plain checkout, held
+    assertEquals(1, member(pool, g, eps.get(0)).inFlight(), pool.stats(g).toString());
+    for (int i = 0; i < 20; i++) {
+      try (PooledConnection c = pool.checkout(g)) {
+        // the held member has a call in flight and no latency yet: it costs the penalty
+        assertEquals(eps.get(1), c.endpoint(), "call " + i + ": " + pool.stats(g));
+        TestSupport.ping(c);
+      }
+    }
+    direct.close();
+    GroupMemberStats held = member(pool, g, eps.get(0));
+    assertEquals(0, held.inFlight());
+    assertEquals(1, held.calls(), "the plain checkout counts as the member's call");
+    assertEquals(20, member(pool, g, eps.get(1)).calls());
+    assertEquals(21, pool.stats(g).calls());
+  }
+
+  private static GroupMemberStats member(SocketPool pool, EndpointGroup g, Endpoint e) {
+    return pool.stats(g).members().stream()
+        .filter(m -> m.endpoint().equals(e))
+        .findFirst()
+        .orElseThrow();
+  }
 }

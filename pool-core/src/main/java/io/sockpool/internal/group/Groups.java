@@ -379,11 +379,14 @@ public final class Groups {
    * Returns the group's stats.
    *
    * @param group the group
-   * @return its stats; zeros if the pool has not used it
+   * @return its stats; if the pool has not used it, no calls (its members' calls in flight are
+   *     still their endpoints')
    */
   public GroupStats stats(EndpointGroup group) {
     GroupState g = byName.get(group.name());
-    return g != null ? g.stats() : new GroupState(group, clock, GroupEvents.SILENT).stats();
+    return g != null
+        ? g.stats()
+        : new GroupState(group, clock, GroupEvents.SILENT, this::load).stats();
   }
 
   /** Returns every group's stats, by name. */
