@@ -111,11 +111,8 @@ final class GroupCheckout {
     }
     long now = g.now();
     Member m = mb.score(now) < ma.score(now) ? mb : ma;
-    EndpointLoad kept = m.handle;
-    EndpointLoad h = access.handle(m.endpoint, kept);
-    if (h != kept) {
-      m.follow(h); // the engine forgot the state and has a new one
-    }
+    EndpointLoad h = access.handle(m.endpoint, m.handle);
+    m.follow(h); // a new state if the engine forgot the one kept
     PooledConnection c = h != null ? access.tryHot(h, now) : null;
     if (c == null) {
       return null;

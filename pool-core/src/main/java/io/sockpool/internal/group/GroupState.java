@@ -43,7 +43,7 @@ final class GroupState {
   private final LongAdder returns = new LongAdder();
   final LongAdder resolveFailures = new LongAdder();
 
-  /** A group without an engine: its members count nothing in flight or served (tests, stats). */
+  /** A group without an engine: its members count nothing in flight or served (tests). */
   GroupState(EndpointGroup group, LongSupplier clock, GroupEvents events) {
     this(group, clock, events, e -> null);
   }

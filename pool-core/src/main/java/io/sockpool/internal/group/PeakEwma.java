@@ -106,13 +106,8 @@ final class PeakEwma {
   PeakEwma(double tauNanos, double peakTauNanos, long nowNanos) {
     this.perTau = 1 / tauNanos;
     this.perPeakTau = 1 / peakTauNanos;
-    this.snapshotUnits =
-        (int)
-            Math.max(
-                1,
-                Math.min(
-                    Integer.MAX_VALUE / 4,
-                    (long) (Math.min(tauNanos, peakTauNanos) * SNAPSHOT_FRACTION) >>> TIME_SHIFT));
+    long units = (long) (Math.min(tauNanos, peakTauNanos) * SNAPSHOT_FRACTION) >>> TIME_SHIFT;
+    this.snapshotUnits = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 4, units));
     STAMP.setOpaque(this, nowNanos);
     SNAPSHOT.setOpaque(this, snapshot(0, nowNanos));
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sockpool.Endpoint;
 import io.sockpool.EndpointGroup;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -87,10 +88,7 @@ class MemberCountsTest {
     AtomicReference<EndpointLoad> engine = new AtomicReference<>(s0);
     GroupState g =
         new GroupState(
-            EndpointGroup.of("g", java.util.List.of(EP)),
-            () -> 0L,
-            GroupEvents.SILENT,
-            e -> engine.get());
+            EndpointGroup.of("g", List.of(EP)), () -> 0L, GroupEvents.SILENT, e -> engine.get());
     s0.served = 2;
     s0.forgotten = true;
     FakeLoad s1 = new FakeLoad(3);
